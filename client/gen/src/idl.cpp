@@ -1,0 +1,601 @@
+#include "pledge/gen/idl.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace pledge::gen {
+namespace {
+
+constexpr std::array kCppKeywords = {
+    "alignas",   "alignof",   "and",       "asm",       "auto",      "bool",     "break",
+    "case",      "catch",     "char",      "class",     "const",     "constexpr", "continue",
+    "decltype",  "default",   "delete",    "do",        "double",    "else",     "enum",
+    "explicit",  "export",    "extern",    "false",     "float",     "for",      "friend",
+    "goto",      "if",        "inline",    "int",       "long",      "mutable",  "namespace",
+    "new",       "noexcept",  "not",       "nullptr",   "operator",  "or",       "private",
+    "protected", "public",    "register",  "return",    "short",     "signed",   "sizeof",
+    "static",    "struct",    "switch",    "template",  "this",      "throw",    "true",
+    "try",       "typedef",   "typeid",    "typename",  "union",     "unsigned", "using",
+    "virtual",   "void",      "volatile",  "while",     "xor",       "co_await", "co_return",
+    "co_yield",  "concept",   "requires",  "char8_t",   "consteval", "constinit"};
+
+// Names the generated classes use for their own members.
+constexpr std::array kReservedMethodNames = {"with", "async", "dispatch", "kActor", "impl_",
+                                             "options_", "task"};
+
+constexpr std::array kTopLevelKeys = {"namespace", "includes", "types", "workers", "deciders"};
+constexpr std::array kWorkerKeys = {"version", "impl", "methods"};
+constexpr std::array kDeciderKeys = {"version", "impl", "execute", "asynchronous"};
+constexpr std::array kImplKeys = {"class", "include"};
+constexpr std::array kMethodKeys = {"params", "returns", "retry", "timeoutMs", "taskList",
+                                    "priority"};
+constexpr std::array kRetryKeys = {"policy", "initialMs", "maxMs", "multiplier", "maxAttempts",
+                                   "nonRetryable"};
+constexpr std::array kParamFlags = {"acceptFail", "noWait"};
+constexpr std::array kBuiltinTypes = {"string", "int", "long", "double", "bool", "json",
+                                      "list", "map", "optional"};
+
+std::size_t editDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// " (did you mean 'x'?)" for the closest candidate within two edits, else "".
+template <typename Names>
+std::string suggestion(std::string_view name, const Names& candidates) {
+  std::string best;
+  std::size_t bestDistance = 3;
+  for (const auto& candidate : candidates) {
+    std::size_t distance = editDistance(name, candidate);
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = candidate;
+    }
+  }
+  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
+template <typename Names>
+std::string listOf(const Names& names) {
+  std::string text;
+  for (const auto& name : names) {
+    if (!text.empty()) text += ", ";
+    text += name;
+  }
+  return text;
+}
+
+bool isIdentifier(std::string_view name) {
+  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+bool isKeyword(std::string_view name) {
+  return std::find(kCppKeywords.begin(), kCppKeywords.end(), name) != kCppKeywords.end();
+}
+
+// A qualified C++ name: identifiers joined by "::", optionally starting with "::".
+bool isQualifiedName(std::string_view name) {
+  if (name.starts_with("::")) name.remove_prefix(2);
+  while (true) {
+    auto separator = name.find("::");
+    if (!isIdentifier(name.substr(0, separator))) return false;
+    if (separator == std::string_view::npos) return true;
+    name.remove_prefix(separator + 2);
+  }
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+// Parses the type grammar: builtin | list<T> | map<T> | optional<T> | declared user type.
+// Throws std::string with what is wrong.
+IdlType parseType(std::string_view text, const std::set<std::string, std::less<>>& userTypes) {
+  text = trim(text);
+  if (text.empty()) throw std::string("empty type");
+  const struct {
+    std::string_view name;
+    IdlType::Kind kind;
+  } scalars[] = {{"string", IdlType::Kind::String}, {"int", IdlType::Kind::Int},
+                 {"long", IdlType::Kind::Long},     {"double", IdlType::Kind::Double},
+                 {"bool", IdlType::Kind::Bool},     {"json", IdlType::Kind::Json}};
+  for (const auto& scalar : scalars) {
+    if (text == scalar.name) return IdlType{.kind = scalar.kind, .userName = {}, .element = {}};
+  }
+  const struct {
+    std::string_view name;
+    IdlType::Kind kind;
+  } generics[] = {{"list", IdlType::Kind::List},
+                  {"map", IdlType::Kind::Map},
+                  {"optional", IdlType::Kind::Optional}};
+  auto open = text.find('<');
+  if (open != std::string_view::npos) {
+    std::string_view head = trim(text.substr(0, open));
+    if (text.back() != '>') throw fmt::format("'{}' lacks its closing '>'", text);
+    for (const auto& generic : generics) {
+      if (head == generic.name) {
+        IdlType element = parseType(text.substr(open + 1, text.size() - open - 2), userTypes);
+        return IdlType{.kind = generic.kind, .userName = {}, .element = {std::move(element)}};
+      }
+    }
+    throw fmt::format("unknown generic type '{}' (list<T>, map<T> and optional<T> exist){}", head,
+                      suggestion(head, std::array{"list", "map", "optional"}));
+  }
+  for (const auto& generic : generics) {
+    if (text == generic.name) throw fmt::format("'{}' needs an element type: {}<T>", text, text);
+  }
+  if (userTypes.contains(text)) {
+    return IdlType{.kind = IdlType::Kind::User, .userName = std::string(text), .element = {}};
+  }
+  std::vector<std::string> known(kBuiltinTypes.begin(), kBuiltinTypes.end());
+  known.insert(known.end(), userTypes.begin(), userTypes.end());
+  throw fmt::format(
+      "unknown type '{}'{}: use string, int, long, double, bool, json, list<T>, map<T>, "
+      "optional<T>, or a user type declared under 'types'",
+      text, suggestion(text, known));
+}
+
+// Reads one IDL document, failing with file, line and key path.
+class IdlReader {
+ public:
+  IdlReader(std::string path) : path_(std::move(path)) {}
+
+  IdlFile read(const YAML::Node& root) {
+    IdlFile idl;
+    idl.path = path_;
+    idl.stem = stemOf(path_);
+    if (!root.IsDefined() || root.IsNull()) fail(root, "", "the IDL file is empty");
+    requireMap(root, "");
+    rejectUnknownKeys(root, "", kTopLevelKeys);
+
+    if (root["namespace"]) {
+      idl.cppNamespace = scalar(root["namespace"], "namespace");
+      if (!isQualifiedName(idl.cppNamespace) || idl.cppNamespace.starts_with("::")) {
+        fail(root["namespace"], "namespace",
+             fmt::format("'{}' is not a C++ namespace name like example::notification",
+                         idl.cppNamespace));
+      }
+    }
+    if (root["includes"]) idl.includes = stringList(root["includes"], "includes");
+    if (root["types"]) {
+      idl.types = stringList(root["types"], "types");
+      for (std::size_t i = 0; i < idl.types.size(); ++i) {
+        if (!isQualifiedName(idl.types[i])) {
+          fail(root["types"][i], fmt::format("types[{}]", i),
+               fmt::format("'{}' is not a C++ type name", idl.types[i]));
+        }
+        if (!userTypes_.insert(idl.types[i]).second) {
+          fail(root["types"][i], fmt::format("types[{}]", i),
+               fmt::format("type '{}' is declared twice", idl.types[i]));
+        }
+      }
+    }
+    if (root["workers"]) idl.workers = actors(root["workers"], "workers", /*deciders=*/false);
+    if (root["deciders"]) idl.deciders = actors(root["deciders"], "deciders", /*deciders=*/true);
+    if (idl.workers.empty() && idl.deciders.empty()) {
+      fail(root, "", "the IDL declares no actors: add 'workers' or 'deciders'");
+    }
+    checkActorNamesUnique(idl);
+    return idl;
+  }
+
+  [[noreturn]] void fail(const YAML::Node& node, std::string_view keyPath,
+                         const std::string& message) const {
+    int line = node.IsDefined() ? node.Mark().line + 1 : 0;
+    if (line <= 0) line = 0;
+    throw IdlError(path_, line, keyPath.empty() ? message : std::string(keyPath) + ": " + message);
+  }
+
+ private:
+  static std::string stemOf(const std::string& path) {
+    std::string name = path.substr(path.find_last_of('/') + 1);
+    for (std::string_view suffix : {".pledge.yaml", ".pledge.yml", ".yaml", ".yml"}) {
+      if (name.size() > suffix.size() && name.ends_with(suffix)) {
+        name.resize(name.size() - suffix.size());
+        break;
+      }
+    }
+    for (char& c : name) {
+      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    }
+    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) name.insert(0, "idl_");
+    return name;
+  }
+
+  void requireMap(const YAML::Node& node, std::string_view keyPath) const {
+    if (!node.IsMap()) fail(node, keyPath, "expected a map of keys");
+  }
+
+  template <typename Keys>
+  void rejectUnknownKeys(const YAML::Node& node, std::string_view keyPath, const Keys& known) const {
+    std::map<std::string, int> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      std::string key = it->first.Scalar();
+      std::string path = keyPath.empty() ? key : std::string(keyPath) + "." + key;
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        fail(it->first, path,
+             fmt::format("unknown key{} (expected one of: {})", suggestion(key, known),
+                         listOf(known)));
+      }
+      auto [previous, inserted] = seen.emplace(key, it->first.Mark().line + 1);
+      if (!inserted) {
+        fail(it->first, path, fmt::format("duplicate key (first at line {})", previous->second));
+      }
+    }
+  }
+
+  std::string scalar(const YAML::Node& node, std::string_view keyPath) const {
+    if (!node.IsScalar()) fail(node, keyPath, "expected a single value");
+    return node.Scalar();
+  }
+
+  std::int64_t integer(const YAML::Node& node, std::string_view keyPath, std::int64_t min) const {
+    std::string text = scalar(node, keyPath);
+    std::size_t used = 0;
+    std::int64_t value = 0;
+    try {
+      value = std::stoll(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size()) {
+      fail(node, keyPath, fmt::format("expected an integer, got '{}'", text));
+    }
+    if (value < min) fail(node, keyPath, fmt::format("must be at least {}, got {}", min, value));
+    return value;
+  }
+
+  double number(const YAML::Node& node, std::string_view keyPath) const {
+    std::string text = scalar(node, keyPath);
+    std::size_t used = 0;
+    double value = 0;
+    try {
+      value = std::stod(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size()) {
+      fail(node, keyPath, fmt::format("expected a number, got '{}'", text));
+    }
+    return value;
+  }
+
+  bool boolean(const YAML::Node& node, std::string_view keyPath) const {
+    std::string text = scalar(node, keyPath);
+    if (text == "true") return true;
+    if (text == "false") return false;
+    fail(node, keyPath, fmt::format("expected true or false, got '{}'", text));
+  }
+
+  std::vector<std::string> stringList(const YAML::Node& node, std::string_view keyPath) const {
+    if (!node.IsSequence()) fail(node, keyPath, "expected a list");
+    std::vector<std::string> items;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      items.push_back(scalar(node[i], fmt::format("{}[{}]", keyPath, i)));
+    }
+    return items;
+  }
+
+  void requireIdentifier(const YAML::Node& node, std::string_view keyPath, const std::string& name,
+                         std::string_view what) const {
+    if (!isIdentifier(name)) {
+      fail(node, keyPath, fmt::format("{} '{}' is not an identifier (letters, digits, _)", what, name));
+    }
+    if (isKeyword(name)) fail(node, keyPath, fmt::format("{} '{}' is a C++ keyword", what, name));
+  }
+
+  std::vector<IdlActor> actors(const YAML::Node& node, const std::string& keyPath, bool deciders) {
+    requireMap(node, keyPath);
+    std::vector<IdlActor> result;
+    std::map<std::string, int> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      std::string name = it->first.Scalar();
+      std::string path = keyPath + "." + name;
+      requireIdentifier(it->first, path, name, "actor name");
+      auto [previous, inserted] = seen.emplace(name, it->first.Mark().line + 1);
+      if (!inserted) {
+        fail(it->first, path, fmt::format("duplicate actor (first at line {})", previous->second));
+      }
+      result.push_back(actor(it->first, it->second, name, path, deciders));
+    }
+    return result;
+  }
+
+  IdlActor actor(const YAML::Node& keyNode, const YAML::Node& node, const std::string& name,
+                 const std::string& keyPath, bool isDecider) {
+    IdlActor actor;
+    actor.name = name;
+    actor.isDecider = isDecider;
+    actor.line = keyNode.Mark().line + 1;
+    if (!node.IsMap()) fail(keyNode, keyPath, "expected a map with version and methods");
+    if (isDecider) {
+      rejectUnknownKeys(node, keyPath, kDeciderKeys);
+    } else {
+      rejectUnknownKeys(node, keyPath, kWorkerKeys);
+    }
+    if (!node["version"]) fail(keyNode, keyPath, "missing version (e.g. version: \"1.0\")");
+    actor.version = scalar(node["version"], keyPath + ".version");
+    if (actor.version.empty() ||
+        actor.version.find_first_of("# \t") != std::string::npos) {
+      fail(node["version"], keyPath + ".version",
+           fmt::format("'{}' is not a version: non-empty, without '#' or spaces", actor.version));
+    }
+    if (node["impl"]) actor.impl = impl(node["impl"], keyPath + ".impl");
+
+    std::map<std::string, int> methodLines;
+    if (isDecider) {
+      const YAML::Node execute = node["execute"];
+      if (!execute) fail(keyNode, keyPath, "a decider needs exactly one 'execute' method");
+      requireMap(execute, keyPath + ".execute");
+      if (execute.size() != 1) {
+        fail(execute, keyPath + ".execute",
+             fmt::format("a decider has exactly one execute method, found {}", execute.size()));
+      }
+      auto it = execute.begin();
+      actor.execute = method(it->first, it->second, keyPath + ".execute", methodLines);
+      if (node["asynchronous"]) {
+        actor.methods = methods(node["asynchronous"], keyPath + ".asynchronous", methodLines);
+      }
+    } else {
+      if (!node["methods"]) fail(keyNode, keyPath, "a worker needs 'methods'");
+      actor.methods = methods(node["methods"], keyPath + ".methods", methodLines);
+      if (actor.methods.empty()) fail(node["methods"], keyPath + ".methods", "no methods");
+    }
+    return actor;
+  }
+
+  IdlImpl impl(const YAML::Node& node, const std::string& keyPath) const {
+    requireMap(node, keyPath);
+    rejectUnknownKeys(node, keyPath, kImplKeys);
+    IdlImpl impl;
+    if (!node["class"]) fail(node, keyPath, "missing class (the C++ class implementing the actor)");
+    impl.className = scalar(node["class"], keyPath + ".class");
+    if (!isQualifiedName(impl.className)) {
+      fail(node["class"], keyPath + ".class",
+           fmt::format("'{}' is not a C++ class name", impl.className));
+    }
+    if (!node["include"]) fail(node, keyPath, "missing include (the header declaring the class)");
+    impl.include = scalar(node["include"], keyPath + ".include");
+    return impl;
+  }
+
+  std::vector<IdlMethod> methods(const YAML::Node& node, const std::string& keyPath,
+                                 std::map<std::string, int>& methodLines) {
+    if (node.IsNull()) return {};
+    requireMap(node, keyPath);
+    std::vector<IdlMethod> result;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      result.push_back(method(it->first, it->second, keyPath, methodLines));
+    }
+    return result;
+  }
+
+  IdlMethod method(const YAML::Node& keyNode, const YAML::Node& node, const std::string& parentPath,
+                   std::map<std::string, int>& methodLines) {
+    IdlMethod method;
+    method.name = keyNode.Scalar();
+    method.line = keyNode.Mark().line + 1;
+    const std::string keyPath = parentPath + "." + method.name;
+    requireIdentifier(keyNode, keyPath, method.name, "method name");
+    if (std::find(kReservedMethodNames.begin(), kReservedMethodNames.end(), method.name) !=
+        kReservedMethodNames.end()) {
+      fail(keyNode, keyPath,
+           fmt::format("method name '{}' is reserved by the generated classes", method.name));
+    }
+    auto [previous, inserted] = methodLines.emplace(method.name, method.line);
+    if (!inserted) {
+      fail(keyNode, keyPath, fmt::format("duplicate method (first at line {})", previous->second));
+    }
+    if (node.IsNull()) return method;
+    requireMap(node, keyPath);
+    rejectUnknownKeys(node, keyPath, kMethodKeys);
+    if (node["params"]) method.params = params(node["params"], keyPath + ".params");
+    if (node["returns"]) method.returns = type(node["returns"], keyPath + ".returns");
+    if (node["retry"]) method.defaults.retry = retry(node["retry"], keyPath + ".retry");
+    if (node["timeoutMs"]) {
+      method.defaults.timeoutMs = integer(node["timeoutMs"], keyPath + ".timeoutMs", 1);
+    }
+    if (node["taskList"]) method.defaults.taskList = scalar(node["taskList"], keyPath + ".taskList");
+    if (node["priority"]) {
+      std::int64_t priority = integer(node["priority"], keyPath + ".priority", INT32_MIN);
+      if (priority > INT32_MAX) fail(node["priority"], keyPath + ".priority", "must fit in 32 bits");
+      method.defaults.priority = static_cast<int>(priority);
+    }
+    return method;
+  }
+
+  IdlType type(const YAML::Node& node, const std::string& keyPath) const {
+    std::string text = scalar(node, keyPath);
+    try {
+      return parseType(text, userTypes_);
+    } catch (const std::string& problem) {
+      fail(node, keyPath, problem);
+    }
+  }
+
+  std::vector<IdlParam> params(const YAML::Node& node, const std::string& keyPath) const {
+    if (node.IsNull()) return {};
+    if (!node.IsSequence()) {
+      fail(node, keyPath, "expected a list like [{userId: string}, {sent: bool, acceptFail: true}]");
+    }
+    std::vector<IdlParam> result;
+    std::map<std::string, int> seen;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const YAML::Node entry = node[i];
+      const std::string path = fmt::format("{}[{}]", keyPath, i);
+      if (!entry.IsMap()) fail(entry, path, "expected {name: type} with optional acceptFail, noWait");
+      IdlParam param;
+      param.line = entry.Mark().line + 1;
+      std::optional<YAML::Node> typeNode;
+      std::map<std::string, int> keys;
+      for (auto it = entry.begin(); it != entry.end(); ++it) {
+        std::string key = it->first.Scalar();
+        if (!keys.emplace(key, 0).second) fail(it->first, path + "." + key, "duplicate key");
+        if (key == "acceptFail") {
+          if (it->second.IsSequence()) {
+            param.acceptFail = true;
+            param.acceptFailTypes = stringList(it->second, path + ".acceptFail");
+            if (param.acceptFailTypes.empty()) {
+              fail(it->second, path + ".acceptFail", "an empty list accepts nothing: use true or list error types");
+            }
+          } else {
+            param.acceptFail = boolean(it->second, path + ".acceptFail");
+          }
+        } else if (key == "noWait") {
+          param.noWait = boolean(it->second, path + ".noWait");
+        } else {
+          if (typeNode) {
+            fail(it->first, path + "." + key,
+                 fmt::format("a parameter has one name, found '{}' and '{}'{}", param.name, key,
+                             suggestion(key, kParamFlags)));
+          }
+          param.name = key;
+          typeNode = it->second;
+          requireIdentifier(it->first, path, key, "parameter name");
+        }
+      }
+      if (!typeNode) fail(entry, path, "missing the parameter's {name: type}");
+      param.type = type(*typeNode, path + "." + param.name);
+      auto [previous, inserted] = seen.emplace(param.name, param.line);
+      if (!inserted) {
+        fail(entry, path,
+             fmt::format("duplicate parameter '{}' (first at line {})", param.name, previous->second));
+      }
+      result.push_back(std::move(param));
+    }
+    return result;
+  }
+
+  RetryPolicy retry(const YAML::Node& node, const std::string& keyPath) const {
+    requireMap(node, keyPath);
+    rejectUnknownKeys(node, keyPath, kRetryKeys);
+    RetryPolicy policy;
+    if (!node["policy"]) fail(node, keyPath, "missing policy (none, fixed, linear or exponential)");
+    std::string kind = scalar(node["policy"], keyPath + ".policy");
+    constexpr std::array kinds = {"none", "fixed", "linear", "exponential"};
+    auto found = std::find(kinds.begin(), kinds.end(), kind);
+    if (found == kinds.end()) {
+      fail(node["policy"], keyPath + ".policy",
+           fmt::format("unknown policy '{}'{} (none, fixed, linear or exponential)", kind,
+                       suggestion(kind, kinds)));
+    }
+    policy.kind = static_cast<RetryKind>(found - kinds.begin());
+    if (node["initialMs"]) policy.initialMs = integer(node["initialMs"], keyPath + ".initialMs", 0);
+    if (node["maxMs"]) policy.maxMs = integer(node["maxMs"], keyPath + ".maxMs", 0);
+    if (node["maxAttempts"]) {
+      policy.maxAttempts = static_cast<int>(integer(node["maxAttempts"], keyPath + ".maxAttempts", 0));
+    }
+    if (node["multiplier"]) {
+      policy.multiplier = number(node["multiplier"], keyPath + ".multiplier");
+      if (policy.multiplier < 1.0) fail(node["multiplier"], keyPath + ".multiplier", "must be at least 1");
+    }
+    if (node["nonRetryable"]) policy.nonRetryable = stringList(node["nonRetryable"], keyPath + ".nonRetryable");
+    return policy;
+  }
+
+  void checkActorNamesUnique(const IdlFile& idl) const {
+    std::map<std::string, int> seen;
+    for (const auto* group : {&idl.workers, &idl.deciders}) {
+      for (const IdlActor& actor : *group) {
+        auto [previous, inserted] = seen.emplace(actor.name, actor.line);
+        if (!inserted) {
+          throw IdlError(path_, actor.line,
+                         fmt::format("actor '{}' is declared twice (first at line {})", actor.name,
+                                     previous->second));
+        }
+      }
+    }
+  }
+
+  std::string path_;
+  std::set<std::string, std::less<>> userTypes_;
+};
+
+}  // namespace
+
+IdlError::IdlError(std::string file, int line, std::string message)
+    : std::runtime_error(fmt::format("{}:{}: {}", file, line, message)),
+      file_(std::move(file)),
+      line_(line),
+      message_(std::move(message)) {}
+
+std::string IdlType::cppName() const {
+  switch (kind) {
+    case Kind::String: return "std::string";
+    case Kind::Int: return "std::int32_t";
+    case Kind::Long: return "std::int64_t";
+    case Kind::Double: return "double";
+    case Kind::Bool: return "bool";
+    case Kind::Json: return "nlohmann::json";
+    case Kind::List: return "std::vector<" + element.at(0).cppName() + ">";
+    case Kind::Map: return "std::map<std::string, " + element.at(0).cppName() + ">";
+    case Kind::Optional: return "std::optional<" + element.at(0).cppName() + ">";
+    case Kind::User: return userName;
+  }
+  return userName;
+}
+
+std::string IdlType::idlName() const {
+  switch (kind) {
+    case Kind::String: return "string";
+    case Kind::Int: return "int";
+    case Kind::Long: return "long";
+    case Kind::Double: return "double";
+    case Kind::Bool: return "bool";
+    case Kind::Json: return "json";
+    case Kind::List: return "list<" + element.at(0).idlName() + ">";
+    case Kind::Map: return "map<" + element.at(0).idlName() + ">";
+    case Kind::Optional: return "optional<" + element.at(0).idlName() + ">";
+    case Kind::User: return userName;
+  }
+  return userName;
+}
+
+IdlFile parseIdlText(std::string_view text, const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& error) {
+    throw IdlError(path, error.mark.line + 1, "YAML syntax error: " + error.msg);
+  }
+  return IdlReader(path).read(root);
+}
+
+IdlFile parseIdlFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IdlError(path, 0, "cannot read the file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parseIdlText(text.str(), path);
+}
+
+}  // namespace pledge::gen

@@ -1,0 +1,185 @@
+// JSON support shared by every codec: the Json alias, strict readers that report the path of
+// the first bad field, and nlohmann adapters for std::optional and Uuid.
+//
+// Decoders read with the require* / read* helpers and wrap nested reads in atField/atIndex;
+// a mismatch anywhere throws JsonError whose message names the full path:
+//
+//   TaskSpec spec = pledge::parseJson(body).get<TaskSpec>();
+//   // throws JsonError "tasks[2].args[0].promise: expected a UUID string, got 12"
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "pledge/error.h"
+#include "pledge/uuid.h"
+
+namespace pledge {
+
+using Json = nlohmann::json;
+
+// A JSON document that does not have the expected shape. Code BadRequest; the message is
+// "<path>: <what is wrong>" where the path is built up while the exception leaves the decoders.
+class JsonError : public Error {
+ public:
+  explicit JsonError(std::string detail);
+
+  // Called while unwinding through an object field or array element.
+  void prependField(std::string_view key);
+  void prependIndex(std::size_t index);
+
+  const std::string& path() const { return path_; }
+  const std::string& detail() const { return detail_; }
+
+ private:
+  void rebuild();
+
+  std::string path_;
+  std::string detail_;
+};
+
+// Parses text; malformed JSON throws JsonError with the byte offset of the problem.
+Json parseJson(std::string_view text);
+
+// A short description of a value for error messages: "a string", "12", "an object".
+std::string describeJson(const Json& value);
+
+// The message of a nlohmann exception without its "[json.exception.type_error.302] " prefix.
+std::string describeLibraryError(const nlohmann::json::exception& error);
+
+// Runs read() and prepends ".key" / "[index]" to the path of any JsonError it throws.
+template <typename Read>
+decltype(auto) atField(std::string_view key, Read&& read) {
+  try {
+    return std::forward<Read>(read)();
+  } catch (JsonError& error) {
+    error.prependField(key);
+    throw;
+  }
+}
+
+template <typename Read>
+decltype(auto) atIndex(std::size_t index, Read&& read) {
+  try {
+    return std::forward<Read>(read)();
+  } catch (JsonError& error) {
+    error.prependIndex(index);
+    throw;
+  }
+}
+
+// Throws JsonError(detail) located at field key.
+[[noreturn]] void failAtField(std::string_view key, std::string detail);
+
+void requireObject(const Json& value);
+void requireArray(const Json& value);
+// Rejects fields of object that are not in known (the first unknown one is named).
+void rejectUnknownFields(const Json& object, std::initializer_list<std::string_view> known);
+
+// The field of an object; a missing field throws JsonError at that field's path.
+const Json& requireField(const Json& object, std::string_view key);
+// The field of an object, or nullptr when it is absent or null.
+const Json* optionalField(const Json& object, std::string_view key);
+
+std::string readString(const Json& value);
+std::int64_t readInt(const Json& value);
+double readNumber(const Json& value);
+bool readBool(const Json& value);
+Uuid readUuid(const Json& value);
+// A non-negative integer of epoch milliseconds.
+std::int64_t readEpochMs(const Json& value);
+
+// Reads a required field with one of the readers above, prefixing errors with the key.
+template <typename Reader>
+auto readField(const Json& object, std::string_view key, Reader reader) {
+  const Json& field = requireField(object, key);
+  return atField(key, [&] { return reader(field); });
+}
+
+// Reads an optional field; nullopt when absent or null.
+template <typename Reader>
+auto readOptionalField(const Json& object, std::string_view key, Reader reader)
+    -> std::optional<decltype(reader(object))> {
+  const Json* field = optionalField(object, key);
+  if (field == nullptr) return std::nullopt;
+  return atField(key, [&] { return reader(*field); });
+}
+
+// Reads a value as T: strictly for strings, integers, numbers, booleans and Uuid (no silent
+// conversions), through nlohmann's get<T>() for everything else.
+template <typename T>
+T readAs(const Json& value) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return readString(value);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return readBool(value);
+  } else if constexpr (std::is_integral_v<T>) {
+    std::int64_t number = readInt(value);
+    if (static_cast<std::int64_t>(static_cast<T>(number)) != number) {
+      throw JsonError("integer out of range: " + value.dump());
+    }
+    return static_cast<T>(number);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return static_cast<T>(readNumber(value));
+  } else if constexpr (std::is_same_v<T, Uuid>) {
+    return readUuid(value);
+  } else {
+    try {
+      return value.template get<T>();
+    } catch (const nlohmann::json::exception& error) {
+      throw JsonError(describeLibraryError(error));
+    }
+  }
+}
+
+// Reads an array whose elements decode with readAs<T>(), naming the index of a bad element.
+template <typename T>
+std::vector<T> readArray(const Json& value) {
+  requireArray(value);
+  std::vector<T> items;
+  items.reserve(value.size());
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    items.push_back(atIndex(i, [&] { return readAs<T>(value[i]); }));
+  }
+  return items;
+}
+
+}  // namespace pledge
+
+// Uuid <-> JSON string.
+namespace pledge {
+inline void to_json(Json& out, const Uuid& id) { out = id.toString(); }
+inline void from_json(const Json& in, Uuid& id) { id = readUuid(in); }
+}  // namespace pledge
+
+// std::optional<T> <-> JSON value or null (nlohmann 3.11.2 has no built-in support).
+#if NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR == 11 && \
+    NLOHMANN_JSON_VERSION_PATCH < 3
+NLOHMANN_JSON_NAMESPACE_BEGIN
+template <typename T>
+struct adl_serializer<std::optional<T>> {
+  static void to_json(json& out, const std::optional<T>& value) {
+    if (value) {
+      out = *value;
+    } else {
+      out = nullptr;
+    }
+  }
+  static void from_json(const json& in, std::optional<T>& value) {
+    if (in.is_null()) {
+      value.reset();
+    } else {
+      value = in.get<T>();
+    }
+  }
+};
+NLOHMANN_JSON_NAMESPACE_END
+#endif

@@ -1,0 +1,53 @@
+// StartRequest: the body of POST /api/v1/processes, which starts a process; StartedProcess is
+// its answer.
+//
+//   {"actor":"NotificationDecider#1.0","method":"start","args":["user-1","hello"],
+//    "customId":"order-17","startTime":1767225600000,"taskList":"batch"}
+//   -> {"processId":"<uuid>","taskId":"<uuid>"}
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "pledge/json.h"
+#include "pledge/uuid.h"
+
+namespace pledge {
+
+struct StartOptions {
+  // Starting twice with the same customId returns the existing process.
+  std::optional<std::string> customId;
+  // Epoch milliseconds; the start task is not handed out before.
+  std::optional<std::int64_t> startTime;
+  std::optional<std::string> taskList;
+
+  bool operator==(const StartOptions&) const = default;
+};
+
+// A plain value; copyable, compared by value.
+struct StartRequest {
+  std::string actor;
+  std::string method;
+  // Plain JSON values, one per parameter of the execute method.
+  Json args = Json::array();
+  StartOptions options;
+
+  bool operator==(const StartRequest&) const = default;
+};
+
+struct StartedProcess {
+  Uuid processId;
+  Uuid taskId;
+  // True when a process with the same customId existed and was returned instead.
+  bool existing = false;
+
+  bool operator==(const StartedProcess&) const = default;
+};
+
+void to_json(Json& out, const StartRequest& request);
+void from_json(const Json& in, StartRequest& request);
+void to_json(Json& out, const StartedProcess& started);
+void from_json(const Json& in, StartedProcess& started);
+
+}  // namespace pledge

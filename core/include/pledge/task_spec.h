@@ -1,0 +1,53 @@
+// TaskSpec: one call of one actor method, recorded by a decider (or made by the server for a
+// process's start task) and shipped in a Decision.
+//
+// Wire form:
+//   {"taskId":"<uuid>","actor":"MailService#1.0","method":"send","type":"worker",
+//    "args":[{"value":"a@b.c"},{"promise":"<uuid>"}],"options":{"timeoutMs":30000}}
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pledge/arg_spec.h"
+#include "pledge/call_options.h"
+#include "pledge/json.h"
+#include "pledge/uuid.h"
+
+namespace pledge {
+
+// Who runs a task: a worker, or a decider (its execute method or an asynchronous one).
+enum class TaskType { Worker, Decider };
+
+std::string_view taskTypeName(TaskType type);
+std::optional<TaskType> taskTypeFromName(std::string_view name);
+
+// A plain value; copyable, compared by value.
+struct TaskSpec {
+  Uuid taskId;
+  // "Name#version".
+  std::string actor;
+  std::string method;
+  TaskType type = TaskType::Worker;
+  std::vector<ArgSpec> args;
+  CallOptions options;
+
+  bool operator==(const TaskSpec&) const = default;
+};
+
+// Checks the form of an actor id, "Name#version" with a non-empty name and version; the
+// message says what is wrong, nullopt when it is well formed.
+std::optional<std::string> checkActorId(std::string_view actor);
+
+// JSON readers of an actor id (checked by checkActorId) and of a non-empty method name.
+std::string readActorId(const Json& value);
+std::string readMethodName(const Json& value);
+
+void to_json(Json& out, const TaskType& type);
+void from_json(const Json& in, TaskType& type);
+void to_json(Json& out, const TaskSpec& task);
+void from_json(const Json& in, TaskSpec& task);
+
+}  // namespace pledge

@@ -1,0 +1,56 @@
+// Uuid: the 128-bit identifier of processes and tasks (UUID v4, text form 8-4-4-4-12).
+//
+// Task ids are made by clients, so a decider can refer to a task the server has not seen yet:
+//
+//   pledge::Uuid id = pledge::Uuid::random();
+//   std::string text = id.toString();              // "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
+//   std::optional<pledge::Uuid> back = pledge::Uuid::parse(text);
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pledge {
+
+// A 16-byte value; the default is the nil UUID. Copyable, comparable, hashable; thread-compatible.
+class Uuid {
+ public:
+  constexpr Uuid() = default;
+  constexpr Uuid(std::uint64_t high, std::uint64_t low) : high_(high), low_(low) {}
+
+  // A random version-4 UUID from a per-thread generator seeded from the OS. Thread-safe.
+  static Uuid random();
+  // Parses the canonical 36-character form (either case); nullopt for anything else.
+  static std::optional<Uuid> parse(std::string_view text);
+
+  // The canonical lower-case 36-character form.
+  std::string toString() const;
+  void appendTo(std::string& out) const;
+
+  bool isNil() const { return high_ == 0 && low_ == 0; }
+  std::uint64_t high() const { return high_; }
+  std::uint64_t low() const { return low_; }
+  std::size_t hash() const { return static_cast<std::size_t>(high_ ^ (low_ * 0x9E3779B97F4A7C15ULL)); }
+
+  friend auto operator<=>(const Uuid&, const Uuid&) = default;
+
+ private:
+  std::uint64_t high_ = 0;
+  std::uint64_t low_ = 0;
+};
+
+struct UuidHash {
+  std::size_t operator()(const Uuid& id) const { return id.hash(); }
+};
+
+}  // namespace pledge
+
+template <>
+struct std::hash<pledge::Uuid> {
+  std::size_t operator()(const pledge::Uuid& id) const { return id.hash(); }
+};

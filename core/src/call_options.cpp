@@ -1,0 +1,53 @@
+#include "pledge/call_options.h"
+
+#include <limits>
+
+namespace pledge {
+
+CallOptions CallOptions::over(const CallOptions& defaults) const {
+  CallOptions merged = *this;
+  if (!merged.startTime) merged.startTime = defaults.startTime;
+  if (!merged.taskList) merged.taskList = defaults.taskList;
+  if (!merged.priority) merged.priority = defaults.priority;
+  if (!merged.timeoutMs) merged.timeoutMs = defaults.timeoutMs;
+  if (!merged.retry) merged.retry = defaults.retry;
+  return merged;
+}
+
+bool CallOptions::empty() const {
+  return !startTime && !taskList && !priority && !timeoutMs && !retry;
+}
+
+void to_json(Json& out, const CallOptions& options) {
+  out = Json::object();
+  if (options.startTime) out["startTime"] = *options.startTime;
+  if (options.taskList) out["taskList"] = *options.taskList;
+  if (options.priority) out["priority"] = *options.priority;
+  if (options.timeoutMs) out["timeoutMs"] = *options.timeoutMs;
+  if (options.retry) out["retry"] = *options.retry;
+}
+
+void from_json(const Json& in, CallOptions& options) {
+  rejectUnknownFields(in, {"startTime", "taskList", "priority", "timeoutMs", "retry"});
+  CallOptions result;
+  result.startTime = readOptionalField(in, "startTime", readEpochMs);
+  result.taskList = readOptionalField(in, "taskList", readString);
+  result.priority = readOptionalField(in, "priority", [](const Json& value) {
+    std::int64_t priority = readInt(value);
+    if (priority < std::numeric_limits<int>::min() || priority > std::numeric_limits<int>::max()) {
+      throw JsonError("must fit in 32 bits, got " + value.dump());
+    }
+    return static_cast<int>(priority);
+  });
+  result.timeoutMs = readOptionalField(in, "timeoutMs", [](const Json& value) {
+    std::int64_t ms = readInt(value);
+    if (ms <= 0) throw JsonError("must be positive, got " + value.dump());
+    return ms;
+  });
+  result.retry = readOptionalField(in, "retry", [](const Json& value) {
+    return value.get<RetryPolicy>();
+  });
+  options = std::move(result);
+}
+
+}  // namespace pledge

@@ -1,0 +1,46 @@
+#include "pledge/start_request.h"
+
+#include "pledge/task_spec.h"
+
+namespace pledge {
+
+void to_json(Json& out, const StartRequest& request) {
+  out = Json{{"actor", request.actor}, {"method", request.method}, {"args", request.args}};
+  if (request.options.customId) out["customId"] = *request.options.customId;
+  if (request.options.startTime) out["startTime"] = *request.options.startTime;
+  if (request.options.taskList) out["taskList"] = *request.options.taskList;
+}
+
+void from_json(const Json& in, StartRequest& request) {
+  rejectUnknownFields(in, {"actor", "method", "args", "customId", "startTime", "taskList"});
+  StartRequest result;
+  result.actor = readField(in, "actor", readActorId);
+  result.method = readField(in, "method", readMethodName);
+  if (const Json* args = optionalField(in, "args")) {
+    atField("args", [&] { requireArray(*args); });
+    result.args = *args;
+  }
+  result.options.customId = readOptionalField(in, "customId", [](const Json& value) {
+    std::string customId = readString(value);
+    if (customId.empty() || customId.size() > 512) {
+      throw JsonError("must be 1 to 512 characters long");
+    }
+    return customId;
+  });
+  result.options.startTime = readOptionalField(in, "startTime", readEpochMs);
+  result.options.taskList = readOptionalField(in, "taskList", readString);
+  request = std::move(result);
+}
+
+void to_json(Json& out, const StartedProcess& started) {
+  out = Json{{"processId", started.processId}, {"taskId", started.taskId}};
+  if (started.existing) out["existing"] = true;
+}
+
+void from_json(const Json& in, StartedProcess& started) {
+  started.processId = readField(in, "processId", readUuid);
+  started.taskId = readField(in, "taskId", readUuid);
+  started.existing = readOptionalField(in, "existing", readBool).value_or(false);
+}
+
+}  // namespace pledge

@@ -1,0 +1,45 @@
+#include "pledge/uuid.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace pledge {
+namespace {
+
+TEST(Uuid, randomIdsAreVersion4AndDistinct) {
+  std::set<Uuid> seen;
+  for (int i = 0; i < 10'000; ++i) {
+    Uuid id = Uuid::random();
+    std::string text = id.toString();
+    ASSERT_EQ(text.size(), 36u);
+    EXPECT_EQ(text[14], '4') << text;
+    EXPECT_TRUE(text[19] == '8' || text[19] == '9' || text[19] == 'a' || text[19] == 'b') << text;
+    EXPECT_TRUE(seen.insert(id).second);
+  }
+}
+
+TEST(Uuid, textFormRoundTrips) {
+  Uuid id = Uuid::random();
+  EXPECT_EQ(Uuid::parse(id.toString()), id);
+  EXPECT_EQ(Uuid::parse("1B4E28BA-2FA1-41D2-883F-0016D3CCA427")->toString(),
+            "1b4e28ba-2fa1-41d2-883f-0016d3cca427");
+}
+
+TEST(Uuid, parseRejectsAnythingButTheCanonicalForm) {
+  EXPECT_FALSE(Uuid::parse(""));
+  EXPECT_FALSE(Uuid::parse("1b4e28ba2fa141d2883f0016d3cca427"));
+  EXPECT_FALSE(Uuid::parse("1b4e28ba-2fa1-41d2-883f-0016d3cca42"));
+  EXPECT_FALSE(Uuid::parse("1b4e28ba-2fa1-41d2-883f-0016d3cca42g"));
+  EXPECT_FALSE(Uuid::parse("1b4e28ba_2fa1-41d2-883f-0016d3cca427"));
+}
+
+TEST(Uuid, defaultIsNilAndHashesByValue) {
+  EXPECT_TRUE(Uuid().isNil());
+  EXPECT_EQ(Uuid().toString(), "00000000-0000-0000-0000-000000000000");
+  Uuid id = Uuid::random();
+  EXPECT_EQ(std::hash<Uuid>{}(id), std::hash<Uuid>{}(*Uuid::parse(id.toString())));
+}
+
+}  // namespace
+}  // namespace pledge
