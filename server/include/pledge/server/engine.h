@@ -1,0 +1,238 @@
+// Engine: the live processes of a node, their ready queues, timers and the group-commit pipeline
+// that makes every change durable before it is acknowledged.
+//
+// Operations apply to the in-memory graph at once; their effects join the open batch. A writer
+// thread commits batches one after another (a batch fills while the previous one commits); after
+// a commit the batch's callbacks answer their requests, tasks it made ready enter their queues
+// (so nothing is handed out that the store does not hold), and parked polls get those tasks. A
+// timer thread fires start times, retries, lease expiries and the deadlines of parked requests.
+//
+//   Engine engine(openStore("sqlite:./pledge-data", 64), EngineOptions{});
+//   engine.startProcess(request, [](Result<StartedProcess> started) { ... });
+//   engine.poll(pollRequest, [](std::vector<PolledTask> tasks) { ... });   // may wait
+//   engine.release(decisions, [](std::vector<ReleaseResult> results) { ... });
+//
+// Internally synchronized; callbacks run on engine threads (never under the engine's lock) and
+// must return quickly: hand the answer to the connection's executor.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <queue>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "pledge/decision.h"
+#include "pledge/error.h"
+#include "pledge/polled_task.h"
+#include "pledge/process_info.h"
+#include "pledge/server/metrics.h"
+#include "pledge/server/process_graph.h"
+#include "pledge/server/store.h"
+#include "pledge/start_request.h"
+
+namespace pledge::server {
+
+// A value or the Error that prevented it.
+template <typename T>
+class Result {
+ public:
+  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Error error) : error_(std::move(error)) {}  // NOLINT
+
+  bool ok() const { return value_.has_value(); }
+  const T& value() const { return *value_; }
+  T& value() { return *value_; }
+  const Error& error() const { return *error_; }
+
+ private:
+  std::optional<T> value_;
+  std::optional<Error> error_;
+};
+
+struct QueueRef {
+  std::string actor;
+  std::string taskList;
+};
+
+struct PollRequest {
+  std::string worker;
+  std::vector<QueueRef> queues;
+  int max = 1;
+  std::int64_t waitMs = 0;
+};
+
+enum class ReleaseStatus { Accepted, Duplicate, Rejected };
+
+struct ReleaseResult {
+  Uuid taskId;
+  ReleaseStatus status = ReleaseStatus::Accepted;
+  std::optional<Error> error;
+};
+
+struct QueueStats {
+  std::string actor;
+  std::string taskList;
+  std::int64_t ready = 0;
+  std::int64_t running = 0;
+  std::int64_t waiting = 0;
+  // Age of the oldest ready task; nullopt when none is ready.
+  std::optional<std::int64_t> oldestReadyMs;
+};
+
+struct PollerStats {
+  std::string worker;
+  std::int64_t lastPollAt = 0;
+};
+
+struct ActorStats {
+  std::string actor;
+  bool blocked = false;
+  std::optional<std::int64_t> lastPollAt;
+  // Workers that polled within the last minute.
+  std::vector<PollerStats> pollers;
+  std::int64_t ready = 0;
+  std::int64_t running = 0;
+  std::int64_t waiting = 0;
+};
+
+// A task as the API shows it: its spec, and its state as a row would store it.
+struct TaskSnapshot {
+  TaskSpec spec;
+  TaskRow row;
+};
+
+struct EngineOptions {
+  std::string nodeName = "node-1";
+  // Lease of tasks that set no timeoutMs.
+  std::int64_t defaultTimeoutMs = kDefaultTimeoutMs;
+  // Upper bounds of what a poll may ask for.
+  int maxPollBatch = 1000;
+  std::int64_t maxPollWaitMs = 60'000;
+  std::int64_t maxResultWaitMs = 300'000;
+};
+
+class Engine {
+ public:
+  // Rebuilds the live processes from the store and starts the writer and timer threads.
+  // metrics may be null.
+  Engine(std::unique_ptr<Store> store, EngineOptions options, Metrics* metrics);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Graceful stop: parked requests are answered (polls with no tasks), the open batch is
+  // committed, the threads end. Later operations answer Unavailable. Idempotent.
+  void shutdown();
+
+  // Starts a process, or answers the existing one for a repeated customId (existing = true).
+  // Answered once the process is durable.
+  void startProcess(const StartRequest& request, std::function<void(Result<StartedProcess>)> done);
+  // Hands out up to max ready tasks of the queues, waiting up to waitMs for the first one.
+  // Throws pledge::Error(BadRequest) for a malformed request.
+  void poll(const PollRequest& request, std::function<void(std::vector<PolledTask>)> done);
+  // Applies each decision on its own (one may be rejected, the others still apply); answered
+  // once every accepted one is durable.
+  void release(const std::vector<Decision>& decisions,
+               std::function<void(std::vector<ReleaseResult>)> done);
+  // Extends the lease of the task's current attempt. NotFound, or Conflict for a stale attempt.
+  std::optional<Error> heartbeat(const Uuid& taskId, int attempt);
+
+  std::optional<ProcessInfo> process(const Uuid& processId);
+  // The process once it has ended or broken, or as it is after waitMs.
+  void awaitProcess(const Uuid& processId, std::int64_t waitMs,
+                    std::function<void(Result<ProcessInfo>)> done);
+  void restart(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done);
+  void abort(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done);
+  std::optional<std::vector<TaskSnapshot>> processTasks(const Uuid& processId);
+  ProcessPage listProcesses(const ProcessQuery& query);
+
+  std::vector<QueueStats> queues();
+  std::vector<ActorStats> actors();
+  // Blocked actors' tasks stay queued until unblocked. Durable when it returns.
+  void setBlocked(const std::string& actor, bool blocked);
+
+  int partitions() const { return graph_.partitions(); }
+  const EngineOptions& options() const { return options_; }
+  std::int64_t startedAt() const { return startedAt_; }
+
+ private:
+  struct Batch;
+  struct ReadyQueue;
+  struct ParkedPoll;
+  struct ProcessWatch;
+  struct ActorRecord;
+
+  using Clock = std::chrono::system_clock;
+  static std::int64_t nowMs();
+
+  void loadFromStore();
+  void writerLoop();
+  void timerLoop();
+  // Takes the effects of an operation into the open batch (under the lock).
+  void absorb(Effects& effects);
+  void afterCommit(std::unique_lock<std::mutex>& lock, Batch& batch);
+  void materialize(Batch& batch, WriteBatch& rows);
+  TaskRow rowOf(Task& task, bool takeSpec);
+  ProcessRow rowOf(Process& process);
+  ProcessInfo infoOf(const Process& process) const;
+
+  ReadyQueue& queueFor(const std::string* actor, const std::string* taskList);
+  ReadyQueue* findQueue(const std::string& actor, const std::string& taskList);
+  Task* popReady(ReadyQueue& queue);
+  // Leases up to max tasks from the queues into out (under the lock).
+  void takeTasks(const std::vector<ReadyQueue*>& queues, int max, std::int64_t now, Effects& effects,
+                 std::vector<PolledTask>& out);
+  // Gives queued tasks to parked polls, oldest first (under the lock).
+  void serveParkedPolls(std::int64_t now, Effects& effects,
+                        std::vector<std::function<void()>>& answers);
+  void armTimer(std::int64_t deadline);
+  void notePoll(const PollRequest& request, std::int64_t now);
+  void whenDurable(std::function<void()> callback);
+  bool stopping() const { return stopping_; }
+
+  std::unique_ptr<Store> store_;
+  EngineOptions options_;
+  Metrics* metrics_;
+  std::int64_t startedAt_;
+
+  std::mutex mutex_;
+  ProcessGraph graph_;
+  std::unique_ptr<Batch> open_;
+  std::uint64_t nextBatchSeq_ = 1;
+  std::uint64_t committedSeq_ = 0;
+  std::condition_variable writerWake_;
+  std::vector<Process*> endedAwaitingEviction_;
+
+  std::unordered_map<QueueKey, std::unique_ptr<ReadyQueue>, QueueKeyHash> queues_;
+  std::set<std::string, std::less<>> blocked_;
+  std::map<std::string, ActorRecord, std::less<>> actors_;
+  std::vector<std::shared_ptr<ParkedPoll>> parkedPolls_;
+  std::unordered_map<Uuid, std::vector<std::shared_ptr<ProcessWatch>>> processWatches_;
+
+  // Deadlines: (epoch ms, task id) for tasks; parked requests keep their own.
+  std::priority_queue<std::pair<std::int64_t, Uuid>, std::vector<std::pair<std::int64_t, Uuid>>,
+                      std::greater<>>
+      taskDeadlines_;
+  // Deadlines of parked requests; each expiry, run under the lock, queues its answer in
+  // expiredAnswers_, which the timer thread runs after unlocking.
+  std::multimap<std::int64_t, std::function<void()>> requestDeadlines_;
+  std::vector<std::function<void()>> expiredAnswers_;
+  std::condition_variable timerWake_;
+  std::int64_t timerArmedFor_ = 0;
+
+  bool stopping_ = false;
+  std::thread writer_;
+  std::thread timer_;
+};
+
+}  // namespace pledge::server

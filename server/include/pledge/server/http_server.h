@@ -1,0 +1,85 @@
+// HttpServer: an HTTP/1.1 keep-alive server on Boost.Beast. Requests and responses are plain
+// structs so that Beast stays inside http_server.cpp; a handler answers through a Responder,
+// at once or later from any thread (a long poll answers when a task is ready).
+//
+//   HttpServer server({.port = 8080}, [](HttpRequest&& request, Responder respond) {
+//     respond(HttpResponse{.status = 200, .body = "{}"});
+//   });
+//   server.run();   // until stop() or SIGTERM/SIGINT
+//
+// Bodies over the configured limit are answered 413, malformed requests 400, without reaching
+// the handler.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pledge::server {
+
+class Session;
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as sent, e.g. "/api/v1/processes?state=broken"
+  // Path segments, percent-decoded: "/api/v1/actors/A%231.0/block" -> api, v1, actors, A#1.0, block
+  std::vector<std::string> segments;
+  std::map<std::string, std::string, std::less<>> query;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string contentType = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Sends the response; call exactly once, from any thread.
+using Responder = std::function<void(HttpResponse)>;
+// Must not throw; answers through the responder.
+using HttpHandler = std::function<void(HttpRequest&&, Responder)>;
+
+struct HttpServerOptions {
+  std::string address = "0.0.0.0";
+  // 0 picks a free port; port() tells which.
+  std::uint16_t port = 8080;
+  std::size_t maxBodyBytes = 16 * 1024 * 1024;
+  int threads = 1;
+};
+
+// Thread-safe: stop() may be called from any thread.
+class HttpServer {
+ public:
+  // Binds the port; throws pledge::Error naming the address when it cannot.
+  HttpServer(HttpServerOptions options, HttpHandler handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  std::uint16_t port() const;
+  // Called once on SIGTERM or SIGINT, on a server thread, before the server stops; use it to stop
+  // what feeds in-flight requests (the engine answers its parked requests).
+  void onShutdownSignal(std::function<void()> hook);
+  // Serves until stop(): accepts connections and runs the handler on the server threads.
+  void run();
+  // Stops accepting, lets in-flight requests answer, closes idle connections; run() returns.
+  void stop();
+
+ private:
+  friend class Session;
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+// Percent-decodes a URL component ('+' stays '+'); nullopt for a malformed escape.
+std::optional<std::string> percentDecode(std::string_view text);
+
+}  // namespace pledge::server

@@ -1,0 +1,55 @@
+// Metrics: the counters, gauges and histograms of GET /metrics (Prometheus text format), kept
+// with prometheus-cpp.
+//
+//   Metrics metrics;
+//   metrics.processStarted();
+//   metrics.observeRequest("POST /api/v1/tasks/poll", 0.0004);
+//   std::string text = metrics.scrape(queueDepths);
+//
+// Internally synchronized (prometheus-cpp's metrics are atomic).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pledge::server {
+
+struct QueueDepth {
+  std::string actor;
+  std::string taskList;
+  std::int64_t ready = 0;
+  std::int64_t running = 0;
+  std::int64_t waiting = 0;
+};
+
+class Metrics {
+ public:
+  Metrics();
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  void processStarted();
+  void processCompleted();
+  void processBroken();
+  void processAborted();
+  void tasksHandedOut(std::int64_t count);
+  void taskReleased();
+  void taskFailed();
+  void taskRetried();
+  void batchCommitted(std::int64_t rows, double seconds);
+  // route is the pattern, e.g. "GET /api/v1/processes/{id}".
+  void observeRequest(std::string_view route, double seconds);
+
+  // The text exposition, with queue depths as of now.
+  std::string scrape(const std::vector<QueueDepth>& depths);
+
+ private:
+  struct Families;
+  std::unique_ptr<Families> families_;
+};
+
+}  // namespace pledge::server

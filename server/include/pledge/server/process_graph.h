@@ -1,0 +1,279 @@
+// ProcessGraph: the live processes of this node and the engine rules that move them: which task
+// is ready (rule 2), how promises resolve and forward (rule 3), how an attempt's failure is
+// retried or fails for good (rules 4-6), when a process completes (rule 7), restart and abort.
+//
+// The graph is pure state: it reads no clock and does no I/O. Every operation takes `now` and
+// reports what the engine must do next in Effects — tasks that became ready (to queue once the
+// batch holding the change is durable), timers to arm, rows to persist, processes that ended.
+//
+//   ProcessGraph graph(64);
+//   Effects effects;
+//   Process& process = graph.startProcess(request, processId, taskId, now, effects);
+//   Task* start = graph.findTask(taskId);          // Ready: effects.readied holds it
+//   graph.lease(*start, now, effects);
+//   graph.applyDecision(*start, decision, now, effects);
+//
+// Thread-compatible: the engine serializes all calls.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "pledge/arg_spec.h"
+#include "pledge/decision.h"
+#include "pledge/json.h"
+#include "pledge/polled_task.h"
+#include "pledge/process_info.h"
+#include "pledge/retry_policy.h"
+#include "pledge/start_request.h"
+#include "pledge/task_error.h"
+#include "pledge/task_spec.h"
+#include "pledge/uuid.h"
+
+namespace pledge::server {
+
+// Lease of an attempt when neither the call nor the IDL sets timeoutMs (the server's
+// --default-timeout-ms changes it).
+inline constexpr std::int64_t kDefaultTimeoutMs = 60'000;
+// A task without a retry policy is still handed out again after a lost lease (its worker died),
+// up to this many attempts in all; then it fails with kLeaseExpiredError.
+inline constexpr int kAttemptsAfterLostLeases = 5;
+
+enum class TaskState : std::uint8_t {
+  Waiting,    // an awaited promise is pending
+  Scheduled,  // waits for its start time (a delayed start or a retry)
+  Ready,      // queued for its actor
+  Leased,     // handed out; waits for release, heartbeat or lease expiry
+  Completed,  // released with a value or a promise (forwarding)
+  Failed,     // failed for good
+  Cancelled,  // its process was aborted
+};
+
+enum class PromiseState : std::uint8_t { Pending, Resolved, Failed };
+
+std::string_view taskStateName(TaskState state);
+bool isLive(TaskState state);
+
+struct Task;
+struct Process;
+
+// A task waiting for a promise, and the flags of the argument it waits with.
+struct Waiter {
+  Task* task;
+  const PromiseFlags* flags;
+};
+
+struct Task {
+  Uuid id;
+  Process* process = nullptr;
+  // Interned by the graph; stable for its lifetime.
+  const std::string* actor = nullptr;
+  const std::string* method = nullptr;
+  const std::string* taskList = nullptr;
+  TaskType type = TaskType::Worker;
+  std::vector<ArgSpec> args;
+  int priority = 0;
+  std::int64_t timeoutMs = kDefaultTimeoutMs;
+  std::shared_ptr<const RetryPolicy> retry;  // null: no retries
+  // Not handed out before: the start time of the spec, or of the next retry.
+  std::int64_t notBefore = 0;
+
+  TaskState state = TaskState::Waiting;
+  PromiseState promise = PromiseState::Pending;
+  // Handouts so far; the current lease is attempt `attempt`.
+  int attempt = 0;
+  // Attempts before the last restart; retry policies count from here.
+  int attemptBase = 0;
+  std::int64_t leaseUntil = 0;
+  // Awaited promise arguments (list elements each) not yet settled acceptably.
+  int pendingArgs = 0;
+  // The resolved value (shared: forwarders and readers copy the pointer).
+  std::shared_ptr<const Json> value;
+  std::optional<TaskError> error;
+  // Completed by forwarding: this task's promise is the promise of forwardTo.
+  Task* forwardTo = nullptr;
+  std::vector<Waiter> waiters;
+  std::vector<Task*> forwarders;
+
+  std::int64_t createdAt = 0;
+  std::int64_t readyAt = 0;
+  std::int64_t startedAt = 0;
+  std::int64_t endedAt = 0;
+  // Order of entering Ready, for FIFO among equal priorities.
+  std::uint64_t readySeq = 0;
+  // The attempt whose release was applied (a repeated release of it is a duplicate).
+  int releasedAttempt = 0;
+  // The TaskSpec JSON, kept until the row is written, then dropped.
+  std::string pendingSpecJson;
+};
+
+struct Process {
+  Uuid id;
+  int partition = 0;
+  std::optional<std::string> customId;
+  Task* startTask = nullptr;
+  ProcessState state = ProcessState::Running;
+  std::int64_t startedAt = 0;
+  std::int64_t endedAt = 0;
+  std::optional<TaskError> error;
+  std::optional<Uuid> failedTaskId;
+  // Tasks in a live state (waiting, scheduled, ready, leased).
+  int liveTasks = 0;
+  // Failed tasks whose failure nobody accepted; a restart gives them a new attempt.
+  std::vector<Task*> blockingTasks;
+  std::vector<std::unique_ptr<Task>> tasks;
+
+  // Kept by the engine: the row exists in the store; the newest batch holding a change of this
+  // process (it is evicted only once that batch is committed); the state metrics last counted.
+  bool rowWritten = false;
+  std::uint64_t lastBatch = 0;
+  ProcessState reportedState = ProcessState::Running;
+};
+
+// What operations ask of the engine. Pointers stay valid until the engine evicts the process,
+// which it does only after the batch holding these effects is committed.
+struct Effects {
+  std::vector<Task*> readied;
+  // Tasks whose deadline (notBefore or leaseUntil) was set.
+  std::vector<Task*> timed;
+  std::vector<Task*> changedTasks;
+  std::vector<Process*> changedProcesses;
+  // Completed or aborted processes.
+  std::vector<Process*> ended;
+
+  bool empty() const {
+    return readied.empty() && timed.empty() && changedTasks.empty() &&
+           changedProcesses.empty() && ended.empty();
+  }
+  void clear();
+};
+
+// A queue: tasks of one actor on one task list (interned pointers).
+struct QueueKey {
+  const std::string* actor;
+  const std::string* taskList;
+  bool operator==(const QueueKey&) const = default;
+};
+
+struct QueueKeyHash {
+  std::size_t operator()(const QueueKey& key) const {
+    return std::hash<const void*>{}(key.actor) * 31 + std::hash<const void*>{}(key.taskList);
+  }
+};
+
+// Live tasks of a queue by state: waiting (for promises or their start time), ready, running.
+struct QueueCounts {
+  std::int64_t waiting = 0;
+  std::int64_t ready = 0;
+  std::int64_t running = 0;
+};
+
+// Why a decision cannot be applied (it changes nothing).
+struct Rejection {
+  ErrorCode code;
+  std::string message;
+};
+
+class ProcessGraph {
+ public:
+  ProcessGraph(int partitions, std::int64_t defaultTimeoutMs = kDefaultTimeoutMs);
+  ProcessGraph(const ProcessGraph&) = delete;
+  ProcessGraph& operator=(const ProcessGraph&) = delete;
+
+  int partitions() const { return partitions_; }
+  std::int64_t defaultTimeoutMs() const { return defaultTimeoutMs_; }
+  int partitionOf(const Uuid& processId) const;
+
+  // Creates a process whose start task calls request.method with request.args. The start task
+  // is Ready at once or Scheduled at startTime.
+  Process& startProcess(const StartRequest& request, Uuid processId, Uuid taskId,
+                        std::int64_t now, Effects& effects);
+
+  // Hands out a Ready task: a new attempt with a lease of timeoutMs.
+  void lease(Task& task, std::int64_t now, Effects& effects);
+  // The task's arguments with every awaited promise replaced by its value (or accepted failure).
+  std::vector<ArgValue> resolvedArgs(const Task& task) const;
+  PolledTask polledTask(const Task& task) const;
+
+  // Applies the release of a leased task's current attempt. Returns a Rejection (and changes
+  // nothing) when the decision does not fit the graph: new tasks referring to unknown tasks or to
+  // another process, ids already used, a worker creating tasks, a forwarding cycle.
+  std::optional<Rejection> applyDecision(Task& task, const Decision& decision, std::int64_t now,
+                                         Effects& effects);
+  // Extends the lease of the current attempt.
+  void heartbeat(Task& task, std::int64_t now, Effects& effects);
+  // A timer fired: a Scheduled task whose time came becomes Ready; a Leased task whose lease
+  // ran out fails its attempt. Anything else (stale timers) is ignored.
+  void onDeadline(Task& task, std::int64_t now, Effects& effects);
+
+  // Gives every blocking failed task of a broken process a new attempt. Requires Broken.
+  void restart(Process& process, std::int64_t now, Effects& effects);
+  // Cancels every live task. Requires Running or Broken.
+  void abort(Process& process, std::int64_t now, Effects& effects);
+
+  Task* findTask(const Uuid& id) const;
+  Process* findProcess(const Uuid& id) const;
+  Process* findByCustomId(const std::string& customId) const;
+  // Removes an ended process and its tasks from memory (the store keeps them).
+  void evict(Process& process);
+
+  const std::unordered_map<QueueKey, QueueCounts, QueueKeyHash>& queueCounts() const {
+    return queueCounts_;
+  }
+  std::size_t processCount() const { return processes_.size(); }
+  std::size_t taskCount() const { return tasks_.size(); }
+  template <typename Visit>
+  void forEachProcess(Visit&& visit) const {
+    for (const auto& [id, process] : processes_) visit(*process);
+  }
+
+  // ---- recovery -------------------------------------------------------------------------
+  // Adopts a process and its tasks as read from the store; call settleRestored() after every
+  // process of a load was added.
+  Process& restoreProcess(std::unique_ptr<Process> process);
+  Task& restoreTask(Process& process, std::unique_ptr<Task> task);
+  // Links waiters and forwarders of restored processes and puts their live tasks where they
+  // belong (queue, timers, expired leases fail their attempt).
+  void settleRestored(std::int64_t now, Effects& effects);
+
+  const std::string* intern(const std::string& text);
+  std::shared_ptr<const RetryPolicy> internRetry(const std::optional<RetryPolicy>& policy);
+
+ private:
+  Task& createTask(Process& process, const TaskSpec& spec, std::int64_t now);
+  std::optional<Rejection> checkNewTasks(const Process& process, const Task& creator,
+                                         const std::vector<TaskSpec>& specs) const;
+  void linkArguments(Task& task, Effects& effects);
+  void linkArgument(Task& task, const ArgSpec& arg, Effects& effects);
+  void countState(const Task& task, TaskState state, int delta);
+  void setState(Task& task, TaskState state);
+  void makeRunnable(Task& task, std::int64_t now, Effects& effects);
+  void leaveLiveState(Task& task, TaskState state, std::int64_t now, Effects& effects);
+  void failAttempt(Task& task, const TaskError& error, bool leaseLost, std::int64_t now,
+                   Effects& effects);
+  void resolvePromise(Task& task, std::shared_ptr<const Json> value, std::int64_t now,
+                      Effects& effects);
+  void failPromise(Task& task, const TaskError& error, std::int64_t now, Effects& effects);
+  void settleWaiter(Task& waiter, std::int64_t now, Effects& effects);
+  void breakProcess(Process& process, Task& failed, const TaskError& error, Effects& effects);
+  void checkCompletion(Process& process, std::int64_t now, Effects& effects);
+  const Task* settledTarget(const Task& task) const;
+
+  int partitions_;
+  std::int64_t defaultTimeoutMs_;
+  std::unordered_map<Uuid, std::unique_ptr<Process>> processes_;
+  std::unordered_map<Uuid, Task*> tasks_;
+  std::unordered_map<std::string, Process*> customIds_;
+  std::unordered_set<std::string> strings_;
+  std::vector<std::shared_ptr<const RetryPolicy>> retryPolicies_;
+  std::unordered_map<QueueKey, QueueCounts, QueueKeyHash> queueCounts_;
+  std::uint64_t nextReadySeq_ = 1;
+  std::vector<Process*> restored_;
+};
+
+}  // namespace pledge::server

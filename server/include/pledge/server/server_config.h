@@ -1,0 +1,55 @@
+// ServerConfig: how pledge-server is started: command-line flags, or a YAML file with the same
+// keys (--config server.yaml); flags given on the command line win over the file.
+//
+//   ServerConfig config = parseServerConfig(argc, argv);   // throws ConfigError
+//
+//   # server.yaml
+//   port: 8080
+//   data-dir: ./pledge-data
+//   partitions: 64
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace pledge::server {
+
+struct ServerConfig {
+  std::string address = "0.0.0.0";
+  std::uint16_t port = 8080;
+  std::string dataDir = "./pledge-data";
+  // A store URL; when absent, sqlite:<dataDir>.
+  std::optional<std::string> store;
+  std::string nodeName;
+  int partitions = 64;
+  std::size_t maxBodyBytes = 16 * 1024 * 1024;
+  int ioThreads = 1;
+  // Lease of tasks that set no timeoutMs.
+  std::int64_t defaultTimeoutMs = 60'000;
+  std::string logLevel = "info";
+  // Where to write the bound port (useful with --port 0).
+  std::optional<std::string> portFile;
+
+  std::string storeUrl() const { return store.value_or("sqlite:" + dataDir); }
+};
+
+// Bad flags or config file; what() says what and where (file:line: key: problem).
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Thrown for --help: what() is the usage text.
+class HelpRequested : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+ServerConfig parseServerConfig(int argc, const char* const* argv);
+// Applies a YAML config file's keys to config.
+void applyConfigFile(const std::string& path, ServerConfig& config);
+
+}  // namespace pledge::server

@@ -1,0 +1,56 @@
+// SqliteStore: the embedded store, SQLite in WAL mode in a data folder; zero set-up.
+//
+//   auto store = std::make_unique<SqliteStore>("./pledge-data", 64);
+//
+// Commits run with synchronous=FULL: a commit that returned survives kill -9 and power loss.
+// One connection writes (the engine's writer thread), another serves queries; WAL lets the
+// queries read while a commit is under way.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "pledge/server/store.h"
+
+struct sqlite3;
+
+namespace pledge::server {
+
+// Internally synchronized (see Store).
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating when absent) <dataDir>/pledge.db and applies pending schema migrations.
+  // Throws pledge::Error when the folder cannot be used or the stored partition count differs.
+  SqliteStore(const std::string& dataDir, int partitions);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  int partitions() const override { return partitions_; }
+  void commit(const WriteBatch& batch) override;
+  LiveState loadLive() override;
+  std::optional<ProcessRow> findProcess(const Uuid& id) override;
+  std::optional<Uuid> findProcessByCustomId(const std::string& customId) override;
+  std::optional<TaskRow> findTask(const Uuid& id) override;
+  std::vector<TaskRow> processTasks(const Uuid& processId) override;
+  ProcessPage listProcesses(const ProcessQuery& query) override;
+  ProcessCounts countProcesses() override;
+  void setActorBlocked(const std::string& actor, bool blocked) override;
+  std::vector<std::string> blockedActors() override;
+
+  // The schema version this build writes.
+  static int schemaVersion();
+
+ private:
+  class Statements;
+
+  sqlite3* writer_ = nullptr;
+  sqlite3* reader_ = nullptr;
+  std::unique_ptr<Statements> writeStatements_;
+  std::mutex writeMutex_;
+  std::mutex readMutex_;
+  int partitions_ = 0;
+};
+
+}  // namespace pledge::server

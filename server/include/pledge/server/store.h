@@ -1,0 +1,118 @@
+// Store: the only source of truth of a node. The engine applies decisions in memory and makes
+// them durable by committing a WriteBatch (one transaction for many decisions, group commit)
+// before it answers; after a restart it rebuilds its live processes from loadLive().
+//
+//   std::unique_ptr<Store> store = openStore("sqlite:./pledge-data", 64);
+//   WriteBatch batch;
+//   batch.processes.push_back(row);
+//   store->commit(batch);                     // durable when it returns
+//
+// Implementations are internally synchronized: commit() runs on the engine's writer thread
+// while the query methods serve API threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pledge/process_info.h"
+#include "pledge/uuid.h"
+
+namespace pledge::server {
+
+// The persisted state of one task. spec is set only when the row is new.
+struct TaskRow {
+  Uuid id;
+  Uuid processId;
+  bool isNew = false;
+  std::string spec;  // TaskSpec JSON
+  int state = 0;     // TaskState
+  int promise = 0;   // PromiseState
+  int attempt = 0;
+  int attemptBase = 0;
+  std::int64_t notBefore = 0;
+  std::int64_t leaseUntil = 0;
+  std::optional<Uuid> forwardTo;
+  std::string value;  // JSON of the resolved value, "" when none
+  std::string error;  // JSON of the last TaskError, "" when none
+  std::int64_t createdAt = 0;
+  std::int64_t readyAt = 0;
+  std::int64_t startedAt = 0;
+  std::int64_t endedAt = 0;
+};
+
+struct ProcessRow {
+  ProcessInfo info;
+  int partition = 0;
+  bool isNew = false;
+};
+
+// The rows one commit writes; later rows of the same id win.
+struct WriteBatch {
+  std::vector<ProcessRow> processes;
+  std::vector<TaskRow> tasks;
+
+  bool empty() const { return processes.empty() && tasks.empty(); }
+};
+
+// Running and broken processes with all their tasks, as a restart reloads them.
+struct LiveState {
+  std::vector<ProcessRow> processes;
+  std::vector<TaskRow> tasks;
+};
+
+struct ProcessQuery {
+  std::optional<ProcessState> state;
+  std::optional<std::string> actor;
+  std::optional<std::string> customId;
+  std::optional<std::int64_t> startedAfter;
+  std::optional<std::int64_t> startedBefore;
+  int limit = 50;
+  // Opaque position from the previous page's `next`.
+  std::optional<std::string> cursor;
+};
+
+struct ProcessPage {
+  std::vector<ProcessInfo> items;
+  std::optional<std::string> next;
+};
+
+struct ProcessCounts {
+  std::int64_t running = 0;
+  std::int64_t completed = 0;
+  std::int64_t broken = 0;
+  std::int64_t aborted = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // The number of partitions stored with the data.
+  virtual int partitions() const = 0;
+  // Writes the batch in one transaction, durably. Throws pledge::Error(Internal) on failure; the
+  // engine then stops, since memory is ahead of the store.
+  virtual void commit(const WriteBatch& batch) = 0;
+  virtual LiveState loadLive() = 0;
+
+  virtual std::optional<ProcessRow> findProcess(const Uuid& id) = 0;
+  virtual std::optional<Uuid> findProcessByCustomId(const std::string& customId) = 0;
+  virtual std::optional<TaskRow> findTask(const Uuid& id) = 0;
+  virtual std::vector<TaskRow> processTasks(const Uuid& processId) = 0;
+  // Newest first; throws pledge::Error(BadRequest) for a malformed cursor.
+  virtual ProcessPage listProcesses(const ProcessQuery& query) = 0;
+  virtual ProcessCounts countProcesses() = 0;
+
+  // Blocked actors survive restarts. setActorBlocked is durable when it returns.
+  virtual void setActorBlocked(const std::string& actor, bool blocked) = 0;
+  virtual std::vector<std::string> blockedActors() = 0;
+};
+
+// Opens the store a URL names: "sqlite:<data dir>" (created on first use), later
+// "postgresql://...". partitions is used when the store is new and must match otherwise.
+// Throws pledge::Error with what to do on failure.
+std::unique_ptr<Store> openStore(const std::string& url, int partitions);
+
+}  // namespace pledge::server

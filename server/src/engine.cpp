@@ -1,0 +1,869 @@
+#include "pledge/server/engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+namespace pledge::server {
+namespace {
+
+constexpr std::int64_t kPollerMemoryMs = 60'000;
+constexpr std::int64_t kIdleTimerWaitMs = 1'000;
+
+}  // namespace
+
+struct Engine::Batch {
+  std::uint64_t seq = 0;
+  Effects effects;
+  // Run after the commit, outside the lock: answers to the requests this batch holds.
+  std::vector<std::function<void()>> callbacks;
+
+  bool empty() const { return effects.empty() && callbacks.empty(); }
+};
+
+struct Engine::ReadyQueue {
+  struct Entry {
+    int priority;
+    std::uint64_t seq;
+    Uuid taskId;
+    // Max-heap order: higher priority first, then lower (earlier) ready sequence.
+    bool operator<(const Entry& other) const {
+      if (priority != other.priority) return priority < other.priority;
+      return seq > other.seq;
+    }
+  };
+
+  const std::string* actor = nullptr;
+  const std::string* taskList = nullptr;
+  std::priority_queue<Entry> heap;
+  // Ready order, oldest first, for the age of the oldest ready task. Stale entries are dropped
+  // when they reach the front.
+  std::deque<std::pair<std::uint64_t, Uuid>> fifo;
+};
+
+struct Engine::ParkedPoll {
+  std::vector<ReadyQueue*> queues;
+  int max = 1;
+  std::function<void(std::vector<PolledTask>)> done;
+  bool answered = false;
+};
+
+struct Engine::ProcessWatch {
+  std::function<void(Result<ProcessInfo>)> done;
+  bool answered = false;
+};
+
+struct Engine::ActorRecord {
+  std::optional<std::int64_t> lastPollAt;
+  std::map<std::string, std::int64_t> pollers;
+};
+
+std::int64_t Engine::nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+Engine::Engine(std::unique_ptr<Store> store, EngineOptions options, Metrics* metrics)
+    : store_(std::move(store)),
+      options_(std::move(options)),
+      metrics_(metrics),
+      startedAt_(nowMs()),
+      graph_(store_->partitions(), options_.defaultTimeoutMs),
+      open_(std::make_unique<Batch>()) {
+  open_->seq = nextBatchSeq_++;
+  for (std::string& actor : store_->blockedActors()) blocked_.insert(std::move(actor));
+  loadFromStore();
+  writer_ = std::thread([this] { writerLoop(); });
+  timer_ = std::thread([this] { timerLoop(); });
+}
+
+Engine::~Engine() { shutdown(); }
+
+void Engine::loadFromStore() {
+  LiveState live = store_->loadLive();
+  std::lock_guard lock(mutex_);
+  std::unordered_map<Uuid, Process*> processes;
+  for (ProcessRow& row : live.processes) {
+    auto process = std::make_unique<Process>();
+    process->id = row.info.processId;
+    process->partition = row.partition;
+    process->customId = row.info.customId;
+    process->state = row.info.state;
+    process->startedAt = row.info.startedAt;
+    process->error = row.info.error;
+    process->failedTaskId = row.info.failedTaskId;
+    process->rowWritten = true;
+    process->reportedState = row.info.state;
+    const Uuid id = process->id;
+    processes.emplace(id, &graph_.restoreProcess(std::move(process)));
+  }
+  std::vector<std::pair<Task*, Uuid>> forwards;
+  for (TaskRow& row : live.tasks) {
+    auto found = processes.find(row.processId);
+    if (found == processes.end()) continue;
+    TaskSpec spec = parseJson(row.spec).get<TaskSpec>();
+    auto task = std::make_unique<Task>();
+    task->id = row.id;
+    task->actor = graph_.intern(spec.actor);
+    task->method = graph_.intern(spec.method);
+    task->taskList = graph_.intern(spec.options.taskList.value_or(""));
+    task->type = spec.type;
+    task->args = std::move(spec.args);
+    task->priority = spec.options.priority.value_or(0);
+    task->timeoutMs = spec.options.timeoutMs.value_or(options_.defaultTimeoutMs);
+    task->retry = graph_.internRetry(spec.options.retry);
+    task->notBefore = row.notBefore;
+    task->state = static_cast<TaskState>(row.state);
+    task->promise = static_cast<PromiseState>(row.promise);
+    task->attempt = row.attempt;
+    task->attemptBase = row.attemptBase;
+    task->leaseUntil = row.leaseUntil;
+    if (!row.value.empty()) task->value = std::make_shared<const Json>(parseJson(row.value));
+    if (!row.error.empty()) task->error = parseJson(row.error).get<TaskError>();
+    if (task->state == TaskState::Completed || task->state == TaskState::Failed) {
+      task->releasedAttempt = task->attempt;
+    }
+    task->createdAt = row.createdAt;
+    task->readyAt = row.readyAt;
+    task->startedAt = row.startedAt;
+    task->endedAt = row.endedAt;
+    Task& restored = graph_.restoreTask(*found->second, std::move(task));
+    if (row.forwardTo) forwards.emplace_back(&restored, *row.forwardTo);
+  }
+  for (const ProcessRow& row : live.processes) {
+    Process* process = processes.at(row.info.processId);
+    process->startTask = graph_.findTask(row.info.taskId);
+    PLEDGE_ASSERT(process->startTask != nullptr, "process {} lost its start task {}",
+                  row.info.processId.toString(), row.info.taskId.toString());
+  }
+  for (auto& [task, target] : forwards) task->forwardTo = graph_.findTask(target);
+  Effects effects;
+  graph_.settleRestored(nowMs(), effects);
+  absorb(effects);
+  spdlog::info("loaded {} live processes with {} tasks from the store", live.processes.size(),
+               live.tasks.size());
+}
+
+// ---- batches ------------------------------------------------------------------------------
+
+void Engine::absorb(Effects& effects) {
+  Batch& batch = *open_;
+  for (Task* task : effects.changedTasks) {
+    task->process->lastBatch = batch.seq;
+    batch.effects.changedTasks.push_back(task);
+  }
+  for (Process* process : effects.changedProcesses) {
+    process->lastBatch = batch.seq;
+    batch.effects.changedProcesses.push_back(process);
+    if (process->state != process->reportedState && metrics_ != nullptr) {
+      switch (process->state) {
+        case ProcessState::Completed: metrics_->processCompleted(); break;
+        case ProcessState::Broken: metrics_->processBroken(); break;
+        case ProcessState::Aborted: metrics_->processAborted(); break;
+        case ProcessState::Running: break;
+      }
+    }
+    process->reportedState = process->state;
+  }
+  batch.effects.readied.insert(batch.effects.readied.end(), effects.readied.begin(),
+                               effects.readied.end());
+  batch.effects.ended.insert(batch.effects.ended.end(), effects.ended.begin(), effects.ended.end());
+  for (Task* task : effects.timed) {
+    std::int64_t deadline = task->state == TaskState::Leased ? task->leaseUntil : task->notBefore;
+    taskDeadlines_.emplace(deadline, task->id);
+    armTimer(deadline);
+  }
+  if (!effects.empty()) writerWake_.notify_one();
+  effects.clear();
+}
+
+void Engine::whenDurable(std::function<void()> callback) {
+  open_->callbacks.push_back(std::move(callback));
+  writerWake_.notify_one();
+}
+
+TaskRow Engine::rowOf(Task& task, bool takeSpec) {
+  TaskRow row;
+  row.id = task.id;
+  row.processId = task.process->id;
+  row.isNew = !task.pendingSpecJson.empty();
+  if (takeSpec) {
+    row.spec = std::move(task.pendingSpecJson);
+    task.pendingSpecJson.clear();
+  }
+  row.state = static_cast<int>(task.state);
+  row.promise = static_cast<int>(task.promise);
+  row.attempt = task.attempt;
+  row.attemptBase = task.attemptBase;
+  row.notBefore = task.notBefore;
+  row.leaseUntil = task.leaseUntil;
+  if (task.forwardTo != nullptr) row.forwardTo = task.forwardTo->id;
+  if (task.value) row.value = task.value->dump();
+  if (task.error) row.error = Json(*task.error).dump();
+  row.createdAt = task.createdAt;
+  row.readyAt = task.readyAt;
+  row.startedAt = task.startedAt;
+  row.endedAt = task.endedAt;
+  return row;
+}
+
+ProcessInfo Engine::infoOf(const Process& process) const {
+  ProcessInfo info;
+  info.processId = process.id;
+  info.taskId = process.startTask->id;
+  info.customId = process.customId;
+  info.actor = *process.startTask->actor;
+  info.method = *process.startTask->method;
+  info.state = process.state;
+  info.startedAt = process.startedAt;
+  if (process.state == ProcessState::Completed || process.state == ProcessState::Aborted) {
+    info.endedAt = process.endedAt;
+  }
+  if (process.state == ProcessState::Completed && process.startTask->value) {
+    info.result = *process.startTask->value;
+  }
+  info.error = process.error;
+  info.failedTaskId = process.failedTaskId;
+  return info;
+}
+
+ProcessRow Engine::rowOf(Process& process) {
+  ProcessRow row;
+  row.info = infoOf(process);
+  row.partition = process.partition;
+  row.isNew = !process.rowWritten;
+  process.rowWritten = true;
+  return row;
+}
+
+void Engine::materialize(Batch& batch, WriteBatch& rows) {
+  std::unordered_set<const Process*> seenProcesses;
+  for (Process* process : batch.effects.changedProcesses) {
+    if (seenProcesses.insert(process).second) rows.processes.push_back(rowOf(*process));
+  }
+  std::unordered_set<const Task*> seenTasks;
+  rows.tasks.reserve(batch.effects.changedTasks.size());
+  for (Task* task : batch.effects.changedTasks) {
+    if (seenTasks.insert(task).second) rows.tasks.push_back(rowOf(*task, /*takeSpec=*/true));
+  }
+}
+
+void Engine::writerLoop() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    writerWake_.wait(lock, [&] { return stopping_ || !open_->empty(); });
+    if (open_->empty()) {
+      if (stopping_) break;
+      continue;
+    }
+    std::unique_ptr<Batch> batch = std::move(open_);
+    open_ = std::make_unique<Batch>();
+    open_->seq = nextBatchSeq_++;
+    WriteBatch rows;
+    materialize(*batch, rows);
+    lock.unlock();
+    const auto started = std::chrono::steady_clock::now();
+    try {
+      store_->commit(rows);
+    } catch (const std::exception& error) {
+      // Memory is ahead of the store and cannot be made durable: stop the node. A restart
+      // rebuilds everything acknowledged from the store.
+      spdlog::critical("store commit failed, stopping: {}", error.what());
+      std::abort();
+    }
+    if (metrics_ != nullptr) {
+      metrics_->batchCommitted(
+          static_cast<std::int64_t>(rows.tasks.size() + rows.processes.size()),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
+    lock.lock();
+    committedSeq_ = batch->seq;
+    afterCommit(lock, *batch);
+  }
+}
+
+void Engine::afterCommit(std::unique_lock<std::mutex>& lock, Batch& batch) {
+  const std::int64_t now = nowMs();
+  std::vector<std::function<void()>> answers = std::move(batch.callbacks);
+
+  // Tasks made ready by this batch are durable now: queue them.
+  for (Task* task : batch.effects.readied) {
+    if (task->state != TaskState::Ready) continue;
+    ReadyQueue& queue = queueFor(task->actor, task->taskList);
+    queue.heap.push(ReadyQueue::Entry{task->priority, task->readySeq, task->id});
+    queue.fifo.emplace_back(task->readySeq, task->id);
+  }
+  Effects effects;
+  serveParkedPolls(now, effects, answers);
+
+  // Watchers of processes that ended or broke.
+  std::unordered_set<const Process*> notified;
+  for (Process* process : batch.effects.changedProcesses) {
+    if (process->state == ProcessState::Running || !notified.insert(process).second) continue;
+    auto watches = processWatches_.find(process->id);
+    if (watches == processWatches_.end()) continue;
+    ProcessInfo info = infoOf(*process);
+    for (auto& watch : watches->second) {
+      if (watch->answered) continue;
+      watch->answered = true;
+      answers.push_back([done = std::move(watch->done), info] { done(info); });
+    }
+    processWatches_.erase(watches);
+  }
+
+  // Ended processes leave memory once no open batch refers to them.
+  endedAwaitingEviction_.insert(endedAwaitingEviction_.end(), batch.effects.ended.begin(),
+                                batch.effects.ended.end());
+  std::vector<Process*> keep;
+  for (Process* process : endedAwaitingEviction_) {
+    if (process->lastBatch <= committedSeq_) {
+      graph_.evict(*process);
+    } else {
+      keep.push_back(process);
+    }
+  }
+  endedAwaitingEviction_ = std::move(keep);
+
+  absorb(effects);
+  lock.unlock();
+  for (auto& answer : answers) answer();
+  lock.lock();
+}
+
+// ---- queues -------------------------------------------------------------------------------
+
+Engine::ReadyQueue& Engine::queueFor(const std::string* actor, const std::string* taskList) {
+  auto& slot = queues_[QueueKey{actor, taskList}];
+  if (!slot) {
+    slot = std::make_unique<ReadyQueue>();
+    slot->actor = actor;
+    slot->taskList = taskList;
+  }
+  return *slot;
+}
+
+Engine::ReadyQueue* Engine::findQueue(const std::string& actor, const std::string& taskList) {
+  return &queueFor(graph_.intern(actor), graph_.intern(taskList));
+}
+
+Task* Engine::popReady(ReadyQueue& queue) {
+  while (!queue.heap.empty()) {
+    ReadyQueue::Entry entry = queue.heap.top();
+    queue.heap.pop();
+    Task* task = graph_.findTask(entry.taskId);
+    if (task != nullptr && task->state == TaskState::Ready && task->readySeq == entry.seq) {
+      return task;
+    }
+  }
+  return nullptr;
+}
+
+void Engine::takeTasks(const std::vector<ReadyQueue*>& queues, int max, std::int64_t now,
+                       Effects& effects, std::vector<PolledTask>& out) {
+  for (ReadyQueue* queue : queues) {
+    if (blocked_.contains(*queue->actor)) continue;
+    while (static_cast<int>(out.size()) < max) {
+      Task* task = popReady(*queue);
+      if (task == nullptr) break;
+      graph_.lease(*task, now, effects);
+      out.push_back(graph_.polledTask(*task));
+    }
+  }
+  if (metrics_ != nullptr && !out.empty()) {
+    metrics_->tasksHandedOut(static_cast<std::int64_t>(out.size()));
+  }
+}
+
+void Engine::serveParkedPolls(std::int64_t now, Effects& effects,
+                              std::vector<std::function<void()>>& answers) {
+  if (parkedPolls_.empty()) return;
+  std::vector<std::shared_ptr<ParkedPoll>> waiting;
+  for (auto& parked : parkedPolls_) {
+    if (parked->answered) continue;
+    std::vector<PolledTask> tasks;
+    takeTasks(parked->queues, parked->max, now, effects, tasks);
+    if (tasks.empty()) {
+      waiting.push_back(parked);
+      continue;
+    }
+    parked->answered = true;
+    answers.push_back([done = std::move(parked->done), tasks = std::move(tasks)]() mutable {
+      done(std::move(tasks));
+    });
+  }
+  parkedPolls_ = std::move(waiting);
+}
+
+void Engine::notePoll(const PollRequest& request, std::int64_t now) {
+  for (const QueueRef& queue : request.queues) {
+    ActorRecord& record = actors_[queue.actor];
+    record.lastPollAt = now;
+    record.pollers[request.worker] = now;
+    std::erase_if(record.pollers, [&](const auto& poller) {
+      return poller.second < now - kPollerMemoryMs;
+    });
+  }
+}
+
+// ---- timers -------------------------------------------------------------------------------
+
+void Engine::armTimer(std::int64_t deadline) {
+  if (deadline < timerArmedFor_) timerWake_.notify_one();
+}
+
+void Engine::timerLoop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    std::int64_t now = nowMs();
+    std::int64_t next = now + kIdleTimerWaitMs;
+    if (!taskDeadlines_.empty()) next = std::min(next, taskDeadlines_.top().first);
+    if (!requestDeadlines_.empty()) next = std::min(next, requestDeadlines_.begin()->first);
+    if (next > now) {
+      timerArmedFor_ = next;
+      timerWake_.wait_for(lock, std::chrono::milliseconds(next - now));
+      timerArmedFor_ = 0;
+      continue;
+    }
+    Effects effects;
+    std::vector<std::function<void()>> answers;
+    while (!taskDeadlines_.empty() && taskDeadlines_.top().first <= now) {
+      Uuid id = taskDeadlines_.top().second;
+      taskDeadlines_.pop();
+      Task* task = graph_.findTask(id);
+      if (task == nullptr) continue;
+      const bool wasLeased = task->state == TaskState::Leased;
+      graph_.onDeadline(*task, now, effects);
+      if (wasLeased && task->state != TaskState::Leased && metrics_ != nullptr) {
+        metrics_->taskFailed();
+        if (isLive(task->state)) metrics_->taskRetried();
+      }
+    }
+    while (!requestDeadlines_.empty() && requestDeadlines_.begin()->first <= now) {
+      auto expire = std::move(requestDeadlines_.begin()->second);
+      requestDeadlines_.erase(requestDeadlines_.begin());
+      expire();
+    }
+    // Parked requests that expired answered through answers_ below.
+    std::swap(answers, expiredAnswers_);
+    absorb(effects);
+    lock.unlock();
+    for (auto& answer : answers) answer();
+    lock.lock();
+  }
+}
+
+// ---- operations ---------------------------------------------------------------------------
+
+void Engine::startProcess(const StartRequest& request,
+                          std::function<void(Result<StartedProcess>)> done) {
+  std::unique_lock lock(mutex_);
+  if (stopping_) {
+    lock.unlock();
+    done(Error(ErrorCode::Unavailable, "the server is stopping"));
+    return;
+  }
+  if (request.options.customId) {
+    std::optional<StartedProcess> existing;
+    if (Process* process = graph_.findByCustomId(*request.options.customId)) {
+      existing = StartedProcess{process->id, process->startTask->id, true};
+    } else if (auto id = store_->findProcessByCustomId(*request.options.customId)) {
+      if (auto row = store_->findProcess(*id)) {
+        existing = StartedProcess{row->info.processId, row->info.taskId, true};
+      }
+    }
+    if (existing) {
+      whenDurable([done = std::move(done), started = *existing] { done(started); });
+      return;
+    }
+  }
+  const std::int64_t now = nowMs();
+  Effects effects;
+  Process& process = graph_.startProcess(request, Uuid::random(), Uuid::random(), now, effects);
+  StartedProcess started{process.id, process.startTask->id, false};
+  absorb(effects);
+  if (metrics_ != nullptr) metrics_->processStarted();
+  whenDurable([done = std::move(done), started] { done(started); });
+}
+
+void Engine::poll(const PollRequest& request, std::function<void(std::vector<PolledTask>)> done) {
+  PLEDGE_REQUIRE(!request.queues.empty(), "actors: name at least one actor to poll");
+  PLEDGE_REQUIRE(request.max >= 1 && request.max <= options_.maxPollBatch,
+                 "max: must be 1 to {}, got {}", options_.maxPollBatch, request.max);
+  PLEDGE_REQUIRE(request.waitMs >= 0 && request.waitMs <= options_.maxPollWaitMs,
+                 "waitMs: must be 0 to {}, got {}", options_.maxPollWaitMs, request.waitMs);
+  for (const QueueRef& queue : request.queues) {
+    auto problem = checkActorId(queue.actor);
+    PLEDGE_REQUIRE(!problem, "actors: {}", problem.value_or(""));
+  }
+  std::vector<PolledTask> tasks;
+  {
+    std::unique_lock lock(mutex_);
+    if (!stopping_) {
+      const std::int64_t now = nowMs();
+      notePoll(request, now);
+      std::vector<ReadyQueue*> queues;
+      for (const QueueRef& queue : request.queues) queues.push_back(findQueue(queue.actor, queue.taskList));
+      Effects effects;
+      takeTasks(queues, request.max, now, effects, tasks);
+      absorb(effects);
+      if (tasks.empty() && request.waitMs > 0) {
+        auto parked = std::make_shared<ParkedPoll>();
+        parked->queues = std::move(queues);
+        parked->max = request.max;
+        parked->done = std::move(done);
+        parkedPolls_.push_back(parked);
+        const std::int64_t deadline = now + request.waitMs;
+        requestDeadlines_.emplace(deadline, [this, parked] {
+          if (parked->answered) return;
+          parked->answered = true;
+          std::erase(parkedPolls_, parked);
+          expiredAnswers_.push_back([done = std::move(parked->done)] { done({}); });
+        });
+        armTimer(deadline);
+        return;
+      }
+    }
+  }
+  done(std::move(tasks));
+}
+
+void Engine::release(const std::vector<Decision>& decisions,
+                     std::function<void(std::vector<ReleaseResult>)> done) {
+  std::vector<ReleaseResult> results(decisions.size());
+  std::unique_lock lock(mutex_);
+  if (stopping_) {
+    for (std::size_t i = 0; i < decisions.size(); ++i) {
+      results[i] = ReleaseResult{decisions[i].taskId, ReleaseStatus::Rejected,
+                                 Error(ErrorCode::Unavailable, "the server is stopping")};
+    }
+    lock.unlock();
+    done(std::move(results));
+    return;
+  }
+  const std::int64_t now = nowMs();
+  Effects effects;
+  for (std::size_t i = 0; i < decisions.size(); ++i) {
+    const Decision& decision = decisions[i];
+    ReleaseResult& result = results[i];
+    result.taskId = decision.taskId;
+    auto reject = [&](ErrorCode code, std::string message) {
+      result.status = ReleaseStatus::Rejected;
+      result.error = Error(code, std::move(message));
+    };
+    Task* task = graph_.findTask(decision.taskId);
+    if (task == nullptr) {
+      // Not live: its process ended (a late or repeated release), or no such task.
+      std::optional<TaskRow> row = store_->findTask(decision.taskId);
+      if (!row) {
+        reject(ErrorCode::NotFound, fmt::format("no task {}", decision.taskId.toString()));
+      } else if (row->attempt == decision.attempt &&
+                 (row->state == static_cast<int>(TaskState::Completed) ||
+                  row->state == static_cast<int>(TaskState::Failed))) {
+        result.status = ReleaseStatus::Duplicate;
+      } else {
+        reject(ErrorCode::Conflict,
+               fmt::format("task {} belongs to a process that has ended; attempt {} is stale",
+                           decision.taskId.toString(), decision.attempt));
+      }
+      continue;
+    }
+    if (task->state == TaskState::Leased && task->attempt == decision.attempt) {
+      if (auto rejection = graph_.applyDecision(*task, decision, now, effects)) {
+        reject(rejection->code, std::move(rejection->message));
+        continue;
+      }
+      if (metrics_ != nullptr) {
+        metrics_->taskReleased();
+        if (decision.error) {
+          metrics_->taskFailed();
+          if (isLive(task->state)) metrics_->taskRetried();
+        }
+      }
+    } else if (task->releasedAttempt == decision.attempt) {
+      result.status = ReleaseStatus::Duplicate;
+    } else if (task->state == TaskState::Cancelled) {
+      reject(ErrorCode::Conflict, fmt::format("task {} was cancelled: its process was aborted",
+                                              decision.taskId.toString()));
+    } else {
+      reject(ErrorCode::Conflict,
+             fmt::format("attempt {} of task {} is stale: the task is {} on attempt {}",
+                         decision.attempt, decision.taskId.toString(), taskStateName(task->state),
+                         task->attempt));
+    }
+  }
+  absorb(effects);
+  whenDurable([done = std::move(done), results = std::move(results)]() mutable {
+    done(std::move(results));
+  });
+}
+
+std::optional<Error> Engine::heartbeat(const Uuid& taskId, int attempt) {
+  std::lock_guard lock(mutex_);
+  if (stopping_) return Error(ErrorCode::Unavailable, "the server is stopping");
+  Task* task = graph_.findTask(taskId);
+  if (task == nullptr) {
+    if (store_->findTask(taskId)) {
+      return Error(ErrorCode::Conflict,
+                   fmt::format("task {} belongs to a process that has ended", taskId.toString()));
+    }
+    return Error(ErrorCode::NotFound, fmt::format("no task {}", taskId.toString()));
+  }
+  if (task->state != TaskState::Leased || task->attempt != attempt) {
+    return Error(ErrorCode::Conflict,
+                 fmt::format("attempt {} of task {} holds no lease: the task is {} on attempt {}",
+                             attempt, taskId.toString(), taskStateName(task->state), task->attempt));
+  }
+  Effects effects;
+  graph_.heartbeat(*task, nowMs(), effects);
+  absorb(effects);
+  return std::nullopt;
+}
+
+std::optional<ProcessInfo> Engine::process(const Uuid& processId) {
+  {
+    std::lock_guard lock(mutex_);
+    if (Process* process = graph_.findProcess(processId)) return infoOf(*process);
+  }
+  if (auto row = store_->findProcess(processId)) return row->info;
+  return std::nullopt;
+}
+
+void Engine::awaitProcess(const Uuid& processId, std::int64_t waitMs,
+                          std::function<void(Result<ProcessInfo>)> done) {
+  PLEDGE_REQUIRE(waitMs >= 0 && waitMs <= options_.maxResultWaitMs, "waitMs: must be 0 to {}, got {}",
+                 options_.maxResultWaitMs, waitMs);
+  std::unique_lock lock(mutex_);
+  Process* process = graph_.findProcess(processId);
+  if (process == nullptr) {
+    lock.unlock();
+    if (auto row = store_->findProcess(processId)) {
+      done(row->info);
+    } else {
+      done(Error(ErrorCode::NotFound, fmt::format("no process {}", processId.toString())));
+    }
+    return;
+  }
+  if (process->state != ProcessState::Running || waitMs == 0 || stopping_) {
+    ProcessInfo info = infoOf(*process);
+    lock.unlock();
+    done(info);
+    return;
+  }
+  auto watch = std::make_shared<ProcessWatch>();
+  watch->done = std::move(done);
+  processWatches_[processId].push_back(watch);
+  const std::int64_t deadline = nowMs() + waitMs;
+  requestDeadlines_.emplace(deadline, [this, watch, processId] {
+    if (watch->answered) return;
+    watch->answered = true;
+    auto watches = processWatches_.find(processId);
+    if (watches != processWatches_.end()) {
+      std::erase(watches->second, watch);
+      if (watches->second.empty()) processWatches_.erase(watches);
+    }
+    Process* current = graph_.findProcess(processId);
+    PLEDGE_ASSERT(current != nullptr, "a watched running process left memory");
+    expiredAnswers_.push_back([done = std::move(watch->done), info = infoOf(*current)] { done(info); });
+  });
+  armTimer(deadline);
+}
+
+void Engine::restart(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done) {
+  std::unique_lock lock(mutex_);
+  Process* process = graph_.findProcess(processId);
+  std::optional<Error> problem;
+  if (stopping_) {
+    problem = Error(ErrorCode::Unavailable, "the server is stopping");
+  } else if (process == nullptr) {
+    problem = store_->findProcess(processId)
+                  ? Error(ErrorCode::Conflict, "the process has ended; only a broken process can be restarted")
+                  : Error(ErrorCode::NotFound, fmt::format("no process {}", processId.toString()));
+  } else if (process->state != ProcessState::Broken) {
+    problem = Error(ErrorCode::Conflict,
+                    fmt::format("the process is {}; only a broken process can be restarted",
+                                processStateName(process->state)));
+  }
+  if (problem) {
+    lock.unlock();
+    done(*problem);
+    return;
+  }
+  Effects effects;
+  graph_.restart(*process, nowMs(), effects);
+  ProcessInfo info = infoOf(*process);
+  absorb(effects);
+  whenDurable([done = std::move(done), info] { done(info); });
+}
+
+void Engine::abort(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done) {
+  std::unique_lock lock(mutex_);
+  Process* process = graph_.findProcess(processId);
+  std::optional<Error> problem;
+  if (stopping_) {
+    problem = Error(ErrorCode::Unavailable, "the server is stopping");
+  } else if (process == nullptr) {
+    problem = store_->findProcess(processId)
+                  ? Error(ErrorCode::Conflict, "the process has already ended")
+                  : Error(ErrorCode::NotFound, fmt::format("no process {}", processId.toString()));
+  }
+  if (problem) {
+    lock.unlock();
+    done(*problem);
+    return;
+  }
+  Effects effects;
+  graph_.abort(*process, nowMs(), effects);
+  ProcessInfo info = infoOf(*process);
+  absorb(effects);
+  whenDurable([done = std::move(done), info] { done(info); });
+}
+
+std::optional<std::vector<TaskSnapshot>> Engine::processTasks(const Uuid& processId) {
+  {
+    std::lock_guard lock(mutex_);
+    if (Process* process = graph_.findProcess(processId)) {
+      std::vector<TaskSnapshot> snapshots;
+      snapshots.reserve(process->tasks.size());
+      for (const auto& task : process->tasks) {
+        TaskSpec spec;
+        spec.taskId = task->id;
+        spec.actor = *task->actor;
+        spec.method = *task->method;
+        spec.type = task->type;
+        spec.args = task->args;
+        if (!task->taskList->empty()) spec.options.taskList = *task->taskList;
+        if (task->priority != 0) spec.options.priority = task->priority;
+        spec.options.timeoutMs = task->timeoutMs;
+        if (task->retry) spec.options.retry = *task->retry;
+        snapshots.push_back(TaskSnapshot{std::move(spec), rowOf(*task, /*takeSpec=*/false)});
+      }
+      return snapshots;
+    }
+  }
+  if (!store_->findProcess(processId)) return std::nullopt;
+  std::vector<TaskSnapshot> snapshots;
+  for (TaskRow& row : store_->processTasks(processId)) {
+    TaskSpec spec = parseJson(row.spec).get<TaskSpec>();
+    row.spec.clear();
+    snapshots.push_back(TaskSnapshot{std::move(spec), std::move(row)});
+  }
+  return snapshots;
+}
+
+ProcessPage Engine::listProcesses(const ProcessQuery& query) { return store_->listProcesses(query); }
+
+std::vector<QueueStats> Engine::queues() {
+  std::lock_guard lock(mutex_);
+  const std::int64_t now = nowMs();
+  std::map<std::pair<std::string, std::string>, QueueStats> stats;
+  for (const auto& [key, counts] : graph_.queueCounts()) {
+    if (counts.ready == 0 && counts.running == 0 && counts.waiting == 0) continue;
+    QueueStats& entry = stats[{*key.actor, *key.taskList}];
+    entry.ready = counts.ready;
+    entry.running = counts.running;
+    entry.waiting = counts.waiting;
+  }
+  for (auto& [key, queue] : queues_) {
+    QueueStats& entry = stats[{*key.actor, *key.taskList}];
+    while (!queue->fifo.empty()) {
+      Task* task = graph_.findTask(queue->fifo.front().second);
+      if (task != nullptr && task->state == TaskState::Ready &&
+          task->readySeq == queue->fifo.front().first) {
+        entry.oldestReadyMs = std::max<std::int64_t>(0, now - task->readyAt);
+        break;
+      }
+      queue->fifo.pop_front();
+    }
+  }
+  std::vector<QueueStats> result;
+  for (auto& [key, entry] : stats) {
+    entry.actor = key.first;
+    entry.taskList = key.second;
+    result.push_back(std::move(entry));
+  }
+  return result;
+}
+
+std::vector<ActorStats> Engine::actors() {
+  std::vector<QueueStats> queueStats = queues();
+  std::lock_guard lock(mutex_);
+  const std::int64_t now = nowMs();
+  std::map<std::string, ActorStats> stats;
+  for (const QueueStats& queue : queueStats) {
+    ActorStats& actor = stats[queue.actor];
+    actor.ready += queue.ready;
+    actor.running += queue.running;
+    actor.waiting += queue.waiting;
+  }
+  for (const std::string& actor : blocked_) stats[actor];
+  for (const auto& [name, record] : actors_) {
+    ActorStats& actor = stats[name];
+    actor.lastPollAt = record.lastPollAt;
+    for (const auto& [worker, at] : record.pollers) {
+      if (at >= now - kPollerMemoryMs) actor.pollers.push_back(PollerStats{worker, at});
+    }
+  }
+  std::vector<ActorStats> result;
+  for (auto& [name, actor] : stats) {
+    actor.actor = name;
+    actor.blocked = blocked_.contains(name);
+    result.push_back(std::move(actor));
+  }
+  return result;
+}
+
+void Engine::setBlocked(const std::string& actor, bool blocked) {
+  auto problem = checkActorId(actor);
+  PLEDGE_REQUIRE(!problem, "actor: {}", problem.value_or(""));
+  store_->setActorBlocked(actor, blocked);
+  std::vector<std::function<void()>> answers;
+  {
+    std::lock_guard lock(mutex_);
+    if (blocked) {
+      blocked_.insert(actor);
+    } else {
+      blocked_.erase(actor);
+      Effects effects;
+      serveParkedPolls(nowMs(), effects, answers);
+      absorb(effects);
+    }
+  }
+  for (auto& answer : answers) answer();
+}
+
+void Engine::shutdown() {
+  std::vector<std::function<void()>> answers;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+    for (auto& parked : parkedPolls_) {
+      if (parked->answered) continue;
+      parked->answered = true;
+      answers.push_back([done = std::move(parked->done)] { done({}); });
+    }
+    parkedPolls_.clear();
+    for (auto& [id, watches] : processWatches_) {
+      Process* process = graph_.findProcess(id);
+      for (auto& watch : watches) {
+        if (watch->answered || process == nullptr) continue;
+        watch->answered = true;
+        answers.push_back([done = std::move(watch->done), info = infoOf(*process)] { done(info); });
+      }
+    }
+    processWatches_.clear();
+    requestDeadlines_.clear();
+  }
+  for (auto& answer : answers) answer();
+  writerWake_.notify_all();
+  timerWake_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  if (timer_.joinable()) timer_.join();
+}
+
+}  // namespace pledge::server

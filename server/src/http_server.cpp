@@ -1,0 +1,337 @@
+#include "pledge/server/http_server.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "pledge/error.h"
+#include "pledge/json.h"
+
+namespace pledge::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// Idle keep-alive connections are closed after this long without a request.
+constexpr std::chrono::seconds kIdleTimeout{300};
+// A graceful stop waits this long for in-flight requests.
+constexpr std::chrono::seconds kDrainTimeout{20};
+
+std::string errorBody(ErrorCode code, std::string_view message) {
+  return Json{{"error", {{"code", errorCodeName(code)}, {"message", message}}}}.dump();
+}
+
+int hexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> percentDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    int high = hexDigit(text[i + 1]);
+    int low = hexDigit(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
+  }
+  return out;
+}
+
+class Session;
+
+struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
+  HttpServerOptions options;
+  HttpHandler handler;
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  asio::signal_set signals{io, SIGINT, SIGTERM};
+  std::function<void()> shutdownHook;
+  std::atomic<bool> stopping{false};
+  std::mutex sessionsMutex;
+  std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+
+  void accept();
+  void beginStop();
+  // Stops the I/O threads once no connection is open, or at the deadline.
+  void drainUntil(std::chrono::steady_clock::time_point deadline);
+};
+
+// One connection: reads a request, hands it to the handler, writes the answer, repeats.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<HttpServer::State> server)
+      : stream_(std::move(socket)), server_(std::move(server)) {}
+
+  void start() { read(); }
+
+  // Closes the connection if it waits for a request; one that is being answered closes after.
+  void closeWhenIdle() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->closing_ = true;
+      if (!self->busy_) self->close();
+    });
+  }
+
+ private:
+  void read() {
+    if (closing_) {
+      close();
+      return;
+    }
+    parser_.emplace();
+    parser_->body_limit(server_->options.maxBodyBytes);
+    stream_.expires_after(kIdleTimeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->onRead(ec);
+                     });
+  }
+
+  void onRead(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
+        ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::eof) {
+      close();
+      return;
+    }
+    if (ec == http::error::body_limit) {
+      keepAlive_ = false;
+      write(HttpResponse{413, "application/json",
+                         errorBody(ErrorCode::PayloadTooLarge,
+                                   fmt::format("the request body is larger than the limit of {} bytes",
+                                               server_->options.maxBodyBytes)),
+                         {}});
+      return;
+    }
+    if (ec) {
+      keepAlive_ = false;
+      write(HttpResponse{400, "application/json",
+                         errorBody(ErrorCode::BadRequest, "malformed HTTP request: " + ec.message()),
+                         {}});
+      return;
+    }
+    http::request<http::string_body> message = parser_->release();
+    keepAlive_ = message.keep_alive();
+    HttpRequest request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    request.body = std::move(message.body());
+    if (!parseTarget(request)) {
+      write(HttpResponse{400, "application/json",
+                         errorBody(ErrorCode::BadRequest, "malformed request target"), {}});
+      return;
+    }
+    busy_ = true;
+    stream_.expires_never();
+    auto self = shared_from_this();
+    server_->handler(std::move(request), [self](HttpResponse response) {
+      asio::post(self->stream_.get_executor(),
+                 [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
+    });
+  }
+
+  static bool parseTarget(HttpRequest& request) {
+    std::string_view target = request.target;
+    std::string_view path = target.substr(0, target.find('?'));
+    std::size_t start = 0;
+    while (start < path.size()) {
+      std::size_t slash = path.find('/', start);
+      if (slash == std::string_view::npos) slash = path.size();
+      if (slash > start) {
+        auto segment = percentDecode(path.substr(start, slash - start));
+        if (!segment) return false;
+        request.segments.push_back(std::move(*segment));
+      }
+      start = slash + 1;
+    }
+    if (target.find('?') == std::string_view::npos) return true;
+    std::string_view query = target.substr(target.find('?') + 1);
+    while (!query.empty()) {
+      std::string_view pair = query.substr(0, query.find('&'));
+      query.remove_prefix(std::min(query.size(), pair.size() + 1));
+      if (pair.empty()) continue;
+      auto equals = pair.find('=');
+      auto key = percentDecode(pair.substr(0, equals));
+      auto value = percentDecode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
+      if (!key || !value) return false;
+      request.query[*key] = *value;
+    }
+    return true;
+  }
+
+  void write(HttpResponse response) {
+    busy_ = true;
+    response_.emplace(static_cast<http::status>(response.status), 11);
+    response_->set(http::field::server, "pledge-server");
+    response_->set(http::field::content_type, response.contentType);
+    for (const auto& [name, value] : response.headers) response_->set(name, value);
+    response_->body() = std::move(response.body);
+    response_->keep_alive(keepAlive_ && !closing_ && !server_->stopping);
+    response_->prepare_payload();
+    stream_.expires_after(kIdleTimeout);
+    http::async_write(stream_, *response_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->busy_ = false;
+                        const bool keep = !ec && self->response_->keep_alive();
+                        self->response_.reset();
+                        if (keep) {
+                          self->read();
+                        } else {
+                          self->close();
+                        }
+                      });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<HttpServer::State> server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::string_body>> response_;
+  bool keepAlive_ = true;
+  bool busy_ = false;
+  bool closing_ = false;
+};
+
+void HttpServer::State::accept() {
+  acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](beast::error_code ec,
+                                                                          tcp::socket socket) {
+    if (ec) {
+      if (ec != asio::error::operation_aborted) spdlog::warn("accept failed: {}", ec.message());
+      if (!self->stopping) self->accept();
+      return;
+    }
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto session = std::make_shared<Session>(std::move(socket), self);
+    {
+      std::lock_guard lock(self->sessionsMutex);
+      for (auto it = self->sessions.begin(); it != self->sessions.end();) {
+        it = it->expired() ? self->sessions.erase(it) : std::next(it);
+      }
+      self->sessions.insert(session);
+    }
+    session->start();
+    if (!self->stopping) self->accept();
+  });
+}
+
+void HttpServer::State::beginStop() {
+  if (stopping.exchange(true)) return;
+  asio::post(io, [self = shared_from_this()] {
+    beast::error_code ignored;
+    self->acceptor.close(ignored);
+    self->signals.cancel(ignored);
+    std::vector<std::shared_ptr<Session>> open;
+    {
+      std::lock_guard lock(self->sessionsMutex);
+      for (const auto& weak : self->sessions) {
+        if (auto session = weak.lock()) open.push_back(std::move(session));
+      }
+    }
+    for (auto& session : open) session->closeWhenIdle();
+    self->work.reset();
+    self->drainUntil(std::chrono::steady_clock::now() + kDrainTimeout);
+  });
+}
+
+void HttpServer::State::drainUntil(std::chrono::steady_clock::time_point deadline) {
+  bool open = false;
+  {
+    std::lock_guard lock(sessionsMutex);
+    for (const auto& weak : sessions) open = open || !weak.expired();
+  }
+  // Whatever has not answered by the deadline is cut off.
+  if (!open || std::chrono::steady_clock::now() >= deadline) {
+    io.stop();
+    return;
+  }
+  auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(20));
+  timer->async_wait([self = shared_from_this(), timer, deadline](beast::error_code) {
+    self->drainUntil(deadline);
+  });
+}
+
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
+    : state_(std::make_shared<State>()) {
+  state_->options = std::move(options);
+  state_->handler = std::move(handler);
+  beast::error_code ec;
+  auto address = asio::ip::make_address(state_->options.address, ec);
+  if (ec) {
+    throw Error(ErrorCode::BadRequest,
+                fmt::format("--address {}: not an IP address", state_->options.address));
+  }
+  tcp::endpoint endpoint(address, state_->options.port);
+  state_->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) state_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) state_->acceptor.bind(endpoint, ec);
+  if (!ec) state_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw Error(ErrorCode::Unavailable,
+                fmt::format("cannot listen on {}:{}: {} (is another server using the port? pick "
+                            "another with --port)",
+                            state_->options.address, state_->options.port, ec.message()));
+  }
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+std::uint16_t HttpServer::port() const { return state_->acceptor.local_endpoint().port(); }
+
+void HttpServer::onShutdownSignal(std::function<void()> hook) { state_->shutdownHook = std::move(hook); }
+
+void HttpServer::run() {
+  auto state = state_;
+  state->work.emplace(state->io.get_executor());
+  state->signals.async_wait([state](beast::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: stopping gracefully", signal);
+    // The hook may block (it flushes the engine); run it off the I/O threads.
+    std::thread([state] {
+      if (state->shutdownHook) state->shutdownHook();
+      state->beginStop();
+    }).detach();
+  });
+  state->accept();
+  std::vector<std::thread> extra;
+  for (int i = 1; i < state->options.threads; ++i) extra.emplace_back([state] { state->io.run(); });
+  state->io.run();
+  for (auto& thread : extra) thread.join();
+}
+
+void HttpServer::stop() { state_->beginStop(); }
+
+}  // namespace pledge::server

@@ -1,0 +1,120 @@
+#include "pledge/server/metrics.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <map>
+#include <mutex>
+
+namespace pledge::server {
+
+struct Metrics::Families {
+  prometheus::Registry registry;
+  prometheus::Family<prometheus::Counter>& processes = prometheus::BuildCounter()
+      .Name("pledge_processes_total")
+      .Help("Processes by what happened to them: started, completed, broken, aborted")
+      .Register(registry);
+  prometheus::Counter& started = processes.Add({{"event", "started"}});
+  prometheus::Counter& completed = processes.Add({{"event", "completed"}});
+  prometheus::Counter& broken = processes.Add({{"event", "broken"}});
+  prometheus::Counter& aborted = processes.Add({{"event", "aborted"}});
+
+  prometheus::Family<prometheus::Counter>& tasks = prometheus::BuildCounter()
+      .Name("pledge_tasks_total")
+      .Help("Task attempts by outcome: handed_out, released, failed (error or lost lease), retried")
+      .Register(registry);
+  prometheus::Counter& handedOut = tasks.Add({{"event", "handed_out"}});
+  prometheus::Counter& released = tasks.Add({{"event", "released"}});
+  prometheus::Counter& failed = tasks.Add({{"event", "failed"}});
+  prometheus::Counter& retried = tasks.Add({{"event", "retried"}});
+
+  prometheus::Family<prometheus::Gauge>& queue = prometheus::BuildGauge()
+      .Name("pledge_queue_tasks")
+      .Help("Live tasks per actor and task list by state: ready, running, waiting")
+      .Register(registry);
+
+  prometheus::Family<prometheus::Histogram>& requests = prometheus::BuildHistogram()
+      .Name("pledge_http_request_seconds")
+      .Help("HTTP request latency by route (a long poll counts its wait)")
+      .Register(registry);
+
+  prometheus::Family<prometheus::Counter>& commits = prometheus::BuildCounter()
+      .Name("pledge_store_commits_total")
+      .Help("Store transactions (group commits)")
+      .Register(registry);
+  prometheus::Counter& commitCount = commits.Add({});
+  prometheus::Family<prometheus::Counter>& rows = prometheus::BuildCounter()
+      .Name("pledge_store_rows_total")
+      .Help("Rows written by group commits")
+      .Register(registry);
+  prometheus::Counter& rowCount = rows.Add({});
+  prometheus::Family<prometheus::Histogram>& commitSeconds = prometheus::BuildHistogram()
+      .Name("pledge_store_commit_seconds")
+      .Help("Duration of one group commit")
+      .Register(registry);
+  prometheus::Histogram& commitLatency = commitSeconds.Add(
+      {}, prometheus::Histogram::BucketBoundaries{0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05,
+                                                  0.1, 0.5, 1});
+
+  std::mutex routesMutex;
+  std::map<std::string, prometheus::Histogram*, std::less<>> routes;
+};
+
+Metrics::Metrics() : families_(std::make_unique<Families>()) {}
+Metrics::~Metrics() = default;
+
+void Metrics::processStarted() { families_->started.Increment(); }
+void Metrics::processCompleted() { families_->completed.Increment(); }
+void Metrics::processBroken() { families_->broken.Increment(); }
+void Metrics::processAborted() { families_->aborted.Increment(); }
+void Metrics::tasksHandedOut(std::int64_t count) {
+  families_->handedOut.Increment(static_cast<double>(count));
+}
+void Metrics::taskReleased() { families_->released.Increment(); }
+void Metrics::taskFailed() { families_->failed.Increment(); }
+void Metrics::taskRetried() { families_->retried.Increment(); }
+
+void Metrics::batchCommitted(std::int64_t rows, double seconds) {
+  families_->commitCount.Increment();
+  families_->rowCount.Increment(static_cast<double>(rows));
+  families_->commitLatency.Observe(seconds);
+}
+
+void Metrics::observeRequest(std::string_view route, double seconds) {
+  prometheus::Histogram* histogram = nullptr;
+  {
+    std::lock_guard lock(families_->routesMutex);
+    auto it = families_->routes.find(route);
+    if (it == families_->routes.end()) {
+      std::string name(route);
+      histogram = &families_->requests.Add(
+          {{"route", name}},
+          prometheus::Histogram::BucketBoundaries{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                  0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 30});
+      families_->routes.emplace(std::move(name), histogram);
+    } else {
+      histogram = it->second;
+    }
+  }
+  histogram->Observe(seconds);
+}
+
+std::string Metrics::scrape(const std::vector<QueueDepth>& depths) {
+  for (const QueueDepth& depth : depths) {
+    auto set = [&](const char* state, std::int64_t value) {
+      families_->queue
+          .Add({{"actor", depth.actor}, {"task_list", depth.taskList}, {"state", state}})
+          .Set(static_cast<double>(value));
+    };
+    set("ready", depth.ready);
+    set("running", depth.running);
+    set("waiting", depth.waiting);
+  }
+  prometheus::TextSerializer serializer;
+  return serializer.Serialize(families_->registry.Collect());
+}
+
+}  // namespace pledge::server

@@ -1,0 +1,207 @@
+// The OpenAPI 3 document of REST API v1, served at GET /api/v1/openapi.json.
+#include "pledge/server/rest_api.h"
+
+namespace pledge::server {
+namespace {
+
+constexpr const char* kDocument = R"json({
+  "openapi": "3.0.3",
+  "info": {
+    "title": "Pledge REST API",
+    "version": "1",
+    "description": "Start and operate processes, poll and release tasks. Errors are {\"error\":{\"code\",\"message\"}} with a 4xx/5xx status."
+  },
+  "paths": {
+    "/api/v1/processes": {
+      "post": {
+        "summary": "Start a process (idempotent by customId)",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StartRequest"}}}},
+        "responses": {
+          "201": {"description": "Started", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StartedProcess"}}}},
+          "200": {"description": "A process with this customId exists; its ids", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StartedProcess"}}}},
+          "400": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}
+        }
+      },
+      "get": {
+        "summary": "List processes, newest first",
+        "parameters": [
+          {"name": "state", "in": "query", "schema": {"$ref": "#/components/schemas/ProcessState"}},
+          {"name": "actor", "in": "query", "schema": {"type": "string"}, "description": "Decider actor id, e.g. NotificationDecider#1.0"},
+          {"name": "customId", "in": "query", "schema": {"type": "string"}},
+          {"name": "startedAfter", "in": "query", "schema": {"type": "integer", "format": "int64"}, "description": "Epoch ms, inclusive"},
+          {"name": "startedBefore", "in": "query", "schema": {"type": "integer", "format": "int64"}, "description": "Epoch ms, exclusive"},
+          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
+          {"name": "cursor", "in": "query", "schema": {"type": "string"}, "description": "The next of the previous page"}
+        ],
+        "responses": {
+          "200": {"description": "A page", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Process"}},
+            "next": {"type": "string", "nullable": true}}}}}},
+          "400": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/api/v1/processes/{id}": {
+      "get": {
+        "summary": "One process",
+        "parameters": [{"$ref": "#/components/parameters/ProcessId"}],
+        "responses": {"200": {"description": "The process", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Process"}}}}, "404": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/processes/{id}/tasks": {
+      "get": {
+        "summary": "Every task of a process",
+        "parameters": [{"$ref": "#/components/parameters/ProcessId"}],
+        "responses": {"200": {"description": "Tasks in creation order", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/TaskView"}}}}}, "404": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/processes/{id}/result": {
+      "get": {
+        "summary": "Long-poll until the process completes, breaks or is aborted",
+        "parameters": [{"$ref": "#/components/parameters/ProcessId"}, {"name": "waitMs", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 300000, "default": 0}}],
+        "responses": {"200": {"description": "The process as it is when it ended or waitMs passed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Process"}}}}, "404": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/processes/{id}/restart": {
+      "post": {
+        "summary": "Give the failed tasks of a broken process a new attempt",
+        "parameters": [{"$ref": "#/components/parameters/ProcessId"}],
+        "responses": {"200": {"description": "The process", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Process"}}}}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/processes/{id}/abort": {
+      "post": {
+        "summary": "Abort a running or broken process",
+        "parameters": [{"$ref": "#/components/parameters/ProcessId"}],
+        "responses": {"200": {"description": "The process", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Process"}}}}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/tasks/poll": {
+      "post": {
+        "summary": "Lease ready tasks; waits up to waitMs for the first one",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["actors"], "properties": {
+          "worker": {"type": "string"},
+          "actors": {"type": "array", "items": {"type": "object", "required": ["actor"], "properties": {"actor": {"type": "string"}, "taskList": {"type": "string"}}}},
+          "max": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1},
+          "waitMs": {"type": "integer", "minimum": 0, "maximum": 60000, "default": 0}}}}}},
+        "responses": {"200": {"description": "Leased tasks (maybe none)", "content": {"application/json": {"schema": {"type": "object", "properties": {"tasks": {"type": "array", "items": {"$ref": "#/components/schemas/PolledTask"}}}}}}}, "400": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/tasks/release": {
+      "post": {
+        "summary": "Report decisions; each is applied atomically and durably before the answer",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["decisions"], "properties": {"decisions": {"type": "array", "items": {"$ref": "#/components/schemas/Decision"}}}}}}},
+        "responses": {
+          "200": {"description": "Per-decision status", "content": {"application/json": {"schema": {"type": "object", "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/ReleaseResult"}}}}}}},
+          "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
+          "409": {"description": "Every decision was rejected; the first rejection's error, and every result"}
+        }
+      }
+    },
+    "/api/v1/tasks/{id}/heartbeat": {
+      "post": {
+        "summary": "Extend the lease of the current attempt by its timeoutMs",
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["attempt"], "properties": {"attempt": {"type": "integer"}}}}}},
+        "responses": {"200": {"description": "Extended"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/queues": {
+      "get": {
+        "summary": "Live tasks per actor and task list",
+        "responses": {"200": {"description": "Queues", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "properties": {
+          "actor": {"type": "string"}, "taskList": {"type": "string"}, "ready": {"type": "integer"}, "running": {"type": "integer"}, "waiting": {"type": "integer"},
+          "oldestReadyMs": {"type": "integer", "nullable": true}}}}}}}}
+      }
+    },
+    "/api/v1/actors": {
+      "get": {
+        "summary": "Actors with tasks or pollers, their last poll and blocked flag",
+        "responses": {"200": {"description": "Actors", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Actor"}}}}}}
+      }
+    },
+    "/api/v1/actors/{actor}/block": {
+      "post": {"summary": "Block an actor: its tasks stay queued", "parameters": [{"$ref": "#/components/parameters/Actor"}],
+               "responses": {"200": {"description": "The actor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Actor"}}}}}}
+    },
+    "/api/v1/actors/{actor}/unblock": {
+      "post": {"summary": "Unblock an actor", "parameters": [{"$ref": "#/components/parameters/Actor"}],
+               "responses": {"200": {"description": "The actor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Actor"}}}}}}
+    },
+    "/api/v1/cluster": {
+      "get": {"summary": "Nodes, their address, role, partitions and heartbeat age", "responses": {"200": {"description": "The cluster"}}}
+    },
+    "/metrics": {
+      "get": {"summary": "Prometheus text format", "responses": {"200": {"description": "Metrics", "content": {"text/plain": {}}}}}
+    }
+  },
+  "components": {
+    "parameters": {
+      "ProcessId": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
+      "Actor": {"name": "actor", "in": "path", "required": true, "schema": {"type": "string"}, "description": "Name#version, URL-encoded (# as %23)"}
+    },
+    "responses": {
+      "Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    },
+    "schemas": {
+      "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string", "enum": ["bad_request", "not_found", "method_not_allowed", "conflict", "payload_too_large", "unavailable", "internal"]}, "message": {"type": "string"}}}}},
+      "ProcessState": {"type": "string", "enum": ["running", "completed", "broken", "aborted"]},
+      "StartRequest": {"type": "object", "required": ["actor", "method"], "properties": {
+        "actor": {"type": "string", "example": "NotificationDecider#1.0"}, "method": {"type": "string", "example": "start"},
+        "args": {"type": "array", "items": {}}, "customId": {"type": "string"}, "startTime": {"type": "integer", "format": "int64"}, "taskList": {"type": "string"}}},
+      "StartedProcess": {"type": "object", "properties": {"processId": {"type": "string", "format": "uuid"}, "taskId": {"type": "string", "format": "uuid"}, "existing": {"type": "boolean"}}},
+      "TaskError": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}, "message": {"type": "string"}, "retryable": {"type": "boolean", "default": true}}},
+      "Process": {"type": "object", "properties": {
+        "processId": {"type": "string", "format": "uuid"}, "taskId": {"type": "string", "format": "uuid"}, "customId": {"type": "string", "nullable": true},
+        "actor": {"type": "string"}, "method": {"type": "string"}, "state": {"$ref": "#/components/schemas/ProcessState"},
+        "startedAt": {"type": "integer"}, "endedAt": {"type": "integer", "nullable": true}, "result": {},
+        "error": {"$ref": "#/components/schemas/TaskError"}, "failedTaskId": {"type": "string", "nullable": true}}},
+      "RetryPolicy": {"type": "object", "required": ["policy"], "properties": {
+        "policy": {"type": "string", "enum": ["none", "fixed", "linear", "exponential"]}, "initialMs": {"type": "integer"}, "maxMs": {"type": "integer"},
+        "multiplier": {"type": "number"}, "maxAttempts": {"type": "integer"}, "nonRetryable": {"type": "array", "items": {"type": "string"}}}},
+      "ArgSpec": {"type": "object", "description": "Exactly one of value, promise, list", "properties": {
+        "value": {}, "promise": {"type": "string", "format": "uuid"}, "noWait": {"type": "boolean"},
+        "acceptFail": {"oneOf": [{"type": "boolean"}, {"type": "array", "items": {"type": "string"}}]},
+        "list": {"type": "array", "items": {"$ref": "#/components/schemas/ArgSpec"}}}},
+      "TaskSpec": {"type": "object", "required": ["taskId", "actor", "method", "type"], "properties": {
+        "taskId": {"type": "string", "format": "uuid"}, "actor": {"type": "string"}, "method": {"type": "string"},
+        "type": {"type": "string", "enum": ["worker", "decider"]}, "args": {"type": "array", "items": {"$ref": "#/components/schemas/ArgSpec"}},
+        "options": {"type": "object", "properties": {"startTime": {"type": "integer"}, "taskList": {"type": "string"}, "priority": {"type": "integer"},
+          "timeoutMs": {"type": "integer"}, "retry": {"$ref": "#/components/schemas/RetryPolicy"}}}}},
+      "Decision": {"type": "object", "required": ["taskId", "attempt"], "description": "At most one of result, promise, error", "properties": {
+        "taskId": {"type": "string", "format": "uuid"}, "attempt": {"type": "integer"}, "result": {},
+        "promise": {"type": "string", "format": "uuid"}, "error": {"$ref": "#/components/schemas/TaskError"},
+        "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/TaskSpec"}}}},
+      "ReleaseResult": {"type": "object", "properties": {"taskId": {"type": "string"}, "status": {"type": "string", "enum": ["accepted", "duplicate", "rejected"]},
+        "error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+      "ArgValue": {"type": "object", "description": "Exactly one of value, failed, promise, list", "properties": {
+        "value": {}, "failed": {"$ref": "#/components/schemas/TaskError"}, "promise": {"type": "string", "format": "uuid"},
+        "list": {"type": "array", "items": {"$ref": "#/components/schemas/ArgValue"}}}},
+      "PolledTask": {"type": "object", "properties": {
+        "taskId": {"type": "string"}, "processId": {"type": "string"}, "actor": {"type": "string"}, "method": {"type": "string"},
+        "type": {"type": "string", "enum": ["worker", "decider"]}, "attempt": {"type": "integer"}, "timeoutMs": {"type": "integer"},
+        "args": {"type": "array", "items": {"$ref": "#/components/schemas/ArgValue"}}}},
+      "TaskView": {"type": "object", "properties": {
+        "taskId": {"type": "string"}, "actor": {"type": "string"}, "method": {"type": "string"}, "type": {"type": "string"}, "start": {"type": "boolean"},
+        "state": {"type": "string", "enum": ["waiting", "scheduled", "ready", "running", "completed", "failed", "cancelled"]},
+        "promise": {"type": "string", "enum": ["pending", "resolved", "failed"]}, "args": {"type": "array", "items": {"$ref": "#/components/schemas/ArgSpec"}},
+        "result": {}, "forwardTo": {"type": "string", "nullable": true}, "error": {"$ref": "#/components/schemas/TaskError"},
+        "attempts": {"type": "integer"}, "taskList": {"type": "string"}, "priority": {"type": "integer"}, "timeoutMs": {"type": "integer"},
+        "retry": {"$ref": "#/components/schemas/RetryPolicy"}, "notBefore": {"type": "integer", "nullable": true}, "leaseUntil": {"type": "integer", "nullable": true},
+        "createdAt": {"type": "integer"}, "readyAt": {"type": "integer", "nullable": true}, "startedAt": {"type": "integer", "nullable": true}, "endedAt": {"type": "integer", "nullable": true}}},
+      "Actor": {"type": "object", "properties": {
+        "actor": {"type": "string"}, "blocked": {"type": "boolean"}, "lastPollAt": {"type": "integer", "nullable": true},
+        "pollers": {"type": "array", "items": {"type": "object", "properties": {"worker": {"type": "string"}, "lastPollAt": {"type": "integer"}}}},
+        "ready": {"type": "integer"}, "running": {"type": "integer"}, "waiting": {"type": "integer"}}}
+    }
+  }
+})json";
+
+}  // namespace
+
+const std::string& openApiDocument() {
+  static const std::string document = kDocument;
+  return document;
+}
+
+}  // namespace pledge::server

@@ -1,0 +1,622 @@
+#include "pledge/server/process_graph.h"
+
+#include <algorithm>
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "pledge/error.h"
+
+namespace pledge::server {
+namespace {
+
+// Calls visit(ref) for every promise reference in arg, list elements included.
+template <typename Visit>
+void forEachPromise(const ArgSpec& arg, Visit&& visit) {
+  if (arg.kind == ArgSpec::Kind::Promise) {
+    visit(arg);
+  } else if (arg.kind == ArgSpec::Kind::List) {
+    for (const ArgSpec& item : arg.list) forEachPromise(item, visit);
+  }
+}
+
+}  // namespace
+
+std::string_view taskStateName(TaskState state) {
+  switch (state) {
+    case TaskState::Waiting: return "waiting";
+    case TaskState::Scheduled: return "scheduled";
+    case TaskState::Ready: return "ready";
+    case TaskState::Leased: return "running";
+    case TaskState::Completed: return "completed";
+    case TaskState::Failed: return "failed";
+    case TaskState::Cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+bool isLive(TaskState state) {
+  return state == TaskState::Waiting || state == TaskState::Scheduled ||
+         state == TaskState::Ready || state == TaskState::Leased;
+}
+
+void Effects::clear() {
+  readied.clear();
+  timed.clear();
+  changedTasks.clear();
+  changedProcesses.clear();
+  ended.clear();
+}
+
+ProcessGraph::ProcessGraph(int partitions, std::int64_t defaultTimeoutMs)
+    : partitions_(partitions), defaultTimeoutMs_(defaultTimeoutMs) {
+  PLEDGE_ASSERT(partitions_ > 0, "partitions must be positive");
+}
+
+int ProcessGraph::partitionOf(const Uuid& processId) const {
+  // Stored with the data: never change this function without a migration.
+  return static_cast<int>((processId.high() ^ processId.low()) % static_cast<std::uint64_t>(partitions_));
+}
+
+const std::string* ProcessGraph::intern(const std::string& text) {
+  return &*strings_.insert(text).first;
+}
+
+std::shared_ptr<const RetryPolicy> ProcessGraph::internRetry(
+    const std::optional<RetryPolicy>& policy) {
+  if (!policy || policy->kind == RetryKind::None) return nullptr;
+  for (const auto& known : retryPolicies_) {
+    if (*known == *policy) return known;
+  }
+  retryPolicies_.push_back(std::make_shared<const RetryPolicy>(*policy));
+  return retryPolicies_.back();
+}
+
+Task& ProcessGraph::createTask(Process& process, const TaskSpec& spec, std::int64_t now) {
+  auto task = std::make_unique<Task>();
+  task->id = spec.taskId;
+  task->process = &process;
+  task->actor = intern(spec.actor);
+  task->method = intern(spec.method);
+  task->taskList = intern(spec.options.taskList.value_or(""));
+  task->type = spec.type;
+  task->args = spec.args;
+  task->priority = spec.options.priority.value_or(0);
+  task->timeoutMs = spec.options.timeoutMs.value_or(defaultTimeoutMs_);
+  task->retry = internRetry(spec.options.retry);
+  task->notBefore = spec.options.startTime.value_or(0);
+  task->createdAt = now;
+  task->pendingSpecJson = Json(spec).dump();
+  Task& created = *task;
+  tasks_.emplace(created.id, &created);
+  process.tasks.push_back(std::move(task));
+  ++process.liveTasks;
+  countState(created, created.state, +1);
+  return created;
+}
+
+Process& ProcessGraph::startProcess(const StartRequest& request, Uuid processId, Uuid taskId,
+                                    std::int64_t now, Effects& effects) {
+  auto owned = std::make_unique<Process>();
+  Process& process = *owned;
+  process.id = processId;
+  process.partition = partitionOf(processId);
+  process.customId = request.options.customId;
+  process.startedAt = now;
+  processes_.emplace(processId, std::move(owned));
+  if (process.customId) customIds_.emplace(*process.customId, &process);
+
+  TaskSpec spec;
+  spec.taskId = taskId;
+  spec.actor = request.actor;
+  spec.method = request.method;
+  spec.type = TaskType::Decider;
+  for (const Json& arg : request.args) spec.args.push_back(ArgSpec::ofValue(arg));
+  spec.options.startTime = request.options.startTime;
+  spec.options.taskList = request.options.taskList;
+  Task& start = createTask(process, spec, now);
+  process.startTask = &start;
+  effects.changedProcesses.push_back(&process);
+  makeRunnable(start, now, effects);
+  return process;
+}
+
+void ProcessGraph::countState(const Task& task, TaskState state, int delta) {
+  QueueCounts& counts = queueCounts_[QueueKey{task.actor, task.taskList}];
+  switch (state) {
+    case TaskState::Waiting:
+    case TaskState::Scheduled: counts.waiting += delta; break;
+    case TaskState::Ready: counts.ready += delta; break;
+    case TaskState::Leased: counts.running += delta; break;
+    default: break;
+  }
+}
+
+void ProcessGraph::setState(Task& task, TaskState state) {
+  countState(task, task.state, -1);
+  task.state = state;
+  countState(task, state, +1);
+}
+
+void ProcessGraph::makeRunnable(Task& task, std::int64_t now, Effects& effects) {
+  if (task.notBefore > now) {
+    setState(task, TaskState::Scheduled);
+    effects.timed.push_back(&task);
+  } else {
+    setState(task, TaskState::Ready);
+    task.readyAt = now;
+    task.readySeq = nextReadySeq_++;
+    effects.readied.push_back(&task);
+  }
+  effects.changedTasks.push_back(&task);
+}
+
+void ProcessGraph::lease(Task& task, std::int64_t now, Effects& effects) {
+  PLEDGE_ASSERT(task.state == TaskState::Ready, "lease of a task in state {}",
+                taskStateName(task.state));
+  setState(task, TaskState::Leased);
+  ++task.attempt;
+  task.leaseUntil = now + task.timeoutMs;
+  task.startedAt = now;
+  effects.timed.push_back(&task);
+  effects.changedTasks.push_back(&task);
+}
+
+std::vector<ArgValue> ProcessGraph::resolvedArgs(const Task& task) const {
+  std::function<ArgValue(const ArgSpec&)> resolve = [&](const ArgSpec& arg) -> ArgValue {
+    switch (arg.kind) {
+      case ArgSpec::Kind::Value: return ArgValue::ofValue(arg.value);
+      case ArgSpec::Kind::List: {
+        std::vector<ArgValue> items;
+        items.reserve(arg.list.size());
+        for (const ArgSpec& item : arg.list) items.push_back(resolve(item));
+        return ArgValue::ofList(std::move(items));
+      }
+      case ArgSpec::Kind::Promise: {
+        const Task* target = findTask(arg.promise);
+        PLEDGE_ASSERT(target != nullptr, "argument of task {} refers to unknown task {}",
+                      task.id.toString(), arg.promise.toString());
+        if (target->promise == PromiseState::Resolved) return ArgValue::ofValue(*target->value);
+        if (target->promise == PromiseState::Failed) return ArgValue::ofFailure(*target->error);
+        return ArgValue::ofPromise(arg.promise);
+      }
+    }
+    return ArgValue::ofValue(nullptr);
+  };
+  std::vector<ArgValue> args;
+  args.reserve(task.args.size());
+  for (const ArgSpec& arg : task.args) args.push_back(resolve(arg));
+  return args;
+}
+
+PolledTask ProcessGraph::polledTask(const Task& task) const {
+  PolledTask polled;
+  polled.taskId = task.id;
+  polled.processId = task.process->id;
+  polled.actor = *task.actor;
+  polled.method = *task.method;
+  polled.type = task.type;
+  polled.attempt = task.attempt;
+  polled.timeoutMs = task.timeoutMs;
+  polled.args = resolvedArgs(task);
+  return polled;
+}
+
+std::optional<Rejection> ProcessGraph::checkNewTasks(const Process& process, const Task& creator,
+                                                     const std::vector<TaskSpec>& specs) const {
+  if (specs.empty()) return std::nullopt;
+  if (creator.type == TaskType::Worker) {
+    return Rejection{ErrorCode::BadRequest, "a worker task creates no tasks; only deciders do"};
+  }
+  std::unordered_map<Uuid, std::size_t> fresh;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const Uuid& id = specs[i].taskId;
+    if (tasks_.contains(id) || !fresh.emplace(id, i).second) {
+      return Rejection{ErrorCode::BadRequest,
+                       fmt::format("tasks[{}]: task id {} is already used", i, id.toString())};
+    }
+  }
+  // Every promise refers to a task of this process, and the awaited references among the new
+  // tasks form no cycle (such tasks could never become ready).
+  std::vector<std::vector<std::size_t>> awaits(specs.size());
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    std::optional<Rejection> problem;
+    for (std::size_t a = 0; a < specs[i].args.size() && !problem; ++a) {
+      forEachPromise(specs[i].args[a], [&](const ArgSpec& ref) {
+        if (problem) return;
+        auto local = fresh.find(ref.promise);
+        if (local != fresh.end()) {
+          if (local->second == i) {
+            problem = Rejection{ErrorCode::BadRequest,
+                                fmt::format("tasks[{}].args[{}]: a task cannot take its own promise", i, a)};
+          } else if (!ref.flags.noWait) {
+            awaits[i].push_back(local->second);
+          }
+          return;
+        }
+        const Task* target = findTask(ref.promise);
+        if (target == nullptr || target->process != &process) {
+          problem = Rejection{ErrorCode::BadRequest,
+                              fmt::format("tasks[{}].args[{}]: promise {} is no task of process {}", i,
+                                          a, ref.promise.toString(), process.id.toString())};
+        }
+      });
+    }
+    if (problem) return problem;
+  }
+  std::vector<int> color(specs.size(), 0);  // 0 unseen, 1 on the stack, 2 done
+  std::function<bool(std::size_t)> cyclic = [&](std::size_t node) {
+    color[node] = 1;
+    for (std::size_t next : awaits[node]) {
+      if (color[next] == 1 || (color[next] == 0 && cyclic(next))) return true;
+    }
+    color[node] = 2;
+    return false;
+  };
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (color[i] == 0 && cyclic(i)) {
+      return Rejection{ErrorCode::BadRequest,
+                       fmt::format("tasks[{}]: the new tasks wait for each other in a cycle", i)};
+    }
+  }
+  return std::nullopt;
+}
+
+void ProcessGraph::linkArgument(Task& task, const ArgSpec& arg, Effects& effects) {
+  forEachPromise(arg, [&](const ArgSpec& ref) {
+    if (ref.flags.noWait) return;
+    Task* target = findTask(ref.promise);
+    PLEDGE_ASSERT(target != nullptr, "unchecked promise {}", ref.promise.toString());
+    if (target->promise == PromiseState::Resolved) return;
+    if (target->promise == PromiseState::Failed && ref.flags.acceptFail.accepts(*target->error)) {
+      return;
+    }
+    ++task.pendingArgs;
+    target->waiters.push_back(Waiter{&task, &ref.flags});
+    if (target->promise == PromiseState::Failed) {
+      // A new task takes a failure it does not accept: it can never run.
+      breakProcess(*task.process, *target, *target->error, effects);
+    }
+  });
+}
+
+void ProcessGraph::linkArguments(Task& task, Effects& effects) {
+  for (const ArgSpec& arg : task.args) linkArgument(task, arg, effects);
+}
+
+std::optional<Rejection> ProcessGraph::applyDecision(Task& task, const Decision& decision,
+                                                     std::int64_t now, Effects& effects) {
+  PLEDGE_ASSERT(task.state == TaskState::Leased && decision.attempt == task.attempt,
+                "decision for attempt {} of a task in state {} on attempt {}", decision.attempt,
+                taskStateName(task.state), task.attempt);
+  Process& process = *task.process;
+  if (decision.error) {
+    task.releasedAttempt = task.attempt;
+    failAttempt(task, *decision.error, /*leaseLost=*/false, now, effects);
+    return std::nullopt;
+  }
+  if (decision.promise && task.type == TaskType::Worker) {
+    return Rejection{ErrorCode::BadRequest, "a worker returns a value, not a promise"};
+  }
+  if (auto problem = checkNewTasks(process, task, decision.tasks)) return problem;
+
+  Task* target = nullptr;
+  if (decision.promise) {
+    bool isNew = false;
+    for (const TaskSpec& spec : decision.tasks) isNew = isNew || spec.taskId == *decision.promise;
+    if (!isNew) {
+      target = findTask(*decision.promise);
+      if (target == nullptr || target->process != &process) {
+        return Rejection{ErrorCode::BadRequest,
+                         fmt::format("promise {} is no task of process {}",
+                                     decision.promise->toString(), process.id.toString())};
+      }
+      for (const Task* step = target; step != nullptr; step = step->forwardTo) {
+        if (step == &task) {
+          return Rejection{ErrorCode::BadRequest,
+                           "the promise forwards back to this task: a forwarding cycle"};
+        }
+      }
+    }
+  }
+
+  std::vector<Task*> created;
+  created.reserve(decision.tasks.size());
+  for (const TaskSpec& spec : decision.tasks) {
+    Task& child = createTask(process, spec, now);
+    created.push_back(&child);
+    effects.changedTasks.push_back(&child);
+  }
+  for (Task* child : created) linkArguments(*child, effects);
+  for (Task* child : created) {
+    if (child->pendingArgs == 0) makeRunnable(*child, now, effects);
+  }
+
+  task.releasedAttempt = task.attempt;
+  leaveLiveState(task, TaskState::Completed, now, effects);
+  if (decision.promise) {
+    if (target == nullptr) target = findTask(*decision.promise);
+    task.forwardTo = target;
+    if (target->promise == PromiseState::Resolved) {
+      resolvePromise(task, target->value, now, effects);
+    } else {
+      target->forwarders.push_back(&task);
+      if (target->promise == PromiseState::Failed) failPromise(task, *target->error, now, effects);
+    }
+  } else {
+    resolvePromise(task, std::make_shared<const Json>(decision.result), now, effects);
+  }
+  checkCompletion(process, now, effects);
+  return std::nullopt;
+}
+
+void ProcessGraph::heartbeat(Task& task, std::int64_t now, Effects& effects) {
+  PLEDGE_ASSERT(task.state == TaskState::Leased, "heartbeat of a task that is not leased");
+  task.leaseUntil = now + task.timeoutMs;
+  effects.timed.push_back(&task);
+  effects.changedTasks.push_back(&task);
+}
+
+void ProcessGraph::onDeadline(Task& task, std::int64_t now, Effects& effects) {
+  if (task.state == TaskState::Scheduled && task.notBefore <= now) {
+    setState(task, TaskState::Ready);
+    task.readyAt = now;
+    task.readySeq = nextReadySeq_++;
+    effects.readied.push_back(&task);
+    effects.changedTasks.push_back(&task);
+  } else if (task.state == TaskState::Leased && task.leaseUntil <= now) {
+    failAttempt(task,
+                TaskError(kLeaseExpiredError,
+                          fmt::format("attempt {} was neither released nor extended by a heartbeat "
+                                      "within its lease of {} ms",
+                                      task.attempt, task.timeoutMs)),
+                /*leaseLost=*/true, now, effects);
+  }
+}
+
+void ProcessGraph::leaveLiveState(Task& task, TaskState state, std::int64_t now,
+                                  Effects& effects) {
+  if (isLive(task.state)) --task.process->liveTasks;
+  setState(task, state);
+  task.endedAt = now;
+  effects.changedTasks.push_back(&task);
+}
+
+void ProcessGraph::failAttempt(Task& task, const TaskError& error, bool leaseLost,
+                               std::int64_t now, Effects& effects) {
+  const int failedAttempt = task.attempt - task.attemptBase;
+  std::optional<std::int64_t> delay;
+  if (task.retry) {
+    delay = nextRetryDelayMs(*task.retry, failedAttempt, error);
+  } else if (leaseLost && failedAttempt < kAttemptsAfterLostLeases) {
+    delay = 0;
+  }
+  task.error = error;
+  if (delay) {
+    task.notBefore = now + *delay;
+    setState(task, TaskState::Waiting);
+    makeRunnable(task, now, effects);
+    return;
+  }
+  leaveLiveState(task, TaskState::Failed, now, effects);
+  failPromise(task, error, now, effects);
+  checkCompletion(*task.process, now, effects);
+}
+
+void ProcessGraph::resolvePromise(Task& task, std::shared_ptr<const Json> value, std::int64_t now,
+                                  Effects& effects) {
+  std::vector<Task*> pending{&task};
+  while (!pending.empty()) {
+    Task& settled = *pending.back();
+    pending.pop_back();
+    settled.promise = PromiseState::Resolved;
+    settled.value = value;
+    settled.error.reset();
+    effects.changedTasks.push_back(&settled);
+    std::vector<Waiter> waiters = std::move(settled.waiters);
+    settled.waiters.clear();
+    for (const Waiter& waiter : waiters) settleWaiter(*waiter.task, now, effects);
+    for (Task* forwarder : settled.forwarders) pending.push_back(forwarder);
+    settled.forwarders.clear();
+  }
+}
+
+void ProcessGraph::failPromise(Task& task, const TaskError& error, std::int64_t now,
+                               Effects& effects) {
+  // The failure reaches the waiters of this promise and of every promise forwarding to it. It
+  // propagates only when each of them accepts it; otherwise the process is broken and the
+  // failing task waits for an operator.
+  Task* culprit = &task;
+  while (culprit->forwardTo != nullptr) culprit = culprit->forwardTo;
+  std::vector<Task*> closure{&task};
+  bool anyWaiter = false;
+  bool accepted = true;
+  for (std::size_t i = 0; i < closure.size(); ++i) {
+    Task& member = *closure[i];
+    if (&member == member.process->startTask) accepted = false;
+    for (const Waiter& waiter : member.waiters) {
+      anyWaiter = true;
+      accepted = accepted && waiter.flags->acceptFail.accepts(error);
+    }
+    for (Task* forwarder : member.forwarders) {
+      if (forwarder->promise == PromiseState::Pending) closure.push_back(forwarder);
+    }
+  }
+  if (!anyWaiter || !accepted) {
+    breakProcess(*task.process, *culprit, error, effects);
+    return;
+  }
+  for (Task* member : closure) {
+    member->promise = PromiseState::Failed;
+    member->error = error;
+    effects.changedTasks.push_back(member);
+    std::vector<Waiter> waiters = std::move(member->waiters);
+    member->waiters.clear();
+    member->forwarders.clear();
+    for (const Waiter& waiter : waiters) settleWaiter(*waiter.task, now, effects);
+  }
+}
+
+void ProcessGraph::settleWaiter(Task& waiter, std::int64_t now, Effects& effects) {
+  if (waiter.state != TaskState::Waiting) return;
+  PLEDGE_ASSERT(waiter.pendingArgs > 0, "task {} settled more often than it waits",
+                waiter.id.toString());
+  if (--waiter.pendingArgs == 0) makeRunnable(waiter, now, effects);
+}
+
+void ProcessGraph::breakProcess(Process& process, Task& failed, const TaskError& error,
+                                Effects& effects) {
+  if (std::find(process.blockingTasks.begin(), process.blockingTasks.end(), &failed) ==
+      process.blockingTasks.end()) {
+    process.blockingTasks.push_back(&failed);
+  }
+  if (process.state != ProcessState::Running) return;
+  process.state = ProcessState::Broken;
+  process.error = error;
+  process.failedTaskId = failed.id;
+  effects.changedProcesses.push_back(&process);
+}
+
+void ProcessGraph::checkCompletion(Process& process, std::int64_t now, Effects& effects) {
+  if (process.state != ProcessState::Running || process.liveTasks != 0 ||
+      process.startTask->promise != PromiseState::Resolved) {
+    return;
+  }
+  process.state = ProcessState::Completed;
+  process.endedAt = now;
+  effects.changedProcesses.push_back(&process);
+  effects.ended.push_back(&process);
+}
+
+void ProcessGraph::restart(Process& process, std::int64_t now, Effects& effects) {
+  PLEDGE_ASSERT(process.state == ProcessState::Broken, "restart of a process that is not broken");
+  process.state = ProcessState::Running;
+  process.error.reset();
+  process.failedTaskId.reset();
+  std::vector<Task*> blocking = std::move(process.blockingTasks);
+  process.blockingTasks.clear();
+  for (Task* task : blocking) {
+    if (task->state != TaskState::Failed) continue;
+    task->promise = PromiseState::Pending;
+    task->error.reset();
+    task->attemptBase = task->attempt;
+    task->notBefore = 0;
+    setState(*task, TaskState::Waiting);
+    ++process.liveTasks;
+    makeRunnable(*task, now, effects);
+  }
+  effects.changedProcesses.push_back(&process);
+  checkCompletion(process, now, effects);
+}
+
+void ProcessGraph::abort(Process& process, std::int64_t now, Effects& effects) {
+  PLEDGE_ASSERT(process.state == ProcessState::Running || process.state == ProcessState::Broken,
+                "abort of an ended process");
+  for (const auto& task : process.tasks) {
+    if (isLive(task->state)) leaveLiveState(*task, TaskState::Cancelled, now, effects);
+  }
+  process.state = ProcessState::Aborted;
+  process.endedAt = now;
+  process.blockingTasks.clear();
+  effects.changedProcesses.push_back(&process);
+  effects.ended.push_back(&process);
+}
+
+Task* ProcessGraph::findTask(const Uuid& id) const {
+  auto it = tasks_.find(id);
+  return it == tasks_.end() ? nullptr : it->second;
+}
+
+Process* ProcessGraph::findProcess(const Uuid& id) const {
+  auto it = processes_.find(id);
+  return it == processes_.end() ? nullptr : it->second.get();
+}
+
+Process* ProcessGraph::findByCustomId(const std::string& customId) const {
+  auto it = customIds_.find(customId);
+  return it == customIds_.end() ? nullptr : it->second;
+}
+
+void ProcessGraph::evict(Process& process) {
+  for (const auto& task : process.tasks) tasks_.erase(task->id);
+  if (process.customId) customIds_.erase(*process.customId);
+  processes_.erase(process.id);
+}
+
+Process& ProcessGraph::restoreProcess(std::unique_ptr<Process> process) {
+  Process& restored = *process;
+  if (restored.customId) customIds_.emplace(*restored.customId, &restored);
+  processes_.emplace(restored.id, std::move(process));
+  restored_.push_back(&restored);
+  return restored;
+}
+
+Task& ProcessGraph::restoreTask(Process& process, std::unique_ptr<Task> task) {
+  Task& restored = *task;
+  restored.process = &process;
+  tasks_.emplace(restored.id, &restored);
+  if (isLive(restored.state)) ++process.liveTasks;
+  countState(restored, restored.state, +1);
+  process.tasks.push_back(std::move(task));
+  return restored;
+}
+
+const Task* ProcessGraph::settledTarget(const Task& task) const {
+  const Task* step = &task;
+  while (step->forwardTo != nullptr && step->promise == PromiseState::Pending) step = step->forwardTo;
+  return step;
+}
+
+void ProcessGraph::settleRestored(std::int64_t now, Effects& effects) {
+  std::vector<Task*> ready;
+  for (Process* process : restored_) {
+    for (const auto& owned : process->tasks) {
+      Task& task = *owned;
+      // Forwarders whose target is still pending wait for it again.
+      if (task.forwardTo != nullptr && task.promise == PromiseState::Pending) {
+        task.forwardTo->forwarders.push_back(&task);
+      }
+      if (task.state == TaskState::Failed && task.promise == PromiseState::Pending &&
+          process->state == ProcessState::Broken) {
+        process->blockingTasks.push_back(&task);
+      }
+      if (task.state != TaskState::Waiting) continue;
+      for (const ArgSpec& arg : task.args) {
+        forEachPromise(arg, [&](const ArgSpec& ref) {
+          if (ref.flags.noWait) return;
+          Task* target = findTask(ref.promise);
+          if (target == nullptr || target->promise == PromiseState::Resolved) return;
+          if (target->promise == PromiseState::Failed && ref.flags.acceptFail.accepts(*target->error)) {
+            return;
+          }
+          ++task.pendingArgs;
+          target->waiters.push_back(Waiter{&task, &ref.flags});
+        });
+      }
+    }
+  }
+  for (Process* process : restored_) {
+    for (const auto& owned : process->tasks) {
+      Task& task = *owned;
+      switch (task.state) {
+        case TaskState::Waiting:
+          if (task.pendingArgs == 0) makeRunnable(task, now, effects);
+          break;
+        case TaskState::Scheduled:
+        case TaskState::Leased: effects.timed.push_back(&task); break;
+        case TaskState::Ready: ready.push_back(&task); break;
+        default: break;
+      }
+    }
+    checkCompletion(*process, now, effects);
+  }
+  std::sort(ready.begin(), ready.end(),
+            [](const Task* a, const Task* b) { return a->readyAt < b->readyAt; });
+  for (Task* task : ready) {
+    task->readySeq = nextReadySeq_++;
+    effects.readied.push_back(task);
+  }
+  restored_.clear();
+}
+
+}  // namespace pledge::server

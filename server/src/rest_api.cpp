@@ -1,0 +1,393 @@
+#include "pledge/server/rest_api.h"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <charconv>
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "pledge/json.h"
+
+namespace pledge::server {
+namespace {
+
+using Params = std::vector<std::string>;
+
+HttpResponse jsonResponse(int status, const Json& body) {
+  return HttpResponse{status, "application/json", body.dump(), {}};
+}
+
+HttpResponse errorResponse(const Error& error) {
+  return jsonResponse(httpStatus(error.code()),
+                      Json{{"error", {{"code", errorCodeName(error.code())}, {"message", error.message()}}}});
+}
+
+Json nullIfZero(std::int64_t value) { return value == 0 ? Json() : Json(value); }
+
+std::string_view promiseStateName(int state) {
+  switch (static_cast<PromiseState>(state)) {
+    case PromiseState::Pending: return "pending";
+    case PromiseState::Resolved: return "resolved";
+    case PromiseState::Failed: return "failed";
+  }
+  return "pending";
+}
+
+Json taskJson(const TaskSnapshot& snapshot, const Uuid& startTaskId) {
+  const TaskSpec& spec = snapshot.spec;
+  const TaskRow& row = snapshot.row;
+  Json args = Json::array();
+  for (const ArgSpec& arg : spec.args) args.push_back(arg);
+  Json task = {
+      {"taskId", spec.taskId},
+      {"actor", spec.actor},
+      {"method", spec.method},
+      {"type", spec.type},
+      {"start", spec.taskId == startTaskId},
+      {"state", taskStateName(static_cast<TaskState>(row.state))},
+      {"promise", promiseStateName(row.promise)},
+      {"args", std::move(args)},
+      {"result", row.value.empty() ? Json() : parseJson(row.value)},
+      {"forwardTo", row.forwardTo ? Json(*row.forwardTo) : Json()},
+      {"error", row.error.empty() ? Json() : parseJson(row.error)},
+      {"attempts", row.attempt},
+      {"taskList", spec.options.taskList.value_or("")},
+      {"priority", spec.options.priority.value_or(0)},
+      {"timeoutMs", spec.options.timeoutMs.value_or(0)},
+      {"retry", spec.options.retry ? Json(*spec.options.retry) : Json()},
+      {"notBefore", nullIfZero(row.notBefore)},
+      {"leaseUntil", row.state == static_cast<int>(TaskState::Leased) ? Json(row.leaseUntil) : Json()},
+      {"createdAt", nullIfZero(row.createdAt)},
+      {"readyAt", nullIfZero(row.readyAt)},
+      {"startedAt", nullIfZero(row.startedAt)},
+      {"endedAt", nullIfZero(row.endedAt)},
+  };
+  return task;
+}
+
+Uuid uuidParam(const std::string& text, std::string_view what) {
+  auto id = Uuid::parse(text);
+  if (!id) {
+    throw Error(ErrorCode::NotFound,
+                fmt::format("no {} \"{}\": ids are UUIDs like 1b4e28ba-2fa1-41d2-883f-0016d3cca427",
+                            what, text));
+  }
+  return *id;
+}
+
+std::int64_t intQuery(const HttpRequest& request, std::string_view name, std::int64_t fallback) {
+  auto it = request.query.find(name);
+  if (it == request.query.end()) return fallback;
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
+  PLEDGE_REQUIRE(ec == std::errc() && end == it->second.data() + it->second.size(),
+                 "{}: expected an integer, got \"{}\"", name, it->second);
+  return value;
+}
+
+std::optional<std::string> textQuery(const HttpRequest& request, std::string_view name) {
+  auto it = request.query.find(name);
+  if (it == request.query.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+Json parseBody(const HttpRequest& request) {
+  PLEDGE_REQUIRE(!request.body.empty(), "the request needs a JSON body");
+  return parseJson(request.body);
+}
+
+Json releaseResultJson(const ReleaseResult& result) {
+  static constexpr std::array kNames = {"accepted", "duplicate", "rejected"};
+  Json json = {{"taskId", result.taskId}, {"status", kNames[static_cast<int>(result.status)]}};
+  if (result.error) {
+    json["error"] = {{"code", errorCodeName(result.error->code())}, {"message", result.error->message()}};
+  }
+  return json;
+}
+
+PollRequest parsePoll(const Json& body) {
+  rejectUnknownFields(body, {"worker", "actors", "max", "waitMs"});
+  PollRequest poll;
+  poll.worker = readOptionalField(body, "worker", readString).value_or("");
+  const Json& actors = requireField(body, "actors");
+  atField("actors", [&] {
+    requireArray(actors);
+    for (std::size_t i = 0; i < actors.size(); ++i) {
+      atIndex(i, [&] {
+        rejectUnknownFields(actors[i], {"actor", "taskList"});
+        poll.queues.push_back(QueueRef{readField(actors[i], "actor", readActorId),
+                                       readOptionalField(actors[i], "taskList", readString).value_or("")});
+      });
+    }
+  });
+  poll.max = static_cast<int>(readOptionalField(body, "max", readInt).value_or(1));
+  poll.waitMs = readOptionalField(body, "waitMs", readInt).value_or(0);
+  return poll;
+}
+
+Json actorJson(const ActorStats& actor) {
+  Json pollers = Json::array();
+  for (const PollerStats& poller : actor.pollers) {
+    pollers.push_back({{"worker", poller.worker}, {"lastPollAt", poller.lastPollAt}});
+  }
+  return {{"actor", actor.actor},
+          {"blocked", actor.blocked},
+          {"lastPollAt", actor.lastPollAt ? Json(*actor.lastPollAt) : Json()},
+          {"pollers", std::move(pollers)},
+          {"ready", actor.ready},
+          {"running", actor.running},
+          {"waiting", actor.waiting}};
+}
+
+}  // namespace
+
+struct RestApi::Route {
+  const char* method;
+  // Segments; "{}" matches any one segment and is passed on as a parameter.
+  std::vector<std::string_view> pattern;
+  const char* name;
+  void (*handler)(RestApi& api, const HttpRequest& request, const Params& params, Responder respond);
+};
+
+namespace {
+
+using Handler = void (*)(RestApi&, const HttpRequest&, const Params&, Responder);
+
+}  // namespace
+
+RestApi::RestApi(Engine& engine, Metrics& metrics, RestApiOptions options)
+    : engine_(engine), metrics_(metrics), options_(std::move(options)) {}
+
+const std::vector<RestApi::Route>& RestApi::routes() {
+  static const std::vector<Route> table = [] {
+    std::vector<Route> t;
+    auto add = [&](const char* method, std::vector<std::string_view> pattern, const char* name,
+                   Handler handler) { t.push_back(Route{method, std::move(pattern), name, handler}); };
+
+    add("POST", {"api", "v1", "processes"}, "POST /api/v1/processes",
+        [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
+          StartRequest start = parseBody(request).get<StartRequest>();
+          api.engine_.startProcess(start, [respond](Result<StartedProcess> started) {
+            if (!started.ok()) return respond(errorResponse(started.error()));
+            respond(jsonResponse(started.value().existing ? 200 : 201, started.value()));
+          });
+        });
+    add("GET", {"api", "v1", "processes"}, "GET /api/v1/processes",
+        [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
+          ProcessQuery query;
+          if (auto state = textQuery(request, "state")) {
+            query.state = processStateFromName(*state);
+            PLEDGE_REQUIRE(query.state.has_value(),
+                           "state: expected running, completed, broken or aborted, got \"{}\"", *state);
+          }
+          query.actor = textQuery(request, "actor");
+          query.customId = textQuery(request, "customId");
+          if (request.query.contains("startedAfter")) query.startedAfter = intQuery(request, "startedAfter", 0);
+          if (request.query.contains("startedBefore")) query.startedBefore = intQuery(request, "startedBefore", 0);
+          query.limit = static_cast<int>(intQuery(request, "limit", 50));
+          query.cursor = textQuery(request, "cursor");
+          ProcessPage page = api.engine_.listProcesses(query);
+          Json items = Json::array();
+          for (const ProcessInfo& process : page.items) items.push_back(process);
+          respond(jsonResponse(200, {{"items", std::move(items)},
+                                     {"next", page.next ? Json(*page.next) : Json()}}));
+        });
+    add("GET", {"api", "v1", "processes", "{}"}, "GET /api/v1/processes/{id}",
+        [](RestApi& api, const HttpRequest&, const Params& params, Responder respond) {
+          Uuid id = uuidParam(params[0], "process");
+          auto process = api.engine_.process(id);
+          if (!process) throw Error(ErrorCode::NotFound, "no process " + params[0]);
+          respond(jsonResponse(200, *process));
+        });
+    add("GET", {"api", "v1", "processes", "{}", "tasks"}, "GET /api/v1/processes/{id}/tasks",
+        [](RestApi& api, const HttpRequest&, const Params& params, Responder respond) {
+          Uuid id = uuidParam(params[0], "process");
+          auto process = api.engine_.process(id);
+          auto tasks = api.engine_.processTasks(id);
+          if (!process || !tasks) throw Error(ErrorCode::NotFound, "no process " + params[0]);
+          Json items = Json::array();
+          for (const TaskSnapshot& task : *tasks) items.push_back(taskJson(task, process->taskId));
+          respond(jsonResponse(200, items));
+        });
+    add("GET", {"api", "v1", "processes", "{}", "result"}, "GET /api/v1/processes/{id}/result",
+        [](RestApi& api, const HttpRequest& request, const Params& params, Responder respond) {
+          Uuid id = uuidParam(params[0], "process");
+          api.engine_.awaitProcess(id, intQuery(request, "waitMs", 0),
+                                   [respond](Result<ProcessInfo> process) {
+                                     if (!process.ok()) return respond(errorResponse(process.error()));
+                                     respond(jsonResponse(200, process.value()));
+                                   });
+        });
+    add("POST", {"api", "v1", "processes", "{}", "restart"}, "POST /api/v1/processes/{id}/restart",
+        [](RestApi& api, const HttpRequest&, const Params& params, Responder respond) {
+          api.engine_.restart(uuidParam(params[0], "process"), [respond](Result<ProcessInfo> process) {
+            if (!process.ok()) return respond(errorResponse(process.error()));
+            respond(jsonResponse(200, process.value()));
+          });
+        });
+    add("POST", {"api", "v1", "processes", "{}", "abort"}, "POST /api/v1/processes/{id}/abort",
+        [](RestApi& api, const HttpRequest&, const Params& params, Responder respond) {
+          api.engine_.abort(uuidParam(params[0], "process"), [respond](Result<ProcessInfo> process) {
+            if (!process.ok()) return respond(errorResponse(process.error()));
+            respond(jsonResponse(200, process.value()));
+          });
+        });
+    add("POST", {"api", "v1", "tasks", "poll"}, "POST /api/v1/tasks/poll",
+        [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
+          PollRequest poll = parsePoll(parseBody(request));
+          api.engine_.poll(poll, [respond](std::vector<PolledTask> tasks) {
+            Json items = Json::array();
+            for (const PolledTask& task : tasks) items.push_back(task);
+            respond(jsonResponse(200, {{"tasks", std::move(items)}}));
+          });
+        });
+    add("POST", {"api", "v1", "tasks", "release"}, "POST /api/v1/tasks/release",
+        [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
+          Json body = parseBody(request);
+          rejectUnknownFields(body, {"decisions"});
+          std::vector<Decision> decisions = readField(body, "decisions", readArray<Decision>);
+          PLEDGE_REQUIRE(!decisions.empty(), "decisions: release at least one decision");
+          api.engine_.release(decisions, [respond](std::vector<ReleaseResult> results) {
+            Json items = Json::array();
+            const ReleaseResult* firstRejection = nullptr;
+            bool anyApplied = false;
+            for (const ReleaseResult& result : results) {
+              items.push_back(releaseResultJson(result));
+              if (result.status == ReleaseStatus::Rejected) {
+                if (firstRejection == nullptr) firstRejection = &result;
+              } else {
+                anyApplied = true;
+              }
+            }
+            if (!anyApplied && firstRejection != nullptr) {
+              const Error& error = *firstRejection->error;
+              return respond(jsonResponse(
+                  httpStatus(error.code()),
+                  {{"error", {{"code", errorCodeName(error.code())}, {"message", error.message()}}},
+                   {"results", std::move(items)}}));
+            }
+            respond(jsonResponse(200, {{"results", std::move(items)}}));
+          });
+        });
+    add("POST", {"api", "v1", "tasks", "{}", "heartbeat"}, "POST /api/v1/tasks/{id}/heartbeat",
+        [](RestApi& api, const HttpRequest& request, const Params& params, Responder respond) {
+          Uuid id = uuidParam(params[0], "task");
+          Json body = parseBody(request);
+          rejectUnknownFields(body, {"attempt"});
+          int attempt = static_cast<int>(readField(body, "attempt", readInt));
+          if (auto error = api.engine_.heartbeat(id, attempt)) throw *error;
+          respond(jsonResponse(200, {{"taskId", id}, {"attempt", attempt}, {"extended", true}}));
+        });
+    add("GET", {"api", "v1", "queues"}, "GET /api/v1/queues",
+        [](RestApi& api, const HttpRequest&, const Params&, Responder respond) {
+          Json items = Json::array();
+          for (const QueueStats& queue : api.engine_.queues()) {
+            items.push_back({{"actor", queue.actor},
+                             {"taskList", queue.taskList},
+                             {"ready", queue.ready},
+                             {"running", queue.running},
+                             {"waiting", queue.waiting},
+                             {"oldestReadyMs", queue.oldestReadyMs ? Json(*queue.oldestReadyMs) : Json()}});
+          }
+          respond(jsonResponse(200, items));
+        });
+    add("GET", {"api", "v1", "actors"}, "GET /api/v1/actors",
+        [](RestApi& api, const HttpRequest&, const Params&, Responder respond) {
+          Json items = Json::array();
+          for (const ActorStats& actor : api.engine_.actors()) items.push_back(actorJson(actor));
+          respond(jsonResponse(200, items));
+        });
+    for (const char* action : {"block", "unblock"}) {
+      add("POST", {"api", "v1", "actors", "{}", action},
+          std::string_view(action) == "block" ? "POST /api/v1/actors/{actor}/block"
+                                              : "POST /api/v1/actors/{actor}/unblock",
+          [](RestApi& api, const HttpRequest& request, const Params& params, Responder respond) {
+            const bool block = request.segments.back() == "block";
+            api.engine_.setBlocked(params[0], block);
+            for (const ActorStats& actor : api.engine_.actors()) {
+              if (actor.actor == params[0]) return respond(jsonResponse(200, actorJson(actor)));
+            }
+            respond(jsonResponse(200, {{"actor", params[0]}, {"blocked", block}}));
+          });
+    }
+    add("GET", {"api", "v1", "cluster"}, "GET /api/v1/cluster",
+        [](RestApi& api, const HttpRequest&, const Params&, Responder respond) {
+          Json partitions = Json::array();
+          for (int p = 0; p < api.engine_.partitions(); ++p) partitions.push_back(p);
+          respond(jsonResponse(
+              200, {{"partitions", api.engine_.partitions()},
+                    {"nodes",
+                     {{{"name", api.options_.nodeName},
+                       {"address", api.options_.address},
+                       {"role", "owner"},
+                       {"self", true},
+                       {"startedAt", api.engine_.startedAt()},
+                       {"lastHeartbeatMs", 0},
+                       {"partitions", std::move(partitions)}}}}}));
+        });
+    add("GET", {"metrics"}, "GET /metrics",
+        [](RestApi& api, const HttpRequest&, const Params&, Responder respond) {
+          std::vector<QueueDepth> depths;
+          for (const QueueStats& queue : api.engine_.queues()) {
+            depths.push_back(QueueDepth{queue.actor, queue.taskList, queue.ready, queue.running, queue.waiting});
+          }
+          respond(HttpResponse{200, "text/plain; version=0.0.4", api.metrics_.scrape(depths), {}});
+        });
+    add("GET", {"api", "v1", "openapi.json"}, "GET /api/v1/openapi.json",
+        [](RestApi&, const HttpRequest&, const Params&, Responder respond) {
+          respond(HttpResponse{200, "application/json", openApiDocument(), {}});
+        });
+    return t;
+  }();
+  return table;
+}
+
+void RestApi::handle(HttpRequest&& request, Responder respond) {
+  // Find the route: the first whose pattern matches the path; a path that matches only with
+  // another method is 405.
+  bool pathKnown = false;
+  for (const Route& route : routes()) {
+    if (route.pattern.size() != request.segments.size()) continue;
+    bool matches = true;
+    for (std::size_t i = 0; i < route.pattern.size() && matches; ++i) {
+      matches = route.pattern[i] == "{}" || route.pattern[i] == request.segments[i];
+    }
+    if (!matches) continue;
+    pathKnown = true;
+    if (request.method != route.method) continue;
+    dispatch(request, route, std::move(respond));
+    return;
+  }
+  Error error = pathKnown
+                    ? Error(ErrorCode::MethodNotAllowed,
+                            fmt::format("{} is not allowed on {}", request.method, request.target))
+                    : Error(ErrorCode::NotFound,
+                            fmt::format("no route {} {}; see GET /api/v1/openapi.json", request.method,
+                                        request.target));
+  respond(errorResponse(error));
+}
+
+void RestApi::dispatch(const HttpRequest& request, const Route& route, Responder respond) {
+  const auto started = std::chrono::steady_clock::now();
+  Responder measured = [this, respond = std::move(respond), started, name = route.name](HttpResponse response) {
+    metrics_.observeRequest(name, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    respond(std::move(response));
+  };
+  Params params;
+  for (std::size_t i = 0; i < route.pattern.size(); ++i) {
+    if (route.pattern[i] == "{}") params.push_back(request.segments[i]);
+  }
+  // The one place where a request's errors are caught.
+  try {
+    route.handler(*this, request, params, measured);
+  } catch (const Error& error) {
+    measured(errorResponse(error));
+  } catch (const std::exception& error) {
+    spdlog::error("{} {}: {}", request.method, request.target, error.what());
+    measured(errorResponse(Error(ErrorCode::Internal, error.what())));
+  }
+}
+
+}  // namespace pledge::server

@@ -1,0 +1,135 @@
+#include "pledge/server/server_config.h"
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+#include <fmt/format.h>
+
+namespace pledge::server {
+namespace {
+
+constexpr std::array kKeys = {"address",    "port",           "data-dir",   "store",
+                              "node-name",  "partitions",     "max-body-bytes", "io-threads",
+                              "log-level",  "default-timeout-ms"};
+
+std::string hostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "node-1";
+  return name;
+}
+
+void checkConfig(const ServerConfig& config) {
+  if (config.partitions < 1 || config.partitions > 4096) {
+    throw ConfigError(fmt::format("partitions: must be 1 to 4096, got {}", config.partitions));
+  }
+  if (config.ioThreads < 1 || config.ioThreads > 64) {
+    throw ConfigError(fmt::format("io-threads: must be 1 to 64, got {}", config.ioThreads));
+  }
+  if (config.maxBodyBytes < 1024) {
+    throw ConfigError(fmt::format("max-body-bytes: must be at least 1024, got {}", config.maxBodyBytes));
+  }
+  if (config.defaultTimeoutMs < 1) {
+    throw ConfigError(fmt::format("default-timeout-ms: must be positive, got {}", config.defaultTimeoutMs));
+  }
+  static constexpr std::array kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (std::find(kLevels.begin(), kLevels.end(), config.logLevel) == kLevels.end()) {
+    throw ConfigError(fmt::format(
+        "log-level: expected trace, debug, info, warn, error, critical or off, got \"{}\"",
+        config.logLevel));
+  }
+}
+
+}  // namespace
+
+void applyConfigFile(const std::string& path, ServerConfig& config) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(fmt::format("{}: cannot read the config file", path));
+  } catch (const YAML::Exception& error) {
+    throw ConfigError(fmt::format("{}:{}: YAML syntax error: {}", path, error.mark.line + 1, error.msg));
+  }
+  if (root.IsNull()) return;
+  if (!root.IsMap()) throw ConfigError(fmt::format("{}:1: expected a map of settings", path));
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    const int line = it->first.Mark().line + 1;
+    const YAML::Node value = it->second;
+    auto fail = [&](const std::string& problem) -> ConfigError {
+      return ConfigError(fmt::format("{}:{}: {}: {}", path, line, key, problem));
+    };
+    if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
+      std::string known;
+      for (const char* name : kKeys) known += (known.empty() ? "" : ", ") + std::string(name);
+      throw fail("unknown key (expected one of: " + known + ")");
+    }
+    if (!value.IsScalar()) throw fail("expected a single value");
+    try {
+      if (key == "address") config.address = value.as<std::string>();
+      if (key == "port") config.port = value.as<std::uint16_t>();
+      if (key == "data-dir") config.dataDir = value.as<std::string>();
+      if (key == "store") config.store = value.as<std::string>();
+      if (key == "node-name") config.nodeName = value.as<std::string>();
+      if (key == "partitions") config.partitions = value.as<int>();
+      if (key == "max-body-bytes") config.maxBodyBytes = value.as<std::size_t>();
+      if (key == "io-threads") config.ioThreads = value.as<int>();
+      if (key == "log-level") config.logLevel = value.as<std::string>();
+      if (key == "default-timeout-ms") config.defaultTimeoutMs = value.as<std::int64_t>();
+    } catch (const YAML::BadConversion&) {
+      throw fail(fmt::format("\"{}\" is not a valid value", value.Scalar()));
+    }
+  }
+}
+
+ServerConfig parseServerConfig(int argc, const char* const* argv) {
+  ServerConfig config;
+  config.nodeName = hostName();
+  CLI::App app{"pledge-server: stores processes durably and hands their tasks to workers"};
+  std::string configFile;
+  ServerConfig flags = config;
+  auto* configOption = app.add_option("--config", configFile, "YAML file with the same keys as these flags");
+  auto* address = app.add_option("--address", flags.address, "address to listen on")->capture_default_str();
+  auto* port = app.add_option("--port", flags.port, "port to listen on (0: pick a free one)")->capture_default_str();
+  auto* dataDir = app.add_option("--data-dir", flags.dataDir, "folder of the embedded store")->capture_default_str();
+  auto* store = app.add_option("--store", flags.store, "store URL: sqlite:<folder>");
+  auto* nodeName = app.add_option("--node-name", flags.nodeName, "name of this node")->capture_default_str();
+  auto* partitions = app.add_option("--partitions", flags.partitions,
+                                    "partitions of the process space (stored with the data)")
+                         ->capture_default_str();
+  auto* maxBody = app.add_option("--max-body-bytes", flags.maxBodyBytes, "largest request body")
+                      ->capture_default_str();
+  auto* ioThreads = app.add_option("--io-threads", flags.ioThreads, "HTTP threads")->capture_default_str();
+  auto* defaultTimeout = app.add_option("--default-timeout-ms", flags.defaultTimeoutMs,
+                                        "lease of tasks that set no timeoutMs")
+                            ->capture_default_str();
+  auto* logLevel = app.add_option("--log-level", flags.logLevel, "trace, debug, info, warn, error")
+                       ->capture_default_str();
+  app.add_option("--port-file", flags.portFile, "write the bound port to this file");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    throw HelpRequested(app.help());
+  } catch (const CLI::ParseError& error) {
+    throw ConfigError(std::string(error.what()) + " (see --help)");
+  }
+  if (configOption->count() > 0) applyConfigFile(configFile, config);
+  auto given = [](CLI::Option* option) { return option->count() > 0; };
+  if (given(address)) config.address = flags.address;
+  if (given(port)) config.port = flags.port;
+  if (given(dataDir)) config.dataDir = flags.dataDir;
+  if (given(store)) config.store = flags.store;
+  if (given(nodeName)) config.nodeName = flags.nodeName;
+  if (given(partitions)) config.partitions = flags.partitions;
+  if (given(maxBody)) config.maxBodyBytes = flags.maxBodyBytes;
+  if (given(ioThreads)) config.ioThreads = flags.ioThreads;
+  if (given(logLevel)) config.logLevel = flags.logLevel;
+  if (given(defaultTimeout)) config.defaultTimeoutMs = flags.defaultTimeoutMs;
+  config.portFile = flags.portFile;
+  checkConfig(config);
+  return config;
+}
+
+}  // namespace pledge::server

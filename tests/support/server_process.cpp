@@ -1,0 +1,118 @@
+#include "server_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace pledge::testing {
+
+std::string buildBinary(const std::string& relativePath) {
+  return std::string(PLEDGE_BUILD_DIR) + "/" + relativePath;
+}
+
+pid_t spawnProcess(const std::vector<std::string>& argv, const std::string& logFile) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, logFile.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+  return pid;
+}
+
+std::optional<int> waitForExit(pid_t pid, int timeoutMs) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+  while (true) {
+    int status = 0;
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) {
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      if (WIFSIGNALED(status)) return -WTERMSIG(status);
+      return status;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+ServerProcess::ServerProcess(std::vector<std::string> extraArgs) : extraArgs_(std::move(extraArgs)) {
+  char pattern[] = "/tmp/pledge-test-XXXXXX";
+  const char* made = mkdtemp(pattern);
+  if (made == nullptr) throw std::runtime_error("mkdtemp failed");
+  base_ = made;
+  dataDir_ = base_ + "/data";
+  start();
+}
+
+ServerProcess::~ServerProcess() {
+  if (running()) stop(SIGTERM);
+  std::error_code ignored;
+  std::filesystem::remove_all(base_, ignored);
+}
+
+void ServerProcess::start() {
+  const std::string portFile = base_ + "/port";
+  std::filesystem::remove(portFile);
+  std::vector<std::string> argv = {buildBinary("server/pledge-server"), "--port", "0",
+                                   "--address", "127.0.0.1", "--port-file", portFile,
+                                   "--data-dir", dataDir_, "--node-name", "test-node"};
+  argv.insert(argv.end(), extraArgs_.begin(), extraArgs_.end());
+  {
+    std::ofstream(base_ + "/server.log", std::ios::app) << "---- start " << ++starts_ << "\n";
+  }
+  pid_ = spawnProcess(argv, base_ + "/server.log");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(portFile);
+    int port = 0;
+    if (in >> port && port > 0) {
+      port_ = static_cast<std::uint16_t>(port);
+      return;
+    }
+    if (auto status = waitForExit(pid_, 0)) {
+      pid_ = -1;
+      throw std::runtime_error("pledge-server exited with " + std::to_string(*status) + ":\n" + log());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  throw std::runtime_error("pledge-server did not start within 60 s:\n" + log());
+}
+
+int ServerProcess::stop(int signal) {
+  if (!running()) return 0;
+  ::kill(pid_, signal);
+  std::optional<int> status = waitForExit(pid_, 30'000);
+  if (!status) {
+    ::kill(pid_, SIGKILL);
+    status = waitForExit(pid_, 10'000);
+  }
+  pid_ = -1;
+  return status.value_or(-1);
+}
+
+std::string ServerProcess::log() const {
+  std::ifstream in(base_ + "/server.log");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace pledge::testing

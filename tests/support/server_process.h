@@ -1,0 +1,59 @@
+// ServerProcess: a real pledge-server process for integration tests, on a loopback port it picks
+// itself (--port 0), with a data folder of its own. Destroying it stops the process (SIGKILL
+// if SIGTERM did not) and removes the folder.
+//
+//   ServerProcess server;                 // started, port known
+//   HttpClient client = server.client();
+//   server.kill(SIGKILL);                 // crash it
+//   server.start();                       // again, on the same data folder
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "http_client.h"
+
+namespace pledge::testing {
+
+class ServerProcess {
+ public:
+  // extraArgs are appended to the command line.
+  explicit ServerProcess(std::vector<std::string> extraArgs = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Starts the server (again) on the data folder; waits until it listens.
+  void start();
+  // Sends signal and waits for the process to end; returns its exit status (or -signal).
+  int stop(int signal);
+
+  std::uint16_t port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  const std::string& dataDir() const { return dataDir_; }
+  bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
+  // The server's log (stdout and stderr) so far.
+  std::string log() const;
+
+ private:
+  std::string base_;
+  std::string dataDir_;
+  std::vector<std::string> extraArgs_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+  int starts_ = 0;
+};
+
+// Where a binary of this build is: the directory of PLEDGE_BUILD_BIN_DIR + name.
+std::string buildBinary(const std::string& relativePath);
+
+// Spawns a program with arguments, its output appended to logFile; returns the pid.
+pid_t spawnProcess(const std::vector<std::string>& argv, const std::string& logFile);
+// Waits up to timeoutMs for the process to exit; returns its status or nullopt.
+std::optional<int> waitForExit(pid_t pid, int timeoutMs);
+
+}  // namespace pledge::testing
