@@ -1,0 +1,148 @@
+// The engine in-process on a real SQLite store: group commit, parked polls, and rebuilding the
+// graph from the store after a restart.
+#include "pledge/server/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <future>
+
+#include "pledge/server/sqlite_store.h"
+
+namespace pledge::server {
+namespace {
+
+class EngineTest : public ::testing::Test {
+ protected:
+  EngineTest() {
+    char pattern[] = "/tmp/pledge-engine-XXXXXX";
+    dir_ = mkdtemp(pattern);
+    open();
+  }
+  ~EngineTest() override {
+    engine_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void open() {
+    engine_.reset();
+    engine_ = std::make_unique<Engine>(std::make_unique<SqliteStore>(dir_, 8), EngineOptions{}, &metrics_);
+  }
+
+  StartedProcess start(const std::string& actor = "D#1") {
+    std::promise<Result<StartedProcess>> done;
+    engine_->startProcess(StartRequest{.actor = actor, .method = "start"},
+                          [&](Result<StartedProcess> started) { done.set_value(std::move(started)); });
+    Result<StartedProcess> started = done.get_future().get();
+    EXPECT_TRUE(started.ok());
+    return started.value();
+  }
+
+  std::vector<PolledTask> poll(const std::string& actor, std::int64_t waitMs = 0, int max = 10) {
+    std::promise<std::vector<PolledTask>> done;
+    engine_->poll(PollRequest{.worker = "t", .queues = {{actor, ""}}, .max = max, .waitMs = waitMs},
+                  [&](std::vector<PolledTask> tasks) { done.set_value(std::move(tasks)); });
+    return done.get_future().get();
+  }
+
+  ReleaseStatus release(Decision decision) {
+    std::promise<std::vector<ReleaseResult>> done;
+    engine_->release({decision}, [&](std::vector<ReleaseResult> results) { done.set_value(std::move(results)); });
+    return done.get_future().get().at(0).status;
+  }
+
+  std::string dir_;
+  Metrics metrics_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TaskSpec worker(const char* method, std::vector<ArgSpec> args = {}) {
+  return TaskSpec{.taskId = Uuid::random(), .actor = "W#1", .method = method, .type = TaskType::Worker,
+                  .args = std::move(args)};
+}
+
+TEST_F(EngineTest, rebuildsWaitingTasksAndForwardsFromTheStore) {
+  StartedProcess started = start();
+  PolledTask startTask = poll("D#1").at(0);
+  TaskSpec a = worker("a");
+  TaskSpec b = worker("b");
+  TaskSpec join = worker("join", {ArgSpec::ofPromise(a.taskId), ArgSpec::ofPromise(b.taskId)});
+  ASSERT_EQ(release(Decision{.taskId = startTask.taskId, .attempt = 1, .promise = join.taskId,
+                             .tasks = {a, b, join}}),
+            ReleaseStatus::Accepted);
+  std::vector<PolledTask> workers = poll("W#1");
+  ASSERT_EQ(workers.size(), 2u);
+  const PolledTask& first = workers[0].method == "a" ? workers[0] : workers[1];
+  ASSERT_EQ(release(Decision{.taskId = first.taskId, .attempt = 1, .result = "A"}), ReleaseStatus::Accepted);
+
+  open();  // a new engine on the same store
+  std::vector<PolledTask> afterRestart = poll("W#1");
+  EXPECT_TRUE(afterRestart.empty()) << "b is leased until its lease expires";
+  auto tasks = engine_->processTasks(started.processId);
+  ASSERT_TRUE(tasks);
+  EXPECT_EQ(tasks->size(), 4u);
+  const PolledTask& second = workers[0].method == "a" ? workers[1] : workers[0];
+  // b's lease survived the restart, so its first attempt can still be released.
+  ASSERT_EQ(release(Decision{.taskId = second.taskId, .attempt = 1, .result = "B"}), ReleaseStatus::Accepted);
+  PolledTask joined = poll("W#1", 5000).at(0);
+  EXPECT_EQ(joined.method, "join");
+  EXPECT_EQ(joined.args, (std::vector<ArgValue>{ArgValue::ofValue("A"), ArgValue::ofValue("B")}));
+  ASSERT_EQ(release(Decision{.taskId = joined.taskId, .attempt = 1, .result = "AB"}), ReleaseStatus::Accepted);
+  std::optional<ProcessInfo> done = engine_->process(started.processId);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->state, ProcessState::Completed);
+  EXPECT_EQ(done->result, "AB");
+}
+
+TEST_F(EngineTest, brokenProcessCanBeRestartedAfterARestart) {
+  StartedProcess started = start();
+  PolledTask startTask = poll("D#1").at(0);
+  TaskSpec w = worker("w");
+  ASSERT_EQ(release(Decision{.taskId = startTask.taskId, .attempt = 1, .promise = w.taskId, .tasks = {w}}),
+            ReleaseStatus::Accepted);
+  PolledTask attempt = poll("W#1").at(0);
+  ASSERT_EQ(release(Decision{.taskId = attempt.taskId, .attempt = 1, .error = TaskError("Bug", "x")}),
+            ReleaseStatus::Accepted);
+  open();
+  EXPECT_EQ(engine_->process(started.processId)->state, ProcessState::Broken);
+  std::promise<Result<ProcessInfo>> restarted;
+  engine_->restart(started.processId, [&](Result<ProcessInfo> info) { restarted.set_value(std::move(info)); });
+  EXPECT_EQ(restarted.get_future().get().value().state, ProcessState::Running);
+  PolledTask retry = poll("W#1", 5000).at(0);
+  EXPECT_EQ(retry.attempt, 2);
+  ASSERT_EQ(release(Decision{.taskId = retry.taskId, .attempt = 2, .result = 9}), ReleaseStatus::Accepted);
+  EXPECT_EQ(engine_->process(started.processId)->result, 9);
+}
+
+TEST_F(EngineTest, parkedPollGetsATaskOnceItIsDurable) {
+  auto parked = std::async(std::launch::async, [&] { return poll("D#1", 10'000); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  StartedProcess started = start();
+  std::vector<PolledTask> tasks = parked.get();
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].processId, started.processId);
+}
+
+TEST_F(EngineTest, shutdownAnswersParkedPollsWithNothing) {
+  std::promise<std::vector<PolledTask>> done;
+  engine_->poll(PollRequest{.worker = "t", .queues = {{"D#1", ""}}, .max = 1, .waitMs = 30'000},
+                [&](std::vector<PolledTask> tasks) { done.set_value(std::move(tasks)); });
+  engine_->shutdown();
+  EXPECT_TRUE(done.get_future().get().empty());
+  std::promise<Result<StartedProcess>> refused;
+  engine_->startProcess(StartRequest{.actor = "D#1", .method = "start"},
+                        [&](Result<StartedProcess> started) { refused.set_value(std::move(started)); });
+  Result<StartedProcess> result = refused.get_future().get();
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code(), ErrorCode::Unavailable);
+}
+
+TEST_F(EngineTest, pollValidatesItsRequest) {
+  auto noop = [](std::vector<PolledTask>) {};
+  EXPECT_THROW(engine_->poll(PollRequest{.queues = {}}, noop), Error);
+  EXPECT_THROW(engine_->poll(PollRequest{.queues = {{"D#1", ""}}, .max = 0}, noop), Error);
+  EXPECT_THROW(engine_->poll(PollRequest{.queues = {{"D", ""}}}, noop), Error);
+}
+
+}  // namespace
+}  // namespace pledge::server

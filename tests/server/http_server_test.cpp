@@ -1,0 +1,91 @@
+#include "pledge/server/http_server.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "http_client.h"
+
+namespace pledge::server {
+namespace {
+
+TEST(PercentDecode, decodesEscapesAndRejectsBrokenOnes) {
+  EXPECT_EQ(percentDecode("A%231.0"), "A#1.0");
+  EXPECT_EQ(percentDecode("a+b%20c"), "a+b c");
+  EXPECT_FALSE(percentDecode("%2"));
+  EXPECT_FALSE(percentDecode("%zz"));
+}
+
+class RunningServer {
+ public:
+  explicit RunningServer(HttpHandler handler, std::size_t maxBody = 1024)
+      : server_(HttpServerOptions{.address = "127.0.0.1", .port = 0, .maxBodyBytes = maxBody}, std::move(handler)),
+        thread_([this] { server_.run(); }) {}
+  ~RunningServer() {
+    server_.stop();
+    thread_.join();
+  }
+  std::uint16_t port() const { return server_.port(); }
+
+ private:
+  HttpServer server_;
+  std::thread thread_;
+};
+
+TEST(HttpServer, passesDecodedRequestsAndServesKeepAlive) {
+  RunningServer server([](HttpRequest&& request, Responder respond) {
+    Json echo = {{"method", request.method}, {"segments", request.segments}, {"body", request.body}};
+    for (const auto& [key, value] : request.query) echo["query"][key] = value;
+    respond(HttpResponse{200, "application/json", echo.dump(), {}});
+  });
+  testing::HttpClient client("127.0.0.1", server.port());
+  for (int i = 0; i < 3; ++i) {
+    testing::HttpResult result = client.post("/api/v1/actors/A%231/block?limit=5&x=a%20b", "hi");
+    ASSERT_EQ(result.status, 200);
+    Json echo = result.json();
+    EXPECT_EQ(echo["segments"], Json({"api", "v1", "actors", "A#1", "block"}));
+    EXPECT_EQ(echo["query"]["x"], "a b");
+    EXPECT_EQ(echo["body"], "hi");
+  }
+}
+
+TEST(HttpServer, answersLaterFromAnotherThread) {
+  RunningServer server([](HttpRequest&&, Responder respond) {
+    std::thread([respond] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      respond(HttpResponse{202, "text/plain", "later", {}});
+    }).detach();
+  });
+  testing::HttpClient client("127.0.0.1", server.port());
+  testing::HttpResult result = client.get("/");
+  EXPECT_EQ(result.status, 202);
+  EXPECT_EQ(result.body, "later");
+}
+
+TEST(HttpServer, refusesBodiesOverTheLimitWith413) {
+  int handled = 0;
+  RunningServer server([&](HttpRequest&&, Responder respond) {
+    ++handled;
+    respond(HttpResponse{});
+  });
+  testing::HttpClient client("127.0.0.1", server.port());
+  testing::HttpResult result = client.post("/x", std::string(5000, 'a'));
+  EXPECT_EQ(result.status, 413);
+  EXPECT_EQ(result.json()["error"]["code"], "payload_too_large");
+  EXPECT_EQ(handled, 0);
+  EXPECT_EQ(client.post("/x", "small").status, 200);
+}
+
+TEST(HttpServer, aTakenPortIsAClearError) {
+  RunningServer first([](HttpRequest&&, Responder respond) { respond(HttpResponse{}); });
+  try {
+    HttpServer second(HttpServerOptions{.address = "127.0.0.1", .port = first.port()},
+                      [](HttpRequest&&, Responder) {});
+    FAIL() << "bound a taken port";
+  } catch (const Error& error) {
+    EXPECT_NE(error.message().find("cannot listen on 127.0.0.1"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace pledge::server

@@ -1,0 +1,29 @@
+#include "pledge/server/metrics.h"
+
+#include <gtest/gtest.h>
+
+namespace pledge::server {
+namespace {
+
+TEST(Metrics, scrapeHasCountersQueueDepthsAndLatencies) {
+  Metrics metrics;
+  metrics.processStarted();
+  metrics.processStarted();
+  metrics.processCompleted();
+  metrics.tasksHandedOut(3);
+  metrics.taskRetried();
+  metrics.observeRequest("POST /api/v1/tasks/poll", 0.002);
+  metrics.batchCommitted(10, 0.001);
+  std::string text = metrics.scrape({QueueDepth{"W#1", "", 4, 1, 2}});
+  EXPECT_NE(text.find("pledge_processes_total{event=\"started\"} 2"), std::string::npos) << text;
+  EXPECT_NE(text.find("pledge_processes_total{event=\"completed\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("pledge_tasks_total{event=\"handed_out\"} 3"), std::string::npos);
+  EXPECT_NE(text.find("pledge_queue_tasks{actor=\"W#1\",state=\"ready\",task_list=\"\"} 4"),
+            std::string::npos);
+  EXPECT_NE(text.find("pledge_http_request_seconds_count{route=\"POST /api/v1/tasks/poll\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("pledge_store_rows_total 10"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pledge::server

@@ -1,0 +1,87 @@
+#include "pledge/server/server_config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace pledge::server {
+namespace {
+
+ServerConfig parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "pledge-server");
+  return parseServerConfig(static_cast<int>(args.size()), args.data());
+}
+
+std::string writeFile(const std::string& text) {
+  char pattern[] = "/tmp/pledge-config-XXXXXX.yaml";
+  int fd = mkstemps(pattern, 5);
+  close(fd);
+  std::ofstream(pattern) << text;
+  return pattern;
+}
+
+std::string errorOf(std::vector<const char*> args) {
+  try {
+    parse(std::move(args));
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+TEST(ServerConfig, defaultsFollowTheDesign) {
+  ServerConfig config = parse({});
+  EXPECT_EQ(config.port, 8080);
+  EXPECT_EQ(config.dataDir, "./pledge-data");
+  EXPECT_EQ(config.partitions, 64);
+  EXPECT_EQ(config.maxBodyBytes, 16u * 1024 * 1024);
+  EXPECT_EQ(config.storeUrl(), "sqlite:./pledge-data");
+  EXPECT_FALSE(config.nodeName.empty());
+}
+
+TEST(ServerConfig, flagsSetEverything) {
+  ServerConfig config = parse({"--port", "9000", "--data-dir", "/tmp/d", "--node-name", "n2",
+                               "--partitions", "8", "--store", "sqlite:/tmp/e", "--max-body-bytes",
+                               "2048", "--default-timeout-ms", "5000"});
+  EXPECT_EQ(config.port, 9000);
+  EXPECT_EQ(config.nodeName, "n2");
+  EXPECT_EQ(config.partitions, 8);
+  EXPECT_EQ(config.storeUrl(), "sqlite:/tmp/e");
+  EXPECT_EQ(config.maxBodyBytes, 2048u);
+  EXPECT_EQ(config.defaultTimeoutMs, 5000);
+}
+
+TEST(ServerConfig, configFileHasTheSameKeysAndFlagsWin) {
+  std::string file = writeFile("port: 7000\ndata-dir: /tmp/x\npartitions: 16\nlog-level: warn\n");
+  ServerConfig config = parse({"--config", file.c_str(), "--port", "7001"});
+  EXPECT_EQ(config.port, 7001);
+  EXPECT_EQ(config.dataDir, "/tmp/x");
+  EXPECT_EQ(config.partitions, 16);
+  EXPECT_EQ(config.logLevel, "warn");
+  std::remove(file.c_str());
+}
+
+TEST(ServerConfig, unknownKeysAndBadValuesNameTheFileLineAndKey) {
+  std::string unknown = writeFile("port: 7000\nprot: 1\n");
+  EXPECT_EQ(errorOf({"--config", unknown.c_str()}),
+            unknown + ":2: prot: unknown key (expected one of: address, port, data-dir, store, "
+                      "node-name, partitions, max-body-bytes, io-threads, log-level, default-timeout-ms)");
+  std::string badValue = writeFile("port: eighty\n");
+  EXPECT_EQ(errorOf({"--config", badValue.c_str()}), badValue + ":1: port: \"eighty\" is not a valid value");
+  std::string syntax = writeFile("port: [1\n");
+  EXPECT_NE(errorOf({"--config", syntax.c_str()}).find(":2: YAML syntax error"), std::string::npos);
+  EXPECT_NE(errorOf({"--config", "/nonexistent.yaml"}).find("cannot read the config file"),
+            std::string::npos);
+  for (const std::string& file : {unknown, badValue, syntax}) std::remove(file.c_str());
+}
+
+TEST(ServerConfig, outOfRangeValuesAreErrors) {
+  EXPECT_EQ(errorOf({"--partitions", "0"}), "partitions: must be 1 to 4096, got 0");
+  EXPECT_EQ(errorOf({"--log-level", "loud"}),
+            "log-level: expected trace, debug, info, warn, error, critical or off, got \"loud\"");
+  EXPECT_NE(errorOf({"--port", "99999"}).find("--port"), std::string::npos);
+  EXPECT_NE(errorOf({"--unknown"}).find("--unknown"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pledge::server

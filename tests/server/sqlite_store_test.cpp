@@ -1,0 +1,176 @@
+#include "pledge/server/sqlite_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace pledge::server {
+namespace {
+
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/pledge-store-XXXXXX";
+    path_ = mkdtemp(pattern);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+ProcessRow processRow(std::int64_t startedAt, ProcessState state = ProcessState::Running,
+                      std::optional<std::string> customId = std::nullopt, std::string actor = "D#1") {
+  ProcessRow row;
+  row.info.processId = Uuid::random();
+  row.info.taskId = Uuid::random();
+  row.info.customId = std::move(customId);
+  row.info.actor = std::move(actor);
+  row.info.method = "start";
+  row.info.state = state;
+  row.info.startedAt = startedAt;
+  row.partition = 3;
+  row.isNew = true;
+  return row;
+}
+
+TaskRow taskRow(const ProcessRow& process) {
+  TaskRow row;
+  row.id = process.info.taskId;
+  row.processId = process.info.processId;
+  row.isNew = true;
+  row.spec = R"({"taskId":"x"})";
+  row.state = 3;
+  row.promise = 1;
+  row.attempt = 2;
+  row.value = "42";
+  row.forwardTo = Uuid::random();
+  row.createdAt = 5;
+  return row;
+}
+
+TEST(SqliteStore, commitsRowsAndReadsThemBack) {
+  TempDir dir;
+  SqliteStore store(dir.path(), 16);
+  ProcessRow process = processRow(100, ProcessState::Running, "c-1");
+  TaskRow task = taskRow(process);
+  store.commit(WriteBatch{{process}, {task}});
+
+  auto found = store.findProcess(process.info.processId);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->info, process.info);
+  EXPECT_EQ(found->partition, 3);
+  EXPECT_EQ(store.findProcessByCustomId("c-1"), process.info.processId);
+  auto storedTask = store.findTask(task.id);
+  ASSERT_TRUE(storedTask);
+  EXPECT_EQ(storedTask->value, "42");
+  EXPECT_EQ(storedTask->forwardTo, task.forwardTo);
+  EXPECT_EQ(storedTask->attempt, 2);
+
+  // Updates change state, never the spec.
+  process.isNew = false;
+  process.info.state = ProcessState::Completed;
+  process.info.endedAt = 200;
+  process.info.result = Json{{"ok", true}};
+  task.isNew = false;
+  task.spec.clear();
+  task.state = 5;
+  task.error = R"({"type":"X","message":"m"})";
+  store.commit(WriteBatch{{process}, {task}});
+  EXPECT_EQ(store.findProcess(process.info.processId)->info.result, Json({{"ok", true}}));
+  EXPECT_EQ(store.findTask(task.id)->spec, R"({"taskId":"x"})");
+  EXPECT_EQ(store.findTask(task.id)->state, 5);
+  EXPECT_EQ(store.processTasks(process.info.processId).size(), 1u);
+}
+
+TEST(SqliteStore, loadLiveReturnsRunningAndBrokenProcessesWithTheirTasks) {
+  TempDir dir;
+  ProcessRow running = processRow(1, ProcessState::Running);
+  ProcessRow broken = processRow(2, ProcessState::Broken);
+  ProcessRow completed = processRow(3, ProcessState::Completed);
+  {
+    SqliteStore store(dir.path(), 16);
+    store.commit(WriteBatch{{running, broken, completed},
+                            {taskRow(running), taskRow(broken), taskRow(completed)}});
+  }
+  SqliteStore reopened(dir.path(), 16);
+  LiveState live = reopened.loadLive();
+  EXPECT_EQ(live.processes.size(), 2u);
+  EXPECT_EQ(live.tasks.size(), 2u);
+}
+
+TEST(SqliteStore, listsNewestFirstWithFiltersAndCursor) {
+  TempDir dir;
+  SqliteStore store(dir.path(), 16);
+  WriteBatch batch;
+  for (int i = 0; i < 25; ++i) {
+    batch.processes.push_back(processRow(1000 + i, i % 5 == 0 ? ProcessState::Broken : ProcessState::Running,
+                                         std::nullopt, i % 2 == 0 ? "Even#1" : "Odd#1"));
+  }
+  store.commit(batch);
+  std::vector<std::int64_t> seen;
+  ProcessQuery query{.limit = 10};
+  for (int page = 0; page < 5; ++page) {
+    ProcessPage result = store.listProcesses(query);
+    for (const ProcessInfo& info : result.items) seen.push_back(info.startedAt);
+    if (!result.next) break;
+    query.cursor = result.next;
+  }
+  ASSERT_EQ(seen.size(), 25u);
+  EXPECT_TRUE(std::is_sorted(seen.rbegin(), seen.rend()));
+  EXPECT_EQ(seen.front(), 1024);
+
+  EXPECT_EQ(store.listProcesses({.state = ProcessState::Broken, .limit = 100}).items.size(), 5u);
+  EXPECT_EQ(store.listProcesses({.actor = "Even#1", .limit = 100}).items.size(), 13u);
+  EXPECT_EQ(store.listProcesses({.startedAfter = 1020, .startedBefore = 1022, .limit = 100}).items.size(), 2u);
+  EXPECT_THROW(store.listProcesses({.cursor = "nonsense"}), Error);
+  EXPECT_THROW(store.listProcesses({.limit = 0}), Error);
+  ProcessCounts counts = store.countProcesses();
+  EXPECT_EQ(counts.broken, 5);
+  EXPECT_EQ(counts.running, 20);
+}
+
+TEST(SqliteStore, customIdsAreUnique) {
+  TempDir dir;
+  SqliteStore store(dir.path(), 16);
+  store.commit(WriteBatch{{processRow(1, ProcessState::Running, "same")}, {}});
+  EXPECT_THROW(store.commit(WriteBatch{{processRow(2, ProcessState::Running, "same")}, {}}), Error);
+  // A failed commit changes nothing and the store stays usable.
+  EXPECT_EQ(store.listProcesses({}).items.size(), 1u);
+  store.commit(WriteBatch{{processRow(3)}, {}});
+  EXPECT_EQ(store.listProcesses({}).items.size(), 2u);
+}
+
+TEST(SqliteStore, partitionCountIsStoredWithTheData) {
+  TempDir dir;
+  { SqliteStore store(dir.path(), 16); }
+  SqliteStore again(dir.path(), 16);
+  EXPECT_EQ(again.partitions(), 16);
+  try {
+    SqliteStore other(dir.path(), 32);
+    FAIL() << "opened with another partition count";
+  } catch (const Error& error) {
+    EXPECT_NE(error.message().find("holds 16 partitions but 32 were asked for"), std::string::npos)
+        << error.message();
+  }
+}
+
+TEST(SqliteStore, blockedActorsPersist) {
+  TempDir dir;
+  {
+    SqliteStore store(dir.path(), 4);
+    store.setActorBlocked("A#1", true);
+    store.setActorBlocked("B#1", true);
+    store.setActorBlocked("B#1", false);
+  }
+  SqliteStore again(dir.path(), 4);
+  EXPECT_EQ(again.blockedActors(), std::vector<std::string>{"A#1"});
+}
+
+TEST(SqliteStore, unusableDataFolderIsAClearError) {
+  EXPECT_THROW(SqliteStore("/proc/pledge-cannot-write-here", 4), Error);
+}
+
+}  // namespace
+}  // namespace pledge::server
