@@ -40,7 +40,16 @@ int main(int argc, char** argv) {
                       });
     const std::string host = config.address == "0.0.0.0" ? "127.0.0.1" : config.address;
     const std::string url = "http://" + host + ":" + std::to_string(server.port());
-    api = std::make_unique<RestApi>(engine, metrics, RestApiOptions{.nodeName = config.nodeName, .address = url});
+#ifdef PLEDGE_CONSOLE_DIR
+    const std::string builtConsole = PLEDGE_CONSOLE_DIR;
+#else
+    const std::string builtConsole;
+#endif
+    api = std::make_unique<RestApi>(
+        engine, metrics,
+        RestApiOptions{.nodeName = config.nodeName,
+                       .address = url,
+                       .consoleDir = config.consoleDir.empty() ? builtConsole : config.consoleDir});
     server.onShutdownSignal([&engine] { engine.shutdown(); });
     if (config.portFile) {
       std::ofstream(*config.portFile) << server.port() << "\n";

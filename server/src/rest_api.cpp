@@ -5,6 +5,10 @@
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -345,6 +349,11 @@ const std::vector<RestApi::Route>& RestApi::routes() {
 }
 
 void RestApi::handle(HttpRequest&& request, Responder respond) {
+  if (request.method == "GET" &&
+      (request.segments.empty() || (request.segments[0] != "api" && request.segments[0] != "metrics"))) {
+    serveConsole(request, std::move(respond));
+    return;
+  }
   // Find the route: the first whose pattern matches the path; a path that matches only with
   // another method is 405.
   bool pathKnown = false;
@@ -367,6 +376,51 @@ void RestApi::handle(HttpRequest&& request, Responder respond) {
                             fmt::format("no route {} {}; see GET /api/v1/openapi.json", request.method,
                                         request.target));
   respond(errorResponse(error));
+}
+
+void RestApi::serveConsole(const HttpRequest& request, Responder respond) {
+  static const std::map<std::string, std::string, std::less<>> kTypes = {
+      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript"}, {".css", "text/css"},
+      {".svg", "image/svg+xml"},             {".png", "image/png"},      {".json", "application/json"},
+      {".map", "application/json"},          {".ico", "image/x-icon"},   {".woff2", "font/woff2"},
+      {".txt", "text/plain"}};
+  std::filesystem::path relative;
+  for (const std::string& segment : request.segments) {
+    if (segment == ".." || segment == "." || segment.find('/') != std::string::npos) {
+      return respond(errorResponse(Error(ErrorCode::NotFound, "no such file")));
+    }
+    relative /= segment;
+  }
+  const std::filesystem::path root(options_.consoleDir);
+  std::filesystem::path file = root / relative;
+  std::error_code ec;
+  if (relative.empty() || std::filesystem::is_directory(file, ec)) file = root / "index.html";
+  if (!std::filesystem::is_regular_file(file, ec) && !relative.has_extension()) file = root / "index.html";
+  std::ifstream in(file, std::ios::binary);
+  if (options_.consoleDir.empty() || !in) {
+    if (relative.empty()) {
+      return respond(HttpResponse{
+          200, "text/html; charset=utf-8",
+          "<!doctype html><title>Pledge</title><h1>pledge-server</h1><p>The web console's assets "
+          "were not found" +
+              (options_.consoleDir.empty() ? std::string() : " in " + options_.consoleDir) +
+              ". Build them (scripts/setup installs Node.js; cmake builds the console) or start "
+              "with --console-dir.</p><p>The REST API is at <a href=\"/api/v1/openapi.json\">"
+              "/api/v1/openapi.json</a>; metrics at <a href=\"/metrics\">/metrics</a>.</p>",
+          {}});
+    }
+    return respond(errorResponse(Error(ErrorCode::NotFound, "no file " + request.target)));
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  auto type = kTypes.find(file.extension().string());
+  HttpResponse response{200, type == kTypes.end() ? "application/octet-stream" : type->second,
+                        content.str(), {}};
+  // Built assets carry content hashes in their names; index.html must always be fresh.
+  response.headers.emplace_back("Cache-Control", file.filename() == "index.html"
+                                                     ? "no-cache"
+                                                     : "public, max-age=31536000, immutable");
+  respond(std::move(response));
 }
 
 void RestApi::dispatch(const HttpRequest& request, const Route& route, Responder respond) {

@@ -108,6 +108,7 @@ ServerConfig parseServerConfig(int argc, const char* const* argv) {
   auto* logLevel = app.add_option("--log-level", flags.logLevel, "trace, debug, info, warn, error")
                        ->capture_default_str();
   app.add_option("--port-file", flags.portFile, "write the bound port to this file");
+  app.add_option("--console-dir", flags.consoleDir, "folder of the web console's built assets");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -128,6 +129,7 @@ ServerConfig parseServerConfig(int argc, const char* const* argv) {
   if (given(logLevel)) config.logLevel = flags.logLevel;
   if (given(defaultTimeout)) config.defaultTimeoutMs = flags.defaultTimeoutMs;
   config.portFile = flags.portFile;
+  config.consoleDir = flags.consoleDir;
   checkConfig(config);
   return config;
 }

@@ -23,6 +23,9 @@ struct RestApiOptions {
   std::string nodeName = "node-1";
   // How clients reach this node, as /api/v1/cluster lists it.
   std::string address;
+  // Folder of the web console's built assets (index.html, assets/...); served for GET requests
+  // outside /api and /metrics. Absent or missing: GET / explains how to build the console.
+  std::string consoleDir;
 };
 
 class RestApi {
@@ -35,6 +38,9 @@ class RestApi {
  private:
   struct Route;
   static const std::vector<Route>& routes();
+  // Answers a GET outside the API from the console's folder (single-page app: unknown paths
+  // without a file extension get index.html).
+  void serveConsole(const HttpRequest& request, Responder respond);
   void dispatch(const HttpRequest& request, const Route& route, Responder respond);
 
   Engine& engine_;

@@ -30,6 +30,8 @@ struct ServerConfig {
   // Lease of tasks that set no timeoutMs.
   std::int64_t defaultTimeoutMs = 60'000;
   std::string logLevel = "info";
+  // The web console's built assets; empty: the folder this build made.
+  std::string consoleDir;
   // Where to write the bound port (useful with --port 0).
   std::optional<std::string> portFile;
 

@@ -1,0 +1,69 @@
+// pledge-bootstrap -f actors.yaml: loads actor plugins and runs a thread pool per actor against
+// pledge-server until SIGTERM or SIGINT, then stops gracefully (finishes and releases the tasks
+// it holds).
+#include <pthread.h>
+#include <signal.h>
+
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "pledge/actor_runner.h"
+#include "pledge/bootstrap/bootstrap_config.h"
+#include "pledge/bootstrap/plugin_loader.h"
+#include "pledge/rest_client.h"
+
+int main(int argc, char** argv) {
+  using namespace pledge;
+  CLI::App app{"pledge-bootstrap: runs workers and deciders from actor plugins"};
+  std::string configPath;
+  std::vector<std::string> servers;
+  app.add_option("-f,--file", configPath, "actors.yaml: servers, plugins, actors")->required();
+  app.add_option("--server", servers, "server URL; replaces the servers of the file (repeatable)");
+  CLI11_PARSE(app, argc, argv);
+
+  bootstrap::BootstrapConfig config;
+  try {
+    config = bootstrap::parseBootstrapConfig(configPath);
+  } catch (const bootstrap::ConfigError& error) {
+    std::cerr << "pledge-bootstrap: " << error.what() << "\n";
+    return 2;
+  }
+  if (!servers.empty()) config.servers = servers;
+  spdlog::set_level(spdlog::level::from_str(config.logLevel));
+  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ [bootstrap] %v");
+
+  // Signals are taken by sigwait below, not by whichever thread they hit.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  // The one place where start-up errors are caught.
+  try {
+    RestClient::setIoThreads(4);
+    ActorRegistry registry;
+    bootstrap::PluginLoader plugins;
+    for (const std::string& plugin : config.plugins) {
+      std::vector<std::string> functions = plugins.load(plugin, registry);
+      spdlog::info("loaded {} ({} IDL file(s))", plugin, functions.size());
+    }
+    RestClient client(config.servers);
+    ActorRunner runner(registry, client, config.actors, RunnerOptions{.pollWait = config.pollWait});
+    runner.start();
+    spdlog::info("running {} actor pool(s) against {}", config.actors.size(), config.servers.front());
+    int received = 0;
+    sigwait(&signals, &received);
+    spdlog::info("signal {}: stopping gracefully (finishing and releasing held tasks)", received);
+    runner.stop();
+    RunnerStats stats = runner.stats();
+    spdlog::info("stopped: {} task(s) run, {} failed, {} released, {} refused", stats.executed, stats.failed,
+                 stats.released, stats.rejected);
+  } catch (const std::exception& error) {
+    spdlog::critical("{}", error.what());
+    return 1;
+  }
+  return 0;
+}

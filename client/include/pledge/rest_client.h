@@ -1,0 +1,102 @@
+// RestClient: the client side of REST API v1 (cpprestsdk http_client, keep-alive). Runtimes poll,
+// release and heartbeat through it; starters and the pledge CLI start and inspect processes.
+//
+//   pledge::RestClient client({"http://127.0.0.1:8080"});
+//   pledge::StartedProcess started = client.start(request);
+//   pledge::ProcessInfo done = client.waitResult(started.processId, std::chrono::seconds(30));
+//   auto tasks = client.poll({{"MailService#1.0", ""}}, 16, std::chrono::seconds(5));
+//
+// Nodes: the servers given, joined by every node GET /api/v1/cluster lists when it lists more
+// than one. Polls go round robin over the nodes; every call fails over to the next node when one
+// cannot be reached, and a node that failed is skipped for a while (backoff). API errors are
+// pledge::Error with the code of the server's error object; an unreachable cluster is
+// Error(Unavailable) saying which URLs were tried. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pledge/decision.h"
+#include "pledge/error.h"
+#include "pledge/json.h"
+#include "pledge/polled_task.h"
+#include "pledge/process_info.h"
+#include "pledge/process_starter.h"
+
+namespace pledge {
+
+struct RestClientOptions {
+  // Longest time one HTTP request may take (a long poll's wait included).
+  std::chrono::milliseconds requestTimeout{90'000};
+  // How often the node list is read again from GET /api/v1/cluster.
+  std::chrono::milliseconds clusterRefresh{30'000};
+  // Who polls, as GET /api/v1/actors lists it; default "<host>:<pid>".
+  std::string workerId;
+};
+
+struct QueueSelector {
+  std::string actor;
+  std::string taskList;
+};
+
+// The answer to one decision of a release.
+struct ReleaseOutcome {
+  Uuid taskId;
+  // "accepted", "duplicate" or "rejected".
+  std::string status;
+  std::optional<Error> error;
+};
+
+class RestClient final : public ProcessStarter {
+ public:
+  // servers: base URLs like "http://127.0.0.1:8080". Throws Error(BadRequest) for none or a
+  // malformed one.
+  explicit RestClient(std::vector<std::string> servers, RestClientOptions options = {});
+  ~RestClient() override;
+  RestClient(const RestClient&) = delete;
+  RestClient& operator=(const RestClient&) = delete;
+
+  StartedProcess start(const StartRequest& request) override;
+  ProcessInfo process(const Uuid& processId);
+  // Long-polls until the process is no longer running or timeout passed; returns it as it is.
+  ProcessInfo waitResult(const Uuid& processId, std::chrono::milliseconds timeout);
+  Json processTasks(const Uuid& processId);
+  // GET /api/v1/processes with the given query parameters.
+  Json listProcesses(const std::map<std::string, std::string>& query);
+  ProcessInfo restart(const Uuid& processId);
+  ProcessInfo abort(const Uuid& processId);
+  Json queues();
+  Json actors();
+  Json setBlocked(const std::string& actor, bool blocked);
+  Json cluster();
+
+  // Leases up to max tasks, waiting up to wait for the first; tries the nodes round robin.
+  std::vector<PolledTask> poll(const std::vector<QueueSelector>& queues, int max,
+                               std::chrono::milliseconds wait);
+  // One release request; throws Error(Unavailable) when no node could be reached (releases are
+  // idempotent: the caller retries).
+  std::vector<ReleaseOutcome> release(const std::vector<Decision>& decisions);
+  // Extends a lease; the error when the server refused (NotFound, Conflict).
+  std::optional<Error> heartbeat(const Uuid& taskId, int attempt);
+
+  // Any API call: the parsed JSON answer, or pledge::Error. Body is sent when given.
+  Json call(const std::string& method, const std::string& path, const std::optional<Json>& body = std::nullopt);
+  // The nodes known now.
+  std::vector<std::string> nodes();
+  const std::string& workerId() const { return options_.workerId; }
+
+  // Sizes the I/O thread pool every RestClient of the process shares (cpprestsdk's; 40 threads
+  // unless set). Call before the first client is made; later calls do nothing.
+  static void setIoThreads(int threads);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  RestClientOptions options_;
+};
+
+}  // namespace pledge

@@ -1,0 +1,194 @@
+#include "pledge/actor_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <fmt/format.h>
+
+#include "pledge/task_runtime.h"
+
+namespace pledge {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kHeartbeatTick{100};
+constexpr milliseconds kFirstBackoff{100};
+constexpr milliseconds kLongestBackoff{5'000};
+constexpr std::chrono::seconds kWarningInterval{10};
+
+}  // namespace
+
+ActorRunner::ActorRunner(const ActorRegistry& registry, RestClient& client,
+                         std::vector<ActorPoolConfig> pools, RunnerOptions options)
+    : registry_(registry), client_(client), pools_(std::move(pools)), options_(options) {
+  PLEDGE_REQUIRE(!pools_.empty(), "no actors to run");
+  for (const ActorPoolConfig& pool : pools_) {
+    if (registry_.find(pool.actor) == nullptr) {
+      std::string known;
+      for (const std::string& actor : registry_.actors()) known += (known.empty() ? "" : ", ") + actor;
+      throw Error(ErrorCode::BadRequest,
+                  fmt::format("actor {} is in no loaded plugin (they have: {})", pool.actor,
+                              known.empty() ? "none" : known));
+    }
+    PLEDGE_REQUIRE(pool.threads >= 1 && pool.threads <= 1024, "{}: threads must be 1 to 1024, got {}",
+                   pool.actor, pool.threads);
+    PLEDGE_REQUIRE(pool.pollBatch >= 1 && pool.pollBatch <= 1000,
+                   "{}: pollBatch must be 1 to 1000, got {}", pool.actor, pool.pollBatch);
+  }
+}
+
+ActorRunner::~ActorRunner() { stop(); }
+
+void ActorRunner::start() {
+  if (started_.exchange(true)) return;
+  for (const ActorPoolConfig& pool : pools_) {
+    const ActorEntry& entry = *registry_.find(pool.actor);
+    for (int i = 0; i < pool.threads; ++i) {
+      threads_.emplace_back([this, &entry, &pool] { poolLoop(entry, pool); });
+    }
+    spdlog::info("running {} with {} thread(s), poll batch {}{}", pool.actor, pool.threads,
+                 pool.pollBatch, pool.taskList.empty() ? "" : ", task list " + pool.taskList);
+  }
+  heartbeats_ = std::thread([this] { heartbeatLoop(); });
+}
+
+void ActorRunner::stop() {
+  if (stopping_.exchange(true)) return;
+  wake_.notify_all();
+  for (std::thread& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
+  poolsDone_ = true;
+  wake_.notify_all();
+  if (heartbeats_.joinable()) heartbeats_.join();
+}
+
+RunnerStats ActorRunner::stats() const {
+  return RunnerStats{executed_.load(), failed_.load(), released_.load(), rejected_.load(),
+                     heartbeatsSent_.load()};
+}
+
+void ActorRunner::pause(milliseconds duration) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_for(lock, duration, [&] { return stopping_.load(); });
+}
+
+void ActorRunner::warnThrottled(const std::string& key, const std::string& message) {
+  {
+    std::lock_guard lock(mutex_);
+    auto& last = lastWarning_[key];
+    if (Clock::now() - last < kWarningInterval) return;
+    last = Clock::now();
+  }
+  spdlog::warn("{}", message);
+}
+
+void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool) {
+  std::unique_ptr<TaskRuntime> runtime = makeRuntime(entry);
+  milliseconds backoff = kFirstBackoff;
+  while (!stopping_) {
+    std::vector<PolledTask> tasks;
+    try {
+      tasks = client_.poll({QueueSelector{pool.actor, pool.taskList}}, pool.pollBatch, options_.pollWait);
+      backoff = kFirstBackoff;
+    } catch (const Error& error) {
+      warnThrottled("poll " + pool.actor, fmt::format("{}: poll failed, retrying: {}", pool.actor, error.what()));
+      pause(backoff);
+      backoff = std::min(backoff * 2, kLongestBackoff);
+      continue;
+    }
+    if (tasks.empty()) continue;
+    {
+      std::lock_guard lock(mutex_);
+      for (const PolledTask& task : tasks) held_[task.taskId] = Held{task.attempt, task.timeoutMs, Clock::now()};
+    }
+    std::vector<Decision> decisions;
+    decisions.reserve(tasks.size());
+    for (const PolledTask& task : tasks) {
+      decisions.push_back(runtime->execute(task));
+      ++executed_;
+      if (decisions.back().failed()) {
+        ++failed_;
+        spdlog::debug("{}.{} attempt {} failed: {}: {}", task.actor, task.method, task.attempt,
+                      decisions.back().error->type(), decisions.back().error->message());
+      }
+    }
+    releaseUntilAcknowledged(decisions, pool.actor);
+    std::lock_guard lock(mutex_);
+    for (const PolledTask& task : tasks) held_.erase(task.taskId);
+  }
+}
+
+void ActorRunner::releaseUntilAcknowledged(const std::vector<Decision>& decisions, const std::string& actor) {
+  milliseconds backoff = kFirstBackoff;
+  std::optional<Clock::time_point> giveUpAt;
+  while (true) {
+    try {
+      for (const ReleaseOutcome& outcome : client_.release(decisions)) {
+        if (outcome.status == "rejected") {
+          ++rejected_;
+          spdlog::warn("{}: release of task {} refused: {}", actor, outcome.taskId.toString(),
+                       outcome.error ? outcome.error->message() : "no reason");
+        } else {
+          ++released_;
+        }
+      }
+      return;
+    } catch (const Error& error) {
+      if (error.code() != ErrorCode::Unavailable && error.code() != ErrorCode::Internal) {
+        spdlog::error("{}: release refused as a whole: {}", actor, error.what());
+        rejected_ += static_cast<std::int64_t>(decisions.size());
+        return;
+      }
+      if (stopping_ && !giveUpAt) giveUpAt = Clock::now() + options_.releaseGraceOnStop;
+      if (giveUpAt && Clock::now() >= *giveUpAt) {
+        spdlog::error("{}: gave up releasing {} decision(s) while stopping; their tasks run again "
+                      "after their leases expire",
+                      actor, decisions.size());
+        return;
+      }
+      warnThrottled("release " + actor,
+                    fmt::format("{}: release failed, retrying: {}", actor, error.what()));
+      // Not pause(): a stop must not cut the retries short.
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, kLongestBackoff);
+    }
+  }
+}
+
+void ActorRunner::heartbeatLoop() {
+  // Runs until every pool thread has ended: stopping threads still finish and release tasks.
+  while (!poolsDone_) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, kHeartbeatTick, [&] { return poolsDone_.load(); });
+    }
+    std::vector<std::pair<Uuid, int>> due;
+    {
+      std::lock_guard lock(mutex_);
+      const auto now = Clock::now();
+      for (auto& [id, held] : held_) {
+        if (now - held.lastBeat >= milliseconds(held.timeoutMs / 2)) {
+          due.emplace_back(id, held.attempt);
+          held.lastBeat = now;
+        }
+      }
+    }
+    for (const auto& [id, attempt] : due) {
+      try {
+        if (auto refused = client_.heartbeat(id, attempt)) {
+          spdlog::warn("heartbeat of task {} refused, its lease is lost: {}", id.toString(), refused->message());
+          std::lock_guard lock(mutex_);
+          held_.erase(id);
+        } else {
+          ++heartbeatsSent_;
+        }
+      } catch (const Error& error) {
+        warnThrottled("heartbeat", fmt::format("heartbeat failed, retrying: {}", error.what()));
+      }
+    }
+  }
+}
+
+}  // namespace pledge

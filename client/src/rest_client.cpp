@@ -1,0 +1,318 @@
+#include "pledge/rest_client.h"
+
+#include <cpprest/http_client.h>
+#include <pplx/threadpool.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+
+#include <fmt/format.h>
+
+namespace pledge {
+namespace {
+
+namespace http = web::http;
+
+using Clock = std::chrono::steady_clock;
+
+// A node that could not be reached is skipped for this long, doubling up to the maximum.
+constexpr std::chrono::milliseconds kFirstBackoff{200};
+constexpr std::chrono::milliseconds kLongestBackoff{5'000};
+
+std::string defaultWorkerId() {
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  return fmt::format("{}:{}", host[0] != '\0' ? host : "worker", getpid());
+}
+
+std::string trimSlash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+std::string urlEncode(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+Error errorFromResponse(int status, const std::string& body) {
+  try {
+    Json parsed = parseJson(body);
+    if (parsed.is_object() && parsed.contains("error")) {
+      const Json& error = parsed["error"];
+      return Error(errorCodeFromName(error.value("code", "internal")), error.value("message", body));
+    }
+  } catch (const Error&) {
+  }
+  return Error(status == 404 ? ErrorCode::NotFound : ErrorCode::Internal,
+               fmt::format("HTTP {}: {}", status, body.substr(0, 500)));
+}
+
+}  // namespace
+
+struct RestClient::State {
+  struct Node {
+    std::string url;
+    std::unique_ptr<http::client::http_client> client;
+    Clock::time_point downUntil{};
+    std::chrono::milliseconds backoff = kFirstBackoff;
+  };
+
+  std::vector<std::string> configured;
+  std::mutex mutex;
+  std::vector<std::shared_ptr<Node>> nodes;
+  Clock::time_point nextRefresh{};
+  std::atomic<std::size_t> roundRobin{0};
+  http::client::http_client_config config;
+
+  std::shared_ptr<Node> makeNode(const std::string& url) {
+    auto node = std::make_shared<Node>();
+    node->url = url;
+    node->client = std::make_unique<http::client::http_client>(url, config);
+    return node;
+  }
+
+  // The nodes in the order to try them, starting at start; those in backoff go last.
+  std::vector<std::shared_ptr<Node>> order(std::size_t start) {
+    std::lock_guard lock(mutex);
+    std::vector<std::shared_ptr<Node>> up;
+    std::vector<std::shared_ptr<Node>> down;
+    const auto now = Clock::now();
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      auto& node = nodes[(start + i) % nodes.size()];
+      (node->downUntil <= now ? up : down).push_back(node);
+    }
+    up.insert(up.end(), down.begin(), down.end());
+    return up;
+  }
+
+  void markDown(Node& node) {
+    std::lock_guard lock(mutex);
+    node.downUntil = Clock::now() + node.backoff;
+    node.backoff = std::min(node.backoff * 2, kLongestBackoff);
+  }
+
+  void markUp(Node& node) {
+    std::lock_guard lock(mutex);
+    node.downUntil = {};
+    node.backoff = kFirstBackoff;
+  }
+};
+
+RestClient::RestClient(std::vector<std::string> servers, RestClientOptions options)
+    : state_(std::make_unique<State>()), options_(std::move(options)) {
+  PLEDGE_REQUIRE(!servers.empty(), "name at least one server URL, e.g. http://127.0.0.1:8080");
+  if (options_.workerId.empty()) options_.workerId = defaultWorkerId();
+  state_->config.set_timeout(options_.requestTimeout);
+  for (std::string& server : servers) {
+    server = trimSlash(server);
+    PLEDGE_REQUIRE(server.starts_with("http://") || server.starts_with("https://"),
+                   "server \"{}\" is not a URL like http://127.0.0.1:8080", server);
+    try {
+      state_->nodes.push_back(state_->makeNode(server));
+    } catch (const std::exception& error) {
+      throw Error(ErrorCode::BadRequest, fmt::format("server \"{}\": {}", server, error.what()));
+    }
+  }
+  state_->configured = servers;
+  state_->nextRefresh = Clock::now();
+}
+
+RestClient::~RestClient() = default;
+
+void RestClient::setIoThreads(int threads) {
+  static std::once_flag once;
+  std::call_once(once, [threads] {
+    try {
+      crossplat::threadpool::initialize_with_threads(static_cast<std::size_t>(std::max(threads, 1)));
+    } catch (const std::exception&) {
+      // The pool already exists: keep it.
+    }
+  });
+}
+
+std::vector<std::string> RestClient::nodes() {
+  std::lock_guard lock(state_->mutex);
+  std::vector<std::string> urls;
+  for (const auto& node : state_->nodes) urls.push_back(node->url);
+  return urls;
+}
+
+Json RestClient::call(const std::string& method, const std::string& path, const std::optional<Json>& body) {
+  // Learn the cluster's nodes now and then (not for the cluster call itself).
+  bool refresh = false;
+  if (path != "/api/v1/cluster") {
+    std::lock_guard lock(state_->mutex);
+    if (Clock::now() >= state_->nextRefresh) {
+      state_->nextRefresh = Clock::now() + options_.clusterRefresh;
+      refresh = true;
+    }
+  }
+  if (refresh) {
+    try {
+      Json cluster = call("GET", "/api/v1/cluster");
+      std::vector<std::string> urls = state_->configured;
+      if (cluster.contains("nodes") && cluster["nodes"].size() > 1) {
+        for (const Json& node : cluster["nodes"]) {
+          std::string url = trimSlash(node.value("address", ""));
+          if (!url.empty() && std::find(urls.begin(), urls.end(), url) == urls.end()) urls.push_back(url);
+        }
+      }
+      std::lock_guard lock(state_->mutex);
+      std::vector<std::shared_ptr<State::Node>> nodes;
+      for (const std::string& url : urls) {
+        auto known = std::find_if(state_->nodes.begin(), state_->nodes.end(),
+                                  [&](const auto& node) { return node->url == url; });
+        nodes.push_back(known != state_->nodes.end() ? *known : state_->makeNode(url));
+      }
+      state_->nodes = std::move(nodes);
+    } catch (const Error&) {
+      // Keep the nodes we know; the call below reports unreachable servers.
+    }
+  }
+  const bool isPoll = path == "/api/v1/tasks/poll";
+  const std::size_t start = isPoll ? state_->roundRobin.fetch_add(1) : 0;
+  std::vector<std::string> failures;
+  for (const auto& node : state_->order(start)) {
+    http::http_request request(method == "GET" ? http::methods::GET : http::methods::POST);
+    request.set_request_uri(path);
+    if (body) request.set_body(body->dump(), "application/json");
+    http::http_response response;
+    std::string text;
+    try {
+      response = node->client->request(request).get();
+      text = response.extract_string(true).get();
+    } catch (const std::exception& error) {
+      state_->markDown(*node);
+      failures.push_back(fmt::format("{} ({})", node->url, error.what()));
+      continue;
+    }
+    state_->markUp(*node);
+    const int status = response.status_code();
+    if (status == 503) {
+      // That node is stopping; another may serve.
+      failures.push_back(fmt::format("{} (stopping)", node->url));
+      state_->markDown(*node);
+      continue;
+    }
+    if (status >= 400) {
+      Error error = errorFromResponse(status, text);
+      // A release whose every decision was rejected answers with the rejection and the results.
+      if (status == 409 || status == 404 || status == 400) {
+        try {
+          Json parsed = parseJson(text);
+          if (parsed.contains("results")) return parsed;
+        } catch (const Error&) {
+        }
+      }
+      throw error;
+    }
+    return text.empty() ? Json() : parseJson(text);
+  }
+  std::string tried;
+  for (const std::string& failure : failures) tried += (tried.empty() ? "" : "; ") + failure;
+  throw Error(ErrorCode::Unavailable,
+              fmt::format("cannot reach pledge-server: tried {}. Is it running? Start it with "
+                          "pledge-server --port <port>, or pass the right URL with --server",
+                          tried));
+}
+
+StartedProcess RestClient::start(const StartRequest& request) {
+  return call("POST", "/api/v1/processes", Json(request)).get<StartedProcess>();
+}
+
+ProcessInfo RestClient::process(const Uuid& processId) {
+  return call("GET", "/api/v1/processes/" + processId.toString()).get<ProcessInfo>();
+}
+
+ProcessInfo RestClient::waitResult(const Uuid& processId, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const std::int64_t waitMs = std::clamp<std::int64_t>(left.count(), 0, 60'000);
+    ProcessInfo info = call("GET", fmt::format("/api/v1/processes/{}/result?waitMs={}",
+                                               processId.toString(), waitMs))
+                           .get<ProcessInfo>();
+    if (info.state != ProcessState::Running || Clock::now() >= deadline) return info;
+  }
+}
+
+Json RestClient::processTasks(const Uuid& processId) {
+  return call("GET", "/api/v1/processes/" + processId.toString() + "/tasks");
+}
+
+Json RestClient::listProcesses(const std::map<std::string, std::string>& query) {
+  std::string path = "/api/v1/processes";
+  char separator = '?';
+  for (const auto& [key, value] : query) {
+    path += separator + urlEncode(key) + "=" + urlEncode(value);
+    separator = '&';
+  }
+  return call("GET", path);
+}
+
+ProcessInfo RestClient::restart(const Uuid& processId) {
+  return call("POST", "/api/v1/processes/" + processId.toString() + "/restart").get<ProcessInfo>();
+}
+
+ProcessInfo RestClient::abort(const Uuid& processId) {
+  return call("POST", "/api/v1/processes/" + processId.toString() + "/abort").get<ProcessInfo>();
+}
+
+Json RestClient::queues() { return call("GET", "/api/v1/queues"); }
+Json RestClient::actors() { return call("GET", "/api/v1/actors"); }
+Json RestClient::cluster() { return call("GET", "/api/v1/cluster"); }
+
+Json RestClient::setBlocked(const std::string& actor, bool blocked) {
+  return call("POST", "/api/v1/actors/" + urlEncode(actor) + (blocked ? "/block" : "/unblock"));
+}
+
+std::vector<PolledTask> RestClient::poll(const std::vector<QueueSelector>& queues, int max,
+                                         std::chrono::milliseconds wait) {
+  Json actors = Json::array();
+  for (const QueueSelector& queue : queues) {
+    actors.push_back({{"actor", queue.actor}, {"taskList", queue.taskList}});
+  }
+  Json body = {{"worker", options_.workerId}, {"actors", std::move(actors)}, {"max", max},
+               {"waitMs", wait.count()}};
+  return readArray<PolledTask>(call("POST", "/api/v1/tasks/poll", body).at("tasks"));
+}
+
+std::vector<ReleaseOutcome> RestClient::release(const std::vector<Decision>& decisions) {
+  Json items = Json::array();
+  for (const Decision& decision : decisions) items.push_back(decision);
+  Json answer = call("POST", "/api/v1/tasks/release", Json{{"decisions", std::move(items)}});
+  std::vector<ReleaseOutcome> outcomes;
+  for (const Json& result : answer.at("results")) {
+    ReleaseOutcome outcome;
+    outcome.taskId = readField(result, "taskId", readUuid);
+    outcome.status = readField(result, "status", readString);
+    if (result.contains("error")) {
+      outcome.error = Error(errorCodeFromName(result["error"].value("code", "internal")),
+                            result["error"].value("message", ""));
+    }
+    outcomes.push_back(std::move(outcome));
+  }
+  return outcomes;
+}
+
+std::optional<Error> RestClient::heartbeat(const Uuid& taskId, int attempt) {
+  try {
+    call("POST", "/api/v1/tasks/" + taskId.toString() + "/heartbeat", Json{{"attempt", attempt}});
+  } catch (const Error& error) {
+    if (error.code() == ErrorCode::Unavailable) throw;
+    return error;
+  }
+  return std::nullopt;
+}
+
+}  // namespace pledge
