@@ -44,8 +44,9 @@ int main(int argc, char** argv) {
   // The one place where start-up errors are caught.
   try {
     RestClient::setIoThreads(4);
-    ActorRegistry registry;
+    // The registry holds code of the plugins: it must go before they are unloaded.
     bootstrap::PluginLoader plugins;
+    ActorRegistry registry;
     for (const std::string& plugin : config.plugins) {
       std::vector<std::string> functions = plugins.load(plugin, registry);
       spdlog::info("loaded {} ({} IDL file(s))", plugin, functions.size());

@@ -5,8 +5,8 @@
 //   pledge::bootstrap::PluginLoader plugins;
 //   plugins.load("./libnotification_actors.so", registry);
 //
-// Libraries stay loaded as long as the loader lives; destroy it after everything that runs their
-// code. Thread-compatible.
+// Libraries stay loaded as long as the loader lives; destroy it after everything that holds or
+// runs their code — the registry included (declare the loader first). Thread-compatible.
 #pragma once
 
 #include <memory>
