@@ -147,7 +147,8 @@ std::vector<std::string> RestClient::nodes() {
   return urls;
 }
 
-Json RestClient::call(const std::string& method, const std::string& path, const std::optional<Json>& body) {
+std::pair<int, std::string> RestClient::exchange(const std::string& method, const std::string& path,
+                                                const std::optional<std::string>& body) {
   // Learn the cluster's nodes now and then (not for the cluster call itself).
   bool refresh = false;
   if (path != "/api/v1/cluster") {
@@ -185,7 +186,7 @@ Json RestClient::call(const std::string& method, const std::string& path, const 
   for (const auto& node : state_->order(start)) {
     http::http_request request(method == "GET" ? http::methods::GET : http::methods::POST);
     request.set_request_uri(path);
-    if (body) request.set_body(body->dump(), "application/json");
+    if (body) request.set_body(*body, "application/json");
     http::http_response response;
     std::string text;
     try {
@@ -197,26 +198,13 @@ Json RestClient::call(const std::string& method, const std::string& path, const 
       continue;
     }
     state_->markUp(*node);
-    const int status = response.status_code();
-    if (status == 503) {
+    if (response.status_code() == 503) {
       // That node is stopping; another may serve.
       failures.push_back(fmt::format("{} (stopping)", node->url));
       state_->markDown(*node);
       continue;
     }
-    if (status >= 400) {
-      Error error = errorFromResponse(status, text);
-      // A release whose every decision was rejected answers with the rejection and the results.
-      if (status == 409 || status == 404 || status == 400) {
-        try {
-          Json parsed = parseJson(text);
-          if (parsed.contains("results")) return parsed;
-        } catch (const Error&) {
-        }
-      }
-      throw error;
-    }
-    return text.empty() ? Json() : parseJson(text);
+    return {response.status_code(), std::move(text)};
   }
   std::string tried;
   for (const std::string& failure : failures) tried += (tried.empty() ? "" : "; ") + failure;
@@ -226,8 +214,46 @@ Json RestClient::call(const std::string& method, const std::string& path, const 
                           tried));
 }
 
+Json RestClient::call(const std::string& method, const std::string& path, const std::optional<Json>& body) {
+  auto [status, text] = exchange(method, path, body ? std::optional<std::string>(body->dump()) : std::nullopt);
+  if (status >= 400) {
+    // A release whose every decision was rejected answers with the rejection and the results.
+    if (path == "/api/v1/tasks/release") {
+      try {
+        Json parsed = parseJson(text);
+        if (parsed.contains("results")) return parsed;
+      } catch (const Error&) {
+      }
+    }
+    throw errorFromResponse(status, text);
+  }
+  return text.empty() ? Json() : parseJson(text);
+}
+
+std::string RestClient::getText(const std::string& path) {
+  auto [status, text] = exchange("GET", path, std::nullopt);
+  if (status >= 400) throw errorFromResponse(status, text);
+  return text;
+}
+
 StartedProcess RestClient::start(const StartRequest& request) {
   return call("POST", "/api/v1/processes", Json(request)).get<StartedProcess>();
+}
+
+std::vector<Result<StartedProcess>> RestClient::startMany(const std::vector<StartRequest>& requests) {
+  Json items = Json::array();
+  for (const StartRequest& request : requests) items.push_back(request);
+  Json answer = call("POST", "/api/v1/processes/batch", Json{{"processes", std::move(items)}});
+  std::vector<Result<StartedProcess>> results;
+  for (const Json& entry : answer.at("results")) {
+    if (entry.contains("error")) {
+      results.emplace_back(Error(errorCodeFromName(entry["error"].value("code", "internal")),
+                                 entry["error"].value("message", "")));
+    } else {
+      results.emplace_back(entry.get<StartedProcess>());
+    }
+  }
+  return results;
 }
 
 ProcessInfo RestClient::process(const Uuid& processId) {

@@ -3,6 +3,8 @@
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid.hpp>
 
+#include <chrono>
+
 namespace pledge {
 namespace {
 
@@ -20,7 +22,7 @@ constexpr bool isDashPosition(std::size_t i) { return i == 8 || i == 13 || i == 
 
 }  // namespace
 
-Uuid Uuid::random() {
+Uuid Uuid::randomV4() {
   // mt19937 seeded once per thread from the OS: no system call per id.
   thread_local boost::uuids::random_generator_mt19937 generator;
   boost::uuids::uuid raw = generator();
@@ -29,6 +31,17 @@ Uuid Uuid::random() {
   for (int i = 0; i < 8; ++i) high = (high << 8) | raw.data[i];
   for (int i = 8; i < 16; ++i) low = (low << 8) | raw.data[i];
   return Uuid(high, low);
+}
+
+Uuid Uuid::random() {
+  // Layout (RFC 9562): unix_ts_ms(48) ver(4)=7 rand_a(12) | var(2)=0b10 rand_b(62). The random
+  // bits come from a version-4 UUID, whose variant bits are already 0b10.
+  const Uuid bits = randomV4();
+  const auto ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 std::chrono::system_clock::now().time_since_epoch())
+                                                 .count());
+  const std::uint64_t high = (ms << 16) | 0x7000 | (bits.high() & 0x0FFF);
+  return Uuid(high, bits.low());
 }
 
 std::optional<Uuid> Uuid::parse(std::string_view text) {

@@ -63,6 +63,12 @@ struct Engine::ActorRecord {
   std::map<std::string, std::int64_t> pollers;
 };
 
+std::int64_t Engine::steadyUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 std::int64_t Engine::nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
       .count();
@@ -169,6 +175,10 @@ void Engine::absorb(Effects& effects) {
       }
     }
     process->reportedState = process->state;
+  }
+  if (!effects.readied.empty()) {
+    const std::int64_t stamp = steadyUs();
+    for (Task* task : effects.readied) task->readyStampUs = stamp;
   }
   batch.effects.readied.insert(batch.effects.readied.end(), effects.readied.begin(),
                                effects.readied.end());
@@ -370,6 +380,9 @@ void Engine::takeTasks(const std::vector<ReadyQueue*>& queues, int max, std::int
     while (static_cast<int>(out.size()) < max) {
       Task* task = popReady(*queue);
       if (task == nullptr) break;
+      if (metrics_ != nullptr && task->readyStampUs != 0) {
+        metrics_->handedOut(static_cast<double>(steadyUs() - task->readyStampUs) / 1e6);
+      }
       graph_.lease(*task, now, effects);
       out.push_back(graph_.polledTask(*task));
     }
@@ -459,35 +472,43 @@ void Engine::timerLoop() {
 
 // ---- operations ---------------------------------------------------------------------------
 
+StartedProcess Engine::startLocked(const StartRequest& request, std::int64_t now, Effects& effects) {
+  if (request.options.customId) {
+    if (Process* process = graph_.findByCustomId(*request.options.customId)) {
+      return StartedProcess{process->id, process->startTask->id, true};
+    }
+    if (auto id = store_->findProcessByCustomId(*request.options.customId)) {
+      if (auto row = store_->findProcess(*id)) return StartedProcess{row->info.processId, row->info.taskId, true};
+    }
+  }
+  Process& process = graph_.startProcess(request, Uuid::random(), Uuid::random(), now, effects);
+  if (metrics_ != nullptr) metrics_->processStarted();
+  return StartedProcess{process.id, process.startTask->id, false};
+}
+
 void Engine::startProcess(const StartRequest& request,
                           std::function<void(Result<StartedProcess>)> done) {
+  startProcesses({request}, [done = std::move(done)](std::vector<Result<StartedProcess>> results) {
+    done(std::move(results.front()));
+  });
+}
+
+void Engine::startProcesses(const std::vector<StartRequest>& requests,
+                            std::function<void(std::vector<Result<StartedProcess>>)> done) {
   std::unique_lock lock(mutex_);
   if (stopping_) {
     lock.unlock();
-    done(Error(ErrorCode::Unavailable, "the server is stopping"));
+    done(std::vector<Result<StartedProcess>>(requests.size(),
+                                             Error(ErrorCode::Unavailable, "the server is stopping")));
     return;
-  }
-  if (request.options.customId) {
-    std::optional<StartedProcess> existing;
-    if (Process* process = graph_.findByCustomId(*request.options.customId)) {
-      existing = StartedProcess{process->id, process->startTask->id, true};
-    } else if (auto id = store_->findProcessByCustomId(*request.options.customId)) {
-      if (auto row = store_->findProcess(*id)) {
-        existing = StartedProcess{row->info.processId, row->info.taskId, true};
-      }
-    }
-    if (existing) {
-      whenDurable([done = std::move(done), started = *existing] { done(started); });
-      return;
-    }
   }
   const std::int64_t now = nowMs();
   Effects effects;
-  Process& process = graph_.startProcess(request, Uuid::random(), Uuid::random(), now, effects);
-  StartedProcess started{process.id, process.startTask->id, false};
+  std::vector<Result<StartedProcess>> results;
+  results.reserve(requests.size());
+  for (const StartRequest& request : requests) results.emplace_back(startLocked(request, now, effects));
   absorb(effects);
-  if (metrics_ != nullptr) metrics_->processStarted();
-  whenDurable([done = std::move(done), started] { done(started); });
+  whenDurable([done = std::move(done), results = std::move(results)]() mutable { done(std::move(results)); });
 }
 
 void Engine::poll(const PollRequest& request, std::function<void(std::vector<PolledTask>)> done) {

@@ -59,6 +59,15 @@ struct Metrics::Families {
       {}, prometheus::Histogram::BucketBoundaries{0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05,
                                                   0.1, 0.5, 1});
 
+  prometheus::Family<prometheus::Histogram>& handoff = prometheus::BuildHistogram()
+      .Name("pledge_task_handoff_seconds")
+      .Help("Time from a task becoming ready to a poll handing it out (commit wait included)")
+      .Register(registry);
+  prometheus::Histogram& handoffLatency = handoff.Add(
+      {}, prometheus::Histogram::BucketBoundaries{0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075,
+                                                  0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.02,
+                                                  0.05, 0.1, 0.5, 1, 5});
+
   std::mutex routesMutex;
   std::map<std::string, prometheus::Histogram*, std::less<>> routes;
 };
@@ -82,6 +91,8 @@ void Metrics::batchCommitted(std::int64_t rows, double seconds) {
   families_->rowCount.Increment(static_cast<double>(rows));
   families_->commitLatency.Observe(seconds);
 }
+
+void Metrics::handedOut(double secondsSinceReady) { families_->handoffLatency.Observe(secondsSinceReady); }
 
 void Metrics::observeRequest(std::string_view route, double seconds) {
   prometheus::Histogram* histogram = nullptr;

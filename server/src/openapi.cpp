@@ -41,6 +41,18 @@ constexpr const char* kDocument = R"json({
         }
       }
     },
+    "/api/v1/processes/batch": {
+      "post": {
+        "summary": "Start up to 1000 processes in one request (each as POST /api/v1/processes)",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["processes"], "properties": {
+          "processes": {"type": "array", "maxItems": 1000, "items": {"$ref": "#/components/schemas/StartRequest"}}}}}}},
+        "responses": {
+          "200": {"description": "One result per process, in order: its ids, or an error object", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "results": {"type": "array", "items": {"oneOf": [{"$ref": "#/components/schemas/StartedProcess"}, {"$ref": "#/components/schemas/Error"}]}}}}}}},
+          "400": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
     "/api/v1/processes/{id}": {
       "get": {
         "summary": "One process",

@@ -178,6 +178,26 @@ const std::vector<RestApi::Route>& RestApi::routes() {
             respond(jsonResponse(started.value().existing ? 200 : 201, started.value()));
           });
         });
+    add("POST", {"api", "v1", "processes", "batch"}, "POST /api/v1/processes/batch",
+        [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
+          Json body = parseBody(request);
+          rejectUnknownFields(body, {"processes"});
+          std::vector<StartRequest> starts = readField(body, "processes", readArray<StartRequest>);
+          PLEDGE_REQUIRE(!starts.empty() && starts.size() <= 1000,
+                         "processes: start 1 to 1000 processes per request, got {}", starts.size());
+          api.engine_.startProcesses(starts, [respond](std::vector<Result<StartedProcess>> started) {
+            Json items = Json::array();
+            for (const Result<StartedProcess>& result : started) {
+              if (result.ok()) {
+                items.push_back(result.value());
+              } else {
+                items.push_back({{"error", {{"code", errorCodeName(result.error().code())},
+                                            {"message", result.error().message()}}}});
+              }
+            }
+            respond(jsonResponse(200, {{"results", std::move(items)}}));
+          });
+        });
     add("GET", {"api", "v1", "processes"}, "GET /api/v1/processes",
         [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
           ProcessQuery query;

@@ -2,21 +2,35 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
 
 namespace pledge {
 namespace {
 
-TEST(Uuid, randomIdsAreVersion4AndDistinct) {
+TEST(Uuid, newIdsAreVersion7DistinctAndOrderedByTime) {
   std::set<Uuid> seen;
+  Uuid previous;
   for (int i = 0; i < 10'000; ++i) {
     Uuid id = Uuid::random();
     std::string text = id.toString();
     ASSERT_EQ(text.size(), 36u);
-    EXPECT_EQ(text[14], '4') << text;
+    EXPECT_EQ(text[14], '7') << text;
     EXPECT_TRUE(text[19] == '8' || text[19] == '9' || text[19] == 'a' || text[19] == 'b') << text;
     EXPECT_TRUE(seen.insert(id).second);
+    // The first 48 bits are the creation millisecond: never earlier than the previous id's.
+    EXPECT_GE(id.high() >> 16, previous.high() >> 16);
+    previous = id;
   }
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_NEAR(static_cast<double>(previous.high() >> 16), static_cast<double>(now), 5000);
+}
+
+TEST(Uuid, version4IdsAreRandom) {
+  std::string text = Uuid::randomV4().toString();
+  EXPECT_EQ(text[14], '4') << text;
+  EXPECT_NE(Uuid::randomV4(), Uuid::randomV4());
 }
 
 TEST(Uuid, textFormRoundTrips) {

@@ -31,14 +31,9 @@ void BootstrapProcess::start() {
 
 int BootstrapProcess::stop(int signal) {
   if (!running()) return 0;
-  ::kill(pid_, signal);
-  std::optional<int> status = waitForExit(pid_, 60'000);
-  if (!status) {
-    ::kill(pid_, SIGKILL);
-    status = waitForExit(pid_, 10'000);
-  }
+  const int status = stopProcess(pid_, signal, std::chrono::seconds(60));
   pid_ = -1;
-  return status.value_or(-1);
+  return status;
 }
 
 std::string BootstrapProcess::log() const {

@@ -1,8 +1,6 @@
 #include "server_process.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,43 +12,14 @@
 #include <stdexcept>
 #include <thread>
 
-extern char** environ;
-
 namespace pledge::testing {
 
 std::string buildBinary(const std::string& relativePath) {
   return std::string(PLEDGE_BUILD_DIR) + "/" + relativePath;
 }
 
-pid_t spawnProcess(const std::vector<std::string>& argv, const std::string& logFile) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, logFile.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
-  return pid;
-}
-
 std::optional<int> waitForExit(pid_t pid, int timeoutMs) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-  while (true) {
-    int status = 0;
-    pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) {
-      if (WIFEXITED(status)) return WEXITSTATUS(status);
-      if (WIFSIGNALED(status)) return -WTERMSIG(status);
-      return status;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  return pledge::waitForExit(pid, std::chrono::milliseconds(timeoutMs));
 }
 
 ServerProcess::ServerProcess(std::vector<std::string> extraArgs) : extraArgs_(std::move(extraArgs)) {
@@ -98,14 +67,9 @@ void ServerProcess::start() {
 
 int ServerProcess::stop(int signal) {
   if (!running()) return 0;
-  ::kill(pid_, signal);
-  std::optional<int> status = waitForExit(pid_, 30'000);
-  if (!status) {
-    ::kill(pid_, SIGKILL);
-    status = waitForExit(pid_, 10'000);
-  }
+  const int status = stopProcess(pid_, signal, std::chrono::seconds(30));
   pid_ = -1;
-  return status.value_or(-1);
+  return status;
 }
 
 std::string ServerProcess::log() const {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "http_client.h"
+#include "pledge/subprocess.h"
 
 namespace pledge::testing {
 
@@ -48,11 +49,9 @@ class ServerProcess {
   int starts_ = 0;
 };
 
-// Where a binary of this build is: the directory of PLEDGE_BUILD_BIN_DIR + name.
+// A file of this build: PLEDGE_BUILD_DIR + "/" + relativePath.
 std::string buildBinary(const std::string& relativePath);
 
-// Spawns a program with arguments, its output appended to logFile; returns the pid.
-pid_t spawnProcess(const std::vector<std::string>& argv, const std::string& logFile);
 // Waits up to timeoutMs for the process to exit; returns its status or nullopt.
 std::optional<int> waitForExit(pid_t pid, int timeoutMs);
 

@@ -26,6 +26,7 @@
 #include "pledge/polled_task.h"
 #include "pledge/process_info.h"
 #include "pledge/process_starter.h"
+#include "pledge/result.h"
 
 namespace pledge {
 
@@ -61,6 +62,8 @@ class RestClient final : public ProcessStarter {
   RestClient& operator=(const RestClient&) = delete;
 
   StartedProcess start(const StartRequest& request) override;
+  // Starts up to 1000 processes in one request: per process its ids or the error that refused it.
+  std::vector<Result<StartedProcess>> startMany(const std::vector<StartRequest>& requests);
   ProcessInfo process(const Uuid& processId);
   // Long-polls until the process is no longer running or timeout passed; returns it as it is.
   ProcessInfo waitResult(const Uuid& processId, std::chrono::milliseconds timeout);
@@ -85,6 +88,8 @@ class RestClient final : public ProcessStarter {
 
   // Any API call: the parsed JSON answer, or pledge::Error. Body is sent when given.
   Json call(const std::string& method, const std::string& path, const std::optional<Json>& body = std::nullopt);
+  // A GET whose answer is not JSON (GET /metrics): the body text, or pledge::Error.
+  std::string getText(const std::string& path);
   // The nodes known now.
   std::vector<std::string> nodes();
   const std::string& workerId() const { return options_.workerId; }
@@ -94,6 +99,10 @@ class RestClient final : public ProcessStarter {
   static void setIoThreads(int threads);
 
  private:
+  // Sends to the first node that answers (round robin for polls): its status and body.
+  std::pair<int, std::string> exchange(const std::string& method, const std::string& path,
+                                       const std::optional<std::string>& body);
+
   struct State;
   std::unique_ptr<State> state_;
   RestClientOptions options_;

@@ -1,4 +1,9 @@
-// Uuid: the 128-bit identifier of processes and tasks (UUID v4, text form 8-4-4-4-12).
+// Uuid: the 128-bit identifier of processes and tasks (text form 8-4-4-4-12).
+//
+// New ids are UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. Ids
+// made close in time sort close together, so the store's B-trees take new rows at their right
+// edge instead of at random pages (measured: several times fewer pages written per task than
+// with version 4). Any UUID is accepted where an id is read.
 //
 // Task ids are made by clients, so a decider can refer to a task the server has not seen yet:
 //
@@ -23,8 +28,11 @@ class Uuid {
   constexpr Uuid() = default;
   constexpr Uuid(std::uint64_t high, std::uint64_t low) : high_(high), low_(low) {}
 
-  // A random version-4 UUID from a per-thread generator seeded from the OS. Thread-safe.
+  // A new version-7 UUID: the current time in milliseconds and random bits from a per-thread
+  // generator seeded from the OS. Thread-safe.
   static Uuid random();
+  // A version-4 UUID: random bits only.
+  static Uuid randomV4();
   // Parses the canonical 36-character form (either case); nullopt for anything else.
   static std::optional<Uuid> parse(std::string_view text);
 

@@ -35,6 +35,7 @@
 #include "pledge/error.h"
 #include "pledge/polled_task.h"
 #include "pledge/process_info.h"
+#include "pledge/result.h"
 #include "pledge/server/metrics.h"
 #include "pledge/server/process_graph.h"
 #include "pledge/server/store.h"
@@ -42,22 +43,7 @@
 
 namespace pledge::server {
 
-// A value or the Error that prevented it.
-template <typename T>
-class Result {
- public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
-  Result(Error error) : error_(std::move(error)) {}  // NOLINT
-
-  bool ok() const { return value_.has_value(); }
-  const T& value() const { return *value_; }
-  T& value() { return *value_; }
-  const Error& error() const { return *error_; }
-
- private:
-  std::optional<T> value_;
-  std::optional<Error> error_;
-};
+using pledge::Result;
 
 struct QueueRef {
   std::string actor;
@@ -137,6 +123,9 @@ class Engine {
   // Starts a process, or answers the existing one for a repeated customId (existing = true).
   // Answered once the process is durable.
   void startProcess(const StartRequest& request, std::function<void(Result<StartedProcess>)> done);
+  // Starts many processes in one go (each as startProcess would); answered once all are durable.
+  void startProcesses(const std::vector<StartRequest>& requests,
+                      std::function<void(std::vector<Result<StartedProcess>>)> done);
   // Hands out up to max ready tasks of the queues, waiting up to waitMs for the first one.
   // Throws pledge::Error(BadRequest) for a malformed request.
   void poll(const PollRequest& request, std::function<void(std::vector<PolledTask>)> done);
@@ -174,6 +163,7 @@ class Engine {
 
   using Clock = std::chrono::system_clock;
   static std::int64_t nowMs();
+  static std::int64_t steadyUs();
 
   void loadFromStore();
   void writerLoop();
@@ -198,6 +188,8 @@ class Engine {
   void armTimer(std::int64_t deadline);
   void notePoll(const PollRequest& request, std::int64_t now);
   void whenDurable(std::function<void()> callback);
+  // Starts one process or finds the existing one of its customId (under the lock).
+  StartedProcess startLocked(const StartRequest& request, std::int64_t now, Effects& effects);
   bool stopping() const { return stopping_; }
 
   std::unique_ptr<Store> store_;

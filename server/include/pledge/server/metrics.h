@@ -41,6 +41,8 @@ class Metrics {
   void taskFailed();
   void taskRetried();
   void batchCommitted(std::int64_t rows, double seconds);
+  // From a task becoming ready (its decision applied in memory) to a poll handing it out.
+  void handedOut(double secondsSinceReady);
   // route is the pattern, e.g. "GET /api/v1/processes/{id}".
   void observeRequest(std::string_view route, double seconds);
 

@@ -106,6 +106,8 @@ struct Task {
   std::int64_t endedAt = 0;
   // Order of entering Ready, for FIFO among equal priorities.
   std::uint64_t readySeq = 0;
+  // Kept by the engine: steady-clock microseconds when the task last became ready.
+  std::int64_t readyStampUs = 0;
   // The attempt whose release was applied (a repeated release of it is a duplicate).
   int releasedAttempt = 0;
   // The TaskSpec JSON, kept until the row is written, then dropped.

@@ -1,0 +1,349 @@
+#include "load_run.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "pledge/rest_client.h"
+#include "pledge/subprocess.h"
+
+namespace pledge::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+struct Workload {
+  std::string decider;
+  // The workload's tasks per process as the peers count them (the decider's are not counted).
+  int tasksPerProcess;
+  std::vector<std::string> workerActors;
+  std::string plugin;  // relative to the build folder
+  Json (*args)(int i);
+  // Expected process result; null when any is fine.
+  Json (*expected)(int i);
+};
+
+const std::map<std::string, Workload>& workloads() {
+  static const std::map<std::string, Workload> table = {
+      {"chain", {"Chain#1.0", 3, {"Adder#1.0"}, "bench/actors/libbench_actors.so",
+                 [](int i) { return Json::array({i}); }, [](int i) { return Json(i + 3); }}},
+      {"fanout", {"Fanout#1.0", 12, {"Fan#1.0"}, "bench/actors/libbench_actors.so",
+                  [](int i) { return Json::array({i}); }, [](int i) { return Json(10 * (i + 1)); }}},
+      {"notification",
+       {"NotificationDecider#1.0", 3, {"UserProfileService#1.0", "MailService#1.0", "SMSService#1.0"},
+        "examples/notification/libnotification_actors.so",
+        [](int i) { return Json::array({fmt::format("user-{}", i), "Your order has shipped"}); },
+        [](int) { return Json(); }}},
+  };
+  return table;
+}
+
+double load1() {
+  double load = 0;
+  std::ifstream("/proc/loadavg") >> load;
+  return load;
+}
+
+// The value of a Prometheus sample line that starts with prefix, or 0.
+double metric(const std::string& text, const std::string& prefix) {
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind(prefix, 0) == 0) return std::stod(line.substr(prefix.size()));
+  }
+  return 0;
+}
+
+// Cumulative counts of the hand-off histogram by upper bound (seconds).
+std::vector<std::pair<double, double>> handoffBuckets(const std::string& text) {
+  std::vector<std::pair<double, double>> buckets;
+  std::istringstream lines(text);
+  std::string line;
+  const std::string prefix = "pledge_task_handoff_seconds_bucket{le=\"";
+  while (std::getline(lines, line)) {
+    if (line.rfind(prefix, 0) != 0) continue;
+    std::size_t close = line.find('"', prefix.size());
+    std::string bound = line.substr(prefix.size(), close - prefix.size());
+    double le = bound == "+Inf" ? 1e9 : std::stod(bound);
+    buckets.emplace_back(le, std::stod(line.substr(line.rfind(' ') + 1)));
+  }
+  return buckets;
+}
+
+// The q-quantile in milliseconds of the observations between two histogram snapshots,
+// interpolated linearly inside its bucket.
+std::optional<double> quantileMs(const std::vector<std::pair<double, double>>& before,
+                                 const std::vector<std::pair<double, double>>& after, double q) {
+  if (after.empty() || after.size() != before.size()) return std::nullopt;
+  const double total = after.back().second - before.back().second;
+  if (total <= 0) return std::nullopt;
+  double previousBound = 0;
+  double previousCount = 0;
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    const double count = after[i].second - before[i].second;
+    if (count >= q * total) {
+      const double bound = std::min(after[i].first, 10.0);
+      const double inBucket = count - previousCount;
+      const double fraction = inBucket > 0 ? (q * total - previousCount) / inBucket : 1;
+      return (previousBound + fraction * (bound - previousBound)) * 1000;
+    }
+    previousBound = after[i].first;
+    previousCount = count;
+  }
+  return std::nullopt;
+}
+
+std::int64_t peakRssKb(pid_t pid) {
+  std::ifstream status(fmt::format("/proc/{}/status", pid));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
+  }
+  return 0;
+}
+
+void drawProgress(int submitted, int completed, int n, double seconds) {
+  const int width = 30;
+  const int filled = n > 0 ? completed * width / n : width;
+  std::fprintf(stderr, "\r  [%s%s] submitted %d/%d  completed %d/%d  %.1fs   ",
+               std::string(static_cast<std::size_t>(filled), '=').c_str(),
+               std::string(static_cast<std::size_t>(width - filled), ' ').c_str(), submitted, n, completed, n,
+               seconds);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+LoadRun::LoadRun(LoadOptions options) : options_(std::move(options)) {}
+
+LoadResult LoadRun::execute() {
+  auto found = workloads().find(options_.workload);
+  PLEDGE_REQUIRE(found != workloads().end(), "workload: expected chain, fanout or notification, got \"{}\"",
+                 options_.workload);
+  const Workload& workload = found->second;
+  PLEDGE_REQUIRE(options_.n >= 1, "n: must be positive");
+  const fs::path build = fs::path(executableDir()).parent_path();
+  char pattern[] = "/tmp/pledge-bench-XXXXXX";
+  const fs::path work = mkdtemp(pattern);
+
+  // The server: given, or ours on a fresh data folder.
+  std::string url = options_.server;
+  pid_t serverPid = -1;
+  if (url.empty()) {
+    const fs::path portFile = work / "port";
+    std::vector<std::string> argv = {(build / "server/pledge-server").string(), "--port", "0", "--address",
+                                     "127.0.0.1", "--port-file", portFile.string(), "--data-dir",
+                                     (work / "data").string(), "--log-level", "warn"};
+    std::istringstream extra(options_.serverArgs);
+    for (std::string arg; extra >> arg;) argv.push_back(arg);
+    serverPid = spawnProcess(argv, (work / "server.log").string());
+    for (int i = 0; i < 3000 && !fs::exists(portFile); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    int port = 0;
+    std::ifstream(portFile) >> port;
+    PLEDGE_REQUIRE(port > 0, "pledge-server did not start; see {}", (work / "server.log").string());
+    url = fmt::format("http://127.0.0.1:{}", port);
+  }
+
+  // The workers: pledge-bootstrap processes with the workload's actors.
+  const fs::path actorsYaml = work / "actors.yaml";
+  {
+    std::ofstream yaml(actorsYaml);
+    yaml << "servers: [\"" << url << "\"]\n";
+    yaml << "plugins: [\"" << (build / workload.plugin).string() << "\"]\n";
+    yaml << "actors:\n";
+    yaml << fmt::format("  - {{actor: \"{}\", threads: {}, pollBatch: {}}}\n", workload.decider,
+                        options_.deciderThreads, options_.pollBatch);
+    for (const std::string& actor : workload.workerActors) {
+      yaml << fmt::format("  - {{actor: \"{}\", threads: {}, pollBatch: {}}}\n", actor, options_.workerThreads,
+                          options_.pollBatch);
+    }
+    yaml << "log: {level: warn}\npoll: {waitMs: 1000}\n";
+  }
+  std::vector<pid_t> workers;
+  for (int w = 0; w < options_.workers; ++w) {
+    workers.push_back(spawnProcess({(build / "bootstrap/pledge-bootstrap").string(), "-f", actorsYaml.string()},
+                                   (work / fmt::format("worker-{}.log", w)).string()));
+  }
+  auto stopAll = [&] {
+    for (pid_t pid : workers) stopProcess(pid, SIGTERM, std::chrono::seconds(20));
+    workers.clear();
+  };
+
+  RestClient::setIoThreads(std::max(4, options_.submitters));
+  RestClient client({url});
+  LoadResult result;
+  try {
+    // Not timed: wait until every worker process polls.
+    for (int i = 0; i < 2000; ++i) {
+      std::size_t pollers = 0;
+      for (const Json& actor : client.actors()) {
+        if (actor.at("actor") == workload.decider) pollers = actor.at("pollers").size();
+      }
+      if (pollers >= static_cast<std::size_t>(options_.workers)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    const std::string completedSample = "pledge_processes_total{event=\"completed\"} ";
+    const std::string metricsBefore = client.getText("/metrics");
+    const double completedBefore = metric(metricsBefore, completedSample);
+
+    // Timed: submit N processes from several threads, until all N completed.
+    const double loadBefore = load1();
+    const auto t0 = Clock::now();
+    std::vector<Uuid> processIds(static_cast<std::size_t>(options_.n));
+    std::atomic<int> next{0};
+    std::atomic<int> submitted{0};
+    std::atomic<bool> submitFailed{false};
+    std::string submitError;
+    std::mutex submitErrorMutex;
+    std::vector<std::thread> submitters;
+    // Submitted in batches of options_.batch (BullMQ's driver uses addBulk of 200).
+    for (int t = 0; t < options_.submitters; ++t) {
+      submitters.emplace_back([&] {
+        for (int first = next.fetch_add(options_.batch); first < options_.n && !submitFailed;
+             first = next.fetch_add(options_.batch)) {
+          const int last = std::min(options_.n, first + options_.batch);
+          try {
+            std::vector<StartRequest> requests;
+            for (int i = first; i < last; ++i) {
+              requests.push_back(StartRequest{.actor = workload.decider, .method = "start", .args = workload.args(i)});
+            }
+            std::vector<Result<StartedProcess>> started = client.startMany(requests);
+            for (int i = first; i < last; ++i) {
+              const Result<StartedProcess>& one = started.at(static_cast<std::size_t>(i - first));
+              if (!one.ok()) throw one.error();
+              processIds[static_cast<std::size_t>(i)] = one.value().processId;
+            }
+            submitted += last - first;
+          } catch (const std::exception& error) {
+            std::lock_guard lock(submitErrorMutex);
+            submitFailed = true;
+            submitError = error.what();
+          }
+        }
+      });
+    }
+    std::optional<Clock::time_point> submittedAt;
+    double completed = 0;
+    const auto deadline = t0 + std::chrono::seconds(options_.timeoutSeconds);
+    auto lastDraw = Clock::now();
+    while (Clock::now() < deadline) {
+      if (!submittedAt && submitted == options_.n) submittedAt = Clock::now();
+      completed = metric(client.getText("/metrics"), completedSample) - completedBefore;
+      if (options_.progress && Clock::now() - lastDraw > std::chrono::milliseconds(100)) {
+        drawProgress(submitted, static_cast<int>(completed), options_.n,
+                     std::chrono::duration<double>(Clock::now() - t0).count());
+        lastDraw = Clock::now();
+      }
+      if (completed >= options_.n || submitFailed) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    const auto t1 = Clock::now();
+    for (std::thread& thread : submitters) thread.join();
+    if (!submittedAt) submittedAt = t1;
+    const double loadAfter = load1();
+    if (options_.progress) {
+      drawProgress(submitted, static_cast<int>(completed), options_.n, std::chrono::duration<double>(t1 - t0).count());
+      std::fputc('\n', stderr);
+    }
+    PLEDGE_REQUIRE(!submitFailed, "submitting failed: {}", submitError);
+    const std::string metricsAfter = client.getText("/metrics");
+
+    // Not timed: verify every result.
+    int verified = 0;
+    int wrong = 0;
+    {
+      std::atomic<int> cursor{0};
+      std::mutex countMutex;
+      std::vector<std::thread> checkers;
+      for (int t = 0; t < options_.submitters; ++t) {
+        checkers.emplace_back([&] {
+          for (int i = cursor++; i < options_.n; i = cursor++) {
+            bool ok = false;
+            try {
+              ProcessInfo info = client.process(processIds[static_cast<std::size_t>(i)]);
+              const Json want = workload.expected(i);
+              ok = info.state == ProcessState::Completed && (want.is_null() || info.result == want);
+            } catch (const std::exception&) {
+            }
+            std::lock_guard lock(countMutex);
+            (ok ? verified : wrong) += 1;
+          }
+        });
+      }
+      for (std::thread& thread : checkers) thread.join();
+    }
+
+    const double elapsed = std::chrono::duration<double>(t1 - t0).count();
+    const bool finished = completed >= options_.n;
+    const double tasks = static_cast<double>(options_.n) * workload.tasksPerProcess;
+    auto before = handoffBuckets(metricsBefore);
+    auto after = handoffBuckets(metricsAfter);
+    std::optional<double> p50 = quantileMs(before, after, 0.50);
+    std::optional<double> p99 = quantileMs(before, after, 0.99);
+    const std::int64_t rssKb = serverPid > 0 ? peakRssKb(serverPid) : 0;
+    auto round = [](double value, int digits) {
+      const double scale = std::pow(10.0, digits);
+      return std::round(value * scale) / scale;
+    };
+    const std::string concurrency =
+        fmt::format("{}+{}thr x{}", options_.deciderThreads, options_.workerThreads, options_.pollBatch);
+    Json line = {
+        {"peer", "pledge"},
+        {"version", "0.1.0"},
+        {"workload", options_.workload},
+        {"n", options_.n},
+        {"tasks", static_cast<std::int64_t>(tasks)},
+        {"workers", options_.workers},
+        {"concurrency", concurrency},
+        {"submit_s", round(std::chrono::duration<double>(*submittedAt - t0).count(), 3)},
+        {"total_s", round(elapsed, 3)},
+        {"status", finished && verified == options_.n ? "ok" : (finished ? "WRONG" : "TIMEOUT")},
+        {"completed_tasks", static_cast<std::int64_t>(completed * workload.tasksPerProcess)},
+        {"failed_tasks", 0},
+        {"verified", verified},
+        {"wrong", wrong},
+        {"proc_per_s", finished ? Json(round(options_.n / elapsed, 1)) : Json()},
+        {"tasks_per_s", round((finished ? tasks : completed * workload.tasksPerProcess) / elapsed, 1)},
+        {"load1_before", round(loadBefore, 2)},
+        {"load1_after", round(loadAfter, 2)},
+        {"handoff_p50_ms", p50 ? Json(round(*p50, 3)) : Json()},
+        {"handoff_p99_ms", p99 ? Json(round(*p99, 3)) : Json()},
+        {"server_peak_rss_mb", rssKb > 0 ? Json(round(rssKb / 1024.0, 1)) : Json()},
+        {"store", options_.server.empty() ? "sqlite (synchronous=FULL)" : "as configured"},
+    };
+    result.line = line;
+    result.summary = fmt::format(
+        "pledge {} N={}: {} in {:.3f}s (submit {:.3f}s) -> {:.1f} proc/s, {:.1f} tasks/s; hand-off p50 {} ms, "
+        "p99 {} ms; server peak RSS {}; verified {}/{}; {} worker processes x ({} decider + {} worker "
+        "threads, poll batch {})",
+        options_.workload, options_.n, line["status"].get<std::string>(), elapsed,
+        line["submit_s"].get<double>(), finished ? options_.n / elapsed : 0.0, line["tasks_per_s"].get<double>(),
+        p50 ? fmt::format("{:.3f}", *p50) : "-", p99 ? fmt::format("{:.3f}", *p99) : "-",
+        rssKb > 0 ? fmt::format("{:.1f} MiB", rssKb / 1024.0) : "n/a (not started here)", verified, options_.n,
+        options_.workers, options_.deciderThreads, options_.workerThreads, options_.pollBatch);
+  } catch (...) {
+    stopAll();
+    if (serverPid > 0) stopProcess(serverPid, SIGTERM, std::chrono::seconds(30));
+    throw;
+  }
+  stopAll();
+  if (serverPid > 0) stopProcess(serverPid, SIGTERM, std::chrono::seconds(30));
+  std::error_code ignored;
+  fs::remove_all(work, ignored);
+  return result;
+}
+
+}  // namespace pledge::bench

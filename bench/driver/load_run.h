@@ -1,0 +1,53 @@
+// LoadRun: one end-to-end benchmark run of pledge-bench. Starts (or targets) a pledge-server,
+// starts worker processes (pledge-bootstrap with the benchmark actors), submits N processes of a
+// workload, waits until all N completed, verifies every result, and reports rates and
+// latencies in the peers' format (../shared/peers/README.md).
+//
+//   LoadRun run(LoadOptions{.workload = "fanout", .n = 10'000});
+//   LoadResult result = run.execute();
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "pledge/json.h"
+
+namespace pledge::bench {
+
+struct LoadOptions {
+  std::string workload = "chain";  // chain, fanout, notification
+  int n = 1000;
+  // Target a running server; empty: start one on a fresh data folder and stop it after.
+  std::string server;
+  // Worker processes (pledge-bootstrap) and their pools.
+  int workers = 2;
+  int deciderThreads = 2;
+  int workerThreads = 4;
+  int pollBatch = 32;
+  // Threads submitting processes, and processes per start request.
+  int submitters = 2;
+  int batch = 200;
+  int timeoutSeconds = 300;
+  bool progress = true;
+  // Passed to a server this run starts.
+  std::string serverArgs;
+};
+
+struct LoadResult {
+  // The peers' JSON line fields plus Pledge's extras (handoff latency, server RSS).
+  Json line;
+  std::string summary;
+};
+
+class LoadRun {
+ public:
+  explicit LoadRun(LoadOptions options);
+  // Throws pledge::Error when the server or workers cannot be started.
+  LoadResult execute();
+
+ private:
+  LoadOptions options_;
+};
+
+}  // namespace pledge::bench
