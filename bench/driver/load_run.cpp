@@ -42,6 +42,9 @@ const std::map<std::string, Workload>& workloads() {
                  [](int i) { return Json::array({i}); }, [](int i) { return Json(i + 3); }}},
       {"fanout", {"Fanout#1.0", 12, {"Fan#1.0"}, "bench/actors/libbench_actors.so",
                   [](int i) { return Json::array({i}); }, [](int i) { return Json(10 * (i + 1)); }}},
+      // The scale run: processes whose start task is due an hour from now; no workers.
+      {"waiting", {"Chain#1.0", 0, {}, "bench/actors/libbench_actors.so",
+                   [](int i) { return Json::array({i}); }, [](int) { return Json(); }}},
       {"notification",
        {"NotificationDecider#1.0", 3, {"UserProfileService#1.0", "MailService#1.0", "SMSService#1.0"},
         "examples/notification/libnotification_actors.so",
@@ -106,11 +109,12 @@ std::optional<double> quantileMs(const std::vector<std::pair<double, double>>& b
   return std::nullopt;
 }
 
-std::int64_t peakRssKb(pid_t pid) {
+// A "VmHWM:" (peak) or "VmRSS:" (now) figure of /proc/<pid>/status, in KiB.
+std::int64_t rssKb(pid_t pid, const std::string& field = "VmHWM:") {
   std::ifstream status(fmt::format("/proc/{}/status", pid));
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
+    if (line.rfind(field, 0) == 0) return std::stoll(line.substr(field.size()));
   }
   return 0;
 }
@@ -128,6 +132,87 @@ void drawProgress(int submitted, int completed, int n, double seconds) {
 }  // namespace
 
 LoadRun::LoadRun(LoadOptions options) : options_(std::move(options)) {}
+
+LoadResult LoadRun::scaleRun(const std::string& url, pid_t serverPid) {
+  RestClient::setIoThreads(std::max(4, options_.submitters));
+  RestClient client({url});
+  const std::int64_t startTime =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count() +
+      3'600'000;
+  const auto t0 = Clock::now();
+  std::atomic<int> next{0};
+  std::atomic<int> submitted{0};
+  std::vector<std::thread> submitters;
+  std::mutex errorMutex;
+  std::string error;
+  for (int t = 0; t < options_.submitters; ++t) {
+    submitters.emplace_back([&] {
+      for (int first = next.fetch_add(options_.batch); first < options_.n; first = next.fetch_add(options_.batch)) {
+        const int last = std::min(options_.n, first + options_.batch);
+        std::vector<StartRequest> requests;
+        for (int i = first; i < last; ++i) {
+          requests.push_back(StartRequest{.actor = "Chain#1.0", .method = "start", .args = Json::array({i}),
+                                          .options = {.startTime = startTime}});
+        }
+        try {
+          for (const Result<StartedProcess>& started : client.startMany(requests)) {
+            if (!started.ok()) throw started.error();
+          }
+          submitted += last - first;
+        } catch (const std::exception& failure) {
+          std::lock_guard lock(errorMutex);
+          error = failure.what();
+          return;
+        }
+      }
+    });
+  }
+  auto lastDraw = Clock::now();
+  while (submitted < options_.n && error.empty()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (options_.progress && Clock::now() - lastDraw > std::chrono::milliseconds(200)) {
+      drawProgress(submitted, submitted, options_.n, std::chrono::duration<double>(Clock::now() - t0).count());
+      lastDraw = Clock::now();
+    }
+  }
+  for (std::thread& thread : submitters) thread.join();
+  const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (options_.progress) std::fputc('\n', stderr);
+  PLEDGE_REQUIRE(error.empty(), "submitting failed: {}", error);
+  // Not timed: let the last batches become dormant.
+  const std::string dormantSample = "pledge_live_processes{where=\"dormant\"} ";
+  const std::string memorySample = "pledge_live_processes{where=\"memory\"} ";
+  double dormant = 0;
+  double inMemory = 0;
+  for (int i = 0; i < 600; ++i) {
+    const std::string text = client.getText("/metrics");
+    dormant = metric(text, dormantSample);
+    inMemory = metric(text, memorySample);
+    if (dormant >= options_.n) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const std::int64_t nowKb = serverPid > 0 ? rssKb(serverPid, "VmRSS:") : 0;
+  const std::int64_t peakKb = serverPid > 0 ? rssKb(serverPid) : 0;
+  LoadResult result;
+  result.line = {{"peer", "pledge"},
+                 {"version", "0.1.0"},
+                 {"workload", "waiting"},
+                 {"n", options_.n},
+                 {"submit_s", std::round(seconds * 1000) / 1000},
+                 {"start_per_s", std::round(options_.n / seconds)},
+                 {"dormant", dormant},
+                 {"in_memory", inMemory},
+                 {"server_rss_mb", nowKb > 0 ? Json(std::round(nowKb / 102.4) / 10) : Json()},
+                 {"server_peak_rss_mb", peakKb > 0 ? Json(std::round(peakKb / 102.4) / 10) : Json()},
+                 {"status", dormant >= options_.n ? "ok" : "INCOMPLETE"}};
+  result.summary = fmt::format(
+      "pledge waiting N={}: started in {:.1f}s ({:.0f} processes/s, batches of {}); {:.0f} dormant, {:.0f} in "
+      "memory; server RSS {:.1f} MiB now, {:.1f} MiB peak",
+      options_.n, seconds, options_.n / seconds, options_.batch, dormant, inMemory, nowKb / 1024.0,
+      peakKb / 1024.0);
+  return result;
+}
 
 LoadResult LoadRun::execute() {
   auto found = workloads().find(options_.workload);
@@ -155,6 +240,14 @@ LoadResult LoadRun::execute() {
     std::ifstream(portFile) >> port;
     PLEDGE_REQUIRE(port > 0, "pledge-server did not start; see {}", (work / "server.log").string());
     url = fmt::format("http://127.0.0.1:{}", port);
+  }
+
+  if (options_.workload == "waiting") {
+    LoadResult result = scaleRun(url, serverPid);
+    if (serverPid > 0) stopProcess(serverPid, SIGTERM, std::chrono::seconds(60));
+    std::error_code ignored;
+    fs::remove_all(work, ignored);
+    return result;
   }
 
   // The workers: pledge-bootstrap processes with the workload's actors.
@@ -293,7 +386,7 @@ LoadResult LoadRun::execute() {
     auto after = handoffBuckets(metricsAfter);
     std::optional<double> p50 = quantileMs(before, after, 0.50);
     std::optional<double> p99 = quantileMs(before, after, 0.99);
-    const std::int64_t rssKb = serverPid > 0 ? peakRssKb(serverPid) : 0;
+    const std::int64_t peakKb = serverPid > 0 ? rssKb(serverPid) : 0;
     auto round = [](double value, int digits) {
       const double scale = std::pow(10.0, digits);
       return std::round(value * scale) / scale;
@@ -321,7 +414,7 @@ LoadResult LoadRun::execute() {
         {"load1_after", round(loadAfter, 2)},
         {"handoff_p50_ms", p50 ? Json(round(*p50, 3)) : Json()},
         {"handoff_p99_ms", p99 ? Json(round(*p99, 3)) : Json()},
-        {"server_peak_rss_mb", rssKb > 0 ? Json(round(rssKb / 1024.0, 1)) : Json()},
+        {"server_peak_rss_mb", peakKb > 0 ? Json(round(peakKb / 1024.0, 1)) : Json()},
         {"store", options_.server.empty() ? "sqlite (synchronous=FULL)" : "as configured"},
     };
     result.line = line;
@@ -332,7 +425,7 @@ LoadResult LoadRun::execute() {
         options_.workload, options_.n, line["status"].get<std::string>(), elapsed,
         line["submit_s"].get<double>(), finished ? options_.n / elapsed : 0.0, line["tasks_per_s"].get<double>(),
         p50 ? fmt::format("{:.3f}", *p50) : "-", p99 ? fmt::format("{:.3f}", *p99) : "-",
-        rssKb > 0 ? fmt::format("{:.1f} MiB", rssKb / 1024.0) : "n/a (not started here)", verified, options_.n,
+        peakKb > 0 ? fmt::format("{:.1f} MiB", peakKb / 1024.0) : "n/a (not started here)", verified, options_.n,
         options_.workers, options_.deciderThreads, options_.workerThreads, options_.pollBatch);
   } catch (...) {
     stopAll();

@@ -11,12 +11,16 @@
 #include <optional>
 #include <string>
 
+#include <sys/types.h>
+
 #include "pledge/json.h"
 
 namespace pledge::bench {
 
 struct LoadOptions {
-  std::string workload = "chain";  // chain, fanout, notification
+  // chain, fanout, notification; or waiting: the scale run (processes whose start task is due an
+  // hour from now; reports the start rate and the server's memory).
+  std::string workload = "chain";
   int n = 1000;
   // Target a running server; empty: start one on a fresh data folder and stop it after.
   std::string server;
@@ -47,6 +51,8 @@ class LoadRun {
   LoadResult execute();
 
  private:
+  LoadResult scaleRun(const std::string& url, pid_t serverPid);
+
   LoadOptions options_;
 };
 

@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   std::string jsonFile;
   int repeat = 1;
   CLI::App app{"pledge-bench: end-to-end load driver (W1 chain, W2 fanout, W3 notification)"};
-  app.add_option("--workload", options.workload, "chain, fanout or notification")->capture_default_str();
+  app.add_option("--workload", options.workload, "chain, fanout, notification, or waiting (the scale run)")->capture_default_str();
   app.add_option("--n", options.n, "processes")->capture_default_str();
   app.add_option("--server", options.server, "target a running server instead of starting one");
   app.add_option("--workers", options.workers, "worker processes (pledge-bootstrap)")->capture_default_str();

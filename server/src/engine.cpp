@@ -22,6 +22,8 @@ struct Engine::Batch {
   Effects effects;
   // Run after the commit, outside the lock: answers to the requests this batch holds.
   std::vector<std::function<void()>> callbacks;
+  // Processes this batch wrote as dormant: they leave memory after the commit.
+  std::vector<Process*> dormant;
 
   bool empty() const { return effects.empty() && callbacks.empty(); }
 };
@@ -83,18 +85,29 @@ Engine::Engine(std::unique_ptr<Store> store, EngineOptions options, Metrics* met
       open_(std::make_unique<Batch>()) {
   open_->seq = nextBatchSeq_++;
   for (std::string& actor : store_->blockedActors()) blocked_.insert(std::move(actor));
-  loadFromStore();
+  {
+    const std::int64_t now = nowMs();
+    LiveState live = store_->loadLive(now + options_.wakeAheadMs);
+    const std::size_t processes = live.processes.size();
+    const std::size_t tasks = live.tasks.size();
+    std::lock_guard lock(mutex_);
+    Effects effects;
+    adopt(std::move(live), now, effects);
+    absorb(effects);
+    dormantCount_ = store_->countDormant();
+    spdlog::info("loaded {} live processes with {} tasks from the store ({} dormant ones stay there)",
+                 processes, tasks, dormantCount_.load());
+  }
   writer_ = std::thread([this] { writerLoop(); });
   timer_ = std::thread([this] { timerLoop(); });
 }
 
 Engine::~Engine() { shutdown(); }
 
-void Engine::loadFromStore() {
-  LiveState live = store_->loadLive();
-  std::lock_guard lock(mutex_);
+void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
   std::unordered_map<Uuid, Process*> processes;
   for (ProcessRow& row : live.processes) {
+    if (graph_.findProcess(row.info.processId) != nullptr) continue;
     auto process = std::make_unique<Process>();
     process->id = row.info.processId;
     process->partition = row.partition;
@@ -106,7 +119,13 @@ void Engine::loadFromStore() {
     process->rowWritten = true;
     process->reportedState = row.info.state;
     const Uuid id = process->id;
-    processes.emplace(id, &graph_.restoreProcess(std::move(process)));
+    Process& adopted = graph_.restoreProcess(std::move(process));
+    processes.emplace(id, &adopted);
+    if (row.wakeAt) {
+      // Woken: the next batch clears wake_at in the store.
+      effects.changedProcesses.push_back(&adopted);
+      --dormantCount_;
+    }
   }
   std::vector<std::pair<Task*, Uuid>> forwards;
   for (TaskRow& row : live.tasks) {
@@ -142,17 +161,62 @@ void Engine::loadFromStore() {
     if (row.forwardTo) forwards.emplace_back(&restored, *row.forwardTo);
   }
   for (const ProcessRow& row : live.processes) {
-    Process* process = processes.at(row.info.processId);
-    process->startTask = graph_.findTask(row.info.taskId);
-    PLEDGE_ASSERT(process->startTask != nullptr, "process {} lost its start task {}",
+    auto found = processes.find(row.info.processId);
+    if (found == processes.end()) continue;
+    found->second->startTask = graph_.findTask(row.info.taskId);
+    PLEDGE_ASSERT(found->second->startTask != nullptr, "process {} lost its start task {}",
                   row.info.processId.toString(), row.info.taskId.toString());
   }
   for (auto& [task, target] : forwards) task->forwardTo = graph_.findTask(target);
+  graph_.settleRestored(now, effects);
+}
+
+Process* Engine::wake(const Uuid& processId, std::int64_t now, Effects& effects) {
+  LiveState live = store_->loadProcesses({processId});
+  if (live.processes.empty() || !live.processes.front().wakeAt) return nullptr;
+  adopt(std::move(live), now, effects);
+  return graph_.findProcess(processId);
+}
+
+std::optional<std::int64_t> Engine::dormantUntil(const Process& process, std::int64_t now) const {
+  if (options_.dormantAfterMs <= 0 || process.state != ProcessState::Running || process.scheduledTasks == 0 ||
+      processWatches_.contains(process.id)) {
+    return std::nullopt;
+  }
+  std::optional<std::int64_t> earliest;
+  for (const auto& task : process.tasks) {
+    switch (task->state) {
+      case TaskState::Scheduled:
+        earliest = std::min(earliest.value_or(task->notBefore), task->notBefore);
+        break;
+      case TaskState::Ready:
+      case TaskState::Leased: return std::nullopt;
+      default: break;
+    }
+  }
+  if (!earliest || *earliest < now + options_.dormantAfterMs) return std::nullopt;
+  return earliest;
+}
+
+std::int64_t Engine::processesInMemory() {
+  std::lock_guard lock(mutex_);
+  return static_cast<std::int64_t>(graph_.processCount());
+}
+
+void Engine::wakeDueProcesses(std::unique_lock<std::mutex>& lock) {
+  const std::int64_t now = nowMs();
+  if (now < nextWakeScan_ || dormantCount_ <= 0) return;
+  nextWakeScan_ = now + 1'000;
+  lock.unlock();
+  std::vector<Uuid> due = store_->dormantDue(now + options_.wakeAheadMs, 10'000);
+  LiveState live = due.empty() ? LiveState{} : store_->loadProcesses(due);
+  lock.lock();
+  if (live.processes.empty()) return;
   Effects effects;
-  graph_.settleRestored(nowMs(), effects);
+  adopt(std::move(live), nowMs(), effects);
   absorb(effects);
-  spdlog::info("loaded {} live processes with {} tasks from the store", live.processes.size(),
-               live.tasks.size());
+  // More may be due than one scan takes.
+  if (due.size() == 10'000) nextWakeScan_ = 0;
 }
 
 // ---- batches ------------------------------------------------------------------------------
@@ -246,15 +310,31 @@ ProcessRow Engine::rowOf(Process& process) {
   ProcessRow row;
   row.info = infoOf(process);
   row.partition = process.partition;
+  row.wakeAt = process.wakeAt;
   row.isNew = !process.rowWritten;
   process.rowWritten = true;
   return row;
 }
 
 void Engine::materialize(Batch& batch, WriteBatch& rows) {
+  const std::int64_t now = nowMs();
+  // Processes whose next event is far away are written as dormant (wake_at set) and leave
+  // memory once this batch is durable; ones that are no longer dormant clear it.
+  std::unordered_set<Process*> touched(batch.effects.changedProcesses.begin(), batch.effects.changedProcesses.end());
+  for (Task* task : batch.effects.changedTasks) touched.insert(task->process);
+  std::vector<Process*> rewritten;
+  for (Process* process : touched) {
+    std::optional<std::int64_t> until = dormantUntil(*process, now);
+    if (until == process->wakeAt) continue;
+    process->wakeAt = until;
+    rewritten.push_back(process);
+    if (until) batch.dormant.push_back(process);
+  }
   std::unordered_set<const Process*> seenProcesses;
-  for (Process* process : batch.effects.changedProcesses) {
-    if (seenProcesses.insert(process).second) rows.processes.push_back(rowOf(*process));
+  for (const auto* group : {&batch.effects.changedProcesses, &rewritten}) {
+    for (Process* process : *group) {
+      if (seenProcesses.insert(process).second) rows.processes.push_back(rowOf(*process));
+    }
   }
   std::unordered_set<const Task*> seenTasks;
   rows.tasks.reserve(batch.effects.changedTasks.size());
@@ -338,6 +418,16 @@ void Engine::afterCommit(std::unique_lock<std::mutex>& lock, Batch& batch) {
     }
   }
   endedAwaitingEviction_ = std::move(keep);
+
+  // Dormant processes leave memory unless something changed them since.
+  for (Process* process : batch.dormant) {
+    if (process->lastBatch > committedSeq_ || !process->wakeAt ||
+        dormantUntil(*process, now) != process->wakeAt) {
+      continue;
+    }
+    graph_.evict(*process);
+    ++dormantCount_;
+  }
 
   absorb(effects);
   lock.unlock();
@@ -432,6 +522,8 @@ void Engine::armTimer(std::int64_t deadline) {
 void Engine::timerLoop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
+    wakeDueProcesses(lock);
+    if (stopping_) break;
     std::int64_t now = nowMs();
     std::int64_t next = now + kIdleTimerWaitMs;
     if (!taskDeadlines_.empty()) next = std::min(next, taskDeadlines_.top().first);
@@ -696,7 +788,10 @@ void Engine::awaitProcess(const Uuid& processId, std::int64_t waitMs,
 
 void Engine::restart(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done) {
   std::unique_lock lock(mutex_);
+  Effects woken;
   Process* process = graph_.findProcess(processId);
+  if (process == nullptr && !stopping_) process = wake(processId, nowMs(), woken);
+  absorb(woken);
   std::optional<Error> problem;
   if (stopping_) {
     problem = Error(ErrorCode::Unavailable, "the server is stopping");
@@ -723,7 +818,10 @@ void Engine::restart(const Uuid& processId, std::function<void(Result<ProcessInf
 
 void Engine::abort(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done) {
   std::unique_lock lock(mutex_);
+  Effects woken;
   Process* process = graph_.findProcess(processId);
+  if (process == nullptr && !stopping_) process = wake(processId, nowMs(), woken);
+  absorb(woken);
   std::optional<Error> problem;
   if (stopping_) {
     problem = Error(ErrorCode::Unavailable, "the server is stopping");

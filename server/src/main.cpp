@@ -29,7 +29,9 @@ int main(int argc, char** argv) {
   try {
     Metrics metrics;
     Engine engine(openStore(config.storeUrl(), config.partitions),
-                  EngineOptions{.nodeName = config.nodeName, .defaultTimeoutMs = config.defaultTimeoutMs}, &metrics);
+                  EngineOptions{.nodeName = config.nodeName,
+                                .defaultTimeoutMs = config.defaultTimeoutMs,
+                                .dormantAfterMs = config.dormantAfterMs}, &metrics);
     std::unique_ptr<RestApi> api;
     HttpServer server(HttpServerOptions{.address = config.address,
                                         .port = config.port,

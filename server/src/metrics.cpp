@@ -68,6 +68,13 @@ struct Metrics::Families {
                                                   0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.02,
                                                   0.05, 0.1, 0.5, 1, 5});
 
+  prometheus::Family<prometheus::Gauge>& live = prometheus::BuildGauge()
+      .Name("pledge_live_processes")
+      .Help("Running and broken processes: in memory, or dormant (in the store until their next task is due)")
+      .Register(registry);
+  prometheus::Gauge& inMemory = live.Add({{"where", "memory"}});
+  prometheus::Gauge& dormant = live.Add({{"where", "dormant"}});
+
   std::mutex routesMutex;
   std::map<std::string, prometheus::Histogram*, std::less<>> routes;
 };
@@ -113,7 +120,10 @@ void Metrics::observeRequest(std::string_view route, double seconds) {
   histogram->Observe(seconds);
 }
 
-std::string Metrics::scrape(const std::vector<QueueDepth>& depths) {
+std::string Metrics::scrape(const std::vector<QueueDepth>& depths, std::int64_t processesInMemory,
+                            std::int64_t dormantProcesses) {
+  families_->inMemory.Set(static_cast<double>(processesInMemory));
+  families_->dormant.Set(static_cast<double>(dormantProcesses));
   for (const QueueDepth& depth : depths) {
     auto set = [&](const char* state, std::int64_t value) {
       families_->queue

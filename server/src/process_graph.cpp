@@ -134,7 +134,9 @@ void ProcessGraph::countState(const Task& task, TaskState state, int delta) {
 
 void ProcessGraph::setState(Task& task, TaskState state) {
   countState(task, task.state, -1);
+  if (task.state == TaskState::Scheduled) --task.process->scheduledTasks;
   task.state = state;
+  if (state == TaskState::Scheduled) ++task.process->scheduledTasks;
   countState(task, state, +1);
 }
 
@@ -556,6 +558,7 @@ Task& ProcessGraph::restoreTask(Process& process, std::unique_ptr<Task> task) {
   restored.process = &process;
   tasks_.emplace(restored.id, &restored);
   if (isLive(restored.state)) ++process.liveTasks;
+  if (restored.state == TaskState::Scheduled) ++process.scheduledTasks;
   countState(restored, restored.state, +1);
   process.tasks.push_back(std::move(task));
   return restored;

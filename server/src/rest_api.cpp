@@ -357,7 +357,10 @@ const std::vector<RestApi::Route>& RestApi::routes() {
           for (const QueueStats& queue : api.engine_.queues()) {
             depths.push_back(QueueDepth{queue.actor, queue.taskList, queue.ready, queue.running, queue.waiting});
           }
-          respond(HttpResponse{200, "text/plain; version=0.0.4", api.metrics_.scrape(depths), {}});
+          respond(HttpResponse{200, "text/plain; version=0.0.4",
+                               api.metrics_.scrape(depths, api.engine_.processesInMemory(),
+                                                   api.engine_.dormantProcesses()),
+                               {}});
         });
     add("GET", {"api", "v1", "openapi.json"}, "GET /api/v1/openapi.json",
         [](RestApi&, const HttpRequest&, const Params&, Responder respond) {

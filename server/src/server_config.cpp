@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::array kKeys = {"address",    "port",           "data-dir",   "store",
                               "node-name",  "partitions",     "max-body-bytes", "io-threads",
-                              "log-level",  "default-timeout-ms"};
+                              "log-level",  "default-timeout-ms", "dormant-after-ms"};
 
 std::string hostName() {
   char name[256] = {};
@@ -29,6 +29,9 @@ void checkConfig(const ServerConfig& config) {
   }
   if (config.maxBodyBytes < 1024) {
     throw ConfigError(fmt::format("max-body-bytes: must be at least 1024, got {}", config.maxBodyBytes));
+  }
+  if (config.dormantAfterMs < 0) {
+    throw ConfigError(fmt::format("dormant-after-ms: must not be negative, got {}", config.dormantAfterMs));
   }
   if (config.defaultTimeoutMs < 1) {
     throw ConfigError(fmt::format("default-timeout-ms: must be positive, got {}", config.defaultTimeoutMs));
@@ -78,6 +81,7 @@ void applyConfigFile(const std::string& path, ServerConfig& config) {
       if (key == "io-threads") config.ioThreads = value.as<int>();
       if (key == "log-level") config.logLevel = value.as<std::string>();
       if (key == "default-timeout-ms") config.defaultTimeoutMs = value.as<std::int64_t>();
+      if (key == "dormant-after-ms") config.dormantAfterMs = value.as<std::int64_t>();
     } catch (const YAML::BadConversion&) {
       throw fail(fmt::format("\"{}\" is not a valid value", value.Scalar()));
     }
@@ -105,6 +109,9 @@ ServerConfig parseServerConfig(int argc, const char* const* argv) {
   auto* defaultTimeout = app.add_option("--default-timeout-ms", flags.defaultTimeoutMs,
                                         "lease of tasks that set no timeoutMs")
                             ->capture_default_str();
+  auto* dormantAfter = app.add_option("--dormant-after-ms", flags.dormantAfterMs,
+                                      "processes whose next task is due later leave memory (0: never)")
+                          ->capture_default_str();
   auto* logLevel = app.add_option("--log-level", flags.logLevel, "trace, debug, info, warn, error")
                        ->capture_default_str();
   app.add_option("--port-file", flags.portFile, "write the bound port to this file");
@@ -128,6 +135,7 @@ ServerConfig parseServerConfig(int argc, const char* const* argv) {
   if (given(ioThreads)) config.ioThreads = flags.ioThreads;
   if (given(logLevel)) config.logLevel = flags.logLevel;
   if (given(defaultTimeout)) config.defaultTimeoutMs = flags.defaultTimeoutMs;
+  if (given(dormantAfter)) config.dormantAfterMs = flags.dormantAfterMs;
   config.portFile = flags.portFile;
   config.consoleDir = flags.consoleDir;
   checkConfig(config);

@@ -56,6 +56,11 @@ CREATE TABLE tasks (
 CREATE INDEX tasks_by_process ON tasks (process_id);
 CREATE TABLE actors (actor TEXT PRIMARY KEY, blocked INTEGER NOT NULL) WITHOUT ROWID;
 )sql",
+    // 2: dormant processes (out of memory until their next scheduled task is due).
+    R"sql(
+ALTER TABLE processes ADD COLUMN wake_at INTEGER;
+CREATE INDEX processes_dormant ON processes (wake_at) WHERE wake_at IS NOT NULL;
+)sql",
 };
 
 // Process states as stored; the numbers must never change.
@@ -187,7 +192,7 @@ class ResetOnExit {
 
 constexpr const char* kProcessColumns =
     "id, partition, start_task, custom_id, actor, method, state, started_at, ended_at, result, "
-    "error, failed_task";
+    "error, failed_task, wake_at";
 constexpr const char* kTaskColumns =
     "id, process_id, spec, state, promise, attempt, attempt_base, not_before, lease_until, "
     "forward_to, value, error, created_at, ready_at, started_at, ended_at";
@@ -206,6 +211,7 @@ ProcessRow readProcess(const Statement& row) {
   if (!row.isNull(9)) process.info.result = parseJson(row.text(9));
   if (!row.isNull(10)) process.info.error = parseJson(row.text(10)).get<TaskError>();
   process.info.failedTaskId = row.uuid(11);
+  if (!row.isNull(12)) process.wakeAt = row.integer(12);
   return process;
 }
 
@@ -280,7 +286,7 @@ sqlite3* openConnection(const std::string& path) {
   // WAL checkpoints less often.
   exec(db,
        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; "
-       "PRAGMA cache_size=-131072; PRAGMA mmap_size=1073741824; PRAGMA wal_autocheckpoint=8000; "
+       "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA wal_autocheckpoint=8000; "
        "PRAGMA temp_store=MEMORY;");
   return db;
 }
@@ -294,11 +300,11 @@ class SqliteStore::Statements {
       : begin(db, "BEGIN IMMEDIATE"),
         commit(db, "COMMIT"),
         rollback(db, "ROLLBACK"),
-        insertProcess(db, fmt::format("INSERT INTO processes ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        insertProcess(db, fmt::format("INSERT INTO processes ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                       kProcessColumns)),
         updateProcess(db,
                       "UPDATE processes SET state = ?2, ended_at = ?3, result = ?4, error = ?5, "
-                      "failed_task = ?6 WHERE id = ?1"),
+                      "failed_task = ?6, wake_at = ?7 WHERE id = ?1"),
         insertTask(db, fmt::format("INSERT INTO tasks ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                    kTaskColumns)),
         updateTask(db,
@@ -406,6 +412,11 @@ void SqliteStore::commit(const WriteBatch& batch) {
           insert.bindNull(9);
         }
         insert.bindOptionalText(10, result).bindOptionalText(11, error).bind(12, info.failedTaskId);
+        if (row.wakeAt) {
+          insert.bind(13, *row.wakeAt);
+        } else {
+          insert.bindNull(13);
+        }
         insert.run();
       } else {
         Statement& update = s.updateProcess;
@@ -416,6 +427,11 @@ void SqliteStore::commit(const WriteBatch& batch) {
           update.bindNull(3);
         }
         update.bindOptionalText(4, result).bindOptionalText(5, error).bind(6, info.failedTaskId);
+        if (row.wakeAt) {
+          update.bind(7, *row.wakeAt);
+        } else {
+          update.bindNull(7);
+        }
         update.run();
       }
     }
@@ -451,18 +467,52 @@ void SqliteStore::commit(const WriteBatch& batch) {
   }
 }
 
-LiveState SqliteStore::loadLive() {
+LiveState SqliteStore::loadLive(std::int64_t horizon) {
+  // Running or broken, and not dormant past the horizon; alias is the processes table's.
+  auto live = [&](std::string_view alias) {
+    return fmt::format("{0}state IN ({1}, {2}) AND ({0}wake_at IS NULL OR {0}wake_at <= {3})", alias,
+                       storedState(ProcessState::Running), storedState(ProcessState::Broken), horizon);
+  };
+  std::lock_guard lock(readMutex_);
+  LiveState state;
+  Statement processes(reader_, fmt::format("SELECT {} FROM processes WHERE {}", kProcessColumns, live("")));
+  while (processes.step()) state.processes.push_back(readProcess(processes));
+  Statement tasks(reader_, fmt::format("SELECT {} FROM processes p JOIN tasks t ON t.process_id = p.id "
+                                       "WHERE {} ORDER BY t.created_at",
+                                       qualified(kTaskColumns, "t"), live("p.")));
+  while (tasks.step()) state.tasks.push_back(readTask(tasks));
+  return state;
+}
+
+std::vector<Uuid> SqliteStore::dormantDue(std::int64_t horizon, int limit) {
+  std::lock_guard lock(readMutex_);
+  Statement query(reader_, "SELECT id FROM processes WHERE wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at LIMIT ?");
+  query.bind(1, horizon).bind(2, std::int64_t{limit});
+  std::vector<Uuid> ids;
+  while (query.step()) ids.push_back(*query.uuid(0));
+  return ids;
+}
+
+LiveState SqliteStore::loadProcesses(const std::vector<Uuid>& ids) {
   std::lock_guard lock(readMutex_);
   LiveState live;
-  const std::string where = fmt::format("state IN ({}, {})", storedState(ProcessState::Running),
-                                        storedState(ProcessState::Broken));
-  Statement processes(reader_, fmt::format("SELECT {} FROM processes WHERE {}", kProcessColumns, where));
-  while (processes.step()) live.processes.push_back(readProcess(processes));
-  Statement tasks(reader_, fmt::format("SELECT {} FROM processes p JOIN tasks t ON t.process_id = "
-                                       "p.id WHERE p.{} ORDER BY t.created_at",
-                                       qualified(kTaskColumns, "t"), where));
-  while (tasks.step()) live.tasks.push_back(readTask(tasks));
+  Statement process(reader_, fmt::format("SELECT {} FROM processes WHERE id = ?", kProcessColumns));
+  Statement tasks(reader_, fmt::format("SELECT {} FROM tasks WHERE process_id = ? ORDER BY created_at", kTaskColumns));
+  for (const Uuid& id : ids) {
+    process.bind(1, id);
+    if (process.step()) live.processes.push_back(readProcess(process));
+    process.reset();
+    tasks.bind(1, id);
+    while (tasks.step()) live.tasks.push_back(readTask(tasks));
+    tasks.reset();
+  }
   return live;
+}
+
+std::int64_t SqliteStore::countDormant() {
+  std::lock_guard lock(readMutex_);
+  Statement query(reader_, "SELECT COUNT(*) FROM processes WHERE wake_at IS NOT NULL");
+  return query.step() ? query.integer(0) : 0;
 }
 
 std::optional<ProcessRow> SqliteStore::findProcess(const Uuid& id) {

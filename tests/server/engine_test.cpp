@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <future>
+#include <thread>
 
 #include "pledge/server/sqlite_store.h"
 
@@ -24,9 +25,9 @@ class EngineTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  void open() {
+  void open(EngineOptions options = {}) {
     engine_.reset();
-    engine_ = std::make_unique<Engine>(std::make_unique<SqliteStore>(dir_, 8), EngineOptions{}, &metrics_);
+    engine_ = std::make_unique<Engine>(std::make_unique<SqliteStore>(dir_, 8), options, &metrics_);
   }
 
   StartedProcess start(const std::string& actor = "D#1") {
@@ -135,6 +136,48 @@ TEST_F(EngineTest, shutdownAnswersParkedPollsWithNothing) {
   Result<StartedProcess> result = refused.get_future().get();
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code(), ErrorCode::Unavailable);
+}
+
+TEST_F(EngineTest, processesWaitingForAFarStartTimeLeaveMemoryAndComeBackWhenDue) {
+  open(EngineOptions{.dormantAfterMs = 500, .wakeAheadMs = 100});
+  const std::int64_t at =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count() +
+      1'500;
+  std::promise<Result<StartedProcess>> done;
+  engine_->startProcess(StartRequest{.actor = "D#1", .method = "start", .options = {.startTime = at}},
+                        [&](Result<StartedProcess> started) { done.set_value(std::move(started)); });
+  StartedProcess started = done.get_future().get().value();
+  for (int i = 0; i < 200 && engine_->dormantProcesses() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(engine_->dormantProcesses(), 1);
+  EXPECT_EQ(engine_->processesInMemory(), 0);
+  EXPECT_EQ(engine_->process(started.processId)->state, ProcessState::Running);
+
+  open(EngineOptions{.dormantAfterMs = 500, .wakeAheadMs = 100});  // a restart keeps it dormant
+  EXPECT_EQ(engine_->processesInMemory(), 0);
+  EXPECT_EQ(engine_->dormantProcesses(), 1);
+  std::vector<PolledTask> tasks = poll("D#1", 5'000);
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].processId, started.processId);
+  EXPECT_EQ(engine_->dormantProcesses(), 0);
+}
+
+TEST_F(EngineTest, aDormantProcessCanBeAborted) {
+  open(EngineOptions{.dormantAfterMs = 500, .wakeAheadMs = 100});
+  std::promise<Result<StartedProcess>> done;
+  engine_->startProcess(StartRequest{.actor = "D#1", .method = "start", .options = {.startTime = 4'000'000'000'000}},
+                        [&](Result<StartedProcess> started) { done.set_value(std::move(started)); });
+  StartedProcess started = done.get_future().get().value();
+  for (int i = 0; i < 200 && engine_->dormantProcesses() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(engine_->dormantProcesses(), 1);
+  std::promise<Result<ProcessInfo>> aborted;
+  engine_->abort(started.processId, [&](Result<ProcessInfo> info) { aborted.set_value(std::move(info)); });
+  EXPECT_EQ(aborted.get_future().get().value().state, ProcessState::Aborted);
+  EXPECT_EQ(engine_->dormantProcesses(), 0);
 }
 
 TEST_F(EngineTest, pollValidatesItsRequest) {

@@ -14,7 +14,7 @@ TEST(Metrics, scrapeHasCountersQueueDepthsAndLatencies) {
   metrics.taskRetried();
   metrics.observeRequest("POST /api/v1/tasks/poll", 0.002);
   metrics.batchCommitted(10, 0.001);
-  std::string text = metrics.scrape({QueueDepth{"W#1", "", 4, 1, 2}});
+  std::string text = metrics.scrape({QueueDepth{"W#1", "", 4, 1, 2}}, 7, 1000);
   EXPECT_NE(text.find("pledge_processes_total{event=\"started\"} 2"), std::string::npos) << text;
   EXPECT_NE(text.find("pledge_processes_total{event=\"completed\"} 1"), std::string::npos);
   EXPECT_NE(text.find("pledge_tasks_total{event=\"handed_out\"} 3"), std::string::npos);
@@ -23,6 +23,7 @@ TEST(Metrics, scrapeHasCountersQueueDepthsAndLatencies) {
   EXPECT_NE(text.find("pledge_http_request_seconds_count{route=\"POST /api/v1/tasks/poll\"} 1"),
             std::string::npos);
   EXPECT_NE(text.find("pledge_store_rows_total 10"), std::string::npos);
+  EXPECT_NE(text.find("pledge_live_processes{where=\"dormant\"} 1000"), std::string::npos);
 }
 
 }  // namespace

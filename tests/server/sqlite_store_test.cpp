@@ -95,9 +95,34 @@ TEST(SqliteStore, loadLiveReturnsRunningAndBrokenProcessesWithTheirTasks) {
                             {taskRow(running), taskRow(broken), taskRow(completed)}});
   }
   SqliteStore reopened(dir.path(), 16);
-  LiveState live = reopened.loadLive();
+  LiveState live = reopened.loadLive(0);
   EXPECT_EQ(live.processes.size(), 2u);
   EXPECT_EQ(live.tasks.size(), 2u);
+}
+
+TEST(SqliteStore, dormantProcessesStayInTheStoreUntilDue) {
+  TempDir dir;
+  SqliteStore store(dir.path(), 16);
+  ProcessRow hot = processRow(1);
+  ProcessRow later = processRow(2);
+  later.wakeAt = 5'000;
+  ProcessRow muchLater = processRow(3);
+  muchLater.wakeAt = 9'000;
+  store.commit(WriteBatch{{hot, later, muchLater}, {taskRow(hot), taskRow(later), taskRow(muchLater)}});
+  EXPECT_EQ(store.countDormant(), 2);
+  EXPECT_EQ(store.loadLive(1'000).processes.size(), 1u);
+  EXPECT_EQ(store.loadLive(5'000).processes.size(), 2u);
+  EXPECT_EQ(store.dormantDue(6'000, 10), std::vector<Uuid>{later.info.processId});
+  EXPECT_EQ(store.dormantDue(10'000, 1), std::vector<Uuid>{later.info.processId});
+  LiveState loaded = store.loadProcesses({muchLater.info.processId, Uuid::random()});
+  ASSERT_EQ(loaded.processes.size(), 1u);
+  EXPECT_EQ(loaded.processes[0].wakeAt, 9'000);
+  EXPECT_EQ(loaded.tasks.size(), 1u);
+  // Waking clears wake_at.
+  later.isNew = false;
+  later.wakeAt.reset();
+  store.commit(WriteBatch{{later}, {}});
+  EXPECT_EQ(store.countDormant(), 1);
 }
 
 TEST(SqliteStore, listsNewestFirstWithFiltersAndCursor) {

@@ -16,6 +16,7 @@
 // must return quickly: hand the answer to the connection's executor.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -101,6 +102,12 @@ struct EngineOptions {
   std::string nodeName = "node-1";
   // Lease of tasks that set no timeoutMs.
   std::int64_t defaultTimeoutMs = kDefaultTimeoutMs;
+  // A running process whose next event (a scheduled task) is more than this far away leaves
+  // memory until shortly before then: memory holds what is about to run, the store the rest.
+  // 0 keeps every live process in memory.
+  std::int64_t dormantAfterMs = 60'000;
+  // Dormant processes are loaded back this long before they are due.
+  std::int64_t wakeAheadMs = 5'000;
   // Upper bounds of what a poll may ask for.
   int maxPollBatch = 1000;
   std::int64_t maxPollWaitMs = 60'000;
@@ -151,6 +158,9 @@ class Engine {
   void setBlocked(const std::string& actor, bool blocked);
 
   int partitions() const { return graph_.partitions(); }
+  // Live processes in memory, and dormant ones (in the store only).
+  std::int64_t processesInMemory();
+  std::int64_t dormantProcesses() const { return dormantCount_; }
   const EngineOptions& options() const { return options_; }
   std::int64_t startedAt() const { return startedAt_; }
 
@@ -165,7 +175,15 @@ class Engine {
   static std::int64_t nowMs();
   static std::int64_t steadyUs();
 
-  void loadFromStore();
+  // Puts processes read from the store into the graph (under the lock).
+  void adopt(LiveState state, std::int64_t now, Effects& effects);
+  // Loads a dormant process back into memory (under the lock); nullptr when the store has no
+  // running or broken process of that id.
+  Process* wake(const Uuid& processId, std::int64_t now, Effects& effects);
+  // When a process may leave memory: the time its first scheduled task is due, if every live
+  // task of it waits for a time more than dormantAfterMs away (or for such a task).
+  std::optional<std::int64_t> dormantUntil(const Process& process, std::int64_t now) const;
+  void wakeDueProcesses(std::unique_lock<std::mutex>& lock);
   void writerLoop();
   void timerLoop();
   // Takes the effects of an operation into the open batch (under the lock).
@@ -221,6 +239,9 @@ class Engine {
   std::vector<std::function<void()>> expiredAnswers_;
   std::condition_variable timerWake_;
   std::int64_t timerArmedFor_ = 0;
+
+  std::atomic<std::int64_t> dormantCount_{0};
+  std::int64_t nextWakeScan_ = 0;
 
   bool stopping_ = false;
   std::thread writer_;

@@ -46,8 +46,9 @@ class Metrics {
   // route is the pattern, e.g. "GET /api/v1/processes/{id}".
   void observeRequest(std::string_view route, double seconds);
 
-  // The text exposition, with queue depths as of now.
-  std::string scrape(const std::vector<QueueDepth>& depths);
+  // The text exposition, with queue depths and live process counts as of now.
+  std::string scrape(const std::vector<QueueDepth>& depths, std::int64_t processesInMemory,
+                     std::int64_t dormantProcesses);
 
  private:
   struct Families;

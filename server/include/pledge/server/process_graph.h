@@ -124,8 +124,9 @@ struct Process {
   std::int64_t endedAt = 0;
   std::optional<TaskError> error;
   std::optional<Uuid> failedTaskId;
-  // Tasks in a live state (waiting, scheduled, ready, leased).
+  // Tasks in a live state (waiting, scheduled, ready, leased), and those of them scheduled.
   int liveTasks = 0;
+  int scheduledTasks = 0;
   // Failed tasks whose failure nobody accepted; a restart gives them a new attempt.
   std::vector<Task*> blockingTasks;
   std::vector<std::unique_ptr<Task>> tasks;
@@ -135,6 +136,8 @@ struct Process {
   bool rowWritten = false;
   std::uint64_t lastBatch = 0;
   ProcessState reportedState = ProcessState::Running;
+  // Set when the engine decided the process may leave memory until then (dormant).
+  std::optional<std::int64_t> wakeAt;
 };
 
 // What operations ask of the engine. Pointers stay valid until the engine evicts the process,

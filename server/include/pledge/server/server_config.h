@@ -29,6 +29,8 @@ struct ServerConfig {
   int ioThreads = 1;
   // Lease of tasks that set no timeoutMs.
   std::int64_t defaultTimeoutMs = 60'000;
+  // Processes whose next task is due later than this leave memory until shortly before (0: never).
+  std::int64_t dormantAfterMs = 60'000;
   std::string logLevel = "info";
   // The web console's built assets; empty: the folder this build made.
   std::string consoleDir;

@@ -29,7 +29,10 @@ class SqliteStore final : public Store {
 
   int partitions() const override { return partitions_; }
   void commit(const WriteBatch& batch) override;
-  LiveState loadLive() override;
+  LiveState loadLive(std::int64_t horizon) override;
+  std::vector<Uuid> dormantDue(std::int64_t horizon, int limit) override;
+  LiveState loadProcesses(const std::vector<Uuid>& ids) override;
+  std::int64_t countDormant() override;
   std::optional<ProcessRow> findProcess(const Uuid& id) override;
   std::optional<Uuid> findProcessByCustomId(const std::string& customId) override;
   std::optional<TaskRow> findTask(const Uuid& id) override;

@@ -47,6 +47,9 @@ struct ProcessRow {
   ProcessInfo info;
   int partition = 0;
   bool isNew = false;
+  // Set while the process is dormant: out of memory until this time (epoch ms), when its next
+  // scheduled task is due.
+  std::optional<std::int64_t> wakeAt;
 };
 
 // The rows one commit writes; later rows of the same id win.
@@ -95,7 +98,14 @@ class Store {
   // Writes the batch in one transaction, durably. Throws pledge::Error(Internal) on failure; the
   // engine then stops, since memory is ahead of the store.
   virtual void commit(const WriteBatch& batch) = 0;
-  virtual LiveState loadLive() = 0;
+  // Running and broken processes that are not dormant past horizon (epoch ms), with their tasks.
+  virtual LiveState loadLive(std::int64_t horizon) = 0;
+  // Dormant processes due by horizon, earliest first, at most limit of them.
+  virtual std::vector<Uuid> dormantDue(std::int64_t horizon, int limit) = 0;
+  // These processes with their tasks (those that exist).
+  virtual LiveState loadProcesses(const std::vector<Uuid>& ids) = 0;
+  // How many processes are dormant now.
+  virtual std::int64_t countDormant() = 0;
 
   virtual std::optional<ProcessRow> findProcess(const Uuid& id) = 0;
   virtual std::optional<Uuid> findProcessByCustomId(const std::string& customId) = 0;
