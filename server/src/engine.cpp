@@ -134,6 +134,8 @@ void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
     TaskSpec spec = parseJson(row.spec).get<TaskSpec>();
     auto task = std::make_unique<Task>();
     task->id = row.id;
+    task->parentId = row.parentId.value_or(Uuid());
+    task->seq = row.seq;
     task->actor = graph_.intern(spec.actor);
     task->method = graph_.intern(spec.method);
     task->taskList = graph_.intern(spec.options.taskList.value_or(""));
@@ -265,6 +267,8 @@ TaskRow Engine::rowOf(Task& task, bool takeSpec) {
   TaskRow row;
   row.id = task.id;
   row.processId = task.process->id;
+  if (!task.parentId.isNil()) row.parentId = task.parentId;
+  row.seq = task.seq;
   row.isNew = !task.pendingSpecJson.empty();
   if (takeSpec) {
     row.spec = std::move(task.pendingSpecJson);

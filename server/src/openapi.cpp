@@ -195,6 +195,7 @@ constexpr const char* kDocument = R"json({
         "args": {"type": "array", "items": {"$ref": "#/components/schemas/ArgValue"}}}},
       "TaskView": {"type": "object", "properties": {
         "taskId": {"type": "string"}, "actor": {"type": "string"}, "method": {"type": "string"}, "type": {"type": "string"}, "start": {"type": "boolean"},
+        "parentId": {"type": "string", "nullable": true, "description": "The task whose decision created this one"},
         "state": {"type": "string", "enum": ["waiting", "scheduled", "ready", "running", "completed", "failed", "cancelled"]},
         "promise": {"type": "string", "enum": ["pending", "resolved", "failed"]}, "args": {"type": "array", "items": {"$ref": "#/components/schemas/ArgSpec"}},
         "result": {}, "forwardTo": {"type": "string", "nullable": true}, "error": {"$ref": "#/components/schemas/TaskError"},

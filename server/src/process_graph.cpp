@@ -72,10 +72,13 @@ std::shared_ptr<const RetryPolicy> ProcessGraph::internRetry(
   return retryPolicies_.back();
 }
 
-Task& ProcessGraph::createTask(Process& process, const TaskSpec& spec, std::int64_t now) {
+Task& ProcessGraph::createTask(Process& process, const TaskSpec& spec, const Uuid& parentId,
+                               std::int64_t now) {
   auto task = std::make_unique<Task>();
   task->id = spec.taskId;
   task->process = &process;
+  task->parentId = parentId;
+  task->seq = static_cast<int>(process.tasks.size());
   task->actor = intern(spec.actor);
   task->method = intern(spec.method);
   task->taskList = intern(spec.options.taskList.value_or(""));
@@ -114,7 +117,7 @@ Process& ProcessGraph::startProcess(const StartRequest& request, Uuid processId,
   for (const Json& arg : request.args) spec.args.push_back(ArgSpec::ofValue(arg));
   spec.options.startTime = request.options.startTime;
   spec.options.taskList = request.options.taskList;
-  Task& start = createTask(process, spec, now);
+  Task& start = createTask(process, spec, Uuid(), now);
   process.startTask = &start;
   effects.changedProcesses.push_back(&process);
   makeRunnable(start, now, effects);
@@ -325,7 +328,7 @@ std::optional<Rejection> ProcessGraph::applyDecision(Task& task, const Decision&
   std::vector<Task*> created;
   created.reserve(decision.tasks.size());
   for (const TaskSpec& spec : decision.tasks) {
-    Task& child = createTask(process, spec, now);
+    Task& child = createTask(process, spec, task.id, now);
     created.push_back(&child);
     effects.changedTasks.push_back(&child);
   }

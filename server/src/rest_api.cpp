@@ -50,6 +50,7 @@ Json taskJson(const TaskSnapshot& snapshot, const Uuid& startTaskId) {
       {"method", spec.method},
       {"type", spec.type},
       {"start", spec.taskId == startTaskId},
+      {"parentId", row.parentId ? Json(*row.parentId) : Json()},
       {"state", taskStateName(static_cast<TaskState>(row.state))},
       {"promise", promiseStateName(row.promise)},
       {"args", std::move(args)},

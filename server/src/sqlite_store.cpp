@@ -61,6 +61,11 @@ CREATE TABLE actors (actor TEXT PRIMARY KEY, blocked INTEGER NOT NULL) WITHOUT R
 ALTER TABLE processes ADD COLUMN wake_at INTEGER;
 CREATE INDEX processes_dormant ON processes (wake_at) WHERE wake_at IS NOT NULL;
 )sql",
+    // 3: the creator of each task (the process drawn as the tree of its decisions).
+    R"sql(
+ALTER TABLE tasks ADD COLUMN parent_id BLOB;
+ALTER TABLE tasks ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 // Process states as stored; the numbers must never change.
@@ -195,7 +200,7 @@ constexpr const char* kProcessColumns =
     "error, failed_task, wake_at";
 constexpr const char* kTaskColumns =
     "id, process_id, spec, state, promise, attempt, attempt_base, not_before, lease_until, "
-    "forward_to, value, error, created_at, ready_at, started_at, ended_at";
+    "forward_to, value, error, created_at, ready_at, started_at, ended_at, parent_id, seq";
 
 ProcessRow readProcess(const Statement& row) {
   ProcessRow process;
@@ -233,6 +238,8 @@ TaskRow readTask(const Statement& row) {
   task.readyAt = row.integer(13);
   task.startedAt = row.integer(14);
   task.endedAt = row.integer(15);
+  task.parentId = row.uuid(16);
+  task.seq = static_cast<int>(row.integer(17));
   return task;
 }
 
@@ -305,7 +312,7 @@ class SqliteStore::Statements {
         updateProcess(db,
                       "UPDATE processes SET state = ?2, ended_at = ?3, result = ?4, error = ?5, "
                       "failed_task = ?6, wake_at = ?7 WHERE id = ?1"),
-        insertTask(db, fmt::format("INSERT INTO tasks ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        insertTask(db, fmt::format("INSERT INTO tasks ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                    kTaskColumns)),
         updateTask(db,
                    "UPDATE tasks SET state = ?2, promise = ?3, attempt = ?4, attempt_base = ?5, "
@@ -444,7 +451,7 @@ void SqliteStore::commit(const WriteBatch& batch) {
         insert.bind(8, row.notBefore).bind(9, row.leaseUntil).bind(10, row.forwardTo);
         insert.bindOptionalText(11, row.value).bindOptionalText(12, row.error);
         insert.bind(13, row.createdAt).bind(14, row.readyAt).bind(15, row.startedAt);
-        insert.bind(16, row.endedAt);
+        insert.bind(16, row.endedAt).bind(17, row.parentId).bind(18, std::int64_t{row.seq});
         insert.run();
       } else {
         Statement& update = s.updateTask;
@@ -478,7 +485,7 @@ LiveState SqliteStore::loadLive(std::int64_t horizon) {
   Statement processes(reader_, fmt::format("SELECT {} FROM processes WHERE {}", kProcessColumns, live("")));
   while (processes.step()) state.processes.push_back(readProcess(processes));
   Statement tasks(reader_, fmt::format("SELECT {} FROM processes p JOIN tasks t ON t.process_id = p.id "
-                                       "WHERE {} ORDER BY t.created_at",
+                                       "WHERE {} ORDER BY t.process_id, t.seq",
                                        qualified(kTaskColumns, "t"), live("p.")));
   while (tasks.step()) state.tasks.push_back(readTask(tasks));
   return state;
@@ -497,7 +504,7 @@ LiveState SqliteStore::loadProcesses(const std::vector<Uuid>& ids) {
   std::lock_guard lock(readMutex_);
   LiveState live;
   Statement process(reader_, fmt::format("SELECT {} FROM processes WHERE id = ?", kProcessColumns));
-  Statement tasks(reader_, fmt::format("SELECT {} FROM tasks WHERE process_id = ? ORDER BY created_at", kTaskColumns));
+  Statement tasks(reader_, fmt::format("SELECT {} FROM tasks WHERE process_id = ? ORDER BY seq", kTaskColumns));
   for (const Uuid& id : ids) {
     process.bind(1, id);
     if (process.step()) live.processes.push_back(readProcess(process));
@@ -541,8 +548,7 @@ std::optional<TaskRow> SqliteStore::findTask(const Uuid& id) {
 
 std::vector<TaskRow> SqliteStore::processTasks(const Uuid& processId) {
   std::lock_guard lock(readMutex_);
-  Statement query(reader_, fmt::format("SELECT {} FROM tasks WHERE process_id = ? ORDER BY created_at",
-                                       kTaskColumns));
+  Statement query(reader_, fmt::format("SELECT {} FROM tasks WHERE process_id = ? ORDER BY seq", kTaskColumns));
   query.bind(1, processId);
   std::vector<TaskRow> rows;
   while (query.step()) rows.push_back(readTask(query));

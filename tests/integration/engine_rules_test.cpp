@@ -202,6 +202,8 @@ TEST_F(EngineRules, Rule3_forwardingChainOfDepthThreeResolvesWithTheLastValue) {
   ASSERT_EQ(consumers.size(), 1u);
   EXPECT_EQ(consumers[0].args[0], ArgValue::ofValue(7));
   EXPECT_EQ(taskView(a.taskId).at("result"), 7);
+  EXPECT_EQ(taskView(a.taskId).at("parentId"), start.taskId.toString());
+  EXPECT_TRUE(taskView(start.taskId).at("parentId").is_null());
   ASSERT_EQ(api_.releaseStatus(valueOf(consumers[0], nullptr)), "accepted");
   ProcessInfo done = api_.awaitResult(started_.processId, 5000);
   EXPECT_EQ(done.state, ProcessState::Completed);

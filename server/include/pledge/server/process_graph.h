@@ -71,6 +71,10 @@ struct Waiter {
 struct Task {
   Uuid id;
   Process* process = nullptr;
+  // The task whose decision created this one; nil for a start task.
+  Uuid parentId;
+  // Creation order within the process (the start task is 0).
+  int seq = 0;
   // Interned by the graph; stable for its lifetime.
   const std::string* actor = nullptr;
   const std::string* method = nullptr;
@@ -250,7 +254,7 @@ class ProcessGraph {
   std::shared_ptr<const RetryPolicy> internRetry(const std::optional<RetryPolicy>& policy);
 
  private:
-  Task& createTask(Process& process, const TaskSpec& spec, std::int64_t now);
+  Task& createTask(Process& process, const TaskSpec& spec, const Uuid& parentId, std::int64_t now);
   std::optional<Rejection> checkNewTasks(const Process& process, const Task& creator,
                                          const std::vector<TaskSpec>& specs) const;
   void linkArguments(Task& task, Effects& effects);

@@ -26,6 +26,10 @@ namespace pledge::server {
 struct TaskRow {
   Uuid id;
   Uuid processId;
+  // The task whose decision created this one; nullopt for a start task.
+  std::optional<Uuid> parentId;
+  // Creation order within the process.
+  int seq = 0;
   bool isNew = false;
   std::string spec;  // TaskSpec JSON
   int state = 0;     // TaskState

@@ -1,0 +1,28 @@
+#include "pledge/cli/arguments.h"
+
+#include <gtest/gtest.h>
+
+namespace pledge::cli {
+namespace {
+
+TEST(Arguments, indexPlaceholderIsReplacedEverywhere) {
+  EXPECT_EQ(substituteIndex(R"(["user-{i}", "{i}{i}"])", 7), R"(["user-7", "77"])");
+  EXPECT_EQ(substituteIndex("no placeholder", 3), "no placeholder");
+  EXPECT_EQ(substituteIndex("{i", 3), "{i");
+}
+
+TEST(Arguments, startTimeIsEpochMillisecondsOrSecondsFromNow) {
+  EXPECT_EQ(parseStartTime("1767225600000", 5), 1767225600000);
+  EXPECT_EQ(parseStartTime("+30", 1000), 31'000);
+  EXPECT_FALSE(parseStartTime("soon", 0));
+  EXPECT_FALSE(parseStartTime("+", 0));
+  EXPECT_FALSE(parseStartTime("-5", 0));
+}
+
+TEST(Arguments, idsMustBeUuids) {
+  EXPECT_EQ(normalizeId("1B4E28BA-2FA1-41D2-883F-0016D3CCA427"), "1b4e28ba-2fa1-41d2-883f-0016d3cca427");
+  EXPECT_FALSE(normalizeId("1b4e28ba"));
+}
+
+}  // namespace
+}  // namespace pledge::cli

@@ -1,0 +1,146 @@
+// The pledge CLI against a real pledge-server and pledge-bootstrap (the notification actors).
+#include "pledge/cli/cli_app.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "bootstrap_process.h"
+#include "server_process.h"
+#include "test_api.h"
+
+namespace pledge::cli {
+namespace {
+
+using testing::BootstrapProcess;
+using testing::ServerProcess;
+
+struct Outcome {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+class PledgeCli : public ::testing::Test {
+ protected:
+  Outcome run(std::vector<std::string> args) {
+    std::vector<std::string> argv = {"pledge", "--server", server_.url()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<const char*> raw;
+    for (const std::string& arg : argv) raw.push_back(arg.c_str());
+    std::ostringstream out;
+    std::ostringstream err;
+    int status = runCli(static_cast<int>(raw.size()), raw.data(), out, err, CliEnvironment{});
+    return Outcome{status, out.str(), err.str()};
+  }
+
+  void TearDown() override {
+    if (HasFailure()) std::cerr << "---- server\n" << server_.log() << "---- bootstrap\n" << workers_.log();
+  }
+
+  ServerProcess server_;
+  BootstrapProcess workers_{"examples/notification/actors.yaml", server_.url()};
+};
+
+TEST_F(PledgeCli, startsNinetyOneProcessesAndWaitsForThem) {
+  Outcome started = run({"start", "NotificationDecider#1.0", "start", R"(["user-{i}","hi"])", "--count", "91", "--wait"});
+  EXPECT_EQ(started.status, kExitOk) << started.err;
+  EXPECT_NE(started.out.find("started 91 process(es) of NotificationDecider#1.0.start"), std::string::npos);
+  EXPECT_NE(started.out.find("ended: 91 completed"), std::string::npos) << started.out;
+  EXPECT_NE(started.err.find("completed 91/91"), std::string::npos) << "the progress bar: " << started.err;
+
+  Outcome all = run({"--json", "ps", "--state", "completed", "--all"});
+  ASSERT_EQ(all.status, kExitOk);
+  Json listed = parseJson(all.out);
+  EXPECT_EQ(listed.at("items").size(), 91u);
+  Outcome page = run({"ps", "--limit", "5"});
+  EXPECT_NE(page.out.find("more: pledge ps --cursor"), std::string::npos) << page.out;
+
+  const std::string id = listed["items"][0]["processId"].get<std::string>();
+  Outcome show = run({"show", id});
+  EXPECT_EQ(show.status, kExitOk);
+  EXPECT_NE(show.out.find("#1 start ◆  NotificationDecider#1.0  completed"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("get ●  UserProfileService#1.0  completed"), std::string::npos) << show.out;
+  Outcome tasks = run({"tasks", id});
+  EXPECT_NE(tasks.out.find("sendToTransport"), std::string::npos) << tasks.out;
+  Outcome result = run({"result", id});
+  EXPECT_EQ(result.status, kExitOk);
+  EXPECT_EQ(result.out, "null\n");
+  Outcome actors = run({"actors"});
+  EXPECT_NE(actors.out.find("NotificationDecider  1.0"), std::string::npos) << actors.out;
+  Outcome queues = run({"queues"});
+  EXPECT_NE(queues.out.find("MailService#1.0"), std::string::npos) << queues.out;
+}
+
+TEST_F(PledgeCli, restartsAndAbortsBrokenProcesses) {
+  testing::TestApi api(server_.port());
+  // Crash#1.0 has no runner: the test plays its worker and fails it.
+  StartedProcess broken = api.start("Crash#1.0", "start");
+  PolledTask task = api.poll("Crash#1.0", 1, 5000).at(0);
+  ASSERT_EQ(api.releaseStatus(testing::errorOf(task, TaskError("Boom", "bad input"))), "accepted");
+  Outcome listed = run({"ps", "--state", "broken"});
+  EXPECT_NE(listed.out.find(broken.processId.toString()), std::string::npos) << listed.out;
+  Outcome result = run({"result", broken.processId.toString()});
+  EXPECT_EQ(result.status, kExitRefused);
+  EXPECT_NE(result.out.find("process is broken: Boom: bad input"), std::string::npos) << result.out;
+  Outcome show = run({"show", broken.processId.toString()});
+  EXPECT_NE(show.out.find("error  Boom: bad input  (task #1)"), std::string::npos) << show.out;
+
+  Outcome restarted = run({"restart", broken.processId.toString()});
+  EXPECT_EQ(restarted.status, kExitOk) << restarted.err;
+  EXPECT_NE(restarted.out.find("is running"), std::string::npos);
+  Outcome aborted = run({"abort", broken.processId.toString()});
+  EXPECT_EQ(aborted.status, kExitOk);
+  EXPECT_NE(aborted.out.find("is aborted"), std::string::npos);
+  Outcome again = run({"abort", broken.processId.toString()});
+  EXPECT_EQ(again.status, kExitRefused);
+  EXPECT_NE(again.err.find("conflict"), std::string::npos) << again.err;
+}
+
+TEST_F(PledgeCli, blocksAndUnblocksActors) {
+  Outcome blocked = run({"block", "MailService#1.0"});
+  EXPECT_EQ(blocked.status, kExitOk);
+  Outcome actors = run({"--json", "actors"});
+  bool shown = false;
+  for (const Json& actor : parseJson(actors.out)) {
+    if (actor["actor"] == "MailService#1.0") shown = actor["blocked"].get<bool>();
+  }
+  EXPECT_TRUE(shown) << actors.out;
+  EXPECT_EQ(run({"unblock", "MailService#1.0"}).status, kExitOk);
+  EXPECT_EQ(run({"block", "NoVersion"}).status, kExitUsage);
+}
+
+TEST_F(PledgeCli, usageErrorsExitTwoAndNotFoundOne) {
+  EXPECT_EQ(run({}).status, kExitUsage);
+  EXPECT_EQ(run({"frobnicate"}).status, kExitUsage);
+  Outcome badJson = run({"start", "D#1", "start", "[1,"});
+  EXPECT_EQ(badJson.status, kExitUsage);
+  EXPECT_NE(badJson.err.find("ARGS_JSON is not JSON"), std::string::npos) << badJson.err;
+  Outcome badId = run({"show", "nope"});
+  EXPECT_EQ(badId.status, kExitUsage);
+  Outcome missing = run({"show", Uuid::random().toString()});
+  EXPECT_EQ(missing.status, kExitRefused);
+  EXPECT_NE(missing.err.find("not_found"), std::string::npos) << missing.err;
+  EXPECT_EQ(run({"--help"}).status, kExitOk);
+}
+
+TEST(PledgeCliOffline, anUnreachableServerIsExitThreeWithWhatToDo) {
+  std::vector<const char*> argv = {"pledge", "--server", "http://127.0.0.1:1", "ps"};
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(runCli(static_cast<int>(argv.size()), argv.data(), out, err, CliEnvironment{}), kExitUnreachable);
+  EXPECT_NE(err.str().find("cannot reach pledge-server"), std::string::npos) << err.str();
+  EXPECT_NE(err.str().find("--server"), std::string::npos) << err.str();
+}
+
+TEST(PledgeCliBinary, theBinaryRunsAndExitsWithItsStatus) {
+  char pattern[] = "/tmp/pledge-cli-XXXXXX.log";
+  int fd = mkstemps(pattern, 4);
+  close(fd);
+  pid_t pid = spawnProcess({testing::buildBinary("cli/pledge"), "--server", "http://127.0.0.1:1", "queues"}, pattern);
+  EXPECT_EQ(testing::waitForExit(pid, 30'000), kExitUnreachable);
+  std::remove(pattern);
+}
+
+}  // namespace
+}  // namespace pledge::cli
