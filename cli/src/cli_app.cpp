@@ -93,14 +93,18 @@ class Commands {
       return request;
     };
 
-    if (options.count == 1 && !options.wait) {
+    if (options.count == 1) {
       StartedProcess started = client_.start(requestFor(0));
-      if (json_) {
-        out_ << Json(started).dump(2) << "\n";
-      } else {
-        out_ << (started.existing ? "existing process " : "started process ") << started.processId.toString() << "\n";
+      if (!options.wait) {
+        if (json_) {
+          out_ << Json(started).dump(2) << "\n";
+        } else {
+          out_ << (started.existing ? "existing process " : "started process ") << started.processId.toString() << "\n";
+        }
+        return kExitOk;
       }
-      return kExitOk;
+      if (!json_) out_ << "process " << started.processId.toString() << "\n";
+      return result(started.processId, options.timeoutSeconds);
     }
 
     // Many processes: start them in batches, then wait for each, with a progress bar.

@@ -68,6 +68,10 @@ TEST_F(PledgeCli, startsNinetyOneProcessesAndWaitsForThem) {
   EXPECT_EQ(result.out, "null\n");
   Outcome actors = run({"actors"});
   EXPECT_NE(actors.out.find("NotificationDecider  1.0"), std::string::npos) << actors.out;
+  Outcome one = run({"start", "NotificationDecider#1.0", "start", R"(["user-3","hi"])", "--wait"});
+  EXPECT_EQ(one.status, kExitOk) << one.err;
+  EXPECT_NE(one.out.find("process "), std::string::npos);
+  EXPECT_NE(one.out.find("null"), std::string::npos) << "the result: " << one.out;
   Outcome queues = run({"queues"});
   EXPECT_NE(queues.out.find("MailService#1.0"), std::string::npos) << queues.out;
 }
