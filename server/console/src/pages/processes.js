@@ -1,0 +1,81 @@
+// Processes: search by process id or custom id, filter by state, actor and start time, page
+// through the newest first (paged queries only: the store may hold millions).
+import { useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { ago, duration } from '../format.js';
+import { Empty, ErrorBanner, Loading, StateBadge, html, navigate, usePolling } from '../ui.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PAGE = 50;
+
+function toEpoch(local) {
+  return local ? String(new Date(local).getTime()) : '';
+}
+
+export function Processes({ query }) {
+  const [filters, setFilters] = useState({
+    state: query.get('state') || '', actor: query.get('actor') || '', customId: '', after: '', before: '',
+  });
+  const [search, setSearch] = useState('');
+  const [cursors, setCursors] = useState([null]);  // cursors[i]: the cursor of page i
+  const page = cursors.length - 1;
+  const params = new URLSearchParams({ limit: String(PAGE) });
+  if (filters.state) params.set('state', filters.state);
+  if (filters.actor) params.set('actor', filters.actor);
+  if (filters.customId) params.set('customId', filters.customId);
+  if (filters.after) params.set('startedAfter', toEpoch(filters.after));
+  if (filters.before) params.set('startedBefore', toEpoch(filters.before));
+  if (cursors[page]) params.set('cursor', cursors[page]);
+  const { data, error } = usePolling(() => api(`/api/v1/processes?${params}`), 3000, [params.toString()]);
+
+  const change = (key) => (event) => {
+    setFilters({ ...filters, [key]: event.target.value });
+    setCursors([null]);
+  };
+  const submitSearch = (event) => {
+    event.preventDefault();
+    const text = search.trim();
+    if (UUID.test(text)) {
+      navigate(`#/processes/${text.toLowerCase()}`);
+    } else {
+      setFilters({ ...filters, customId: text });
+      setCursors([null]);
+    }
+  };
+
+  return html`<section>
+    <h1>Processes</h1>
+    <form class="toolbar" onSubmit=${submitSearch}>
+      <input data-testid="search" placeholder="process id or custom id" value=${search}
+        onInput=${(e) => setSearch(e.target.value)} />
+      <button type="submit">Search</button>
+      <select data-testid="state-filter" value=${filters.state} onChange=${change('state')}>
+        <option value="">any state</option>
+        ${['running', 'completed', 'broken', 'aborted'].map((s) => html`<option value=${s}>${s}</option>`)}
+      </select>
+      <input placeholder="actor, e.g. NotificationDecider#1.0" value=${filters.actor} onChange=${change('actor')} />
+      <label>started after <input type="datetime-local" value=${filters.after} onChange=${change('after')} /></label>
+      <label>before <input type="datetime-local" value=${filters.before} onChange=${change('before')} /></label>
+    </form>
+    ${filters.customId ? html`<p class="hint">custom id ${filters.customId}
+      <a href="#/processes" onClick=${() => setFilters({ ...filters, customId: '' })}>clear</a></p>` : null}
+    <${ErrorBanner} error=${error} />
+    ${data === null ? html`<${Loading} />`
+      : data.items.length === 0 ? html`<${Empty}>No process matches.<//>`
+      : html`<table class="grid" data-testid="processes">
+          <thead><tr><th>Process</th><th>State</th><th>Actor</th><th>Method</th><th>Custom id</th>
+            <th>Started</th><th class="num">Took</th></tr></thead>
+          <tbody>${data.items.map((p) => html`<tr key=${p.processId}>
+            <td><a class="mono" href=${`#/processes/${p.processId}`}>${p.processId}</a></td>
+            <td><${StateBadge} state=${p.state} /></td>
+            <td>${p.actor}</td><td>${p.method}</td><td>${p.customId || ''}</td>
+            <td title=${new Date(p.startedAt).toLocaleString()}>${ago(p.startedAt)}</td>
+            <td class="num">${p.endedAt ? duration(p.endedAt - p.startedAt) : ''}</td></tr>`)}</tbody>
+        </table>`}
+    <div class="pager">
+      <button disabled=${page === 0} onClick=${() => setCursors(cursors.slice(0, -1))}>← Newer</button>
+      <span>page ${page + 1}</span>
+      <button data-testid="older" disabled=${!data || !data.next} onClick=${() => setCursors([...cursors, data.next])}>Older →</button>
+    </div>
+  </section>`;
+}

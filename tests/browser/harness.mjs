@@ -1,0 +1,103 @@
+// The browser tests' world: a real pledge-server and pledge-bootstrap on loopback ports they pick,
+// REST helpers, and headless Debian Chromium driven by Playwright. Everything started is stopped
+// by stopAll(), also when a test fails.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createRequire } from 'node:module';
+
+// playwright-core is installed with the console's libraries in the build tree; require() finds it
+// through NODE_PATH (import does not look there).
+const { chromium } = createRequire(import.meta.url)('playwright-core');
+
+export const buildDir = process.env.PLEDGE_BUILD_DIR;
+export const artifacts = join(buildDir, 'test-artifacts', 'console');
+mkdirSync(artifacts, { recursive: true });
+
+const children = [];
+const folders = [];
+
+function launch(argv, log) {
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.output = '';
+  child.stdout.on('data', (chunk) => { child.output += chunk; });
+  child.stderr.on('data', (chunk) => { child.output += chunk; });
+  child.log = log;
+  children.push(child);
+  return child;
+}
+
+export async function startServer(extraArgs = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'pledge-browser-'));
+  folders.push(dir);
+  const portFile = join(dir, 'port');
+  const server = launch([join(buildDir, 'server/pledge-server'), '--port', '0', '--address', '127.0.0.1',
+    '--port-file', portFile, '--data-dir', join(dir, 'data'), '--log-level', 'warn', ...extraArgs], 'server');
+  for (let i = 0; i < 600 && !existsSync(portFile); ++i) await sleep(20);
+  const port = Number(readFileSync(portFile, 'utf8').trim());
+  if (!port) throw new Error(`pledge-server did not start:\n${server.output}`);
+  return `http://127.0.0.1:${port}`;
+}
+
+export function startBootstrap(url, actorsYaml = 'examples/notification/actors.yaml') {
+  return launch([join(buildDir, 'bootstrap/pledge-bootstrap'), '-f', join(buildDir, actorsYaml), '--server', url], 'bootstrap');
+}
+
+export async function stopAll() {
+  for (const child of children.reverse()) {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      for (let i = 0; i < 200 && child.exitCode === null; ++i) await sleep(25);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+}
+
+export function logs() {
+  return children.map((child) => `---- ${child.log}\n${child.output}`).join('\n');
+}
+
+// REST API calls (throwing on HTTP errors).
+export function restClient(url) {
+  const call = async (method, path, body) => {
+    const response = await fetch(url + path, {
+      method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} -> ${response.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  return {
+    get: (path) => call('GET', path),
+    post: (path, body) => call('POST', path, body),
+    start: (actor, method, args) => call('POST', '/api/v1/processes', { actor, method, args }),
+    result: (id, waitMs = 30000) => call('GET', `/api/v1/processes/${id}/result?waitMs=${waitMs}`),
+  };
+}
+
+// Makes a broken process by hand: a process of Crash#1.0 (nobody runs it) whose start task the
+// test fails with an error nothing accepts.
+export async function breakAProcess(api, type = 'Boom') {
+  const started = await api.start('Crash#1.0', 'start', []);
+  const polled = await api.post('/api/v1/tasks/poll', { worker: 'browser-test', actors: [{ actor: 'Crash#1.0' }], max: 1, waitMs: 5000 });
+  const task = polled.tasks[0];
+  await api.post('/api/v1/tasks/release', { decisions: [{ taskId: task.taskId, attempt: task.attempt, error: { type, message: 'bad input' } }] });
+  return started.processId;
+}
+
+// Debian's Chromium, headless, with a fresh empty profile (Playwright makes one per launch) and
+// without the background traffic this closed network would refuse.
+export async function openBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
