@@ -1,8 +1,8 @@
-// remindAt(text, at): the reminder task is scheduled at `at` (epoch ms); the server hands it out
-// no earlier. The result is when it was sent.
+// The actors of the delayed example: remindAt(text, at) sends a reminder at `at` (epoch ms; a
+// time already past means now); its result is the time the reminder was sent.
 #pragma once
 
-#include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "delayed.pledge.h"
@@ -11,17 +11,14 @@ namespace example::delayed {
 
 class RemindersImpl final : public Reminders {
  public:
-  std::int64_t send(std::string) override {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
+  // The time of sending: epoch ms by this machine's clock.
+  std::int64_t send(std::string text) override;
 };
 
 class SchedulerImpl final : public Scheduler {
  public:
-  pledge::Promise<std::int64_t> remindAt(std::string text, std::int64_t at) override {
-    return reminders_.with({.startTime = at}).send(text);
-  }
+  // The start of a process: records the reminder with start time `at`.
+  pledge::Promise<std::int64_t> remindAt(std::string text, std::int64_t at) override;
 
  private:
   RemindersClient reminders_;

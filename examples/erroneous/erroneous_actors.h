@@ -1,9 +1,13 @@
-// pay(account, amount): charge the account; a declined payment is an answer ("declined: ..."),
-// any other failure breaks the process until an operator restarts it.
+// The actors of the erroneous example: pay(account, amount) charges the account and mails the
+// receipt. The workers fail as the account name says:
+//   "empty"    the payment is declined (PaymentDeclined): accepted, the answer is "declined: ..."
+//   "offline"  the bank cannot be reached (BankUnreachable): not accepted, the process breaks
+//   "flaky"    like "offline" the first time only: broken, then completed after a restart
+//   "anon"     paid, but there is no address for the receipt (NoAddress): accepted
+//   any other  paid and mailed
 #pragma once
 
-#include <map>
-#include <mutex>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -11,51 +15,50 @@
 
 namespace example::erroneous {
 
-// The bank said no: retrying does not help, the decider handles it.
+// The bank said no. Retrying cannot change that; the decider makes it the answer.
 class PaymentDeclined : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
-// The bank could not be asked: nobody accepts it, so the process breaks.
+// The bank could not be asked. Nothing accepts it: the process breaks for an operator to look at.
 class BankUnreachable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The account has no e-mail address.
+class NoAddress : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
 class PaymentsImpl final : public Payments {
  public:
-  // Accounts: "empty" is declined; "offline" never reaches the bank; "flaky" does not reach it
-  // the first time but does after a restart; any other account pays.
-  std::string charge(std::string account, std::int64_t amount) override {
-    if (account == "empty") throw PaymentDeclined("insufficient funds for " + std::to_string(amount));
-    if (account == "offline") throw BankUnreachable("no route to the bank");
-    if (account == "flaky" && firstTimeFor(account)) throw BankUnreachable("the bank timed out");
-    return "receipt " + account + "-" + std::to_string(amount);
-  }
+  // The receipt, "receipt <account>-<amount>"; throws PaymentDeclined or BankUnreachable as the
+  // account says (see above).
+  std::string charge(std::string account, std::int64_t amount) override;
+};
 
- private:
-  static bool firstTimeFor(const std::string& account) {
-    static std::mutex mutex;
-    static std::map<std::string, bool> seen;
-    std::lock_guard lock(mutex);
-    return !std::exchange(seen[account], true);
-  }
+class MailerImpl final : public Mailer {
+ public:
+  // True once sent; throws NoAddress for "anon".
+  bool sendReceipt(std::string account, std::string receipt) override;
 };
 
 class CheckoutImpl final : public Checkout {
  public:
-  pledge::Promise<std::string> pay(std::string account, std::int64_t amount) override {
-    return async().settle(payments_.charge(account, amount));
-  }
-
-  pledge::Promise<std::string> settle(pledge::Promise<std::string> receipt) override {
-    if (receipt.hasFailed()) return pledge::Promise<std::string>::of("declined: " + receipt.error().message());
-    return pledge::Promise<std::string>::of("paid with " + receipt.get());
-  }
+  // The start of a process: charge, then settle with the charge's receipt or failure.
+  pledge::Promise<std::string> pay(std::string account, std::int64_t amount) override;
+  // "declined: <why>" for a declined payment; otherwise mails the receipt and finishes.
+  pledge::Promise<std::string> settle(std::string account,
+                                      pledge::Promise<std::string> receipt) override;
+  // "paid: <receipt>, mailed" or "paid: <receipt>, not mailed (<why>)".
+  pledge::Promise<std::string> finish(std::string receipt, pledge::Promise<bool> mailed) override;
 
  private:
   PaymentsClient payments_;
+  MailerClient mailer_;
 };
 
 }  // namespace example::erroneous

@@ -1,7 +1,8 @@
-// sumOfSquares(n) = total([square(0), ..., square(n - 1)]).
+// The actors of the pcollection example: sumOfSquares(n) = total([square(0), ..., square(n - 1)]),
+// the squares computed by n worker tasks in parallel and the total by one task that waits for all.
 #pragma once
 
-#include <numeric>
+#include <cstdint>
 #include <vector>
 
 #include "pcollection.pledge.h"
@@ -10,24 +11,19 @@ namespace example::pcollection {
 
 class SquarerImpl final : public Squarer {
  public:
-  std::int64_t square(std::int64_t x) override { return x * x; }
+  std::int64_t square(std::int64_t x) override;
 };
 
 class TotalsImpl final : public Totals {
  public:
-  std::int64_t total(std::vector<std::int64_t> values) override {
-    return std::accumulate(values.begin(), values.end(), std::int64_t{0});
-  }
+  // Receives plain values: the server runs it once every promise of the list resolved.
+  std::int64_t total(std::vector<std::int64_t> values) override;
 };
 
 class CollectorImpl final : public Collector {
  public:
-  pledge::Promise<std::int64_t> sumOfSquares(std::int32_t n) override {
-    std::vector<pledge::Promise<std::int64_t>> squares;
-    for (std::int32_t i = 0; i < n; ++i) squares.push_back(squarer_.square(i));
-    // A list argument made of promises: total runs once every square is known.
-    return totals_.total(squares);
-  }
+  // The start of a process: records n squares and one total over their promises.
+  pledge::Promise<std::int64_t> sumOfSquares(std::int32_t n) override;
 
  private:
   SquarerClient squarer_;

@@ -1,9 +1,9 @@
-// fetch(key, failures) fails `failures` times for a key, then succeeds: the retry policy of the
-// IDL reschedules each failed attempt (50, 100, 200, 400 ms), up to 6 attempts.
+// The actors of the retrypolicy example: get(key, failures) fetches key from a service that is
+// down for the first `failures` attempts, so the task succeeds on attempt failures + 1 — if the
+// retry policy allows that many.
 #pragma once
 
-#include <map>
-#include <mutex>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -11,37 +11,29 @@
 
 namespace example::retrypolicy {
 
-// A failure that a retry may cure.
+// The service did not answer: a later attempt may work.
 class ServiceUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The key names nothing: no attempt can work (nonRetryable in the IDL).
+class BadKey : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
 class FlakyImpl final : public Flaky {
  public:
-  std::string fetch(std::string key, std::int32_t failures) override {
-    const int attempt = nextAttempt(key);
-    if (attempt <= failures) {
-      throw ServiceUnavailable("attempt " + std::to_string(attempt) + " for " + key + " found the service down");
-    }
-    return key + " fetched on attempt " + std::to_string(attempt);
-  }
-
- private:
-  // Counts attempts per key across the pool threads of this worker process.
-  static int nextAttempt(const std::string& key) {
-    static std::mutex mutex;
-    static std::map<std::string, int> attempts;
-    std::lock_guard lock(mutex);
-    return ++attempts[key];
-  }
+  // Counts the calls for key in this process. Throws ServiceUnavailable for the first `failures`
+  // of them and BadKey for an empty key; otherwise returns "<key> fetched on attempt <n>".
+  std::string fetch(std::string key, std::int32_t failures) override;
 };
 
 class FetcherImpl final : public Fetcher {
  public:
-  pledge::Promise<std::string> get(std::string key, std::int32_t failures) override {
-    return flaky_.fetch(key, failures);
-  }
+  // The start of a process: its result is the fetch's.
+  pledge::Promise<std::string> get(std::string key, std::int32_t failures) override;
 
  private:
   FlakyClient flaky_;

@@ -1,7 +1,11 @@
-// place(order, item): reserve the item (a worker) and ship the order (the Shipping decider, as a
-// sub-process), then confirm with both results.
+// The actors of the subprocess example: place(order, item) weighs the item (a worker), ships the
+// order by the Shipping decider (a sub-process, given the weight's promise) and confirms with the
+// tracking number the sub-process returns:
+//   place("A-17", "teapot") -> "A-17 shipped, tracking PA-A-17"
+//   place("A-18", "piano")  -> "A-18 shipped, tracking FR-A-18"
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "subprocess.pledge.h"
@@ -10,35 +14,33 @@ namespace example::subprocess {
 
 class InventoryImpl final : public Inventory {
  public:
-  bool reserve(std::string item) override { return item != "unicorn"; }
+  // The weight of an item in grams.
+  std::int32_t weigh(std::string item) override;
 };
 
 class CarrierImpl final : public Carrier {
  public:
-  std::string book(std::string order) override { return "TRACK-" + order; }
+  // The tracking number: "FR-<order>" for service "freight", "PA-<order>" for "parcel".
+  std::string book(std::string order, std::string service) override;
 };
 
-// The child decider: books a carrier; its result is the tracking number.
+// The child decider: books freight for more than 20 kg, a parcel otherwise; its result is the
+// tracking number.
 class ShippingImpl final : public Shipping {
  public:
-  pledge::Promise<std::string> ship(std::string order) override { return carrier_.book(order); }
+  pledge::Promise<std::string> ship(std::string order, std::int32_t grams) override;
 
  private:
   CarrierClient carrier_;
 };
 
+// The parent decider.
 class OrderingImpl final : public Ordering {
  public:
-  pledge::Promise<std::string> place(std::string order, std::string item) override {
-    pledge::Promise<bool> reserved = inventory_.reserve(item);
-    pledge::Promise<std::string> tracking = shipping_.ship(order);  // a decider task: a sub-process
-    return async().confirm(order, reserved, tracking);
-  }
-
-  pledge::Promise<std::string> confirm(std::string order, bool reserved, std::string tracking) override {
-    if (!reserved) return pledge::Promise<std::string>::of(order + ": out of stock");
-    return pledge::Promise<std::string>::of(order + ": shipped, " + tracking);
-  }
+  // The start of a process: weigh, ship (a sub-process), confirm.
+  pledge::Promise<std::string> place(std::string order, std::string item) override;
+  // "<order> shipped, tracking <tracking>".
+  pledge::Promise<std::string> confirm(std::string order, std::string tracking) override;
 
  private:
   InventoryClient inventory_;

@@ -1,6 +1,9 @@
-// sum(values) reduces the list level by level: [1 2 3 4 5] -> [3 7 5] -> [10 5] -> [15].
+// The actors of the summator example: sum(values) adds neighbours level by level until one value
+// is left, [1 2 3 4 5] -> [3 7 5] -> [10 5] -> [15], each addition a worker task and each level a
+// decider task.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "summator.pledge.h"
@@ -9,24 +12,16 @@ namespace example::summator {
 
 class ArithmeticImpl final : public Arithmetic {
  public:
-  std::int64_t add(std::int64_t a, std::int64_t b) override { return a + b; }
+  std::int64_t add(std::int64_t a, std::int64_t b) override;
 };
 
 class SummatorImpl final : public Summator {
  public:
-  pledge::Promise<std::int64_t> sum(std::vector<std::int64_t> values) override { return reduce(std::move(values)); }
-
-  // One level: neighbours are added by worker tasks running in parallel; an odd last value
-  // passes through as a ready promise. The next level is an asynchronous point that runs once
-  // every promise of this level resolved (a list argument waits for all its promises).
-  pledge::Promise<std::int64_t> reduce(std::vector<std::int64_t> level) override {
-    if (level.empty()) return pledge::Promise<std::int64_t>::of(0);
-    if (level.size() == 1) return pledge::Promise<std::int64_t>::of(level.front());
-    std::vector<pledge::Promise<std::int64_t>> next;
-    for (std::size_t i = 0; i + 1 < level.size(); i += 2) next.push_back(arithmetic_.add(level[i], level[i + 1]));
-    if (level.size() % 2 == 1) next.push_back(pledge::Promise<std::int64_t>::of(level.back()));
-    return async().reduce(next);
-  }
+  // The start of a process: its result is the sum of values (0 for none).
+  pledge::Promise<std::int64_t> sum(std::vector<std::int64_t> values) override;
+  // One level: records an addition per pair of neighbours (an odd last value passes through as a
+  // ready promise) and the next level over their promises. Fewer than two values are the answer.
+  pledge::Promise<std::int64_t> reduce(std::vector<std::int64_t> level) override;
 
  private:
   ArithmeticClient arithmetic_;

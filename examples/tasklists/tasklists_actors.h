@@ -1,5 +1,6 @@
-// publish(pages): small pages go to the "fast" task list, large ones ("big-...") to "bulk"; each
-// list has its own pool of Renderer threads (actors.yaml), so large pages never hold up small.
+// The actors of the tasklists example: publish(pages) renders every page — big ones ("big-...")
+// on the "bulk" task list, the others on "fast". actors.yaml gives each list a pool of its own,
+// so a queue of slow big pages never holds up the small ones.
 #pragma once
 
 #include <string>
@@ -9,25 +10,25 @@
 
 namespace example::tasklists {
 
+// How long rendering a big page takes.
+inline constexpr int kBigPageMs = 200;
+
+// True for the pages that go to the "bulk" list.
+bool isBig(const std::string& page);
+
 class RendererImpl final : public Renderer {
  public:
-  std::string render(std::string page) override { return "<html>" + page + "</html>"; }
+  // "<html>page</html>"; takes kBigPageMs for a big page.
+  std::string render(std::string page) override;
 };
 
 class PublisherImpl final : public Publisher {
  public:
-  pledge::Promise<std::vector<std::string>> publish(std::vector<std::string> pages) override {
-    std::vector<pledge::Promise<std::string>> rendered;
-    for (const std::string& page : pages) {
-      const bool big = page.rfind("big-", 0) == 0;
-      rendered.push_back(renderer_.with({.taskList = big ? "bulk" : "fast"}).render(page));
-    }
-    return async().collect(rendered);
-  }
-
-  pledge::Promise<std::vector<std::string>> collect(std::vector<std::string> rendered) override {
-    return pledge::Promise<std::vector<std::string>>::of(std::move(rendered));
-  }
+  // The start of a process: renders each page on its list; the result is the rendered pages in
+  // the order given.
+  pledge::Promise<std::vector<std::string>> publish(std::vector<std::string> pages) override;
+  // The rendered pages, once all are.
+  pledge::Promise<std::vector<std::string>> collect(std::vector<std::string> rendered) override;
 
  private:
   RendererClient renderer_;

@@ -64,7 +64,8 @@ TEST(NotificationDecider, startDecisionMatchesTheWireFormatFieldForField) {
   const std::string blockId = decision.tasks.at(2).taskId.toString();
 
   pledge::Json expected = pledge::parseJson(R"({
-    "taskId": ")" + task.taskId.toString() + R"(", "attempt": 1, "result": null,
+    "taskId": ")" + task.taskId.toString() + R"(",
+    "processId": ")" + task.processId.toString() + R"(", "attempt": 1, "result": null,
     "tasks": [
       {"taskId": ")" + profileId + R"(", "actor": "UserProfileService#1.0", "method": "get",
        "type": "worker", "args": [{"value": "user-4"}], "options": {}},
