@@ -12,6 +12,7 @@ DeciderRuntime::DeciderRuntime(std::string actor, std::unique_ptr<ActorDispatche
 
 Decision DeciderRuntime::execute(const PolledTask& task) {
   Decision decision;
+  decision.processId = task.processId;
   decision.taskId = task.taskId;
   decision.attempt = task.attempt;
   TaskRecorder recorder(actor_);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -182,36 +183,49 @@ std::pair<int, std::string> RestClient::exchange(const std::string& method, cons
   }
   const bool isPoll = path == "/api/v1/tasks/poll";
   const std::size_t start = isPoll ? state_->roundRobin.fetch_add(1) : 0;
-  std::vector<std::string> failures;
-  for (const auto& node : state_->order(start)) {
-    http::http_request request(method == "GET" ? http::methods::GET : http::methods::POST);
-    request.set_request_uri(path);
-    if (body) request.set_body(*body, "application/json");
-    http::http_response response;
-    std::string text;
-    try {
-      response = node->client->request(request).get();
-      text = response.extract_string(true).get();
-    } catch (const std::exception& error) {
-      state_->markDown(*node);
-      failures.push_back(fmt::format("{} ({})", node->url, error.what()));
-      continue;
+  // A node answering 503 is reachable but cannot serve this now (its partitions are moving
+  // between nodes, or it is stopping): ask the others, then all of them again for a while.
+  const auto giveUp = Clock::now() + options_.unavailableRetry;
+  std::chrono::milliseconds pause{50};
+  while (true) {
+    std::vector<std::string> failures;
+    std::optional<std::string> unavailable;
+    for (const auto& node : state_->order(start)) {
+      http::http_request request(method == "GET" ? http::methods::GET : http::methods::POST);
+      request.set_request_uri(path);
+      if (body) request.set_body(*body, "application/json");
+      http::http_response response;
+      std::string text;
+      try {
+        response = node->client->request(request).get();
+        text = response.extract_string(true).get();
+      } catch (const std::exception& error) {
+        state_->markDown(*node);
+        failures.push_back(fmt::format("{} ({})", node->url, error.what()));
+        continue;
+      }
+      state_->markUp(*node);
+      if (response.status_code() == 503) {
+        unavailable = errorFromResponse(503, text).message();
+        failures.push_back(fmt::format("{} ({})", node->url, *unavailable));
+        continue;
+      }
+      return {response.status_code(), std::move(text)};
     }
-    state_->markUp(*node);
-    if (response.status_code() == 503) {
-      // That node is stopping; another may serve.
-      failures.push_back(fmt::format("{} (stopping)", node->url));
-      state_->markDown(*node);
-      continue;
+    std::string tried;
+    for (const std::string& failure : failures) tried += (tried.empty() ? "" : "; ") + failure;
+    if (!unavailable) {
+      throw Error(ErrorCode::Unavailable,
+                  fmt::format("cannot reach pledge-server: tried {}. Is it running? Start it with "
+                              "pledge-server --port <port>, or pass the right URL with --server",
+                              tried));
     }
-    return {response.status_code(), std::move(text)};
+    if (Clock::now() + pause > giveUp) {
+      throw Error(ErrorCode::Unavailable, fmt::format("pledge-server cannot serve this now: {}", tried));
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(1'000));
   }
-  std::string tried;
-  for (const std::string& failure : failures) tried += (tried.empty() ? "" : "; ") + failure;
-  throw Error(ErrorCode::Unavailable,
-              fmt::format("cannot reach pledge-server: tried {}. Is it running? Start it with "
-                          "pledge-server --port <port>, or pass the right URL with --server",
-                          tried));
 }
 
 Json RestClient::call(const std::string& method, const std::string& path, const std::optional<Json>& body) {
@@ -241,19 +255,33 @@ StartedProcess RestClient::start(const StartRequest& request) {
 }
 
 std::vector<Result<StartedProcess>> RestClient::startMany(const std::vector<StartRequest>& requests) {
-  Json items = Json::array();
-  for (const StartRequest& request : requests) items.push_back(request);
-  Json answer = call("POST", "/api/v1/processes/batch", Json{{"processes", std::move(items)}});
-  std::vector<Result<StartedProcess>> results;
-  for (const Json& entry : answer.at("results")) {
-    if (entry.contains("error")) {
-      results.emplace_back(Error(errorCodeFromName(entry["error"].value("code", "internal")),
-                                 entry["error"].value("message", "")));
-    } else {
-      results.emplace_back(entry.get<StartedProcess>());
+  std::vector<Result<StartedProcess>> results(requests.size(), Error(ErrorCode::Unavailable, "not sent"));
+  // Indexes still to start: all at first, then those a node could not serve at the time.
+  std::vector<std::size_t> pending(requests.size());
+  for (std::size_t i = 0; i < pending.size(); ++i) pending[i] = i;
+  const auto giveUp = Clock::now() + options_.unavailableRetry;
+  std::chrono::milliseconds pause{50};
+  while (true) {
+    Json items = Json::array();
+    for (std::size_t i : pending) items.push_back(requests[i]);
+    Json answer = call("POST", "/api/v1/processes/batch", Json{{"processes", std::move(items)}});
+    const Json& entries = answer.at("results");
+    std::vector<std::size_t> again;
+    for (std::size_t k = 0; k < pending.size() && k < entries.size(); ++k) {
+      const Json& entry = entries[k];
+      if (entry.contains("error")) {
+        Error error(errorCodeFromName(entry["error"].value("code", "internal")), entry["error"].value("message", ""));
+        if (error.code() == ErrorCode::Unavailable) again.push_back(pending[k]);
+        results[pending[k]] = std::move(error);
+      } else {
+        results[pending[k]] = entry.get<StartedProcess>();
+      }
     }
+    if (again.empty() || Clock::now() + pause > giveUp) return results;
+    pending = std::move(again);
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(1'000));
   }
-  return results;
 }
 
 ProcessInfo RestClient::process(const Uuid& processId) {

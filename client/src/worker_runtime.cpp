@@ -11,6 +11,7 @@ WorkerRuntime::WorkerRuntime(std::unique_ptr<ActorDispatcher> dispatcher)
 
 Decision WorkerRuntime::execute(const PolledTask& task) {
   Decision decision;
+  decision.processId = task.processId;
   decision.taskId = task.taskId;
   decision.attempt = task.attempt;
   try {

@@ -4,6 +4,7 @@ namespace pledge {
 
 void to_json(Json& out, const Decision& decision) {
   out = Json{{"taskId", decision.taskId}, {"attempt", decision.attempt}};
+  if (decision.processId) out["processId"] = *decision.processId;
   if (decision.error) {
     out["error"] = *decision.error;
   } else if (decision.promise) {
@@ -17,9 +18,10 @@ void to_json(Json& out, const Decision& decision) {
 }
 
 void from_json(const Json& in, Decision& decision) {
-  rejectUnknownFields(in, {"taskId", "attempt", "result", "promise", "error", "tasks"});
+  rejectUnknownFields(in, {"taskId", "processId", "attempt", "result", "promise", "error", "tasks"});
   Decision result;
   result.taskId = readField(in, "taskId", readUuid);
+  result.processId = readOptionalField(in, "processId", readUuid);
   result.attempt = static_cast<int>(readField(in, "attempt", [](const Json& value) {
     std::int64_t attempt = readInt(value);
     if (attempt < 1 || attempt > 1'000'000'000) {

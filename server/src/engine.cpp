@@ -20,8 +20,9 @@ constexpr std::int64_t kIdleTimerWaitMs = 1'000;
 struct Engine::Batch {
   std::uint64_t seq = 0;
   Effects effects;
-  // Run after the commit, outside the lock: answers to the requests this batch holds.
-  std::vector<std::function<void()>> callbacks;
+  // Run after the commit (or its failure), outside the lock: answers to the requests this
+  // batch holds.
+  std::vector<std::function<void(const std::optional<Error>&)>> callbacks;
   // Processes this batch wrote as dormant: they leave memory after the commit.
   std::vector<Process*> dormant;
 
@@ -82,12 +83,16 @@ Engine::Engine(std::unique_ptr<Store> store, EngineOptions options, Metrics* met
       metrics_(metrics),
       startedAt_(nowMs()),
       graph_(store_->partitions(), options_.defaultTimeoutMs),
-      open_(std::make_unique<Batch>()) {
+      open_(std::make_unique<Batch>()),
+      ownership_(static_cast<std::size_t>(store_->partitions()), Ownership::None),
+      ownedFlags_(std::make_unique<std::atomic<bool>[]>(static_cast<std::size_t>(store_->partitions()))) {
   open_->seq = nextBatchSeq_++;
   for (std::string& actor : store_->blockedActors()) blocked_.insert(std::move(actor));
-  {
+  if (store_->cluster() == nullptr) {
+    // Alone on the store: every partition is ours.
+    for (int partition = 0; partition < store_->partitions(); ++partition) setOwnership(partition, true);
     const std::int64_t now = nowMs();
-    LiveState live = store_->loadLive(now + options_.wakeAheadMs);
+    LiveState live = store_->loadLive(now + options_.wakeAheadMs, PartitionSet::all());
     const std::size_t processes = live.processes.size();
     const std::size_t tasks = live.tasks.size();
     std::lock_guard lock(mutex_);
@@ -107,7 +112,7 @@ Engine::~Engine() { shutdown(); }
 void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
   std::unordered_map<Uuid, Process*> processes;
   for (ProcessRow& row : live.processes) {
-    if (graph_.findProcess(row.info.processId) != nullptr) continue;
+    if (graph_.findProcess(row.info.processId) != nullptr || !serving(row.partition)) continue;
     auto process = std::make_unique<Process>();
     process->id = row.info.processId;
     process->partition = row.partition;
@@ -209,9 +214,21 @@ void Engine::wakeDueProcesses(std::unique_lock<std::mutex>& lock) {
   const std::int64_t now = nowMs();
   if (now < nextWakeScan_ || dormantCount_ <= 0) return;
   nextWakeScan_ = now + 1'000;
+  const PartitionSet partitions =
+      ownedList_.size() == ownership_.size() ? PartitionSet::all() : PartitionSet::of(ownedList_);
+  if (!partitions.everything && partitions.list.empty()) return;
   lock.unlock();
-  std::vector<Uuid> due = store_->dormantDue(now + options_.wakeAheadMs, 10'000);
-  LiveState live = due.empty() ? LiveState{} : store_->loadProcesses(due);
+  std::vector<Uuid> due;
+  LiveState live;
+  try {
+    due = store_->dormantDue(now + options_.wakeAheadMs, 10'000, partitions);
+    if (!due.empty()) live = store_->loadProcesses(due);
+  } catch (const Error& error) {
+    // The store is unreachable for now; the next scan tries again.
+    spdlog::warn("cannot wake dormant processes: {}", error.what());
+    lock.lock();
+    return;
+  }
   lock.lock();
   if (live.processes.empty()) return;
   Effects effects;
@@ -258,7 +275,7 @@ void Engine::absorb(Effects& effects) {
   effects.clear();
 }
 
-void Engine::whenDurable(std::function<void()> callback) {
+void Engine::whenDurable(std::function<void(const std::optional<Error>&)> callback) {
   open_->callbacks.push_back(std::move(callback));
   writerWake_.notify_one();
 }
@@ -267,6 +284,7 @@ TaskRow Engine::rowOf(Task& task, bool takeSpec) {
   TaskRow row;
   row.id = task.id;
   row.processId = task.process->id;
+  row.partition = task.process->partition;
   if (!task.parentId.isNil()) row.parentId = task.parentId;
   row.seq = task.seq;
   row.isNew = !task.pendingSpecJson.empty();
@@ -360,15 +378,27 @@ void Engine::writerLoop() {
     open_->seq = nextBatchSeq_++;
     WriteBatch rows;
     materialize(*batch, rows);
+    committingSeq_ = batch->seq;
     lock.unlock();
     const auto started = std::chrono::steady_clock::now();
     try {
       store_->commit(rows);
     } catch (const std::exception& error) {
-      // Memory is ahead of the store and cannot be made durable: stop the node. A restart
-      // rebuilds everything acknowledged from the store.
-      spdlog::critical("store commit failed, stopping: {}", error.what());
-      std::abort();
+      if (store_->cluster() == nullptr) {
+        // Memory is ahead of the store and cannot be made durable: stop the node. A restart
+        // rebuilds everything acknowledged from the store.
+        spdlog::critical("store commit failed, stopping: {}", error.what());
+        std::abort();
+      }
+      // In a cluster the partitions are reloaded from the store (by this node if it still
+      // holds their leases, else by their new owner); nothing unacknowledged is lost.
+      spdlog::error("store commit failed; reloading this node's partitions from the store: {}", error.what());
+      lock.lock();
+      std::vector<std::function<void()>> answers = forgetEverything(*batch, error.what());
+      lock.unlock();
+      for (auto& answer : answers) answer();
+      lock.lock();
+      continue;
     }
     if (metrics_ != nullptr) {
       metrics_->batchCommitted(
@@ -377,13 +407,19 @@ void Engine::writerLoop() {
     }
     lock.lock();
     committedSeq_ = batch->seq;
+    committingSeq_ = 0;
     afterCommit(lock, *batch);
+    committed_.notify_all();
   }
 }
 
 void Engine::afterCommit(std::unique_lock<std::mutex>& lock, Batch& batch) {
   const std::int64_t now = nowMs();
-  std::vector<std::function<void()>> answers = std::move(batch.callbacks);
+  std::vector<std::function<void()>> answers;
+  answers.reserve(batch.callbacks.size());
+  for (auto& callback : batch.callbacks) {
+    answers.push_back([callback = std::move(callback)] { callback(std::nullopt); });
+  }
 
   // Tasks made ready by this batch are durable now: queue them.
   for (Task* task : batch.effects.readied) {
@@ -460,7 +496,8 @@ Task* Engine::popReady(ReadyQueue& queue) {
     ReadyQueue::Entry entry = queue.heap.top();
     queue.heap.pop();
     Task* task = graph_.findTask(entry.taskId);
-    if (task != nullptr && task->state == TaskState::Ready && task->readySeq == entry.seq) {
+    if (task != nullptr && task->state == TaskState::Ready && task->readySeq == entry.seq &&
+        serving(task->process->partition)) {
       return task;
     }
   }
@@ -544,7 +581,7 @@ void Engine::timerLoop() {
       Uuid id = taskDeadlines_.top().second;
       taskDeadlines_.pop();
       Task* task = graph_.findTask(id);
-      if (task == nullptr) continue;
+      if (task == nullptr || !serving(task->process->partition)) continue;
       const bool wasLeased = task->state == TaskState::Leased;
       graph_.onDeadline(*task, now, effects);
       if (wasLeased && task->state != TaskState::Leased && metrics_ != nullptr) {
@@ -568,8 +605,10 @@ void Engine::timerLoop() {
 
 // ---- operations ---------------------------------------------------------------------------
 
-StartedProcess Engine::startLocked(const StartRequest& request, std::int64_t now, Effects& effects) {
+Result<StartedProcess> Engine::startLocked(const StartRequest& request, std::int64_t now, Effects& effects) {
   if (request.options.customId) {
+    const int partition = partitionOfCustomId(*request.options.customId);
+    if (!serving(partition)) return notServed(partition);
     if (Process* process = graph_.findByCustomId(*request.options.customId)) {
       return StartedProcess{process->id, process->startTask->id, true};
     }
@@ -577,9 +616,35 @@ StartedProcess Engine::startLocked(const StartRequest& request, std::int64_t now
       if (auto row = store_->findProcess(*id)) return StartedProcess{row->info.processId, row->info.taskId, true};
     }
   }
-  Process& process = graph_.startProcess(request, Uuid::random(), Uuid::random(), now, effects);
+  std::optional<Uuid> processId = newProcessId(request.options.customId);
+  if (!processId) {
+    return Error(ErrorCode::Unavailable, "this node serves no partition yet (it is joining the cluster); retry");
+  }
+  Process& process = graph_.startProcess(request, *processId, Uuid::random(), now, effects);
   if (metrics_ != nullptr) metrics_->processStarted();
   return StartedProcess{process.id, process.startTask->id, false};
+}
+
+std::optional<Uuid> Engine::newProcessId(const std::optional<std::string>& customId) {
+  if (ownedList_.size() == ownership_.size() && !customId) return Uuid::random();
+  int partition = 0;
+  if (customId) {
+    partition = partitionOfCustomId(*customId);
+  } else {
+    if (ownedList_.empty()) return std::nullopt;
+    partition = ownedList_[nextOwned_++ % ownedList_.size()];
+  }
+  // Ids are random past their time prefix: about one in `partitions` lands in the partition.
+  while (true) {
+    Uuid id = Uuid::random();
+    if (graph_.partitionOf(id) == partition) return id;
+  }
+}
+
+Error Engine::notServed(int partition) const {
+  return Error(ErrorCode::Unavailable,
+               fmt::format("partition {} is not served by node {} now (it moves between nodes); retry",
+                           partition, options_.nodeName));
 }
 
 void Engine::startProcess(const StartRequest& request,
@@ -604,7 +669,14 @@ void Engine::startProcesses(const std::vector<StartRequest>& requests,
   results.reserve(requests.size());
   for (const StartRequest& request : requests) results.emplace_back(startLocked(request, now, effects));
   absorb(effects);
-  whenDurable([done = std::move(done), results = std::move(results)]() mutable { done(std::move(results)); });
+  whenDurable([done = std::move(done), results = std::move(results)](const std::optional<Error>& failed) mutable {
+    if (failed) {
+      for (auto& result : results) {
+        if (result.ok()) result = *failed;
+      }
+    }
+    done(std::move(results));
+  });
 }
 
 void Engine::poll(const PollRequest& request, std::function<void(std::vector<PolledTask>)> done) {
@@ -673,10 +745,19 @@ void Engine::release(const std::vector<Decision>& decisions,
       result.error = Error(code, std::move(message));
     };
     Task* task = graph_.findTask(decision.taskId);
+    if (task != nullptr && !serving(task->process->partition)) {
+      result.status = ReleaseStatus::Rejected;
+      result.error = notServed(task->process->partition);
+      continue;
+    }
     if (task == nullptr) {
-      // Not live: its process ended (a late or repeated release), or no such task.
+      // Not live: its process ended (a late or repeated release), lives on another node, or
+      // there is no such task.
       std::optional<TaskRow> row = store_->findTask(decision.taskId);
-      if (!row) {
+      if (row && !serving(graph_.partitionOf(row->processId))) {
+        result.status = ReleaseStatus::Rejected;
+        result.error = notServed(graph_.partitionOf(row->processId));
+      } else if (!row) {
         reject(ErrorCode::NotFound, fmt::format("no task {}", decision.taskId.toString()));
       } else if (row->attempt == decision.attempt &&
                  (row->state == static_cast<int>(TaskState::Completed) ||
@@ -714,7 +795,14 @@ void Engine::release(const std::vector<Decision>& decisions,
     }
   }
   absorb(effects);
-  whenDurable([done = std::move(done), results = std::move(results)]() mutable {
+  whenDurable([done = std::move(done), results = std::move(results)](const std::optional<Error>& failed) mutable {
+    if (failed) {
+      for (ReleaseResult& result : results) {
+        if (result.status == ReleaseStatus::Rejected) continue;
+        result.status = ReleaseStatus::Rejected;
+        result.error = *failed;
+      }
+    }
     done(std::move(results));
   });
 }
@@ -723,8 +811,10 @@ std::optional<Error> Engine::heartbeat(const Uuid& taskId, int attempt) {
   std::lock_guard lock(mutex_);
   if (stopping_) return Error(ErrorCode::Unavailable, "the server is stopping");
   Task* task = graph_.findTask(taskId);
+  if (task != nullptr && !serving(task->process->partition)) return notServed(task->process->partition);
   if (task == nullptr) {
-    if (store_->findTask(taskId)) {
+    if (auto row = store_->findTask(taskId)) {
+      if (!serving(graph_.partitionOf(row->processId))) return notServed(graph_.partitionOf(row->processId));
       return Error(ErrorCode::Conflict,
                    fmt::format("task {} belongs to a process that has ended", taskId.toString()));
     }
@@ -757,8 +847,28 @@ void Engine::awaitProcess(const Uuid& processId, std::int64_t waitMs,
   std::unique_lock lock(mutex_);
   Process* process = graph_.findProcess(processId);
   if (process == nullptr) {
+    const bool elsewhere = !serving(graph_.partitionOf(processId));
     lock.unlock();
-    if (auto row = store_->findProcess(processId)) {
+    auto answerFromStore = [this, processId](const std::function<void(Result<ProcessInfo>)>& answer) {
+      if (auto row = store_->findProcess(processId)) {
+        answer(row->info);
+      } else {
+        answer(Error(ErrorCode::NotFound, fmt::format("no process {}", processId.toString())));
+      }
+    };
+    auto row = store_->findProcess(processId);
+    if (row && elsewhere && row->info.state == ProcessState::Running && waitMs > 0) {
+      // Another node serves it (or it is moving): answer from the store after a while, so that
+      // a client's wait loop asks again without spinning.
+      lock.lock();
+      const std::int64_t deadline = nowMs() + std::min<std::int64_t>(waitMs, 1'000);
+      requestDeadlines_.emplace(deadline, [this, answerFromStore, done] {
+        expiredAnswers_.push_back([answerFromStore, done] { answerFromStore(done); });
+      });
+      armTimer(deadline);
+      return;
+    }
+    if (row) {
       done(row->info);
     } else {
       done(Error(ErrorCode::NotFound, fmt::format("no process {}", processId.toString())));
@@ -792,13 +902,16 @@ void Engine::awaitProcess(const Uuid& processId, std::int64_t waitMs,
 
 void Engine::restart(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done) {
   std::unique_lock lock(mutex_);
+  const int partition = graph_.partitionOf(processId);
   Effects woken;
   Process* process = graph_.findProcess(processId);
-  if (process == nullptr && !stopping_) process = wake(processId, nowMs(), woken);
+  if (process == nullptr && !stopping_ && serving(partition)) process = wake(processId, nowMs(), woken);
   absorb(woken);
   std::optional<Error> problem;
   if (stopping_) {
     problem = Error(ErrorCode::Unavailable, "the server is stopping");
+  } else if (!serving(partition)) {
+    problem = notServed(partition);
   } else if (process == nullptr) {
     problem = store_->findProcess(processId)
                   ? Error(ErrorCode::Conflict, "the process has ended; only a broken process can be restarted")
@@ -817,18 +930,27 @@ void Engine::restart(const Uuid& processId, std::function<void(Result<ProcessInf
   graph_.restart(*process, nowMs(), effects);
   ProcessInfo info = infoOf(*process);
   absorb(effects);
-  whenDurable([done = std::move(done), info] { done(info); });
+  whenDurable([done = std::move(done), info](const std::optional<Error>& failed) {
+    if (failed) {
+      done(*failed);
+    } else {
+      done(info);
+    }
+  });
 }
 
 void Engine::abort(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done) {
   std::unique_lock lock(mutex_);
+  const int partition = graph_.partitionOf(processId);
   Effects woken;
   Process* process = graph_.findProcess(processId);
-  if (process == nullptr && !stopping_) process = wake(processId, nowMs(), woken);
+  if (process == nullptr && !stopping_ && serving(partition)) process = wake(processId, nowMs(), woken);
   absorb(woken);
   std::optional<Error> problem;
   if (stopping_) {
     problem = Error(ErrorCode::Unavailable, "the server is stopping");
+  } else if (!serving(partition)) {
+    problem = notServed(partition);
   } else if (process == nullptr) {
     problem = store_->findProcess(processId)
                   ? Error(ErrorCode::Conflict, "the process has already ended")
@@ -843,7 +965,13 @@ void Engine::abort(const Uuid& processId, std::function<void(Result<ProcessInfo>
   graph_.abort(*process, nowMs(), effects);
   ProcessInfo info = infoOf(*process);
   absorb(effects);
-  whenDurable([done = std::move(done), info] { done(info); });
+  whenDurable([done = std::move(done), info](const std::optional<Error>& failed) {
+    if (failed) {
+      done(*failed);
+    } else {
+      done(info);
+    }
+  });
 }
 
 std::optional<std::vector<TaskSnapshot>> Engine::processTasks(const Uuid& processId) {
@@ -959,6 +1087,184 @@ void Engine::setBlocked(const std::string& actor, bool blocked) {
   for (auto& answer : answers) answer();
 }
 
+// ---- partitions ---------------------------------------------------------------------------
+
+bool Engine::owns(int partition) const {
+  return partition >= 0 && partition < partitions() && ownedFlags_[static_cast<std::size_t>(partition)].load();
+}
+
+int Engine::partitionOfCustomId(const std::string& customId) const {
+  // FNV-1a: stable across builds and nodes (std::hash is not).
+  std::uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : customId) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return static_cast<int>(hash % static_cast<std::uint64_t>(partitions()));
+}
+
+std::vector<int> Engine::ownedPartitions() const {
+  std::vector<int> owned;
+  for (int partition = 0; partition < partitions(); ++partition) {
+    if (owns(partition)) owned.push_back(partition);
+  }
+  return owned;
+}
+
+bool Engine::servesAnyPartition() const {
+  for (int partition = 0; partition < partitions(); ++partition) {
+    if (owns(partition)) return true;
+  }
+  return false;
+}
+
+std::optional<int> Engine::partitionOfTask(const Uuid& taskId, const std::optional<Uuid>& processHint) {
+  if (processHint) return graph_.partitionOf(*processHint);
+  {
+    std::lock_guard lock(mutex_);
+    if (Task* task = graph_.findTask(taskId)) return task->process->partition;
+  }
+  if (auto row = store_->findTask(taskId)) return graph_.partitionOf(row->processId);
+  return std::nullopt;
+}
+
+void Engine::setOwnership(int partition, bool owned) {
+  ownership_[static_cast<std::size_t>(partition)] = owned ? Ownership::Owned : Ownership::None;
+  ownedFlags_[static_cast<std::size_t>(partition)] = owned;
+  std::erase(ownedList_, partition);
+  if (owned) ownedList_.insert(std::upper_bound(ownedList_.begin(), ownedList_.end(), partition), partition);
+}
+
+void Engine::adoptPartitions(const std::vector<int>& partitions, std::function<bool(int)> stillHeld) {
+  std::vector<int> wanted;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    for (int partition : partitions) {
+      if (ownership_[static_cast<std::size_t>(partition)] == Ownership::None) wanted.push_back(partition);
+    }
+  }
+  if (wanted.empty()) return;
+  const auto started = std::chrono::steady_clock::now();
+  LiveState live = store_->loadLive(nowMs() + options_.wakeAheadMs, PartitionSet::of(wanted));
+  const std::size_t processes = live.processes.size();
+  std::unique_lock lock(mutex_);
+  if (stopping_) return;
+  std::erase_if(wanted, [&](int partition) {
+    return ownership_[static_cast<std::size_t>(partition)] != Ownership::None || (stillHeld && !stillHeld(partition));
+  });
+  for (int partition : wanted) setOwnership(partition, true);
+  Effects effects;
+  adopt(std::move(live), nowMs(), effects);
+  absorb(effects);
+  // Tasks that were ready in the store are queued now: wake the polls waiting for them.
+  std::vector<std::function<void()>> answers;
+  serveParkedPolls(nowMs(), effects, answers);
+  absorb(effects);
+  lock.unlock();
+  for (auto& answer : answers) answer();
+  spdlog::info("now serving partitions {} ({} live processes loaded in {} ms)", fmt::join(wanted, ","), processes,
+               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+                   .count());
+}
+
+void Engine::dropPartitions(const std::vector<int>& partitions) {
+  std::vector<std::function<void()>> answers;
+  std::vector<int> leaving;
+  {
+    std::unique_lock lock(mutex_);
+    for (int partition : partitions) {
+      if (ownership_[static_cast<std::size_t>(partition)] != Ownership::Owned) continue;
+      setOwnership(partition, false);
+      ownership_[static_cast<std::size_t>(partition)] = Ownership::Leaving;
+      leaving.push_back(partition);
+    }
+    if (leaving.empty()) return;
+    // Nothing touches a leaving partition any more; wait until what was done to it is durable.
+    const std::uint64_t target = open_->seq;
+    writerWake_.notify_one();
+    committed_.wait(lock, [&] {
+      return stopping_ || committedSeq_ >= target ||
+             (open_->seq == target && open_->empty() && committingSeq_ == 0);
+    });
+    std::vector<Process*> victims;
+    graph_.forEachProcess([&](const Process& process) {
+      if (ownership_[static_cast<std::size_t>(process.partition)] == Ownership::Leaving) {
+        victims.push_back(const_cast<Process*>(&process));
+      }
+    });
+    std::erase_if(endedAwaitingEviction_, [&](Process* process) {
+      return ownership_[static_cast<std::size_t>(process->partition)] == Ownership::Leaving;
+    });
+    for (Process* process : victims) {
+      // Long polls on its result ask again; the owner answers them then.
+      if (auto watches = processWatches_.find(process->id); watches != processWatches_.end()) {
+        ProcessInfo info = infoOf(*process);
+        for (auto& watch : watches->second) {
+          if (watch->answered) continue;
+          watch->answered = true;
+          answers.push_back([done = std::move(watch->done), info] { done(info); });
+        }
+        processWatches_.erase(watches);
+      }
+      graph_.evict(*process);
+    }
+    for (int partition : leaving) ownership_[static_cast<std::size_t>(partition)] = Ownership::None;
+    spdlog::info("handed over partitions {} ({} processes left memory)", fmt::join(leaving, ","), victims.size());
+  }
+  for (auto& answer : answers) answer();
+}
+
+std::vector<std::function<void()>> Engine::forgetEverything(Batch& failed, const std::string& why) {
+  const Error error(ErrorCode::Unavailable,
+                    fmt::format("the change could not be made durable ({}); retry", why));
+  std::vector<std::function<void()>> answers;
+  for (auto& callback : failed.callbacks) {
+    answers.push_back([callback = std::move(callback), error] { callback(error); });
+  }
+  // The open batch builds on the failed one: drop it as well.
+  for (auto& callback : open_->callbacks) {
+    answers.push_back([callback = std::move(callback), error] { callback(error); });
+  }
+  open_ = std::make_unique<Batch>();
+  open_->seq = nextBatchSeq_++;
+  committedSeq_ = failed.seq;
+  committingSeq_ = 0;
+  for (auto& [id, watches] : processWatches_) {
+    for (auto& watch : watches) {
+      if (watch->answered) continue;
+      watch->answered = true;
+      answers.push_back([done = std::move(watch->done), error] { done(error); });
+    }
+  }
+  processWatches_.clear();
+  endedAwaitingEviction_.clear();
+  std::vector<Process*> everything;
+  graph_.forEachProcess([&](const Process& process) { everything.push_back(const_cast<Process*>(&process)); });
+  for (Process* process : everything) graph_.evict(*process);
+  for (auto& [key, queue] : queues_) {
+    queue->heap = {};
+    queue->fifo.clear();
+  }
+  for (int partition = 0; partition < partitions(); ++partition) setOwnership(partition, false);
+  committed_.notify_all();
+  return answers;
+}
+
+void Engine::syncBlocked(const std::vector<std::string>& actors) {
+  std::vector<std::function<void()>> answers;
+  {
+    std::lock_guard lock(mutex_);
+    std::set<std::string, std::less<>> blocked(actors.begin(), actors.end());
+    if (blocked == blocked_) return;
+    blocked_ = std::move(blocked);
+    Effects effects;
+    serveParkedPolls(nowMs(), effects, answers);
+    absorb(effects);
+  }
+  for (auto& answer : answers) answer();
+}
+
 void Engine::shutdown() {
   std::vector<std::function<void()>> answers;
   {
@@ -980,7 +1286,12 @@ void Engine::shutdown() {
       }
     }
     processWatches_.clear();
+    // Whatever else waits for a deadline answers now.
+    for (auto& [deadline, expire] : requestDeadlines_) expire();
     requestDeadlines_.clear();
+    answers.insert(answers.end(), std::make_move_iterator(expiredAnswers_.begin()),
+                   std::make_move_iterator(expiredAnswers_.end()));
+    expiredAnswers_.clear();
   }
   for (auto& answer : answers) answer();
   writerWake_.notify_all();

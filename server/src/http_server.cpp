@@ -142,6 +142,9 @@ class Session : public std::enable_shared_from_this<Session> {
     HttpRequest request;
     request.method = std::string(message.method_string());
     request.target = std::string(message.target());
+    if (auto via = message.find("X-Pledge-Forwarded"); via != message.end()) {
+      request.forwardedBy = std::string(via->value());
+    }
     request.body = std::move(message.body());
     if (!parseTarget(request)) {
       write(HttpResponse{400, "application/json",

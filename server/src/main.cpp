@@ -1,15 +1,29 @@
 // pledge-server: the engine, its store and REST API v1 on one port.
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <fstream>
 #include <iostream>
 
+#include "pledge/server/cluster.h"
 #include "pledge/server/engine.h"
 #include "pledge/server/http_server.h"
 #include "pledge/server/metrics.h"
+#include "pledge/server/pg_store.h"
 #include "pledge/server/rest_api.h"
 #include "pledge/server/server_config.h"
 #include "pledge/server/store.h"
+
+namespace {
+
+std::string hostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "pledge";
+  return name;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace pledge::server;
@@ -28,10 +42,6 @@ int main(int argc, char** argv) {
   // The one place where start-up errors are caught.
   try {
     Metrics metrics;
-    Engine engine(openStore(config.storeUrl(), config.partitions),
-                  EngineOptions{.nodeName = config.nodeName,
-                                .defaultTimeoutMs = config.defaultTimeoutMs,
-                                .dormantAfterMs = config.dormantAfterMs}, &metrics);
     std::unique_ptr<RestApi> api;
     HttpServer server(HttpServerOptions{.address = config.address,
                                         .port = config.port,
@@ -42,6 +52,15 @@ int main(int argc, char** argv) {
                       });
     const std::string host = config.address == "0.0.0.0" ? "127.0.0.1" : config.address;
     const std::string url = "http://" + host + ":" + std::to_string(server.port());
+    if (config.nodeName.empty()) config.nodeName = hostName() + ":" + std::to_string(server.port());
+    std::unique_ptr<Store> opened = openStore(config.storeUrl(), config.partitions);
+    Store& store = *opened;
+    Engine engine(std::move(opened),
+                  EngineOptions{.nodeName = config.nodeName,
+                                .defaultTimeoutMs = config.defaultTimeoutMs,
+                                .dormantAfterMs = config.dormantAfterMs},
+                  &metrics);
+    Cluster cluster(store, engine, ClusterOptions{.nodeName = config.nodeName, .address = url, .leaseMs = config.leaseMs});
 #ifdef PLEDGE_CONSOLE_DIR
     const std::string builtConsole = PLEDGE_CONSOLE_DIR;
 #else
@@ -51,14 +70,23 @@ int main(int argc, char** argv) {
         engine, metrics,
         RestApiOptions{.nodeName = config.nodeName,
                        .address = url,
-                       .consoleDir = config.consoleDir.empty() ? builtConsole : config.consoleDir});
-    server.onShutdownSignal([&engine] { engine.shutdown(); });
+                       .consoleDir = config.consoleDir.empty() ? builtConsole : config.consoleDir},
+        &cluster);
+    // A stopping cluster node first hands its partitions over (what it did to them committed),
+    // then answers what waits; requests arriving meanwhile are forwarded to the new owners.
+    server.onShutdownSignal([&engine, &cluster] {
+      cluster.stop();
+      engine.shutdown();
+    });
+    cluster.start();
     if (config.portFile) {
       std::ofstream(*config.portFile) << server.port() << "\n";
     }
-    spdlog::info("pledge-server {} listening on {} (store {}, {} partitions)", config.nodeName, url,
-                 config.storeUrl(), engine.partitions());
+    spdlog::info("pledge-server {} listening on {} (store {}, {} partitions{})", config.nodeName, url,
+                 PgStore::redact(config.storeUrl()), engine.partitions(),
+                 cluster.shared() ? ", shared by a cluster" : "");
     server.run();
+    cluster.stop();
     engine.shutdown();
     spdlog::info("pledge-server stopped");
   } catch (const std::exception& error) {

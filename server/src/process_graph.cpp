@@ -543,7 +543,11 @@ Process* ProcessGraph::findByCustomId(const std::string& customId) const {
 }
 
 void ProcessGraph::evict(Process& process) {
-  for (const auto& task : process.tasks) tasks_.erase(task->id);
+  for (const auto& task : process.tasks) {
+    // A live process leaves memory when it becomes dormant or moves to another node.
+    if (isLive(task->state)) countState(*task, task->state, -1);
+    tasks_.erase(task->id);
+  }
   if (process.customId) customIds_.erase(*process.customId);
   processes_.erase(process.id);
 }

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <random>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -146,6 +148,127 @@ Json actorJson(const ActorStats& actor) {
           {"waiting", actor.waiting}};
 }
 
+// Queues of several nodes: counts summed per (actor, taskList), the oldest ready age kept.
+Json mergeQueues(std::vector<Json> answers) {
+  std::map<std::pair<std::string, std::string>, Json> merged;
+  for (const Json& answer : answers) {
+    if (!answer.is_array()) continue;
+    for (const Json& queue : answer) {
+      Json& into = merged[{queue.value("actor", ""), queue.value("taskList", "")}];
+      if (into.is_null()) {
+        into = queue;
+        continue;
+      }
+      for (const char* count : {"ready", "running", "waiting"}) {
+        into[count] = into.value(count, std::int64_t{0}) + queue.value(count, std::int64_t{0});
+      }
+      if (queue["oldestReadyMs"].is_number() &&
+          (!into["oldestReadyMs"].is_number() || queue["oldestReadyMs"] > into["oldestReadyMs"])) {
+        into["oldestReadyMs"] = queue["oldestReadyMs"];
+      }
+    }
+  }
+  Json items = Json::array();
+  for (auto& [key, queue] : merged) items.push_back(std::move(queue));
+  return items;
+}
+
+// Actors of several nodes: counts summed, pollers joined, the latest poll kept.
+Json mergeActors(std::vector<Json> answers) {
+  std::map<std::string, Json> merged;
+  for (const Json& answer : answers) {
+    if (!answer.is_array()) continue;
+    for (const Json& actor : answer) {
+      Json& into = merged[actor.value("actor", "")];
+      if (into.is_null()) {
+        into = actor;
+        continue;
+      }
+      for (const char* count : {"ready", "running", "waiting"}) {
+        into[count] = into.value(count, std::int64_t{0}) + actor.value(count, std::int64_t{0});
+      }
+      into["blocked"] = into.value("blocked", false) || actor.value("blocked", false);
+      if (actor["lastPollAt"].is_number() &&
+          (!into["lastPollAt"].is_number() || actor["lastPollAt"] > into["lastPollAt"])) {
+        into["lastPollAt"] = actor["lastPollAt"];
+      }
+      for (const Json& poller : actor.value("pollers", Json::array())) into["pollers"].push_back(poller);
+    }
+  }
+  Json items = Json::array();
+  for (auto& [key, actor] : merged) items.push_back(std::move(actor));
+  return items;
+}
+
+Json errorItem(const Error& error) {
+  return {{"error", {{"code", errorCodeName(error.code())}, {"message", error.message()}}}};
+}
+
+// The answer to a release: 200 with the results unless every decision was rejected, then the
+// first rejection's status and error beside the results.
+HttpResponse releaseAnswer(Json items) {
+  const Json* firstRejection = nullptr;
+  bool anyApplied = false;
+  for (const Json& item : items) {
+    if (item.value("status", "") == "rejected") {
+      if (firstRejection == nullptr) firstRejection = &item;
+    } else {
+      anyApplied = true;
+    }
+  }
+  if (!anyApplied && firstRejection != nullptr) {
+    const Json& error = (*firstRejection)["error"];
+    const ErrorCode code = errorCodeFromName(error.value("code", "internal"));
+    return jsonResponse(httpStatus(code), {{"error", error}, {"results", std::move(items)}});
+  }
+  return jsonResponse(200, {{"results", std::move(items)}});
+}
+
+// Answers of one batch split over nodes, merged in request order once all are in.
+class Gather {
+ public:
+  Gather(std::size_t size, std::size_t parts, std::function<void(Json)> finish)
+      : items_(size, Json()), pending_(parts), finish_(std::move(finish)) {}
+
+  // Puts the answers of the items at these indexes; the last part finishes.
+  void fill(const std::vector<std::size_t>& indexes, const std::vector<Json>& answers) {
+    bool last = false;
+    {
+      std::lock_guard lock(mutex_);
+      for (std::size_t i = 0; i < indexes.size(); ++i) items_[indexes[i]] = answers[i];
+      last = --pending_ == 0;
+    }
+    if (last) finish_(Json(std::move(items_)));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<Json> items_;
+  std::size_t pending_;
+  std::function<void(Json)> finish_;
+};
+
+// The per-item answers a node sent for a forwarded batch, or the error for each item.
+std::vector<Json> forwardedItems(const Result<ForwardedResponse>& answer, std::size_t count,
+                                 const std::function<Json(const Error&)>& failed) {
+  Error error(ErrorCode::Unavailable, "no answer");
+  if (answer.ok()) {
+    try {
+      Json body = parseJson(answer.value().body);
+      if (body.contains("results") && body["results"].is_array() && body["results"].size() == count) {
+        return body["results"].get<std::vector<Json>>();
+      }
+      error = Error(ErrorCode::Unavailable,
+                    fmt::format("the owner answered {}: {}", answer.value().status, answer.value().body));
+    } catch (const std::exception& parse) {
+      error = Error(ErrorCode::Unavailable, fmt::format("the owner answered {}", answer.value().status));
+    }
+  } else {
+    error = answer.error();
+  }
+  return std::vector<Json>(count, failed(error));
+}
+
 }  // namespace
 
 struct RestApi::Route {
@@ -162,8 +285,12 @@ using Handler = void (*)(RestApi&, const HttpRequest&, const Params&, Responder)
 
 }  // namespace
 
-RestApi::RestApi(Engine& engine, Metrics& metrics, RestApiOptions options)
-    : engine_(engine), metrics_(metrics), options_(std::move(options)) {}
+RestApi::RestApi(Engine& engine, Metrics& metrics, RestApiOptions options, Cluster* cluster)
+    : engine_(engine),
+      metrics_(metrics),
+      options_(std::move(options)),
+      cluster_(cluster),
+      forwarder_(clustered() ? std::make_unique<Forwarder>(options_.nodeName) : nullptr) {}
 
 const std::vector<RestApi::Route>& RestApi::routes() {
   static const std::vector<Route> table = [] {
@@ -174,6 +301,11 @@ const std::vector<RestApi::Route>& RestApi::routes() {
     add("POST", {"api", "v1", "processes"}, "POST /api/v1/processes",
         [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
           StartRequest start = parseBody(request).get<StartRequest>();
+          std::optional<std::string> owner =
+              start.options.customId
+                  ? api.ownerElsewhere(request, api.engine_.partitionOfCustomId(*start.options.customId))
+                  : api.startTarget(request);
+          if (owner) return api.relay(*owner, request, respond);
           api.engine_.startProcess(start, [respond](Result<StartedProcess> started) {
             if (!started.ok()) return respond(errorResponse(started.error()));
             respond(jsonResponse(started.value().existing ? 200 : 201, started.value()));
@@ -186,18 +318,7 @@ const std::vector<RestApi::Route>& RestApi::routes() {
           std::vector<StartRequest> starts = readField(body, "processes", readArray<StartRequest>);
           PLEDGE_REQUIRE(!starts.empty() && starts.size() <= 1000,
                          "processes: start 1 to 1000 processes per request, got {}", starts.size());
-          api.engine_.startProcesses(starts, [respond](std::vector<Result<StartedProcess>> started) {
-            Json items = Json::array();
-            for (const Result<StartedProcess>& result : started) {
-              if (result.ok()) {
-                items.push_back(result.value());
-              } else {
-                items.push_back({{"error", {{"code", errorCodeName(result.error().code())},
-                                            {"message", result.error().message()}}}});
-              }
-            }
-            respond(jsonResponse(200, {{"results", std::move(items)}}));
-          });
+          api.startAcrossNodes(request, body, std::move(starts), respond);
         });
     add("GET", {"api", "v1", "processes"}, "GET /api/v1/processes",
         [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
@@ -220,15 +341,21 @@ const std::vector<RestApi::Route>& RestApi::routes() {
                                      {"next", page.next ? Json(*page.next) : Json()}}));
         });
     add("GET", {"api", "v1", "processes", "{}"}, "GET /api/v1/processes/{id}",
-        [](RestApi& api, const HttpRequest&, const Params& params, Responder respond) {
+        [](RestApi& api, const HttpRequest& request, const Params& params, Responder respond) {
           Uuid id = uuidParam(params[0], "process");
+          if (auto owner = api.ownerElsewhere(request, api.engine_.partitionOf(id))) {
+            return api.relay(*owner, request, respond);
+          }
           auto process = api.engine_.process(id);
           if (!process) throw Error(ErrorCode::NotFound, "no process " + params[0]);
           respond(jsonResponse(200, *process));
         });
     add("GET", {"api", "v1", "processes", "{}", "tasks"}, "GET /api/v1/processes/{id}/tasks",
-        [](RestApi& api, const HttpRequest&, const Params& params, Responder respond) {
+        [](RestApi& api, const HttpRequest& request, const Params& params, Responder respond) {
           Uuid id = uuidParam(params[0], "process");
+          if (auto owner = api.ownerElsewhere(request, api.engine_.partitionOf(id))) {
+            return api.relay(*owner, request, respond);
+          }
           auto process = api.engine_.process(id);
           auto tasks = api.engine_.processTasks(id);
           if (!process || !tasks) throw Error(ErrorCode::NotFound, "no process " + params[0]);
@@ -239,6 +366,9 @@ const std::vector<RestApi::Route>& RestApi::routes() {
     add("GET", {"api", "v1", "processes", "{}", "result"}, "GET /api/v1/processes/{id}/result",
         [](RestApi& api, const HttpRequest& request, const Params& params, Responder respond) {
           Uuid id = uuidParam(params[0], "process");
+          if (auto owner = api.ownerElsewhere(request, api.engine_.partitionOf(id))) {
+            return api.relay(*owner, request, respond);
+          }
           api.engine_.awaitProcess(id, intQuery(request, "waitMs", 0),
                                    [respond](Result<ProcessInfo> process) {
                                      if (!process.ok()) return respond(errorResponse(process.error()));
@@ -246,15 +376,23 @@ const std::vector<RestApi::Route>& RestApi::routes() {
                                    });
         });
     add("POST", {"api", "v1", "processes", "{}", "restart"}, "POST /api/v1/processes/{id}/restart",
-        [](RestApi& api, const HttpRequest&, const Params& params, Responder respond) {
-          api.engine_.restart(uuidParam(params[0], "process"), [respond](Result<ProcessInfo> process) {
+        [](RestApi& api, const HttpRequest& request, const Params& params, Responder respond) {
+          Uuid id = uuidParam(params[0], "process");
+          if (auto owner = api.ownerElsewhere(request, api.engine_.partitionOf(id))) {
+            return api.relay(*owner, request, respond);
+          }
+          api.engine_.restart(id, [respond](Result<ProcessInfo> process) {
             if (!process.ok()) return respond(errorResponse(process.error()));
             respond(jsonResponse(200, process.value()));
           });
         });
     add("POST", {"api", "v1", "processes", "{}", "abort"}, "POST /api/v1/processes/{id}/abort",
-        [](RestApi& api, const HttpRequest&, const Params& params, Responder respond) {
-          api.engine_.abort(uuidParam(params[0], "process"), [respond](Result<ProcessInfo> process) {
+        [](RestApi& api, const HttpRequest& request, const Params& params, Responder respond) {
+          Uuid id = uuidParam(params[0], "process");
+          if (auto owner = api.ownerElsewhere(request, api.engine_.partitionOf(id))) {
+            return api.relay(*owner, request, respond);
+          }
+          api.engine_.abort(id, [respond](Result<ProcessInfo> process) {
             if (!process.ok()) return respond(errorResponse(process.error()));
             respond(jsonResponse(200, process.value()));
           });
@@ -274,27 +412,7 @@ const std::vector<RestApi::Route>& RestApi::routes() {
           rejectUnknownFields(body, {"decisions"});
           std::vector<Decision> decisions = readField(body, "decisions", readArray<Decision>);
           PLEDGE_REQUIRE(!decisions.empty(), "decisions: release at least one decision");
-          api.engine_.release(decisions, [respond](std::vector<ReleaseResult> results) {
-            Json items = Json::array();
-            const ReleaseResult* firstRejection = nullptr;
-            bool anyApplied = false;
-            for (const ReleaseResult& result : results) {
-              items.push_back(releaseResultJson(result));
-              if (result.status == ReleaseStatus::Rejected) {
-                if (firstRejection == nullptr) firstRejection = &result;
-              } else {
-                anyApplied = true;
-              }
-            }
-            if (!anyApplied && firstRejection != nullptr) {
-              const Error& error = *firstRejection->error;
-              return respond(jsonResponse(
-                  httpStatus(error.code()),
-                  {{"error", {{"code", errorCodeName(error.code())}, {"message", error.message()}}},
-                   {"results", std::move(items)}}));
-            }
-            respond(jsonResponse(200, {{"results", std::move(items)}}));
-          });
+          api.releaseAcrossNodes(request, body, std::move(decisions), respond);
         });
     add("POST", {"api", "v1", "tasks", "{}", "heartbeat"}, "POST /api/v1/tasks/{id}/heartbeat",
         [](RestApi& api, const HttpRequest& request, const Params& params, Responder respond) {
@@ -302,11 +420,16 @@ const std::vector<RestApi::Route>& RestApi::routes() {
           Json body = parseBody(request);
           rejectUnknownFields(body, {"attempt"});
           int attempt = static_cast<int>(readField(body, "attempt", readInt));
+          if (api.clustered() && request.forwardedBy.empty()) {
+            if (auto partition = api.engine_.partitionOfTask(id, std::nullopt)) {
+              if (auto owner = api.ownerElsewhere(request, *partition)) return api.relay(*owner, request, respond);
+            }
+          }
           if (auto error = api.engine_.heartbeat(id, attempt)) throw *error;
           respond(jsonResponse(200, {{"taskId", id}, {"attempt", attempt}, {"extended", true}}));
         });
     add("GET", {"api", "v1", "queues"}, "GET /api/v1/queues",
-        [](RestApi& api, const HttpRequest&, const Params&, Responder respond) {
+        [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
           Json items = Json::array();
           for (const QueueStats& queue : api.engine_.queues()) {
             items.push_back({{"actor", queue.actor},
@@ -316,13 +439,13 @@ const std::vector<RestApi::Route>& RestApi::routes() {
                              {"waiting", queue.waiting},
                              {"oldestReadyMs", queue.oldestReadyMs ? Json(*queue.oldestReadyMs) : Json()}});
           }
-          respond(jsonResponse(200, items));
+          api.gatherFromPeers(request, "/api/v1/queues", std::move(items), mergeQueues, respond);
         });
     add("GET", {"api", "v1", "actors"}, "GET /api/v1/actors",
-        [](RestApi& api, const HttpRequest&, const Params&, Responder respond) {
+        [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
           Json items = Json::array();
           for (const ActorStats& actor : api.engine_.actors()) items.push_back(actorJson(actor));
-          respond(jsonResponse(200, items));
+          api.gatherFromPeers(request, "/api/v1/actors", std::move(items), mergeActors, respond);
         });
     for (const char* action : {"block", "unblock"}) {
       add("POST", {"api", "v1", "actors", "{}", action},
@@ -339,18 +462,10 @@ const std::vector<RestApi::Route>& RestApi::routes() {
     }
     add("GET", {"api", "v1", "cluster"}, "GET /api/v1/cluster",
         [](RestApi& api, const HttpRequest&, const Params&, Responder respond) {
-          Json partitions = Json::array();
-          for (int p = 0; p < api.engine_.partitions(); ++p) partitions.push_back(p);
-          respond(jsonResponse(
-              200, {{"partitions", api.engine_.partitions()},
-                    {"nodes",
-                     {{{"name", api.options_.nodeName},
-                       {"address", api.options_.address},
-                       {"role", "owner"},
-                       {"self", true},
-                       {"startedAt", api.engine_.startedAt()},
-                       {"lastHeartbeatMs", 0},
-                       {"partitions", std::move(partitions)}}}}}));
+          respond(jsonResponse(200, api.cluster_ != nullptr
+                                        ? api.cluster_->describe()
+                                        : describeLoneNode(api.options_.nodeName, api.options_.address,
+                                                           api.engine_.partitions(), api.engine_.startedAt())));
         });
     add("GET", {"metrics"}, "GET /metrics",
         [](RestApi& api, const HttpRequest&, const Params&, Responder respond) {
@@ -465,6 +580,142 @@ void RestApi::dispatch(const HttpRequest& request, const Route& route, Responder
   } catch (const std::exception& error) {
     spdlog::error("{} {}: {}", request.method, request.target, error.what());
     measured(errorResponse(Error(ErrorCode::Internal, error.what())));
+  }
+}
+
+// ---- cluster routing ----------------------------------------------------------------------
+
+std::optional<std::string> RestApi::ownerElsewhere(const HttpRequest& request, int partition) const {
+  if (!clustered() || !request.forwardedBy.empty() || engine_.owns(partition)) return std::nullopt;
+  return cluster_->ownerAddress(partition);
+}
+
+std::optional<std::string> RestApi::startTarget(const HttpRequest& request) const {
+  if (!clustered() || !request.forwardedBy.empty() || engine_.servesAnyPartition()) return std::nullopt;
+  std::vector<std::string> peers = cluster_->servingPeers();
+  if (peers.empty()) return std::nullopt;
+  static thread_local std::minstd_rand pick(std::random_device{}());
+  return peers[pick() % peers.size()];
+}
+
+void RestApi::relay(const std::string& address, const HttpRequest& request, Responder respond) {
+  forwarder_->send(address, request.method, request.target, request.body,
+                   [respond](Result<ForwardedResponse> answer) {
+                     if (!answer.ok()) return respond(errorResponse(answer.error()));
+                     ForwardedResponse& forwarded = answer.value();
+                     respond(HttpResponse{forwarded.status,
+                                          forwarded.contentType.empty() ? "application/json" : forwarded.contentType,
+                                          std::move(forwarded.body), {}});
+                   });
+}
+
+void RestApi::releaseAcrossNodes(const HttpRequest& request, const Json& body, std::vector<Decision> decisions,
+                                 Responder respond) {
+  std::vector<std::size_t> local;
+  std::map<std::string, std::vector<std::size_t>> remote;
+  for (std::size_t i = 0; i < decisions.size(); ++i) {
+    std::optional<std::string> owner;
+    if (clustered() && request.forwardedBy.empty()) {
+      if (auto partition = engine_.partitionOfTask(decisions[i].taskId, decisions[i].processId)) {
+        owner = ownerElsewhere(request, *partition);
+      }
+    }
+    if (owner) {
+      remote[*owner].push_back(i);
+    } else {
+      local.push_back(i);
+    }
+  }
+  auto gather = std::make_shared<Gather>(decisions.size(), remote.size() + (local.empty() ? 0 : 1),
+                                         [respond](Json items) { respond(releaseAnswer(std::move(items))); });
+  for (auto& [address, indexes] : remote) {
+    Json part = Json::array();
+    for (std::size_t i : indexes) part.push_back(body["decisions"][i]);
+    forwarder_->send(address, "POST", "/api/v1/tasks/release", Json{{"decisions", std::move(part)}}.dump(),
+                     [gather, indexes, decisions](Result<ForwardedResponse> answer) {
+                       std::vector<Json> items = forwardedItems(answer, indexes.size(), [](const Error& error) {
+                         return Json{{"status", "rejected"},
+                                     {"error", {{"code", errorCodeName(error.code())}, {"message", error.message()}}}};
+                       });
+                       for (std::size_t k = 0; k < indexes.size(); ++k) {
+                         if (!items[k].contains("taskId")) items[k]["taskId"] = decisions[indexes[k]].taskId;
+                       }
+                       gather->fill(indexes, items);
+                     });
+  }
+  if (local.empty()) return;
+  std::vector<Decision> mine;
+  for (std::size_t i : local) mine.push_back(std::move(decisions[i]));
+  engine_.release(mine, [gather, local](std::vector<ReleaseResult> results) {
+    std::vector<Json> items;
+    for (const ReleaseResult& result : results) items.push_back(releaseResultJson(result));
+    gather->fill(local, items);
+  });
+}
+
+void RestApi::startAcrossNodes(const HttpRequest& request, const Json& body, std::vector<StartRequest> starts,
+                               Responder respond) {
+  std::vector<std::size_t> local;
+  std::map<std::string, std::vector<std::size_t>> remote;
+  const std::optional<std::string> anyTarget = startTarget(request);
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    std::optional<std::string> owner =
+        starts[i].options.customId
+            ? ownerElsewhere(request, engine_.partitionOfCustomId(*starts[i].options.customId))
+            : anyTarget;
+    if (owner) {
+      remote[*owner].push_back(i);
+    } else {
+      local.push_back(i);
+    }
+  }
+  auto gather = std::make_shared<Gather>(starts.size(), remote.size() + (local.empty() ? 0 : 1),
+                                         [respond](Json items) {
+                                           respond(jsonResponse(200, {{"results", std::move(items)}}));
+                                         });
+  for (auto& [address, indexes] : remote) {
+    Json part = Json::array();
+    for (std::size_t i : indexes) part.push_back(body["processes"][i]);
+    forwarder_->send(address, "POST", "/api/v1/processes/batch", Json{{"processes", std::move(part)}}.dump(),
+                     [gather, indexes](Result<ForwardedResponse> answer) {
+                       gather->fill(indexes, forwardedItems(answer, indexes.size(), errorItem));
+                     });
+  }
+  if (local.empty()) return;
+  std::vector<StartRequest> mine;
+  for (std::size_t i : local) mine.push_back(std::move(starts[i]));
+  engine_.startProcesses(mine, [gather, local](std::vector<Result<StartedProcess>> started) {
+    std::vector<Json> items;
+    for (const Result<StartedProcess>& result : started) {
+      items.push_back(result.ok() ? Json(result.value()) : errorItem(result.error()));
+    }
+    gather->fill(local, items);
+  });
+}
+
+void RestApi::gatherFromPeers(const HttpRequest& request, const std::string& path, Json local,
+                              std::function<Json(std::vector<Json>)> merge, Responder respond) {
+  std::vector<std::string> peers;
+  if (clustered() && request.forwardedBy.empty() && textQuery(request, "scope").value_or("") != "local") {
+    peers = cluster_->peers();
+  }
+  if (peers.empty()) return respond(jsonResponse(200, merge({std::move(local)})));
+  // One slot per node; a node that does not answer adds nothing.
+  auto gather = std::make_shared<Gather>(peers.size() + 1, peers.size() + 1, [respond, merge](Json answers) {
+    respond(jsonResponse(200, merge(answers.get<std::vector<Json>>())));
+  });
+  gather->fill({0}, {std::move(local)});
+  for (std::size_t i = 0; i < peers.size(); ++i) {
+    forwarder_->send(peers[i], "GET", path + "?scope=local", "", [gather, i](Result<ForwardedResponse> answer) {
+      Json items = Json::array();
+      if (answer.ok() && answer.value().status == 200) {
+        try {
+          items = parseJson(answer.value().body);
+        } catch (const std::exception&) {
+        }
+      }
+      gather->fill({i + 1}, {std::move(items)});
+    });
   }
 }
 

@@ -12,13 +12,7 @@ namespace {
 
 constexpr std::array kKeys = {"address",    "port",           "data-dir",   "store",
                               "node-name",  "partitions",     "max-body-bytes", "io-threads",
-                              "log-level",  "default-timeout-ms", "dormant-after-ms"};
-
-std::string hostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "node-1";
-  return name;
-}
+                              "log-level",  "default-timeout-ms", "dormant-after-ms", "lease-ms"};
 
 void checkConfig(const ServerConfig& config) {
   if (config.partitions < 1 || config.partitions > 4096) {
@@ -32,6 +26,9 @@ void checkConfig(const ServerConfig& config) {
   }
   if (config.dormantAfterMs < 0) {
     throw ConfigError(fmt::format("dormant-after-ms: must not be negative, got {}", config.dormantAfterMs));
+  }
+  if (config.leaseMs < 1'000 || config.leaseMs > 600'000) {
+    throw ConfigError(fmt::format("lease-ms: must be 1000 to 600000, got {}", config.leaseMs));
   }
   if (config.defaultTimeoutMs < 1) {
     throw ConfigError(fmt::format("default-timeout-ms: must be positive, got {}", config.defaultTimeoutMs));
@@ -82,6 +79,7 @@ void applyConfigFile(const std::string& path, ServerConfig& config) {
       if (key == "log-level") config.logLevel = value.as<std::string>();
       if (key == "default-timeout-ms") config.defaultTimeoutMs = value.as<std::int64_t>();
       if (key == "dormant-after-ms") config.dormantAfterMs = value.as<std::int64_t>();
+      if (key == "lease-ms") config.leaseMs = value.as<std::int64_t>();
     } catch (const YAML::BadConversion&) {
       throw fail(fmt::format("\"{}\" is not a valid value", value.Scalar()));
     }
@@ -90,7 +88,6 @@ void applyConfigFile(const std::string& path, ServerConfig& config) {
 
 ServerConfig parseServerConfig(int argc, const char* const* argv) {
   ServerConfig config;
-  config.nodeName = hostName();
   CLI::App app{"pledge-server: stores processes durably and hands their tasks to workers"};
   std::string configFile;
   ServerConfig flags = config;
@@ -98,8 +95,13 @@ ServerConfig parseServerConfig(int argc, const char* const* argv) {
   auto* address = app.add_option("--address", flags.address, "address to listen on")->capture_default_str();
   auto* port = app.add_option("--port", flags.port, "port to listen on (0: pick a free one)")->capture_default_str();
   auto* dataDir = app.add_option("--data-dir", flags.dataDir, "folder of the embedded store")->capture_default_str();
-  auto* store = app.add_option("--store", flags.store, "store URL: sqlite:<folder>");
-  auto* nodeName = app.add_option("--node-name", flags.nodeName, "name of this node")->capture_default_str();
+  auto* store = app.add_option("--store", flags.store,
+                               "store URL: sqlite:<folder>, or postgresql://user@host:port/db (shared by a cluster)");
+  auto* nodeName = app.add_option("--node-name", flags.nodeName,
+                                  "name of this node, unique in a cluster (default: <host name>:<port>)");
+  auto* leaseMs = app.add_option("--lease-ms", flags.leaseMs,
+                                 "partition lease of a cluster node: a dead node's partitions move this long after")
+                      ->capture_default_str();
   auto* partitions = app.add_option("--partitions", flags.partitions,
                                     "partitions of the process space (stored with the data)")
                          ->capture_default_str();
@@ -136,6 +138,7 @@ ServerConfig parseServerConfig(int argc, const char* const* argv) {
   if (given(logLevel)) config.logLevel = flags.logLevel;
   if (given(defaultTimeout)) config.defaultTimeoutMs = flags.defaultTimeoutMs;
   if (given(dormantAfter)) config.dormantAfterMs = flags.dormantAfterMs;
+  if (given(leaseMs)) config.leaseMs = flags.leaseMs;
   config.portFile = flags.portFile;
   config.consoleDir = flags.consoleDir;
   checkConfig(config);

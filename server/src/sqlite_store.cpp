@@ -3,10 +3,10 @@
 #include <sqlite3.h>
 
 #include <array>
-#include <charconv>
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "pledge/error.h"
 #include "pledge/json.h"
@@ -260,23 +260,10 @@ std::string qualified(std::string_view columns, std::string_view alias) {
   return out;
 }
 
-std::string encodeCursor(std::int64_t startedAt, const Uuid& id) {
-  return fmt::format("{}_{}", startedAt, id.toString());
-}
-
-std::pair<std::int64_t, Uuid> decodeCursor(const std::string& cursor) {
-  auto separator = cursor.find('_');
-  std::int64_t startedAt = 0;
-  std::optional<Uuid> id;
-  if (separator != std::string::npos) {
-    auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + separator, startedAt);
-    if (ec == std::errc() && end == cursor.data() + separator) {
-      id = Uuid::parse(std::string_view(cursor).substr(separator + 1));
-    }
-  }
-  PLEDGE_REQUIRE(id.has_value(), "cursor: \"{}\" is not a cursor this server made; pass the "
-                 "\"next\" of the previous page", cursor);
-  return {startedAt, *id};
+// " AND <alias>partition IN (...)", or nothing for every partition.
+std::string partitionFilter(std::string_view alias, const PartitionSet& partitions) {
+  if (partitions.everything) return "";
+  return fmt::format(" AND {}partition IN ({})", alias, fmt::join(partitions.list, ", "));
 }
 
 sqlite3* openConnection(const std::string& path) {
@@ -474,11 +461,13 @@ void SqliteStore::commit(const WriteBatch& batch) {
   }
 }
 
-LiveState SqliteStore::loadLive(std::int64_t horizon) {
-  // Running or broken, and not dormant past the horizon; alias is the processes table's.
+LiveState SqliteStore::loadLive(std::int64_t horizon, const PartitionSet& partitions) {
+  // Running or broken, not dormant past the horizon, of the partitions; alias is the processes
+  // table's.
   auto live = [&](std::string_view alias) {
-    return fmt::format("{0}state IN ({1}, {2}) AND ({0}wake_at IS NULL OR {0}wake_at <= {3})", alias,
-                       storedState(ProcessState::Running), storedState(ProcessState::Broken), horizon);
+    return fmt::format("{0}state IN ({1}, {2}) AND ({0}wake_at IS NULL OR {0}wake_at <= {3}){4}", alias,
+                       storedState(ProcessState::Running), storedState(ProcessState::Broken), horizon,
+                       partitionFilter(alias, partitions));
   };
   std::lock_guard lock(readMutex_);
   LiveState state;
@@ -491,9 +480,11 @@ LiveState SqliteStore::loadLive(std::int64_t horizon) {
   return state;
 }
 
-std::vector<Uuid> SqliteStore::dormantDue(std::int64_t horizon, int limit) {
+std::vector<Uuid> SqliteStore::dormantDue(std::int64_t horizon, int limit, const PartitionSet& partitions) {
   std::lock_guard lock(readMutex_);
-  Statement query(reader_, "SELECT id FROM processes WHERE wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at LIMIT ?");
+  Statement query(reader_, fmt::format("SELECT id FROM processes WHERE wake_at IS NOT NULL AND wake_at <= ?{} "
+                                       "ORDER BY wake_at LIMIT ?",
+                                       partitionFilter("", partitions)));
   query.bind(1, horizon).bind(2, std::int64_t{limit});
   std::vector<Uuid> ids;
   while (query.step()) ids.push_back(*query.uuid(0));
@@ -559,7 +550,7 @@ ProcessPage SqliteStore::listProcesses(const ProcessQuery& query) {
   PLEDGE_REQUIRE(query.limit >= 1 && query.limit <= 1000, "limit: must be 1 to 1000, got {}",
                  query.limit);
   std::optional<std::pair<std::int64_t, Uuid>> after;
-  if (query.cursor) after = decodeCursor(*query.cursor);
+  if (query.cursor) after = decodeProcessCursor(*query.cursor);
   std::string sql = fmt::format("SELECT {} FROM processes WHERE 1 = 1", kProcessColumns);
   if (query.state) sql += " AND state = ?1";
   if (query.actor) sql += " AND actor = ?2";
@@ -582,7 +573,7 @@ ProcessPage SqliteStore::listProcesses(const ProcessQuery& query) {
   while (select.step()) {
     if (static_cast<int>(page.items.size()) == query.limit) {
       const ProcessInfo& last = page.items.back();
-      page.next = encodeCursor(last.startedAt, last.processId);
+      page.next = encodeProcessCursor(last.startedAt, last.processId);
       break;
     }
     page.items.push_back(readProcess(select).info);

@@ -1,9 +1,38 @@
 #include "pledge/server/store.h"
 
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
 #include "pledge/error.h"
+#include "pledge/server/pg_store.h"
 #include "pledge/server/sqlite_store.h"
 
 namespace pledge::server {
+
+bool PartitionSet::contains(int partition) const {
+  return everything || std::find(list.begin(), list.end(), partition) != list.end();
+}
+
+std::string encodeProcessCursor(std::int64_t startedAt, const Uuid& id) {
+  return fmt::format("{}_{}", startedAt, id.toString());
+}
+
+std::pair<std::int64_t, Uuid> decodeProcessCursor(const std::string& cursor) {
+  auto separator = cursor.find('_');
+  std::int64_t startedAt = 0;
+  std::optional<Uuid> id;
+  if (separator != std::string::npos) {
+    auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + separator, startedAt);
+    if (ec == std::errc() && end == cursor.data() + separator) {
+      id = Uuid::parse(std::string_view(cursor).substr(separator + 1));
+    }
+  }
+  PLEDGE_REQUIRE(id.has_value(), "cursor: \"{}\" is not a cursor this server made; pass the "
+                 "\"next\" of the previous page", cursor);
+  return {startedAt, *id};
+}
 
 std::unique_ptr<Store> openStore(const std::string& url, int partitions) {
   constexpr std::string_view kSqlite = "sqlite:";
@@ -11,12 +40,11 @@ std::unique_ptr<Store> openStore(const std::string& url, int partitions) {
     return std::make_unique<SqliteStore>(url.substr(kSqlite.size()), partitions);
   }
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-    throw Error(ErrorCode::BadRequest,
-                "--store " + url + ": this build of pledge-server has no PostgreSQL store yet; use "
-                "the embedded store (--data-dir DIR or --store sqlite:DIR)");
+    return std::make_unique<PgStore>(url, partitions);
   }
   throw Error(ErrorCode::BadRequest,
-              "--store " + url + ": unknown store URL; use sqlite:<data dir>");
+              "--store " + url + ": unknown store URL; use sqlite:<data dir> or "
+              "postgresql://user@host:port/database");
 }
 
 }  // namespace pledge::server

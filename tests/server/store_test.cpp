@@ -1,8 +1,16 @@
-#include "pledge/server/sqlite_store.h"
+// The Store contract, for each store: the embedded SQLite one and PostgreSQL (on the tests'
+// private cluster, ctest fixture "postgres").
+#include "pledge/server/store.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+
+#include <fmt/format.h>
+
+#include "pledge/server/pg_store.h"
+#include "pledge/server/sqlite_store.h"
+#include "test_database.h"
 
 namespace pledge::server {
 namespace {
@@ -50,9 +58,27 @@ TaskRow taskRow(const ProcessRow& process) {
   return row;
 }
 
-TEST(SqliteStore, commitsRowsAndReadsThemBack) {
-  TempDir dir;
-  SqliteStore store(dir.path(), 16);
+// Opens stores on one place of data (a folder, a database); each open sees what the previous
+// ones committed.
+class StoreContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::unique_ptr<Store> open(int partitions) {
+    if (GetParam() == "sqlite") return std::make_unique<SqliteStore>(dir_.path(), partitions);
+    if (!database_) database_ = std::make_unique<pledge::testing::TestDatabase>();
+    return std::make_unique<PgStore>(database_->url(), partitions);
+  }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<pledge::testing::TestDatabase> database_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreContract, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& param) { return param.param; });
+
+TEST_P(StoreContract, commitsRowsAndReadsThemBack) {
+  auto opened = open(16);
+  Store& store = *opened;
   ProcessRow process = processRow(100, ProcessState::Running, "c-1");
   TaskRow task = taskRow(process);
   store.commit(WriteBatch{{process}, {task}});
@@ -84,25 +110,29 @@ TEST(SqliteStore, commitsRowsAndReadsThemBack) {
   EXPECT_EQ(store.processTasks(process.info.processId).size(), 1u);
 }
 
-TEST(SqliteStore, loadLiveReturnsRunningAndBrokenProcessesWithTheirTasks) {
-  TempDir dir;
+TEST_P(StoreContract, loadLiveReturnsRunningAndBrokenProcessesWithTheirTasks) {
   ProcessRow running = processRow(1, ProcessState::Running);
   ProcessRow broken = processRow(2, ProcessState::Broken);
   ProcessRow completed = processRow(3, ProcessState::Completed);
-  {
-    SqliteStore store(dir.path(), 16);
-    store.commit(WriteBatch{{running, broken, completed},
-                            {taskRow(running), taskRow(broken), taskRow(completed)}});
-  }
-  SqliteStore reopened(dir.path(), 16);
-  LiveState live = reopened.loadLive(0);
-  EXPECT_EQ(live.processes.size(), 2u);
-  EXPECT_EQ(live.tasks.size(), 2u);
+  ProcessRow elsewhere = processRow(4, ProcessState::Running);
+  elsewhere.partition = 7;
+  open(16)->commit(WriteBatch{{running, broken, completed, elsewhere},
+                              {taskRow(running), taskRow(broken), taskRow(completed), taskRow(elsewhere)}});
+  auto reopened = open(16);
+  LiveState live = reopened->loadLive(0, PartitionSet::all());
+  EXPECT_EQ(live.processes.size(), 3u);
+  EXPECT_EQ(live.tasks.size(), 3u);
+  // A cluster node loads only the partitions it takes over.
+  LiveState mine = reopened->loadLive(0, PartitionSet::of({3}));
+  EXPECT_EQ(mine.processes.size(), 2u);
+  EXPECT_EQ(mine.tasks.size(), 2u);
+  EXPECT_EQ(reopened->loadLive(0, PartitionSet::of({7})).processes.size(), 1u);
+  EXPECT_TRUE(reopened->loadLive(0, PartitionSet::of({})).processes.empty());
 }
 
-TEST(SqliteStore, dormantProcessesStayInTheStoreUntilDue) {
-  TempDir dir;
-  SqliteStore store(dir.path(), 16);
+TEST_P(StoreContract, dormantProcessesStayInTheStoreUntilDue) {
+  auto opened = open(16);
+  Store& store = *opened;
   ProcessRow hot = processRow(1);
   ProcessRow later = processRow(2);
   later.wakeAt = 5'000;
@@ -110,10 +140,11 @@ TEST(SqliteStore, dormantProcessesStayInTheStoreUntilDue) {
   muchLater.wakeAt = 9'000;
   store.commit(WriteBatch{{hot, later, muchLater}, {taskRow(hot), taskRow(later), taskRow(muchLater)}});
   EXPECT_EQ(store.countDormant(), 2);
-  EXPECT_EQ(store.loadLive(1'000).processes.size(), 1u);
-  EXPECT_EQ(store.loadLive(5'000).processes.size(), 2u);
-  EXPECT_EQ(store.dormantDue(6'000, 10), std::vector<Uuid>{later.info.processId});
-  EXPECT_EQ(store.dormantDue(10'000, 1), std::vector<Uuid>{later.info.processId});
+  EXPECT_EQ(store.loadLive(1'000, PartitionSet::all()).processes.size(), 1u);
+  EXPECT_EQ(store.loadLive(5'000, PartitionSet::all()).processes.size(), 2u);
+  EXPECT_EQ(store.dormantDue(6'000, 10, PartitionSet::all()), std::vector<Uuid>{later.info.processId});
+  EXPECT_EQ(store.dormantDue(10'000, 1, PartitionSet::all()), std::vector<Uuid>{later.info.processId});
+  EXPECT_TRUE(store.dormantDue(10'000, 10, PartitionSet::of({4})).empty());
   LiveState loaded = store.loadProcesses({muchLater.info.processId, Uuid::random()});
   ASSERT_EQ(loaded.processes.size(), 1u);
   EXPECT_EQ(loaded.processes[0].wakeAt, 9'000);
@@ -125,9 +156,9 @@ TEST(SqliteStore, dormantProcessesStayInTheStoreUntilDue) {
   EXPECT_EQ(store.countDormant(), 1);
 }
 
-TEST(SqliteStore, listsNewestFirstWithFiltersAndCursor) {
-  TempDir dir;
-  SqliteStore store(dir.path(), 16);
+TEST_P(StoreContract, listsNewestFirstWithFiltersAndCursor) {
+  auto opened = open(16);
+  Store& store = *opened;
   WriteBatch batch;
   for (int i = 0; i < 25; ++i) {
     batch.processes.push_back(processRow(1000 + i, i % 5 == 0 ? ProcessState::Broken : ProcessState::Running,
@@ -156,9 +187,9 @@ TEST(SqliteStore, listsNewestFirstWithFiltersAndCursor) {
   EXPECT_EQ(counts.running, 20);
 }
 
-TEST(SqliteStore, customIdsAreUnique) {
-  TempDir dir;
-  SqliteStore store(dir.path(), 16);
+TEST_P(StoreContract, customIdsAreUnique) {
+  auto opened = open(16);
+  Store& store = *opened;
   store.commit(WriteBatch{{processRow(1, ProcessState::Running, "same")}, {}});
   EXPECT_THROW(store.commit(WriteBatch{{processRow(2, ProcessState::Running, "same")}, {}}), Error);
   // A failed commit changes nothing and the store stays usable.
@@ -167,13 +198,11 @@ TEST(SqliteStore, customIdsAreUnique) {
   EXPECT_EQ(store.listProcesses({}).items.size(), 2u);
 }
 
-TEST(SqliteStore, partitionCountIsStoredWithTheData) {
-  TempDir dir;
-  { SqliteStore store(dir.path(), 16); }
-  SqliteStore again(dir.path(), 16);
-  EXPECT_EQ(again.partitions(), 16);
+TEST_P(StoreContract, partitionCountIsStoredWithTheData) {
+  open(16);
+  EXPECT_EQ(open(16)->partitions(), 16);
   try {
-    SqliteStore other(dir.path(), 32);
+    open(32);
     FAIL() << "opened with another partition count";
   } catch (const Error& error) {
     EXPECT_NE(error.message().find("holds 16 partitions but 32 were asked for"), std::string::npos)
@@ -181,16 +210,37 @@ TEST(SqliteStore, partitionCountIsStoredWithTheData) {
   }
 }
 
-TEST(SqliteStore, blockedActorsPersist) {
-  TempDir dir;
+TEST_P(StoreContract, blockedActorsPersist) {
   {
-    SqliteStore store(dir.path(), 4);
-    store.setActorBlocked("A#1", true);
-    store.setActorBlocked("B#1", true);
-    store.setActorBlocked("B#1", false);
+    auto store = open(4);
+    store->setActorBlocked("A#1", true);
+    store->setActorBlocked("B#1", true);
+    store->setActorBlocked("B#1", false);
   }
-  SqliteStore again(dir.path(), 4);
-  EXPECT_EQ(again.blockedActors(), std::vector<std::string>{"A#1"});
+  EXPECT_EQ(open(4)->blockedActors(), std::vector<std::string>{"A#1"});
+}
+
+TEST_P(StoreContract, batchesWriteManyRowsAndLaterRowsOfAnIdWin) {
+  auto store = open(16);
+  WriteBatch batch;
+  for (int i = 0; i < 500; ++i) {
+    ProcessRow process = processRow(i);
+    // Text that needs quoting on every path: quotes, backslashes, commas, braces, unicode.
+    process.info.customId = fmt::format("id \"{}\" \\ {{a,b}} ü", i);
+    batch.processes.push_back(process);
+    batch.tasks.push_back(taskRow(process));
+  }
+  ProcessRow last = batch.processes.back();
+  last.isNew = false;
+  last.info.state = ProcessState::Completed;
+  last.info.endedAt = 9;
+  last.info.result = Json("done, {really}");
+  batch.processes.push_back(last);
+  store->commit(batch);
+  EXPECT_EQ(store->countProcesses().running, 499);
+  EXPECT_EQ(store->findProcess(last.info.processId)->info.result, Json("done, {really}"));
+  EXPECT_EQ(store->findProcessByCustomId("id \"7\" \\ {a,b} ü"), batch.processes[7].info.processId);
+  EXPECT_EQ(store->findTask(batch.tasks[3].id)->spec, R"({"taskId":"x"})");
 }
 
 TEST(SqliteStore, unusableDataFolderIsAClearError) {

@@ -10,8 +10,11 @@
 
 namespace pledge::testing {
 
-BootstrapProcess::BootstrapProcess(const std::string& configInBuild, const std::string& serverUrl)
-    : config_(buildBinary(configInBuild)), serverUrl_(serverUrl) {
+BootstrapProcess::BootstrapProcess(const std::string& config, const std::string& serverUrl)
+    : BootstrapProcess(config, std::vector<std::string>{serverUrl}) {}
+
+BootstrapProcess::BootstrapProcess(const std::string& config, std::vector<std::string> serverUrls)
+    : config_(config.starts_with("/") ? config : buildBinary(config)), serverUrls_(std::move(serverUrls)) {
   char pattern[] = "/tmp/pledge-bootstrap-XXXXXX.log";
   int fd = mkstemps(pattern, 4);
   close(fd);
@@ -25,8 +28,9 @@ BootstrapProcess::~BootstrapProcess() {
 }
 
 void BootstrapProcess::start() {
-  pid_ = spawnProcess({buildBinary("bootstrap/pledge-bootstrap"), "-f", config_, "--server", serverUrl_},
-                      logFile_);
+  std::vector<std::string> argv = {buildBinary("bootstrap/pledge-bootstrap"), "-f", config_};
+  for (const std::string& url : serverUrls_) argv.insert(argv.end(), {"--server", url});
+  pid_ = spawnProcess(argv, logFile_);
 }
 
 int BootstrapProcess::stop(int signal) {

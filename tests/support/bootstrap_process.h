@@ -8,13 +8,16 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 namespace pledge::testing {
 
 class BootstrapProcess {
  public:
-  // configInBuild: path of the actors.yaml relative to the build folder.
-  BootstrapProcess(const std::string& configInBuild, const std::string& serverUrl);
+  // config: path of the actors.yaml, relative to the build folder unless absolute.
+  BootstrapProcess(const std::string& config, const std::string& serverUrl);
+  // Several servers: the nodes of a cluster.
+  BootstrapProcess(const std::string& config, std::vector<std::string> serverUrls);
   ~BootstrapProcess();
   BootstrapProcess(const BootstrapProcess&) = delete;
   BootstrapProcess& operator=(const BootstrapProcess&) = delete;
@@ -27,7 +30,7 @@ class BootstrapProcess {
 
  private:
   std::string config_;
-  std::string serverUrl_;
+  std::vector<std::string> serverUrls_;
   std::string logFile_;
   pid_t pid_ = -1;
 };

@@ -22,7 +22,11 @@ std::optional<int> waitForExit(pid_t pid, int timeoutMs) {
   return pledge::waitForExit(pid, std::chrono::milliseconds(timeoutMs));
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> extraArgs) : extraArgs_(std::move(extraArgs)) {
+ServerProcess::ServerProcess(std::vector<std::string> extraArgs)
+    : ServerProcess(ServerOptions{.extraArgs = std::move(extraArgs)}) {}
+
+ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {
+  if (!options_.database && TestDatabase::wanted()) options_.database = std::make_shared<TestDatabase>();
   char pattern[] = "/tmp/pledge-test-XXXXXX";
   const char* made = mkdtemp(pattern);
   if (made == nullptr) throw std::runtime_error("mkdtemp failed");
@@ -42,8 +46,13 @@ void ServerProcess::start() {
   std::filesystem::remove(portFile);
   std::vector<std::string> argv = {buildBinary("server/pledge-server"), "--port", "0",
                                    "--address", "127.0.0.1", "--port-file", portFile,
-                                   "--data-dir", dataDir_, "--node-name", "test-node"};
-  argv.insert(argv.end(), extraArgs_.begin(), extraArgs_.end());
+                                   "--node-name", options_.nodeName};
+  if (options_.database) {
+    argv.insert(argv.end(), {"--store", options_.database->url()});
+  } else {
+    argv.insert(argv.end(), {"--data-dir", dataDir_});
+  }
+  argv.insert(argv.end(), options_.extraArgs.begin(), options_.extraArgs.end());
   {
     std::ofstream(base_ + "/server.log", std::ios::app) << "---- start " << ++starts_ << "\n";
   }

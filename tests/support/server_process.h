@@ -1,6 +1,7 @@
 // ServerProcess: a real pledge-server process for integration tests, on a loopback port it picks
-// itself (--port 0), with a data folder of its own. Destroying it stops the process (SIGKILL
-// if SIGTERM did not) and removes the folder.
+// itself (--port 0), with a data folder of its own, or a PostgreSQL database (its own when
+// TestDatabase::wanted(), or one shared by the nodes of a cluster). Destroying it stops the
+// process (SIGKILL if SIGTERM did not) and removes the folder.
 //
 //   ServerProcess server;                 // started, port known
 //   HttpClient client = server.client();
@@ -11,18 +12,28 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "http_client.h"
 #include "pledge/subprocess.h"
+#include "test_database.h"
 
 namespace pledge::testing {
 
+struct ServerOptions {
+  // Appended to the command line.
+  std::vector<std::string> extraArgs;
+  // Set: the server stores into this database (the nodes of a cluster share one).
+  std::shared_ptr<TestDatabase> database;
+  std::string nodeName = "test-node";
+};
+
 class ServerProcess {
  public:
-  // extraArgs are appended to the command line.
   explicit ServerProcess(std::vector<std::string> extraArgs = {});
+  explicit ServerProcess(ServerOptions options);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -43,7 +54,7 @@ class ServerProcess {
  private:
   std::string base_;
   std::string dataDir_;
-  std::vector<std::string> extraArgs_;
+  ServerOptions options_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
   int starts_ = 0;

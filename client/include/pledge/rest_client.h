@@ -8,9 +8,10 @@
 //
 // Nodes: the servers given, joined by every node GET /api/v1/cluster lists when it lists more
 // than one. Polls go round robin over the nodes; every call fails over to the next node when one
-// cannot be reached, and a node that failed is skipped for a while (backoff). API errors are
-// pledge::Error with the code of the server's error object; an unreachable cluster is
-// Error(Unavailable) saying which URLs were tried. Thread-safe.
+// cannot be reached, and a node that failed is skipped for a while (backoff). Answers 503 (a
+// partition moving between nodes) are asked again for a while, batch starts item by item. API
+// errors are pledge::Error with the code of the server's error object; an unreachable cluster
+// is Error(Unavailable) saying which URLs were tried. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -33,8 +34,11 @@ namespace pledge {
 struct RestClientOptions {
   // Longest time one HTTP request may take (a long poll's wait included).
   std::chrono::milliseconds requestTimeout{90'000};
+  // How long a call keeps asking again while the nodes answer 503 (a partition moving between
+  // nodes, a node stopping); an unreachable cluster fails at once.
+  std::chrono::milliseconds unavailableRetry{15'000};
   // How often the node list is read again from GET /api/v1/cluster.
-  std::chrono::milliseconds clusterRefresh{30'000};
+  std::chrono::milliseconds clusterRefresh{5'000};
   // Who polls, as GET /api/v1/actors lists it; default "<host>:<pid>".
   std::string workerId;
 };

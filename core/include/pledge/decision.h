@@ -5,6 +5,7 @@
 //
 // Wire form (one element of the release body's "decisions"):
 //   {"taskId":"<uuid>","attempt":1,"result":true,"tasks":[]}
+//   {"taskId":"<uuid>","processId":"<uuid>","attempt":1,"result":true,"tasks":[]}
 //   {"taskId":"<uuid>","attempt":1,"promise":"<uuid>","tasks":[TaskSpec...]}
 //   {"taskId":"<uuid>","attempt":2,"error":{"type":"SmtpDown","message":"..."},"tasks":[]}
 #pragma once
@@ -23,6 +24,9 @@ namespace pledge {
 // set, else result (null for a method that returns nothing).
 struct Decision {
   Uuid taskId;
+  // The task's process, as the poll handed it out: lets any node of a cluster route the
+  // release to the process's owner without a look-up. Optional on the wire.
+  std::optional<Uuid> processId;
   // The attempt this decision reports, as handed out by the poll.
   int attempt = 1;
   Json result;

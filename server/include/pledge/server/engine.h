@@ -158,6 +158,30 @@ class Engine {
   void setBlocked(const std::string& actor, bool blocked);
 
   int partitions() const { return graph_.partitions(); }
+
+  // ---- partitions -----------------------------------------------------------------------
+  // A node alone on its store serves every partition from the start. Nodes sharing a store
+  // (store->cluster() set) start with none; their Cluster adopts the partitions whose leases
+  // they take and drops those they lose or hand over. Requests about a process of a partition
+  // this node does not serve answer Unavailable (the REST layer forwards them to the owner).
+  bool owns(int partition) const;
+  int partitionOf(const Uuid& processId) const { return graph_.partitionOf(processId); }
+  // The partition a process with this customId lives in, the same on every node.
+  int partitionOfCustomId(const std::string& customId) const;
+  std::vector<int> ownedPartitions() const;
+  bool servesAnyPartition() const;
+  // The partition of a task's process: from the hint, memory or the store; nullopt for an
+  // unknown task.
+  std::optional<int> partitionOfTask(const Uuid& taskId, const std::optional<Uuid>& processHint);
+  // Loads the live processes of the partitions from the store and serves them from then on;
+  // stillHeld (when given) is asked again, under the engine's lock, right before each partition
+  // is served (its lease may have gone while loading).
+  void adoptPartitions(const std::vector<int>& partitions, std::function<bool(int)> stillHeld = {});
+  // Stops serving the partitions: waits until every change to them is committed, then their
+  // processes leave memory (the store holds them for the next owner).
+  void dropPartitions(const std::vector<int>& partitions);
+  // Replaces the blocked actors with the store's (another node may have changed them).
+  void syncBlocked(const std::vector<std::string>& actors);
   // Live processes in memory, and dormant ones (in the store only).
   std::int64_t processesInMemory();
   std::int64_t dormantProcesses() const { return dormantCount_; }
@@ -205,9 +229,20 @@ class Engine {
                         std::vector<std::function<void()>>& answers);
   void armTimer(std::int64_t deadline);
   void notePoll(const PollRequest& request, std::int64_t now);
-  void whenDurable(std::function<void()> callback);
+  // Runs callback once the open batch is committed (no error) or failed to commit.
+  void whenDurable(std::function<void(const std::optional<Error>&)> callback);
   // Starts one process or finds the existing one of its customId (under the lock).
-  StartedProcess startLocked(const StartRequest& request, std::int64_t now, Effects& effects);
+  Result<StartedProcess> startLocked(const StartRequest& request, std::int64_t now, Effects& effects);
+  // A new process id in a partition this node serves (under the lock); nullopt when it serves none.
+  std::optional<Uuid> newProcessId(const std::optional<std::string>& customId);
+  // Whether the partition is served now (under the lock).
+  bool serving(int partition) const { return ownership_[static_cast<std::size_t>(partition)] == Ownership::Owned; }
+  Error notServed(int partition) const;
+  void setOwnership(int partition, bool owned);
+  // A commit failed in a cluster: memory is ahead of the store. Answers every waiting request
+  // with Unavailable and empties memory; the Cluster adopts the held partitions again from the
+  // store (under the lock). Returns the answers to run after unlocking.
+  std::vector<std::function<void()>> forgetEverything(Batch& failed, const std::string& why);
   bool stopping() const { return stopping_; }
 
   std::unique_ptr<Store> store_;
@@ -239,6 +274,17 @@ class Engine {
   std::vector<std::function<void()>> expiredAnswers_;
   std::condition_variable timerWake_;
   std::int64_t timerArmedFor_ = 0;
+
+  enum class Ownership : std::uint8_t { None, Owned, Leaving };
+  std::vector<Ownership> ownership_;
+  // Owned partitions, for choosing the partition of a new process round robin.
+  std::vector<int> ownedList_;
+  std::size_t nextOwned_ = 0;
+  // Mirrors ownership_ == Owned for owns(), which takes no lock.
+  std::unique_ptr<std::atomic<bool>[]> ownedFlags_;
+  // The batch the writer is committing now (0: none); committed_ is signalled after each commit.
+  std::uint64_t committingSeq_ = 0;
+  std::condition_variable committed_;
 
   std::atomic<std::int64_t> dormantCount_{0};
   std::int64_t nextWakeScan_ = 0;

@@ -33,6 +33,9 @@ struct HttpRequest {
   std::vector<std::string> segments;
   std::map<std::string, std::string, std::less<>> query;
   std::string body;
+  // The node that forwarded this request (header X-Pledge-Forwarded); empty when it came from
+  // a client. A forwarded request is never forwarded again.
+  std::string forwardedBy;
 };
 
 struct HttpResponse {

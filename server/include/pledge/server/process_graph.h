@@ -228,7 +228,8 @@ class ProcessGraph {
   Task* findTask(const Uuid& id) const;
   Process* findProcess(const Uuid& id) const;
   Process* findByCustomId(const std::string& customId) const;
-  // Removes an ended process and its tasks from memory (the store keeps them).
+  // Removes a process and its tasks from memory (the store keeps them): an ended one, a dormant
+  // one, or one of a partition another node takes over.
   void evict(Process& process);
 
   const std::unordered_map<QueueKey, QueueCounts, QueueKeyHash>& queueCounts() const {

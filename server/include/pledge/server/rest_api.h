@@ -10,10 +10,15 @@
 // in exactly one place (handle) and never stops the server. Thread-safe.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "pledge/json.h"
+#include "pledge/server/cluster.h"
 #include "pledge/server/engine.h"
+#include "pledge/server/forwarder.h"
 #include "pledge/server/http_server.h"
 #include "pledge/server/metrics.h"
 
@@ -28,9 +33,13 @@ struct RestApiOptions {
   std::string consoleDir;
 };
 
+// In a cluster (cluster given and shared) a request about a process another node owns is
+// forwarded to that node: starts with a customId, process routes, releases and heartbeats;
+// batches are split by owner and their answers merged in order. Queues and actors are summed
+// over the live nodes (?scope=local: this node only).
 class RestApi {
  public:
-  RestApi(Engine& engine, Metrics& metrics, RestApiOptions options);
+  RestApi(Engine& engine, Metrics& metrics, RestApiOptions options, Cluster* cluster = nullptr);
 
   // Answers the request through respond, exactly once; never throws.
   void handle(HttpRequest&& request, Responder respond);
@@ -43,9 +52,28 @@ class RestApi {
   void serveConsole(const HttpRequest& request, Responder respond);
   void dispatch(const HttpRequest& request, const Route& route, Responder respond);
 
+  // The address of the node to forward a request about this partition to; nullopt to handle
+  // it here (this node owns it, the request was forwarded already, or the owner is unknown).
+  std::optional<std::string> ownerElsewhere(const HttpRequest& request, int partition) const;
+  // Where a start without a customId goes when this node serves no partition yet.
+  std::optional<std::string> startTarget(const HttpRequest& request) const;
+  // Sends the request to the node and answers with its answer.
+  void relay(const std::string& address, const HttpRequest& request, Responder respond);
+  // Local and forwarded answers of one batch, merged in request order.
+  void releaseAcrossNodes(const HttpRequest& request, const Json& body, std::vector<Decision> decisions,
+                          Responder respond);
+  void startAcrossNodes(const HttpRequest& request, const Json& body, std::vector<StartRequest> starts,
+                        Responder respond);
+  // Answers local merged with every live peer's answer to GET path?scope=local.
+  void gatherFromPeers(const HttpRequest& request, const std::string& path, Json local,
+                       std::function<Json(std::vector<Json>)> merge, Responder respond);
+  bool clustered() const { return cluster_ != nullptr && cluster_->shared(); }
+
   Engine& engine_;
   Metrics& metrics_;
   RestApiOptions options_;
+  Cluster* cluster_;
+  std::unique_ptr<Forwarder> forwarder_;
 };
 
 // The OpenAPI 3 document of REST API v1.

@@ -23,8 +23,11 @@ struct ServerConfig {
   std::string dataDir = "./pledge-data";
   // A store URL; when absent, sqlite:<dataDir>.
   std::optional<std::string> store;
+  // Unique among the nodes of a cluster; empty: "<host name>:<port>".
   std::string nodeName;
   int partitions = 64;
+  // Lease of the partitions a cluster node owns (shared store only).
+  std::int64_t leaseMs = 5'000;
   std::size_t maxBodyBytes = 16 * 1024 * 1024;
   int ioThreads = 1;
   // Lease of tasks that set no timeoutMs.

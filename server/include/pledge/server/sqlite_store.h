@@ -29,8 +29,8 @@ class SqliteStore final : public Store {
 
   int partitions() const override { return partitions_; }
   void commit(const WriteBatch& batch) override;
-  LiveState loadLive(std::int64_t horizon) override;
-  std::vector<Uuid> dormantDue(std::int64_t horizon, int limit) override;
+  LiveState loadLive(std::int64_t horizon, const PartitionSet& partitions) override;
+  std::vector<Uuid> dormantDue(std::int64_t horizon, int limit, const PartitionSet& partitions) override;
   LiveState loadProcesses(const std::vector<Uuid>& ids) override;
   std::int64_t countDormant() override;
   std::optional<ProcessRow> findProcess(const Uuid& id) override;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pledge/process_info.h"
@@ -22,10 +23,25 @@
 
 namespace pledge::server {
 
+class ClusterStore;
+
+// A set of partitions: every one (a node alone on its store) or the listed ones (a node of a
+// cluster serving the partitions it holds leases of).
+struct PartitionSet {
+  bool everything = true;
+  std::vector<int> list;
+
+  static PartitionSet all() { return {}; }
+  static PartitionSet of(std::vector<int> partitions) { return {false, std::move(partitions)}; }
+  bool contains(int partition) const;
+};
+
 // The persisted state of one task. spec is set only when the row is new.
 struct TaskRow {
   Uuid id;
   Uuid processId;
+  // The partition of its process (not stored: the process row holds it).
+  int partition = 0;
   // The task whose decision created this one; nullopt for a start task.
   std::optional<Uuid> parentId;
   // Creation order within the process.
@@ -102,10 +118,12 @@ class Store {
   // Writes the batch in one transaction, durably. Throws pledge::Error(Internal) on failure; the
   // engine then stops, since memory is ahead of the store.
   virtual void commit(const WriteBatch& batch) = 0;
-  // Running and broken processes that are not dormant past horizon (epoch ms), with their tasks.
-  virtual LiveState loadLive(std::int64_t horizon) = 0;
-  // Dormant processes due by horizon, earliest first, at most limit of them.
-  virtual std::vector<Uuid> dormantDue(std::int64_t horizon, int limit) = 0;
+  // Running and broken processes of the partitions that are not dormant past horizon (epoch
+  // ms), with their tasks.
+  virtual LiveState loadLive(std::int64_t horizon, const PartitionSet& partitions) = 0;
+  // Dormant processes of the partitions due by horizon, earliest first, at most limit of them.
+  virtual std::vector<Uuid> dormantDue(std::int64_t horizon, int limit,
+                                       const PartitionSet& partitions) = 0;
   // These processes with their tasks (those that exist).
   virtual LiveState loadProcesses(const std::vector<Uuid>& ids) = 0;
   // How many processes are dormant now.
@@ -122,10 +140,20 @@ class Store {
   // Blocked actors survive restarts. setActorBlocked is durable when it returns.
   virtual void setActorBlocked(const std::string& actor, bool blocked) = 0;
   virtual std::vector<std::string> blockedActors() = 0;
+
+  // Membership and partition leases when several nodes share this store; null for a store only
+  // one node uses (that node owns every partition).
+  virtual ClusterStore* cluster() { return nullptr; }
 };
 
-// Opens the store a URL names: "sqlite:<data dir>" (created on first use), later
-// "postgresql://...". partitions is used when the store is new and must match otherwise.
+// The `next` of a page of processes ordered newest first, and back; decoding throws
+// pledge::Error(BadRequest) for text no server made.
+std::string encodeProcessCursor(std::int64_t startedAt, const Uuid& id);
+std::pair<std::int64_t, Uuid> decodeProcessCursor(const std::string& cursor);
+
+// Opens the store a URL names: "sqlite:<data dir>" (created on first use) or
+// "postgresql://..." (schema created on first use). partitions is used when the store is new and
+// must match otherwise.
 // Throws pledge::Error with what to do on failure.
 std::unique_ptr<Store> openStore(const std::string& url, int partitions);
 

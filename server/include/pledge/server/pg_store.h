@@ -1,0 +1,73 @@
+// PgStore: the replicated store, PostgreSQL shared by the nodes of a cluster (libpqxx).
+//
+//   auto store = std::make_unique<PgStore>("postgresql://pledge@10.0.0.5/pledge", 64);
+//
+// Same rows and behaviour as SqliteStore; a commit is one transaction (synchronous_commit as the
+// database sets it, on by default: a commit that returned survives a crash of the database).
+// It also keeps the cluster's membership and partition leases (ClusterStore). Writes, queries
+// and lease traffic use a connection each, so a long commit never delays a lease renewal.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "pledge/server/cluster_store.h"
+#include "pledge/server/store.h"
+
+namespace pledge::server {
+
+// Internally synchronized (see Store, ClusterStore).
+class PgStore final : public Store, public ClusterStore {
+ public:
+  // Connects and applies pending schema migrations (several nodes may start at once: they
+  // take turns). Throws pledge::Error with what to do when the database cannot be reached or
+  // holds another partition count.
+  PgStore(const std::string& url, int partitions);
+  ~PgStore() override;
+  PgStore(const PgStore&) = delete;
+  PgStore& operator=(const PgStore&) = delete;
+
+  int partitions() const override { return partitions_; }
+  void commit(const WriteBatch& batch) override;
+  LiveState loadLive(std::int64_t horizon, const PartitionSet& partitions) override;
+  std::vector<Uuid> dormantDue(std::int64_t horizon, int limit, const PartitionSet& partitions) override;
+  LiveState loadProcesses(const std::vector<Uuid>& ids) override;
+  std::int64_t countDormant() override;
+  std::optional<ProcessRow> findProcess(const Uuid& id) override;
+  std::optional<Uuid> findProcessByCustomId(const std::string& customId) override;
+  std::optional<TaskRow> findTask(const Uuid& id) override;
+  std::vector<TaskRow> processTasks(const Uuid& processId) override;
+  ProcessPage listProcesses(const ProcessQuery& query) override;
+  ProcessCounts countProcesses() override;
+  void setActorBlocked(const std::string& actor, bool blocked) override;
+  std::vector<std::string> blockedActors() override;
+  ClusterStore* cluster() override { return this; }
+
+  std::vector<NodeRecord> heartbeat(const std::string& node, const std::string& address,
+                                    std::int64_t startedAt, std::int64_t aliveMs) override;
+  std::vector<int> renewLeases(const std::string& owner, std::int64_t leaseMs) override;
+  std::vector<int> acquireLeases(const std::string& owner, int count, std::int64_t leaseMs) override;
+  void releaseLeases(const std::string& owner, const std::vector<int>& partitions) override;
+  void leave(const std::string& node, const std::string& owner) override;
+  std::vector<LeaseRecord> leases() override;
+  std::vector<Tenure> tenures() override;
+  void fenceCommits(const std::string& owner) override;
+
+  // The schema version this build writes.
+  static int schemaVersion();
+  // The URL with its password hidden, for messages and logs.
+  static std::string redact(const std::string& url);
+
+ private:
+  class Session;
+
+  std::string url_;
+  int partitions_ = 0;
+  std::unique_ptr<Session> writer_;
+  std::unique_ptr<Session> reader_;
+  std::unique_ptr<Session> leases_;
+  // The owner whose leases fence commits; empty until fenceCommits.
+  std::string fenceNode_;
+};
+
+}  // namespace pledge::server

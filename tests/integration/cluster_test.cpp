@@ -1,0 +1,408 @@
+// Several pledge-server nodes on one PostgreSQL (the tests' private cluster): partitions spread
+// over the nodes, requests forwarded to owners, a killed node's partitions taken over, a joining
+// node given its share. Real server and bootstrap processes on loopback.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "bootstrap_process.h"
+#include "http_client.h"
+#include "pledge/rest_client.h"
+#include "server_process.h"
+#include "test_database.h"
+
+namespace pledge::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr int kPartitions = 64;
+
+// A fresh database and up to three nodes on it.
+class Cluster : public ::testing::Test {
+ protected:
+  ServerProcess& addNode(const std::string& name) {
+    nodes_.push_back(std::make_unique<ServerProcess>(ServerOptions{.database = database_, .nodeName = name}));
+    return *nodes_.back();
+  }
+
+  std::vector<std::string> urls() const {
+    std::vector<std::string> urls;
+    for (const auto& node : nodes_) urls.push_back(node->url());
+    return urls;
+  }
+
+  // Partitions per node name as the store's leases say (live ones only).
+  std::map<std::string, int> ownership() const {
+    std::map<std::string, int> owners;
+    for (const std::string& row : database_->query(
+             "SELECT split_part(owner, '#', 1), count(*) FROM partition_leases WHERE owner IS NOT NULL AND "
+             "expires_at > now() GROUP BY 1")) {
+      auto tab = row.find('\t');
+      owners[row.substr(0, tab)] = std::stoi(row.substr(tab + 1));
+    }
+    return owners;
+  }
+
+  // Waits until every named node owns its share of the partitions.
+  void waitBalanced(const std::vector<std::string>& names, seconds timeout = seconds(30)) {
+    const int share = (kPartitions + static_cast<int>(names.size()) - 1) / static_cast<int>(names.size());
+    const auto deadline = Clock::now() + timeout;
+    std::map<std::string, int> owners;
+    while (Clock::now() < deadline) {
+      owners = ownership();
+      int total = 0;
+      bool even = true;
+      for (const std::string& name : names) {
+        total += owners[name];
+        // Each takes up to ceil(64 / n); the last one to ask gets the rest.
+        even = even && owners[name] >= kPartitions / static_cast<int>(names.size()) - 2 && owners[name] <= share;
+      }
+      if (total == kPartitions && even) return;
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+    std::string seen;
+    for (const auto& [name, count] : owners) seen += fmt::format(" {}={}", name, count);
+    FAIL() << "partitions not balanced over " << names.size() << " nodes within the timeout:" << seen;
+  }
+
+  // An actors.yaml running the notification example and the fanout benchmark actors.
+  std::string writeActorsYaml() {
+    static int made = 0;
+    const std::string path = fmt::format("/tmp/pledge-cluster-actors-{}-{}.yaml", getpid(), made++);
+    std::ofstream yaml(path);
+    yaml << "servers: [\"http://127.0.0.1:1\"]\n"
+         << "plugins: [\"" << buildBinary("examples/notification/libnotification_actors.so") << "\", \""
+         << buildBinary("bench/actors/libbench_actors.so") << "\"]\n"
+         << "actors:\n";
+    for (const char* actor : {"NotificationDecider#1.0", "UserProfileService#1.0", "MailService#1.0", "SMSService#1.0",
+                              "Fanout#1.0", "Fan#1.0", "Chain#1.0", "Adder#1.0"}) {
+      yaml << "  - {actor: \"" << actor << "\", threads: 2, pollBatch: 16}\n";
+    }
+    yaml << "log: {level: warn}\npoll: {waitMs: 500}\n";
+    return path;
+  }
+
+  std::int64_t countProcesses(const std::string& where) const {
+    return std::stoll(database_->query("SELECT count(*) FROM processes WHERE " + where).front());
+  }
+
+  // Waits until `expected` processes have completed; fails naming how many did.
+  void waitCompleted(std::int64_t expected, seconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    std::int64_t completed = 0;
+    while (Clock::now() < deadline) {
+      completed = countProcesses("state = 1");
+      if (completed >= expected) return;
+      std::this_thread::sleep_for(milliseconds(200));
+    }
+    FAIL() << completed << " of " << expected << " processes completed within the timeout; states: "
+           << fmt::format("{}", fmt::join(database_->query("SELECT state, count(*) FROM processes GROUP BY 1"), "; "));
+  }
+
+  // Every partition's tenures follow one another: none starts before the previous one ended.
+  void expectNoPartitionHadTwoOwnersAtOnce() {
+    std::map<int, std::vector<std::tuple<std::int64_t, std::int64_t, std::optional<std::int64_t>, std::string>>> tenures;
+    for (const std::string& row : database_->query(
+             "SELECT partition, epoch, (extract(epoch FROM acquired_at) * 1000000)::bigint, "
+             "(extract(epoch FROM ended_at) * 1000000)::bigint, owner FROM lease_history ORDER BY partition, epoch")) {
+      std::istringstream fields(row);
+      std::string partition, epoch, acquired, ended, owner;
+      std::getline(fields, partition, '\t');
+      std::getline(fields, epoch, '\t');
+      std::getline(fields, acquired, '\t');
+      std::getline(fields, ended, '\t');
+      std::getline(fields, owner, '\t');
+      tenures[std::stoi(partition)].emplace_back(std::stoll(epoch), std::stoll(acquired),
+                                                 ended == "NULL" ? std::nullopt : std::optional(std::stoll(ended)),
+                                                 owner);
+    }
+    ASSERT_EQ(tenures.size(), static_cast<std::size_t>(kPartitions));
+    for (const auto& [partition, list] : tenures) {
+      for (std::size_t i = 1; i < list.size(); ++i) {
+        const auto& [epoch, acquired, ended, owner] = list[i - 1];
+        ASSERT_TRUE(ended.has_value()) << "partition " << partition << ": " << owner << " (epoch " << epoch
+                                       << ") never ended but " << std::get<3>(list[i]) << " took over";
+        EXPECT_LE(*ended, std::get<1>(list[i]))
+            << "partition " << partition << ": " << std::get<3>(list[i]) << " took over before " << owner
+            << "'s lease ended";
+      }
+    }
+  }
+
+  void TearDown() override {
+    if (!HasFailure()) return;
+    for (const auto& node : nodes_) std::cerr << "---- node log\n" << node->log();
+  }
+
+  std::shared_ptr<TestDatabase> database_ = std::make_shared<TestDatabase>();
+  std::vector<std::unique_ptr<ServerProcess>> nodes_;
+};
+
+TEST_F(Cluster, nodesSharePartitionsAndForwardRequestsToTheOwner) {
+  addNode("a");
+  addNode("b");
+  addNode("c");
+  waitBalanced({"a", "b", "c"});
+
+  RestClient clientOfA({nodes_[0]->url()});
+  // Each node's view of the leases follows the store within a tick.
+  int listed = 0;
+  for (int attempt = 0; attempt < 30 && listed != kPartitions; ++attempt) {
+    std::this_thread::sleep_for(milliseconds(100));
+    Json cluster = clientOfA.cluster();
+    ASSERT_EQ(cluster.at("nodes").size(), 3u);
+    listed = 0;
+    for (const Json& node : cluster.at("nodes")) listed += static_cast<int>(node.at("partitions").size());
+  }
+  EXPECT_EQ(listed, kPartitions);
+
+  // Starts with customIds land on the owner of their partition whichever node they reach; the
+  // process is readable, abortable and its result awaitable through every node.
+  std::vector<StartedProcess> started;
+  for (int i = 0; i < 30; ++i) {
+    RestClient via({nodes_[static_cast<std::size_t>(i) % 3]->url()});
+    StartRequest request;
+    request.actor = "Nobody#1.0";
+    request.method = "start";
+    request.args = Json::array({i});
+    request.options.customId = fmt::format("order-{}", i);
+    started.push_back(via.start(request));
+  }
+  for (int i = 0; i < 30; ++i) {
+    RestClient via({nodes_[static_cast<std::size_t>(i + 1) % 3]->url()});
+    StartRequest again;
+    again.actor = "Nobody#1.0";
+    again.method = "start";
+    again.args = Json::array({i});
+    again.options.customId = fmt::format("order-{}", i);
+    StartedProcess repeated = via.start(again);
+    EXPECT_TRUE(repeated.existing);
+    EXPECT_EQ(repeated.processId, started[static_cast<std::size_t>(i)].processId);
+    EXPECT_EQ(via.process(repeated.processId).state, ProcessState::Running);
+  }
+  RestClient viaC({nodes_[2]->url()});
+  ProcessInfo aborted = viaC.abort(started[0].processId);
+  EXPECT_EQ(aborted.state, ProcessState::Aborted);
+  EXPECT_EQ(RestClient({nodes_[1]->url()}).waitResult(started[0].processId, seconds(5)).state, ProcessState::Aborted);
+  EXPECT_EQ(countProcesses("true"), 30);
+
+  // Queues add up over the nodes.
+  std::int64_t ready = 0;
+  for (const Json& queue : clientOfA.queues()) ready += queue.at("ready").get<std::int64_t>();
+  EXPECT_EQ(ready, 29);
+
+  // A worker polling every node gets every task, and its releases reach the owners.
+  std::set<Uuid> seen;
+  for (int round = 0; round < 20 && seen.size() < 29; ++round) {
+    for (const std::string& url : urls()) {
+      RestClient node({url});
+      for (const PolledTask& task : node.poll({{"Nobody#1.0", ""}}, 50, milliseconds(0))) {
+        seen.insert(task.taskId);
+        Decision decision;
+        decision.taskId = task.taskId;
+        decision.processId = task.processId;
+        decision.attempt = task.attempt;
+        decision.result = "ok";
+        // Released through another node than the one that handed it out.
+        RestClient other({nodes_[(static_cast<std::size_t>(round) + 1) % 3]->url()});
+        std::vector<ReleaseOutcome> outcome = other.release({decision});
+        ASSERT_EQ(outcome.size(), 1u);
+        EXPECT_EQ(outcome[0].status, "accepted") << (outcome[0].error ? outcome[0].error->message() : "");
+      }
+    }
+  }
+  EXPECT_EQ(seen.size(), 29u);
+  waitCompleted(29, seconds(20));
+}
+
+TEST_F(Cluster, aKilledNodesPartitionsAreTakenOverAndEveryProcessCompletes) {
+  addNode("a");
+  addNode("b");
+  addNode("c");
+  waitBalanced({"a", "b", "c"});
+  const std::string yaml = writeActorsYaml();
+  BootstrapProcess runner1(yaml, urls());
+  BootstrapProcess runner2(yaml, urls());
+
+  constexpr int kEach = 1000;
+  RestClient client(urls());
+  for (int offset = 0; offset < kEach; offset += 200) {
+    std::vector<StartRequest> batch;
+    for (int i = offset; i < offset + 200; ++i) {
+      StartRequest notify;
+      notify.actor = "NotificationDecider#1.0";
+      notify.method = "start";
+      notify.args = Json::array({fmt::format("user-{}", i), "hello"});
+      notify.options.customId = fmt::format("notify-{}", i);
+      batch.push_back(notify);
+      StartRequest fanout;
+      fanout.actor = "Fanout#1.0";
+      fanout.method = "start";
+      fanout.args = Json::array({i});
+      fanout.options.customId = fmt::format("fanout-{}", i);
+      batch.push_back(fanout);
+    }
+    for (const Result<StartedProcess>& started : client.startMany(batch)) {
+      ASSERT_TRUE(started.ok()) << started.error().message();
+    }
+  }
+
+  // Mid-run: some done, most not.
+  const auto deadline = Clock::now() + seconds(60);
+  while (countProcesses("state = 1") < 2 * kEach / 10 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  const std::int64_t doneAtKill = countProcesses("state = 1");
+  ASSERT_LT(doneAtKill, 2 * kEach) << "the run finished before the kill; nothing was tested";
+  nodes_[1]->stop(SIGKILL);
+
+  waitCompleted(2 * kEach, seconds(240));
+  waitBalanced({"a", "c"});
+  EXPECT_EQ(countProcesses("true"), 2 * kEach);
+  EXPECT_EQ(countProcesses("state <> 1"), 0);
+  // Fanout results: 10 * (i + 1).
+  for (const std::string& row :
+       database_->query("SELECT custom_id, result FROM processes WHERE custom_id LIKE 'fanout-%'")) {
+    const auto tab = row.find('\t');
+    const int i = std::stoi(row.substr(std::string("fanout-").size(), tab));
+    EXPECT_EQ(row.substr(tab + 1), std::to_string(10 * (i + 1))) << row;
+  }
+  // Notification: every process fetched its user's profile exactly once to completion.
+  EXPECT_EQ(std::stoll(database_->query(
+                "SELECT count(DISTINCT t.process_id) FROM tasks t JOIN processes p ON p.id = t.process_id "
+                "WHERE p.custom_id LIKE 'notify-%' AND t.state = 4 AND t.spec LIKE '%UserProfileService#1.0%'")
+                .front()),
+            kEach);
+  expectNoPartitionHadTwoOwnersAtOnce();
+  // b's partitions moved within 10 s of its leases' expiry.
+  for (const std::string& row : database_->query(
+           "SELECT h.partition, extract(epoch FROM (n.acquired_at - h.ended_at)) FROM lease_history h JOIN "
+           "lease_history n ON n.partition = h.partition AND n.epoch = h.epoch + 1 WHERE h.owner LIKE 'b#%'")) {
+    const double gap = std::stod(row.substr(row.find('\t') + 1));
+    EXPECT_LT(gap, 10.0) << "partition " << row.substr(0, row.find('\t')) << " waited " << gap << " s";
+  }
+  std::filesystem::remove(yaml);
+  std::cerr << "completed at the kill: " << doneAtKill << " of " << 2 * kEach << "\n";
+}
+
+TEST_F(Cluster, aJoiningNodeReceivesPartitionsAndServesTasks) {
+  addNode("a");
+  waitBalanced({"a"});
+  const std::string yaml = writeActorsYaml();
+  BootstrapProcess runner(yaml, urls());
+  RestClient client(urls());
+
+  // Starts keep coming while b joins.
+  std::atomic<bool> stop{false};
+  std::atomic<int> startedCount{0};
+  std::thread starter([&] {
+    for (int round = 0; !stop && round < 200; ++round) {
+      std::vector<StartRequest> batch;
+      for (int k = 0; k < 20; ++k) {
+        const int i = round * 20 + k;
+        StartRequest chain;
+        chain.actor = "Chain#1.0";
+        chain.method = "start";
+        chain.args = Json::array({i});
+        chain.options.customId = fmt::format("chain-{}", i);
+        batch.push_back(chain);
+      }
+      try {
+        for (const auto& result : client.startMany(batch)) startedCount += result.ok() ? 1 : 0;
+      } catch (const Error&) {
+      }
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+  });
+  std::this_thread::sleep_for(seconds(2));
+  ServerProcess& b = addNode("b");
+  waitBalanced({"a", "b"});
+  // b hands out tasks: workers learn it from the cluster listing.
+  const auto deadline = Clock::now() + seconds(30);
+  double handedOutByB = 0;
+  while (Clock::now() < deadline && handedOutByB == 0) {
+    std::string metrics = RestClient({b.url()}).getText("/metrics");
+    const std::string sample = "pledge_tasks_total{event=\"handed_out\"} ";
+    auto at = metrics.find(sample);
+    if (at != std::string::npos) handedOutByB = std::stod(metrics.substr(at + sample.size()));
+    std::this_thread::sleep_for(milliseconds(200));
+  }
+  stop = true;
+  starter.join();
+  EXPECT_GT(handedOutByB, 0) << "the joined node handed out no task";
+  waitCompleted(startedCount, seconds(120));
+  for (const std::string& row :
+       database_->query("SELECT custom_id, result FROM processes WHERE custom_id LIKE 'chain-%'")) {
+    const auto tab = row.find('\t');
+    const int i = std::stoi(row.substr(std::string("chain-").size(), tab));
+    EXPECT_EQ(row.substr(tab + 1), std::to_string(i + 3)) << row;
+  }
+  expectNoPartitionHadTwoOwnersAtOnce();
+  std::filesystem::remove(yaml);
+}
+
+TEST_F(Cluster, aNodeThatLosesALeaseStopsServingThatPartitionAtOnce) {
+  ServerProcess& a = addNode("a");
+  waitBalanced({"a"});
+  // Another owner takes partition 5 (as after a long pause of a): a must drop it.
+  database_->query(
+      "UPDATE partition_leases SET owner = 'thief#1', epoch = epoch + 1, expires_at = now() + interval '1 hour' "
+      "WHERE partition = 5");
+  // A start whose customId hashes to partition 5 is no longer taken by a.
+  auto partitionOf = [](const std::string& customId) {
+    std::uint64_t hash = 14695981039346656037ull;
+    for (unsigned char c : customId) {
+      hash ^= c;
+      hash *= 1099511628211ull;
+    }
+    return static_cast<int>(hash % kPartitions);
+  };
+  std::string inFive;
+  for (int i = 0; inFive.empty(); ++i) {
+    if (partitionOf(fmt::format("k-{}", i)) == 5) inFive = fmt::format("k-{}", i);
+  }
+  HttpClient http("127.0.0.1", a.port());
+  const std::string body =
+      fmt::format(R"({{"actor":"D#1","method":"start","args":[],"customId":"{}"}})", inFive);
+  const auto deadline = Clock::now() + seconds(5);
+  HttpResult answer;
+  do {
+    std::this_thread::sleep_for(milliseconds(100));
+    answer = http.post("/api/v1/processes", body);
+  } while (answer.status != 503 && Clock::now() < deadline);
+  EXPECT_EQ(answer.status, 503) << answer.body;
+  EXPECT_TRUE(answer.body.find("partition 5 ") != std::string::npos ||
+              answer.body.find("partition(s) 5;") != std::string::npos)
+      << answer.body;
+  EXPECT_EQ(countProcesses("true"), 0) << "nothing was written to a partition a no longer holds";
+  // The rest is served again at once (after a refused commit the node reloads what it holds).
+  std::string other;
+  for (int i = 0; other.empty(); ++i) {
+    if (partitionOf(fmt::format("o-{}", i)) != 5) other = fmt::format("o-{}", i);
+  }
+  const auto until = Clock::now() + seconds(5);
+  int status = 0;
+  do {
+    status = http.post("/api/v1/processes",
+                       fmt::format(R"({{"actor":"D#1","method":"start","args":[],"customId":"{}"}})", other))
+                 .status;
+    if (status != 201) std::this_thread::sleep_for(milliseconds(100));
+  } while (status != 201 && Clock::now() < until);
+  EXPECT_EQ(status, 201);
+}
+
+}  // namespace
+}  // namespace pledge::testing

@@ -1,0 +1,164 @@
+// PgStore as ClusterStore: membership, leases, fencing of commits, the tenure history. On the
+// tests' private PostgreSQL (ctest fixture "postgres"); the Store contract is in store_test.cpp.
+#include "pledge/server/pg_store.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "test_database.h"
+
+namespace pledge::server {
+namespace {
+
+using pledge::testing::TestDatabase;
+
+ProcessRow processIn(int partition) {
+  ProcessRow row;
+  row.info.processId = Uuid::random();
+  row.info.taskId = Uuid::random();
+  row.info.actor = "D#1";
+  row.info.method = "start";
+  row.info.startedAt = 1;
+  row.partition = partition;
+  row.isNew = true;
+  return row;
+}
+
+class PgStoreTest : public ::testing::Test {
+ protected:
+  TestDatabase database_;
+  PgStore store_{database_.url(), 8};
+};
+
+TEST_F(PgStoreTest, nodesRegisterAndAgeOut) {
+  std::vector<NodeRecord> nodes = store_.heartbeat("a", "http://a", 10, 5'000);
+  ASSERT_EQ(nodes.size(), 1u);
+  EXPECT_EQ(nodes[0].address, "http://a");
+  EXPECT_TRUE(nodes[0].alive);
+  store_.heartbeat("b", "http://b", 11, 5'000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  nodes = store_.heartbeat("a", "http://a", 10, 200);
+  ASSERT_EQ(nodes.size(), 2u);
+  EXPECT_TRUE(nodes[0].alive) << "a just beat";
+  EXPECT_FALSE(nodes[1].alive) << "b was silent longer than the alive window";
+  store_.leave("b", "b#11");
+  EXPECT_EQ(store_.heartbeat("a", "http://a", 10, 5'000).size(), 1u);
+}
+
+TEST_F(PgStoreTest, leasesAreTakenOnceRenewedAndTakenOverOnlyAfterExpiry) {
+  EXPECT_EQ(store_.acquireLeases("a#1", 5, 60'000), (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(store_.acquireLeases("b#1", 8, 60'000), (std::vector<int>{5, 6, 7})) << "only free ones";
+  EXPECT_TRUE(store_.acquireLeases("c#1", 8, 60'000).empty());
+  EXPECT_EQ(store_.renewLeases("a#1", 60'000), (std::vector<int>{0, 1, 2, 3, 4}));
+
+  // b's leases run out: c takes them, b's renewal no longer finds them.
+  store_.renewLeases("b#1", 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(store_.acquireLeases("c#1", 8, 60'000), (std::vector<int>{5, 6, 7}));
+  EXPECT_TRUE(store_.renewLeases("b#1", 60'000).empty());
+
+  // A release frees at once.
+  store_.releaseLeases("a#1", {3, 4});
+  EXPECT_EQ(store_.acquireLeases("b#1", 8, 60'000), (std::vector<int>{3, 4}));
+  std::vector<LeaseRecord> leases = store_.leases();
+  ASSERT_EQ(leases.size(), 8u);
+  EXPECT_EQ(leases[3].owner, "b#1");
+  EXPECT_EQ(leases[5].owner, "c#1");
+  EXPECT_EQ(leases[5].epoch, 2);
+  EXPECT_GT(leases[5].expiresInMs, 50'000);
+}
+
+TEST_F(PgStoreTest, aRestartedNodeTakesBackItsEarlierRunsLeasesAtOnce) {
+  EXPECT_EQ(store_.acquireLeases("a#1", 4, 60'000), (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_EQ(store_.acquireLeases("b#1", 4, 60'000), (std::vector<int>{4, 5, 6, 7}));
+  // "a" restarts (run 2): a's earlier run is gone, b's leases still hold.
+  EXPECT_EQ(store_.acquireLeases("a#2", 8, 60'000), (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_TRUE(store_.renewLeases("a#1", 60'000).empty()) << "the earlier run lost them";
+  EXPECT_EQ(store_.renewLeases("b#1", 60'000), (std::vector<int>{4, 5, 6, 7}));
+  // A node whose name merely starts like another's takes nothing of it.
+  EXPECT_TRUE(store_.acquireLeases("a#2#3", 8, 60'000).empty());
+  EXPECT_TRUE(store_.acquireLeases("b", 8, 60'000).empty());
+  EXPECT_EQ(store_.leases()[0].epoch, 2);
+}
+
+TEST_F(PgStoreTest, tenuresOfAPartitionNeverOverlap) {
+  store_.acquireLeases("a#1", 8, 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  store_.acquireLeases("b#1", 8, 60'000);
+  store_.releaseLeases("b#1", {0});
+  store_.acquireLeases("c#1", 1, 60'000);
+  std::vector<Tenure> tenures = store_.tenures();
+  std::map<int, std::vector<Tenure>> byPartition;
+  for (const Tenure& tenure : tenures) byPartition[tenure.partition].push_back(tenure);
+  ASSERT_EQ(byPartition[0].size(), 3u);
+  EXPECT_EQ(byPartition[0][0].owner, "a#1");
+  EXPECT_EQ(byPartition[0][1].owner, "b#1");
+  EXPECT_EQ(byPartition[0][2].owner, "c#1");
+  for (const auto& [partition, list] : byPartition) {
+    for (std::size_t i = 1; i < list.size(); ++i) {
+      ASSERT_TRUE(list[i - 1].endedAtUs) << "partition " << partition << " epoch " << list[i - 1].epoch;
+      EXPECT_LE(*list[i - 1].endedAtUs, list[i].acquiredAtUs) << "partition " << partition;
+    }
+    EXPECT_FALSE(list.back().endedAtUs) << "the current owner still holds it";
+  }
+}
+
+TEST_F(PgStoreTest, fencedCommitsNeedTheLeaseOfEveryPartitionTheyWrite) {
+  store_.fenceCommits("a#1");
+  store_.acquireLeases("a#1", 2, 60'000);  // partitions 0 and 1
+  store_.commit(WriteBatch{{processIn(0), processIn(1)}, {}});
+  try {
+    store_.commit(WriteBatch{{processIn(1), processIn(5)}, {}});
+    FAIL() << "wrote partition 5 without its lease";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Conflict);
+    EXPECT_NE(error.message().find("partition(s) 5"), std::string::npos) << error.message();
+  }
+  EXPECT_EQ(store_.countProcesses().running, 2) << "the refused batch wrote nothing";
+
+  // Expired: refused too, even though nobody took the partition yet.
+  store_.renewLeases("a#1", 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_THROW(store_.commit(WriteBatch{{processIn(0)}, {}}), Error);
+}
+
+TEST_F(PgStoreTest, aCommitInFlightHoldsOffATakeover) {
+  // The owner's commit holds its lease rows; a takeover skips them until the commit ended, so
+  // the new owner loads what that commit wrote.
+  PgStore other(database_.url(), 8);
+  store_.fenceCommits("a#1");
+  store_.acquireLeases("a#1", 8, 60'000);
+  store_.renewLeases("a#1", 300);
+  WriteBatch big;
+  for (int i = 0; i < 20'000; ++i) big.processes.push_back(processIn(i % 8));
+  std::thread committer([&] { store_.commit(big); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  std::vector<int> taken;
+  for (int round = 0; round < 100 && taken.size() < 8; ++round) {
+    std::vector<int> more = other.acquireLeases("b#1", 8, 60'000);
+    if (!more.empty()) {
+      // Whatever b took, the whole batch is visible to it.
+      EXPECT_EQ(other.countProcesses().running, 20'000);
+    }
+    taken.insert(taken.end(), more.begin(), more.end());
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  committer.join();
+  EXPECT_EQ(taken.size(), 8u);
+}
+
+TEST(PgStore, unreachableDatabaseIsAClearError) {
+  try {
+    PgStore store("postgresql://nobody:secret@127.0.0.1:1/nothing", 8);
+    FAIL() << "connected to nothing";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Unavailable);
+    EXPECT_NE(error.message().find("postgresql://nobody:***@127.0.0.1:1/nothing"), std::string::npos)
+        << "names the URL without its password: " << error.message();
+    EXPECT_EQ(error.message().find("secret"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace pledge::server
