@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -60,19 +61,22 @@ double load1() {
   return load;
 }
 
-// The value of a Prometheus sample line that starts with prefix, or 0.
+// The sum of the Prometheus sample lines that start with prefix (text may hold the metrics of
+// several nodes), or 0.
 double metric(const std::string& text, const std::string& prefix) {
   std::istringstream lines(text);
   std::string line;
+  double sum = 0;
   while (std::getline(lines, line)) {
-    if (line.rfind(prefix, 0) == 0) return std::stod(line.substr(prefix.size()));
+    if (line.rfind(prefix, 0) == 0) sum += std::stod(line.substr(prefix.size()));
   }
-  return 0;
+  return sum;
 }
 
-// Cumulative counts of the hand-off histogram by upper bound (seconds).
+// Cumulative counts of the hand-off histogram by upper bound (seconds), summed over the nodes
+// whose metrics text holds.
 std::vector<std::pair<double, double>> handoffBuckets(const std::string& text) {
-  std::vector<std::pair<double, double>> buckets;
+  std::map<double, double> byBound;
   std::istringstream lines(text);
   std::string line;
   const std::string prefix = "pledge_task_handoff_seconds_bucket{le=\"";
@@ -81,9 +85,9 @@ std::vector<std::pair<double, double>> handoffBuckets(const std::string& text) {
     std::size_t close = line.find('"', prefix.size());
     std::string bound = line.substr(prefix.size(), close - prefix.size());
     double le = bound == "+Inf" ? 1e9 : std::stod(bound);
-    buckets.emplace_back(le, std::stod(line.substr(line.rfind(' ') + 1)));
+    byBound[le] += std::stod(line.substr(line.rfind(' ') + 1));
   }
-  return buckets;
+  return {byBound.begin(), byBound.end()};
 }
 
 // The q-quantile in milliseconds of the observations between two histogram snapshots,
@@ -132,6 +136,30 @@ void drawProgress(int submitted, int completed, int n, double seconds) {
 }  // namespace
 
 LoadRun::LoadRun(LoadOptions options) : options_(std::move(options)) {}
+
+std::pair<pid_t, std::string> LoadRun::startServer(const std::string& work, int index) {
+  const fs::path build = fs::path(executableDir()).parent_path();
+  const fs::path portFile = fs::path(work) / fmt::format("port-{}", index);
+  const std::string log = (fs::path(work) / fmt::format("server-{}.log", index)).string();
+  std::vector<std::string> argv = {(build / "server/pledge-server").string(), "--port", "0", "--address", "127.0.0.1",
+                                   "--port-file", portFile.string(), "--log-level", "warn"};
+  if (options_.store.empty()) {
+    argv.insert(argv.end(), {"--data-dir", (fs::path(work) / "data").string()});
+  } else {
+    argv.insert(argv.end(), {"--store", options_.store, "--node-name", fmt::format("bench-{}", index)});
+  }
+  std::istringstream extra(options_.serverArgs);
+  for (std::string arg; extra >> arg;) argv.push_back(arg);
+  const pid_t pid = spawnProcess(argv, log);
+  // A cluster node writes its port once it serves its share of the partitions.
+  int port = 0;
+  for (int i = 0; i < 6000 && port == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::ifstream(portFile) >> port;
+  }
+  PLEDGE_REQUIRE(port > 0, "pledge-server did not start; see {}", log);
+  return {pid, fmt::format("http://127.0.0.1:{}", port)};
+}
 
 LoadResult LoadRun::scaleRun(const std::string& url, pid_t serverPid) {
   RestClient::setIoThreads(std::max(4, options_.submitters));
@@ -224,27 +252,32 @@ LoadResult LoadRun::execute() {
   char pattern[] = "/tmp/pledge-bench-XXXXXX";
   const fs::path work = mkdtemp(pattern);
 
-  // The server: given, or ours on a fresh data folder.
-  std::string url = options_.server;
-  pid_t serverPid = -1;
-  if (url.empty()) {
-    const fs::path portFile = work / "port";
-    std::vector<std::string> argv = {(build / "server/pledge-server").string(), "--port", "0", "--address",
-                                     "127.0.0.1", "--port-file", portFile.string(), "--data-dir",
-                                     (work / "data").string(), "--log-level", "warn"};
-    std::istringstream extra(options_.serverArgs);
-    for (std::string arg; extra >> arg;) argv.push_back(arg);
-    serverPid = spawnProcess(argv, (work / "server.log").string());
-    for (int i = 0; i < 3000 && !fs::exists(portFile); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    int port = 0;
-    std::ifstream(portFile) >> port;
-    PLEDGE_REQUIRE(port > 0, "pledge-server did not start; see {}", (work / "server.log").string());
-    url = fmt::format("http://127.0.0.1:{}", port);
+  // The servers: given, or ours (one on a fresh data folder, or several nodes on a shared store).
+  PLEDGE_REQUIRE(options_.nodes >= 1, "nodes: must be positive");
+  PLEDGE_REQUIRE(options_.nodes == 1 || options_.store.rfind("postgresql://", 0) == 0,
+                 "nodes: {} nodes need a shared store; pass --store postgresql://...", options_.nodes);
+  std::vector<std::string> urls;
+  std::vector<pid_t> serverPids;
+  if (!options_.server.empty()) {
+    urls.push_back(options_.server);
+  } else {
+    for (int node = 0; node < options_.nodes; ++node) {
+      auto [pid, nodeUrl] = startServer(work.string(), node);
+      serverPids.push_back(pid);
+      urls.push_back(nodeUrl);
+    }
   }
+  auto stopServers = [&] {
+    for (pid_t pid : serverPids) stopProcess(pid, SIGTERM, std::chrono::seconds(30));
+    serverPids.clear();
+  };
+  const std::string url = urls.front();
+  const pid_t serverPid = serverPids.empty() ? -1 : serverPids.front();
 
   if (options_.workload == "waiting") {
+    PLEDGE_REQUIRE(urls.size() == 1, "workload waiting: runs on one node");
     LoadResult result = scaleRun(url, serverPid);
-    if (serverPid > 0) stopProcess(serverPid, SIGTERM, std::chrono::seconds(60));
+    stopServers();
     std::error_code ignored;
     fs::remove_all(work, ignored);
     return result;
@@ -254,7 +287,9 @@ LoadResult LoadRun::execute() {
   const fs::path actorsYaml = work / "actors.yaml";
   {
     std::ofstream yaml(actorsYaml);
-    yaml << "servers: [\"" << url << "\"]\n";
+    yaml << "servers: [";
+    for (std::size_t i = 0; i < urls.size(); ++i) yaml << (i > 0 ? ", " : "") << '"' << urls[i] << '"';
+    yaml << "]\n";
     yaml << "plugins: [\"" << (build / workload.plugin).string() << "\"]\n";
     yaml << "actors:\n";
     yaml << fmt::format("  - {{actor: \"{}\", threads: {}, pollBatch: {}}}\n", workload.decider,
@@ -276,7 +311,15 @@ LoadResult LoadRun::execute() {
   };
 
   RestClient::setIoThreads(std::max(4, options_.submitters));
-  RestClient client({url});
+  RestClient client(urls);
+  // Each node counts what it served; the run's figures are the sums over the nodes.
+  std::vector<std::unique_ptr<RestClient>> nodeClients;
+  for (const std::string& nodeUrl : urls) nodeClients.push_back(std::make_unique<RestClient>(std::vector{nodeUrl}));
+  auto metricsOfAllNodes = [&] {
+    std::string text;
+    for (auto& node : nodeClients) text += node->getText("/metrics");
+    return text;
+  };
   LoadResult result;
   try {
     // Not timed: wait until every worker process polls.
@@ -289,7 +332,7 @@ LoadResult LoadRun::execute() {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     const std::string completedSample = "pledge_processes_total{event=\"completed\"} ";
-    const std::string metricsBefore = client.getText("/metrics");
+    const std::string metricsBefore = metricsOfAllNodes();
     const double completedBefore = metric(metricsBefore, completedSample);
 
     // Timed: submit N processes from several threads, until all N completed.
@@ -334,7 +377,7 @@ LoadResult LoadRun::execute() {
     auto lastDraw = Clock::now();
     while (Clock::now() < deadline) {
       if (!submittedAt && submitted == options_.n) submittedAt = Clock::now();
-      completed = metric(client.getText("/metrics"), completedSample) - completedBefore;
+      completed = metric(metricsOfAllNodes(), completedSample) - completedBefore;
       if (options_.progress && Clock::now() - lastDraw > std::chrono::milliseconds(100)) {
         drawProgress(submitted, static_cast<int>(completed), options_.n,
                      std::chrono::duration<double>(Clock::now() - t0).count());
@@ -352,7 +395,7 @@ LoadResult LoadRun::execute() {
       std::fputc('\n', stderr);
     }
     PLEDGE_REQUIRE(!submitFailed, "submitting failed: {}", submitError);
-    const std::string metricsAfter = client.getText("/metrics");
+    const std::string metricsAfter = metricsOfAllNodes();
 
     // Not timed: verify every result.
     int verified = 0;
@@ -386,7 +429,8 @@ LoadResult LoadRun::execute() {
     auto after = handoffBuckets(metricsAfter);
     std::optional<double> p50 = quantileMs(before, after, 0.50);
     std::optional<double> p99 = quantileMs(before, after, 0.99);
-    const std::int64_t peakKb = serverPid > 0 ? rssKb(serverPid) : 0;
+    std::int64_t peakKb = 0;
+    for (pid_t pid : serverPids) peakKb += rssKb(pid);
     auto round = [](double value, int digits) {
       const double scale = std::pow(10.0, digits);
       return std::round(value * scale) / scale;
@@ -415,25 +459,28 @@ LoadResult LoadRun::execute() {
         {"handoff_p50_ms", p50 ? Json(round(*p50, 3)) : Json()},
         {"handoff_p99_ms", p99 ? Json(round(*p99, 3)) : Json()},
         {"server_peak_rss_mb", peakKb > 0 ? Json(round(peakKb / 1024.0, 1)) : Json()},
-        {"store", options_.server.empty() ? "sqlite (synchronous=FULL)" : "as configured"},
+        {"store", !options_.server.empty() ? "as configured"
+                  : options_.store.empty()  ? "sqlite (synchronous=FULL)"
+                                            : "postgresql"},
+        {"nodes", static_cast<int>(urls.size())},
     };
     result.line = line;
     result.summary = fmt::format(
-        "pledge {} N={}: {} in {:.3f}s (submit {:.3f}s) -> {:.1f} proc/s, {:.1f} tasks/s; hand-off p50 {} ms, "
+        "pledge {} N={} on {} node(s): {} in {:.3f}s (submit {:.3f}s) -> {:.1f} proc/s, {:.1f} tasks/s; hand-off p50 {} ms, "
         "p99 {} ms; server peak RSS {}; verified {}/{}; {} worker processes x ({} decider + {} worker "
         "threads, poll batch {})",
-        options_.workload, options_.n, line["status"].get<std::string>(), elapsed,
+        options_.workload, options_.n, urls.size(), line["status"].get<std::string>(), elapsed,
         line["submit_s"].get<double>(), finished ? options_.n / elapsed : 0.0, line["tasks_per_s"].get<double>(),
         p50 ? fmt::format("{:.3f}", *p50) : "-", p99 ? fmt::format("{:.3f}", *p99) : "-",
         peakKb > 0 ? fmt::format("{:.1f} MiB", peakKb / 1024.0) : "n/a (not started here)", verified, options_.n,
         options_.workers, options_.deciderThreads, options_.workerThreads, options_.pollBatch);
   } catch (...) {
     stopAll();
-    if (serverPid > 0) stopProcess(serverPid, SIGTERM, std::chrono::seconds(30));
+    stopServers();
     throw;
   }
   stopAll();
-  if (serverPid > 0) stopProcess(serverPid, SIGTERM, std::chrono::seconds(30));
+  stopServers();
   std::error_code ignored;
   fs::remove_all(work, ignored);
   return result;

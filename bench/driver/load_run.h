@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <sys/types.h>
 
@@ -24,6 +25,11 @@ struct LoadOptions {
   int n = 1000;
   // Target a running server; empty: start one on a fresh data folder and stop it after.
   std::string server;
+  // The store of the servers this run starts: empty for the embedded store in a fresh data folder,
+  // or a postgresql:// URL (its database should be fresh: processes left there are reloaded).
+  std::string store;
+  // Servers this run starts on that store (more than one needs a shared store).
+  int nodes = 1;
   // Worker processes (pledge-bootstrap) and their pools.
   int workers = 2;
   int deciderThreads = 2;
@@ -52,6 +58,8 @@ class LoadRun {
 
  private:
   LoadResult scaleRun(const std::string& url, pid_t serverPid);
+  // Starts node `index` of this run in `work`; returns its pid and URL.
+  std::pair<pid_t, std::string> startServer(const std::string& work, int index);
 
   LoadOptions options_;
 };

@@ -1,4 +1,4 @@
-// pledge-bench --workload chain|fanout|notification --n N [--server URL] [--json FILE]
+// pledge-bench --workload chain|fanout|notification --n N [--server URL | --store URL --nodes K] [--json FILE]
 // The end-to-end load driver: see load_run.h. Prints a summary and appends one JSON line per run
 // to --json in the peers' format, so ../shared/peers/table.py prints Pledge beside the peers.
 #include <CLI/CLI.hpp>
@@ -15,6 +15,10 @@ int main(int argc, char** argv) {
   app.add_option("--workload", options.workload, "chain, fanout, notification, or waiting (the scale run)")->capture_default_str();
   app.add_option("--n", options.n, "processes")->capture_default_str();
   app.add_option("--server", options.server, "target a running server instead of starting one");
+  app.add_option("--store", options.store,
+                 "store of the servers it starts: a postgresql:// URL (default: embedded, fresh folder)");
+  app.add_option("--nodes", options.nodes, "servers it starts on --store (more than 1 needs postgresql)")
+      ->capture_default_str();
   app.add_option("--workers", options.workers, "worker processes (pledge-bootstrap)")->capture_default_str();
   app.add_option("--decider-threads", options.deciderThreads, "decider threads per worker process")
       ->capture_default_str();

@@ -149,7 +149,8 @@ std::vector<std::string> RestClient::nodes() {
 }
 
 std::pair<int, std::string> RestClient::exchange(const std::string& method, const std::string& path,
-                                                const std::optional<std::string>& body) {
+                                                const std::optional<std::string>& body,
+                                                std::optional<std::size_t> firstNode) {
   // Learn the cluster's nodes now and then (not for the cluster call itself).
   bool refresh = false;
   if (path != "/api/v1/cluster") {
@@ -181,8 +182,8 @@ std::pair<int, std::string> RestClient::exchange(const std::string& method, cons
       // Keep the nodes we know; the call below reports unreachable servers.
     }
   }
-  const bool isPoll = path == "/api/v1/tasks/poll";
-  const std::size_t start = isPoll ? state_->roundRobin.fetch_add(1) : 0;
+  const bool isStart = method == "POST" && (path == "/api/v1/processes" || path == "/api/v1/processes/batch");
+  const std::size_t start = firstNode ? *firstNode : isStart ? state_->roundRobin.fetch_add(1) : 0;
   // A node answering 503 is reachable but cannot serve this now (its partitions are moving
   // between nodes, or it is stopping): ask the others, then all of them again for a while.
   const auto giveUp = Clock::now() + options_.unavailableRetry;
@@ -336,9 +337,23 @@ std::vector<PolledTask> RestClient::poll(const std::vector<QueueSelector>& queue
   for (const QueueSelector& queue : queues) {
     actors.push_back({{"actor", queue.actor}, {"taskList", queue.taskList}});
   }
-  Json body = {{"worker", options_.workerId}, {"actors", std::move(actors)}, {"max", max},
-               {"waitMs", wait.count()}};
-  return readArray<PolledTask>(call("POST", "/api/v1/tasks/poll", body).at("tasks"));
+  Json body = {{"worker", options_.workerId}, {"actors", std::move(actors)}, {"max", max}, {"waitMs", 0}};
+  auto pollNode = [&](std::size_t node) {
+    auto [status, text] = exchange("POST", "/api/v1/tasks/poll", body.dump(), node);
+    if (status >= 400) throw errorFromResponse(status, text);
+    return readArray<PolledTask>(parseJson(text).at("tasks"));
+  };
+  // A long poll of one node must not keep this poller from tasks another node has ready.
+  const std::size_t first = state_->roundRobin.fetch_add(1);
+  const std::size_t nodeCount = nodes().size();
+  if (nodeCount > 1 && wait.count() > 0) {
+    for (std::size_t i = 0; i < nodeCount; ++i) {
+      std::vector<PolledTask> tasks = pollNode(first + i);
+      if (!tasks.empty()) return tasks;
+    }
+  }
+  body["waitMs"] = wait.count();
+  return pollNode(first);
 }
 
 std::vector<ReleaseOutcome> RestClient::release(const std::vector<Decision>& decisions) {

@@ -81,7 +81,9 @@ class RestClient final : public ProcessStarter {
   Json setBlocked(const std::string& actor, bool blocked);
   Json cluster();
 
-  // Leases up to max tasks, waiting up to wait for the first; tries the nodes round robin.
+  // Leases up to max tasks, waiting up to wait for the first. With several nodes, each holding
+  // the tasks of its own partitions, it asks them all without waiting (from a rotating first
+  // one) and long-polls one of them only when none had a task.
   std::vector<PolledTask> poll(const std::vector<QueueSelector>& queues, int max,
                                std::chrono::milliseconds wait);
   // One release request; throws Error(Unavailable) when no node could be reached (releases are
@@ -103,9 +105,12 @@ class RestClient final : public ProcessStarter {
   static void setIoThreads(int threads);
 
  private:
-  // Sends to the first node that answers (round robin for polls): its status and body.
+  // Sends to the first node that answers, trying them from firstNode on (nullopt: the first one
+  // configured, or round robin for starts, which spreads new processes over the nodes): its
+  // status and body.
   std::pair<int, std::string> exchange(const std::string& method, const std::string& path,
-                                       const std::optional<std::string>& body);
+                                       const std::optional<std::string>& body,
+                                       std::optional<std::size_t> firstNode = std::nullopt);
 
   struct State;
   std::unique_ptr<State> state_;
