@@ -71,6 +71,9 @@ struct RestClient::State {
   std::vector<std::string> configured;
   std::mutex mutex;
   std::vector<std::shared_ptr<Node>> nodes;
+  // Of a cluster on a shared store: the owner of each partition as last learnt (stale routes are
+  // forwarded by the nodes); empty for one node.
+  std::vector<std::string> partitionOwners;
   Clock::time_point nextRefresh{};
   std::atomic<std::size_t> roundRobin{0};
   http::client::http_client_config config;
@@ -148,40 +151,46 @@ std::vector<std::string> RestClient::nodes() {
   return urls;
 }
 
+void RestClient::learnNodesWhenDue() {
+  {
+    std::lock_guard lock(state_->mutex);
+    if (Clock::now() < state_->nextRefresh) return;
+    state_->nextRefresh = Clock::now() + options_.clusterRefresh;
+  }
+  try {
+    Json cluster = call("GET", "/api/v1/cluster");
+    std::vector<std::string> urls = state_->configured;
+    std::vector<std::string> owners;
+    if (cluster.contains("nodes") && cluster["nodes"].size() > 1) {
+      owners.resize(static_cast<std::size_t>(std::max(cluster.value("partitions", 0), 0)));
+      for (const Json& node : cluster["nodes"]) {
+        std::string url = trimSlash(node.value("address", ""));
+        if (url.empty()) continue;
+        if (std::find(urls.begin(), urls.end(), url) == urls.end()) urls.push_back(url);
+        for (const Json& partition : node.value("partitions", Json::array())) {
+          const int index = partition.get<int>();
+          if (index >= 0 && index < static_cast<int>(owners.size())) owners[static_cast<std::size_t>(index)] = url;
+        }
+      }
+    }
+    std::lock_guard lock(state_->mutex);
+    std::vector<std::shared_ptr<State::Node>> nodes;
+    for (const std::string& url : urls) {
+      auto known = std::find_if(state_->nodes.begin(), state_->nodes.end(),
+                                [&](const auto& node) { return node->url == url; });
+      nodes.push_back(known != state_->nodes.end() ? *known : state_->makeNode(url));
+    }
+    state_->nodes = std::move(nodes);
+    state_->partitionOwners = std::move(owners);
+  } catch (const Error&) {
+    // Keep the nodes we know; the calls that follow report unreachable servers.
+  }
+}
+
 std::pair<int, std::string> RestClient::exchange(const std::string& method, const std::string& path,
                                                 const std::optional<std::string>& body,
                                                 std::optional<std::size_t> firstNode) {
-  // Learn the cluster's nodes now and then (not for the cluster call itself).
-  bool refresh = false;
-  if (path != "/api/v1/cluster") {
-    std::lock_guard lock(state_->mutex);
-    if (Clock::now() >= state_->nextRefresh) {
-      state_->nextRefresh = Clock::now() + options_.clusterRefresh;
-      refresh = true;
-    }
-  }
-  if (refresh) {
-    try {
-      Json cluster = call("GET", "/api/v1/cluster");
-      std::vector<std::string> urls = state_->configured;
-      if (cluster.contains("nodes") && cluster["nodes"].size() > 1) {
-        for (const Json& node : cluster["nodes"]) {
-          std::string url = trimSlash(node.value("address", ""));
-          if (!url.empty() && std::find(urls.begin(), urls.end(), url) == urls.end()) urls.push_back(url);
-        }
-      }
-      std::lock_guard lock(state_->mutex);
-      std::vector<std::shared_ptr<State::Node>> nodes;
-      for (const std::string& url : urls) {
-        auto known = std::find_if(state_->nodes.begin(), state_->nodes.end(),
-                                  [&](const auto& node) { return node->url == url; });
-        nodes.push_back(known != state_->nodes.end() ? *known : state_->makeNode(url));
-      }
-      state_->nodes = std::move(nodes);
-    } catch (const Error&) {
-      // Keep the nodes we know; the call below reports unreachable servers.
-    }
-  }
+  if (path != "/api/v1/cluster") learnNodesWhenDue();
   const bool isStart = method == "POST" && (path == "/api/v1/processes" || path == "/api/v1/processes/batch");
   const std::size_t start = firstNode ? *firstNode : isStart ? state_->roundRobin.fetch_add(1) : 0;
   // A node answering 503 is reachable but cannot serve this now (its partitions are moving
@@ -231,17 +240,7 @@ std::pair<int, std::string> RestClient::exchange(const std::string& method, cons
 
 Json RestClient::call(const std::string& method, const std::string& path, const std::optional<Json>& body) {
   auto [status, text] = exchange(method, path, body ? std::optional<std::string>(body->dump()) : std::nullopt);
-  if (status >= 400) {
-    // A release whose every decision was rejected answers with the rejection and the results.
-    if (path == "/api/v1/tasks/release") {
-      try {
-        Json parsed = parseJson(text);
-        if (parsed.contains("results")) return parsed;
-      } catch (const Error&) {
-      }
-    }
-    throw errorFromResponse(status, text);
-  }
+  if (status >= 400) throw errorFromResponse(status, text);
   return text.empty() ? Json() : parseJson(text);
 }
 
@@ -356,11 +355,10 @@ std::vector<PolledTask> RestClient::poll(const std::vector<QueueSelector>& queue
   return pollNode(first);
 }
 
-std::vector<ReleaseOutcome> RestClient::release(const std::vector<Decision>& decisions) {
-  Json items = Json::array();
-  for (const Decision& decision : decisions) items.push_back(decision);
-  Json answer = call("POST", "/api/v1/tasks/release", Json{{"decisions", std::move(items)}});
-  std::vector<ReleaseOutcome> outcomes;
+namespace {
+
+// The results of a release answer, appended to outcomes.
+void appendOutcomes(const Json& answer, std::vector<ReleaseOutcome>& outcomes) {
   for (const Json& result : answer.at("results")) {
     ReleaseOutcome outcome;
     outcome.taskId = readField(result, "taskId", readUuid);
@@ -371,8 +369,52 @@ std::vector<ReleaseOutcome> RestClient::release(const std::vector<Decision>& dec
     }
     outcomes.push_back(std::move(outcome));
   }
+}
+
+}  // namespace
+
+std::optional<std::size_t> RestClient::ownerOf(const Decision& decision) {
+  if (!decision.processId) return std::nullopt;
+  std::lock_guard lock(state_->mutex);
+  const std::vector<std::string>& owners = state_->partitionOwners;
+  if (owners.empty()) return std::nullopt;
+  const std::string& owner = owners[static_cast<std::size_t>(partitionOf(*decision.processId, static_cast<int>(owners.size())))];
+  for (std::size_t i = 0; i < state_->nodes.size(); ++i) {
+    if (state_->nodes[i]->url == owner) return i;
+  }
+  return std::nullopt;
+}
+
+std::vector<ReleaseOutcome> RestClient::release(const std::vector<Decision>& decisions) {
+  // Straight to each process's owner when the cluster's routes are known (saves the hop of a
+  // forward): one request per owner.
+  learnNodesWhenDue();
+  std::vector<std::pair<std::optional<std::size_t>, std::vector<const Decision*>>> groups;
+  for (const Decision& decision : decisions) {
+    const std::optional<std::size_t> owner = ownerOf(decision);
+    auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == owner; });
+    if (group == groups.end()) group = groups.insert(groups.end(), {owner, {}});
+    group->second.push_back(&decision);
+  }
+  std::vector<ReleaseOutcome> outcomes;
+  for (const auto& [owner, members] : groups) {
+    Json items = Json::array();
+    for (const Decision* decision : members) items.push_back(*decision);
+    const std::string body = Json{{"decisions", std::move(items)}}.dump();
+    auto [status, text] = exchange("POST", "/api/v1/tasks/release", body, owner);
+    Json answer;
+    try {
+      answer = parseJson(text);
+    } catch (const Error&) {
+      throw errorFromResponse(status, text);
+    }
+    // A release whose every decision was rejected answers 4xx with the results.
+    if (status >= 400 && !answer.contains("results")) throw errorFromResponse(status, text);
+    appendOutcomes(answer, outcomes);
+  }
   return outcomes;
 }
+
 
 std::optional<Error> RestClient::heartbeat(const Uuid& taskId, int attempt) {
   try {

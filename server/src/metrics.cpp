@@ -75,6 +75,15 @@ struct Metrics::Families {
   prometheus::Gauge& inMemory = live.Add({{"where", "memory"}});
   prometheus::Gauge& dormant = live.Add({{"where", "dormant"}});
 
+  prometheus::Family<prometheus::Counter>& forwarded = prometheus::BuildCounter()
+      .Name("pledge_forwarded_requests_total")
+      .Help("Requests (or parts) sent on to the node owning their process: process, release, start, gather")
+      .Register(registry);
+  prometheus::Counter& forwardedProcess = forwarded.Add({{"kind", "process"}});
+  prometheus::Counter& forwardedRelease = forwarded.Add({{"kind", "release"}});
+  prometheus::Counter& forwardedStart = forwarded.Add({{"kind", "start"}});
+  prometheus::Counter& forwardedGather = forwarded.Add({{"kind", "gather"}});
+
   std::mutex routesMutex;
   std::map<std::string, prometheus::Histogram*, std::less<>> routes;
 };
@@ -92,6 +101,13 @@ void Metrics::tasksHandedOut(std::int64_t count) {
 void Metrics::taskReleased() { families_->released.Increment(); }
 void Metrics::taskFailed() { families_->failed.Increment(); }
 void Metrics::taskRetried() { families_->retried.Increment(); }
+
+void Metrics::requestForwarded(std::string_view kind) {
+  if (kind == "process") families_->forwardedProcess.Increment();
+  if (kind == "release") families_->forwardedRelease.Increment();
+  if (kind == "start") families_->forwardedStart.Increment();
+  if (kind == "gather") families_->forwardedGather.Increment();
+}
 
 void Metrics::batchCommitted(std::int64_t rows, double seconds) {
   families_->commitCount.Increment();

@@ -121,6 +121,7 @@ constexpr const char* kDocument = R"json({
     "/api/v1/queues": {
       "get": {
         "summary": "Live tasks per actor and task list",
+        "parameters": [{"name": "scope", "in": "query", "required": false, "description": "local: this node only; otherwise the sum over the cluster's nodes", "schema": {"type": "string", "enum": ["local"]}}],
         "responses": {"200": {"description": "Queues", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "properties": {
           "actor": {"type": "string"}, "taskList": {"type": "string"}, "ready": {"type": "integer"}, "running": {"type": "integer"}, "waiting": {"type": "integer"},
           "oldestReadyMs": {"type": "integer", "nullable": true}}}}}}}}
@@ -129,6 +130,7 @@ constexpr const char* kDocument = R"json({
     "/api/v1/actors": {
       "get": {
         "summary": "Actors with tasks or pollers, their last poll and blocked flag",
+        "parameters": [{"name": "scope", "in": "query", "required": false, "description": "local: this node only; otherwise the sum over the cluster's nodes", "schema": {"type": "string", "enum": ["local"]}}],
         "responses": {"200": {"description": "Actors", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Actor"}}}}}}
       }
     },
@@ -141,7 +143,13 @@ constexpr const char* kDocument = R"json({
                "responses": {"200": {"description": "The actor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Actor"}}}}}}
     },
     "/api/v1/cluster": {
-      "get": {"summary": "Nodes, their address, role, partitions and heartbeat age", "responses": {"200": {"description": "The cluster"}}}
+      "get": {"summary": "Nodes, their address, role, partitions and heartbeat age", "responses": {"200": {"description": "The cluster", "content": {"application/json": {"schema": {"type": "object", "properties": {
+        "partitions": {"type": "integer"}, "store": {"type": "string", "enum": ["embedded", "shared"]}, "leaseMs": {"type": "integer"},
+        "unownedPartitions": {"type": "array", "items": {"type": "integer"}},
+        "nodes": {"type": "array", "items": {"type": "object", "properties": {
+          "name": {"type": "string"}, "address": {"type": "string"}, "role": {"type": "string"}, "self": {"type": "boolean"}, "alive": {"type": "boolean"},
+          "startedAt": {"type": "integer", "description": "epoch ms"}, "lastHeartbeatMs": {"type": "integer"},
+          "partitions": {"type": "array", "items": {"type": "integer"}}}}}}}}}}}}
     },
     "/metrics": {
       "get": {"summary": "Prometheus text format", "responses": {"200": {"description": "Metrics", "content": {"text/plain": {}}}}}
@@ -181,7 +189,8 @@ constexpr const char* kDocument = R"json({
         "options": {"type": "object", "properties": {"startTime": {"type": "integer"}, "taskList": {"type": "string"}, "priority": {"type": "integer"},
           "timeoutMs": {"type": "integer"}, "retry": {"$ref": "#/components/schemas/RetryPolicy"}}}}},
       "Decision": {"type": "object", "required": ["taskId", "attempt"], "description": "At most one of result, promise, error", "properties": {
-        "taskId": {"type": "string", "format": "uuid"}, "attempt": {"type": "integer"}, "result": {},
+        "taskId": {"type": "string", "format": "uuid"}, "attempt": {"type": "integer"},
+        "processId": {"type": "string", "format": "uuid", "description": "The task's process (optional): lets any node route the release to the process's owner without a look-up"}, "result": {},
         "promise": {"type": "string", "format": "uuid"}, "error": {"$ref": "#/components/schemas/TaskError"},
         "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/TaskSpec"}}}},
       "ReleaseResult": {"type": "object", "properties": {"taskId": {"type": "string"}, "status": {"type": "string", "enum": ["accepted", "duplicate", "rejected"]},

@@ -54,8 +54,7 @@ ProcessGraph::ProcessGraph(int partitions, std::int64_t defaultTimeoutMs)
 }
 
 int ProcessGraph::partitionOf(const Uuid& processId) const {
-  // Stored with the data: never change this function without a migration.
-  return static_cast<int>((processId.high() ^ processId.low()) % static_cast<std::uint64_t>(partitions_));
+  return pledge::partitionOf(processId, partitions_);
 }
 
 const std::string* ProcessGraph::intern(const std::string& text) {

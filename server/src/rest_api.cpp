@@ -599,6 +599,7 @@ std::optional<std::string> RestApi::startTarget(const HttpRequest& request) cons
 }
 
 void RestApi::relay(const std::string& address, const HttpRequest& request, Responder respond) {
+  metrics_.requestForwarded("process");
   forwarder_->send(address, request.method, request.target, request.body,
                    [respond](Result<ForwardedResponse> answer) {
                      if (!answer.ok()) return respond(errorResponse(answer.error()));
@@ -631,6 +632,7 @@ void RestApi::releaseAcrossNodes(const HttpRequest& request, const Json& body, s
   for (auto& [address, indexes] : remote) {
     Json part = Json::array();
     for (std::size_t i : indexes) part.push_back(body["decisions"][i]);
+    metrics_.requestForwarded("release");
     forwarder_->send(address, "POST", "/api/v1/tasks/release", Json{{"decisions", std::move(part)}}.dump(),
                      [gather, indexes, decisions](Result<ForwardedResponse> answer) {
                        std::vector<Json> items = forwardedItems(answer, indexes.size(), [](const Error& error) {
@@ -676,6 +678,7 @@ void RestApi::startAcrossNodes(const HttpRequest& request, const Json& body, std
   for (auto& [address, indexes] : remote) {
     Json part = Json::array();
     for (std::size_t i : indexes) part.push_back(body["processes"][i]);
+    metrics_.requestForwarded("start");
     forwarder_->send(address, "POST", "/api/v1/processes/batch", Json{{"processes", std::move(part)}}.dump(),
                      [gather, indexes](Result<ForwardedResponse> answer) {
                        gather->fill(indexes, forwardedItems(answer, indexes.size(), errorItem));
@@ -706,6 +709,7 @@ void RestApi::gatherFromPeers(const HttpRequest& request, const std::string& pat
   });
   gather->fill({0}, {std::move(local)});
   for (std::size_t i = 0; i < peers.size(); ++i) {
+    metrics_.requestForwarded("gather");
     forwarder_->send(peers[i], "GET", path + "?scope=local", "", [gather, i](Result<ForwardedResponse> answer) {
       Json items = Json::array();
       if (answer.ok() && answer.value().status == 200) {

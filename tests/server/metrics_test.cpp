@@ -14,6 +14,8 @@ TEST(Metrics, scrapeHasCountersQueueDepthsAndLatencies) {
   metrics.taskRetried();
   metrics.observeRequest("POST /api/v1/tasks/poll", 0.002);
   metrics.batchCommitted(10, 0.001);
+  metrics.requestForwarded("release");
+  metrics.requestForwarded("release");
   std::string text = metrics.scrape({QueueDepth{"W#1", "", 4, 1, 2}}, 7, 1000);
   EXPECT_NE(text.find("pledge_processes_total{event=\"started\"} 2"), std::string::npos) << text;
   EXPECT_NE(text.find("pledge_processes_total{event=\"completed\"} 1"), std::string::npos);
@@ -24,6 +26,8 @@ TEST(Metrics, scrapeHasCountersQueueDepthsAndLatencies) {
             std::string::npos);
   EXPECT_NE(text.find("pledge_store_rows_total 10"), std::string::npos);
   EXPECT_NE(text.find("pledge_live_processes{where=\"dormant\"} 1000"), std::string::npos);
+  EXPECT_NE(text.find("pledge_forwarded_requests_total{kind=\"release\"} 2"), std::string::npos);
+  EXPECT_NE(text.find("pledge_forwarded_requests_total{kind=\"start\"} 0"), std::string::npos);
 }
 
 }  // namespace

@@ -86,8 +86,10 @@ class RestClient final : public ProcessStarter {
   // one) and long-polls one of them only when none had a task.
   std::vector<PolledTask> poll(const std::vector<QueueSelector>& queues, int max,
                                std::chrono::milliseconds wait);
-  // One release request; throws Error(Unavailable) when no node could be reached (releases are
-  // idempotent: the caller retries).
+  // Releases decisions: one outcome per decision, each naming its task. In a cluster, decisions
+  // that carry their processId go straight to the owner of its partition. Throws
+  // Error(Unavailable) when no node could be reached (releases are idempotent: the caller
+  // retries).
   std::vector<ReleaseOutcome> release(const std::vector<Decision>& decisions);
   // Extends a lease; the error when the server refused (NotFound, Conflict).
   std::optional<Error> heartbeat(const Uuid& taskId, int attempt);
@@ -111,6 +113,12 @@ class RestClient final : public ProcessStarter {
   std::pair<int, std::string> exchange(const std::string& method, const std::string& path,
                                        const std::optional<std::string>& body,
                                        std::optional<std::size_t> firstNode = std::nullopt);
+
+  // Every clusterRefresh: asks a node for the cluster's nodes and partition owners (one node's
+  // answer naming itself only leaves the configured nodes as they are).
+  void learnNodesWhenDue();
+  // Index of the node owning decision's process, when the cluster's routes are known.
+  std::optional<std::size_t> ownerOf(const Decision& decision);
 
   struct State;
   std::unique_ptr<State> state_;

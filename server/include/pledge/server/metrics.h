@@ -43,6 +43,9 @@ class Metrics {
   void batchCommitted(std::int64_t rows, double seconds);
   // From a task becoming ready (its decision applied in memory) to a poll handing it out.
   void handedOut(double secondsSinceReady);
+  // A request, or part of one, sent on to another node of the cluster: kind is process (a process
+  // route relayed to its owner), release, start, or gather (a list summed over the nodes).
+  void requestForwarded(std::string_view kind);
   // route is the pattern, e.g. "GET /api/v1/processes/{id}".
   void observeRequest(std::string_view route, double seconds);
 
