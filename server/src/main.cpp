@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
                         api->handle(std::move(request), std::move(respond));
                       });
     const std::string host = config.address == "0.0.0.0" ? "127.0.0.1" : config.address;
-    const std::string url = "http://" + host + ":" + std::to_string(server.port());
+    const std::string url = !config.advertiseUrl.empty() ? config.advertiseUrl
+                                                         : "http://" + host + ":" + std::to_string(server.port());
     if (config.nodeName.empty()) config.nodeName = hostName() + ":" + std::to_string(server.port());
     std::unique_ptr<Store> opened = openStore(config.storeUrl(), config.partitions);
     Store& store = *opened;
@@ -78,6 +79,11 @@ int main(int argc, char** argv) {
       cluster.stop();
       engine.shutdown();
     });
+    if (cluster.shared() && config.advertiseUrl.empty() && config.address == "0.0.0.0") {
+      spdlog::warn("this node tells the others to reach it at {}, which works on this machine only; "
+                   "set --advertise-url to an address they can reach",
+                   url);
+    }
     cluster.start();
     if (config.portFile) {
       std::ofstream(*config.portFile) << server.port() << "\n";

@@ -12,7 +12,8 @@ namespace {
 
 constexpr std::array kKeys = {"address",    "port",           "data-dir",   "store",
                               "node-name",  "partitions",     "max-body-bytes", "io-threads",
-                              "log-level",  "default-timeout-ms", "dormant-after-ms", "lease-ms"};
+                              "log-level",  "default-timeout-ms", "dormant-after-ms", "lease-ms",
+                              "advertise-url"};
 
 void checkConfig(const ServerConfig& config) {
   if (config.partitions < 1 || config.partitions > 4096) {
@@ -29,6 +30,11 @@ void checkConfig(const ServerConfig& config) {
   }
   if (config.leaseMs < 1'000 || config.leaseMs > 600'000) {
     throw ConfigError(fmt::format("lease-ms: must be 1000 to 600000, got {}", config.leaseMs));
+  }
+  if (!config.advertiseUrl.empty() && !config.advertiseUrl.starts_with("http://") &&
+      !config.advertiseUrl.starts_with("https://")) {
+    throw ConfigError(fmt::format("advertise-url: expected a URL like http://10.0.0.5:8080, got \"{}\"",
+                                  config.advertiseUrl));
   }
   if (config.defaultTimeoutMs < 1) {
     throw ConfigError(fmt::format("default-timeout-ms: must be positive, got {}", config.defaultTimeoutMs));
@@ -80,6 +86,7 @@ void applyConfigFile(const std::string& path, ServerConfig& config) {
       if (key == "default-timeout-ms") config.defaultTimeoutMs = value.as<std::int64_t>();
       if (key == "dormant-after-ms") config.dormantAfterMs = value.as<std::int64_t>();
       if (key == "lease-ms") config.leaseMs = value.as<std::int64_t>();
+      if (key == "advertise-url") config.advertiseUrl = value.as<std::string>();
     } catch (const YAML::BadConversion&) {
       throw fail(fmt::format("\"{}\" is not a valid value", value.Scalar()));
     }
@@ -102,6 +109,9 @@ ServerConfig parseServerConfig(int argc, const char* const* argv) {
   auto* leaseMs = app.add_option("--lease-ms", flags.leaseMs,
                                  "partition lease of a cluster node: a dead node's partitions move this long after")
                       ->capture_default_str();
+  auto* advertiseUrl = app.add_option("--advertise-url", flags.advertiseUrl,
+                                      "URL other nodes and clients reach this node at (default: http://<address>:<port>, "
+                                      "127.0.0.1 when listening on 0.0.0.0)");
   auto* partitions = app.add_option("--partitions", flags.partitions,
                                     "partitions of the process space (stored with the data)")
                          ->capture_default_str();
@@ -132,6 +142,7 @@ ServerConfig parseServerConfig(int argc, const char* const* argv) {
   if (given(dataDir)) config.dataDir = flags.dataDir;
   if (given(store)) config.store = flags.store;
   if (given(nodeName)) config.nodeName = flags.nodeName;
+  if (given(advertiseUrl)) config.advertiseUrl = flags.advertiseUrl;
   if (given(partitions)) config.partitions = flags.partitions;
   if (given(maxBody)) config.maxBodyBytes = flags.maxBodyBytes;
   if (given(ioThreads)) config.ioThreads = flags.ioThreads;

@@ -42,13 +42,16 @@ TEST(ServerConfig, defaultsFollowTheDesign) {
 TEST(ServerConfig, flagsSetEverything) {
   ServerConfig config = parse({"--port", "9000", "--data-dir", "/tmp/d", "--node-name", "n2",
                                "--partitions", "8", "--store", "sqlite:/tmp/e", "--max-body-bytes",
-                               "2048", "--default-timeout-ms", "5000"});
+                               "2048", "--default-timeout-ms", "5000", "--advertise-url",
+                               "http://10.0.0.5:9000", "--lease-ms", "3000"});
   EXPECT_EQ(config.port, 9000);
   EXPECT_EQ(config.nodeName, "n2");
   EXPECT_EQ(config.partitions, 8);
   EXPECT_EQ(config.storeUrl(), "sqlite:/tmp/e");
   EXPECT_EQ(config.maxBodyBytes, 2048u);
   EXPECT_EQ(config.defaultTimeoutMs, 5000);
+  EXPECT_EQ(config.advertiseUrl, "http://10.0.0.5:9000");
+  EXPECT_EQ(config.leaseMs, 3000);
 }
 
 TEST(ServerConfig, configFileHasTheSameKeysAndFlagsWin) {
@@ -66,7 +69,7 @@ TEST(ServerConfig, unknownKeysAndBadValuesNameTheFileLineAndKey) {
   EXPECT_EQ(errorOf({"--config", unknown.c_str()}),
             unknown + ":2: prot: unknown key (expected one of: address, port, data-dir, store, "
                       "node-name, partitions, max-body-bytes, io-threads, log-level, default-timeout-ms, "
-                      "dormant-after-ms, lease-ms)");
+                      "dormant-after-ms, lease-ms, advertise-url)");
   std::string badValue = writeFile("port: eighty\n");
   EXPECT_EQ(errorOf({"--config", badValue.c_str()}), badValue + ":1: port: \"eighty\" is not a valid value");
   std::string syntax = writeFile("port: [1\n");
@@ -82,6 +85,9 @@ TEST(ServerConfig, outOfRangeValuesAreErrors) {
             "log-level: expected trace, debug, info, warn, error, critical or off, got \"loud\"");
   EXPECT_NE(errorOf({"--port", "99999"}).find("--port"), std::string::npos);
   EXPECT_NE(errorOf({"--unknown"}).find("--unknown"), std::string::npos);
+  EXPECT_EQ(errorOf({"--advertise-url", "10.0.0.5:9000"}),
+            "advertise-url: expected a URL like http://10.0.0.5:8080, got \"10.0.0.5:9000\"");
+  EXPECT_EQ(errorOf({"--lease-ms", "10"}), "lease-ms: must be 1000 to 600000, got 10");
 }
 
 }  // namespace

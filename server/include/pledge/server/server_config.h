@@ -26,6 +26,9 @@ struct ServerConfig {
   // Unique among the nodes of a cluster; empty: "<host name>:<port>".
   std::string nodeName;
   int partitions = 64;
+  // The URL other nodes and clients reach this node at; empty: http://<address>:<port> (with
+  // 127.0.0.1 for 0.0.0.0, which only serves nodes on this machine).
+  std::string advertiseUrl;
   // Lease of the partitions a cluster node owns (shared store only).
   std::int64_t leaseMs = 5'000;
   std::size_t maxBodyBytes = 16 * 1024 * 1024;
