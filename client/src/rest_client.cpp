@@ -344,7 +344,11 @@ std::vector<PolledTask> RestClient::poll(const std::vector<QueueSelector>& queue
   };
   // A long poll of one node must not keep this poller from tasks another node has ready.
   const std::size_t first = state_->roundRobin.fetch_add(1);
-  const std::size_t nodeCount = nodes().size();
+  std::size_t nodeCount = 0;
+  {
+    std::lock_guard lock(state_->mutex);
+    nodeCount = state_->nodes.size();
+  }
   if (nodeCount > 1 && wait.count() > 0) {
     for (std::size_t i = 0; i < nodeCount; ++i) {
       std::vector<PolledTask> tasks = pollNode(first + i);

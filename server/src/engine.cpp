@@ -275,6 +275,18 @@ void Engine::absorb(Effects& effects) {
   effects.clear();
 }
 
+void Engine::answerWatchers(const Process& process, std::vector<std::function<void()>>& answers) {
+  auto watches = processWatches_.find(process.id);
+  if (watches == processWatches_.end()) return;
+  ProcessInfo info = infoOf(process);
+  for (auto& watch : watches->second) {
+    if (watch->answered) continue;
+    watch->answered = true;
+    answers.push_back([done = std::move(watch->done), info] { done(info); });
+  }
+  processWatches_.erase(watches);
+}
+
 void Engine::whenDurable(std::function<void(const std::optional<Error>&)> callback) {
   open_->callbacks.push_back(std::move(callback));
   writerWake_.notify_one();
@@ -435,15 +447,7 @@ void Engine::afterCommit(std::unique_lock<std::mutex>& lock, Batch& batch) {
   std::unordered_set<const Process*> notified;
   for (Process* process : batch.effects.changedProcesses) {
     if (process->state == ProcessState::Running || !notified.insert(process).second) continue;
-    auto watches = processWatches_.find(process->id);
-    if (watches == processWatches_.end()) continue;
-    ProcessInfo info = infoOf(*process);
-    for (auto& watch : watches->second) {
-      if (watch->answered) continue;
-      watch->answered = true;
-      answers.push_back([done = std::move(watch->done), info] { done(info); });
-    }
-    processWatches_.erase(watches);
+    answerWatchers(*process, answers);
   }
 
   // Ended processes leave memory once no open batch refers to them.
@@ -1198,15 +1202,7 @@ void Engine::dropPartitions(const std::vector<int>& partitions) {
     });
     for (Process* process : victims) {
       // Long polls on its result ask again; the owner answers them then.
-      if (auto watches = processWatches_.find(process->id); watches != processWatches_.end()) {
-        ProcessInfo info = infoOf(*process);
-        for (auto& watch : watches->second) {
-          if (watch->answered) continue;
-          watch->answered = true;
-          answers.push_back([done = std::move(watch->done), info] { done(info); });
-        }
-        processWatches_.erase(watches);
-      }
+      answerWatchers(*process, answers);
       graph_.evict(*process);
     }
     for (int partition : leaving) ownership_[static_cast<std::size_t>(partition)] = Ownership::None;

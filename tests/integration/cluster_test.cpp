@@ -1,6 +1,8 @@
 // Several pledge-server nodes on one PostgreSQL (the tests' private cluster): partitions spread
 // over the nodes, requests forwarded to owners, a killed node's partitions taken over, a joining
 // node given its share. Real server and bootstrap processes on loopback.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -11,9 +13,6 @@
 #include <map>
 #include <set>
 #include <thread>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "bootstrap_process.h"
 #include "http_client.h"
@@ -31,6 +30,14 @@ using std::chrono::seconds;
 
 constexpr int kPartitions = 64;
 
+// A start of actor's "start" method under a custom id (so it lands in a known partition).
+StartRequest startWithCustomId(const std::string& actor, Json args, const std::string& customId) {
+  return StartRequest{.actor = actor,
+                      .method = "start",
+                      .args = std::move(args),
+                      .options = {.customId = customId}};
+}
+
 // The value of the Prometheus sample line of text that starts with prefix, or 0.
 double metricOf(const std::string& text, const std::string& prefix) {
   const std::size_t at = text.find("\n" + prefix);
@@ -41,7 +48,8 @@ double metricOf(const std::string& text, const std::string& prefix) {
 class Cluster : public ::testing::Test {
  protected:
   ServerProcess& addNode(const std::string& name) {
-    nodes_.push_back(std::make_unique<ServerProcess>(ServerOptions{.database = database_, .nodeName = name}));
+    nodes_.push_back(
+        std::make_unique<ServerProcess>(ServerOptions{.database = database_, .nodeName = name}));
     return *nodes_.back();
   }
 
@@ -54,9 +62,10 @@ class Cluster : public ::testing::Test {
   // Partitions per node name as the store's leases say (live ones only).
   std::map<std::string, int> ownership() const {
     std::map<std::string, int> owners;
-    for (const std::string& row : database_->query(
-             "SELECT split_part(owner, '#', 1), count(*) FROM partition_leases WHERE owner IS NOT NULL AND "
-             "expires_at > now() GROUP BY 1")) {
+    for (const std::string& row :
+         database_->query("SELECT split_part(owner, '#', 1), count(*) FROM partition_leases WHERE "
+                          "owner IS NOT NULL AND "
+                          "expires_at > now() GROUP BY 1")) {
       auto tab = row.find('\t');
       owners[row.substr(0, tab)] = std::stoi(row.substr(tab + 1));
     }
@@ -65,7 +74,8 @@ class Cluster : public ::testing::Test {
 
   // Waits until every named node owns its share of the partitions.
   void waitBalanced(const std::vector<std::string>& names, seconds timeout = seconds(30)) {
-    const int share = (kPartitions + static_cast<int>(names.size()) - 1) / static_cast<int>(names.size());
+    const int share =
+        (kPartitions + static_cast<int>(names.size()) - 1) / static_cast<int>(names.size());
     const auto deadline = Clock::now() + timeout;
     std::map<std::string, int> owners;
     while (Clock::now() < deadline) {
@@ -75,14 +85,16 @@ class Cluster : public ::testing::Test {
       for (const std::string& name : names) {
         total += owners[name];
         // Each takes up to ceil(64 / n); the last one to ask gets the rest.
-        even = even && owners[name] >= kPartitions / static_cast<int>(names.size()) - 2 && owners[name] <= share;
+        even = even && owners[name] >= kPartitions / static_cast<int>(names.size()) - 2 &&
+               owners[name] <= share;
       }
       if (total == kPartitions && even) return;
       std::this_thread::sleep_for(milliseconds(100));
     }
     std::string seen;
     for (const auto& [name, count] : owners) seen += fmt::format(" {}={}", name, count);
-    FAIL() << "partitions not balanced over " << names.size() << " nodes within the timeout:" << seen;
+    FAIL() << "partitions not balanced over " << names.size()
+           << " nodes within the timeout:" << seen;
   }
 
   // An actors.yaml running the notification example and the fanout benchmark actors.
@@ -91,11 +103,12 @@ class Cluster : public ::testing::Test {
     const std::string path = fmt::format("/tmp/pledge-cluster-actors-{}-{}.yaml", getpid(), made++);
     std::ofstream yaml(path);
     yaml << "servers: [\"http://127.0.0.1:1\"]\n"
-         << "plugins: [\"" << buildBinary("examples/notification/libnotification_actors.so") << "\", \""
-         << buildBinary("bench/actors/libbench_actors.so") << "\"]\n"
+         << "plugins: [\"" << buildBinary("examples/notification/libnotification_actors.so")
+         << "\", \"" << buildBinary("bench/actors/libbench_actors.so") << "\"]\n"
          << "actors:\n";
-    for (const char* actor : {"NotificationDecider#1.0", "UserProfileService#1.0", "MailService#1.0", "SMSService#1.0",
-                              "Fanout#1.0", "Fan#1.0", "Chain#1.0", "Adder#1.0"}) {
+    for (const char* actor :
+         {"NotificationDecider#1.0", "UserProfileService#1.0", "MailService#1.0", "SMSService#1.0",
+          "Fanout#1.0", "Fan#1.0", "Chain#1.0", "Adder#1.0"}) {
       yaml << "  - {actor: \"" << actor << "\", threads: 2, pollBatch: 16}\n";
     }
     yaml << "log: {level: warn}\npoll: {waitMs: 500}\n";
@@ -116,15 +129,21 @@ class Cluster : public ::testing::Test {
       std::this_thread::sleep_for(milliseconds(200));
     }
     FAIL() << completed << " of " << expected << " processes completed within the timeout; states: "
-           << fmt::format("{}", fmt::join(database_->query("SELECT state, count(*) FROM processes GROUP BY 1"), "; "));
+           << fmt::format(
+                  "{}",
+                  fmt::join(database_->query("SELECT state, count(*) FROM processes GROUP BY 1"),
+                            "; "));
   }
 
   // Every partition's tenures follow one another: none starts before the previous one ended.
   void expectNoPartitionHadTwoOwnersAtOnce() {
-    std::map<int, std::vector<std::tuple<std::int64_t, std::int64_t, std::optional<std::int64_t>, std::string>>> tenures;
+    std::map<int, std::vector<std::tuple<std::int64_t, std::int64_t, std::optional<std::int64_t>,
+                                         std::string>>>
+        tenures;
     for (const std::string& row : database_->query(
              "SELECT partition, epoch, (extract(epoch FROM acquired_at) * 1000000)::bigint, "
-             "(extract(epoch FROM ended_at) * 1000000)::bigint, owner FROM lease_history ORDER BY partition, epoch")) {
+             "(extract(epoch FROM ended_at) * 1000000)::bigint, owner FROM lease_history ORDER BY "
+             "partition, epoch")) {
       std::istringstream fields(row);
       std::string partition, epoch, acquired, ended, owner;
       std::getline(fields, partition, '\t');
@@ -132,19 +151,20 @@ class Cluster : public ::testing::Test {
       std::getline(fields, acquired, '\t');
       std::getline(fields, ended, '\t');
       std::getline(fields, owner, '\t');
-      tenures[std::stoi(partition)].emplace_back(std::stoll(epoch), std::stoll(acquired),
-                                                 ended == "NULL" ? std::nullopt : std::optional(std::stoll(ended)),
-                                                 owner);
+      tenures[std::stoi(partition)].emplace_back(
+          std::stoll(epoch), std::stoll(acquired),
+          ended == "NULL" ? std::nullopt : std::optional(std::stoll(ended)), owner);
     }
     ASSERT_EQ(tenures.size(), static_cast<std::size_t>(kPartitions));
     for (const auto& [partition, list] : tenures) {
       for (std::size_t i = 1; i < list.size(); ++i) {
         const auto& [epoch, acquired, ended, owner] = list[i - 1];
-        ASSERT_TRUE(ended.has_value()) << "partition " << partition << ": " << owner << " (epoch " << epoch
-                                       << ") never ended but " << std::get<3>(list[i]) << " took over";
+        ASSERT_TRUE(ended.has_value())
+            << "partition " << partition << ": " << owner << " (epoch " << epoch
+            << ") never ended but " << std::get<3>(list[i]) << " took over";
         EXPECT_LE(*ended, std::get<1>(list[i]))
-            << "partition " << partition << ": " << std::get<3>(list[i]) << " took over before " << owner
-            << "'s lease ended";
+            << "partition " << partition << ": " << std::get<3>(list[i]) << " took over before "
+            << owner << "'s lease ended";
       }
     }
   }
@@ -172,7 +192,8 @@ TEST_F(Cluster, nodesSharePartitionsAndForwardRequestsToTheOwner) {
     Json cluster = clientOfA.cluster();
     ASSERT_EQ(cluster.at("nodes").size(), 3u);
     listed = 0;
-    for (const Json& node : cluster.at("nodes")) listed += static_cast<int>(node.at("partitions").size());
+    for (const Json& node : cluster.at("nodes"))
+      listed += static_cast<int>(node.at("partitions").size());
   }
   EXPECT_EQ(listed, kPartitions);
 
@@ -181,21 +202,13 @@ TEST_F(Cluster, nodesSharePartitionsAndForwardRequestsToTheOwner) {
   std::vector<StartedProcess> started;
   for (int i = 0; i < 30; ++i) {
     RestClient via({nodes_[static_cast<std::size_t>(i) % 3]->url()});
-    StartRequest request;
-    request.actor = "Nobody#1.0";
-    request.method = "start";
-    request.args = Json::array({i});
-    request.options.customId = fmt::format("order-{}", i);
-    started.push_back(via.start(request));
+    started.push_back(
+        via.start(startWithCustomId("Nobody#1.0", Json::array({i}), fmt::format("order-{}", i))));
   }
   for (int i = 0; i < 30; ++i) {
     RestClient via({nodes_[static_cast<std::size_t>(i + 1) % 3]->url()});
-    StartRequest again;
-    again.actor = "Nobody#1.0";
-    again.method = "start";
-    again.args = Json::array({i});
-    again.options.customId = fmt::format("order-{}", i);
-    StartedProcess repeated = via.start(again);
+    StartedProcess repeated =
+        via.start(startWithCustomId("Nobody#1.0", Json::array({i}), fmt::format("order-{}", i)));
     EXPECT_TRUE(repeated.existing);
     EXPECT_EQ(repeated.processId, started[static_cast<std::size_t>(i)].processId);
     EXPECT_EQ(via.process(repeated.processId).state, ProcessState::Running);
@@ -203,7 +216,8 @@ TEST_F(Cluster, nodesSharePartitionsAndForwardRequestsToTheOwner) {
   RestClient viaC({nodes_[2]->url()});
   ProcessInfo aborted = viaC.abort(started[0].processId);
   EXPECT_EQ(aborted.state, ProcessState::Aborted);
-  EXPECT_EQ(RestClient({nodes_[1]->url()}).waitResult(started[0].processId, seconds(5)).state, ProcessState::Aborted);
+  EXPECT_EQ(RestClient({nodes_[1]->url()}).waitResult(started[0].processId, seconds(5)).state,
+            ProcessState::Aborted);
   EXPECT_EQ(countProcesses("true"), 30);
 
   // Queues add up over the nodes.
@@ -216,8 +230,9 @@ TEST_F(Cluster, nodesSharePartitionsAndForwardRequestsToTheOwner) {
   // knows the cluster's routes, they go straight to the owner and nothing is forwarded.
   auto forwardedReleases = [&] {
     double sum = 0;
-    for (const std::string& url : urls()) sum += metricOf(RestClient({url}).getText("/metrics"),
-                                                          "pledge_forwarded_requests_total{kind=\"release\"} ");
+    for (const std::string& url : urls())
+      sum += metricOf(RestClient({url}).getText("/metrics"),
+                      "pledge_forwarded_requests_total{kind=\"release\"} ");
     return sum;
   };
   RestClient routed(urls());
@@ -240,7 +255,8 @@ TEST_F(Cluster, nodesSharePartitionsAndForwardRequestsToTheOwner) {
         } else {
           std::vector<ReleaseOutcome> outcome = routed.release({decision});
           ASSERT_EQ(outcome.size(), 1u);
-          EXPECT_EQ(outcome[0].status, "accepted") << (outcome[0].error ? outcome[0].error->message() : "");
+          EXPECT_EQ(outcome[0].status, "accepted")
+              << (outcome[0].error ? outcome[0].error->message() : "");
         }
       }
     }
@@ -265,18 +281,11 @@ TEST_F(Cluster, aKilledNodesPartitionsAreTakenOverAndEveryProcessCompletes) {
   for (int offset = 0; offset < kEach; offset += 200) {
     std::vector<StartRequest> batch;
     for (int i = offset; i < offset + 200; ++i) {
-      StartRequest notify;
-      notify.actor = "NotificationDecider#1.0";
-      notify.method = "start";
-      notify.args = Json::array({fmt::format("user-{}", i), "hello"});
-      notify.options.customId = fmt::format("notify-{}", i);
-      batch.push_back(notify);
-      StartRequest fanout;
-      fanout.actor = "Fanout#1.0";
-      fanout.method = "start";
-      fanout.args = Json::array({i});
-      fanout.options.customId = fmt::format("fanout-{}", i);
-      batch.push_back(fanout);
+      batch.push_back(startWithCustomId("NotificationDecider#1.0",
+                                        Json::array({fmt::format("user-{}", i), "hello"}),
+                                        fmt::format("notify-{}", i)));
+      batch.push_back(
+          startWithCustomId("Fanout#1.0", Json::array({i}), fmt::format("fanout-{}", i)));
     }
     for (const Result<StartedProcess>& started : client.startMany(batch)) {
       ASSERT_TRUE(started.ok()) << started.error().message();
@@ -297,25 +306,30 @@ TEST_F(Cluster, aKilledNodesPartitionsAreTakenOverAndEveryProcessCompletes) {
   EXPECT_EQ(countProcesses("true"), 2 * kEach);
   EXPECT_EQ(countProcesses("state <> 1"), 0);
   // Fanout results: 10 * (i + 1).
-  for (const std::string& row :
-       database_->query("SELECT custom_id, result FROM processes WHERE custom_id LIKE 'fanout-%'")) {
+  for (const std::string& row : database_->query(
+           "SELECT custom_id, result FROM processes WHERE custom_id LIKE 'fanout-%'")) {
     const auto tab = row.find('\t');
     const int i = std::stoi(row.substr(std::string("fanout-").size(), tab));
     EXPECT_EQ(row.substr(tab + 1), std::to_string(10 * (i + 1))) << row;
   }
   // Notification: every process fetched its user's profile exactly once to completion.
-  EXPECT_EQ(std::stoll(database_->query(
-                "SELECT count(DISTINCT t.process_id) FROM tasks t JOIN processes p ON p.id = t.process_id "
-                "WHERE p.custom_id LIKE 'notify-%' AND t.state = 4 AND t.spec LIKE '%UserProfileService#1.0%'")
-                .front()),
+  EXPECT_EQ(std::stoll(database_
+                           ->query("SELECT count(DISTINCT t.process_id) FROM tasks t JOIN "
+                                   "processes p ON p.id = t.process_id "
+                                   "WHERE p.custom_id LIKE 'notify-%' AND t.state = 4 AND t.spec "
+                                   "LIKE '%UserProfileService#1.0%'")
+                           .front()),
             kEach);
   expectNoPartitionHadTwoOwnersAtOnce();
   // b's partitions moved within 10 s of its leases' expiry.
-  for (const std::string& row : database_->query(
-           "SELECT h.partition, extract(epoch FROM (n.acquired_at - h.ended_at)) FROM lease_history h JOIN "
-           "lease_history n ON n.partition = h.partition AND n.epoch = h.epoch + 1 WHERE h.owner LIKE 'b#%'")) {
+  for (const std::string& row :
+       database_->query("SELECT h.partition, extract(epoch FROM (n.acquired_at - h.ended_at)) FROM "
+                        "lease_history h JOIN "
+                        "lease_history n ON n.partition = h.partition AND n.epoch = h.epoch + 1 "
+                        "WHERE h.owner LIKE 'b#%'")) {
     const double gap = std::stod(row.substr(row.find('\t') + 1));
-    EXPECT_LT(gap, 10.0) << "partition " << row.substr(0, row.find('\t')) << " waited " << gap << " s";
+    EXPECT_LT(gap, 10.0) << "partition " << row.substr(0, row.find('\t')) << " waited " << gap
+                         << " s";
   }
   std::filesystem::remove(yaml);
   std::cerr << "completed at the kill: " << doneAtKill << " of " << 2 * kEach << "\n";
@@ -336,12 +350,8 @@ TEST_F(Cluster, aJoiningNodeReceivesPartitionsAndServesTasks) {
       std::vector<StartRequest> batch;
       for (int k = 0; k < 20; ++k) {
         const int i = round * 20 + k;
-        StartRequest chain;
-        chain.actor = "Chain#1.0";
-        chain.method = "start";
-        chain.args = Json::array({i});
-        chain.options.customId = fmt::format("chain-{}", i);
-        batch.push_back(chain);
+        batch.push_back(
+            startWithCustomId("Chain#1.0", Json::array({i}), fmt::format("chain-{}", i)));
       }
       try {
         for (const auto& result : client.startMany(batch)) startedCount += result.ok() ? 1 : 0;
@@ -382,7 +392,8 @@ TEST_F(Cluster, aNodeThatLosesALeaseStopsServingThatPartitionAtOnce) {
   waitBalanced({"a"});
   // Another owner takes partition 5 (as after a long pause of a): a must drop it.
   database_->query(
-      "UPDATE partition_leases SET owner = 'thief#1', epoch = epoch + 1, expires_at = now() + interval '1 hour' "
+      "UPDATE partition_leases SET owner = 'thief#1', epoch = epoch + 1, expires_at = now() + "
+      "interval '1 hour' "
       "WHERE partition = 5");
   // A start whose customId hashes to partition 5 is no longer taken by a.
   auto partitionOf = [](const std::string& customId) {
@@ -419,9 +430,11 @@ TEST_F(Cluster, aNodeThatLosesALeaseStopsServingThatPartitionAtOnce) {
   const auto until = Clock::now() + seconds(5);
   int status = 0;
   do {
-    status = http.post("/api/v1/processes",
-                       fmt::format(R"({{"actor":"D#1","method":"start","args":[],"customId":"{}"}})", other))
-                 .status;
+    status =
+        http.post("/api/v1/processes",
+                  fmt::format(R"({{"actor":"D#1","method":"start","args":[],"customId":"{}"}})",
+                              other))
+            .status;
     if (status != 201) std::this_thread::sleep_for(milliseconds(100));
   } while (status != 201 && Clock::now() < until);
   EXPECT_EQ(status, 201);

@@ -227,6 +227,9 @@ class Engine {
   // Gives queued tasks to parked polls, oldest first (under the lock).
   void serveParkedPolls(std::int64_t now, Effects& effects,
                         std::vector<std::function<void()>>& answers);
+  // Answers every request waiting on process's result with the process as it is now, and forgets
+  // them (under the lock; the answers run after it).
+  void answerWatchers(const Process& process, std::vector<std::function<void()>>& answers);
   void armTimer(std::int64_t deadline);
   void notePoll(const PollRequest& request, std::int64_t now);
   // Runs callback once the open batch is committed (no error) or failed to commit.
