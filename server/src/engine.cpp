@@ -14,6 +14,8 @@ namespace {
 
 constexpr std::int64_t kPollerMemoryMs = 60'000;
 constexpr std::int64_t kIdleTimerWaitMs = 1'000;
+// Leases due to be written are gathered this long, so that one wake-up writes many.
+constexpr std::int64_t kLeaseWriteSlackMs = 100;
 
 }  // namespace
 
@@ -518,7 +520,7 @@ void Engine::takeTasks(const std::vector<ReadyQueue*>& queues, int max, std::int
       if (metrics_ != nullptr && task->readyStampUs != 0) {
         metrics_->handedOut(static_cast<double>(steadyUs() - task->readyStampUs) / 1e6);
       }
-      graph_.lease(*task, now, effects);
+      leaseTask(*task, now, effects);
       out.push_back(graph_.polledTask(*task));
     }
   }
@@ -573,6 +575,9 @@ void Engine::timerLoop() {
     std::int64_t next = now + kIdleTimerWaitMs;
     if (!taskDeadlines_.empty()) next = std::min(next, taskDeadlines_.top().first);
     if (!requestDeadlines_.empty()) next = std::min(next, requestDeadlines_.begin()->first);
+    if (!unwrittenLeases_.empty()) {
+      next = std::min(next, std::get<0>(unwrittenLeases_.front()) + kLeaseWriteSlackMs);
+    }
     if (next > now) {
       timerArmedFor_ = next;
       timerWake_.wait_for(lock, std::chrono::milliseconds(next - now));
@@ -581,6 +586,7 @@ void Engine::timerLoop() {
     }
     Effects effects;
     std::vector<std::function<void()>> answers;
+    writeDueLeases(now, effects);
     while (!taskDeadlines_.empty() && taskDeadlines_.top().first <= now) {
       Uuid id = taskDeadlines_.top().second;
       taskDeadlines_.pop();
@@ -774,6 +780,7 @@ void Engine::release(const std::vector<Decision>& decisions,
       }
       continue;
     }
+    resumeUndurableLease(*task, decision.attempt, now, effects);
     if (task->state == TaskState::Leased && task->attempt == decision.attempt) {
       if (auto rejection = graph_.applyDecision(*task, decision, now, effects)) {
         reject(rejection->code, std::move(rejection->message));
@@ -824,15 +831,51 @@ std::optional<Error> Engine::heartbeat(const Uuid& taskId, int attempt) {
     }
     return Error(ErrorCode::NotFound, fmt::format("no task {}", taskId.toString()));
   }
+  Effects effects;
+  const std::int64_t now = nowMs();
+  resumeUndurableLease(*task, attempt, now, effects);
   if (task->state != TaskState::Leased || task->attempt != attempt) {
+    absorb(effects);
     return Error(ErrorCode::Conflict,
                  fmt::format("attempt {} of task {} holds no lease: the task is {} on attempt {}",
                              attempt, taskId.toString(), taskStateName(task->state), task->attempt));
   }
-  Effects effects;
-  graph_.heartbeat(*task, nowMs(), effects);
+  graph_.heartbeat(*task, now, effects);
   absorb(effects);
   return std::nullopt;
+}
+
+void Engine::resumeUndurableLease(Task& task, int attempt, std::int64_t now, Effects& effects) {
+  // Leases are not written (ProcessGraph::lease): after a restart, or on the node that took the
+  // partition over, a task handed out before is Ready one attempt behind. Its holder may still
+  // release or extend that attempt; it gets the lease back rather than losing its work.
+  if (task.state != TaskState::Ready || attempt != task.attempt + 1) return;
+  leaseTask(task, now, effects);
+  if (metrics_ != nullptr) metrics_->tasksHandedOut(1);
+}
+
+void Engine::leaseTask(Task& task, std::int64_t now, Effects& effects) {
+  graph_.lease(task, now, effects);
+  if (options_.leaseWriteDelayMs <= 0) {
+    effects.changedTasks.push_back(&task);
+    return;
+  }
+  const std::int64_t due = now + options_.leaseWriteDelayMs;
+  if (unwrittenLeases_.empty()) armTimer(due + kLeaseWriteSlackMs);
+  unwrittenLeases_.emplace_back(due, task.id, task.attempt);
+}
+
+void Engine::writeDueLeases(std::int64_t now, Effects& effects) {
+  while (!unwrittenLeases_.empty() && std::get<0>(unwrittenLeases_.front()) <= now) {
+    const auto [due, id, attempt] = unwrittenLeases_.front();
+    unwrittenLeases_.pop_front();
+    Task* task = graph_.findTask(id);
+    if (task == nullptr || task->state != TaskState::Leased || task->attempt != attempt ||
+        !serving(task->process->partition)) {
+      continue;  // released, expired or moved on: nothing to write
+    }
+    effects.changedTasks.push_back(task);
+  }
 }
 
 std::optional<ProcessInfo> Engine::process(const Uuid& processId) {

@@ -59,7 +59,8 @@ int main(int argc, char** argv) {
     Engine engine(std::move(opened),
                   EngineOptions{.nodeName = config.nodeName,
                                 .defaultTimeoutMs = config.defaultTimeoutMs,
-                                .dormantAfterMs = config.dormantAfterMs},
+                                .dormantAfterMs = config.dormantAfterMs,
+                                .leaseWriteDelayMs = config.leaseWriteDelayMs},
                   &metrics);
     Cluster cluster(store, engine, ClusterOptions{.nodeName = config.nodeName, .address = url, .leaseMs = config.leaseMs});
 #ifdef PLEDGE_CONSOLE_DIR

@@ -119,6 +119,7 @@ Process& ProcessGraph::startProcess(const StartRequest& request, Uuid processId,
   Task& start = createTask(process, spec, Uuid(), now);
   process.startTask = &start;
   effects.changedProcesses.push_back(&process);
+  effects.changedTasks.push_back(&start);
   makeRunnable(start, now, effects);
   return process;
 }
@@ -143,6 +144,8 @@ void ProcessGraph::setState(Task& task, TaskState state) {
 }
 
 void ProcessGraph::makeRunnable(Task& task, std::int64_t now, Effects& effects) {
+  // Not a changed row by itself: a loaded Waiting task whose promises are settled is made
+  // runnable again (settleRestored), so the store may keep Waiting.
   if (task.notBefore > now) {
     setState(task, TaskState::Scheduled);
     effects.timed.push_back(&task);
@@ -152,7 +155,6 @@ void ProcessGraph::makeRunnable(Task& task, std::int64_t now, Effects& effects) 
     task.readySeq = nextReadySeq_++;
     effects.readied.push_back(&task);
   }
-  effects.changedTasks.push_back(&task);
 }
 
 void ProcessGraph::lease(Task& task, std::int64_t now, Effects& effects) {
@@ -163,7 +165,6 @@ void ProcessGraph::lease(Task& task, std::int64_t now, Effects& effects) {
   task.leaseUntil = now + task.timeoutMs;
   task.startedAt = now;
   effects.timed.push_back(&task);
-  effects.changedTasks.push_back(&task);
 }
 
 std::vector<ArgValue> ProcessGraph::resolvedArgs(const Task& task) const {
@@ -367,7 +368,6 @@ void ProcessGraph::onDeadline(Task& task, std::int64_t now, Effects& effects) {
     task.readyAt = now;
     task.readySeq = nextReadySeq_++;
     effects.readied.push_back(&task);
-    effects.changedTasks.push_back(&task);
   } else if (task.state == TaskState::Leased && task.leaseUntil <= now) {
     failAttempt(task,
                 TaskError(kLeaseExpiredError,
@@ -400,6 +400,8 @@ void ProcessGraph::failAttempt(Task& task, const TaskError& error, bool leaseLos
     task.notBefore = now + *delay;
     setState(task, TaskState::Waiting);
     makeRunnable(task, now, effects);
+    // Written: the failed attempt, its error and when the next one may start.
+    effects.changedTasks.push_back(&task);
     return;
   }
   leaveLiveState(task, TaskState::Failed, now, effects);
@@ -508,6 +510,7 @@ void ProcessGraph::restart(Process& process, std::int64_t now, Effects& effects)
     setState(*task, TaskState::Waiting);
     ++process.liveTasks;
     makeRunnable(*task, now, effects);
+    effects.changedTasks.push_back(task);
   }
   effects.changedProcesses.push_back(&process);
   checkCompletion(process, now, effects);

@@ -13,7 +13,7 @@ namespace {
 constexpr std::array kKeys = {"address",    "port",           "data-dir",   "store",
                               "node-name",  "partitions",     "max-body-bytes", "io-threads",
                               "log-level",  "default-timeout-ms", "dormant-after-ms", "lease-ms",
-                              "advertise-url"};
+                              "advertise-url", "lease-write-delay-ms"};
 
 void checkConfig(const ServerConfig& config) {
   if (config.partitions < 1 || config.partitions > 4096) {
@@ -27,6 +27,10 @@ void checkConfig(const ServerConfig& config) {
   }
   if (config.dormantAfterMs < 0) {
     throw ConfigError(fmt::format("dormant-after-ms: must not be negative, got {}", config.dormantAfterMs));
+  }
+  if (config.leaseWriteDelayMs < 0 || config.leaseWriteDelayMs > 60'000) {
+    throw ConfigError(
+        fmt::format("lease-write-delay-ms: must be 0 to 60000, got {}", config.leaseWriteDelayMs));
   }
   if (config.leaseMs < 1'000 || config.leaseMs > 600'000) {
     throw ConfigError(fmt::format("lease-ms: must be 1000 to 600000, got {}", config.leaseMs));
@@ -87,6 +91,7 @@ void applyConfigFile(const std::string& path, ServerConfig& config) {
       if (key == "dormant-after-ms") config.dormantAfterMs = value.as<std::int64_t>();
       if (key == "lease-ms") config.leaseMs = value.as<std::int64_t>();
       if (key == "advertise-url") config.advertiseUrl = value.as<std::string>();
+      if (key == "lease-write-delay-ms") config.leaseWriteDelayMs = value.as<std::int64_t>();
     } catch (const YAML::BadConversion&) {
       throw fail(fmt::format("\"{}\" is not a valid value", value.Scalar()));
     }
@@ -124,6 +129,11 @@ ServerConfig parseServerConfig(int argc, const char* const* argv) {
   auto* dormantAfter = app.add_option("--dormant-after-ms", flags.dormantAfterMs,
                                       "processes whose next task is due later leave memory (0: never)")
                           ->capture_default_str();
+  auto* leaseWriteDelay =
+      app.add_option("--lease-write-delay-ms", flags.leaseWriteDelayMs,
+                     "a task lease is written once it is this old (0: at once); a crash hands younger "
+                     "ones out again at once")
+          ->capture_default_str();
   auto* logLevel = app.add_option("--log-level", flags.logLevel, "trace, debug, info, warn, error")
                        ->capture_default_str();
   app.add_option("--port-file", flags.portFile, "write the bound port to this file");
@@ -150,6 +160,7 @@ ServerConfig parseServerConfig(int argc, const char* const* argv) {
   if (given(defaultTimeout)) config.defaultTimeoutMs = flags.defaultTimeoutMs;
   if (given(dormantAfter)) config.dormantAfterMs = flags.dormantAfterMs;
   if (given(leaseMs)) config.leaseMs = flags.leaseMs;
+  if (given(leaseWriteDelay)) config.leaseWriteDelayMs = flags.leaseWriteDelayMs;
   config.portFile = flags.portFile;
   config.consoleDir = flags.consoleDir;
   checkConfig(config);

@@ -501,10 +501,11 @@ TEST_F(EngineRules, Rule9_blockedActorsTasksStayQueuedUntilUnblocked) {
 
 TEST_F(EngineRules, Rule10_leasedTaskIsLeasedAgainAfterItsLeaseExpiresAcrossARestart) {
   PolledTask start = startAndTake();
-  TaskSpec work = newTask("W#1", "work", {}, TaskType::Worker, CallOptions{.timeoutMs = 1500});
+  TaskSpec work = newTask("W#1", "work", {}, TaskType::Worker, CallOptions{.timeoutMs = 4000});
   ASSERT_EQ(api_.releaseStatus(valueOf(start, nullptr, {work})), "accepted");
   PolledTask first = api_.poll("W#1").at(0);
-  std::this_thread::sleep_for(milliseconds(100));  // the lease is persisted asynchronously
+  // A lease is written once it has been held for --lease-write-delay-ms (1 s by default).
+  std::this_thread::sleep_for(milliseconds(1'600));
   server_.stop(SIGKILL);
   server_.start();
   TestApi api(server_.port());
@@ -513,6 +514,47 @@ TEST_F(EngineRules, Rule10_leasedTaskIsLeasedAgainAfterItsLeaseExpiresAcrossARes
   EXPECT_EQ(second.taskId, work.taskId);
   EXPECT_EQ(second.attempt, 2);
   EXPECT_EQ(api.releaseStatus(valueOf(second, "ok")), "accepted");
+  EXPECT_EQ(api.awaitResult(started_.processId, 5000).state, ProcessState::Completed);
+}
+
+TEST_F(EngineRules, Rule10_aLeaseNotYetWrittenIsHandedOutAgainAtOnceAndItsHolderMayStillRelease) {
+  PolledTask start = startAndTake();
+  TaskSpec work = newTask("W#1", "work", {}, TaskType::Worker, CallOptions{.timeoutMs = 60'000});
+  ASSERT_EQ(api_.releaseStatus(valueOf(start, nullptr, {work})), "accepted");
+  PolledTask first = api_.poll("W#1").at(0);
+  ASSERT_EQ(first.attempt, 1);
+  server_.stop(SIGKILL);  // before the lease is a second old: it was not written
+  server_.start();
+  TestApi api(server_.port());
+  // Not after the 60 s lease: at once, under the same attempt number.
+  std::vector<PolledTask> again = api.poll("W#1");
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].taskId, work.taskId);
+  EXPECT_EQ(again[0].attempt, 1);
+  // The first holder releases first and wins; the second release of attempt 1 is a duplicate.
+  EXPECT_EQ(api.releaseStatus(valueOf(first, "first")), "accepted");
+  EXPECT_EQ(api.releaseStatus(valueOf(again[0], "second")), "duplicate");
+  EXPECT_EQ(api.awaitResult(started_.processId, 5000).state, ProcessState::Completed);
+  bool found = false;
+  for (const Json& task : api.tasks(started_.processId)) {
+    if (task.at("taskId") != work.taskId.toString()) continue;
+    found = true;
+    EXPECT_EQ(task.at("result"), "first");
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(EngineRules, Rule10_theHolderOfALeaseNotWrittenGetsItBackByReleasingBeforeAnyonePolls) {
+  PolledTask start = startAndTake();
+  TaskSpec work = newTask("W#1", "work", {}, TaskType::Worker, CallOptions{.timeoutMs = 60'000});
+  ASSERT_EQ(api_.releaseStatus(valueOf(start, nullptr, {work})), "accepted");
+  PolledTask first = api_.poll("W#1").at(0);
+  server_.stop(SIGKILL);
+  server_.start();
+  TestApi api(server_.port());
+  ASSERT_EQ(api.heartbeat(first.taskId, first.attempt).status, 200) << "the heartbeat takes the lease back";
+  EXPECT_TRUE(api.poll("W#1").empty()) << "leased again to its holder";
+  EXPECT_EQ(api.releaseStatus(valueOf(first, "done")), "accepted");
   EXPECT_EQ(api.awaitResult(started_.processId, 5000).state, ProcessState::Completed);
 }
 

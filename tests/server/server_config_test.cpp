@@ -69,7 +69,7 @@ TEST(ServerConfig, unknownKeysAndBadValuesNameTheFileLineAndKey) {
   EXPECT_EQ(errorOf({"--config", unknown.c_str()}),
             unknown + ":2: prot: unknown key (expected one of: address, port, data-dir, store, "
                       "node-name, partitions, max-body-bytes, io-threads, log-level, default-timeout-ms, "
-                      "dormant-after-ms, lease-ms, advertise-url)");
+                      "dormant-after-ms, lease-ms, advertise-url, lease-write-delay-ms)");
   std::string badValue = writeFile("port: eighty\n");
   EXPECT_EQ(errorOf({"--config", badValue.c_str()}), badValue + ":1: port: \"eighty\" is not a valid value");
   std::string syntax = writeFile("port: [1\n");

@@ -19,6 +19,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -28,6 +29,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <variant>
 #include <vector>
@@ -108,6 +110,11 @@ struct EngineOptions {
   std::int64_t dormantAfterMs = 60'000;
   // Dormant processes are loaded back this long before they are due.
   std::int64_t wakeAheadMs = 5'000;
+  // A task's lease is written once it has held this long (0: with the poll that hands it out).
+  // Most tasks are released sooner, so their lease is never written; after a crash, the tasks
+  // whose lease was not written are Ready again at once (under the same attempt number, which
+  // their holder may still release), the others once their lease expires (rule 10).
+  std::int64_t leaseWriteDelayMs = 1'000;
   // Upper bounds of what a poll may ask for.
   int maxPollBatch = 1000;
   std::int64_t maxPollWaitMs = 60'000;
@@ -212,6 +219,13 @@ class Engine {
   void timerLoop();
   // Takes the effects of an operation into the open batch (under the lock).
   void absorb(Effects& effects);
+  // A release or heartbeat of the attempt after a Ready task's: that attempt's lease was handed
+  // out but never written (a restart or a takeover came between); lease the task to it again.
+  void resumeUndurableLease(Task& task, int attempt, std::int64_t now, Effects& effects);
+  // Leases task (Ready) and arranges for the lease to be written once it is leaseWriteDelayMs old.
+  void leaseTask(Task& task, std::int64_t now, Effects& effects);
+  // Moves the leases due to be written, and still held, into effects.
+  void writeDueLeases(std::int64_t now, Effects& effects);
   void afterCommit(std::unique_lock<std::mutex>& lock, Batch& batch);
   void materialize(Batch& batch, WriteBatch& rows);
   TaskRow rowOf(Task& task, bool takeSpec);
@@ -275,6 +289,8 @@ class Engine {
   // expiredAnswers_, which the timer thread runs after unlocking.
   std::multimap<std::int64_t, std::function<void()>> requestDeadlines_;
   std::vector<std::function<void()>> expiredAnswers_;
+  // Leases handed out and not yet written, oldest first: (when to write it, task id, attempt).
+  std::deque<std::tuple<std::int64_t, Uuid, int>> unwrittenLeases_;
   std::condition_variable timerWake_;
   std::int64_t timerArmedFor_ = 0;
 

@@ -13,6 +13,12 @@
 //   graph.lease(*start, now, effects);
 //   graph.applyDecision(*start, decision, now, effects);
 //
+// What is written (changedTasks). A task's row when it is created, when an attempt fails, when
+// its promise settles and when it ends; a process's when it starts, breaks, restarts or ends.
+// Readiness is not: a loaded Waiting task whose promises are settled is made runnable again.
+// A lease is not either: the engine writes it only once it has been held a while
+// (EngineOptions::leaseWriteDelayMs), so the many tasks released sooner cost no lease row.
+//
 // Thread-compatible: the engine serializes all calls.
 #pragma once
 
@@ -150,6 +156,9 @@ struct Effects {
   std::vector<Task*> readied;
   // Tasks whose deadline (notBefore or leaseUntil) was set.
   std::vector<Task*> timed;
+  // Tasks whose row must be written. Left out (see ProcessGraph's "what is written"): a task
+  // made Ready by its promises or its start time (the store can recompute it) and a new lease
+  // (the engine writes it later).
   std::vector<Task*> changedTasks;
   std::vector<Process*> changedProcesses;
   // Completed or aborted processes.
@@ -203,7 +212,8 @@ class ProcessGraph {
   Process& startProcess(const StartRequest& request, Uuid processId, Uuid taskId,
                         std::int64_t now, Effects& effects);
 
-  // Hands out a Ready task: a new attempt with a lease of timeoutMs.
+  // Hands out a Ready task: a new attempt with a lease of timeoutMs. Not a changedTasks entry:
+  // the engine decides when the lease is written.
   void lease(Task& task, std::int64_t now, Effects& effects);
   // The task's arguments with every awaited promise replaced by its value (or accepted failure).
   std::vector<ArgValue> resolvedArgs(const Task& task) const;
@@ -214,7 +224,8 @@ class ProcessGraph {
   // another process, ids already used, a worker creating tasks, a forwarding cycle.
   std::optional<Rejection> applyDecision(Task& task, const Decision& decision, std::int64_t now,
                                          Effects& effects);
-  // Extends the lease of the current attempt.
+  // Extends the lease of the current attempt (written: heartbeats are few, and a restart must
+  // not cut a long task's lease short).
   void heartbeat(Task& task, std::int64_t now, Effects& effects);
   // A timer fired: a Scheduled task whose time came becomes Ready; a Leased task whose lease
   // ran out fails its attempt. Anything else (stale timers) is ignored.

@@ -37,6 +37,8 @@ struct ServerConfig {
   std::int64_t defaultTimeoutMs = 60'000;
   // Processes whose next task is due later than this leave memory until shortly before (0: never).
   std::int64_t dormantAfterMs = 60'000;
+  // A task lease is written once it is this old (EngineOptions::leaseWriteDelayMs).
+  std::int64_t leaseWriteDelayMs = 1'000;
   std::string logLevel = "info";
   // The web console's built assets; empty: the folder this build made.
   std::string consoleDir;
