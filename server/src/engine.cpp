@@ -846,8 +846,8 @@ std::optional<Error> Engine::heartbeat(const Uuid& taskId, int attempt) {
 }
 
 void Engine::resumeUndurableLease(Task& task, int attempt, std::int64_t now, Effects& effects) {
-  // Leases are not written (ProcessGraph::lease): after a restart, or on the node that took the
-  // partition over, a task handed out before is Ready one attempt behind. Its holder may still
+  // A lease younger than leaseWriteDelayMs is not written yet (leaseTask): after a restart, or on
+  // the node that took the partition over, such a task is Ready one attempt behind. Its holder may still
   // release or extend that attempt; it gets the lease back rather than losing its work.
   if (task.state != TaskState::Ready || attempt != task.attempt + 1) return;
   leaseTask(task, now, effects);
