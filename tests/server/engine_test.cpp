@@ -63,6 +63,7 @@ TaskSpec worker(const char* method, std::vector<ArgSpec> args = {}) {
 }
 
 TEST_F(EngineTest, rebuildsWaitingTasksAndForwardsFromTheStore) {
+  open(EngineOptions{.leaseWriteDelayMs = 0});  // every lease is written with its poll
   StartedProcess started = start();
   PolledTask startTask = poll("D#1").at(0);
   TaskSpec a = worker("a");
@@ -76,8 +77,8 @@ TEST_F(EngineTest, rebuildsWaitingTasksAndForwardsFromTheStore) {
   const PolledTask& first = workers[0].method == "a" ? workers[0] : workers[1];
   ASSERT_EQ(release(Decision{.taskId = first.taskId, .attempt = 1, .result = "A"}), ReleaseStatus::Accepted);
 
-  open();  // a new engine on the same store
-  std::vector<PolledTask> afterRestart = poll("W#1");
+  open(EngineOptions{.leaseWriteDelayMs = 0});  // a new engine on the same store
+  std::vector<PolledTask> afterRestart = poll("W#1", 300);
   EXPECT_TRUE(afterRestart.empty()) << "b is leased until its lease expires";
   auto tasks = engine_->processTasks(started.processId);
   ASSERT_TRUE(tasks);
@@ -93,6 +94,29 @@ TEST_F(EngineTest, rebuildsWaitingTasksAndForwardsFromTheStore) {
   ASSERT_TRUE(done);
   EXPECT_EQ(done->state, ProcessState::Completed);
   EXPECT_EQ(done->result, "AB");
+}
+
+TEST_F(EngineTest, aLeaseNotYetWrittenIsHandedOutAgainAtOnceAfterARestart) {
+  open(EngineOptions{.leaseWriteDelayMs = 60'000});
+  start();
+  PolledTask first = poll("D#1").at(0);
+  open(EngineOptions{.leaseWriteDelayMs = 60'000});
+  std::vector<PolledTask> again = poll("D#1", 5000);
+  ASSERT_EQ(again.size(), 1u) << "the lease was never written: the task is Ready again";
+  EXPECT_EQ(again[0].taskId, first.taskId);
+  EXPECT_EQ(again[0].attempt, first.attempt) << "under the attempt number its first holder has";
+}
+
+TEST_F(EngineTest, aLeaseHeldLongerThanTheWriteDelaySurvivesARestart) {
+  open(EngineOptions{.leaseWriteDelayMs = 20});
+  start();
+  PolledTask first = poll("D#1").at(0);
+  // The timer writes due leases in one go, up to 100 ms after they are due.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  open(EngineOptions{.leaseWriteDelayMs = 20});
+  EXPECT_TRUE(poll("D#1", 300).empty()) << "the written lease holds until it expires";
+  EXPECT_EQ(release(Decision{.taskId = first.taskId, .attempt = first.attempt, .result = 1}),
+            ReleaseStatus::Accepted);
 }
 
 TEST_F(EngineTest, brokenProcessCanBeRestartedAfterARestart) {

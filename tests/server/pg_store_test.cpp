@@ -129,23 +129,43 @@ TEST_F(PgStoreTest, aCommitInFlightHoldsOffATakeover) {
   PgStore other(database_.url(), 8);
   store_.fenceCommits("a#1");
   store_.acquireLeases("a#1", 8, 60'000);
-  store_.renewLeases("a#1", 300);
-  WriteBatch big;
-  for (int i = 0; i < 20'000; ++i) big.processes.push_back(processIn(i % 8));
-  std::thread committer([&] { store_.commit(big); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  store_.renewLeases("a#1", 1'500);
+  const auto leaseEnds = std::chrono::steady_clock::now() + std::chrono::milliseconds(1'500);
+  // The commit gets past its lease check, then waits for this lock: it stays in flight for as
+  // long as the test wants, whatever the machine's speed.
+  auto blocker = database_.lockTable("processes", "EXCLUSIVE");
+  WriteBatch batch;
+  for (int i = 0; i < 100; ++i) batch.processes.push_back(processIn(i % 8));
+  std::string commitError;
+  std::thread committer([&] {
+    try {
+      store_.commit(batch);
+    } catch (const std::exception& error) {
+      commitError = error.what();
+    }
+  });
+  auto waitingLocks = [&] {
+    return database_.query("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'processes'::regclass")
+        .at(0);
+  };
+  for (int i = 0; i < 1'000 && waitingLocks() == "0" && commitError.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(waitingLocks(), "1") << "the commit never reached its insert: " << commitError;
+  std::this_thread::sleep_until(leaseEnds + std::chrono::milliseconds(100));
+  EXPECT_TRUE(other.acquireLeases("b#1", 8, 60'000).empty())
+      << "the leases ran out, but the commit in flight still holds them";
+  blocker.reset();
+  committer.join();
+  EXPECT_EQ(commitError, "") << "the commit passed its lease check before the leases ran out";
   std::vector<int> taken;
   for (int round = 0; round < 100 && taken.size() < 8; ++round) {
     std::vector<int> more = other.acquireLeases("b#1", 8, 60'000);
-    if (!more.empty()) {
-      // Whatever b took, the whole batch is visible to it.
-      EXPECT_EQ(other.countProcesses().running, 20'000);
-    }
     taken.insert(taken.end(), more.begin(), more.end());
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (taken.size() < 8) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  committer.join();
   EXPECT_EQ(taken.size(), 8u);
+  EXPECT_EQ(other.countProcesses().running, 100) << "the new owner sees the whole batch";
 }
 
 TEST(PgStore, unreachableDatabaseIsAClearError) {

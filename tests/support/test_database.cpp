@@ -76,4 +76,23 @@ std::vector<std::string> TestDatabase::query(const std::string& sql) const {
   return rows;
 }
 
+struct TestDatabase::TableLock::State {
+  pqxx::connection connection;
+  pqxx::work tx;
+  explicit State(const std::string& url) : connection(url), tx(connection) {}
+};
+
+TestDatabase::TableLock::TableLock(const std::string& url, const std::string& table, const std::string& mode)
+    : state_(std::make_unique<State>(url)) {
+  state_->tx.exec(fmt::format("LOCK TABLE {} IN {} MODE", table, mode));
+}
+
+TestDatabase::TableLock::~TableLock() {
+  try {
+    state_->tx.abort();
+  } catch (const std::exception&) {
+    // The connection closes with the state anyway, which ends the transaction.
+  }
+}
+
 }  // namespace pledge::testing

@@ -9,6 +9,7 @@
 // then makes a database for each server).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,23 @@ class TestDatabase {
   const std::string& url() const { return url_; }
   // Runs SQL on this database; the rows, each as tab-separated text.
   std::vector<std::string> query(const std::string& sql) const;
+
+  // Holds `LOCK TABLE <table> IN <mode> MODE` in an open transaction of its own connection
+  // until destroyed: lets a test keep a writer waiting at a chosen point.
+  class TableLock {
+   public:
+    TableLock(const std::string& url, const std::string& table, const std::string& mode);
+    ~TableLock();
+    TableLock(const TableLock&) = delete;
+    TableLock& operator=(const TableLock&) = delete;
+
+   private:
+    struct State;
+    std::unique_ptr<State> state_;
+  };
+  std::unique_ptr<TableLock> lockTable(const std::string& table, const std::string& mode) const {
+    return std::make_unique<TableLock>(url_, table, mode);
+  }
 
   // Whether the engine tests should run on PostgreSQL (PLEDGE_TEST_STORE=postgresql).
   static bool wanted();
