@@ -1,0 +1,237 @@
+#include "http_transport.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cpprest/http_client.h>
+
+#include <mutex>
+#include <stdexcept>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace pledge {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// A pooled connection unused for longer than this is closed rather than reused: the server (or
+// a proxy on the way) may have closed it meanwhile.
+constexpr std::chrono::seconds kIdleReuseLimit{30};
+// Largest answer read (a long process list of the console's API is a few MiB).
+constexpr std::uint64_t kMaxAnswerBytes = 512ull << 20;
+
+struct ParsedUrl {
+  bool https = false;
+  std::string host;
+  std::string port;
+  std::string prefix;  // path prefix without a trailing '/', may be empty
+};
+
+ParsedUrl parseUrl(const std::string& url) {
+  ParsedUrl parsed;
+  std::string_view rest = url;
+  if (rest.starts_with("http://")) {
+    rest.remove_prefix(7);
+  } else if (rest.starts_with("https://")) {
+    parsed.https = true;
+    rest.remove_prefix(8);
+  } else {
+    throw std::invalid_argument("expected a URL starting with http:// or https://");
+  }
+  const std::string_view authority = rest.substr(0, rest.find('/'));
+  if (authority.size() < rest.size()) parsed.prefix = std::string(rest.substr(authority.size()));
+  while (!parsed.prefix.empty() && parsed.prefix.back() == '/') parsed.prefix.pop_back();
+  std::string_view host = authority;
+  std::string_view port;
+  if (host.starts_with('[')) {  // [IPv6]:port
+    const std::size_t close = host.find(']');
+    if (close == std::string_view::npos) throw std::invalid_argument("unclosed '[' in the host");
+    if (close + 1 < host.size()) {
+      if (host[close + 1] != ':') throw std::invalid_argument("expected ':port' after the IPv6 address");
+      port = host.substr(close + 2);
+    }
+    host = host.substr(1, close - 1);
+  } else if (const std::size_t colon = host.rfind(':'); colon != std::string_view::npos) {
+    port = host.substr(colon + 1);
+    host = host.substr(0, colon);
+  }
+  if (host.empty()) throw std::invalid_argument("the host is empty");
+  for (char c : port) {
+    if (c < '0' || c > '9') throw std::invalid_argument(fmt::format("port \"{}\" is not a number", port));
+  }
+  parsed.host = std::string(host);
+  parsed.port = port.empty() ? (parsed.https ? "443" : "80") : std::string(port);
+  return parsed;
+}
+
+// The request failed on a reused connection before any byte of an answer arrived: the peer had
+// most likely closed the idle connection, so the request can go again on a new one.
+struct StaleConnection : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// http:// through Boost.Beast, each request driven to completion in the calling thread.
+class BeastTransport final : public Transport {
+ public:
+  BeastTransport(ParsedUrl url, std::chrono::milliseconds timeout)
+      : url_(std::move(url)),
+        hostHeader_(url_.host.find(':') != std::string::npos ? fmt::format("[{}]:{}", url_.host, url_.port)
+                                                             : fmt::format("{}:{}", url_.host, url_.port)),
+        timeout_(timeout) {}
+
+  HttpAnswer send(std::string_view method, std::string_view path, const std::optional<std::string>& body) override {
+    std::unique_ptr<Connection> connection = take();
+    const bool reused = connection->open;
+    HttpAnswer answer;
+    bool keepAlive = false;
+    try {
+      keepAlive = exchange(*connection, method, path, body, reused, answer);
+    } catch (const StaleConnection&) {
+      connection = std::make_unique<Connection>();
+      keepAlive = exchange(*connection, method, path, body, /*reused=*/false, answer);
+    }
+    if (keepAlive) giveBack(std::move(connection));
+    return answer;
+  }
+
+ private:
+  struct Connection {
+    asio::io_context io;
+    beast::tcp_stream stream{io};
+    beast::flat_buffer buffer;
+    bool open = false;
+    Clock::time_point lastUsed;
+  };
+
+  std::unique_ptr<Connection> take() {
+    std::lock_guard lock(mutex_);
+    const auto now = Clock::now();
+    while (!idle_.empty()) {
+      std::unique_ptr<Connection> connection = std::move(idle_.back());
+      idle_.pop_back();
+      if (now - connection->lastUsed < kIdleReuseLimit) return connection;
+    }
+    return std::make_unique<Connection>();
+  }
+
+  void giveBack(std::unique_ptr<Connection> connection) {
+    connection->lastUsed = Clock::now();
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(connection));
+  }
+
+  // Runs the queued asynchronous operations until they are done or the deadline passed.
+  static void drive(Connection& connection) {
+    connection.io.restart();
+    connection.io.run();
+  }
+
+  void connect(Connection& connection) {
+    tcp::resolver resolver(connection.io);
+    beast::error_code ec;
+    const tcp::resolver::results_type endpoints = resolver.resolve(url_.host, url_.port, ec);
+    if (ec) throw std::runtime_error(fmt::format("cannot resolve {}: {}", url_.host, ec.message()));
+    connection.stream.expires_after(timeout_);
+    connection.stream.async_connect(endpoints, [&](beast::error_code error, const tcp::endpoint&) { ec = error; });
+    drive(connection);
+    if (ec) throw std::runtime_error(fmt::format("cannot connect to {}: {}", hostHeader_, ec.message()));
+    connection.stream.socket().set_option(tcp::no_delay(true), ec);
+    connection.open = true;
+  }
+
+  // One request and its answer; whether the connection may carry another one.
+  bool exchange(Connection& connection, std::string_view method, std::string_view path,
+                const std::optional<std::string>& body, bool reused, HttpAnswer& answer) {
+    if (!connection.open) connect(connection);
+    http::request<http::string_body> request;
+    request.method_string(beast::string_view(method.data(), method.size()));
+    request.target(url_.prefix.empty() ? std::string(path) : url_.prefix + std::string(path));
+    request.version(11);
+    request.set(http::field::host, hostHeader_);
+    request.set(http::field::user_agent, "pledge-client");
+    if (body) {
+      request.set(http::field::content_type, "application/json");
+      request.body() = *body;
+    }
+    request.prepare_payload();
+
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(kMaxAnswerBytes);
+    beast::error_code writeError;
+    beast::error_code readError;
+    connection.stream.expires_after(timeout_);
+    http::async_write(connection.stream, request, [&](beast::error_code ec, std::size_t) {
+      writeError = ec;
+      if (ec) return;
+      http::async_read(connection.stream, connection.buffer, parser,
+                       [&](beast::error_code error, std::size_t) { readError = error; });
+    });
+    drive(connection);
+    if (writeError || readError) {
+      connection.open = false;
+      const beast::error_code& ec = writeError ? writeError : readError;
+      if (reused && ec != beast::error::timeout && !parser.got_some()) {
+        throw StaleConnection(ec.message());
+      }
+      throw std::runtime_error(fmt::format("{} {}{}: {}", method, hostHeader_, path,
+                                           ec == beast::error::timeout
+                                               ? fmt::format("no answer within {} ms", timeout_.count())
+                                               : ec.message()));
+    }
+    http::response<http::string_body> message = parser.release();
+    answer.status = static_cast<int>(message.result_int());
+    answer.body = std::move(message.body());
+    if (!message.keep_alive()) {
+      beast::error_code ignored;
+      connection.stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      connection.open = false;
+      return false;
+    }
+    return true;
+  }
+
+  const ParsedUrl url_;
+  const std::string hostHeader_;
+  const std::chrono::milliseconds timeout_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+// https:// through cpprestsdk (TLS, certificate checks), one pooled client.
+class CppRestTransport final : public Transport {
+ public:
+  CppRestTransport(const std::string& url, std::chrono::milliseconds timeout) {
+    web::http::client::http_client_config config;
+    config.set_timeout(timeout);
+    client_ = std::make_unique<web::http::client::http_client>(url, config);
+  }
+
+  HttpAnswer send(std::string_view method, std::string_view path, const std::optional<std::string>& body) override {
+    web::http::http_request request{std::string(method)};
+    request.set_request_uri(std::string(path));
+    if (body) request.set_body(*body, "application/json");
+    web::http::http_response response = client_->request(request).get();
+    return HttpAnswer{response.status_code(), response.extract_string(true).get()};
+  }
+
+ private:
+  std::unique_ptr<web::http::client::http_client> client_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> makeTransport(const std::string& baseUrl, std::chrono::milliseconds timeout) {
+  ParsedUrl url = parseUrl(baseUrl);
+  if (url.https) return std::make_unique<CppRestTransport>(baseUrl, timeout);
+  return std::make_unique<BeastTransport>(std::move(url), timeout);
+}
+
+}  // namespace pledge

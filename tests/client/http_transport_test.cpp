@@ -1,0 +1,193 @@
+// The http:// transport against a small Beast server on loopback whose behaviour each test sets:
+// keep-alive reuse, a connection the server closed while idle, timeouts, unreachable nodes.
+#include "http_transport.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace pledge {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+// Serves each connection on a thread of its own; answers with respond(request), then closes the
+// connection after closeAfter requests (0: never).
+class TestServer {
+ public:
+  using Respond = std::function<http::response<http::string_body>(const http::request<http::string_body>&)>;
+
+  TestServer(Respond respond, int closeAfter = 0) : respond_(std::move(respond)), closeAfter_(closeAfter) {
+    acceptor_.open(tcp::v4());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    acceptor_.listen();
+    acceptThread_ = std::thread([this] { acceptLoop(); });
+  }
+
+  ~TestServer() {
+    stopping_ = true;
+    beast::error_code ignored;
+    // Unblock accept() with a connection of our own.
+    tcp::socket poke(io_);
+    poke.connect(acceptor_.local_endpoint(), ignored);
+    acceptThread_.join();
+    std::lock_guard lock(mutex_);
+    for (auto& socket : sockets_) socket->shutdown(tcp::socket::shutdown_both, ignored);
+    for (std::thread& thread : connectionThreads_) thread.join();
+  }
+
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()); }
+  int connections() const { return connections_; }
+
+ private:
+  void acceptLoop() {
+    while (true) {
+      auto socket = std::make_shared<tcp::socket>(io_);
+      beast::error_code ec;
+      acceptor_.accept(*socket, ec);
+      if (stopping_ || ec) return;
+      ++connections_;
+      std::lock_guard lock(mutex_);
+      sockets_.push_back(socket);
+      connectionThreads_.emplace_back([this, socket] { serve(*socket); });
+    }
+  }
+
+  void serve(tcp::socket& socket) {
+    beast::flat_buffer buffer;
+    for (int served = 0; closeAfter_ == 0 || served < closeAfter_; ++served) {
+      http::request<http::string_body> request;
+      beast::error_code ec;
+      http::read(socket, buffer, request, ec);
+      if (ec) return;
+      http::response<http::string_body> response = respond_(request);
+      response.version(11);
+      response.keep_alive(true);
+      response.prepare_payload();
+      http::write(socket, response, ec);
+      if (ec) return;
+    }
+    beast::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  Respond respond_;
+  const int closeAfter_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_{io_};
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> connections_{0};
+  std::thread acceptThread_;
+  std::mutex mutex_;
+  std::vector<std::shared_ptr<tcp::socket>> sockets_;
+  std::vector<std::thread> connectionThreads_;
+};
+
+http::response<http::string_body> echo(const http::request<http::string_body>& request) {
+  http::response<http::string_body> response{http::status::created, 11};
+  response.body() = std::string(request.method_string()) + " " + std::string(request.target()) + " " +
+                    std::string(request[http::field::content_type]) + " " + request.body();
+  return response;
+}
+
+TEST(HttpTransport, sendsTheRequestAndReturnsStatusAndBody) {
+  TestServer server(echo);
+  auto transport = makeTransport(server.url(), std::chrono::seconds(5));
+  HttpAnswer answer = transport->send("POST", "/api/v1/tasks/poll", std::string(R"({"max":1})"));
+  EXPECT_EQ(answer.status, 201);
+  EXPECT_EQ(answer.body, R"(POST /api/v1/tasks/poll application/json {"max":1})");
+  EXPECT_EQ(transport->send("GET", "/metrics", std::nullopt).body, "GET /metrics  ");
+}
+
+TEST(HttpTransport, keepsOneConnectionAliveForSequentialRequests) {
+  TestServer server(echo);
+  auto transport = makeTransport(server.url(), std::chrono::seconds(5));
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(transport->send("GET", "/x", std::nullopt).status, 201);
+  EXPECT_EQ(server.connections(), 1);
+}
+
+TEST(HttpTransport, concurrentSendersUseConnectionsOfTheirOwn) {
+  TestServer server(echo);
+  auto transport = makeTransport(server.url(), std::chrono::seconds(5));
+  std::atomic<int> right{0};
+  std::vector<std::thread> senders;
+  for (int t = 0; t < 4; ++t) {
+    senders.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        const std::string body = std::to_string(t * 1000 + i);
+        if (transport->send("POST", "/p", body).body == "POST /p application/json " + body) ++right;
+      }
+    });
+  }
+  for (std::thread& sender : senders) sender.join();
+  EXPECT_EQ(right, 200);
+  EXPECT_LE(server.connections(), 4);
+}
+
+TEST(HttpTransport, aConnectionTheServerClosedIsReplacedWithoutAnError) {
+  TestServer server(echo, /*closeAfter=*/1);
+  auto transport = makeTransport(server.url(), std::chrono::seconds(5));
+  EXPECT_EQ(transport->send("GET", "/1", std::nullopt).body, "GET /1  ");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the server has closed it by now
+  EXPECT_EQ(transport->send("GET", "/2", std::nullopt).body, "GET /2  ");
+  EXPECT_EQ(server.connections(), 2);
+}
+
+TEST(HttpTransport, aPathPrefixOfTheUrlIsKept) {
+  TestServer server(echo);
+  auto transport = makeTransport(server.url() + "/pledge/", std::chrono::seconds(5));
+  EXPECT_EQ(transport->send("GET", "/api/v1/queues", std::nullopt).body, "GET /pledge/api/v1/queues  ");
+}
+
+TEST(HttpTransport, aSlowAnswerIsATimeoutError) {
+  TestServer server([](const http::request<http::string_body>& request) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1'000));
+    return echo(request);
+  });
+  auto transport = makeTransport(server.url(), std::chrono::milliseconds(200));
+  try {
+    transport->send("GET", "/slow", std::nullopt);
+    FAIL() << "answered";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("no answer within 200 ms"), std::string::npos) << error.what();
+  }
+}
+
+TEST(HttpTransport, anUnreachableNodeIsAnErrorNamingIt) {
+  std::string url;
+  {
+    TestServer gone(echo);
+    url = gone.url();
+  }
+  auto transport = makeTransport(url, std::chrono::seconds(5));
+  try {
+    transport->send("GET", "/", std::nullopt);
+    FAIL() << "reached a closed port";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("cannot connect to 127.0.0.1:"), std::string::npos) << error.what();
+  }
+}
+
+TEST(HttpTransport, urlsItCannotUseAreRefused) {
+  EXPECT_THROW(makeTransport("ftp://host", std::chrono::seconds(1)), std::invalid_argument);
+  EXPECT_THROW(makeTransport("http://:8080", std::chrono::seconds(1)), std::invalid_argument);
+  EXPECT_THROW(makeTransport("http://host:80x", std::chrono::seconds(1)), std::invalid_argument);
+  EXPECT_THROW(makeTransport("http://[::1:8080", std::chrono::seconds(1)), std::invalid_argument);
+  EXPECT_NO_THROW(makeTransport("http://[::1]:8080", std::chrono::seconds(1)));
+  EXPECT_NO_THROW(makeTransport("https://example.org", std::chrono::seconds(1)));
+}
+
+}  // namespace
+}  // namespace pledge
