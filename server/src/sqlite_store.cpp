@@ -275,12 +275,13 @@ sqlite3* openConnection(const std::string& path) {
     throw Error(ErrorCode::Internal, fmt::format("cannot open {}: {}", path, message));
   }
   sqlite3_busy_timeout(db, 10'000);
-  // WAL with synchronous=FULL: a commit that returned survives power loss. A large page cache
-  // and memory-mapped reads keep the B-tree pages of random UUID keys out of pread; a larger
-  // WAL checkpoints less often.
+  // WAL with synchronous=FULL: a commit that returned survives power loss. Memory-mapped reads
+  // keep B-tree pages out of pread; a larger WAL checkpoints less often. The page cache stays at
+  // 8 MiB: SQLite 3.40 walks the cache's hash table at the end of every write transaction
+  // (pcache1TruncateUnsafe), which at 64 MiB took 7% of the server's time under load.
   exec(db,
        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; "
-       "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA wal_autocheckpoint=8000; "
+       "PRAGMA cache_size=-8192; PRAGMA mmap_size=268435456; PRAGMA wal_autocheckpoint=8000; "
        "PRAGMA temp_store=MEMORY;");
   return db;
 }
