@@ -4,6 +4,7 @@
 #include "bench.pledge.h"
 #include "bench_actors.h"
 #include "pledge/decider_runtime.h"
+#include "pledge/json_writer.h"
 
 namespace {
 
@@ -32,6 +33,19 @@ void BM_EncodeTaskSpec(benchmark::State& state) {
 }
 BENCHMARK(BM_EncodeTaskSpec);
 
+// The same text as BM_EncodeTaskSpec, written without a Json tree (pledge/json_writer.h).
+void BM_WriteTaskSpec(benchmark::State& state) {
+  pledge::TaskSpec spec = fanoutDecision().tasks.back();
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    std::string text = pledge::toJsonText(spec);
+    bytes += text.size();
+    benchmark::DoNotOptimize(text);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_WriteTaskSpec);
+
 void BM_DecodeTaskSpec(benchmark::State& state) {
   const std::string text = pledge::Json(fanoutDecision().tasks.back()).dump();
   for (auto _ : state) {
@@ -51,6 +65,16 @@ void BM_EncodeFanoutDecision(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(decision.tasks.size() * state.iterations()));
 }
 BENCHMARK(BM_EncodeFanoutDecision);
+
+void BM_WriteFanoutDecision(benchmark::State& state) {
+  pledge::Decision decision = fanoutDecision();
+  for (auto _ : state) {
+    std::string text = pledge::toJsonText(decision);
+    benchmark::DoNotOptimize(text);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(decision.tasks.size() * state.iterations()));
+}
+BENCHMARK(BM_WriteFanoutDecision);
 
 void BM_DecodeFanoutDecision(benchmark::State& state) {
   pledge::Decision decision = fanoutDecision();

@@ -1,6 +1,5 @@
 #include "pledge/rest_client.h"
 
-#include <cpprest/http_client.h>
 #include <pplx/threadpool.h>
 #include <unistd.h>
 
@@ -11,10 +10,11 @@
 
 #include <fmt/format.h>
 
+#include "http_transport.h"
+#include "pledge/json_writer.h"
+
 namespace pledge {
 namespace {
-
-namespace http = web::http;
 
 using Clock = std::chrono::steady_clock;
 
@@ -63,7 +63,7 @@ Error errorFromResponse(int status, const std::string& body) {
 struct RestClient::State {
   struct Node {
     std::string url;
-    std::unique_ptr<http::client::http_client> client;
+    std::unique_ptr<Transport> transport;
     Clock::time_point downUntil{};
     std::chrono::milliseconds backoff = kFirstBackoff;
   };
@@ -76,12 +76,12 @@ struct RestClient::State {
   std::vector<std::string> partitionOwners;
   Clock::time_point nextRefresh{};
   std::atomic<std::size_t> roundRobin{0};
-  http::client::http_client_config config;
+  std::chrono::milliseconds requestTimeout{};
 
   std::shared_ptr<Node> makeNode(const std::string& url) {
     auto node = std::make_shared<Node>();
     node->url = url;
-    node->client = std::make_unique<http::client::http_client>(url, config);
+    node->transport = makeTransport(url, requestTimeout);
     return node;
   }
 
@@ -116,7 +116,7 @@ RestClient::RestClient(std::vector<std::string> servers, RestClientOptions optio
     : state_(std::make_unique<State>()), options_(std::move(options)) {
   PLEDGE_REQUIRE(!servers.empty(), "name at least one server URL, e.g. http://127.0.0.1:8080");
   if (options_.workerId.empty()) options_.workerId = defaultWorkerId();
-  state_->config.set_timeout(options_.requestTimeout);
+  state_->requestTimeout = options_.requestTimeout;
   for (std::string& server : servers) {
     server = trimSlash(server);
     PLEDGE_REQUIRE(server.starts_with("http://") || server.starts_with("https://"),
@@ -201,26 +201,21 @@ std::pair<int, std::string> RestClient::exchange(const std::string& method, cons
     std::vector<std::string> failures;
     std::optional<std::string> unavailable;
     for (const auto& node : state_->order(start)) {
-      http::http_request request(method == "GET" ? http::methods::GET : http::methods::POST);
-      request.set_request_uri(path);
-      if (body) request.set_body(*body, "application/json");
-      http::http_response response;
-      std::string text;
+      HttpAnswer answer;
       try {
-        response = node->client->request(request).get();
-        text = response.extract_string(true).get();
+        answer = node->transport->send(method, path, body);
       } catch (const std::exception& error) {
         state_->markDown(*node);
         failures.push_back(fmt::format("{} ({})", node->url, error.what()));
         continue;
       }
       state_->markUp(*node);
-      if (response.status_code() == 503) {
-        unavailable = errorFromResponse(503, text).message();
+      if (answer.status == 503) {
+        unavailable = errorFromResponse(503, answer.body).message();
         failures.push_back(fmt::format("{} ({})", node->url, *unavailable));
         continue;
       }
-      return {response.status_code(), std::move(text)};
+      return {answer.status, std::move(answer.body)};
     }
     std::string tried;
     for (const std::string& failure : failures) tried += (tried.empty() ? "" : "; ") + failure;
@@ -402,9 +397,12 @@ std::vector<ReleaseOutcome> RestClient::release(const std::vector<Decision>& dec
   }
   std::vector<ReleaseOutcome> outcomes;
   for (const auto& [owner, members] : groups) {
-    Json items = Json::array();
-    for (const Decision* decision : members) items.push_back(*decision);
-    const std::string body = Json{{"decisions", std::move(items)}}.dump();
+    std::string body = "{\"decisions\":[";
+    for (const Decision* decision : members) {
+      if (body.back() != '[') body.push_back(',');
+      appendJson(body, *decision);
+    }
+    body += "]}";
     auto [status, text] = exchange("POST", "/api/v1/tasks/release", body, owner);
     Json answer;
     try {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "pledge/error.h"
+#include "pledge/json_writer.h"
 
 namespace pledge::server {
 namespace {
@@ -88,7 +89,7 @@ Task& ProcessGraph::createTask(Process& process, const TaskSpec& spec, const Uui
   task->retry = internRetry(spec.options.retry);
   task->notBefore = spec.options.startTime.value_or(0);
   task->createdAt = now;
-  task->pendingSpecJson = Json(spec).dump();
+  task->pendingSpecJson = toJsonText(spec);
   Task& created = *task;
   tasks_.emplace(created.id, &created);
   process.tasks.push_back(std::move(task));

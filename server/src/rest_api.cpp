@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "pledge/json.h"
+#include "pledge/json_writer.h"
 
 namespace pledge::server {
 namespace {
@@ -23,6 +24,17 @@ using Params = std::vector<std::string>;
 
 HttpResponse jsonResponse(int status, const Json& body) {
   return HttpResponse{status, "application/json", body.dump(), {}};
+}
+
+// {"tasks":[...]} written straight from the tasks (a poll answer is the hottest reply).
+std::string pollAnswerText(const std::vector<PolledTask>& tasks) {
+  std::string text = "{\"tasks\":[";
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    if (i > 0) text.push_back(',');
+    appendJson(text, tasks[i]);
+  }
+  text += "]}";
+  return text;
 }
 
 HttpResponse errorResponse(const Error& error) {
@@ -401,9 +413,7 @@ const std::vector<RestApi::Route>& RestApi::routes() {
         [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
           PollRequest poll = parsePoll(parseBody(request));
           api.engine_.poll(poll, [respond](std::vector<PolledTask> tasks) {
-            Json items = Json::array();
-            for (const PolledTask& task : tasks) items.push_back(task);
-            respond(jsonResponse(200, {{"tasks", std::move(items)}}));
+            respond(HttpResponse{200, "application/json", pollAnswerText(tasks), {}});
           });
         });
     add("POST", {"api", "v1", "tasks", "release"}, "POST /api/v1/tasks/release",

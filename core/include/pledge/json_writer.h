@@ -1,0 +1,44 @@
+// JSON text of the wire model written straight into a string, without building a Json tree:
+// for the hot paths (a runner's releases, the server's poll answers and stored task specs),
+// where building and destroying the tree cost more than the rest of the request.
+//
+//   std::string body = "{\"decisions\":[";
+//   pledge::appendJson(body, decision);
+//   body += "]}";
+//   std::string spec = pledge::toJsonText(taskSpec);   // == pledge::Json(taskSpec).dump()
+//
+// The text is byte for byte what Json(value).dump() writes (keys in the same order, numbers and
+// escapes alike), so either may be used anywhere; json_writer_test holds both to it. A string
+// that is not valid UTF-8 throws like dump() does.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "pledge/decision.h"
+#include "pledge/json.h"
+#include "pledge/polled_task.h"
+#include "pledge/task_spec.h"
+
+namespace pledge {
+
+void appendJsonString(std::string& out, std::string_view text);
+void appendJson(std::string& out, const Json& value);
+void appendJson(std::string& out, const Uuid& id);
+void appendJson(std::string& out, const TaskError& error);
+void appendJson(std::string& out, const RetryPolicy& policy);
+void appendJson(std::string& out, const CallOptions& options);
+void appendJson(std::string& out, const ArgSpec& arg);
+void appendJson(std::string& out, const TaskSpec& task);
+void appendJson(std::string& out, const Decision& decision);
+void appendJson(std::string& out, const ArgValue& arg);
+void appendJson(std::string& out, const PolledTask& task);
+
+template <typename T>
+std::string toJsonText(const T& value) {
+  std::string out;
+  appendJson(out, value);
+  return out;
+}
+
+}  // namespace pledge
