@@ -76,6 +76,15 @@ void BM_WriteFanoutDecision(benchmark::State& state) {
 }
 BENCHMARK(BM_WriteFanoutDecision);
 
+void BM_ParseFanoutDecisionTree(benchmark::State& state) {
+  const std::string text = pledge::Json(fanoutDecision()).dump();
+  for (auto _ : state) {
+    pledge::Json tree = pledge::parseJson(text);
+    benchmark::DoNotOptimize(tree);
+  }
+}
+BENCHMARK(BM_ParseFanoutDecisionTree);
+
 void BM_DecodeFanoutDecision(benchmark::State& state) {
   pledge::Decision decision = fanoutDecision();
   const std::string text = pledge::Json(decision).dump();

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "http_transport.h"
+#include "pledge/json_reader.h"
 #include "pledge/json_writer.h"
 
 namespace pledge {
@@ -335,7 +336,8 @@ std::vector<PolledTask> RestClient::poll(const std::vector<QueueSelector>& queue
   auto pollNode = [&](std::size_t node) {
     auto [status, text] = exchange("POST", "/api/v1/tasks/poll", body.dump(), node);
     if (status >= 400) throw errorFromResponse(status, text);
-    return readArray<PolledTask>(parseJson(text).at("tasks"));
+    if (auto fast = readPolledTasksFast(text)) return std::move(fast->items);
+    return readField(parseJson(text), "tasks", readArray<PolledTask>);
   };
   // A long poll of one node must not keep this poller from tasks another node has ready.
   const std::size_t first = state_->roundRobin.fetch_add(1);

@@ -60,7 +60,7 @@ class RestApi {
   // Sends the request to the node and answers with its answer.
   void relay(const std::string& address, const HttpRequest& request, Responder respond);
   // Local and forwarded answers of one batch, merged in request order.
-  void releaseAcrossNodes(const HttpRequest& request, const Json& body, std::vector<Decision> decisions,
+  void releaseAcrossNodes(const HttpRequest& request, std::vector<Decision> decisions,
                           Responder respond);
   void startAcrossNodes(const HttpRequest& request, const Json& body, std::vector<StartRequest> starts,
                         Responder respond);
