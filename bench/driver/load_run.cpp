@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -121,6 +122,29 @@ std::int64_t rssKb(pid_t pid, const std::string& field = "VmHWM:") {
     if (line.rfind(field, 0) == 0) return std::stoll(line.substr(field.size()));
   }
   return 0;
+}
+
+// CPU seconds (user + system) a process has used, from /proc/<pid>/stat; 0 when unknown.
+double cpuSeconds(pid_t pid) {
+  std::ifstream stat(fmt::format("/proc/{}/stat", pid));
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const std::size_t close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+    if (i == 15) break;
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double cpuSecondsOf(const std::vector<pid_t>& pids) {
+  double sum = 0;
+  for (pid_t pid : pids) sum += cpuSeconds(pid);
+  return sum;
 }
 
 void drawProgress(int submitted, int completed, int n, double seconds) {
@@ -337,6 +361,8 @@ LoadResult LoadRun::execute() {
 
     // Timed: submit N processes from several threads, until all N completed.
     const double loadBefore = load1();
+    const double serverCpuBefore = cpuSecondsOf(serverPids);
+    const double workerCpuBefore = cpuSecondsOf(workers);
     const auto t0 = Clock::now();
     std::vector<Uuid> processIds(static_cast<std::size_t>(options_.n));
     std::atomic<int> next{0};
@@ -387,6 +413,8 @@ LoadResult LoadRun::execute() {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     const auto t1 = Clock::now();
+    const double serverCpu = cpuSecondsOf(serverPids) - serverCpuBefore;
+    const double workerCpu = cpuSecondsOf(workers) - workerCpuBefore;
     for (std::thread& thread : submitters) thread.join();
     if (!submittedAt) submittedAt = t1;
     const double loadAfter = load1();
@@ -459,6 +487,9 @@ LoadResult LoadRun::execute() {
         {"handoff_p50_ms", p50 ? Json(round(*p50, 3)) : Json()},
         {"handoff_p99_ms", p99 ? Json(round(*p99, 3)) : Json()},
         {"server_peak_rss_mb", peakKb > 0 ? Json(round(peakKb / 1024.0, 1)) : Json()},
+        // CPU time per task of the timed window (what the 2 cores are spent on).
+        {"server_cpu_us_per_task", !serverPids.empty() ? Json(round(serverCpu * 1e6 / tasks, 1)) : Json()},
+        {"workers_cpu_us_per_task", round(workerCpu * 1e6 / tasks, 1)},
         {"store", !options_.server.empty() ? "as configured"
                   : options_.store.empty()  ? "sqlite (synchronous=FULL)"
                                             : "postgresql"},
@@ -467,12 +498,14 @@ LoadResult LoadRun::execute() {
     result.line = line;
     result.summary = fmt::format(
         "pledge {} N={} on {} node(s): {} in {:.3f}s (submit {:.3f}s) -> {:.1f} proc/s, {:.1f} tasks/s; hand-off p50 {} ms, "
-        "p99 {} ms; server peak RSS {}; verified {}/{}; {} worker processes x ({} decider + {} worker "
-        "threads, poll batch {})",
+        "p99 {} ms; server peak RSS {}; CPU per task: server {}, workers {:.1f} us; verified {}/{}; {} worker "
+        "processes x ({} decider + {} worker threads, poll batch {})",
         options_.workload, options_.n, urls.size(), line["status"].get<std::string>(), elapsed,
         line["submit_s"].get<double>(), finished ? options_.n / elapsed : 0.0, line["tasks_per_s"].get<double>(),
         p50 ? fmt::format("{:.3f}", *p50) : "-", p99 ? fmt::format("{:.3f}", *p99) : "-",
-        peakKb > 0 ? fmt::format("{:.1f} MiB", peakKb / 1024.0) : "n/a (not started here)", verified, options_.n,
+        peakKb > 0 ? fmt::format("{:.1f} MiB", peakKb / 1024.0) : "n/a (not started here)",
+        !serverPids.empty() ? fmt::format("{:.1f}", serverCpu * 1e6 / tasks) : "n/a", workerCpu * 1e6 / tasks,
+        verified, options_.n,
         options_.workers, options_.deciderThreads, options_.workerThreads, options_.pollBatch);
   } catch (...) {
     stopAll();
