@@ -86,19 +86,24 @@ void ActorRunner::warnThrottled(const std::string& key, const std::string& messa
 
 void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool) {
   std::unique_ptr<TaskRuntime> runtime = makeRuntime(entry);
+  const std::vector<QueueSelector> queues = {QueueSelector{pool.actor, pool.taskList}};
   milliseconds backoff = kFirstBackoff;
-  while (!stopping_) {
-    std::vector<PolledTask> tasks;
-    try {
-      tasks = client_.poll({QueueSelector{pool.actor, pool.taskList}}, pool.pollBatch, options_.pollWait);
-      backoff = kFirstBackoff;
-    } catch (const Error& error) {
-      warnThrottled("poll " + pool.actor, fmt::format("{}: poll failed, retrying: {}", pool.actor, error.what()));
-      pause(backoff);
-      backoff = std::min(backoff * 2, kLongestBackoff);
+  // The batch in hand: from a long poll, or leased by the release of the batch before. Whatever
+  // is in hand runs, stopping or not; only the polls stop.
+  std::vector<PolledTask> tasks;
+  while (true) {
+    if (tasks.empty()) {
+      if (stopping_) break;
+      try {
+        tasks = client_.poll(queues, pool.pollBatch, options_.pollWait);
+        backoff = kFirstBackoff;
+      } catch (const Error& error) {
+        warnThrottled("poll " + pool.actor, fmt::format("{}: poll failed, retrying: {}", pool.actor, error.what()));
+        pause(backoff);
+        backoff = std::min(backoff * 2, kLongestBackoff);
+      }
       continue;
     }
-    if (tasks.empty()) continue;
     {
       std::lock_guard lock(mutex_);
       for (const PolledTask& task : tasks) held_[task.taskId] = Held{task.attempt, task.timeoutMs, Clock::now()};
@@ -114,18 +119,33 @@ void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool)
                       decisions.back().error->type(), decisions.back().error->message());
       }
     }
-    releaseUntilAcknowledged(decisions, pool.actor);
-    std::lock_guard lock(mutex_);
-    for (const PolledTask& task : tasks) held_.erase(task.taskId);
+    std::vector<PolledTask> next = releaseUntilAcknowledged(decisions, pool, queues);
+    {
+      std::lock_guard lock(mutex_);
+      for (const PolledTask& task : tasks) held_.erase(task.taskId);
+    }
+    tasks = std::move(next);
   }
 }
 
-void ActorRunner::releaseUntilAcknowledged(const std::vector<Decision>& decisions, const std::string& actor) {
+std::vector<PolledTask> ActorRunner::releaseUntilAcknowledged(const std::vector<Decision>& decisions,
+                                                              const ActorPoolConfig& pool,
+                                                              const std::vector<QueueSelector>& queues) {
+  const std::string& actor = pool.actor;
   milliseconds backoff = kFirstBackoff;
   std::optional<Clock::time_point> giveUpAt;
+  // The first try also leases the next batch, unless stopping; a retry does not (the lost answer
+  // of the first may have leased tasks already: they come back after their leases expire).
+  bool withPoll = !stopping_;
   while (true) {
     try {
-      for (const ReleaseOutcome& outcome : client_.release(decisions)) {
+      ReleaseAnswer answer;
+      if (withPoll) {
+        answer = client_.releaseAndPoll(decisions, queues, pool.pollBatch);
+      } else {
+        answer.outcomes = client_.release(decisions);
+      }
+      for (const ReleaseOutcome& outcome : answer.outcomes) {
         if (outcome.status == "rejected") {
           ++rejected_;
           spdlog::warn("{}: release of task {} refused: {}", actor, outcome.taskId.toString(),
@@ -134,19 +154,20 @@ void ActorRunner::releaseUntilAcknowledged(const std::vector<Decision>& decision
           ++released_;
         }
       }
-      return;
+      return std::move(answer.tasks);
     } catch (const Error& error) {
+      withPoll = false;
       if (error.code() != ErrorCode::Unavailable && error.code() != ErrorCode::Internal) {
         spdlog::error("{}: release refused as a whole: {}", actor, error.what());
         rejected_ += static_cast<std::int64_t>(decisions.size());
-        return;
+        return {};
       }
       if (stopping_ && !giveUpAt) giveUpAt = Clock::now() + options_.releaseGraceOnStop;
       if (giveUpAt && Clock::now() >= *giveUpAt) {
         spdlog::error("{}: gave up releasing {} decision(s) while stopping; their tasks run again "
                       "after their leases expire",
                       actor, decisions.size());
-        return;
+        return {};
       }
       warnThrottled("release " + actor,
                     fmt::format("{}: release failed, retrying: {}", actor, error.what()));

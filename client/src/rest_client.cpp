@@ -326,13 +326,17 @@ Json RestClient::setBlocked(const std::string& actor, bool blocked) {
   return call("POST", "/api/v1/actors/" + urlEncode(actor) + (blocked ? "/block" : "/unblock"));
 }
 
-std::vector<PolledTask> RestClient::poll(const std::vector<QueueSelector>& queues, int max,
-                                         std::chrono::milliseconds wait) {
+Json RestClient::pollBody(const std::vector<QueueSelector>& queues, int max, std::chrono::milliseconds wait) const {
   Json actors = Json::array();
   for (const QueueSelector& queue : queues) {
     actors.push_back({{"actor", queue.actor}, {"taskList", queue.taskList}});
   }
-  Json body = {{"worker", options_.workerId}, {"actors", std::move(actors)}, {"max", max}, {"waitMs", 0}};
+  return {{"worker", options_.workerId}, {"actors", std::move(actors)}, {"max", max}, {"waitMs", wait.count()}};
+}
+
+std::vector<PolledTask> RestClient::poll(const std::vector<QueueSelector>& queues, int max,
+                                         std::chrono::milliseconds wait) {
+  Json body = pollBody(queues, max, std::chrono::milliseconds(0));
   auto pollNode = [&](std::size_t node) {
     auto [status, text] = exchange("POST", "/api/v1/tasks/poll", body.dump(), node);
     if (status >= 400) throw errorFromResponse(status, text);
@@ -387,6 +391,16 @@ std::optional<std::size_t> RestClient::ownerOf(const Decision& decision) {
 }
 
 std::vector<ReleaseOutcome> RestClient::release(const std::vector<Decision>& decisions) {
+  return releaseWith(decisions, nullptr).outcomes;
+}
+
+ReleaseAnswer RestClient::releaseAndPoll(const std::vector<Decision>& decisions,
+                                         const std::vector<QueueSelector>& queues, int max) {
+  const std::string poll = pollBody(queues, max, std::chrono::milliseconds(0)).dump();
+  return releaseWith(decisions, &poll);
+}
+
+ReleaseAnswer RestClient::releaseWith(const std::vector<Decision>& decisions, const std::string* pollJson) {
   // Straight to each process's owner when the cluster's routes are known (saves the hop of a
   // forward): one request per owner.
   learnNodesWhenDue();
@@ -397,26 +411,37 @@ std::vector<ReleaseOutcome> RestClient::release(const std::vector<Decision>& dec
     if (group == groups.end()) group = groups.insert(groups.end(), {owner, {}});
     group->second.push_back(&decision);
   }
-  std::vector<ReleaseOutcome> outcomes;
+  ReleaseAnswer released;
   for (const auto& [owner, members] : groups) {
     std::string body = "{\"decisions\":[";
     for (const Decision* decision : members) {
       if (body.back() != '[') body.push_back(',');
       appendJson(body, *decision);
     }
-    body += "]}";
+    body += "]";
+    if (pollJson != nullptr && &members == &groups.front().second) {
+      body += ",\"poll\":";
+      body += *pollJson;
+    }
+    body += "}";
     auto [status, text] = exchange("POST", "/api/v1/tasks/release", body, owner);
     Json answer;
-    try {
-      answer = parseJson(text);
-    } catch (const Error&) {
-      throw errorFromResponse(status, text);
+    if (auto fast = readPolledTasksFast(text)) {
+      answer = std::move(fast->rest);
+      released.tasks = std::move(fast->items);
+    } else {
+      try {
+        answer = parseJson(text);
+      } catch (const Error&) {
+        throw errorFromResponse(status, text);
+      }
+      if (answer.contains("tasks")) released.tasks = readField(answer, "tasks", readArray<PolledTask>);
     }
     // A release whose every decision was rejected answers 4xx with the results.
     if (status >= 400 && !answer.contains("results")) throw errorFromResponse(status, text);
-    appendOutcomes(answer, outcomes);
+    appendOutcomes(answer, released.outcomes);
   }
-  return outcomes;
+  return released;
 }
 
 

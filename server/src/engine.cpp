@@ -689,7 +689,7 @@ void Engine::startProcesses(const std::vector<StartRequest>& requests,
   });
 }
 
-void Engine::poll(const PollRequest& request, std::function<void(std::vector<PolledTask>)> done) {
+void Engine::checkPoll(const PollRequest& request) const {
   PLEDGE_REQUIRE(!request.queues.empty(), "actors: name at least one actor to poll");
   PLEDGE_REQUIRE(request.max >= 1 && request.max <= options_.maxPollBatch,
                  "max: must be 1 to {}, got {}", options_.maxPollBatch, request.max);
@@ -699,6 +699,10 @@ void Engine::poll(const PollRequest& request, std::function<void(std::vector<Pol
     auto problem = checkActorId(queue.actor);
     PLEDGE_REQUIRE(!problem, "actors: {}", problem.value_or(""));
   }
+}
+
+void Engine::poll(const PollRequest& request, std::function<void(std::vector<PolledTask>)> done) {
+  checkPoll(request);
   std::vector<PolledTask> tasks;
   {
     std::unique_lock lock(mutex_);

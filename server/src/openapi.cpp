@@ -102,9 +102,14 @@ constexpr const char* kDocument = R"json({
     "/api/v1/tasks/release": {
       "post": {
         "summary": "Report decisions; each is applied atomically and durably before the answer",
-        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["decisions"], "properties": {"decisions": {"type": "array", "items": {"$ref": "#/components/schemas/Decision"}}}}}}},
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["decisions"], "properties": {"decisions": {"type": "array", "items": {"$ref": "#/components/schemas/Decision"}},
+          "poll": {"type": "object", "description": "Optional: once the decisions are durable, lease tasks as POST /api/v1/tasks/poll would (its body); they come back in tasks", "required": ["actors"], "properties": {
+            "worker": {"type": "string"},
+            "actors": {"type": "array", "items": {"type": "object", "required": ["actor"], "properties": {"actor": {"type": "string"}, "taskList": {"type": "string"}}}},
+            "max": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1},
+            "waitMs": {"type": "integer", "minimum": 0, "maximum": 60000, "default": 0}}}}}}}},
         "responses": {
-          "200": {"description": "Per-decision status", "content": {"application/json": {"schema": {"type": "object", "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/ReleaseResult"}}}}}}},
+          "200": {"description": "Per-decision status (and the tasks leased, when the body had a poll)", "content": {"application/json": {"schema": {"type": "object", "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/ReleaseResult"}}, "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/PolledTask"}}}}}}},
           "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
           "409": {"description": "Every decision was rejected; the first rejection's error, and every result"}
         }

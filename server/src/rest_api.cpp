@@ -118,32 +118,6 @@ Json parseBody(const HttpRequest& request) {
   return parseJson(request.body);
 }
 
-// The decisions of a release body: through the fast reader, or the strict decoders when it
-// declines (they say what is wrong).
-std::vector<Decision> parseRelease(const HttpRequest& request) {
-  PLEDGE_REQUIRE(!request.body.empty(), "the request needs a JSON body");
-  std::vector<Decision> decisions;
-  std::optional<FastDocument<Decision>> fast = readDecisionsFast(request.body);
-  if (fast && fast->rest.empty()) {
-    decisions = std::move(fast->items);
-  } else {
-    Json body = parseJson(request.body);
-    rejectUnknownFields(body, {"decisions"});
-    decisions = readField(body, "decisions", readArray<Decision>);
-  }
-  PLEDGE_REQUIRE(!decisions.empty(), "decisions: release at least one decision");
-  return decisions;
-}
-
-Json releaseResultJson(const ReleaseResult& result) {
-  static constexpr std::array kNames = {"accepted", "duplicate", "rejected"};
-  Json json = {{"taskId", result.taskId}, {"status", kNames[static_cast<int>(result.status)]}};
-  if (result.error) {
-    json["error"] = {{"code", errorCodeName(result.error->code())}, {"message", result.error->message()}};
-  }
-  return json;
-}
-
 PollRequest parsePoll(const Json& body) {
   rejectUnknownFields(body, {"worker", "actors", "max", "waitMs"});
   PollRequest poll;
@@ -163,6 +137,39 @@ PollRequest parsePoll(const Json& body) {
   poll.waitMs = readOptionalField(body, "waitMs", readInt).value_or(0);
   return poll;
 }
+
+struct ReleaseBody {
+  std::vector<Decision> decisions;
+  // What to lease once the decisions are durable, answered in the same reply.
+  std::optional<PollRequest> poll;
+};
+
+// A release body: through the fast reader, or the strict decoders when it declines (they say
+// what is wrong).
+ReleaseBody parseRelease(const HttpRequest& request) {
+  PLEDGE_REQUIRE(!request.body.empty(), "the request needs a JSON body");
+  ReleaseBody release;
+  std::optional<FastDocument<Decision>> fast = readDecisionsFast(request.body);
+  const bool fastTakesAll = fast && (fast->rest.empty() || (fast->rest.size() == 1 && fast->rest.contains("poll")));
+  Json body = fastTakesAll ? std::move(fast->rest) : parseJson(request.body);
+  rejectUnknownFields(body, {"decisions", "poll"});
+  release.decisions = fastTakesAll ? std::move(fast->items) : readField(body, "decisions", readArray<Decision>);
+  PLEDGE_REQUIRE(!release.decisions.empty(), "decisions: release at least one decision");
+  if (const Json* poll = optionalField(body, "poll")) {
+    release.poll = atField("poll", [&] { return parsePoll(*poll); });
+  }
+  return release;
+}
+
+Json releaseResultJson(const ReleaseResult& result) {
+  static constexpr std::array kNames = {"accepted", "duplicate", "rejected"};
+  Json json = {{"taskId", result.taskId}, {"status", kNames[static_cast<int>(result.status)]}};
+  if (result.error) {
+    json["error"] = {{"code", errorCodeName(result.error->code())}, {"message", result.error->message()}};
+  }
+  return json;
+}
+
 
 Json actorJson(const ActorStats& actor) {
   Json pollers = Json::array();
@@ -236,7 +243,7 @@ Json errorItem(const Error& error) {
 
 // The answer to a release: 200 with the results unless every decision was rejected, then the
 // first rejection's status and error beside the results.
-HttpResponse releaseAnswer(Json items) {
+HttpResponse releaseAnswer(Json items, const std::vector<PolledTask>* tasks = nullptr) {
   const Json* firstRejection = nullptr;
   bool anyApplied = false;
   for (const Json& item : items) {
@@ -249,9 +256,19 @@ HttpResponse releaseAnswer(Json items) {
   if (!anyApplied && firstRejection != nullptr) {
     const Json& error = (*firstRejection)["error"];
     const ErrorCode code = errorCodeFromName(error.value("code", "internal"));
-    return jsonResponse(httpStatus(code), {{"error", error}, {"results", std::move(items)}});
+    Json answer = {{"error", error}, {"results", std::move(items)}};
+    if (tasks != nullptr) answer["tasks"] = Json::parse(pollAnswerText(*tasks))["tasks"];
+    return jsonResponse(httpStatus(code), answer);
   }
-  return jsonResponse(200, {{"results", std::move(items)}});
+  std::string text = "{\"results\":" + items.dump();
+  if (tasks != nullptr) {
+    std::string polled = pollAnswerText(*tasks);
+    text += ",";
+    text.append(polled, 1, polled.size() - 1);  // "tasks":[...]}
+  } else {
+    text += "}";
+  }
+  return HttpResponse{200, "application/json", std::move(text), {}};
 }
 
 // Answers of one batch split over nodes, merged in request order once all are in.
@@ -436,7 +453,25 @@ const std::vector<RestApi::Route>& RestApi::routes() {
         });
     add("POST", {"api", "v1", "tasks", "release"}, "POST /api/v1/tasks/release",
         [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
-          api.releaseAcrossNodes(request, parseRelease(request), respond);
+          ReleaseBody release = parseRelease(request);
+          if (!release.poll) {
+            return api.releaseAcrossNodes(request, std::move(release.decisions),
+                                          [respond](Json items) { respond(releaseAnswer(std::move(items))); });
+          }
+          try {
+            api.engine_.checkPoll(*release.poll);
+          } catch (const Error& error) {
+            throw Error(error.code(), "poll." + error.message());
+          }
+          // The tasks ready once the decisions are durable (the next step of a chain among
+          // them), leased in the same round trip.
+          Engine& engine = api.engine_;
+          api.releaseAcrossNodes(request, std::move(release.decisions),
+                                 [&engine, poll = std::move(*release.poll), respond](Json items) mutable {
+                                   engine.poll(poll, [items = std::move(items), respond](std::vector<PolledTask> tasks) mutable {
+                                     respond(releaseAnswer(std::move(items), &tasks));
+                                   });
+                                 });
         });
     add("POST", {"api", "v1", "tasks", "{}", "heartbeat"}, "POST /api/v1/tasks/{id}/heartbeat",
         [](RestApi& api, const HttpRequest& request, const Params& params, Responder respond) {
@@ -634,7 +669,8 @@ void RestApi::relay(const std::string& address, const HttpRequest& request, Resp
                    });
 }
 
-void RestApi::releaseAcrossNodes(const HttpRequest& request, std::vector<Decision> decisions, Responder respond) {
+void RestApi::releaseAcrossNodes(const HttpRequest& request, std::vector<Decision> decisions,
+                                 std::function<void(Json)> done) {
   std::vector<std::size_t> local;
   std::map<std::string, std::vector<std::size_t>> remote;
   for (std::size_t i = 0; i < decisions.size(); ++i) {
@@ -650,8 +686,7 @@ void RestApi::releaseAcrossNodes(const HttpRequest& request, std::vector<Decisio
       local.push_back(i);
     }
   }
-  auto gather = std::make_shared<Gather>(decisions.size(), remote.size() + (local.empty() ? 0 : 1),
-                                         [respond](Json items) { respond(releaseAnswer(std::move(items))); });
+  auto gather = std::make_shared<Gather>(decisions.size(), remote.size() + (local.empty() ? 0 : 1), std::move(done));
   for (auto& [address, indexes] : remote) {
     std::string part = "{\"decisions\":[";
     for (std::size_t i : indexes) {

@@ -132,6 +132,25 @@ TEST_F(BadInput, malformedHttpIsAnsweredAndTheServerKeepsServing) {
   expectServing();
 }
 
+TEST_F(BadInput, aReleaseWithABadPollIs400AndAppliesNothing) {
+  api_.start("D#1", "start");
+  PolledTask start = api_.poll("D#1", 1, 5000).at(0);
+  const Json decisions = Json::array({Json(valueOf(start, 1))});
+  for (const auto& [poll, says] : std::vector<std::pair<Json, std::string>>{
+           {Json{{"actors", Json::array()}}, "poll.actors: name at least one actor to poll"},
+           {Json{{"actors", {{{"actor", "W#1"}}}}, {"max", 0}}, "poll.max: must be 1 to 1000, got 0"},
+           {Json{{"actors", {{{"actor", "nohash"}}}}}, "poll.actors[0].actor: expected"},
+           {Json{{"actors", {{{"actor", "W#1"}}}}, {"waitMs", "soon"}}, "poll.waitMs: expected an integer"},
+           {Json{{"actorz", 1}}, "poll.actorz: unknown field"}}) {
+    HttpResult answer = api_.http().post("/api/v1/tasks/release", Json{{"decisions", decisions}, {"poll", poll}});
+    EXPECT_EQ(answer.status, 400) << answer.body;
+    EXPECT_NE(answer.body.find(says), std::string::npos) << answer.body;
+  }
+  EXPECT_EQ(api_.process(start.processId).state, ProcessState::Running) << "no decision was applied";
+  EXPECT_EQ(api_.releaseStatus(valueOf(start, 1)), "accepted");
+  expectServing();
+}
+
 TEST_F(BadInput, releaseRejectsDecisionsThatDoNotFitTheGraph) {
   StartedProcess started = api_.start("D#1", "start");
   std::vector<PolledTask> tasks = api_.poll("D#1", 10);

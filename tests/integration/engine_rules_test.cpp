@@ -227,6 +227,35 @@ TEST_F(EngineRules, Rule4_expiredLeaseCountsAsAFailedAttemptAndTheTaskIsHandedOu
   EXPECT_EQ(taskView(work.taskId).at("error").at("type"), "pledge.LeaseExpired");
 }
 
+TEST_F(EngineRules, Rule4_aReleaseMayLeaseTheTasksItMadeReadyInTheSameAnswer) {
+  PolledTask start = startAndTake();
+  TaskSpec first = newTask("W#1", "first", {});
+  TaskSpec second = newTask("W#1", "second", {ArgSpec::ofPromise(first.taskId)});
+  ASSERT_EQ(api_.releaseStatus(forwardOf(start, second.taskId, {first, second})), "accepted");
+  PolledTask leased = api_.poll("W#1", 1, 5000).at(0);
+  ASSERT_EQ(leased.taskId, first.taskId);
+  // first's result makes second ready: the same request leases it, once first's result is durable.
+  Json body = {{"decisions", {Json(valueOf(leased, "one"))}},
+               {"poll", {{"worker", "w"}, {"actors", {{{"actor", "W#1"}}}}, {"max", 5}}}};
+  HttpResult answer = api_.http().post("/api/v1/tasks/release", body);
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  Json json = answer.json();
+  EXPECT_EQ(json.at("results").at(0).at("status"), "accepted");
+  ASSERT_EQ(json.at("tasks").size(), 1u) << answer.body;
+  PolledTask next = json.at("tasks").at(0).get<PolledTask>();
+  EXPECT_EQ(next.taskId, second.taskId);
+  EXPECT_EQ(next.args, (std::vector<ArgValue>{ArgValue::ofValue("one")}));
+  EXPECT_TRUE(api_.poll("W#1", 5, 200).empty()) << "second is leased to the releaser";
+  EXPECT_EQ(taskView(second.taskId).at("state"), "running");
+  // Nothing ready: an empty list at once (the poll of a release does not wait unless asked to).
+  body = {{"decisions", {Json(valueOf(next, "two"))}}, {"poll", {{"actors", {{{"actor", "W#1"}}}}}}};
+  const auto sent = steady_clock::now();
+  answer = api_.http().post("/api/v1/tasks/release", body);
+  EXPECT_LT(steady_clock::now() - sent, milliseconds(2'000));
+  EXPECT_EQ(answer.json().at("tasks"), Json::array());
+  EXPECT_EQ(api_.awaitResult(started_.processId, 5000).result, "two");
+}
+
 TEST_F(EngineRules, Rule4_heartbeatExtendsTheLease) {
   PolledTask start = startAndTake();
   TaskSpec work = newTask("W#1", "work", {}, TaskType::Worker, CallOptions{.timeoutMs = 500});
@@ -509,7 +538,7 @@ TEST_F(EngineRules, Rule10_leasedTaskIsLeasedAgainAfterItsLeaseExpiresAcrossARes
   server_.stop(SIGKILL);
   server_.start();
   TestApi api(server_.port());
-  EXPECT_TRUE(api.poll("W#1").empty()) << "handed out while its lease holds";
+  EXPECT_TRUE(api.poll("W#1", 10, 500).empty()) << "handed out while its lease holds";
   PolledTask second = api.poll("W#1", 1, 10'000).at(0);
   EXPECT_EQ(second.taskId, work.taskId);
   EXPECT_EQ(second.attempt, 2);
@@ -527,7 +556,7 @@ TEST_F(EngineRules, Rule10_aLeaseNotYetWrittenIsHandedOutAgainAtOnceAndItsHolder
   server_.start();
   TestApi api(server_.port());
   // Not after the 60 s lease: at once, under the same attempt number.
-  std::vector<PolledTask> again = api.poll("W#1");
+  std::vector<PolledTask> again = api.poll("W#1", 10, 5'000);
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].taskId, work.taskId);
   EXPECT_EQ(again[0].attempt, 1);
@@ -553,7 +582,7 @@ TEST_F(EngineRules, Rule10_theHolderOfALeaseNotWrittenGetsItBackByReleasingBefor
   server_.start();
   TestApi api(server_.port());
   ASSERT_EQ(api.heartbeat(first.taskId, first.attempt).status, 200) << "the heartbeat takes the lease back";
-  EXPECT_TRUE(api.poll("W#1").empty()) << "leased again to its holder";
+  EXPECT_TRUE(api.poll("W#1", 10, 300).empty()) << "leased again to its holder";
   EXPECT_EQ(api.releaseStatus(valueOf(first, "done")), "accepted");
   EXPECT_EQ(api.awaitResult(started_.processId, 5000).state, ProcessState::Completed);
 }

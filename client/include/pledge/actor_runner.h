@@ -1,7 +1,8 @@
 // ActorRunner: runs actors of a registry against pledge-server: per actor a pool of threads, each
 // long-polling for up to pollBatch tasks, running them through the actor's runtime and releasing
-// the decisions in one request, retried until acknowledged (release is idempotent). Tasks held
-// longer than half their lease get heartbeats. pledge-bootstrap is this plus YAML and plugins;
+// the decisions in one request, retried until acknowledged (release is idempotent); the release
+// also leases the next batch when one is ready, so a busy thread makes one request per batch.
+// Tasks held longer than half their lease get heartbeats. pledge-bootstrap is this plus YAML and plugins;
 // a program that links its actors uses it directly:
 //
 //   pledge::ActorRegistry registry;
@@ -81,7 +82,11 @@ class ActorRunner {
 
   void poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool);
   void heartbeatLoop();
-  void releaseUntilAcknowledged(const std::vector<Decision>& decisions, const std::string& actor);
+  // Releases decisions, retrying until acknowledged; the first try also leases the pool's next
+  // batch (returned) unless the runner is stopping.
+  std::vector<PolledTask> releaseUntilAcknowledged(const std::vector<Decision>& decisions,
+                                                   const ActorPoolConfig& pool,
+                                                   const std::vector<QueueSelector>& queues);
   // Sleeps up to duration; returns early when stopping.
   void pause(std::chrono::milliseconds duration);
   void warnThrottled(const std::string& key, const std::string& message);

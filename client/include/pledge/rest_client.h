@@ -56,6 +56,12 @@ struct ReleaseOutcome {
   std::optional<Error> error;
 };
 
+// A release that also leased the next tasks (RestClient::releaseAndPoll).
+struct ReleaseAnswer {
+  std::vector<ReleaseOutcome> outcomes;
+  std::vector<PolledTask> tasks;
+};
+
 class RestClient final : public ProcessStarter {
  public:
   // servers: base URLs like "http://127.0.0.1:8080". Throws Error(BadRequest) for none or a
@@ -91,6 +97,13 @@ class RestClient final : public ProcessStarter {
   // Error(Unavailable) when no node could be reached (releases are idempotent: the caller
   // retries).
   std::vector<ReleaseOutcome> release(const std::vector<Decision>& decisions);
+  // Releases decisions as release() does and, in the same request, leases up to max tasks of
+  // the queues that are ready once the decisions are durable, without waiting for more: a
+  // runner's next batch without a poll of its own (a chain's next step among them). With several
+  // nodes the tasks come from the node that took the first group of decisions. A caller that
+  // gets an error does not know whether tasks were leased: it retries with release().
+  ReleaseAnswer releaseAndPoll(const std::vector<Decision>& decisions, const std::vector<QueueSelector>& queues,
+                               int max);
   // Extends a lease; the error when the server refused (NotFound, Conflict).
   std::optional<Error> heartbeat(const Uuid& taskId, int attempt);
 
@@ -119,6 +132,10 @@ class RestClient final : public ProcessStarter {
   void learnNodesWhenDue();
   // Index of the node owning decision's process, when the cluster's routes are known.
   std::optional<std::size_t> ownerOf(const Decision& decision);
+  // release() and releaseAndPoll(): pollJson, when given, rides along with the first group.
+  ReleaseAnswer releaseWith(const std::vector<Decision>& decisions, const std::string* pollJson);
+  // The body of a poll request of the queues.
+  Json pollBody(const std::vector<QueueSelector>& queues, int max, std::chrono::milliseconds wait) const;
 
   struct State;
   std::unique_ptr<State> state_;

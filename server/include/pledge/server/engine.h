@@ -141,8 +141,10 @@ class Engine {
   void startProcesses(const std::vector<StartRequest>& requests,
                       std::function<void(std::vector<Result<StartedProcess>>)> done);
   // Hands out up to max ready tasks of the queues, waiting up to waitMs for the first one.
-  // Throws pledge::Error(BadRequest) for a malformed request.
+  // Throws pledge::Error(BadRequest) for a malformed request (what checkPoll throws).
   void poll(const PollRequest& request, std::function<void(std::vector<PolledTask>)> done);
+  // Throws pledge::Error(BadRequest) naming what poll() would refuse in request.
+  void checkPoll(const PollRequest& request) const;
   // Applies each decision on its own (one may be rejected, the others still apply); answered
   // once every accepted one is durable.
   void release(const std::vector<Decision>& decisions,

@@ -59,9 +59,9 @@ class RestApi {
   std::optional<std::string> startTarget(const HttpRequest& request) const;
   // Sends the request to the node and answers with its answer.
   void relay(const std::string& address, const HttpRequest& request, Responder respond);
-  // Local and forwarded answers of one batch, merged in request order.
+  // Local and forwarded answers of one batch, merged in request order (one result per decision).
   void releaseAcrossNodes(const HttpRequest& request, std::vector<Decision> decisions,
-                          Responder respond);
+                          std::function<void(Json)> done);
   void startAcrossNodes(const HttpRequest& request, const Json& body, std::vector<StartRequest> starts,
                         Responder respond);
   // Answers local merged with every live peer's answer to GET path?scope=local.
