@@ -3,22 +3,29 @@
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid.hpp>
 
+#include <array>
 #include <chrono>
+#include <cstdint>
 
 namespace pledge {
 namespace {
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// Value of each byte as a hex digit, or -1.
+constexpr std::array<std::int8_t, 256> kHexValue = [] {
+  std::array<std::int8_t, 256> table{};
+  for (auto& value : table) value = -1;
+  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'F'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'A' + 10);
+  return table;
+}();
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-// Positions of the dashes in the canonical form.
-constexpr bool isDashPosition(std::size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
+// Where the 32 hex digits of the canonical form are (the dashes are at 8, 13, 18 and 23).
+constexpr std::array<std::uint8_t, 32> kDigitPositions = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11,
+                                                          12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25,
+                                                          26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
 
 }  // namespace
 
@@ -45,35 +52,27 @@ Uuid Uuid::random() {
 }
 
 std::optional<Uuid> Uuid::parse(std::string_view text) {
-  if (text.size() != 36) return std::nullopt;
-  std::uint64_t halves[2] = {0, 0};
-  int nibble = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (isDashPosition(i)) {
-      if (text[i] != '-') return std::nullopt;
-      continue;
-    }
-    int value = hexValue(text[i]);
-    if (value < 0) return std::nullopt;
-    std::uint64_t& half = halves[nibble / 16];
-    half = (half << 4) | static_cast<std::uint64_t>(value);
-    ++nibble;
+  if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') {
+    return std::nullopt;
   }
+  std::uint64_t halves[2] = {0, 0};
+  int invalid = 0;
+  for (std::size_t i = 0; i < 32; ++i) {
+    const int value = kHexValue[static_cast<unsigned char>(text[kDigitPositions[i]])];
+    invalid |= value;  // -1 sets every bit
+    halves[i / 16] = (halves[i / 16] << 4) | static_cast<std::uint64_t>(value & 0xF);
+  }
+  if (invalid < 0) return std::nullopt;
   return Uuid(halves[0], halves[1]);
 }
 
 void Uuid::appendTo(std::string& out) const {
+  const std::size_t at = out.size();
+  out.resize(at + 36, '-');
+  char* text = out.data() + at;
   const std::uint64_t halves[2] = {high_, low_};
-  int nibble = 0;
-  for (std::size_t i = 0; i < 36; ++i) {
-    if (isDashPosition(i)) {
-      out.push_back('-');
-      continue;
-    }
-    std::uint64_t half = halves[nibble / 16];
-    int shift = 60 - 4 * (nibble % 16);
-    out.push_back(kHexDigits[(half >> shift) & 0xF]);
-    ++nibble;
+  for (std::size_t i = 0; i < 32; ++i) {
+    text[kDigitPositions[i]] = kHexDigits[(halves[i / 16] >> (60 - 4 * (i % 16))) & 0xF];
   }
 }
 

@@ -46,6 +46,9 @@ TEST(Uuid, parseRejectsAnythingButTheCanonicalForm) {
   EXPECT_FALSE(Uuid::parse("1b4e28ba-2fa1-41d2-883f-0016d3cca42"));
   EXPECT_FALSE(Uuid::parse("1b4e28ba-2fa1-41d2-883f-0016d3cca42g"));
   EXPECT_FALSE(Uuid::parse("1b4e28ba_2fa1-41d2-883f-0016d3cca427"));
+  EXPECT_FALSE(Uuid::parse("1b4e28ba-2fa1-41d2-883f-0016d3cca4/7"));
+  EXPECT_FALSE(Uuid::parse("1b4e28ba-2fa1-41d2-883f-0016d3cca4\xff" "7"));
+  EXPECT_FALSE(Uuid::parse(std::string_view("1b4e28ba-2fa1-41d2-883f-0016d3cca4\0" "7", 36)));
 }
 
 TEST(Uuid, defaultIsNilAndHashesByValue) {
