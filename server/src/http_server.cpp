@@ -146,6 +146,9 @@ class Session : public std::enable_shared_from_this<Session> {
       request.forwardedBy = std::string(via->value());
     }
     request.body = std::move(message.body());
+    request.post = [self = shared_from_this()](std::function<void()> work) {
+      asio::post(self->stream_.get_executor(), std::move(work));
+    };
     if (!parseTarget(request)) {
       write(HttpResponse{400, "application/json",
                          errorBody(ErrorCode::BadRequest, "malformed request target"), {}});

@@ -454,24 +454,32 @@ const std::vector<RestApi::Route>& RestApi::routes() {
     add("POST", {"api", "v1", "tasks", "release"}, "POST /api/v1/tasks/release",
         [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
           ReleaseBody release = parseRelease(request);
-          if (!release.poll) {
-            return api.releaseAcrossNodes(request, std::move(release.decisions),
-                                          [respond](Json items) { respond(releaseAnswer(std::move(items))); });
+          if (release.poll) {
+            try {
+              api.engine_.checkPoll(*release.poll);
+            } catch (const Error& error) {
+              throw Error(error.code(), "poll." + error.message());
+            }
           }
-          try {
-            api.engine_.checkPoll(*release.poll);
-          } catch (const Error& error) {
-            throw Error(error.code(), "poll." + error.message());
-          }
-          // The tasks ready once the decisions are durable (the next step of a chain among
-          // them), leased in the same round trip.
+          // Answered on the connection's thread, not the engine's writer (which commits the
+          // next batch meanwhile). With a poll, the tasks ready once the decisions are durable
+          // (the next step of a chain among them) are leased in the same round trip.
           Engine& engine = api.engine_;
-          api.releaseAcrossNodes(request, std::move(release.decisions),
-                                 [&engine, poll = std::move(*release.poll), respond](Json items) mutable {
-                                   engine.poll(poll, [items = std::move(items), respond](std::vector<PolledTask> tasks) mutable {
-                                     respond(releaseAnswer(std::move(items), &tasks));
-                                   });
-                                 });
+          api.releaseAcrossNodes(
+              request, std::move(release.decisions),
+              [&engine, post = request.post, poll = std::move(release.poll), respond](Json items) mutable {
+                auto answer = [&engine, poll = std::move(poll), respond, items = std::move(items)]() mutable {
+                  if (!poll) return respond(releaseAnswer(std::move(items)));
+                  engine.poll(*poll, [items = std::move(items), respond](std::vector<PolledTask> tasks) mutable {
+                    respond(releaseAnswer(std::move(items), &tasks));
+                  });
+                };
+                if (post) {
+                  post(std::move(answer));
+                } else {
+                  answer();
+                }
+              });
         });
     add("POST", {"api", "v1", "tasks", "{}", "heartbeat"}, "POST /api/v1/tasks/{id}/heartbeat",
         [](RestApi& api, const HttpRequest& request, const Params& params, Responder respond) {

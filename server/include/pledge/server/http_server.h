@@ -36,6 +36,10 @@ struct HttpRequest {
   // The node that forwarded this request (header X-Pledge-Forwarded); empty when it came from
   // a client. A forwarded request is never forwarded again.
   std::string forwardedBy;
+  // Runs work later on the thread serving this connection (any thread may call it): a handler
+  // answered on an engine thread hands the building of its answer back here. Null when the
+  // request did not come through an HttpServer (work then runs at once).
+  std::function<void(std::function<void()>)> post;
 };
 
 struct HttpResponse {
