@@ -168,30 +168,31 @@ void ProcessGraph::lease(Task& task, std::int64_t now, Effects& effects) {
   effects.timed.push_back(&task);
 }
 
-std::vector<ArgValue> ProcessGraph::resolvedArgs(const Task& task) const {
-  std::function<ArgValue(const ArgSpec&)> resolve = [&](const ArgSpec& arg) -> ArgValue {
-    switch (arg.kind) {
-      case ArgSpec::Kind::Value: return ArgValue::ofValue(arg.value);
-      case ArgSpec::Kind::List: {
-        std::vector<ArgValue> items;
-        items.reserve(arg.list.size());
-        for (const ArgSpec& item : arg.list) items.push_back(resolve(item));
-        return ArgValue::ofList(std::move(items));
-      }
-      case ArgSpec::Kind::Promise: {
-        const Task* target = findTask(arg.promise);
-        PLEDGE_ASSERT(target != nullptr, "argument of task {} refers to unknown task {}",
-                      task.id.toString(), arg.promise.toString());
-        if (target->promise == PromiseState::Resolved) return ArgValue::ofValue(*target->value);
-        if (target->promise == PromiseState::Failed) return ArgValue::ofFailure(*target->error);
-        return ArgValue::ofPromise(arg.promise);
-      }
+ArgValue ProcessGraph::resolvedArg(const Task& task, const ArgSpec& arg) const {
+  switch (arg.kind) {
+    case ArgSpec::Kind::Value: return ArgValue::ofValue(arg.value);
+    case ArgSpec::Kind::List: {
+      std::vector<ArgValue> items;
+      items.reserve(arg.list.size());
+      for (const ArgSpec& item : arg.list) items.push_back(resolvedArg(task, item));
+      return ArgValue::ofList(std::move(items));
     }
-    return ArgValue::ofValue(nullptr);
-  };
+    case ArgSpec::Kind::Promise: {
+      const Task* target = findTask(arg.promise);
+      PLEDGE_ASSERT(target != nullptr, "argument of task {} refers to unknown task {}", task.id.toString(),
+                    arg.promise.toString());
+      if (target->promise == PromiseState::Resolved) return ArgValue::ofValue(*target->value);
+      if (target->promise == PromiseState::Failed) return ArgValue::ofFailure(*target->error);
+      return ArgValue::ofPromise(arg.promise);
+    }
+  }
+  return ArgValue::ofValue(nullptr);
+}
+
+std::vector<ArgValue> ProcessGraph::resolvedArgs(const Task& task) const {
   std::vector<ArgValue> args;
   args.reserve(task.args.size());
-  for (const ArgSpec& arg : task.args) args.push_back(resolve(arg));
+  for (const ArgSpec& arg : task.args) args.push_back(resolvedArg(task, arg));
   return args;
 }
 

@@ -25,6 +25,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "pledge/actor_registry.h"
@@ -101,7 +102,7 @@ class ActorRunner {
   std::atomic<bool> poolsDone_{false};
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::map<Uuid, Held> held_;
+  std::unordered_map<Uuid, Held> held_;
   std::map<std::string, std::chrono::steady_clock::time_point> lastWarning_;
   std::vector<std::thread> threads_;
   std::thread heartbeats_;

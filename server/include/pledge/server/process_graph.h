@@ -217,6 +217,8 @@ class ProcessGraph {
   void lease(Task& task, std::int64_t now, Effects& effects);
   // The task's arguments with every awaited promise replaced by its value (or accepted failure).
   std::vector<ArgValue> resolvedArgs(const Task& task) const;
+  // One argument of task, resolved as resolvedArgs() does.
+  ArgValue resolvedArg(const Task& task, const ArgSpec& arg) const;
   PolledTask polledTask(const Task& task) const;
 
   // Applies the release of a leased task's current attempt. Returns a Rejection (and changes
