@@ -413,12 +413,8 @@ ReleaseAnswer RestClient::releaseWith(const std::vector<Decision>& decisions, co
   }
   ReleaseAnswer released;
   for (const auto& [owner, members] : groups) {
-    std::string body = "{\"decisions\":[";
-    for (const Decision* decision : members) {
-      if (body.back() != '[') body.push_back(',');
-      appendJson(body, *decision);
-    }
-    body += "]";
+    std::string body = "{\"decisions\":";
+    appendJsonArray(body, members);
     if (pollJson != nullptr && &members == &groups.front().second) {
       body += ",\"poll\":";
       body += *pollJson;

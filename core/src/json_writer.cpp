@@ -28,20 +28,6 @@ void appendKey(std::string& out, bool& first, std::string_view key) {
   out.append("\":");
 }
 
-template <typename Item>
-void appendArray(std::string& out, const std::vector<Item>& items) {
-  out.push_back('[');
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    if constexpr (std::is_same_v<Item, std::string>) {
-      appendJsonString(out, items[i]);
-    } else {
-      appendJson(out, items[i]);
-    }
-  }
-  out.push_back(']');
-}
-
 }  // namespace
 
 void appendJsonString(std::string& out, std::string_view text) {
@@ -123,7 +109,7 @@ void appendJson(std::string& out, const RetryPolicy& policy) {
   appendWithLibrary(out, Json(policy.multiplier));
   if (!policy.nonRetryable.empty()) {
     appendKey(out, first, "nonRetryable");
-    appendArray(out, policy.nonRetryable);
+    appendJsonArray(out, policy.nonRetryable);
   }
   appendKey(out, first, "policy");
   appendJsonString(out, retryKindName(policy.kind));
@@ -171,7 +157,7 @@ void appendJson(std::string& out, const ArgSpec& arg) {
         if (acceptFail.anyType) {
           out.append("true");
         } else {
-          appendArray(out, acceptFail.types);
+          appendJsonArray(out, acceptFail.types);
         }
       }
       if (arg.flags.noWait) {
@@ -184,7 +170,7 @@ void appendJson(std::string& out, const ArgSpec& arg) {
     }
     case ArgSpec::Kind::List:
       appendKey(out, first, "list");
-      appendArray(out, arg.list);
+      appendJsonArray(out, arg.list);
       break;
   }
   out.push_back('}');
@@ -196,7 +182,7 @@ void appendJson(std::string& out, const TaskSpec& task) {
   appendKey(out, first, "actor");
   appendJsonString(out, task.actor);
   appendKey(out, first, "args");
-  appendArray(out, task.args);
+  appendJsonArray(out, task.args);
   appendKey(out, first, "method");
   appendJsonString(out, task.method);
   appendKey(out, first, "options");
@@ -232,7 +218,7 @@ void appendJson(std::string& out, const Decision& decision) {
   appendKey(out, first, "taskId");
   appendJson(out, decision.taskId);
   appendKey(out, first, "tasks");
-  appendArray(out, decision.tasks);
+  appendJsonArray(out, decision.tasks);
   out.push_back('}');
 }
 
@@ -254,7 +240,7 @@ void appendJson(std::string& out, const ArgValue& arg) {
       break;
     case ArgValue::Kind::List:
       appendKey(out, first, "list");
-      appendArray(out, arg.list);
+      appendJsonArray(out, arg.list);
       break;
   }
   out.push_back('}');
@@ -266,7 +252,7 @@ void appendJson(std::string& out, const PolledTask& task) {
   appendKey(out, first, "actor");
   appendJsonString(out, task.actor);
   appendKey(out, first, "args");
-  appendArray(out, task.args);
+  appendJsonArray(out, task.args);
   appendKey(out, first, "attempt");
   appendInteger(out, task.attempt);
   appendKey(out, first, "method");

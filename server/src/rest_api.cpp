@@ -29,12 +29,9 @@ HttpResponse jsonResponse(int status, const Json& body) {
 
 // {"tasks":[...]} written straight from the tasks (a poll answer is the hottest reply).
 std::string pollAnswerText(const std::vector<PolledTask>& tasks) {
-  std::string text = "{\"tasks\":[";
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    if (i > 0) text.push_back(',');
-    appendJson(text, tasks[i]);
-  }
-  text += "]}";
+  std::string text = "{\"tasks\":";
+  appendJsonArray(text, tasks);
+  text += "}";
   return text;
 }
 
@@ -170,7 +167,6 @@ Json releaseResultJson(const ReleaseResult& result) {
   return json;
 }
 
-
 Json actorJson(const ActorStats& actor) {
   Json pollers = Json::array();
   for (const PollerStats& poller : actor.pollers) {
@@ -253,22 +249,21 @@ HttpResponse releaseAnswer(Json items, const std::vector<PolledTask>* tasks = nu
       anyApplied = true;
     }
   }
+  // Keys in the order Json::dump writes them.
+  int status = 200;
+  std::string text = "{";
   if (!anyApplied && firstRejection != nullptr) {
     const Json& error = (*firstRejection)["error"];
-    const ErrorCode code = errorCodeFromName(error.value("code", "internal"));
-    Json answer = {{"error", error}, {"results", std::move(items)}};
-    if (tasks != nullptr) answer["tasks"] = Json::parse(pollAnswerText(*tasks))["tasks"];
-    return jsonResponse(httpStatus(code), answer);
+    status = httpStatus(errorCodeFromName(error.value("code", "internal")));
+    text += "\"error\":" + error.dump() + ",";
   }
-  std::string text = "{\"results\":" + items.dump();
+  text += "\"results\":" + items.dump();
   if (tasks != nullptr) {
-    std::string polled = pollAnswerText(*tasks);
-    text += ",";
-    text.append(polled, 1, polled.size() - 1);  // "tasks":[...]}
-  } else {
-    text += "}";
+    text += ",\"tasks\":";
+    appendJsonArray(text, *tasks);
   }
-  return HttpResponse{200, "application/json", std::move(text), {}};
+  text += "}";
+  return HttpResponse{status, "application/json", std::move(text), {}};
 }
 
 // Answers of one batch split over nodes, merged in request order once all are in.
@@ -696,12 +691,11 @@ void RestApi::releaseAcrossNodes(const HttpRequest& request, std::vector<Decisio
   }
   auto gather = std::make_shared<Gather>(decisions.size(), remote.size() + (local.empty() ? 0 : 1), std::move(done));
   for (auto& [address, indexes] : remote) {
-    std::string part = "{\"decisions\":[";
-    for (std::size_t i : indexes) {
-      if (part.back() != '[') part.push_back(',');
-      appendJson(part, decisions[i]);
-    }
-    part += "]}";
+    std::vector<const Decision*> forwarded;
+    for (std::size_t i : indexes) forwarded.push_back(&decisions[i]);
+    std::string part = "{\"decisions\":";
+    appendJsonArray(part, forwarded);
+    part += "}";
     metrics_.requestForwarded("release");
     forwarder_->send(address, "POST", "/api/v1/tasks/release", std::move(part),
                      [gather, indexes, decisions](Result<ForwardedResponse> answer) {

@@ -2,9 +2,9 @@
 // for the hot paths (a runner's releases, the server's poll answers and stored task specs),
 // where building and destroying the tree cost more than the rest of the request.
 //
-//   std::string body = "{\"decisions\":[";
-//   pledge::appendJson(body, decision);
-//   body += "]}";
+//   std::string body = "{\"decisions\":";
+//   pledge::appendJsonArray(body, decisions);
+//   body += "}";
 //   std::string spec = pledge::toJsonText(taskSpec);   // == pledge::Json(taskSpec).dump()
 //
 // The text is byte for byte what Json(value).dump() writes (keys in the same order, numbers and
@@ -14,6 +14,8 @@
 
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include "pledge/decision.h"
 #include "pledge/json.h"
@@ -33,6 +35,24 @@ void appendJson(std::string& out, const TaskSpec& task);
 void appendJson(std::string& out, const Decision& decision);
 void appendJson(std::string& out, const ArgValue& arg);
 void appendJson(std::string& out, const PolledTask& task);
+
+// [a,b,...]: each item as appendJson writes it (strings as appendJsonString); items may also be
+// pointers to the values.
+template <typename Item>
+void appendJsonArray(std::string& out, const std::vector<Item>& items) {
+  out.push_back('[');
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    if constexpr (std::is_same_v<Item, std::string>) {
+      appendJsonString(out, items[i]);
+    } else if constexpr (std::is_pointer_v<Item>) {
+      appendJson(out, *items[i]);
+    } else {
+      appendJson(out, items[i]);
+    }
+  }
+  out.push_back(']');
+}
 
 template <typename T>
 std::string toJsonText(const T& value) {
