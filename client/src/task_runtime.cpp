@@ -38,11 +38,11 @@ TaskError currentExceptionAsTaskError() {
   try {
     throw;
   } catch (const TaskError& error) {
-    return error;
+    return fitToLimits(error);
   } catch (const std::exception& error) {
-    return TaskError(currentExceptionTypeName(), error.what());
+    return fitToLimits(TaskError(currentExceptionTypeName(), error.what()));
   } catch (...) {
-    return TaskError(currentExceptionTypeName(), "unknown exception");
+    return fitToLimits(TaskError(currentExceptionTypeName(), "unknown exception"));
   }
 }
 

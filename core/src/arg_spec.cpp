@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "pledge/limits.h"
+#include "pledge/text.h"
+
 namespace pledge {
 
 bool AcceptFail::accepts(const TaskError& error) const {
@@ -61,7 +64,7 @@ void from_json(const Json& in, AcceptFail& acceptFail) {
   if (!in.is_array()) {
     throw JsonError("expected true, false or a list of error types, got " + describeJson(in));
   }
-  acceptFail = AcceptFail::ofTypes(readArray<std::string>(in));
+  acceptFail = AcceptFail::ofTypes(readErrorTypes(in));
 }
 
 void to_json(Json& out, const ArgSpec& arg) {
@@ -98,7 +101,8 @@ void from_json(const Json& in, ArgSpec& arg) {
     if (in.contains("noWait") || in.contains("acceptFail")) {
       throw JsonError("noWait and acceptFail apply only to a promise argument");
     }
-    arg = ArgSpec::ofList(atField("list", [&] { return readArray<ArgSpec>(in["list"]); }));
+    arg = ArgSpec::ofList(
+        atField("list", [&] { return readArrayOfAtMost<ArgSpec>(in["list"], limits::kMaxListItems); }));
     return;
   }
   PromiseFlags flags;

@@ -2,6 +2,9 @@
 
 #include <limits>
 
+#include "pledge/limits.h"
+#include "pledge/task_spec.h"
+
 namespace pledge {
 
 CallOptions CallOptions::over(const CallOptions& defaults) const {
@@ -31,7 +34,7 @@ void from_json(const Json& in, CallOptions& options) {
   rejectUnknownFields(in, {"startTime", "taskList", "priority", "timeoutMs", "retry"});
   CallOptions result;
   result.startTime = readOptionalField(in, "startTime", readEpochMs);
-  result.taskList = readOptionalField(in, "taskList", readString);
+  result.taskList = readOptionalField(in, "taskList", readTaskList);
   result.priority = readOptionalField(in, "priority", [](const Json& value) {
     std::int64_t priority = readInt(value);
     if (priority < std::numeric_limits<int>::min() || priority > std::numeric_limits<int>::max()) {
@@ -41,7 +44,9 @@ void from_json(const Json& in, CallOptions& options) {
   });
   result.timeoutMs = readOptionalField(in, "timeoutMs", [](const Json& value) {
     std::int64_t ms = readInt(value);
-    if (ms <= 0) throw JsonError("must be positive, got " + value.dump());
+    if (ms <= 0 || ms > limits::kMaxTimeoutMs) {
+      throw JsonError(fmt::format("must be 1 to {} (30 days), got {}", limits::kMaxTimeoutMs, value.dump()));
+    }
     return ms;
   });
   result.retry = readOptionalField(in, "retry", [](const Json& value) {

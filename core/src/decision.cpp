@@ -1,5 +1,7 @@
 #include "pledge/decision.h"
 
+#include "pledge/limits.h"
+
 namespace pledge {
 
 void to_json(Json& out, const Decision& decision) {
@@ -38,8 +40,9 @@ void from_json(const Json& in, Decision& decision) {
   if (const Json* error = optionalField(in, "error")) {
     result.error = atField("error", [&] { return error->get<TaskError>(); });
   }
-  result.tasks =
-      readOptionalField(in, "tasks", readArray<TaskSpec>).value_or(std::vector<TaskSpec>{});
+  result.tasks = readOptionalField(in, "tasks", [](const Json& tasks) {
+                   return readArrayOfAtMost<TaskSpec>(tasks, limits::kMaxTasksPerDecision);
+                 }).value_or(std::vector<TaskSpec>{});
   if (result.error && !result.tasks.empty()) {
     failAtField("tasks", "a decision with an error creates no tasks");
   }

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "pledge/limits.h"
+#include "pledge/text.h"
+
 namespace pledge {
 
 JsonError::JsonError(std::string detail)
@@ -31,12 +34,58 @@ std::string describeLibraryError(const nlohmann::json::exception& error) {
   return message;
 }
 
+std::optional<std::size_t> findExcessNesting(std::string_view text, std::size_t maxDepth) {
+  std::size_t depth = 0;
+  bool inString = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (inString) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        inString = false;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': inString = true; break;
+      case '[':
+      case '{':
+        if (++depth > maxDepth) return i;
+        break;
+      case ']':
+      case '}':
+        if (depth > 0) --depth;
+        break;
+      default: break;
+    }
+  }
+  return std::nullopt;
+}
+
 Json parseJson(std::string_view text) {
+  if (auto at = findExcessNesting(text, limits::kMaxJsonDepth)) {
+    throw JsonError(fmt::format("JSON nested deeper than the limit of {} levels (at byte {})",
+                                limits::kMaxJsonDepth, *at));
+  }
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& error) {
-    throw JsonError("malformed JSON: " + describeLibraryError(error));
+    // The library quotes the bytes it read last, which may be broken UTF-8.
+    throw JsonError("malformed JSON: " + toValidUtf8(describeLibraryError(error)));
   }
+}
+
+std::string dumpJson(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+Json errorObject(ErrorCode code, std::string_view message) {
+  return Json{{"error", {{"code", errorCodeName(code)}, {"message", toValidUtf8(message)}}}};
+}
+
+std::string errorObjectText(ErrorCode code, std::string_view message) {
+  return dumpJson(errorObject(code, message));
 }
 
 std::string describeJson(const Json& value) {
@@ -45,9 +94,7 @@ std::string describeJson(const Json& value) {
     case Json::value_t::object: return "an object";
     case Json::value_t::array: return "an array";
     case Json::value_t::string: {
-      std::string text = value.get_ref<const std::string&>();
-      if (text.size() > 40) text = text.substr(0, 40) + "...";
-      return "the string \"" + text + "\"";
+      return "the string \"" + quoteInput(value.get_ref<const std::string&>(), 40) + "\"";
     }
     case Json::value_t::boolean: return value.get<bool>() ? "true" : "false";
     case Json::value_t::number_integer:
@@ -82,8 +129,15 @@ void rejectUnknownFields(const Json& object, std::initializer_list<std::string_v
         if (!expected.empty()) expected += ", ";
         expected += name;
       }
-      failAtField(key, "unknown field (expected one of: " + expected + ")");
+      failAtField(quoteInput(key, 64), "unknown field (expected one of: " + expected + ")");
     }
+  }
+}
+
+void requireArrayOfAtMost(const Json& value, std::size_t maxItems) {
+  requireArray(value);
+  if (value.size() > maxItems) {
+    throw JsonError(fmt::format("at most {} items are allowed, got {}", maxItems, value.size()));
   }
 }
 
@@ -132,7 +186,10 @@ bool readBool(const Json& value) {
 
 std::int64_t readEpochMs(const Json& value) {
   std::int64_t ms = readInt(value);
-  if (ms < 0) throw JsonError("must be epoch milliseconds, got " + value.dump());
+  if (ms < 0 || ms > limits::kMaxEpochMs) {
+    throw JsonError(fmt::format("must be epoch milliseconds from 0 to {} (the end of year 9999), got {}",
+                                limits::kMaxEpochMs, value.dump()));
+  }
   return ms;
 }
 

@@ -5,6 +5,8 @@
 #include <initializer_list>
 #include <limits>
 
+#include "pledge/limits.h"
+
 namespace pledge {
 namespace {
 
@@ -113,17 +115,33 @@ Json jsonOf(Element element) {
 }
 
 template <typename T, typename Read>
-std::vector<T> arrayOf(Element element, Read read) {
+std::vector<T> arrayOf(Element element, Read read, std::size_t maxItems = std::numeric_limits<std::size_t>::max()) {
   simdjson::dom::array array;
   if (element.get_array().get(array) != simdjson::SUCCESS) throw Decline{};
+  if (array.size() > maxItems) throw Decline{};
   std::vector<T> items;
   items.reserve(array.size());
   for (Element item : array) items.push_back(read(item));
   return items;
 }
 
-std::vector<std::string> stringsOf(Element element) {
-  return arrayOf<std::string>(element, [](Element item) { return std::string(stringOf(item)); });
+std::vector<std::string> errorTypesOf(Element element) {
+  return arrayOf<std::string>(
+      element,
+      [](Element item) {
+        std::string type(stringOf(item));
+        if (checkErrorType(type)) throw Decline{};
+        return type;
+      },
+      limits::kMaxErrorTypes);
+}
+
+// A string the check (a check* function) takes.
+template <typename Check>
+std::string checkedStringOf(Element element, Check check) {
+  std::string text(stringOf(element));
+  if (check(text)) throw Decline{};
+  return text;
 }
 
 // ---- the wire types, each with the rules of its from_json -----------------------------------
@@ -132,9 +150,8 @@ TaskError taskErrorOf(Element element) {
   enum { kType, kMessage, kRetryable };
   Fields<3> f(element, {"type", "message", "retryable"});
   if (!f.has(kType)) throw Decline{};
-  std::string type(stringOf(f[kType]));
-  if (type.empty()) throw Decline{};
-  std::string message = f.given(kMessage) ? std::string(stringOf(f[kMessage])) : std::string();
+  std::string type = checkedStringOf(f[kType], checkErrorType);
+  std::string message = f.given(kMessage) ? checkedStringOf(f[kMessage], checkErrorMessage) : std::string();
   const bool retryable = f.given(kRetryable) ? boolOf(f[kRetryable]) : true;
   return TaskError(std::move(type), std::move(message), retryable);
 }
@@ -153,20 +170,20 @@ RetryPolicy retryPolicyOf(Element element) {
     }
   }
   if (!known) throw Decline{};
-  auto nonNegative = [&](std::size_t i, std::int64_t fallback) {
+  auto upTo = [&](std::size_t i, std::int64_t fallback, std::int64_t most) {
     if (!f.given(i)) return fallback;
     const std::int64_t number = integerOf(f[i]);
-    if (number < 0) throw Decline{};
+    if (number < 0 || number > most) throw Decline{};
     return number;
   };
-  policy.initialMs = nonNegative(kInitialMs, policy.initialMs);
-  policy.maxMs = nonNegative(kMaxMs, policy.maxMs);
-  policy.maxAttempts = static_cast<int>(nonNegative(kMaxAttempts, policy.maxAttempts));
+  policy.initialMs = upTo(kInitialMs, policy.initialMs, limits::kMaxRetryDelayMs);
+  policy.maxMs = upTo(kMaxMs, policy.maxMs, limits::kMaxRetryDelayMs);
+  policy.maxAttempts = static_cast<int>(upTo(kMaxAttempts, policy.maxAttempts, limits::kMaxRetryAttempts));
   if (f.given(kMultiplier)) {
     policy.multiplier = numberOf(f[kMultiplier]);
-    if (!(policy.multiplier >= 1.0)) throw Decline{};
+    if (!(policy.multiplier >= 1.0 && policy.multiplier <= limits::kMaxRetryMultiplier)) throw Decline{};
   }
-  if (f.given(kNonRetryable)) policy.nonRetryable = stringsOf(f[kNonRetryable]);
+  if (f.given(kNonRetryable)) policy.nonRetryable = errorTypesOf(f[kNonRetryable]);
   return policy;
 }
 
@@ -176,9 +193,9 @@ CallOptions callOptionsOf(Element element) {
   CallOptions options;
   if (f.given(kStartTime)) {
     options.startTime = integerOf(f[kStartTime]);
-    if (*options.startTime < 0) throw Decline{};
+    if (*options.startTime < 0 || *options.startTime > limits::kMaxEpochMs) throw Decline{};
   }
-  if (f.given(kTaskList)) options.taskList = std::string(stringOf(f[kTaskList]));
+  if (f.given(kTaskList)) options.taskList = checkedStringOf(f[kTaskList], checkTaskList);
   if (f.given(kPriority)) {
     const std::int64_t priority = integerOf(f[kPriority]);
     if (priority < std::numeric_limits<int>::min() || priority > std::numeric_limits<int>::max()) {
@@ -188,7 +205,7 @@ CallOptions callOptionsOf(Element element) {
   }
   if (f.given(kTimeoutMs)) {
     options.timeoutMs = integerOf(f[kTimeoutMs]);
-    if (*options.timeoutMs <= 0) throw Decline{};
+    if (*options.timeoutMs <= 0 || *options.timeoutMs > limits::kMaxTimeoutMs) throw Decline{};
   }
   if (f.given(kRetry)) options.retry = retryPolicyOf(f[kRetry]);
   return options;
@@ -202,7 +219,7 @@ ArgSpec argSpecOf(Element element) {
   if (f.has(kValue) || f.has(kList)) {
     if (f.has(kNoWait) || f.has(kAcceptFail)) throw Decline{};
     if (f.has(kValue)) return ArgSpec::ofValue(jsonOf(f[kValue]));
-    return ArgSpec::ofList(arrayOf<ArgSpec>(f[kList], argSpecOf));
+    return ArgSpec::ofList(arrayOf<ArgSpec>(f[kList], argSpecOf, limits::kMaxListItems));
   }
   PromiseFlags flags;
   if (f.given(kNoWait)) flags.noWait = boolOf(f[kNoWait]);
@@ -211,7 +228,7 @@ ArgSpec argSpecOf(Element element) {
     if (acceptFail.is_bool()) {
       flags.acceptFail = acceptFail.get_bool().value_unsafe() ? AcceptFail::any() : AcceptFail{};
     } else {
-      flags.acceptFail = AcceptFail::ofTypes(stringsOf(acceptFail));
+      flags.acceptFail = AcceptFail::ofTypes(errorTypesOf(acceptFail));
     }
   }
   return ArgSpec::ofPromise(uuidOf(f[kPromise]), std::move(flags));
@@ -223,12 +240,10 @@ TaskSpec taskSpecOf(Element element) {
   if (!f.has(kTaskId) || !f.has(kActor) || !f.has(kMethod) || !f.has(kType)) throw Decline{};
   TaskSpec task;
   task.taskId = uuidOf(f[kTaskId]);
-  task.actor = std::string(stringOf(f[kActor]));
-  if (checkActorId(task.actor)) throw Decline{};
-  task.method = std::string(stringOf(f[kMethod]));
-  if (task.method.empty()) throw Decline{};
+  task.actor = checkedStringOf(f[kActor], checkActorId);
+  task.method = checkedStringOf(f[kMethod], checkMethodName);
   task.type = taskTypeOf(f[kType]);
-  if (f.given(kArgs)) task.args = arrayOf<ArgSpec>(f[kArgs], argSpecOf);
+  if (f.given(kArgs)) task.args = arrayOf<ArgSpec>(f[kArgs], argSpecOf, limits::kMaxArgsPerTask);
   if (f.given(kOptions)) task.options = callOptionsOf(f[kOptions]);
   return task;
 }
@@ -247,7 +262,7 @@ Decision decisionOf(Element element) {
   if (f.has(kResult)) decision.result = jsonOf(f[kResult]);
   if (f.given(kPromise)) decision.promise = uuidOf(f[kPromise]);
   if (f.given(kError)) decision.error = taskErrorOf(f[kError]);
-  if (f.given(kTasks)) decision.tasks = arrayOf<TaskSpec>(f[kTasks], taskSpecOf);
+  if (f.given(kTasks)) decision.tasks = arrayOf<TaskSpec>(f[kTasks], taskSpecOf, limits::kMaxTasksPerDecision);
   if (decision.error && !decision.tasks.empty()) throw Decline{};
   return decision;
 }
@@ -283,6 +298,8 @@ PolledTask polledTaskOf(Element element) {
 // {"<listKey>": [T...], ...}: the list read with read, the other fields kept as Json.
 template <typename T, typename Read>
 std::optional<FastDocument<T>> readDocument(std::string_view text, std::string_view listKey, Read read) {
+  // Deeper documents are the strict decoders' to refuse (with the limit in the message).
+  if (findExcessNesting(text, limits::kMaxJsonDepth)) return std::nullopt;
   thread_local simdjson::dom::parser parser;
   Element root;
   if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) return std::nullopt;

@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 
+#include "pledge/limits.h"
+
 namespace pledge {
 namespace {
 
@@ -47,6 +49,8 @@ std::optional<std::int64_t> nextRetryDelayMs(const RetryPolicy& policy, int fail
     case RetryKind::None: return std::nullopt;
   }
   if (policy.maxMs > 0) delay = std::min(delay, static_cast<double>(policy.maxMs));
+  // (0 * an infinite power is NaN: no delay then.)
+  if (!(delay >= 0)) delay = 0;
   delay = std::min(delay, kLongestDelayMs);
   return static_cast<std::int64_t>(delay);
 }
@@ -75,22 +79,29 @@ void from_json(const Json& in, RetryPolicy& policy) {
   if (!known) {
     failAtField("policy", "expected none, fixed, linear or exponential, got \"" + kind + "\"");
   }
-  auto nonNegative = [](const Json& value) {
-    std::int64_t number = readInt(value);
-    if (number < 0) throw JsonError("must not be negative, got " + std::to_string(number));
-    return number;
+  auto upTo = [](std::int64_t most) {
+    return [most](const Json& value) {
+      std::int64_t number = readInt(value);
+      if (number < 0 || number > most) {
+        throw JsonError(fmt::format("must be 0 to {}, got {}", most, number));
+      }
+      return number;
+    };
   };
-  result.initialMs = readOptionalField(in, "initialMs", nonNegative).value_or(result.initialMs);
-  result.maxMs = readOptionalField(in, "maxMs", nonNegative).value_or(result.maxMs);
+  result.initialMs = readOptionalField(in, "initialMs", upTo(limits::kMaxRetryDelayMs)).value_or(result.initialMs);
+  result.maxMs = readOptionalField(in, "maxMs", upTo(limits::kMaxRetryDelayMs)).value_or(result.maxMs);
   result.maxAttempts = static_cast<int>(
-      readOptionalField(in, "maxAttempts", nonNegative).value_or(result.maxAttempts));
+      readOptionalField(in, "maxAttempts", upTo(limits::kMaxRetryAttempts)).value_or(result.maxAttempts));
   result.multiplier = readOptionalField(in, "multiplier", [](const Json& value) {
                         double number = readNumber(value);
-                        if (!(number >= 1.0)) throw JsonError("must be at least 1, got " + value.dump());
+                        if (!(number >= 1.0 && number <= limits::kMaxRetryMultiplier)) {
+                          throw JsonError(fmt::format("must be 1 to {}, got {}", limits::kMaxRetryMultiplier,
+                                                      value.dump()));
+                        }
                         return number;
                       }).value_or(result.multiplier);
-  result.nonRetryable = readOptionalField(in, "nonRetryable", readArray<std::string>)
-                            .value_or(std::vector<std::string>{});
+  result.nonRetryable =
+      readOptionalField(in, "nonRetryable", readErrorTypes).value_or(std::vector<std::string>{});
   policy = std::move(result);
 }
 

@@ -1,6 +1,8 @@
 #include "pledge/start_request.h"
 
+#include "pledge/limits.h"
 #include "pledge/task_spec.h"
+#include "pledge/text.h"
 
 namespace pledge {
 
@@ -9,26 +11,27 @@ void to_json(Json& out, const StartRequest& request) {
   if (request.options.customId) out["customId"] = *request.options.customId;
   if (request.options.startTime) out["startTime"] = *request.options.startTime;
   if (request.options.taskList) out["taskList"] = *request.options.taskList;
+  if (request.options.requestId) out["requestId"] = *request.options.requestId;
 }
 
 void from_json(const Json& in, StartRequest& request) {
-  rejectUnknownFields(in, {"actor", "method", "args", "customId", "startTime", "taskList"});
+  rejectUnknownFields(in, {"actor", "method", "args", "customId", "startTime", "taskList", "requestId"});
   StartRequest result;
   result.actor = readField(in, "actor", readActorId);
   result.method = readField(in, "method", readMethodName);
   if (const Json* args = optionalField(in, "args")) {
-    atField("args", [&] { requireArray(*args); });
+    atField("args", [&] { requireArrayOfAtMost(*args, limits::kMaxArgsPerTask); });
     result.args = *args;
   }
-  result.options.customId = readOptionalField(in, "customId", [](const Json& value) {
-    std::string customId = readString(value);
-    if (customId.empty() || customId.size() > 512) {
-      throw JsonError("must be 1 to 512 characters long");
-    }
-    return customId;
-  });
+  auto readId = [](const Json& value) {
+    std::string id = readString(value);
+    if (auto problem = checkName(id, limits::kMaxCustomIdBytes)) throw JsonError(*problem);
+    return id;
+  };
+  result.options.customId = readOptionalField(in, "customId", readId);
   result.options.startTime = readOptionalField(in, "startTime", readEpochMs);
-  result.options.taskList = readOptionalField(in, "taskList", readString);
+  result.options.taskList = readOptionalField(in, "taskList", readTaskList);
+  result.options.requestId = readOptionalField(in, "requestId", readId);
   request = std::move(result);
 }
 

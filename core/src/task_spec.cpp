@@ -1,5 +1,8 @@
 #include "pledge/task_spec.h"
 
+#include "pledge/limits.h"
+#include "pledge/text.h"
+
 namespace pledge {
 
 std::string_view taskTypeName(TaskType type) {
@@ -13,29 +16,41 @@ std::optional<TaskType> taskTypeFromName(std::string_view name) {
 }
 
 std::optional<std::string> checkActorId(std::string_view actor) {
+  if (auto problem = checkName(actor, limits::kMaxNameBytes)) return problem;
   auto hash = actor.find('#');
   if (hash == std::string_view::npos) {
-    return "expected \"Name#version\", got \"" + std::string(actor) + "\"";
+    return "expected \"Name#version\", got \"" + quoteInput(actor) + "\"";
   }
   if (hash == 0) return "the actor name before '#' is empty";
   if (hash + 1 == actor.size()) return "the actor version after '#' is empty";
   if (actor.find('#', hash + 1) != std::string_view::npos) {
-    return "an actor id has exactly one '#', got \"" + std::string(actor) + "\"";
+    return "an actor id has exactly one '#', got \"" + quoteInput(actor) + "\"";
   }
   return std::nullopt;
 }
 
-std::string readActorId(const Json& value) {
-  std::string actor = readString(value);
-  if (auto problem = checkActorId(actor)) throw JsonError(*problem);
-  return actor;
+std::optional<std::string> checkMethodName(std::string_view method) {
+  return checkName(method, limits::kMaxNameBytes);
 }
 
-std::string readMethodName(const Json& value) {
-  std::string method = readString(value);
-  if (method.empty()) throw JsonError("must not be empty");
-  return method;
+std::optional<std::string> checkTaskList(std::string_view taskList) {
+  return checkName(taskList, limits::kMaxNameBytes, /*allowEmpty=*/true);
 }
+
+namespace {
+
+template <typename Check>
+std::string readChecked(const Json& value, Check check) {
+  std::string text = readString(value);
+  if (auto problem = check(text)) throw JsonError(*problem);
+  return text;
+}
+
+}  // namespace
+
+std::string readActorId(const Json& value) { return readChecked(value, checkActorId); }
+std::string readMethodName(const Json& value) { return readChecked(value, checkMethodName); }
+std::string readTaskList(const Json& value) { return readChecked(value, checkTaskList); }
 
 void to_json(Json& out, const TaskType& type) { out = taskTypeName(type); }
 
@@ -60,7 +75,9 @@ void from_json(const Json& in, TaskSpec& task) {
   result.actor = readField(in, "actor", readActorId);
   result.method = readField(in, "method", readMethodName);
   result.type = readField(in, "type", [](const Json& value) { return value.get<TaskType>(); });
-  result.args = readOptionalField(in, "args", readArray<ArgSpec>).value_or(std::vector<ArgSpec>{});
+  result.args = readOptionalField(in, "args", [](const Json& args) {
+                  return readArrayOfAtMost<ArgSpec>(args, limits::kMaxArgsPerTask);
+                }).value_or(std::vector<ArgSpec>{});
   if (const Json* options = optionalField(in, "options")) {
     result.options = atField("options", [&] { return options->get<CallOptions>(); });
   }

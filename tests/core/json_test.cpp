@@ -1,4 +1,5 @@
 #include "pledge/json.h"
+#include "pledge/text.h"
 
 #include <gtest/gtest.h>
 
@@ -83,6 +84,49 @@ TEST(Json, optionalValuesMapToNull) {
   EXPECT_TRUE(none.is_null());
   EXPECT_EQ(readAs<std::optional<int>>(Json(4)), 4);
   EXPECT_EQ(readAs<std::optional<int>>(Json()), std::nullopt);
+}
+
+std::string errorOfParse(const std::string& text) {
+  try {
+    parseJson(text);
+  } catch (const JsonError& error) {
+    return error.message();
+  }
+  return "no error";
+}
+
+TEST(Json, documentsNestedDeeperThanTheLimitAreRefusedBeforeParsing) {
+  const std::string deep = std::string(200'000, '[') + std::string(200'000, ']');
+  EXPECT_EQ(errorOfParse(deep), "JSON nested deeper than the limit of 128 levels (at byte 128)");
+  EXPECT_EQ(errorOfParse(std::string(129, '{')), "JSON nested deeper than the limit of 128 levels (at byte 128)");
+  EXPECT_EQ(errorOfParse(std::string(128, '[') + std::string(128, ']')), "no error");
+  // Brackets inside strings (escaped quotes included) do not nest.
+  EXPECT_EQ(errorOfParse("[\"" + std::string(1000, '[') + "\\\"" + std::string(1000, '{') + "\"]"), "no error");
+  EXPECT_EQ(findExcessNesting("[[[", 2), 2u);
+  EXPECT_EQ(findExcessNesting("[[]][[]]", 2), std::nullopt);
+}
+
+TEST(Json, messagesAboutBrokenUtf8AreValidUtf8) {
+  for (const std::string text : {"{\"a\": \"\xFF\"}", "[\"\xC3\"]", "\xFE\xFF", "{\"\xE2\x82\": 1}"}) {
+    const std::string message = errorOfParse(text);
+    EXPECT_NE(message, "no error") << text;
+    EXPECT_TRUE(isValidUtf8(message)) << message;
+  }
+}
+
+TEST(Json, dumpsAndErrorObjectsNeverThrowOnBrokenUtf8) {
+  EXPECT_EQ(dumpJson(Json(std::string("a\xFF"))), "\"a\xEF\xBF\xBD\"");
+  EXPECT_EQ(errorObjectText(ErrorCode::NotFound, "no process \xFF"),
+            "{\"error\":{\"code\":\"not_found\",\"message\":\"no process \xEF\xBF\xBD\"}}");
+  EXPECT_EQ(errorObject(ErrorCode::LimitExceeded, "full")["error"]["code"], "limit_exceeded");
+}
+
+TEST(Json, describedStringsAreCutAtACharacterBoundary) {
+  // 39 ASCII bytes, then a 3-byte character across byte 40.
+  const std::string text = std::string(39, 'a') + "\xE2\x82\xAC" + "tail";
+  const std::string described = describeJson(Json(text));
+  EXPECT_TRUE(isValidUtf8(described));
+  EXPECT_EQ(described, "the string \"" + std::string(39, 'a') + "...\"");
 }
 
 }  // namespace

@@ -75,9 +75,14 @@ TEST(RetryPolicy, badJsonNamesTheField) {
   EXPECT_EQ(messageOf(R"({"policy":"sometimes"})"),
             "policy: expected none, fixed, linear or exponential, got \"sometimes\"");
   EXPECT_EQ(messageOf(R"({"policy":"fixed","initialMs":-5})"),
-            "initialMs: must not be negative, got -5");
+            "initialMs: must be 0 to 31536000000, got -5");
   EXPECT_EQ(messageOf(R"({"policy":"fixed","multiplier":0.5})"),
-            "multiplier: must be at least 1, got 0.5");
+            "multiplier: must be 1 to 1000, got 0.5");
+  EXPECT_EQ(messageOf(R"({"policy":"exponential","multiplier":1e308})"),
+            "multiplier: must be 1 to 1000, got 1e+308");
+  EXPECT_EQ(messageOf(R"({"policy":"fixed","maxAttempts":4294967297})"),
+            "maxAttempts: must be 0 to 1000000, got 4294967297");
+  EXPECT_EQ(messageOf(R"({"policy":"fixed","nonRetryable":[""]})"), "nonRetryable[0]: must not be empty");
   EXPECT_EQ(messageOf(R"({"policy":"fixed","nonRetryable":["A",1]})"),
             "nonRetryable[1]: expected a string, got 1");
   EXPECT_EQ(messageOf(R"({"initialMs":5})"), "policy: missing required field");

@@ -66,7 +66,14 @@ TEST(TaskSpec, badFieldsAreNamed) {
   EXPECT_EQ(messageOf(bad), "taskId: missing required field");
   bad = wire;
   bad["options"]["timeoutMs"] = -1;
-  EXPECT_EQ(messageOf(bad), "options.timeoutMs: must be positive, got -1");
+  EXPECT_EQ(messageOf(bad), "options.timeoutMs: must be 1 to 2592000000 (30 days), got -1");
+  bad = wire;
+  bad["method"] = std::string(300, 'm');
+  EXPECT_EQ(messageOf(bad), "method: must be at most 256 bytes long, got 300 bytes");
+  bad = wire;
+  bad["args"] = Json::array();
+  for (int i = 0; i < 1001; ++i) bad["args"].push_back({{"value", i}});
+  EXPECT_EQ(messageOf(bad), "args: at most 1000 items are allowed, got 1001");
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ enum class ErrorCode {
   MethodNotAllowed, // known route, wrong HTTP method (405)
   Conflict,         // stale attempt, state does not allow the operation (409)
   PayloadTooLarge,  // request body over the configured limit (413)
+  LimitExceeded,    // a server-wide limit is reached: parked polls, queues, connections (429)
   Unavailable,      // the node is stopping or does not own the partition (503)
   Internal,         // a bug on our side (500)
 };

@@ -46,8 +46,22 @@ class JsonError : public Error {
   std::string detail_;
 };
 
-// Parses text; malformed JSON throws JsonError with the byte offset of the problem.
+// Parses text; malformed JSON throws JsonError with the byte offset of the problem, and so does
+// a document nested deeper than limits::kMaxJsonDepth (checked before parsing).
 Json parseJson(std::string_view text);
+
+// The byte offset where text nests objects and arrays deeper than maxDepth; nullopt when it does
+// not. Linear, allocates nothing; any text (malformed too) may be given.
+std::optional<std::size_t> findExcessNesting(std::string_view text, std::size_t maxDepth);
+
+// value as JSON text; never throws: strings that are not valid UTF-8 (which dump() refuses)
+// have their broken bytes replaced by U+FFFD.
+std::string dumpJson(const Json& value);
+
+// The REST error object {"error":{"code":"...","message":"..."}} as text; never throws (the
+// message may quote anything a client sent).
+std::string errorObjectText(ErrorCode code, std::string_view message);
+Json errorObject(ErrorCode code, std::string_view message);
 
 // A short description of a value for error messages: "a string", "12", "an object".
 std::string describeJson(const Json& value);
@@ -140,6 +154,9 @@ T readAs(const Json& value) {
   }
 }
 
+// Throws JsonError unless value is an array of at most maxItems elements.
+void requireArrayOfAtMost(const Json& value, std::size_t maxItems);
+
 // Reads an array whose elements decode with readAs<T>(), naming the index of a bad element.
 template <typename T>
 std::vector<T> readArray(const Json& value) {
@@ -150,6 +167,13 @@ std::vector<T> readArray(const Json& value) {
     items.push_back(atIndex(i, [&] { return readAs<T>(value[i]); }));
   }
   return items;
+}
+
+// readArray refusing more than maxItems elements.
+template <typename T>
+std::vector<T> readArrayOfAtMost(const Json& value, std::size_t maxItems) {
+  requireArrayOfAtMost(value, maxItems);
+  return readArray<T>(value);
 }
 
 }  // namespace pledge

@@ -2,7 +2,8 @@
 // its answer.
 //
 //   {"actor":"NotificationDecider#1.0","method":"start","args":["user-1","hello"],
-//    "customId":"order-17","startTime":1767225600000,"taskList":"batch"}
+//    "customId":"order-17","startTime":1767225600000,"taskList":"batch",
+//    "requestId":"5f0c..."}
 //   -> {"processId":"<uuid>","taskId":"<uuid>"}
 #pragma once
 
@@ -21,6 +22,10 @@ struct StartOptions {
   // Epoch milliseconds; the start task is not handed out before.
   std::optional<std::int64_t> startTime;
   std::optional<std::string> taskList;
+  // Chosen by the client for this start request (a UUID, say): a retry of the request with the
+  // same requestId returns the process the first try started, also when the client never saw
+  // the first answer. Unlike customId it names the request, not the process.
+  std::optional<std::string> requestId;
 
   bool operator==(const StartOptions&) const = default;
 };
@@ -39,7 +44,7 @@ struct StartRequest {
 struct StartedProcess {
   Uuid processId;
   Uuid taskId;
-  // True when a process with the same customId existed and was returned instead.
+  // True when a process with the same customId (or requestId) existed and was returned instead.
   bool existing = false;
 
   bool operator==(const StartedProcess&) const = default;

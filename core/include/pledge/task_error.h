@@ -11,7 +11,10 @@
 #pragma once
 
 #include <exception>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "pledge/json.h"
 
@@ -44,6 +47,19 @@ class TaskError : public std::exception {
 // Error types the engine itself reports.
 inline constexpr const char* kLeaseExpiredError = "pledge.LeaseExpired";
 inline constexpr const char* kAbortedError = "pledge.Aborted";
+
+// What the decoders accept (limits.h): a type is a name (checkName in text.h), a message at
+// most kMaxErrorMessageBytes. The message says what is wrong; nullopt when it is fine.
+std::optional<std::string> checkErrorType(std::string_view type);
+std::optional<std::string> checkErrorMessage(std::string_view message);
+std::string readErrorType(const Json& value);
+// A list of error types (a retry policy's nonRetryable, an acceptFail list).
+std::vector<std::string> readErrorTypes(const Json& value);
+
+// error made to fit the limits: a type that is no name is replaced by a cleaned copy cut to the
+// limit, a long message is cut (at a character boundary) and says so. The runtimes send what
+// they catch through it, so a worker's odd exception still becomes a failed attempt.
+TaskError fitToLimits(const TaskError& error);
 
 void to_json(Json& out, const TaskError& error);
 void from_json(const Json& in, TaskError& error);

@@ -37,13 +37,18 @@ struct TaskSpec {
   bool operator==(const TaskSpec&) const = default;
 };
 
-// Checks the form of an actor id, "Name#version" with a non-empty name and version; the
-// message says what is wrong, nullopt when it is well formed.
+// Checks the form of an actor id, "Name#version" with a non-empty name and version, a name as
+// checkName (text.h) takes it; the message says what is wrong, nullopt when it is well formed.
 std::optional<std::string> checkActorId(std::string_view actor);
+// A method name: not empty, a name as checkName takes it.
+std::optional<std::string> checkMethodName(std::string_view method);
+// A task list: a name as checkName takes it, "" (the default list) included.
+std::optional<std::string> checkTaskList(std::string_view taskList);
 
-// JSON readers of an actor id (checked by checkActorId) and of a non-empty method name.
+// JSON readers of the above.
 std::string readActorId(const Json& value);
 std::string readMethodName(const Json& value);
+std::string readTaskList(const Json& value);
 
 void to_json(Json& out, const TaskType& type);
 void from_json(const Json& in, TaskType& type);

@@ -59,6 +59,17 @@ inline int partitionOf(const Uuid& processId, int partitions) {
   return static_cast<int>((processId.high() ^ processId.low()) % static_cast<std::uint64_t>(partitions));
 }
 
+// The partition a text key (a customId, a start's requestId) places its process in: FNV-1a of the
+// bytes, stable across builds and nodes. Stored with the data like partitionOf.
+inline int partitionOfKey(std::string_view key, int partitions) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : key) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return static_cast<int>(hash % static_cast<std::uint64_t>(partitions));
+}
+
 struct UuidHash {
   std::size_t operator()(const Uuid& id) const { return id.hash(); }
 };

@@ -1,0 +1,44 @@
+// Limits: how much one request may hold and which ranges values may take. They are checked once,
+// where input enters (the JSON decoders and the REST edge); over a limit is a 4xx naming the
+// field and the limit, never a crash and never a silent cut. The OpenAPI document and the
+// README state the same numbers (openapi_test holds the document to them).
+//
+//   PLEDGE_REQUIRE(decisions.size() <= limits::kMaxDecisionsPerRelease, "...");
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace pledge::limits {
+
+// Nesting of any JSON document (objects and arrays); deeper is refused before it is parsed.
+inline constexpr std::size_t kMaxJsonDepth = 128;
+
+// Actor ids, method names, task lists, worker ids, error types: UTF-8 without control
+// characters, at most this many bytes.
+inline constexpr std::size_t kMaxNameBytes = 256;
+// A process's customId and a start's requestId.
+inline constexpr std::size_t kMaxCustomIdBytes = 512;
+// A task error's message.
+inline constexpr std::size_t kMaxErrorMessageBytes = 64 * 1024;
+
+// One release: decisions; one decision: new tasks; one task: arguments; a list argument: items.
+inline constexpr std::size_t kMaxDecisionsPerRelease = 1'000;
+inline constexpr std::size_t kMaxTasksPerDecision = 10'000;
+inline constexpr std::size_t kMaxArgsPerTask = 1'000;
+inline constexpr std::size_t kMaxListItems = 10'000;
+// One batch start: processes; one poll: queues (actor and task list pairs).
+inline constexpr std::size_t kMaxStartsPerBatch = 1'000;
+inline constexpr std::size_t kMaxQueuesPerPoll = 100;
+// Error types a retry policy or an acceptFail list names.
+inline constexpr std::size_t kMaxErrorTypes = 100;
+
+// Times: a task's lease (timeoutMs); a retry policy's initialMs and maxMs; epoch milliseconds
+// (startTime, startedAfter, ...) up to the end of year 9999.
+inline constexpr std::int64_t kMaxTimeoutMs = 30LL * 24 * 3600 * 1000;
+inline constexpr std::int64_t kMaxRetryDelayMs = 365LL * 24 * 3600 * 1000;
+inline constexpr std::int64_t kMaxEpochMs = 253'402'300'799'999;
+inline constexpr double kMaxRetryMultiplier = 1'000;
+inline constexpr std::int64_t kMaxRetryAttempts = 1'000'000;
+
+}  // namespace pledge::limits
