@@ -13,6 +13,7 @@
 #include "http_transport.h"
 #include "pledge/json_reader.h"
 #include "pledge/json_writer.h"
+#include "pledge/limits.h"
 
 namespace pledge {
 namespace {
@@ -47,6 +48,7 @@ std::string urlEncode(std::string_view text) {
 }
 
 Error errorFromResponse(int status, const std::string& body) {
+  limits::Ignored written;  // by a server
   try {
     Json parsed = parseJson(body);
     if (parsed.is_object() && parsed.contains("error")) {
@@ -237,6 +239,7 @@ std::pair<int, std::string> RestClient::exchange(const std::string& method, cons
 Json RestClient::call(const std::string& method, const std::string& path, const std::optional<Json>& body) {
   auto [status, text] = exchange(method, path, body ? std::optional<std::string>(body->dump()) : std::nullopt);
   if (status >= 400) throw errorFromResponse(status, text);
+  limits::Ignored written;  // by a server
   return text.empty() ? Json() : parseJson(text);
 }
 
@@ -340,6 +343,7 @@ std::vector<PolledTask> RestClient::poll(const std::vector<QueueSelector>& queue
   auto pollNode = [&](std::size_t node) {
     auto [status, text] = exchange("POST", "/api/v1/tasks/poll", body.dump(), node);
     if (status >= 400) throw errorFromResponse(status, text);
+    limits::Ignored written;  // by a server
     if (auto fast = readPolledTasksFast(text)) return std::move(fast->items);
     return readField(parseJson(text), "tasks", readArray<PolledTask>);
   };
@@ -421,6 +425,7 @@ ReleaseAnswer RestClient::releaseWith(const std::vector<Decision>& decisions, co
     }
     body += "}";
     auto [status, text] = exchange("POST", "/api/v1/tasks/release", body, owner);
+    limits::Ignored written;  // by a server
     Json answer;
     if (auto fast = readPolledTasksFast(text)) {
       answer = std::move(fast->rest);

@@ -299,7 +299,9 @@ PolledTask polledTaskOf(Element element) {
 template <typename T, typename Read>
 std::optional<FastDocument<T>> readDocument(std::string_view text, std::string_view listKey, Read read) {
   // Deeper documents are the strict decoders' to refuse (with the limit in the message).
-  if (findExcessNesting(text, limits::kMaxJsonDepth)) return std::nullopt;
+  if (findExcessNesting(text, limits::enforced() ? limits::kMaxJsonDepth : limits::kMaxWrittenJsonDepth)) {
+    return std::nullopt;
+  }
   thread_local simdjson::dom::parser parser;
   Element root;
   if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) return std::nullopt;

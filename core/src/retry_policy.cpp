@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include "pledge/limits.h"
 
@@ -82,7 +83,7 @@ void from_json(const Json& in, RetryPolicy& policy) {
   auto upTo = [](std::int64_t most) {
     return [most](const Json& value) {
       std::int64_t number = readInt(value);
-      if (number < 0 || number > most) {
+      if (number < 0 || (number > most && limits::enforced())) {
         throw JsonError(fmt::format("must be 0 to {}, got {}", most, number));
       }
       return number;
@@ -90,11 +91,12 @@ void from_json(const Json& in, RetryPolicy& policy) {
   };
   result.initialMs = readOptionalField(in, "initialMs", upTo(limits::kMaxRetryDelayMs)).value_or(result.initialMs);
   result.maxMs = readOptionalField(in, "maxMs", upTo(limits::kMaxRetryDelayMs)).value_or(result.maxMs);
-  result.maxAttempts = static_cast<int>(
-      readOptionalField(in, "maxAttempts", upTo(limits::kMaxRetryAttempts)).value_or(result.maxAttempts));
+  result.maxAttempts = static_cast<int>(std::min<std::int64_t>(
+      readOptionalField(in, "maxAttempts", upTo(limits::kMaxRetryAttempts)).value_or(result.maxAttempts),
+      std::numeric_limits<int>::max()));
   result.multiplier = readOptionalField(in, "multiplier", [](const Json& value) {
                         double number = readNumber(value);
-                        if (!(number >= 1.0 && number <= limits::kMaxRetryMultiplier)) {
+                        if (!(number >= 1.0 && (number <= limits::kMaxRetryMultiplier || !limits::enforced()))) {
                           throw JsonError(fmt::format("must be 1 to {}, got {}", limits::kMaxRetryMultiplier,
                                                       value.dump()));
                         }

@@ -42,6 +42,7 @@ namespace {
 template <typename Check>
 std::string readChecked(const Json& value, Check check) {
   std::string text = readString(value);
+  if (!limits::enforced()) return text;
   if (auto problem = check(text)) throw JsonError(*problem);
   return text;
 }

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "pledge/limits.h"
+
 namespace pledge::server {
 namespace {
 
@@ -16,6 +18,33 @@ constexpr std::int64_t kPollerMemoryMs = 60'000;
 constexpr std::int64_t kIdleTimerWaitMs = 1'000;
 // Leases due to be written are gathered this long, so that one wake-up writes many.
 constexpr std::int64_t kLeaseWriteSlackMs = 100;
+// Workers an actor remembers as its pollers, at most.
+constexpr std::size_t kMaxPollersPerActor = 1'000;
+
+// Runs the answers of requests (on an engine thread, outside the lock). An answer that throws is
+// a bug; it must not end the thread that serves every other request.
+void runAnswers(std::vector<std::function<void()>>& answers) {
+  for (auto& answer : answers) {
+    try {
+      answer();
+    } catch (const std::exception& error) {
+      spdlog::error("answering a request failed: {}", error.what());
+    }
+  }
+  answers.clear();
+}
+
+// A UUID in the partition: random, with its low 16 bits chosen to land there (partitionOf is
+// (high ^ low) % partitions, and those bits run through every residue of up to 65536).
+Uuid randomIdIn(int partition, int partitions) {
+  const Uuid random = Uuid::random();
+  const std::uint64_t base = random.low() & ~std::uint64_t{0xFFFF};
+  for (std::uint64_t bits = 0; bits <= 0xFFFF; ++bits) {
+    const Uuid id(random.high(), base | ((random.low() + bits) & 0xFFFF));
+    if (partitionOf(id, partitions) == partition) return id;
+  }
+  PLEDGE_ASSERT(false, "no id lands in partition {} of {}", partition, partitions);
+}
 
 }  // namespace
 
@@ -112,6 +141,8 @@ Engine::Engine(std::unique_ptr<Store> store, EngineOptions options, Metrics* met
 Engine::~Engine() { shutdown(); }
 
 void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
+  // Rows were checked when they came in, under the limits of their day.
+  limits::Ignored stored;
   std::unordered_map<Uuid, Process*> processes;
   for (ProcessRow& row : live.processes) {
     if (graph_.findProcess(row.info.processId) != nullptr || !serving(row.partition)) continue;
@@ -119,6 +150,7 @@ void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
     process->id = row.info.processId;
     process->partition = row.partition;
     process->customId = row.info.customId;
+    process->requestId = row.requestId;
     process->state = row.info.state;
     process->startedAt = row.info.startedAt;
     process->error = row.info.error;
@@ -180,11 +212,15 @@ void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
   graph_.settleRestored(now, effects);
 }
 
-Process* Engine::wake(const Uuid& processId, std::int64_t now, Effects& effects) {
-  LiveState live = store_->loadProcesses({processId});
-  if (live.processes.empty() || !live.processes.front().wakeAt) return nullptr;
-  adopt(std::move(live), now, effects);
-  return graph_.findProcess(processId);
+void Engine::evict(Process& process) {
+  if (!keysInLookup_.empty() && process.startTask != nullptr) {
+    const StartedProcess started{process.id, process.startTask->id, true};
+    for (const auto& key : {process.customId ? "c:" + *process.customId : std::string(),
+                            process.requestId ? "r:" + *process.requestId : std::string()}) {
+      if (!key.empty() && keysInLookup_.contains(key)) tombstones_[key] = started;
+    }
+  }
+  graph_.evict(process);
 }
 
 std::optional<std::int64_t> Engine::dormantUntil(const Process& process, std::int64_t now) const {
@@ -284,6 +320,7 @@ void Engine::answerWatchers(const Process& process, std::vector<std::function<vo
   for (auto& watch : watches->second) {
     if (watch->answered) continue;
     watch->answered = true;
+    --parkedWatches_;
     answers.push_back([done = std::move(watch->done), info] { done(info); });
   }
   processWatches_.erase(watches);
@@ -346,6 +383,7 @@ ProcessRow Engine::rowOf(Process& process) {
   ProcessRow row;
   row.info = infoOf(process);
   row.partition = process.partition;
+  row.requestId = process.requestId;
   row.wakeAt = process.wakeAt;
   row.isNew = !process.rowWritten;
   process.rowWritten = true;
@@ -398,19 +436,23 @@ void Engine::writerLoop() {
     try {
       store_->commit(rows);
     } catch (const std::exception& error) {
-      if (store_->cluster() == nullptr) {
-        // Memory is ahead of the store and cannot be made durable: stop the node. A restart
-        // rebuilds everything acknowledged from the store.
-        spdlog::critical("store commit failed, stopping: {}", error.what());
-        std::abort();
-      }
-      // In a cluster the partitions are reloaded from the store (by this node if it still
-      // holds their leases, else by their new owner); nothing unacknowledged is lost.
-      spdlog::error("store commit failed; reloading this node's partitions from the store: {}", error.what());
+      // Memory is ahead of the store: forget it and reload what the store holds (this engine
+      // when alone on its store, else the Cluster for the partitions it still holds). Nothing
+      // of the batch was acknowledged.
+      spdlog::error("store commit failed; this node serves again once its partitions are reloaded from "
+                    "the store: {}",
+                    error.what());
+      if (metrics_ != nullptr) metrics_->commitFailed();
       lock.lock();
       std::vector<std::function<void()>> answers = forgetEverything(*batch, error.what());
+      storeProblem_ = error.what();
+      if (store_->cluster() == nullptr) {
+        reloadBackoffMs_ = options_.reloadFirstMs;
+        nextReloadAt_ = nowMs() + reloadBackoffMs_;
+        timerWake_.notify_one();
+      }
       lock.unlock();
-      for (auto& answer : answers) answer();
+      runAnswers(answers);
       lock.lock();
       continue;
     }
@@ -458,7 +500,7 @@ void Engine::afterCommit(std::unique_lock<std::mutex>& lock, Batch& batch) {
   std::vector<Process*> keep;
   for (Process* process : endedAwaitingEviction_) {
     if (process->lastBatch <= committedSeq_) {
-      graph_.evict(*process);
+      evict(*process);
     } else {
       keep.push_back(process);
     }
@@ -471,13 +513,13 @@ void Engine::afterCommit(std::unique_lock<std::mutex>& lock, Batch& batch) {
         dormantUntil(*process, now) != process->wakeAt) {
       continue;
     }
-    graph_.evict(*process);
+    evict(*process);
     ++dormantCount_;
   }
 
   absorb(effects);
   lock.unlock();
-  for (auto& answer : answers) answer();
+  runAnswers(answers);
   lock.lock();
 }
 
@@ -553,10 +595,11 @@ void Engine::notePoll(const PollRequest& request, std::int64_t now) {
   for (const QueueRef& queue : request.queues) {
     ActorRecord& record = actors_[queue.actor];
     record.lastPollAt = now;
+    if (record.pollers.size() >= kMaxPollersPerActor && !record.pollers.contains(request.worker)) {
+      std::erase_if(record.pollers, [&](const auto& poller) { return poller.second < now - kPollerMemoryMs; });
+      if (record.pollers.size() >= kMaxPollersPerActor) continue;
+    }
     record.pollers[request.worker] = now;
-    std::erase_if(record.pollers, [&](const auto& poller) {
-      return poller.second < now - kPollerMemoryMs;
-    });
   }
 }
 
@@ -570,9 +613,11 @@ void Engine::timerLoop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     wakeDueProcesses(lock);
+    reloadWhenDue(lock);
     if (stopping_) break;
     std::int64_t now = nowMs();
     std::int64_t next = now + kIdleTimerWaitMs;
+    if (storeProblem_ && nextReloadAt_ > 0) next = std::min(next, nextReloadAt_);
     if (!taskDeadlines_.empty()) next = std::min(next, taskDeadlines_.top().first);
     if (!requestDeadlines_.empty()) next = std::min(next, requestDeadlines_.begin()->first);
     if (!unwrittenLeases_.empty()) {
@@ -602,32 +647,152 @@ void Engine::timerLoop() {
     while (!requestDeadlines_.empty() && requestDeadlines_.begin()->first <= now) {
       auto expire = std::move(requestDeadlines_.begin()->second);
       requestDeadlines_.erase(requestDeadlines_.begin());
-      expire();
+      try {
+        expire();
+      } catch (const std::exception& error) {
+        spdlog::error("answering a waiting request failed: {}", error.what());
+      }
     }
     // Parked requests that expired answered through answers_ below.
     std::swap(answers, expiredAnswers_);
     absorb(effects);
     lock.unlock();
-    for (auto& answer : answers) answer();
+    runAnswers(answers);
     lock.lock();
   }
 }
 
-// ---- operations ---------------------------------------------------------------------------
+void Engine::reloadWhenDue(std::unique_lock<std::mutex>& lock) {
+  if (!storeProblem_ || store_->cluster() != nullptr || stopping_ || nowMs() < nextReloadAt_) return;
+  lock.unlock();
+  std::optional<std::string> failure;
+  LiveState live;
+  std::int64_t dormant = 0;
+  try {
+    store_->checkWritable();
+    live = store_->loadLive(nowMs() + options_.wakeAheadMs, PartitionSet::all());
+    dormant = store_->countDormant();
+  } catch (const std::exception& error) {
+    failure = error.what();
+  }
+  lock.lock();
+  if (stopping_) return;
+  if (failure) {
+    storeProblem_ = *failure;
+    reloadBackoffMs_ = std::min(reloadBackoffMs_ * 2, options_.reloadMaxMs);
+    nextReloadAt_ = nowMs() + reloadBackoffMs_;
+    spdlog::warn("the store cannot be written yet ({}); next try in {} ms", *failure, reloadBackoffMs_);
+    return;
+  }
+  const std::size_t processes = live.processes.size();
+  for (int partition = 0; partition < partitions(); ++partition) setOwnership(partition, true);
+  dormantCount_ = dormant;
+  Effects effects;
+  adopt(std::move(live), nowMs(), effects);
+  absorb(effects);
+  storeProblem_.reset();
+  nextReloadAt_ = 0;
+  std::vector<std::function<void()>> answers;
+  serveParkedPolls(nowMs(), effects, answers);
+  absorb(effects);
+  spdlog::info("the store takes writes again: reloaded {} live processes, serving every partition", processes);
+  lock.unlock();
+  runAnswers(answers);
+  lock.lock();
+}
 
-Result<StartedProcess> Engine::startLocked(const StartRequest& request, std::int64_t now, Effects& effects) {
-  if (request.options.customId) {
-    const int partition = partitionOfCustomId(*request.options.customId);
-    if (!serving(partition)) return notServed(partition);
-    if (Process* process = graph_.findByCustomId(*request.options.customId)) {
-      return StartedProcess{process->id, process->startTask->id, true};
-    }
-    if (auto id = store_->findProcessByCustomId(*request.options.customId)) {
-      if (auto row = store_->findProcess(*id)) return StartedProcess{row->info.processId, row->info.taskId, true};
+std::optional<std::string> Engine::storeProblem() {
+  std::lock_guard lock(mutex_);
+  return storeProblem_;
+}
+
+void Engine::checkRoomFor(const std::vector<QueueRef>& queues) const {
+  std::size_t newNames = 0;
+  std::size_t newQueues = 0;
+  for (const QueueRef& queue : queues) {
+    const std::string* actor = graph_.findName(queue.actor);
+    const std::string* taskList = graph_.findName(queue.taskList);
+    newNames += (actor != nullptr ? 0 : 1) + (taskList != nullptr ? 0 : 1);
+    const QueueKey key{actor, taskList};
+    if (actor == nullptr || taskList == nullptr || (!queues_.contains(key) && !graph_.queueCounts().contains(key))) {
+      ++newQueues;
     }
   }
-  std::optional<Uuid> processId = newProcessId(request.options.customId);
+  const std::size_t tracked = std::max(queues_.size(), graph_.queueCounts().size());
+  if (newQueues > 0 && tracked + newQueues > options_.maxQueues) {
+    throw Error(ErrorCode::LimitExceeded,
+                fmt::format("actors: the server tracks its limit of {} queues (actor and task list pairs); "
+                            "poll queues that exist, or raise --max-queues",
+                            options_.maxQueues));
+  }
+  if (newNames > 0 && graph_.nameCount() + newNames > options_.maxNames) {
+    throw Error(ErrorCode::LimitExceeded,
+                fmt::format("actors: the server tracks its limit of {} names (actors, methods, task lists)",
+                            options_.maxNames));
+  }
+}
+
+std::optional<Error> Engine::checkRoomFor(const std::vector<TaskSpec>& specs) const {
+  if (specs.empty()) return std::nullopt;
+  std::unordered_set<std::string_view> names;
+  std::set<std::pair<std::string_view, std::string_view>> queues;
+  for (const TaskSpec& spec : specs) {
+    const std::string& taskList = spec.options.taskList ? *spec.options.taskList : std::string();
+    for (const std::string* name : {&spec.actor, &spec.method}) {
+      if (!graph_.knowsName(*name)) names.insert(*name);
+    }
+    if (!graph_.knowsName(taskList)) names.insert(taskList);
+    if (!graph_.knowsName(spec.actor) || !graph_.knowsName(taskList)) queues.emplace(spec.actor, taskList);
+  }
+  const std::size_t tracked = std::max(queues_.size(), graph_.queueCounts().size());
+  if (!queues.empty() && tracked + queues.size() > options_.maxQueues) {
+    return Error(ErrorCode::LimitExceeded,
+                 fmt::format("tasks: they would add {} queues to the {} the server tracks, over its limit of {}",
+                             queues.size(), tracked, options_.maxQueues));
+  }
+  if (!names.empty() && graph_.nameCount() + names.size() > options_.maxNames) {
+    return Error(ErrorCode::LimitExceeded,
+                 fmt::format("tasks: they would add {} names (actors, methods, task lists) to the {} the server "
+                             "tracks, over its limit of {}",
+                             names.size(), graph_.nameCount(), options_.maxNames));
+  }
+  return std::nullopt;
+}
+
+// ---- operations ---------------------------------------------------------------------------
+
+std::string Engine::startKey(const StartRequest& request) {
+  if (request.options.customId) return "c:" + *request.options.customId;
+  if (request.options.requestId) return "r:" + *request.options.requestId;
+  return {};
+}
+
+std::optional<StartedProcess> Engine::startedInMemory(const StartRequest& request) const {
+  const Process* process = nullptr;
+  if (request.options.customId) {
+    process = graph_.findByCustomId(*request.options.customId);
+  } else if (request.options.requestId) {
+    process = graph_.findByRequestId(*request.options.requestId);
+  }
+  if (process != nullptr) return StartedProcess{process->id, process->startTask->id, true};
+  if (!tombstones_.empty()) {
+    auto tombstone = tombstones_.find(startKey(request));
+    if (tombstone != tombstones_.end()) return tombstone->second;
+  }
+  return std::nullopt;
+}
+
+Result<StartedProcess> Engine::startLocked(const StartRequest& request, std::int64_t now, Effects& effects,
+                                           const std::optional<StartedProcess>& stored,
+                                           const std::optional<Error>& lookupFailed) {
+  const std::optional<int> partition = partitionOfStart(request);
+  if (partition && !serving(*partition)) return notServed(*partition);
+  if (auto existing = startedInMemory(request)) return *existing;
+  if (stored) return *stored;
+  if (lookupFailed) return *lookupFailed;
+  std::optional<Uuid> processId = newProcessId(partition);
   if (!processId) {
+    if (storeProblem_) return notServed(0);
     return Error(ErrorCode::Unavailable, "this node serves no partition yet (it is joining the cluster); retry");
   }
   Process& process = graph_.startProcess(request, *processId, Uuid::random(), now, effects);
@@ -635,23 +800,20 @@ Result<StartedProcess> Engine::startLocked(const StartRequest& request, std::int
   return StartedProcess{process.id, process.startTask->id, false};
 }
 
-std::optional<Uuid> Engine::newProcessId(const std::optional<std::string>& customId) {
-  if (ownedList_.size() == ownership_.size() && !customId) return Uuid::random();
-  int partition = 0;
-  if (customId) {
-    partition = partitionOfCustomId(*customId);
-  } else {
-    if (ownedList_.empty()) return std::nullopt;
-    partition = ownedList_[nextOwned_++ % ownedList_.size()];
-  }
-  // Ids are random past their time prefix: about one in `partitions` lands in the partition.
-  while (true) {
-    Uuid id = Uuid::random();
-    if (graph_.partitionOf(id) == partition) return id;
-  }
+std::optional<Uuid> Engine::newProcessId(std::optional<int> partition) {
+  if (partition) return randomIdIn(*partition, partitions());
+  if (ownedList_.size() == ownership_.size()) return Uuid::random();
+  if (ownedList_.empty()) return std::nullopt;
+  return randomIdIn(ownedList_[nextOwned_++ % ownedList_.size()], partitions());
 }
 
 Error Engine::notServed(int partition) const {
+  if (storeProblem_) {
+    return Error(ErrorCode::Unavailable,
+                 fmt::format("the store cannot be written now ({}); node {} serves again once it can, by itself; "
+                             "retry",
+                             *storeProblem_, options_.nodeName));
+  }
   return Error(ErrorCode::Unavailable,
                fmt::format("partition {} is not served by node {} now (it moves between nodes); retry",
                            partition, options_.nodeName));
@@ -666,19 +828,75 @@ void Engine::startProcess(const StartRequest& request,
 
 void Engine::startProcesses(const std::vector<StartRequest>& requests,
                             std::function<void(std::vector<Result<StartedProcess>>)> done) {
+  auto stoppingAnswer = [&] {
+    return std::vector<Result<StartedProcess>>(requests.size(), Error(ErrorCode::Unavailable, "the server is stopping"));
+  };
   std::unique_lock lock(mutex_);
   if (stopping_) {
     lock.unlock();
-    done(std::vector<Result<StartedProcess>>(requests.size(),
-                                             Error(ErrorCode::Unavailable, "the server is stopping")));
+    done(stoppingAnswer());
     return;
   }
-  const std::int64_t now = nowMs();
-  Effects effects;
+  // A start whose key (customId or requestId) is not in memory asks the store whether it ran
+  // already, outside the lock and before anything changes. Meanwhile every keyed start of the
+  // batch is registered, so that a process of such a key leaving memory leaves a tombstone.
+  std::vector<std::size_t> lookups;
+  std::vector<std::string> keys;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    keys.push_back(startKey(requests[i]));
+    if (!keys.back().empty() && !startedInMemory(requests[i])) lookups.push_back(i);
+  }
+  std::vector<std::optional<StartedProcess>> stored(requests.size());
+  std::optional<Error> lookupFailed;
+  if (!lookups.empty()) {
+    for (const std::string& key : keys) {
+      if (!key.empty()) ++keysInLookup_[key];
+    }
+    lock.unlock();
+    std::vector<StartKey> asked;
+    for (std::size_t i : lookups) asked.push_back(StartKey{requests[i].options.customId, requests[i].options.requestId});
+    try {
+      std::vector<std::optional<StartedProcess>> found = store_->findStarts(asked);
+      for (std::size_t k = 0; k < lookups.size() && k < found.size(); ++k) stored[lookups[k]] = found[k];
+    } catch (const std::exception& error) {
+      lookupFailed = Error(ErrorCode::Unavailable,
+                           fmt::format("cannot tell whether this start ran already: the store cannot be read "
+                                       "({}); retry",
+                                       error.what()));
+    }
+    lock.lock();
+  }
   std::vector<Result<StartedProcess>> results;
-  results.reserve(requests.size());
-  for (const StartRequest& request : requests) results.emplace_back(startLocked(request, now, effects));
-  absorb(effects);
+  if (stopping_) {
+    results = stoppingAnswer();
+  } else {
+    const std::int64_t now = nowMs();
+    Effects effects;
+    results.reserve(requests.size());
+    std::size_t nextLookup = 0;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      const bool looked = nextLookup < lookups.size() && lookups[nextLookup] == i;
+      if (looked) ++nextLookup;
+      results.emplace_back(startLocked(requests[i], now, effects, stored[i],
+                                       looked ? lookupFailed : std::optional<Error>()));
+    }
+    absorb(effects);
+  }
+  if (!lookups.empty()) {
+    for (const std::string& key : keys) {
+      if (key.empty()) continue;
+      auto count = keysInLookup_.find(key);
+      if (--count->second == 0) {
+        keysInLookup_.erase(count);
+        tombstones_.erase(key);
+      }
+    }
+  }
+  if (stopping_) {
+    lock.unlock();
+    done(std::move(results));
+    return;
+  }
   whenDurable([done = std::move(done), results = std::move(results)](const std::optional<Error>& failed) mutable {
     if (failed) {
       for (auto& result : results) {
@@ -708,6 +926,7 @@ void Engine::poll(const PollRequest& request, std::function<void(std::vector<Pol
     std::unique_lock lock(mutex_);
     if (!stopping_) {
       const std::int64_t now = nowMs();
+      checkRoomFor(request.queues);
       notePoll(request, now);
       std::vector<ReadyQueue*> queues;
       for (const QueueRef& queue : request.queues) queues.push_back(findQueue(queue.actor, queue.taskList));
@@ -715,6 +934,12 @@ void Engine::poll(const PollRequest& request, std::function<void(std::vector<Pol
       takeTasks(queues, request.max, now, effects, tasks);
       absorb(effects);
       if (tasks.empty() && request.waitMs > 0) {
+        if (parkedPolls_.size() + parkedWatches_ >= options_.maxParkedRequests) {
+          throw Error(ErrorCode::LimitExceeded,
+                      fmt::format("waitMs: the server holds its limit of {} waiting requests; poll "
+                                  "without waiting or retry later",
+                                  options_.maxParkedRequests));
+        }
         auto parked = std::make_shared<ParkedPoll>();
         parked->queues = std::move(queues);
         parked->max = request.max;
@@ -738,12 +963,36 @@ void Engine::poll(const PollRequest& request, std::function<void(std::vector<Pol
 void Engine::release(const std::vector<Decision>& decisions,
                      std::function<void(std::vector<ReleaseResult>)> done) {
   std::vector<ReleaseResult> results(decisions.size());
-  std::unique_lock lock(mutex_);
-  if (stopping_) {
+  auto answerAll = [&](const Error& error) {
     for (std::size_t i = 0; i < decisions.size(); ++i) {
-      results[i] = ReleaseResult{decisions[i].taskId, ReleaseStatus::Rejected,
-                                 Error(ErrorCode::Unavailable, "the server is stopping")};
+      results[i] = ReleaseResult{decisions[i].taskId, ReleaseStatus::Rejected, error};
     }
+  };
+  std::unique_lock lock(mutex_);
+  // The store's rows of the tasks not live here (a late or repeated release, a task of another
+  // node) are read first, outside the lock, before anything changes: a failed read changes
+  // nothing and the release can be retried as a whole.
+  std::vector<std::size_t> missing;
+  for (std::size_t i = 0; i < decisions.size() && !stopping_; ++i) {
+    if (graph_.findTask(decisions[i].taskId) == nullptr) missing.push_back(i);
+  }
+  std::vector<std::optional<TaskRow>> rows(decisions.size());
+  std::vector<bool> read(decisions.size(), false);
+  std::optional<Error> readFailed;
+  if (!missing.empty()) {
+    lock.unlock();
+    try {
+      for (std::size_t i : missing) {
+        rows[i] = store_->findTask(decisions[i].taskId);
+        read[i] = true;
+      }
+    } catch (const std::exception& error) {
+      readFailed = Error(ErrorCode::Unavailable, fmt::format("the store cannot be read now ({}); retry", error.what()));
+    }
+    lock.lock();
+  }
+  if (stopping_) {
+    answerAll(Error(ErrorCode::Unavailable, "the server is stopping"));
     lock.unlock();
     done(std::move(results));
     return;
@@ -767,7 +1016,13 @@ void Engine::release(const std::vector<Decision>& decisions,
     if (task == nullptr) {
       // Not live: its process ended (a late or repeated release), lives on another node, or
       // there is no such task.
-      std::optional<TaskRow> row = store_->findTask(decision.taskId);
+      if (!read[i]) {
+        result.status = ReleaseStatus::Rejected;
+        result.error = readFailed ? *readFailed
+                                  : Error(ErrorCode::Unavailable, "the task left memory meanwhile; retry");
+        continue;
+      }
+      const std::optional<TaskRow>& row = rows[i];
       if (row && !serving(graph_.partitionOf(row->processId))) {
         result.status = ReleaseStatus::Rejected;
         result.error = notServed(graph_.partitionOf(row->processId));
@@ -786,6 +1041,10 @@ void Engine::release(const std::vector<Decision>& decisions,
     }
     resumeUndurableLease(*task, decision.attempt, now, effects);
     if (task->state == TaskState::Leased && task->attempt == decision.attempt) {
+      if (auto full = checkRoomFor(decision.tasks)) {
+        reject(full->code(), full->message());
+        continue;
+      }
       if (auto rejection = graph_.applyDecision(*task, decision, now, effects)) {
         reject(rejection->code, std::move(rejection->message));
         continue;
@@ -823,30 +1082,37 @@ void Engine::release(const std::vector<Decision>& decisions,
 }
 
 std::optional<Error> Engine::heartbeat(const Uuid& taskId, int attempt) {
-  std::lock_guard lock(mutex_);
-  if (stopping_) return Error(ErrorCode::Unavailable, "the server is stopping");
-  Task* task = graph_.findTask(taskId);
-  if (task != nullptr && !serving(task->process->partition)) return notServed(task->process->partition);
-  if (task == nullptr) {
-    if (auto row = store_->findTask(taskId)) {
-      if (!serving(graph_.partitionOf(row->processId))) return notServed(graph_.partitionOf(row->processId));
-      return Error(ErrorCode::Conflict,
-                   fmt::format("task {} belongs to a process that has ended", taskId.toString()));
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return Error(ErrorCode::Unavailable, "the server is stopping");
+    if (Task* task = graph_.findTask(taskId)) {
+      if (!serving(task->process->partition)) return notServed(task->process->partition);
+      Effects effects;
+      const std::int64_t now = nowMs();
+      resumeUndurableLease(*task, attempt, now, effects);
+      if (task->state != TaskState::Leased || task->attempt != attempt) {
+        absorb(effects);
+        return Error(ErrorCode::Conflict,
+                     fmt::format("attempt {} of task {} holds no lease: the task is {} on attempt {}",
+                                 attempt, taskId.toString(), taskStateName(task->state), task->attempt));
+      }
+      graph_.heartbeat(*task, now, effects);
+      absorb(effects);
+      return std::nullopt;
     }
-    return Error(ErrorCode::NotFound, fmt::format("no task {}", taskId.toString()));
   }
-  Effects effects;
-  const std::int64_t now = nowMs();
-  resumeUndurableLease(*task, attempt, now, effects);
-  if (task->state != TaskState::Leased || task->attempt != attempt) {
-    absorb(effects);
-    return Error(ErrorCode::Conflict,
-                 fmt::format("attempt {} of task {} holds no lease: the task is {} on attempt {}",
-                             attempt, taskId.toString(), taskStateName(task->state), task->attempt));
+  // Not live here: the store says why (read outside the lock).
+  std::optional<TaskRow> row;
+  try {
+    row = store_->findTask(taskId);
+  } catch (const std::exception& error) {
+    return Error(ErrorCode::Unavailable, fmt::format("the store cannot be read now ({}); retry", error.what()));
   }
-  graph_.heartbeat(*task, now, effects);
-  absorb(effects);
-  return std::nullopt;
+  if (!row) return Error(ErrorCode::NotFound, fmt::format("no task {}", taskId.toString()));
+  const int partition = graph_.partitionOf(row->processId);
+  std::lock_guard lock(mutex_);
+  if (!serving(partition)) return notServed(partition);
+  return Error(ErrorCode::Conflict, fmt::format("task {} belongs to a process that has ended", taskId.toString()));
 }
 
 void Engine::resumeUndurableLease(Task& task, int attempt, std::int64_t now, Effects& effects) {
@@ -901,7 +1167,13 @@ void Engine::awaitProcess(const Uuid& processId, std::int64_t waitMs,
     const bool elsewhere = !serving(graph_.partitionOf(processId));
     lock.unlock();
     auto answerFromStore = [this, processId](const std::function<void(Result<ProcessInfo>)>& answer) {
-      if (auto row = store_->findProcess(processId)) {
+      std::optional<ProcessRow> row;
+      try {
+        row = store_->findProcess(processId);
+      } catch (const std::exception& error) {
+        return answer(Error(ErrorCode::Unavailable, fmt::format("the store cannot be read now ({}); retry", error.what())));
+      }
+      if (row) {
         answer(row->info);
       } else {
         answer(Error(ErrorCode::NotFound, fmt::format("no process {}", processId.toString())));
@@ -932,80 +1204,108 @@ void Engine::awaitProcess(const Uuid& processId, std::int64_t waitMs,
     done(info);
     return;
   }
+  if (parkedPolls_.size() + parkedWatches_ >= options_.maxParkedRequests) {
+    throw Error(ErrorCode::LimitExceeded,
+                fmt::format("waitMs: the server holds its limit of {} waiting requests; ask without waiting "
+                            "or retry later",
+                            options_.maxParkedRequests));
+  }
   auto watch = std::make_shared<ProcessWatch>();
   watch->done = std::move(done);
   processWatches_[processId].push_back(watch);
+  ++parkedWatches_;
   const std::int64_t deadline = nowMs() + waitMs;
   requestDeadlines_.emplace(deadline, [this, watch, processId] {
     if (watch->answered) return;
     watch->answered = true;
+    --parkedWatches_;
     auto watches = processWatches_.find(processId);
     if (watches != processWatches_.end()) {
       std::erase(watches->second, watch);
       if (watches->second.empty()) processWatches_.erase(watches);
     }
     Process* current = graph_.findProcess(processId);
-    PLEDGE_ASSERT(current != nullptr, "a watched running process left memory");
+    if (current == nullptr) {
+      // (Every path that takes a watched process out of memory answers its watchers first.)
+      spdlog::error("a watched process left memory unanswered: {}", processId.toString());
+      expiredAnswers_.push_back([done = std::move(watch->done)] {
+        done(Error(ErrorCode::Unavailable, "the process moved; ask again"));
+      });
+      return;
+    }
     expiredAnswers_.push_back([done = std::move(watch->done), info = infoOf(*current)] { done(info); });
   });
   armTimer(deadline);
 }
 
 void Engine::restart(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done) {
-  std::unique_lock lock(mutex_);
-  const int partition = graph_.partitionOf(processId);
-  Effects woken;
-  Process* process = graph_.findProcess(processId);
-  if (process == nullptr && !stopping_ && serving(partition)) process = wake(processId, nowMs(), woken);
-  absorb(woken);
-  std::optional<Error> problem;
-  if (stopping_) {
-    problem = Error(ErrorCode::Unavailable, "the server is stopping");
-  } else if (!serving(partition)) {
-    problem = notServed(partition);
-  } else if (process == nullptr) {
-    problem = store_->findProcess(processId)
-                  ? Error(ErrorCode::Conflict, "the process has ended; only a broken process can be restarted")
-                  : Error(ErrorCode::NotFound, fmt::format("no process {}", processId.toString()));
-  } else if (process->state != ProcessState::Broken) {
-    problem = Error(ErrorCode::Conflict,
-                    fmt::format("the process is {}; only a broken process can be restarted",
-                                processStateName(process->state)));
-  }
-  if (problem) {
-    lock.unlock();
-    done(*problem);
-    return;
-  }
-  Effects effects;
-  graph_.restart(*process, nowMs(), effects);
-  ProcessInfo info = infoOf(*process);
-  absorb(effects);
-  whenDurable([done = std::move(done), info](const std::optional<Error>& failed) {
-    if (failed) {
-      done(*failed);
-    } else {
-      done(info);
-    }
-  });
+  operate(Operation::Restart, processId, std::move(done));
 }
 
 void Engine::abort(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done) {
-  std::unique_lock lock(mutex_);
+  operate(Operation::Abort, processId, std::move(done));
+}
+
+namespace {
+
+Error cannot(Engine::Operation operation, ProcessState state) {
+  if (operation == Engine::Operation::Restart) {
+    return Error(ErrorCode::Conflict,
+                 fmt::format("the process is {}; only a broken process can be restarted", processStateName(state)));
+  }
+  return Error(ErrorCode::Conflict,
+               fmt::format("the process is {}: it has ended already; only a running or broken process can be aborted",
+                           processStateName(state)));
+}
+
+}  // namespace
+
+void Engine::operate(Operation operation, const Uuid& processId, std::function<void(Result<ProcessInfo>)> done) {
   const int partition = graph_.partitionOf(processId);
-  Effects woken;
-  Process* process = graph_.findProcess(processId);
-  if (process == nullptr && !stopping_ && serving(partition)) process = wake(processId, nowMs(), woken);
-  absorb(woken);
-  std::optional<Error> problem;
-  if (stopping_) {
-    problem = Error(ErrorCode::Unavailable, "the server is stopping");
-  } else if (!serving(partition)) {
-    problem = notServed(partition);
-  } else if (process == nullptr) {
-    problem = store_->findProcess(processId)
-                  ? Error(ErrorCode::Conflict, "the process has already ended")
-                  : Error(ErrorCode::NotFound, fmt::format("no process {}", processId.toString()));
+  std::unique_lock lock(mutex_);
+  auto unavailable = [&]() -> std::optional<Error> {
+    if (stopping_) return Error(ErrorCode::Unavailable, "the server is stopping");
+    if (!serving(partition)) return notServed(partition);
+    return std::nullopt;
+  };
+  std::optional<Error> problem = unavailable();
+  Process* process = problem ? nullptr : graph_.findProcess(processId);
+  if (!problem && process == nullptr) {
+    // Dormant, ended or unknown: the store tells (read outside the lock).
+    lock.unlock();
+    LiveState stored;
+    std::optional<Error> readFailed;
+    try {
+      stored = store_->loadProcesses({processId});
+    } catch (const std::exception& error) {
+      readFailed = Error(ErrorCode::Unavailable, fmt::format("the store cannot be read now ({}); retry", error.what()));
+    }
+    lock.lock();
+    problem = unavailable();
+    if (!problem) problem = readFailed;
+    if (!problem) process = graph_.findProcess(processId);
+    if (!problem && process == nullptr) {
+      if (stored.processes.empty()) {
+        problem = Error(ErrorCode::NotFound, fmt::format("no process {}", processId.toString()));
+      } else if (stored.processes.front().wakeAt) {
+        Effects woken;
+        adopt(std::move(stored), nowMs(), woken);
+        absorb(woken);
+        process = graph_.findProcess(processId);
+      }
+      if (!problem && process == nullptr) {
+        const ProcessState state = stored.processes.front().info.state;
+        problem = state == ProcessState::Running || state == ProcessState::Broken
+                      ? Error(ErrorCode::Unavailable, "the process is moving between nodes; retry")
+                      : cannot(operation, state);
+      }
+    }
+  }
+  if (!problem) {
+    const bool allowed = operation == Operation::Restart
+                             ? process->state == ProcessState::Broken
+                             : process->state == ProcessState::Running || process->state == ProcessState::Broken;
+    if (!allowed) problem = cannot(operation, process->state);
   }
   if (problem) {
     lock.unlock();
@@ -1013,7 +1313,11 @@ void Engine::abort(const Uuid& processId, std::function<void(Result<ProcessInfo>
     return;
   }
   Effects effects;
-  graph_.abort(*process, nowMs(), effects);
+  if (operation == Operation::Restart) {
+    graph_.restart(*process, nowMs(), effects);
+  } else {
+    graph_.abort(*process, nowMs(), effects);
+  }
   ProcessInfo info = infoOf(*process);
   absorb(effects);
   whenDurable([done = std::move(done), info](const std::optional<Error>& failed) {
@@ -1048,6 +1352,7 @@ std::optional<std::vector<TaskSnapshot>> Engine::processTasks(const Uuid& proces
     }
   }
   if (!store_->findProcess(processId)) return std::nullopt;
+  limits::Ignored stored;
   std::vector<TaskSnapshot> snapshots;
   for (TaskRow& row : store_->processTasks(processId)) {
     TaskSpec spec = parseJson(row.spec).get<TaskSpec>();
@@ -1135,7 +1440,7 @@ void Engine::setBlocked(const std::string& actor, bool blocked) {
       absorb(effects);
     }
   }
-  for (auto& answer : answers) answer();
+  runAnswers(answers);
 }
 
 // ---- partitions ---------------------------------------------------------------------------
@@ -1145,13 +1450,13 @@ bool Engine::owns(int partition) const {
 }
 
 int Engine::partitionOfCustomId(const std::string& customId) const {
-  // FNV-1a: stable across builds and nodes (std::hash is not).
-  std::uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : customId) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return static_cast<int>(hash % static_cast<std::uint64_t>(partitions()));
+  return partitionOfKey(customId, partitions());
+}
+
+std::optional<int> Engine::partitionOfStart(const StartRequest& request) const {
+  if (request.options.customId) return partitionOfCustomId(*request.options.customId);
+  if (request.options.requestId) return partitionOfCustomId(*request.options.requestId);
+  return std::nullopt;
 }
 
 std::vector<int> Engine::ownedPartitions() const {
@@ -1208,12 +1513,13 @@ void Engine::adoptPartitions(const std::vector<int>& partitions, std::function<b
   Effects effects;
   adopt(std::move(live), nowMs(), effects);
   absorb(effects);
+  storeProblem_.reset();
   // Tasks that were ready in the store are queued now: wake the polls waiting for them.
   std::vector<std::function<void()>> answers;
   serveParkedPolls(nowMs(), effects, answers);
   absorb(effects);
   lock.unlock();
-  for (auto& answer : answers) answer();
+  runAnswers(answers);
   spdlog::info("now serving partitions {} ({} live processes loaded in {} ms)", fmt::join(wanted, ","), processes,
                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
                    .count());
@@ -1250,12 +1556,12 @@ void Engine::dropPartitions(const std::vector<int>& partitions) {
     for (Process* process : victims) {
       // Long polls on its result ask again; the owner answers them then.
       answerWatchers(*process, answers);
-      graph_.evict(*process);
+      evict(*process);
     }
     for (int partition : leaving) ownership_[static_cast<std::size_t>(partition)] = Ownership::None;
     spdlog::info("handed over partitions {} ({} processes left memory)", fmt::join(leaving, ","), victims.size());
   }
-  for (auto& answer : answers) answer();
+  runAnswers(answers);
 }
 
 std::vector<std::function<void()>> Engine::forgetEverything(Batch& failed, const std::string& why) {
@@ -1281,10 +1587,11 @@ std::vector<std::function<void()>> Engine::forgetEverything(Batch& failed, const
     }
   }
   processWatches_.clear();
+  parkedWatches_ = 0;
   endedAwaitingEviction_.clear();
   std::vector<Process*> everything;
   graph_.forEachProcess([&](const Process& process) { everything.push_back(const_cast<Process*>(&process)); });
-  for (Process* process : everything) graph_.evict(*process);
+  for (Process* process : everything) evict(*process);
   for (auto& [key, queue] : queues_) {
     queue->heap = {};
     queue->fifo.clear();
@@ -1305,7 +1612,7 @@ void Engine::syncBlocked(const std::vector<std::string>& actors) {
     serveParkedPolls(nowMs(), effects, answers);
     absorb(effects);
   }
-  for (auto& answer : answers) answer();
+  runAnswers(answers);
 }
 
 void Engine::shutdown() {
@@ -1329,14 +1636,21 @@ void Engine::shutdown() {
       }
     }
     processWatches_.clear();
+    parkedWatches_ = 0;
     // Whatever else waits for a deadline answers now.
-    for (auto& [deadline, expire] : requestDeadlines_) expire();
+    for (auto& [deadline, expire] : requestDeadlines_) {
+      try {
+        expire();
+      } catch (const std::exception& error) {
+        spdlog::error("answering a waiting request failed: {}", error.what());
+      }
+    }
     requestDeadlines_.clear();
     answers.insert(answers.end(), std::make_move_iterator(expiredAnswers_.begin()),
                    std::make_move_iterator(expiredAnswers_.end()));
     expiredAnswers_.clear();
   }
-  for (auto& answer : answers) answer();
+  runAnswers(answers);
   writerWake_.notify_all();
   timerWake_.notify_all();
   if (writer_.joinable()) writer_.join();

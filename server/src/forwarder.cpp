@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <spdlog/spdlog.h>
+
 #include "pledge/error.h"
 
 namespace pledge::server {
@@ -57,12 +59,19 @@ void Forwarder::send(const std::string& address, const std::string& method, cons
         });
       })
       .then([done = std::move(done), address, client](pplx::task<ForwardedResponse> answered) {
+        std::optional<Result<ForwardedResponse>> result;
         try {
-          done(answered.get());
+          result.emplace(answered.get());
         } catch (const std::exception& error) {
-          done(Error(ErrorCode::Unavailable,
-                     fmt::format("the owner of this process, node {}, cannot be reached ({}); retry", address,
-                                 error.what())));
+          result.emplace(Error(ErrorCode::Unavailable,
+                               fmt::format("the owner of this process, node {}, cannot be reached ({}); retry",
+                                           address, error.what())));
+        }
+        // Called exactly once; what it throws must not reach cpprestsdk's threads.
+        try {
+          done(std::move(*result));
+        } catch (const std::exception& error) {
+          spdlog::error("answering a forwarded request failed: {}", error.what());
         }
       });
 }

@@ -18,6 +18,7 @@
 
 #include "pledge/error.h"
 #include "pledge/json.h"
+#include "pledge/text.h"
 
 namespace pledge::server {
 
@@ -28,14 +29,10 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-// Idle keep-alive connections are closed after this long without a request.
-constexpr std::chrono::seconds kIdleTimeout{300};
 // A graceful stop waits this long for in-flight requests.
 constexpr std::chrono::seconds kDrainTimeout{20};
 
-std::string errorBody(ErrorCode code, std::string_view message) {
-  return Json{{"error", {{"code", errorCodeName(code)}, {"message", message}}}}.dump();
-}
+std::string errorBody(ErrorCode code, std::string_view message) { return errorObjectText(code, message); }
 
 int hexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -76,6 +73,8 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
   std::atomic<bool> stopping{false};
   std::mutex sessionsMutex;
   std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;
+  // Sessions alive (a Session counts itself in and out).
+  std::atomic<std::size_t> openSessions{0};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
 
   void accept();
@@ -84,13 +83,27 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
   void drainUntil(std::chrono::steady_clock::time_point deadline);
 };
 
-// One connection: reads a request, hands it to the handler, writes the answer, repeats.
+// One connection: reads a request, hands it to the handler, writes the answer, repeats. Runs on
+// its strand; the handler may answer from any thread.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<HttpServer::State> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {}
+      : stream_(std::move(socket)), server_(std::move(server)) {
+    ++server_->openSessions;
+  }
+  ~Session() { --server_->openSessions; }
 
   void start() { read(); }
+
+  // Answers 503 at once and closes: the server holds as many connections as it may.
+  void refuse() {
+    keepAlive_ = false;
+    write(HttpResponse{503, "application/json",
+                       errorBody(ErrorCode::Unavailable,
+                                 fmt::format("the server holds its limit of {} connections; retry later",
+                                             server_->options.maxConnections)),
+                       {}});
+  }
 
   // Closes the connection if it waits for a request; one that is being answered closes after.
   void closeWhenIdle() {
@@ -108,11 +121,24 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     parser_.emplace();
     parser_->body_limit(server_->options.maxBodyBytes);
-    stream_.expires_after(kIdleTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->onRead(ec);
-                     });
+    if (buffer_.size() > 0) return readHeader();  // a pipelined request has begun already
+    // Idle: wait for the first byte of the next request.
+    stream_.expires_after(server_->options.idleTimeout);
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      if (ec) return self->onRead(ec);
+      self->buffer_.commit(n);
+      self->readHeader();
+    });
+  }
+
+  void readHeader() {
+    stream_.expires_after(server_->options.headerTimeout);
+    http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec || self->parser_->is_done()) return self->onRead(ec);
+      self->stream_.expires_after(self->server_->options.bodyTimeout);
+      http::async_read(self->stream_, self->buffer_, *self->parser_,
+                       [self](beast::error_code bodyError, std::size_t) { self->onRead(bodyError); });
+    });
   }
 
   void onRead(beast::error_code ec) {
@@ -147,22 +173,44 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request.body = std::move(message.body());
     request.post = [self = shared_from_this()](std::function<void()> work) {
-      asio::post(self->stream_.get_executor(), std::move(work));
+      // What runs on an I/O thread must not throw: that would end the thread (and the server).
+      asio::post(self->stream_.get_executor(), [work = std::move(work)] {
+        try {
+          work();
+        } catch (const std::exception& error) {
+          spdlog::error("work handed to a connection failed: {}", toValidUtf8(error.what()));
+        }
+      });
     };
     if (!parseTarget(request)) {
       write(HttpResponse{400, "application/json",
-                         errorBody(ErrorCode::BadRequest, "malformed request target"), {}});
+                         errorBody(ErrorCode::BadRequest, "malformed request target: \"" +
+                                                              quoteInput(request.target) + "\""),
+                         {}});
       return;
     }
     busy_ = true;
     stream_.expires_never();
     auto self = shared_from_this();
-    server_->handler(std::move(request), [self](HttpResponse response) {
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    Responder respond = [self, answered, target = request.target](HttpResponse response) {
+      if (answered->exchange(true)) {
+        spdlog::error("a second answer to {} was dropped", quoteInput(target));
+        return;
+      }
       asio::post(self->stream_.get_executor(),
                  [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
-    });
+    };
+    try {
+      server_->handler(std::move(request), respond);
+    } catch (const std::exception& error) {
+      spdlog::error("a request handler failed: {}", toValidUtf8(error.what()));
+      respond(HttpResponse{500, "application/json", errorBody(ErrorCode::Internal, error.what()), {}});
+    }
   }
 
+  // Fills the path segments and the query of request from its target; false when an escape is
+  // malformed.
   static bool parseTarget(HttpRequest& request) {
     std::string_view target = request.target;
     std::string_view path = target.substr(0, target.find('?'));
@@ -194,6 +242,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void write(HttpResponse response) {
     busy_ = true;
+    if (response.status < 100 || response.status > 599) {
+      spdlog::error("a handler answered the invalid status {}", response.status);
+      response = HttpResponse{500, "application/json",
+                              errorBody(ErrorCode::Internal, "the server built an invalid answer"), {}};
+    }
     response_.emplace(static_cast<http::status>(response.status), 11);
     response_->set(http::field::server, "pledge-server");
     response_->set(http::field::content_type, response.contentType);
@@ -201,7 +254,7 @@ class Session : public std::enable_shared_from_this<Session> {
     response_->body() = std::move(response.body);
     response_->keep_alive(keepAlive_ && !closing_ && !server_->stopping);
     response_->prepare_payload();
-    stream_.expires_after(kIdleTimeout);
+    stream_.expires_after(server_->options.bodyTimeout);
     http::async_write(stream_, *response_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->busy_ = false;
@@ -241,6 +294,7 @@ void HttpServer::State::accept() {
     }
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
+    const bool full = self->openSessions.load() >= self->options.maxConnections;
     auto session = std::make_shared<Session>(std::move(socket), self);
     {
       std::lock_guard lock(self->sessionsMutex);
@@ -249,7 +303,11 @@ void HttpServer::State::accept() {
       }
       self->sessions.insert(session);
     }
-    session->start();
+    if (full) {
+      session->refuse();
+    } else {
+      session->start();
+    }
     if (!self->stopping) self->accept();
   });
 }
@@ -317,6 +375,8 @@ HttpServer::~HttpServer() { stop(); }
 
 std::uint16_t HttpServer::port() const { return state_->acceptor.local_endpoint().port(); }
 
+std::size_t HttpServer::connections() const { return state_->openSessions.load(); }
+
 void HttpServer::onShutdownSignal(std::function<void()> hook) { state_->shutdownHook = std::move(hook); }
 
 void HttpServer::run() {
@@ -332,9 +392,20 @@ void HttpServer::run() {
     }).detach();
   });
   state->accept();
+  // A handler that throws ends io.run(); log it and go on serving.
+  auto serve = [state] {
+    while (true) {
+      try {
+        state->io.run();
+        return;
+      } catch (const std::exception& error) {
+        spdlog::error("an I/O handler failed: {}", toValidUtf8(error.what()));
+      }
+    }
+  };
   std::vector<std::thread> extra;
-  for (int i = 1; i < state->options.threads; ++i) extra.emplace_back([state] { state->io.run(); });
-  state->io.run();
+  for (int i = 1; i < state->options.threads; ++i) extra.emplace_back(serve);
+  serve();
   for (auto& thread : extra) thread.join();
 }
 

@@ -46,7 +46,11 @@ int main(int argc, char** argv) {
     HttpServer server(HttpServerOptions{.address = config.address,
                                         .port = config.port,
                                         .maxBodyBytes = config.maxBodyBytes,
-                                        .threads = config.ioThreads},
+                                        .threads = config.ioThreads,
+                                        .maxConnections = config.maxConnections,
+                                        .idleTimeout = std::chrono::milliseconds(config.idleTimeoutMs),
+                                        .headerTimeout = std::chrono::milliseconds(config.headerTimeoutMs),
+                                        .bodyTimeout = std::chrono::milliseconds(config.bodyTimeoutMs)},
                       [&api](HttpRequest&& request, Responder respond) {
                         api->handle(std::move(request), std::move(respond));
                       });
@@ -60,7 +64,9 @@ int main(int argc, char** argv) {
                   EngineOptions{.nodeName = config.nodeName,
                                 .defaultTimeoutMs = config.defaultTimeoutMs,
                                 .dormantAfterMs = config.dormantAfterMs,
-                                .leaseWriteDelayMs = config.leaseWriteDelayMs},
+                                .leaseWriteDelayMs = config.leaseWriteDelayMs,
+                                .maxParkedRequests = config.maxWaitingRequests,
+                                .maxQueues = config.maxQueues},
                   &metrics);
     Cluster cluster(store, engine, ClusterOptions{.nodeName = config.nodeName, .address = url, .leaseMs = config.leaseMs});
 #ifdef PLEDGE_CONSOLE_DIR

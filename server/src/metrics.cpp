@@ -46,6 +46,11 @@ struct Metrics::Families {
       .Help("Store transactions (group commits)")
       .Register(registry);
   prometheus::Counter& commitCount = commits.Add({});
+  prometheus::Family<prometheus::Counter>& commitFailures = prometheus::BuildCounter()
+      .Name("pledge_store_commit_failures_total")
+      .Help("Group commits that failed (nothing of them was acknowledged; the node reloaded from the store)")
+      .Register(registry);
+  prometheus::Counter& commitFailureCount = commitFailures.Add({});
   prometheus::Family<prometheus::Counter>& rows = prometheus::BuildCounter()
       .Name("pledge_store_rows_total")
       .Help("Rows written by group commits")
@@ -114,6 +119,8 @@ void Metrics::batchCommitted(std::int64_t rows, double seconds) {
   families_->rowCount.Increment(static_cast<double>(rows));
   families_->commitLatency.Observe(seconds);
 }
+
+void Metrics::commitFailed() { families_->commitFailureCount.Increment(); }
 
 void Metrics::handedOut(double secondsSinceReady) { families_->handoffLatency.Observe(secondsSinceReady); }
 

@@ -13,6 +13,7 @@
 
 #include "pledge/error.h"
 #include "pledge/json.h"
+#include "pledge/limits.h"
 
 namespace pledge::server {
 namespace {
@@ -86,6 +87,11 @@ CREATE TABLE lease_history (
   PRIMARY KEY (partition, epoch)
 );
 )sql",
+    // 2: the requestId of the start that created a process (a retried start finds it).
+    R"sql(
+ALTER TABLE processes ADD COLUMN request_id TEXT;
+CREATE INDEX processes_by_request ON processes (request_id) WHERE request_id IS NOT NULL;
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.
@@ -93,7 +99,7 @@ constexpr std::int64_t kMigrationLock = 0x706c656467650001;
 
 constexpr const char* kProcessColumns =
     "id, partition, start_task, custom_id, actor, method, state, started_at, ended_at, result, "
-    "error, failed_task, wake_at";
+    "error, failed_task, wake_at, request_id";
 constexpr const char* kTaskColumns =
     "id, process_id, spec, state, promise, attempt, attempt_base, not_before, lease_until, "
     "forward_to, value, error, created_at, ready_at, started_at, ended_at, parent_id, seq";
@@ -108,6 +114,7 @@ std::optional<Uuid> uuidOf(const pqxx::field& field) {
 std::string textOf(const pqxx::field& field) { return field.is_null() ? std::string() : field.c_str(); }
 
 ProcessRow readProcess(const pqxx::row& row) {
+  limits::Ignored stored;
   ProcessRow process;
   process.info.processId = *uuidOf(row[0]);
   process.partition = row[1].as<int>();
@@ -122,6 +129,7 @@ ProcessRow readProcess(const pqxx::row& row) {
   if (!row[10].is_null()) process.info.error = parseJson(row[10].c_str()).get<TaskError>();
   process.info.failedTaskId = uuidOf(row[11]);
   if (!row[12].is_null()) process.wakeAt = row[12].as<std::int64_t>();
+  if (!row[13].is_null()) process.requestId = row[13].c_str();
   return process;
 }
 
@@ -346,7 +354,7 @@ void PgStore::commit(const WriteBatch& batch) {
   for (const auto& [id, row] : tasks) written.insert(row->partition);
 
   // Columns of the statements, one array each.
-  std::array<ArrayLiteral, 13> newProcess;
+  std::array<ArrayLiteral, 14> newProcess;
   std::array<ArrayLiteral, 7> changedProcess;
   std::size_t newProcesses = 0;
   std::size_t changedProcesses = 0;
@@ -374,6 +382,11 @@ void PgStore::commit(const WriteBatch& batch) {
       c[10].addTextOrNull(error);
       c[11].add(info.failedTaskId);
       c[12].add(row->wakeAt);
+      if (row->requestId) {
+        c[13].add(*row->requestId);
+      } else {
+        c[13].addNull();
+      }
     } else {
       ++changedProcesses;
       auto& c = changedProcess;
@@ -453,10 +466,10 @@ void PgStore::commit(const WriteBatch& batch) {
       auto& c = newProcess;
       tx.exec_params(fmt::format("INSERT INTO processes ({}) SELECT * FROM unnest($1::uuid[], $2::int[], "
                                  "$3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], "
-                                 "$9::bigint[], $10::text[], $11::text[], $12::uuid[], $13::bigint[])",
+                                 "$9::bigint[], $10::text[], $11::text[], $12::uuid[], $13::bigint[], $14::text[])",
                                  kProcessColumns),
                      c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
-                     c[7].str(), c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str());
+                     c[7].str(), c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str(), c[13].str());
     }
     if (changedProcesses > 0) {
       auto& c = changedProcess;
@@ -580,6 +593,50 @@ std::optional<Uuid> PgStore::findProcessByCustomId(const std::string& customId) 
     pqxx::result rows = tx.exec_params("SELECT id FROM processes WHERE custom_id = $1", customId);
     if (rows.empty()) return std::nullopt;
     return uuidOf(rows[0][0]);
+  });
+}
+
+std::vector<std::optional<StartedProcess>> PgStore::findStarts(const std::vector<StartKey>& keys) {
+  ArrayLiteral customIds;
+  ArrayLiteral requestIds;
+  for (const StartKey& key : keys) {
+    if (key.customId) {
+      customIds.add(*key.customId);
+    } else if (key.requestId) {
+      requestIds.add(*key.requestId);
+    }
+  }
+  return reader_->run("find started processes", true, [&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    std::unordered_map<std::string, StartedProcess> byCustomId;
+    std::unordered_map<std::string, StartedProcess> byRequestId;
+    for (const auto& row : tx.exec_params("SELECT custom_id, id, start_task FROM processes WHERE custom_id = "
+                                          "ANY($1::text[])",
+                                          customIds.str())) {
+      byCustomId.emplace(row[0].c_str(), StartedProcess{*uuidOf(row[1]), *uuidOf(row[2]), true});
+    }
+    for (const auto& row : tx.exec_params("SELECT request_id, id, start_task FROM processes WHERE request_id = "
+                                          "ANY($1::text[])",
+                                          requestIds.str())) {
+      byRequestId.emplace(row[0].c_str(), StartedProcess{*uuidOf(row[1]), *uuidOf(row[2]), true});
+    }
+    std::vector<std::optional<StartedProcess>> found;
+    for (const StartKey& key : keys) {
+      const auto& index = key.customId ? byCustomId : byRequestId;
+      const std::optional<std::string>& id = key.customId ? key.customId : key.requestId;
+      auto it = id ? index.find(*id) : index.end();
+      found.push_back(it == index.end() ? std::nullopt : std::optional<StartedProcess>(it->second));
+    }
+    return found;
+  });
+}
+
+void PgStore::checkWritable() {
+  writer_->run("check that writes succeed", false, [&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    tx.exec("INSERT INTO meta (key, value) VALUES ('write_check', now()::text) ON CONFLICT (key) DO UPDATE SET "
+            "value = excluded.value");
+    tx.commit();
   });
 }
 

@@ -1,7 +1,6 @@
 #include "pledge/server/process_graph.h"
 
 #include <algorithm>
-#include <functional>
 
 #include <fmt/format.h>
 
@@ -105,9 +104,11 @@ Process& ProcessGraph::startProcess(const StartRequest& request, Uuid processId,
   process.id = processId;
   process.partition = partitionOf(processId);
   process.customId = request.options.customId;
+  process.requestId = request.options.requestId;
   process.startedAt = now;
   processes_.emplace(processId, std::move(owned));
   if (process.customId) customIds_.emplace(*process.customId, &process);
+  if (process.requestId) requestIds_.emplace(*process.requestId, &process);
 
   TaskSpec spec;
   spec.taskId = taskId;
@@ -251,19 +252,29 @@ std::optional<Rejection> ProcessGraph::checkNewTasks(const Process& process, con
     }
     if (problem) return problem;
   }
-  std::vector<int> color(specs.size(), 0);  // 0 unseen, 1 on the stack, 2 done
-  std::function<bool(std::size_t)> cyclic = [&](std::size_t node) {
-    color[node] = 1;
-    for (std::size_t next : awaits[node]) {
-      if (color[next] == 1 || (color[next] == 0 && cyclic(next))) return true;
-    }
-    color[node] = 2;
-    return false;
-  };
-  for (std::size_t i = 0; i < specs.size(); ++i) {
-    if (color[i] == 0 && cyclic(i)) {
-      return Rejection{ErrorCode::BadRequest,
-                       fmt::format("tasks[{}]: the new tasks wait for each other in a cycle", i)};
+  // Depth-first search with an explicit stack (a client decides how deep the graph is).
+  std::vector<int> color(specs.size(), 0);  // 0 unseen, 1 on the path, 2 done
+  std::vector<std::pair<std::size_t, std::size_t>> path;  // (task, next edge to follow)
+  for (std::size_t root = 0; root < specs.size(); ++root) {
+    if (color[root] != 0) continue;
+    color[root] = 1;
+    path.emplace_back(root, 0);
+    while (!path.empty()) {
+      auto& [node, edge] = path.back();
+      if (edge == awaits[node].size()) {
+        color[node] = 2;
+        path.pop_back();
+        continue;
+      }
+      const std::size_t next = awaits[node][edge++];
+      if (color[next] == 1) {
+        return Rejection{ErrorCode::BadRequest,
+                         fmt::format("tasks[{}]: the new tasks wait for each other in a cycle", next)};
+      }
+      if (color[next] == 0) {
+        color[next] = 1;
+        path.emplace_back(next, 0);
+      }
     }
   }
   return std::nullopt;
@@ -546,6 +557,11 @@ Process* ProcessGraph::findByCustomId(const std::string& customId) const {
   return it == customIds_.end() ? nullptr : it->second;
 }
 
+Process* ProcessGraph::findByRequestId(const std::string& requestId) const {
+  auto it = requestIds_.find(requestId);
+  return it == requestIds_.end() ? nullptr : it->second;
+}
+
 void ProcessGraph::evict(Process& process) {
   for (const auto& task : process.tasks) {
     // A live process leaves memory when it becomes dormant or moves to another node.
@@ -553,12 +569,14 @@ void ProcessGraph::evict(Process& process) {
     tasks_.erase(task->id);
   }
   if (process.customId) customIds_.erase(*process.customId);
+  if (process.requestId) requestIds_.erase(*process.requestId);
   processes_.erase(process.id);
 }
 
 Process& ProcessGraph::restoreProcess(std::unique_ptr<Process> process) {
   Process& restored = *process;
   if (restored.customId) customIds_.emplace(*restored.customId, &restored);
+  if (restored.requestId) requestIds_.emplace(*restored.requestId, &restored);
   processes_.emplace(restored.id, std::move(process));
   restored_.push_back(&restored);
   return restored;

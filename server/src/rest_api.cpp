@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <random>
@@ -17,6 +18,8 @@
 #include "pledge/json.h"
 #include "pledge/json_reader.h"
 #include "pledge/json_writer.h"
+#include "pledge/limits.h"
+#include "pledge/text.h"
 
 namespace pledge::server {
 namespace {
@@ -24,7 +27,7 @@ namespace {
 using Params = std::vector<std::string>;
 
 HttpResponse jsonResponse(int status, const Json& body) {
-  return HttpResponse{status, "application/json", body.dump(), {}};
+  return HttpResponse{status, "application/json", dumpJson(body), {}};
 }
 
 // {"tasks":[...]} written straight from the tasks (a poll answer is the hottest reply).
@@ -36,8 +39,8 @@ std::string pollAnswerText(const std::vector<PolledTask>& tasks) {
 }
 
 HttpResponse errorResponse(const Error& error) {
-  return jsonResponse(httpStatus(error.code()),
-                      Json{{"error", {{"code", errorCodeName(error.code())}, {"message", error.message()}}}});
+  return HttpResponse{httpStatus(error.code()), "application/json",
+                      errorObjectText(error.code(), error.message()), {}};
 }
 
 Json nullIfZero(std::int64_t value) { return value == 0 ? Json() : Json(value); }
@@ -52,6 +55,7 @@ std::string_view promiseStateName(int state) {
 }
 
 Json taskJson(const TaskSnapshot& snapshot, const Uuid& startTaskId) {
+  limits::Ignored stored;
   const TaskSpec& spec = snapshot.spec;
   const TaskRow& row = snapshot.row;
   Json args = Json::array();
@@ -89,7 +93,7 @@ Uuid uuidParam(const std::string& text, std::string_view what) {
   if (!id) {
     throw Error(ErrorCode::NotFound,
                 fmt::format("no {} \"{}\": ids are UUIDs like 1b4e28ba-2fa1-41d2-883f-0016d3cca427",
-                            what, text));
+                            what, quoteInput(text)));
   }
   return *id;
 }
@@ -100,13 +104,17 @@ std::int64_t intQuery(const HttpRequest& request, std::string_view name, std::in
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
   PLEDGE_REQUIRE(ec == std::errc() && end == it->second.data() + it->second.size(),
-                 "{}: expected an integer, got \"{}\"", name, it->second);
+                 "{}: expected an integer, got \"{}\"", name, quoteInput(it->second));
   return value;
 }
 
-std::optional<std::string> textQuery(const HttpRequest& request, std::string_view name) {
+// A query parameter as text, checked as a name of at most maxBytes (text.h); nullopt when absent
+// or empty.
+std::optional<std::string> textQuery(const HttpRequest& request, std::string_view name,
+                                     std::size_t maxBytes = limits::kMaxCustomIdBytes) {
   auto it = request.query.find(name);
   if (it == request.query.end() || it->second.empty()) return std::nullopt;
+  if (auto problem = checkName(it->second, maxBytes)) throw Error(ErrorCode::BadRequest, fmt::format("{}: {}", name, *problem));
   return it->second;
 }
 
@@ -118,19 +126,26 @@ Json parseBody(const HttpRequest& request) {
 PollRequest parsePoll(const Json& body) {
   rejectUnknownFields(body, {"worker", "actors", "max", "waitMs"});
   PollRequest poll;
-  poll.worker = readOptionalField(body, "worker", readString).value_or("");
+  poll.worker = readOptionalField(body, "worker", [](const Json& value) {
+                  std::string worker = readString(value);
+                  if (auto problem = checkName(worker, limits::kMaxNameBytes, true)) throw JsonError(*problem);
+                  return worker;
+                }).value_or("");
   const Json& actors = requireField(body, "actors");
   atField("actors", [&] {
-    requireArray(actors);
+    requireArrayOfAtMost(actors, limits::kMaxQueuesPerPoll);
     for (std::size_t i = 0; i < actors.size(); ++i) {
       atIndex(i, [&] {
         rejectUnknownFields(actors[i], {"actor", "taskList"});
         poll.queues.push_back(QueueRef{readField(actors[i], "actor", readActorId),
-                                       readOptionalField(actors[i], "taskList", readString).value_or("")});
+                                       readOptionalField(actors[i], "taskList", readTaskList).value_or("")});
       });
     }
   });
-  poll.max = static_cast<int>(readOptionalField(body, "max", readInt).value_or(1));
+  const std::int64_t max = readOptionalField(body, "max", readInt).value_or(1);
+  // (checkPoll states the range; a number past int must not wrap into it.)
+  poll.max = max < 1 || max > std::numeric_limits<int>::max() ? 0 : static_cast<int>(max);
+  if (poll.max == 0) failAtField("max", fmt::format("must be 1 to 1000, got {}", max));
   poll.waitMs = readOptionalField(body, "waitMs", readInt).value_or(0);
   return poll;
 }
@@ -152,6 +167,9 @@ ReleaseBody parseRelease(const HttpRequest& request) {
   rejectUnknownFields(body, {"decisions", "poll"});
   release.decisions = fastTakesAll ? std::move(fast->items) : readField(body, "decisions", readArray<Decision>);
   PLEDGE_REQUIRE(!release.decisions.empty(), "decisions: release at least one decision");
+  PLEDGE_REQUIRE(release.decisions.size() <= limits::kMaxDecisionsPerRelease,
+                 "decisions: release at most {} decisions per request, got {}", limits::kMaxDecisionsPerRelease,
+                 release.decisions.size());
   if (const Json* poll = optionalField(body, "poll")) {
     release.poll = atField("poll", [&] { return parsePoll(*poll); });
   }
@@ -255,9 +273,9 @@ HttpResponse releaseAnswer(Json items, const std::vector<PolledTask>* tasks = nu
   if (!anyApplied && firstRejection != nullptr) {
     const Json& error = (*firstRejection)["error"];
     status = httpStatus(errorCodeFromName(error.value("code", "internal")));
-    text += "\"error\":" + error.dump() + ",";
+    text += "\"error\":" + dumpJson(error) + ",";
   }
-  text += "\"results\":" + items.dump();
+  text += "\"results\":" + dumpJson(items);
   if (tasks != nullptr) {
     text += ",\"tasks\":";
     appendJsonArray(text, *tasks);
@@ -294,6 +312,7 @@ class Gather {
 std::vector<Json> forwardedItems(const Result<ForwardedResponse>& answer, std::size_t count,
                                  const std::function<Json(const Error&)>& failed) {
   Error error(ErrorCode::Unavailable, "no answer");
+  limits::Ignored written;  // by another node
   if (answer.ok()) {
     try {
       Json body = parseJson(answer.value().body);
@@ -343,10 +362,9 @@ const std::vector<RestApi::Route>& RestApi::routes() {
     add("POST", {"api", "v1", "processes"}, "POST /api/v1/processes",
         [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
           StartRequest start = parseBody(request).get<StartRequest>();
+          const std::optional<int> partition = api.engine_.partitionOfStart(start);
           std::optional<std::string> owner =
-              start.options.customId
-                  ? api.ownerElsewhere(request, api.engine_.partitionOfCustomId(*start.options.customId))
-                  : api.startTarget(request);
+              partition ? api.ownerElsewhere(request, *partition) : api.startTarget(request);
           if (owner) return api.relay(*owner, request, respond);
           api.engine_.startProcess(start, [respond](Result<StartedProcess> started) {
             if (!started.ok()) return respond(errorResponse(started.error()));
@@ -358,8 +376,9 @@ const std::vector<RestApi::Route>& RestApi::routes() {
           Json body = parseBody(request);
           rejectUnknownFields(body, {"processes"});
           std::vector<StartRequest> starts = readField(body, "processes", readArray<StartRequest>);
-          PLEDGE_REQUIRE(!starts.empty() && starts.size() <= 1000,
-                         "processes: start 1 to 1000 processes per request, got {}", starts.size());
+          PLEDGE_REQUIRE(!starts.empty() && starts.size() <= limits::kMaxStartsPerBatch,
+                         "processes: start 1 to {} processes per request, got {}", limits::kMaxStartsPerBatch,
+                         starts.size());
           api.startAcrossNodes(request, body, std::move(starts), respond);
         });
     add("GET", {"api", "v1", "processes"}, "GET /api/v1/processes",
@@ -368,13 +387,15 @@ const std::vector<RestApi::Route>& RestApi::routes() {
           if (auto state = textQuery(request, "state")) {
             query.state = processStateFromName(*state);
             PLEDGE_REQUIRE(query.state.has_value(),
-                           "state: expected running, completed, broken or aborted, got \"{}\"", *state);
+                           "state: expected running, completed, broken or aborted, got \"{}\"", quoteInput(*state));
           }
           query.actor = textQuery(request, "actor");
           query.customId = textQuery(request, "customId");
           if (request.query.contains("startedAfter")) query.startedAfter = intQuery(request, "startedAfter", 0);
           if (request.query.contains("startedBefore")) query.startedBefore = intQuery(request, "startedBefore", 0);
-          query.limit = static_cast<int>(intQuery(request, "limit", 50));
+          const std::int64_t limit = intQuery(request, "limit", 50);
+          PLEDGE_REQUIRE(limit >= 1 && limit <= 1000, "limit: must be 1 to 1000, got {}", limit);
+          query.limit = static_cast<int>(limit);
           query.cursor = textQuery(request, "cursor");
           ProcessPage page = api.engine_.listProcesses(query);
           Json items = Json::array();
@@ -389,7 +410,7 @@ const std::vector<RestApi::Route>& RestApi::routes() {
             return api.relay(*owner, request, respond);
           }
           auto process = api.engine_.process(id);
-          if (!process) throw Error(ErrorCode::NotFound, "no process " + params[0]);
+          if (!process) throw Error(ErrorCode::NotFound, "no process " + quoteInput(params[0]));
           respond(jsonResponse(200, *process));
         });
     add("GET", {"api", "v1", "processes", "{}", "tasks"}, "GET /api/v1/processes/{id}/tasks",
@@ -400,7 +421,7 @@ const std::vector<RestApi::Route>& RestApi::routes() {
           }
           auto process = api.engine_.process(id);
           auto tasks = api.engine_.processTasks(id);
-          if (!process || !tasks) throw Error(ErrorCode::NotFound, "no process " + params[0]);
+          if (!process || !tasks) throw Error(ErrorCode::NotFound, "no process " + quoteInput(params[0]));
           Json items = Json::array();
           for (const TaskSnapshot& task : *tasks) items.push_back(taskJson(task, process->taskId));
           respond(jsonResponse(200, items));
@@ -464,10 +485,21 @@ const std::vector<RestApi::Route>& RestApi::routes() {
               request, std::move(release.decisions),
               [&engine, post = request.post, poll = std::move(release.poll), respond](Json items) mutable {
                 auto answer = [&engine, poll = std::move(poll), respond, items = std::move(items)]() mutable {
-                  if (!poll) return respond(releaseAnswer(std::move(items)));
-                  engine.poll(*poll, [items = std::move(items), respond](std::vector<PolledTask> tasks) mutable {
-                    respond(releaseAnswer(std::move(items), &tasks));
-                  });
+                  // Tasks are leased only into an answer that succeeds: a refused release (every
+                  // decision rejected, say 503 while partitions move) is retried, elsewhere
+                  // maybe, and would drop them until their leases expired.
+                  bool anyApplied = false;
+                  for (const Json& item : items) anyApplied = anyApplied || item.value("status", "") != "rejected";
+                  if (!poll || !anyApplied) return respond(releaseAnswer(std::move(items)));
+                  auto results = std::make_shared<Json>(std::move(items));
+                  try {
+                    engine.poll(*poll, [results, respond](std::vector<PolledTask> tasks) {
+                      respond(releaseAnswer(std::move(*results), &tasks));
+                    });
+                  } catch (const Error&) {
+                    // A poll the engine cannot take now (a limit): the release itself succeeded.
+                    respond(releaseAnswer(std::move(*results)));
+                  }
                 };
                 if (post) {
                   post(std::move(answer));
@@ -550,9 +582,20 @@ const std::vector<RestApi::Route>& RestApi::routes() {
 }
 
 void RestApi::handle(HttpRequest&& request, Responder respond) {
+  // The last guard of a request: whatever escapes routing, the console or a handler is answered
+  // (the responder ignores a second answer).
+  try {
+    routeRequest(std::move(request), respond);
+  } catch (const std::exception& error) {
+    spdlog::error("unexpected error while answering a request: {}", toValidUtf8(error.what()));
+    respond(errorResponse(Error(ErrorCode::Internal, error.what())));
+  }
+}
+
+void RestApi::routeRequest(HttpRequest&& request, const Responder& respond) {
   if (request.method == "GET" &&
       (request.segments.empty() || (request.segments[0] != "api" && request.segments[0] != "metrics"))) {
-    serveConsole(request, std::move(respond));
+    serveConsole(request, respond);
     return;
   }
   // Find the route: the first whose pattern matches the path; a path that matches only with
@@ -567,15 +610,16 @@ void RestApi::handle(HttpRequest&& request, Responder respond) {
     if (!matches) continue;
     pathKnown = true;
     if (request.method != route.method) continue;
-    dispatch(request, route, std::move(respond));
+    dispatch(request, route, respond);
     return;
   }
   Error error = pathKnown
                     ? Error(ErrorCode::MethodNotAllowed,
-                            fmt::format("{} is not allowed on {}", request.method, request.target))
+                            fmt::format("{} is not allowed on {}", quoteInput(request.method),
+                                        quoteInput(request.target)))
                     : Error(ErrorCode::NotFound,
-                            fmt::format("no route {} {}; see GET /api/v1/openapi.json", request.method,
-                                        request.target));
+                            fmt::format("no route {} {}; see GET /api/v1/openapi.json", quoteInput(request.method),
+                                        quoteInput(request.target)));
   respond(errorResponse(error));
 }
 
@@ -610,7 +654,7 @@ void RestApi::serveConsole(const HttpRequest& request, Responder respond) {
               "/api/v1/openapi.json</a>; metrics at <a href=\"/metrics\">/metrics</a>.</p>",
           {}});
     }
-    return respond(errorResponse(Error(ErrorCode::NotFound, "no file " + request.target)));
+    return respond(errorResponse(Error(ErrorCode::NotFound, "no file " + quoteInput(request.target))));
   }
   std::ostringstream content;
   content << in.rdbuf();
@@ -640,7 +684,7 @@ void RestApi::dispatch(const HttpRequest& request, const Route& route, Responder
   } catch (const Error& error) {
     measured(errorResponse(error));
   } catch (const std::exception& error) {
-    spdlog::error("{} {}: {}", request.method, request.target, error.what());
+    spdlog::error("{} {}: {}", quoteInput(request.method), quoteInput(request.target), toValidUtf8(error.what()));
     measured(errorResponse(Error(ErrorCode::Internal, error.what())));
   }
 }
@@ -725,10 +769,8 @@ void RestApi::startAcrossNodes(const HttpRequest& request, const Json& body, std
   std::map<std::string, std::vector<std::size_t>> remote;
   const std::optional<std::string> anyTarget = startTarget(request);
   for (std::size_t i = 0; i < starts.size(); ++i) {
-    std::optional<std::string> owner =
-        starts[i].options.customId
-            ? ownerElsewhere(request, engine_.partitionOfCustomId(*starts[i].options.customId))
-            : anyTarget;
+    const std::optional<int> partition = engine_.partitionOfStart(starts[i]);
+    std::optional<std::string> owner = partition ? ownerElsewhere(request, *partition) : anyTarget;
     if (owner) {
       remote[*owner].push_back(i);
     } else {
@@ -776,6 +818,7 @@ void RestApi::gatherFromPeers(const HttpRequest& request, const std::string& pat
     metrics_.requestForwarded("gather");
     forwarder_->send(peers[i], "GET", path + "?scope=local", "", [gather, i](Result<ForwardedResponse> answer) {
       Json items = Json::array();
+      limits::Ignored written;  // by another node
       if (answer.ok() && answer.value().status == 200) {
         try {
           items = parseJson(answer.value().body);

@@ -5,36 +5,79 @@
 #include <yaml-cpp/yaml.h>
 
 #include <array>
+#include <fstream>
+#include <sstream>
+#include <variant>
+
 #include <fmt/format.h>
 
 namespace pledge::server {
 namespace {
 
-constexpr std::array kKeys = {"address",    "port",           "data-dir",   "store",
-                              "node-name",  "partitions",     "max-body-bytes", "io-threads",
-                              "log-level",  "default-timeout-ms", "dormant-after-ms", "lease-ms",
-                              "advertise-url", "lease-write-delay-ms"};
+// One setting: its key (the flag is --key), what it is, and the field it sets.
+struct Setting {
+  const char* key;
+  const char* help;
+  std::variant<std::string ServerConfig::*, std::optional<std::string> ServerConfig::*, int ServerConfig::*,
+               std::uint16_t ServerConfig::*, std::int64_t ServerConfig::*, std::size_t ServerConfig::*>
+      field;
+};
+
+const std::array kSettings = {
+    Setting{"address", "address to listen on", &ServerConfig::address},
+    Setting{"port", "port to listen on (0: pick a free one)", &ServerConfig::port},
+    Setting{"data-dir", "folder of the embedded store", &ServerConfig::dataDir},
+    Setting{"store", "store URL: sqlite:<folder>, or postgresql://user@host:port/db (shared by a cluster)",
+            &ServerConfig::store},
+    Setting{"node-name", "name of this node, unique in a cluster (default: <host name>:<port>)",
+            &ServerConfig::nodeName},
+    Setting{"partitions", "partitions of the process space (stored with the data)", &ServerConfig::partitions},
+    Setting{"max-body-bytes", "largest request body", &ServerConfig::maxBodyBytes},
+    Setting{"io-threads", "HTTP threads", &ServerConfig::ioThreads},
+    Setting{"log-level", "trace, debug, info, warn, error", &ServerConfig::logLevel},
+    Setting{"default-timeout-ms", "lease of tasks that set no timeoutMs", &ServerConfig::defaultTimeoutMs},
+    Setting{"dormant-after-ms", "processes whose next task is due later leave memory (0: never)",
+            &ServerConfig::dormantAfterMs},
+    Setting{"lease-ms", "partition lease of a cluster node: a dead node's partitions move this long after",
+            &ServerConfig::leaseMs},
+    Setting{"advertise-url",
+            "URL other nodes and clients reach this node at (default: http://<address>:<port>, 127.0.0.1 "
+            "when listening on 0.0.0.0)",
+            &ServerConfig::advertiseUrl},
+    Setting{"lease-write-delay-ms",
+            "a task lease is written once it is this old (0: at once); a crash hands younger ones out again "
+            "at once",
+            &ServerConfig::leaseWriteDelayMs},
+    Setting{"max-connections", "open connections at most; one more is answered 503 and closed",
+            &ServerConfig::maxConnections},
+    Setting{"idle-timeout-ms", "a keep-alive connection waits this long for the next request",
+            &ServerConfig::idleTimeoutMs},
+    Setting{"header-timeout-ms", "a request's header must arrive within this long of its first byte",
+            &ServerConfig::headerTimeoutMs},
+    Setting{"body-timeout-ms", "a request's body must arrive (and its answer be taken) within this long",
+            &ServerConfig::bodyTimeoutMs},
+    Setting{"max-waiting-requests", "long polls and result waits held at once; one more is answered 429",
+            &ServerConfig::maxWaitingRequests},
+    Setting{"max-queues", "queues (actor and task list pairs) a node tracks; a poll or task adding one more "
+            "is answered 429",
+            &ServerConfig::maxQueues},
+};
+
+void checkRange(std::string_view key, std::int64_t value, std::int64_t low, std::int64_t high) {
+  if (value < low || value > high) throw ConfigError(fmt::format("{}: must be {} to {}, got {}", key, low, high, value));
+}
 
 void checkConfig(const ServerConfig& config) {
-  if (config.partitions < 1 || config.partitions > 4096) {
-    throw ConfigError(fmt::format("partitions: must be 1 to 4096, got {}", config.partitions));
-  }
-  if (config.ioThreads < 1 || config.ioThreads > 64) {
-    throw ConfigError(fmt::format("io-threads: must be 1 to 64, got {}", config.ioThreads));
-  }
+  checkRange("partitions", config.partitions, 1, 4096);
+  checkRange("io-threads", config.ioThreads, 1, 64);
   if (config.maxBodyBytes < 1024) {
     throw ConfigError(fmt::format("max-body-bytes: must be at least 1024, got {}", config.maxBodyBytes));
   }
   if (config.dormantAfterMs < 0) {
     throw ConfigError(fmt::format("dormant-after-ms: must not be negative, got {}", config.dormantAfterMs));
   }
-  if (config.leaseWriteDelayMs < 0 || config.leaseWriteDelayMs > 60'000) {
-    throw ConfigError(
-        fmt::format("lease-write-delay-ms: must be 0 to 60000, got {}", config.leaseWriteDelayMs));
-  }
-  if (config.leaseMs < 1'000 || config.leaseMs > 600'000) {
-    throw ConfigError(fmt::format("lease-ms: must be 1000 to 600000, got {}", config.leaseMs));
-  }
+  checkRange("lease-write-delay-ms", config.leaseWriteDelayMs, 0, 60'000);
+  checkRange("lease-ms", config.leaseMs, 1'000, 600'000);
   if (!config.advertiseUrl.empty() && !config.advertiseUrl.starts_with("http://") &&
       !config.advertiseUrl.starts_with("https://")) {
     throw ConfigError(fmt::format("advertise-url: expected a URL like http://10.0.0.5:8080, got \"{}\"",
@@ -43,6 +86,12 @@ void checkConfig(const ServerConfig& config) {
   if (config.defaultTimeoutMs < 1) {
     throw ConfigError(fmt::format("default-timeout-ms: must be positive, got {}", config.defaultTimeoutMs));
   }
+  checkRange("max-connections", static_cast<std::int64_t>(config.maxConnections), 1, 1'000'000);
+  checkRange("idle-timeout-ms", config.idleTimeoutMs, 100, 86'400'000);
+  checkRange("header-timeout-ms", config.headerTimeoutMs, 100, 3'600'000);
+  checkRange("body-timeout-ms", config.bodyTimeoutMs, 100, 3'600'000);
+  checkRange("max-waiting-requests", static_cast<std::int64_t>(config.maxWaitingRequests), 1, 10'000'000);
+  checkRange("max-queues", static_cast<std::int64_t>(config.maxQueues), 1, 10'000'000);
   static constexpr std::array kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(kLevels.begin(), kLevels.end(), config.logLevel) == kLevels.end()) {
     throw ConfigError(fmt::format(
@@ -53,49 +102,53 @@ void checkConfig(const ServerConfig& config) {
 
 }  // namespace
 
-void applyConfigFile(const std::string& path, ServerConfig& config) {
+void applyConfigText(const std::string& text, const std::string& path, ServerConfig& config) {
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw ConfigError(fmt::format("{}: cannot read the config file", path));
+    root = YAML::Load(text);
   } catch (const YAML::Exception& error) {
     throw ConfigError(fmt::format("{}:{}: YAML syntax error: {}", path, error.mark.line + 1, error.msg));
   }
   if (root.IsNull()) return;
   if (!root.IsMap()) throw ConfigError(fmt::format("{}:1: expected a map of settings", path));
   for (auto it = root.begin(); it != root.end(); ++it) {
-    const std::string key = it->first.Scalar();
     const int line = it->first.Mark().line + 1;
+    if (!it->first.IsScalar()) throw ConfigError(fmt::format("{}:{}: expected a setting name", path, line));
+    const std::string key = it->first.Scalar();
     const YAML::Node value = it->second;
     auto fail = [&](const std::string& problem) -> ConfigError {
       return ConfigError(fmt::format("{}:{}: {}: {}", path, line, key, problem));
     };
-    if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
+    auto setting = std::find_if(kSettings.begin(), kSettings.end(), [&](const Setting& s) { return s.key == key; });
+    if (setting == kSettings.end()) {
       std::string known;
-      for (const char* name : kKeys) known += (known.empty() ? "" : ", ") + std::string(name);
+      for (const Setting& s : kSettings) known += (known.empty() ? "" : ", ") + std::string(s.key);
       throw fail("unknown key (expected one of: " + known + ")");
     }
     if (!value.IsScalar()) throw fail("expected a single value");
     try {
-      if (key == "address") config.address = value.as<std::string>();
-      if (key == "port") config.port = value.as<std::uint16_t>();
-      if (key == "data-dir") config.dataDir = value.as<std::string>();
-      if (key == "store") config.store = value.as<std::string>();
-      if (key == "node-name") config.nodeName = value.as<std::string>();
-      if (key == "partitions") config.partitions = value.as<int>();
-      if (key == "max-body-bytes") config.maxBodyBytes = value.as<std::size_t>();
-      if (key == "io-threads") config.ioThreads = value.as<int>();
-      if (key == "log-level") config.logLevel = value.as<std::string>();
-      if (key == "default-timeout-ms") config.defaultTimeoutMs = value.as<std::int64_t>();
-      if (key == "dormant-after-ms") config.dormantAfterMs = value.as<std::int64_t>();
-      if (key == "lease-ms") config.leaseMs = value.as<std::int64_t>();
-      if (key == "advertise-url") config.advertiseUrl = value.as<std::string>();
-      if (key == "lease-write-delay-ms") config.leaseWriteDelayMs = value.as<std::int64_t>();
+      std::visit(
+          [&](auto member) {
+            using Field = std::remove_reference_t<decltype(config.*member)>;
+            if constexpr (std::is_same_v<Field, std::optional<std::string>>) {
+              config.*member = value.as<std::string>();
+            } else {
+              config.*member = value.as<Field>();
+            }
+          },
+          setting->field);
     } catch (const YAML::BadConversion&) {
       throw fail(fmt::format("\"{}\" is not a valid value", value.Scalar()));
     }
   }
+}
+
+void applyConfigFile(const std::string& path, ServerConfig& config) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(fmt::format("{}: cannot read the config file", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  applyConfigText(text.str(), path, config);
 }
 
 ServerConfig parseServerConfig(int argc, const char* const* argv) {
@@ -104,38 +157,17 @@ ServerConfig parseServerConfig(int argc, const char* const* argv) {
   std::string configFile;
   ServerConfig flags = config;
   auto* configOption = app.add_option("--config", configFile, "YAML file with the same keys as these flags");
-  auto* address = app.add_option("--address", flags.address, "address to listen on")->capture_default_str();
-  auto* port = app.add_option("--port", flags.port, "port to listen on (0: pick a free one)")->capture_default_str();
-  auto* dataDir = app.add_option("--data-dir", flags.dataDir, "folder of the embedded store")->capture_default_str();
-  auto* store = app.add_option("--store", flags.store,
-                               "store URL: sqlite:<folder>, or postgresql://user@host:port/db (shared by a cluster)");
-  auto* nodeName = app.add_option("--node-name", flags.nodeName,
-                                  "name of this node, unique in a cluster (default: <host name>:<port>)");
-  auto* leaseMs = app.add_option("--lease-ms", flags.leaseMs,
-                                 "partition lease of a cluster node: a dead node's partitions move this long after")
-                      ->capture_default_str();
-  auto* advertiseUrl = app.add_option("--advertise-url", flags.advertiseUrl,
-                                      "URL other nodes and clients reach this node at (default: http://<address>:<port>, "
-                                      "127.0.0.1 when listening on 0.0.0.0)");
-  auto* partitions = app.add_option("--partitions", flags.partitions,
-                                    "partitions of the process space (stored with the data)")
-                         ->capture_default_str();
-  auto* maxBody = app.add_option("--max-body-bytes", flags.maxBodyBytes, "largest request body")
-                      ->capture_default_str();
-  auto* ioThreads = app.add_option("--io-threads", flags.ioThreads, "HTTP threads")->capture_default_str();
-  auto* defaultTimeout = app.add_option("--default-timeout-ms", flags.defaultTimeoutMs,
-                                        "lease of tasks that set no timeoutMs")
-                            ->capture_default_str();
-  auto* dormantAfter = app.add_option("--dormant-after-ms", flags.dormantAfterMs,
-                                      "processes whose next task is due later leave memory (0: never)")
-                          ->capture_default_str();
-  auto* leaseWriteDelay =
-      app.add_option("--lease-write-delay-ms", flags.leaseWriteDelayMs,
-                     "a task lease is written once it is this old (0: at once); a crash hands younger "
-                     "ones out again at once")
-          ->capture_default_str();
-  auto* logLevel = app.add_option("--log-level", flags.logLevel, "trace, debug, info, warn, error")
-                       ->capture_default_str();
+  std::vector<std::pair<const Setting*, CLI::Option*>> options;
+  for (const Setting& setting : kSettings) {
+    std::visit(
+        [&](auto member) {
+          CLI::Option* option = app.add_option(std::string("--") + setting.key, flags.*member, setting.help);
+          using Field = std::remove_reference_t<decltype(flags.*member)>;
+          if constexpr (!std::is_same_v<Field, std::optional<std::string>>) option->capture_default_str();
+          options.emplace_back(&setting, option);
+        },
+        setting.field);
+  }
   app.add_option("--port-file", flags.portFile, "write the bound port to this file");
   app.add_option("--console-dir", flags.consoleDir, "folder of the web console's built assets");
   try {
@@ -146,21 +178,11 @@ ServerConfig parseServerConfig(int argc, const char* const* argv) {
     throw ConfigError(std::string(error.what()) + " (see --help)");
   }
   if (configOption->count() > 0) applyConfigFile(configFile, config);
-  auto given = [](CLI::Option* option) { return option->count() > 0; };
-  if (given(address)) config.address = flags.address;
-  if (given(port)) config.port = flags.port;
-  if (given(dataDir)) config.dataDir = flags.dataDir;
-  if (given(store)) config.store = flags.store;
-  if (given(nodeName)) config.nodeName = flags.nodeName;
-  if (given(advertiseUrl)) config.advertiseUrl = flags.advertiseUrl;
-  if (given(partitions)) config.partitions = flags.partitions;
-  if (given(maxBody)) config.maxBodyBytes = flags.maxBodyBytes;
-  if (given(ioThreads)) config.ioThreads = flags.ioThreads;
-  if (given(logLevel)) config.logLevel = flags.logLevel;
-  if (given(defaultTimeout)) config.defaultTimeoutMs = flags.defaultTimeoutMs;
-  if (given(dormantAfter)) config.dormantAfterMs = flags.dormantAfterMs;
-  if (given(leaseMs)) config.leaseMs = flags.leaseMs;
-  if (given(leaseWriteDelay)) config.leaseWriteDelayMs = flags.leaseWriteDelayMs;
+  // Flags given on the command line win over the file.
+  for (const auto& [setting, option] : options) {
+    if (option->count() == 0) continue;
+    std::visit([&](auto member) { config.*member = flags.*member; }, setting->field);
+  }
   config.portFile = flags.portFile;
   config.consoleDir = flags.consoleDir;
   checkConfig(config);

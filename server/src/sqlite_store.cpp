@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <chrono>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 
 #include "pledge/error.h"
 #include "pledge/json.h"
+#include "pledge/limits.h"
 
 namespace pledge::server {
 namespace {
@@ -65,6 +67,11 @@ CREATE INDEX processes_dormant ON processes (wake_at) WHERE wake_at IS NOT NULL;
     R"sql(
 ALTER TABLE tasks ADD COLUMN parent_id BLOB;
 ALTER TABLE tasks ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 4: the requestId of the start that created a process (a retried start finds it).
+    R"sql(
+ALTER TABLE processes ADD COLUMN request_id TEXT;
+CREATE INDEX processes_by_request ON processes (request_id) WHERE request_id IS NOT NULL;
 )sql",
 };
 
@@ -148,7 +155,12 @@ class Statement {
     fail(db_, "step");
   }
   void run() {
-    step();
+    try {
+      step();
+    } catch (...) {
+      reset();
+      throw;
+    }
     reset();
   }
   void reset() {
@@ -197,12 +209,13 @@ class ResetOnExit {
 
 constexpr const char* kProcessColumns =
     "id, partition, start_task, custom_id, actor, method, state, started_at, ended_at, result, "
-    "error, failed_task, wake_at";
+    "error, failed_task, wake_at, request_id";
 constexpr const char* kTaskColumns =
     "id, process_id, spec, state, promise, attempt, attempt_base, not_before, lease_until, "
     "forward_to, value, error, created_at, ready_at, started_at, ended_at, parent_id, seq";
 
 ProcessRow readProcess(const Statement& row) {
+  limits::Ignored stored;
   ProcessRow process;
   process.info.processId = *row.uuid(0);
   process.partition = static_cast<int>(row.integer(1));
@@ -217,6 +230,7 @@ ProcessRow readProcess(const Statement& row) {
   if (!row.isNull(10)) process.info.error = parseJson(row.text(10)).get<TaskError>();
   process.info.failedTaskId = row.uuid(11);
   if (!row.isNull(12)) process.wakeAt = row.integer(12);
+  if (!row.isNull(13)) process.requestId = row.text(13);
   return process;
 }
 
@@ -295,7 +309,7 @@ class SqliteStore::Statements {
       : begin(db, "BEGIN IMMEDIATE"),
         commit(db, "COMMIT"),
         rollback(db, "ROLLBACK"),
-        insertProcess(db, fmt::format("INSERT INTO processes ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        insertProcess(db, fmt::format("INSERT INTO processes ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                       kProcessColumns)),
         updateProcess(db,
                       "UPDATE processes SET state = ?2, ended_at = ?3, result = ?4, error = ?5, "
@@ -412,6 +426,11 @@ void SqliteStore::commit(const WriteBatch& batch) {
         } else {
           insert.bindNull(13);
         }
+        if (row.requestId) {
+          insert.bind(14, *row.requestId);
+        } else {
+          insert.bindNull(14);
+        }
         insert.run();
       } else {
         Statement& update = s.updateProcess;
@@ -457,7 +476,31 @@ void SqliteStore::commit(const WriteBatch& batch) {
     s.updateProcess.reset();
     s.insertTask.reset();
     s.updateTask.reset();
-    s.rollback.run();
+    s.commit.reset();
+    rollbackQuietly();
+    throw;
+  }
+}
+
+void SqliteStore::rollbackQuietly() {
+  // SQLite may have rolled back by itself (SQLITE_FULL, SQLITE_IOERR): ROLLBACK would fail then.
+  if (sqlite3_get_autocommit(writer_) == 0) sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void SqliteStore::checkWritable() {
+  std::lock_guard lock(writeMutex_);
+  Statements& s = *writeStatements_;
+  s.begin.run();
+  try {
+    Statement write(writer_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('write_check', ?)");
+    write.bind(1, std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count()))
+        .run();
+    s.commit.run();
+  } catch (...) {
+    s.commit.reset();
+    rollbackQuietly();
     throw;
   }
 }
@@ -528,6 +571,29 @@ std::optional<Uuid> SqliteStore::findProcessByCustomId(const std::string& custom
   query.bind(1, customId);
   if (!query.step()) return std::nullopt;
   return query.uuid(0);
+}
+
+std::vector<std::optional<StartedProcess>> SqliteStore::findStarts(const std::vector<StartKey>& keys) {
+  std::lock_guard lock(readMutex_);
+  Statement byCustomId(reader_, "SELECT id, start_task FROM processes WHERE custom_id = ?");
+  Statement byRequestId(reader_, "SELECT id, start_task FROM processes WHERE request_id = ?");
+  std::vector<std::optional<StartedProcess>> found;
+  found.reserve(keys.size());
+  for (const StartKey& key : keys) {
+    Statement* query = key.customId ? &byCustomId : key.requestId ? &byRequestId : nullptr;
+    if (query == nullptr) {
+      found.emplace_back();
+      continue;
+    }
+    ResetOnExit reset(*query);
+    query->bind(1, key.customId ? *key.customId : *key.requestId);
+    if (query->step()) {
+      found.emplace_back(StartedProcess{*query->uuid(0), *query->uuid(1), true});
+    } else {
+      found.emplace_back();
+    }
+  }
+  return found;
 }
 
 std::optional<TaskRow> SqliteStore::findTask(const Uuid& id) {

@@ -69,7 +69,8 @@ TEST(ServerConfig, unknownKeysAndBadValuesNameTheFileLineAndKey) {
   EXPECT_EQ(errorOf({"--config", unknown.c_str()}),
             unknown + ":2: prot: unknown key (expected one of: address, port, data-dir, store, "
                       "node-name, partitions, max-body-bytes, io-threads, log-level, default-timeout-ms, "
-                      "dormant-after-ms, lease-ms, advertise-url, lease-write-delay-ms)");
+                      "dormant-after-ms, lease-ms, advertise-url, lease-write-delay-ms, max-connections, "
+                      "idle-timeout-ms, header-timeout-ms, body-timeout-ms, max-waiting-requests, max-queues)");
   std::string badValue = writeFile("port: eighty\n");
   EXPECT_EQ(errorOf({"--config", badValue.c_str()}), badValue + ":1: port: \"eighty\" is not a valid value");
   std::string syntax = writeFile("port: [1\n");
@@ -77,6 +78,32 @@ TEST(ServerConfig, unknownKeysAndBadValuesNameTheFileLineAndKey) {
   EXPECT_NE(errorOf({"--config", "/nonexistent.yaml"}).find("cannot read the config file"),
             std::string::npos);
   for (const std::string& file : {unknown, badValue, syntax}) std::remove(file.c_str());
+}
+
+TEST(ServerConfig, limitsAreSettingsLikeAnyOther) {
+  std::string file = writeFile("max-connections: 50\nmax-waiting-requests: 7\nmax-queues: 9\n");
+  ServerConfig config = parse({"--config", file.c_str(), "--header-timeout-ms", "2000"});
+  EXPECT_EQ(config.maxConnections, 50u);
+  EXPECT_EQ(config.maxWaitingRequests, 7u);
+  EXPECT_EQ(config.maxQueues, 9u);
+  EXPECT_EQ(config.headerTimeoutMs, 2000);
+  std::remove(file.c_str());
+}
+
+TEST(ServerConfig, yamlThatIsNoMapOfScalarsNamesTheLine) {
+  ServerConfig config;
+  auto errorOfText = [&](const std::string& text) {
+    try {
+      applyConfigText(text, "s.yaml", config);
+    } catch (const ConfigError& error) {
+      return std::string(error.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(errorOfText("- port\n"), "s.yaml:1: expected a map of settings");
+  EXPECT_EQ(errorOfText("port: 1\n[a]: 2\n"), "s.yaml:2: expected a setting name");
+  EXPECT_EQ(errorOfText("port: {a: 1}\n"), "s.yaml:1: port: expected a single value");
+  EXPECT_NE(errorOfText(std::string(5000, '[')).find("s.yaml:"), std::string::npos);
 }
 
 TEST(ServerConfig, outOfRangeValuesAreErrors) {
@@ -88,6 +115,8 @@ TEST(ServerConfig, outOfRangeValuesAreErrors) {
   EXPECT_EQ(errorOf({"--advertise-url", "10.0.0.5:9000"}),
             "advertise-url: expected a URL like http://10.0.0.5:8080, got \"10.0.0.5:9000\"");
   EXPECT_EQ(errorOf({"--lease-ms", "10"}), "lease-ms: must be 1000 to 600000, got 10");
+  EXPECT_EQ(errorOf({"--max-connections", "0"}), "max-connections: must be 1 to 1000000, got 0");
+  EXPECT_EQ(errorOf({"--idle-timeout-ms", "5"}), "idle-timeout-ms: must be 100 to 86400000, got 5");
 }
 
 }  // namespace

@@ -47,7 +47,8 @@ class JsonError : public Error {
 };
 
 // Parses text; malformed JSON throws JsonError with the byte offset of the problem, and so does
-// a document nested deeper than limits::kMaxJsonDepth (checked before parsing).
+// a document nested deeper than limits::kMaxJsonDepth (checked before parsing;
+// kMaxWrittenJsonDepth inside a limits::Ignored scope).
 Json parseJson(std::string_view text);
 
 // The byte offset where text nests objects and arrays deeper than maxDepth; nullopt when it does

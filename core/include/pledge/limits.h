@@ -13,6 +13,9 @@ namespace pledge::limits {
 
 // Nesting of any JSON document (objects and arrays); deeper is refused before it is parsed.
 inline constexpr std::size_t kMaxJsonDepth = 128;
+// Nesting of JSON that Pledge wrote itself (a server's answers, the store's rows), which may
+// wrap a value that was at the limit when it came in.
+inline constexpr std::size_t kMaxWrittenJsonDepth = 1'024;
 
 // Actor ids, method names, task lists, worker ids, error types: UTF-8 without control
 // characters, at most this many bytes.
@@ -40,5 +43,19 @@ inline constexpr std::int64_t kMaxRetryDelayMs = 365LL * 24 * 3600 * 1000;
 inline constexpr std::int64_t kMaxEpochMs = 253'402'300'799'999;
 inline constexpr double kMaxRetryMultiplier = 1'000;
 inline constexpr std::int64_t kMaxRetryAttempts = 1'000'000;
+
+// Whether the limits apply on this thread now: they do, except inside an Ignored scope.
+bool enforced();
+
+// While it lives, this thread reads data Pledge wrote itself (store rows, a server's answers):
+// it was checked when it came in, under the limits of its day, so the decoders do not apply
+// them again (and JSON may nest up to kMaxWrittenJsonDepth). Scopes nest.
+class Ignored {
+ public:
+  Ignored();
+  ~Ignored();
+  Ignored(const Ignored&) = delete;
+  Ignored& operator=(const Ignored&) = delete;
+};
 
 }  // namespace pledge::limits

@@ -119,6 +119,16 @@ struct EngineOptions {
   int maxPollBatch = 1000;
   std::int64_t maxPollWaitMs = 60'000;
   std::int64_t maxResultWaitMs = 300'000;
+  // Requests waiting at once (long polls and result waits); one more is refused (LimitExceeded).
+  std::size_t maxParkedRequests = 10'000;
+  // Queues (actor and task list pairs) and names (actors, methods, task lists) a node keeps
+  // track of; a poll or a decision that would add one more is refused (LimitExceeded).
+  std::size_t maxQueues = 10'000;
+  std::size_t maxNames = 100'000;
+  // After a failed commit of a node alone on its store, the first reload is tried this long
+  // after, then at doubling intervals up to reloadMaxMs.
+  std::int64_t reloadFirstMs = 500;
+  std::int64_t reloadMaxMs = 10'000;
 };
 
 class Engine {
@@ -133,6 +143,19 @@ class Engine {
   // Graceful stop: parked requests are answered (polls with no tasks), the open batch is
   // committed, the threads end. Later operations answer Unavailable. Idempotent.
   void shutdown();
+
+  // ---- store faults ---------------------------------------------------------------------
+  // A commit that fails leaves memory ahead of the store. The engine then answers the requests of
+  // that batch (and of the open one) Unavailable, forgets its processes and serves nothing until
+  // it reloaded them from the store: a node alone on its store does so itself once a test write
+  // succeeds (retrying with backoff); a cluster node leaves it to its Cluster, which adopts the
+  // partitions it still holds. Meanwhile writes answer Unavailable naming the store's error, and
+  // reads are served from the store. Nothing acknowledged is lost; a retried request is applied
+  // (or found done) once the store is back. A store read that fails during a request changes
+  // nothing and answers Unavailable.
+  //
+  // Why the store cannot be written now; nullopt when it can.
+  std::optional<std::string> storeProblem();
 
   // Starts a process, or answers the existing one for a repeated customId (existing = true).
   // Answered once the process is durable.
@@ -156,9 +179,13 @@ class Engine {
   // The process once it has ended or broken, or as it is after waitMs.
   void awaitProcess(const Uuid& processId, std::int64_t waitMs,
                     std::function<void(Result<ProcessInfo>)> done);
+  // Restart gives a broken process's failed tasks a new attempt; abort cancels every live task of
+  // a running or broken process. Conflict when the process is in another state (ended ones
+  // included), NotFound when there is none.
   void restart(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done);
   void abort(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done);
   std::optional<std::vector<TaskSnapshot>> processTasks(const Uuid& processId);
+  enum class Operation { Restart, Abort };
   ProcessPage listProcesses(const ProcessQuery& query);
 
   std::vector<QueueStats> queues();
@@ -177,6 +204,9 @@ class Engine {
   int partitionOf(const Uuid& processId) const { return graph_.partitionOf(processId); }
   // The partition a process with this customId lives in, the same on every node.
   int partitionOfCustomId(const std::string& customId) const;
+  // The partition a start lands in: its customId's, else its requestId's (so that one node
+  // decides whether a retried request ran already); nullopt for a start with neither.
+  std::optional<int> partitionOfStart(const StartRequest& request) const;
   std::vector<int> ownedPartitions() const;
   bool servesAnyPartition() const;
   // The partition of a task's process: from the hint, memory or the store; nullopt for an
@@ -210,9 +240,18 @@ class Engine {
 
   // Puts processes read from the store into the graph (under the lock).
   void adopt(LiveState state, std::int64_t now, Effects& effects);
-  // Loads a dormant process back into memory (under the lock); nullptr when the store has no
-  // running or broken process of that id.
-  Process* wake(const Uuid& processId, std::int64_t now, Effects& effects);
+  // Removes a process from memory (under the lock); a start looking its key up in the store
+  // meanwhile finds it through tombstones_.
+  void evict(Process& process);
+  // Restart or abort: the one path of both.
+  void operate(Operation operation, const Uuid& processId, std::function<void(Result<ProcessInfo>)> done);
+  // Reloads every partition after a failed commit once the store takes a write again (timer
+  // thread, under the lock, which it releases while it reads the store).
+  void reloadWhenDue(std::unique_lock<std::mutex>& lock);
+  // Throws LimitExceeded when a poll of these queues, or new tasks of these specs, would make
+  // the engine track more queues or names than its limits (under the lock).
+  void checkRoomFor(const std::vector<QueueRef>& queues) const;
+  std::optional<Error> checkRoomFor(const std::vector<TaskSpec>& specs) const;
   // When a process may leave memory: the time its first scheduled task is due, if every live
   // task of it waits for a time more than dormantAfterMs away (or for such a task).
   std::optional<std::int64_t> dormantUntil(const Process& process, std::int64_t now) const;
@@ -250,10 +289,19 @@ class Engine {
   void notePoll(const PollRequest& request, std::int64_t now);
   // Runs callback once the open batch is committed (no error) or failed to commit.
   void whenDurable(std::function<void(const std::optional<Error>&)> callback);
-  // Starts one process or finds the existing one of its customId (under the lock).
-  Result<StartedProcess> startLocked(const StartRequest& request, std::int64_t now, Effects& effects);
-  // A new process id in a partition this node serves (under the lock); nullopt when it serves none.
-  std::optional<Uuid> newProcessId(const std::optional<std::string>& customId);
+  // The key a start is deduplicated by ("c:" + customId, else "r:" + requestId), "" for none.
+  static std::string startKey(const StartRequest& request);
+  // The process of a start's key in memory (live) or among the tombstones; nullopt otherwise.
+  std::optional<StartedProcess> startedInMemory(const StartRequest& request) const;
+  // Starts one process or finds the existing one of its key (under the lock). stored is what
+  // the store said of the key (looked up before, outside the lock), lookupFailed why it could
+  // not say.
+  Result<StartedProcess> startLocked(const StartRequest& request, std::int64_t now, Effects& effects,
+                                     const std::optional<StartedProcess>& stored,
+                                     const std::optional<Error>& lookupFailed);
+  // A new process id in the partition (or, for nullopt, in one this node serves, round robin);
+  // nullopt when it serves none.
+  std::optional<Uuid> newProcessId(std::optional<int> partition);
   // Whether the partition is served now (under the lock).
   bool serving(int partition) const { return ownership_[static_cast<std::size_t>(partition)] == Ownership::Owned; }
   Error notServed(int partition) const;
@@ -309,6 +357,16 @@ class Engine {
 
   std::atomic<std::int64_t> dormantCount_{0};
   std::int64_t nextWakeScan_ = 0;
+
+  // Keys of starts between their memory check and their store lookup, with how many; a process
+  // with such a key that leaves memory meanwhile leaves a tombstone (startedInMemory).
+  std::unordered_map<std::string, int> keysInLookup_;
+  std::unordered_map<std::string, StartedProcess> tombstones_;
+  // Set after a failed commit until the partitions are reloaded (see storeProblem()).
+  std::optional<std::string> storeProblem_;
+  std::int64_t nextReloadAt_ = 0;
+  std::int64_t reloadBackoffMs_ = 0;
+  std::size_t parkedWatches_ = 0;
 
   bool stopping_ = false;
   std::thread writer_;

@@ -8,9 +8,13 @@
 //   server.run();   // until stop() or SIGTERM/SIGINT
 //
 // Bodies over the configured limit are answered 413, malformed requests 400, without reaching
-// the handler.
+// the handler. A slow or idle client cannot hold the server: a connection waits idleTimeout for
+// the first byte of a request, then headerTimeout for its header and bodyTimeout for its body
+// (and as long for its answer to be written); past maxConnections a new connection gets a 503
+// and is closed.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -49,9 +53,10 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-// Sends the response; call exactly once, from any thread.
+// Sends the response, from any thread. The first call answers; later ones are ignored (and
+// logged): a handler that fails after answering cannot answer twice.
 using Responder = std::function<void(HttpResponse)>;
-// Must not throw; answers through the responder.
+// Answers through the responder. What it throws is answered 500 (and logged).
 using HttpHandler = std::function<void(HttpRequest&&, Responder)>;
 
 struct HttpServerOptions {
@@ -60,6 +65,13 @@ struct HttpServerOptions {
   std::uint16_t port = 8080;
   std::size_t maxBodyBytes = 16 * 1024 * 1024;
   int threads = 1;
+  // Open connections at most; one more is answered 503 and closed.
+  std::size_t maxConnections = 10'000;
+  // A keep-alive connection waits this long for the next request's first byte.
+  std::chrono::milliseconds idleTimeout{120'000};
+  // From the first byte to the end of the header, and then to the end of the body.
+  std::chrono::milliseconds headerTimeout{10'000};
+  std::chrono::milliseconds bodyTimeout{60'000};
 };
 
 // Thread-safe: stop() may be called from any thread.
@@ -72,6 +84,8 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   std::uint16_t port() const;
+  // Connections open now.
+  std::size_t connections() const;
   // Called once on SIGTERM or SIGINT, on a server thread, before the server stops; use it to stop
   // what feeds in-flight requests (the engine answers its parked requests).
   void onShutdownSignal(std::function<void()> hook);

@@ -41,6 +41,8 @@ class Metrics {
   void taskFailed();
   void taskRetried();
   void batchCommitted(std::int64_t rows, double seconds);
+  // A group commit failed (the node reloads its partitions from the store).
+  void commitFailed();
   // From a task becoming ready (its decision applied in memory) to a poll handing it out.
   void handedOut(double secondsSinceReady);
   // A request, or part of one, sent on to another node of the cluster: kind is process (a process

@@ -29,12 +29,14 @@ class PgStore final : public Store, public ClusterStore {
 
   int partitions() const override { return partitions_; }
   void commit(const WriteBatch& batch) override;
+  void checkWritable() override;
   LiveState loadLive(std::int64_t horizon, const PartitionSet& partitions) override;
   std::vector<Uuid> dormantDue(std::int64_t horizon, int limit, const PartitionSet& partitions) override;
   LiveState loadProcesses(const std::vector<Uuid>& ids) override;
   std::int64_t countDormant() override;
   std::optional<ProcessRow> findProcess(const Uuid& id) override;
   std::optional<Uuid> findProcessByCustomId(const std::string& customId) override;
+  std::vector<std::optional<StartedProcess>> findStarts(const std::vector<StartKey>& keys) override;
   std::optional<TaskRow> findTask(const Uuid& id) override;
   std::vector<TaskRow> processTasks(const Uuid& processId) override;
   ProcessPage listProcesses(const ProcessQuery& query) override;

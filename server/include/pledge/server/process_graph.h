@@ -128,6 +128,8 @@ struct Process {
   Uuid id;
   int partition = 0;
   std::optional<std::string> customId;
+  // The requestId of the start that created it (a retry of that start answers this process).
+  std::optional<std::string> requestId;
   Task* startTask = nullptr;
   ProcessState state = ProcessState::Running;
   std::int64_t startedAt = 0;
@@ -241,6 +243,7 @@ class ProcessGraph {
   Task* findTask(const Uuid& id) const;
   Process* findProcess(const Uuid& id) const;
   Process* findByCustomId(const std::string& customId) const;
+  Process* findByRequestId(const std::string& requestId) const;
   // Removes a process and its tasks from memory (the store keeps them): an ended one, a dormant
   // one, or one of a partition another node takes over.
   void evict(Process& process);
@@ -265,6 +268,13 @@ class ProcessGraph {
   void settleRestored(std::int64_t now, Effects& effects);
 
   const std::string* intern(const std::string& text);
+  // The interned text, nullptr when it is not (no new name); how many names are.
+  const std::string* findName(const std::string& text) const {
+    auto it = strings_.find(text);
+    return it == strings_.end() ? nullptr : &*it;
+  }
+  bool knowsName(const std::string& text) const { return strings_.contains(text); }
+  std::size_t nameCount() const { return strings_.size(); }
   std::shared_ptr<const RetryPolicy> internRetry(const std::optional<RetryPolicy>& policy);
 
  private:
@@ -292,6 +302,7 @@ class ProcessGraph {
   std::unordered_map<Uuid, std::unique_ptr<Process>> processes_;
   std::unordered_map<Uuid, Task*> tasks_;
   std::unordered_map<std::string, Process*> customIds_;
+  std::unordered_map<std::string, Process*> requestIds_;
   std::unordered_set<std::string> strings_;
   std::vector<std::shared_ptr<const RetryPolicy>> retryPolicies_;
   std::unordered_map<QueueKey, QueueCounts, QueueKeyHash> queueCounts_;

@@ -47,6 +47,8 @@ class RestApi {
  private:
   struct Route;
   static const std::vector<Route>& routes();
+  // Finds the route and runs its handler (or the console's).
+  void routeRequest(HttpRequest&& request, const Responder& respond);
   // Answers a GET outside the API from the console's folder (single-page app: unknown paths
   // without a file extension get index.html).
   void serveConsole(const HttpRequest& request, Responder respond);

@@ -33,6 +33,13 @@ struct ServerConfig {
   std::int64_t leaseMs = 5'000;
   std::size_t maxBodyBytes = 16 * 1024 * 1024;
   int ioThreads = 1;
+  // Connections (HttpServerOptions), waiting requests, queues and names (EngineOptions).
+  std::size_t maxConnections = 10'000;
+  std::int64_t idleTimeoutMs = 120'000;
+  std::int64_t headerTimeoutMs = 10'000;
+  std::int64_t bodyTimeoutMs = 60'000;
+  std::size_t maxWaitingRequests = 10'000;
+  std::size_t maxQueues = 10'000;
   // Lease of tasks that set no timeoutMs.
   std::int64_t defaultTimeoutMs = 60'000;
   // Processes whose next task is due later than this leave memory until shortly before (0: never).
@@ -63,5 +70,7 @@ class HelpRequested : public std::runtime_error {
 ServerConfig parseServerConfig(int argc, const char* const* argv);
 // Applies a YAML config file's keys to config.
 void applyConfigFile(const std::string& path, ServerConfig& config);
+// Applies YAML text (named path in messages) to config; what applyConfigFile reads with.
+void applyConfigText(const std::string& text, const std::string& path, ServerConfig& config);
 
 }  // namespace pledge::server

@@ -29,12 +29,14 @@ class SqliteStore final : public Store {
 
   int partitions() const override { return partitions_; }
   void commit(const WriteBatch& batch) override;
+  void checkWritable() override;
   LiveState loadLive(std::int64_t horizon, const PartitionSet& partitions) override;
   std::vector<Uuid> dormantDue(std::int64_t horizon, int limit, const PartitionSet& partitions) override;
   LiveState loadProcesses(const std::vector<Uuid>& ids) override;
   std::int64_t countDormant() override;
   std::optional<ProcessRow> findProcess(const Uuid& id) override;
   std::optional<Uuid> findProcessByCustomId(const std::string& customId) override;
+  std::vector<std::optional<StartedProcess>> findStarts(const std::vector<StartKey>& keys) override;
   std::optional<TaskRow> findTask(const Uuid& id) override;
   std::vector<TaskRow> processTasks(const Uuid& processId) override;
   ProcessPage listProcesses(const ProcessQuery& query) override;
@@ -47,6 +49,8 @@ class SqliteStore final : public Store {
 
  private:
   class Statements;
+  // Ends the writer's transaction if one is still open (under writeMutex_).
+  void rollbackQuietly();
 
   sqlite3* writer_ = nullptr;
   sqlite3* reader_ = nullptr;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "pledge/process_info.h"
+#include "pledge/start_request.h"
 #include "pledge/uuid.h"
 
 namespace pledge::server {
@@ -66,6 +67,8 @@ struct TaskRow {
 struct ProcessRow {
   ProcessInfo info;
   int partition = 0;
+  // The requestId of the start that created the process (StartOptions::requestId).
+  std::optional<std::string> requestId;
   bool isNew = false;
   // Set while the process is dormant: out of memory until this time (epoch ms), when its next
   // scheduled task is due.
@@ -102,6 +105,12 @@ struct ProcessPage {
   std::optional<std::string> next;
 };
 
+// What a start is deduplicated by: its customId, else its requestId.
+struct StartKey {
+  std::optional<std::string> customId;
+  std::optional<std::string> requestId;
+};
+
 struct ProcessCounts {
   std::int64_t running = 0;
   std::int64_t completed = 0;
@@ -115,9 +124,13 @@ class Store {
 
   // The number of partitions stored with the data.
   virtual int partitions() const = 0;
-  // Writes the batch in one transaction, durably. Throws pledge::Error(Internal) on failure; the
-  // engine then stops, since memory is ahead of the store.
+  // Writes the batch in one transaction, durably. Throws pledge::Error on failure, having written
+  // nothing (or, when the connection broke during the commit, without knowing: the engine then
+  // reloads from the store, and starts carry a requestId so that a retry finds what did commit).
   virtual void commit(const WriteBatch& batch) = 0;
+  // A small write transaction, to tell whether writes succeed again after a failed commit (a
+  // full disk, a lost connection). Throws pledge::Error when it fails.
+  virtual void checkWritable() = 0;
   // Running and broken processes of the partitions that are not dormant past horizon (epoch
   // ms), with their tasks.
   virtual LiveState loadLive(std::int64_t horizon, const PartitionSet& partitions) = 0;
@@ -131,6 +144,9 @@ class Store {
 
   virtual std::optional<ProcessRow> findProcess(const Uuid& id) = 0;
   virtual std::optional<Uuid> findProcessByCustomId(const std::string& customId) = 0;
+  // For each key, the process its customId names (when it has one), else the process its
+  // requestId started; nullopt when there is none. existing is set in each answer.
+  virtual std::vector<std::optional<StartedProcess>> findStarts(const std::vector<StartKey>& keys) = 0;
   virtual std::optional<TaskRow> findTask(const Uuid& id) = 0;
   virtual std::vector<TaskRow> processTasks(const Uuid& processId) = 0;
   // Newest first; throws pledge::Error(BadRequest) for a malformed cursor.
