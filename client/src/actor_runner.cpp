@@ -137,37 +137,52 @@ std::vector<PolledTask> ActorRunner::releaseUntilAcknowledged(const std::vector<
   // The first try also leases the next batch, unless stopping; a retry does not (the lost answer
   // of the first may have leased tasks already: they come back after their leases expire).
   bool withPoll = !stopping_;
+  // Decisions still to release: all at first, then those a node could not take at the time
+  // (Unavailable: their partition moving, the store failing) while the others were taken.
+  std::vector<Decision> pending = decisions;
+  std::vector<PolledTask> next;
   while (true) {
     try {
       ReleaseAnswer answer;
       if (withPoll) {
-        answer = client_.releaseAndPoll(decisions, queues, pool.pollBatch);
+        answer = client_.releaseAndPoll(pending, queues, pool.pollBatch);
       } else {
-        answer.outcomes = client_.release(decisions);
+        answer.outcomes = client_.release(pending);
       }
-      for (const ReleaseOutcome& outcome : answer.outcomes) {
-        if (outcome.status == "rejected") {
+      withPoll = false;
+      next.insert(next.end(), std::make_move_iterator(answer.tasks.begin()),
+                  std::make_move_iterator(answer.tasks.end()));
+      std::vector<Decision> again;
+      std::string why;
+      for (std::size_t i = 0; i < answer.outcomes.size(); ++i) {
+        const ReleaseOutcome& outcome = answer.outcomes[i];
+        if (outcome.status != "rejected") {
+          ++released_;
+        } else if (outcome.error && outcome.error->code() == ErrorCode::Unavailable && i < pending.size()) {
+          again.push_back(pending[i]);
+          why = outcome.error->message();
+        } else {
           ++rejected_;
           spdlog::warn("{}: release of task {} refused: {}", actor, outcome.taskId.toString(),
                        outcome.error ? outcome.error->message() : "no reason");
-        } else {
-          ++released_;
         }
       }
-      return std::move(answer.tasks);
+      if (again.empty()) return next;
+      pending = std::move(again);
+      throw Error(ErrorCode::Unavailable, fmt::format("{} decision(s) not taken now: {}", pending.size(), why));
     } catch (const Error& error) {
       withPoll = false;
       if (error.code() != ErrorCode::Unavailable && error.code() != ErrorCode::Internal) {
         spdlog::error("{}: release refused as a whole: {}", actor, error.what());
-        rejected_ += static_cast<std::int64_t>(decisions.size());
-        return {};
+        rejected_ += static_cast<std::int64_t>(pending.size());
+        return next;
       }
       if (stopping_ && !giveUpAt) giveUpAt = Clock::now() + options_.releaseGraceOnStop;
       if (giveUpAt && Clock::now() >= *giveUpAt) {
         spdlog::error("{}: gave up releasing {} decision(s) while stopping; their tasks run again "
                       "after their leases expire",
-                      actor, decisions.size());
-        return {};
+                      actor, pending.size());
+        return next;
       }
       warnThrottled("release " + actor,
                     fmt::format("{}: release failed, retrying: {}", actor, error.what()));

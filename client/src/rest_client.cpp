@@ -108,6 +108,14 @@ struct RestClient::State {
     node.backoff = std::min(node.backoff * 2, kLongestBackoff);
   }
 
+  // The index of the node with this URL (under the mutex).
+  std::optional<std::size_t> nodeOf(const std::string& url) const {
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (nodes[i]->url == url) return i;
+    }
+    return std::nullopt;
+  }
+
   void markUp(Node& node) {
     std::lock_guard lock(mutex);
     node.downUntil = {};
@@ -249,34 +257,100 @@ std::string RestClient::getText(const std::string& path) {
   return text;
 }
 
+namespace {
+
+// The request with a requestId of its own, so that sending it again cannot start a second
+// process (the server answers the first one's).
+StartRequest withRequestId(const StartRequest& request) {
+  StartRequest sent = request;
+  if (!sent.options.requestId) sent.options.requestId = Uuid::random().toString();
+  return sent;
+}
+
+}  // namespace
+
 StartedProcess RestClient::start(const StartRequest& request) {
-  return call("POST", "/api/v1/processes", Json(request)).get<StartedProcess>();
+  const StartRequest sent = withRequestId(request);
+  const std::optional<std::size_t> owner =
+      ownerOfPartitionKey(sent.options.customId ? *sent.options.customId : *sent.options.requestId);
+  const std::string body = Json(sent).dump();
+  // A start whose answer was lost (a connection cut, a node gone) is sent again: its requestId
+  // makes that safe.
+  const auto giveUp = Clock::now() + options_.unavailableRetry;
+  std::chrono::milliseconds pause{50};
+  while (true) {
+    try {
+      auto [status, text] = exchange("POST", "/api/v1/processes", body, owner);
+      if (status >= 400) throw errorFromResponse(status, text);
+      limits::Ignored written;  // by a server
+      return parseJson(text).get<StartedProcess>();
+    } catch (const Error& error) {
+      if (error.code() != ErrorCode::Unavailable || Clock::now() + pause > giveUp) throw;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(1'000));
+  }
 }
 
 std::vector<Result<StartedProcess>> RestClient::startMany(const std::vector<StartRequest>& requests) {
+  std::vector<StartRequest> sent;
+  sent.reserve(requests.size());
+  for (const StartRequest& request : requests) sent.push_back(withRequestId(request));
   std::vector<Result<StartedProcess>> results(requests.size(), Error(ErrorCode::Unavailable, "not sent"));
-  // Indexes still to start: all at first, then those a node could not serve at the time.
+  // Indexes still to start: all at first, then those a node could not serve at the time (or
+  // whose answer was lost: their requestIds make sending them again safe).
   std::vector<std::size_t> pending(requests.size());
   for (std::size_t i = 0; i < pending.size(); ++i) pending[i] = i;
   const auto giveUp = Clock::now() + options_.unavailableRetry;
   std::chrono::milliseconds pause{50};
+  learnNodesWhenDue();
   while (true) {
-    Json items = Json::array();
-    for (std::size_t i : pending) items.push_back(requests[i]);
-    Json answer = call("POST", "/api/v1/processes/batch", Json{{"processes", std::move(items)}});
-    const Json& entries = answer.at("results");
+    // One request per owner node when the cluster's routes are known (no forwarding hop).
+    std::vector<std::pair<std::optional<std::size_t>, std::vector<std::size_t>>> groups;
+    for (std::size_t i : pending) {
+      const StartOptions& options = sent[i].options;
+      const std::optional<std::size_t> owner =
+          ownerOfPartitionKey(options.customId ? *options.customId : *options.requestId);
+      auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == owner; });
+      if (group == groups.end()) group = groups.insert(groups.end(), {owner, {}});
+      group->second.push_back(i);
+    }
     std::vector<std::size_t> again;
-    for (std::size_t k = 0; k < pending.size() && k < entries.size(); ++k) {
-      const Json& entry = entries[k];
-      if (entry.contains("error")) {
-        Error error(errorCodeFromName(entry["error"].value("code", "internal")), entry["error"].value("message", ""));
-        if (error.code() == ErrorCode::Unavailable) again.push_back(pending[k]);
-        results[pending[k]] = std::move(error);
-      } else {
-        results[pending[k]] = entry.get<StartedProcess>();
+    for (const auto& [owner, members] : groups) {
+      std::string body = "{\"processes\":[";
+      for (std::size_t i : members) {
+        if (body.back() != '[') body.push_back(',');
+        body += Json(sent[i]).dump();
+      }
+      body += "]}";
+      Json answer;
+      try {
+        auto [status, text] = exchange("POST", "/api/v1/processes/batch", body, owner);
+        if (status >= 400) throw errorFromResponse(status, text);
+        limits::Ignored written;  // by a server
+        answer = parseJson(text);
+      } catch (const Error& error) {
+        if (error.code() != ErrorCode::Unavailable) throw;
+        for (std::size_t i : members) {
+          results[i] = error;
+          again.push_back(i);
+        }
+        continue;
+      }
+      const Json& entries = answer.at("results");
+      for (std::size_t k = 0; k < members.size() && k < entries.size(); ++k) {
+        const Json& entry = entries[k];
+        if (entry.contains("error")) {
+          Error error(errorCodeFromName(entry["error"].value("code", "internal")), entry["error"].value("message", ""));
+          if (error.code() == ErrorCode::Unavailable) again.push_back(members[k]);
+          results[members[k]] = std::move(error);
+        } else {
+          results[members[k]] = entry.get<StartedProcess>();
+        }
       }
     }
     if (again.empty() || Clock::now() + pause > giveUp) return results;
+    std::sort(again.begin(), again.end());
     pending = std::move(again);
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(1'000));
@@ -387,11 +461,14 @@ std::optional<std::size_t> RestClient::ownerOf(const Decision& decision) {
   std::lock_guard lock(state_->mutex);
   const std::vector<std::string>& owners = state_->partitionOwners;
   if (owners.empty()) return std::nullopt;
-  const std::string& owner = owners[static_cast<std::size_t>(partitionOf(*decision.processId, static_cast<int>(owners.size())))];
-  for (std::size_t i = 0; i < state_->nodes.size(); ++i) {
-    if (state_->nodes[i]->url == owner) return i;
-  }
-  return std::nullopt;
+  return state_->nodeOf(owners[static_cast<std::size_t>(partitionOf(*decision.processId, static_cast<int>(owners.size())))]);
+}
+
+std::optional<std::size_t> RestClient::ownerOfPartitionKey(const std::string& key) {
+  std::lock_guard lock(state_->mutex);
+  const std::vector<std::string>& owners = state_->partitionOwners;
+  if (owners.empty()) return std::nullopt;
+  return state_->nodeOf(owners[static_cast<std::size_t>(partitionOfKey(key, static_cast<int>(owners.size())))]);
 }
 
 std::vector<ReleaseOutcome> RestClient::release(const std::vector<Decision>& decisions) {

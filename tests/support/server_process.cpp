@@ -26,7 +26,7 @@ ServerProcess::ServerProcess(std::vector<std::string> extraArgs)
     : ServerProcess(ServerOptions{.extraArgs = std::move(extraArgs)}) {}
 
 ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {
-  if (!options_.database && TestDatabase::wanted()) options_.database = std::make_shared<TestDatabase>();
+  if (!options_.database && !options_.store && TestDatabase::wanted()) options_.database = std::make_shared<TestDatabase>();
   char pattern[] = "/tmp/pledge-test-XXXXXX";
   const char* made = mkdtemp(pattern);
   if (made == nullptr) throw std::runtime_error("mkdtemp failed");
@@ -44,10 +44,13 @@ ServerProcess::~ServerProcess() {
 void ServerProcess::start() {
   const std::string portFile = base_ + "/port";
   std::filesystem::remove(portFile);
-  std::vector<std::string> argv = {buildBinary("server/pledge-server"), "--port", "0",
+  const std::string listenPort = options_.stickyPort && port_ != 0 ? std::to_string(port_) : "0";
+  std::vector<std::string> argv = {buildBinary("server/pledge-server"), "--port", listenPort,
                                    "--address", "127.0.0.1", "--port-file", portFile,
                                    "--node-name", options_.nodeName};
-  if (options_.database) {
+  if (options_.store) {
+    argv.insert(argv.end(), {"--store", *options_.store});
+  } else if (options_.database) {
     argv.insert(argv.end(), {"--store", options_.database->url()});
   } else {
     argv.insert(argv.end(), {"--data-dir", dataDir_});

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,11 @@ struct ServerOptions {
   std::vector<std::string> extraArgs;
   // Set: the server stores into this database (the nodes of a cluster share one).
   std::shared_ptr<TestDatabase> database;
+  // Set: the server stores there instead (a URL as --store takes).
+  std::optional<std::string> store;
   std::string nodeName = "test-node";
+  // A restart listens on the port the first start got (runners keep their URL).
+  bool stickyPort = false;
 };
 
 class ServerProcess {

@@ -71,8 +71,13 @@ class RestClient final : public ProcessStarter {
   RestClient(const RestClient&) = delete;
   RestClient& operator=(const RestClient&) = delete;
 
+  // Starts a process. A request without a requestId gets one, so that the start is sent again
+  // when its answer was lost (and while nodes answer 503) without starting a second process; set
+  // one yourself to make your own retries safe too. In a cluster it goes to the owner of its
+  // key's partition.
   StartedProcess start(const StartRequest& request) override;
-  // Starts up to 1000 processes in one request: per process its ids or the error that refused it.
+  // Starts up to 1000 processes in one request (one per owner node in a cluster), with
+  // requestIds as start() does: per process its ids or the error that refused it.
   std::vector<Result<StartedProcess>> startMany(const std::vector<StartRequest>& requests);
   ProcessInfo process(const Uuid& processId);
   // Long-polls until the process is no longer running or timeout passed; returns it as it is.
@@ -132,6 +137,8 @@ class RestClient final : public ProcessStarter {
   void learnNodesWhenDue();
   // Index of the node owning decision's process, when the cluster's routes are known.
   std::optional<std::size_t> ownerOf(const Decision& decision);
+  // Index of the node owning the partition of a start's key (customId or requestId).
+  std::optional<std::size_t> ownerOfPartitionKey(const std::string& key);
   // release() and releaseAndPoll(): pollJson, when given, rides along with the first group.
   ReleaseAnswer releaseWith(const std::vector<Decision>& decisions, const std::string* pollJson);
   // The body of a poll request of the queues.
