@@ -42,6 +42,12 @@ ErrorCode errorCodeFromName(std::string_view name) {
   return ErrorCode::Internal;
 }
 
+std::vector<ErrorCode> allErrorCodes() {
+  std::vector<ErrorCode> codes;
+  for (const auto& row : kCodeTable) codes.push_back(row.code);
+  return codes;
+}
+
 namespace detail {
 
 void throwRequireFailed(std::string message) {

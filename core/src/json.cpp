@@ -70,8 +70,9 @@ Json parseJson(std::string_view text) {
   }
   try {
     return Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& error) {
-    // The library quotes the bytes it read last, which may be broken UTF-8.
+  } catch (const Json::exception& error) {
+    // parse_error, or out_of_range for a number past double (1e999). The library quotes the bytes
+    // it read last, which may be broken UTF-8.
     throw JsonError("malformed JSON: " + toValidUtf8(describeLibraryError(error)));
   }
 }

@@ -61,6 +61,54 @@ std::optional<std::string> percentDecode(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Fills the path segments and the query of request from its target; false when an escape is
+// malformed.
+bool parseTarget(HttpRequest& request) {
+  std::string_view target = request.target;
+  std::string_view path = target.substr(0, target.find('?'));
+  std::size_t start = 0;
+  while (start < path.size()) {
+    std::size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (slash > start) {
+      auto segment = percentDecode(path.substr(start, slash - start));
+      if (!segment) return false;
+      request.segments.push_back(std::move(*segment));
+    }
+    start = slash + 1;
+  }
+  if (target.find('?') == std::string_view::npos) return true;
+  std::string_view query = target.substr(target.find('?') + 1);
+  while (!query.empty()) {
+    std::string_view pair = query.substr(0, query.find('&'));
+    query.remove_prefix(std::min(query.size(), pair.size() + 1));
+    if (pair.empty()) continue;
+    auto equals = pair.find('=');
+    auto key = percentDecode(pair.substr(0, equals));
+    auto value = percentDecode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
+    if (!key || !value) return false;
+    request.query[*key] = *value;
+  }
+  return true;
+}
+
+// The request a parsed message is, as handlers see it; nullopt for a malformed target.
+std::optional<HttpRequest> toRequest(http::request<http::string_body>& message) {
+  HttpRequest request;
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  if (auto via = message.find("X-Pledge-Forwarded"); via != message.end()) {
+    request.forwardedBy = std::string(via->value());
+  }
+  request.body = std::move(message.body());
+  if (!parseTarget(request)) return std::nullopt;
+  return request;
+}
+
+}  // namespace
+
 class Session;
 
 struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
@@ -165,13 +213,15 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     http::request<http::string_body> message = parser_->release();
     keepAlive_ = message.keep_alive();
-    HttpRequest request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
-    if (auto via = message.find("X-Pledge-Forwarded"); via != message.end()) {
-      request.forwardedBy = std::string(via->value());
+    const std::string target(message.target());
+    std::optional<HttpRequest> parsed = toRequest(message);
+    if (!parsed) {
+      write(HttpResponse{400, "application/json",
+                         errorBody(ErrorCode::BadRequest, "malformed request target: \"" + quoteInput(target) + "\""),
+                         {}});
+      return;
     }
-    request.body = std::move(message.body());
+    HttpRequest request = std::move(*parsed);
     request.post = [self = shared_from_this()](std::function<void()> work) {
       // What runs on an I/O thread must not throw: that would end the thread (and the server).
       asio::post(self->stream_.get_executor(), [work = std::move(work)] {
@@ -182,13 +232,6 @@ class Session : public std::enable_shared_from_this<Session> {
         }
       });
     };
-    if (!parseTarget(request)) {
-      write(HttpResponse{400, "application/json",
-                         errorBody(ErrorCode::BadRequest, "malformed request target: \"" +
-                                                              quoteInput(request.target) + "\""),
-                         {}});
-      return;
-    }
     busy_ = true;
     stream_.expires_never();
     auto self = shared_from_this();
@@ -207,37 +250,6 @@ class Session : public std::enable_shared_from_this<Session> {
       spdlog::error("a request handler failed: {}", toValidUtf8(error.what()));
       respond(HttpResponse{500, "application/json", errorBody(ErrorCode::Internal, error.what()), {}});
     }
-  }
-
-  // Fills the path segments and the query of request from its target; false when an escape is
-  // malformed.
-  static bool parseTarget(HttpRequest& request) {
-    std::string_view target = request.target;
-    std::string_view path = target.substr(0, target.find('?'));
-    std::size_t start = 0;
-    while (start < path.size()) {
-      std::size_t slash = path.find('/', start);
-      if (slash == std::string_view::npos) slash = path.size();
-      if (slash > start) {
-        auto segment = percentDecode(path.substr(start, slash - start));
-        if (!segment) return false;
-        request.segments.push_back(std::move(*segment));
-      }
-      start = slash + 1;
-    }
-    if (target.find('?') == std::string_view::npos) return true;
-    std::string_view query = target.substr(target.find('?') + 1);
-    while (!query.empty()) {
-      std::string_view pair = query.substr(0, query.find('&'));
-      query.remove_prefix(std::min(query.size(), pair.size() + 1));
-      if (pair.empty()) continue;
-      auto equals = pair.find('=');
-      auto key = percentDecode(pair.substr(0, equals));
-      auto value = percentDecode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
-      if (!key || !value) return false;
-      request.query[*key] = *value;
-    }
-    return true;
   }
 
   void write(HttpResponse response) {
@@ -410,5 +422,34 @@ void HttpServer::run() {
 }
 
 void HttpServer::stop() { state_->beginStop(); }
+
+std::optional<HttpRequest> parseHttpRequest(std::string_view bytes, std::size_t maxBodyBytes) {
+  http::request_parser<http::string_body> parser;
+  parser.eager(true);
+  parser.body_limit(maxBodyBytes);
+  beast::error_code ec;
+  std::size_t offset = 0;
+  while (!parser.is_done()) {
+    const std::size_t used = parser.put(asio::buffer(bytes.data() + offset, bytes.size() - offset), ec);
+    offset += used;
+    if (ec == http::error::need_more) {
+      // The bytes end inside the header or body (Beast takes a header only when it is whole).
+      if (offset >= bytes.size() || used == 0) break;
+      ec = {};
+      continue;
+    }
+    if (ec) return std::nullopt;
+    if (used == 0) break;
+  }
+  if (!parser.is_done()) {
+    // (Beast asserts that the header is complete before an end of stream.)
+    if (!parser.is_header_done()) return std::nullopt;
+    ec = {};
+    parser.put_eof(ec);
+    if (ec || !parser.is_done()) return std::nullopt;
+  }
+  http::request<http::string_body> message = parser.release();
+  return toRequest(message);
+}
 
 }  // namespace pledge::server

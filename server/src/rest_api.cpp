@@ -734,7 +734,10 @@ void RestApi::releaseAcrossNodes(const HttpRequest& request, std::vector<Decisio
     }
   }
   auto gather = std::make_shared<Gather>(decisions.size(), remote.size() + (local.empty() ? 0 : 1), std::move(done));
-  for (auto& [address, indexes] : remote) {
+  for (auto& [owner, members] : remote) {
+    // (Named copies: a lambda may not capture a structured binding in clang 14.)
+    const std::string address = owner;
+    const std::vector<std::size_t> indexes = members;
     std::vector<const Decision*> forwarded;
     for (std::size_t i : indexes) forwarded.push_back(&decisions[i]);
     std::string part = "{\"decisions\":";
@@ -781,7 +784,9 @@ void RestApi::startAcrossNodes(const HttpRequest& request, const Json& body, std
                                          [respond](Json items) {
                                            respond(jsonResponse(200, {{"results", std::move(items)}}));
                                          });
-  for (auto& [address, indexes] : remote) {
+  for (auto& [owner, members] : remote) {
+    const std::string address = owner;
+    const std::vector<std::size_t> indexes = members;
     Json part = Json::array();
     for (std::size_t i : indexes) part.push_back(body["processes"][i]);
     metrics_.requestForwarded("start");

@@ -332,7 +332,7 @@ class SqliteStore::Statements {
 
 int SqliteStore::schemaVersion() { return static_cast<int>(kMigrations.size()); }
 
-SqliteStore::SqliteStore(const std::string& dataDir, int partitions) {
+SqliteStore::SqliteStore(const std::string& dataDir, int partitions, bool durable) {
   std::error_code ec;
   std::filesystem::create_directories(dataDir, ec);
   if (ec) {
@@ -379,6 +379,7 @@ SqliteStore::SqliteStore(const std::string& dataDir, int partitions) {
                               "(start with --partitions {})",
                               path, partitions_, partitions, partitions_));
     }
+    if (!durable) exec(writer_, "PRAGMA synchronous=OFF");
     writeStatements_ = std::make_unique<Statements>(writer_);
     reader_ = openConnection(path);
   } catch (...) {

@@ -1,5 +1,7 @@
 #include "pledge/server/store.h"
 
+#include "pledge/text.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -30,7 +32,7 @@ std::pair<std::int64_t, Uuid> decodeProcessCursor(const std::string& cursor) {
     }
   }
   PLEDGE_REQUIRE(id.has_value(), "cursor: \"{}\" is not a cursor this server made; pass the "
-                 "\"next\" of the previous page", cursor);
+                 "\"next\" of the previous page", quoteInput(cursor));
   return {startedAt, *id};
 }
 

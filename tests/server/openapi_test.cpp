@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "pledge/decision.h"
+#include "pledge/limits.h"
 #include "pledge/server/rest_api.h"
 
 namespace pledge::server {
@@ -43,6 +44,33 @@ TEST(OpenApi, clusterAndSummedListsAreDescribed) {
   EXPECT_TRUE(cluster.at("content").at("application/json").at("schema").at("properties").contains("nodes"));
   for (const char* path : {"/api/v1/queues", "/api/v1/actors"}) {
     EXPECT_EQ(paths.at(path).at("get").at("parameters").at(0).at("name"), "scope") << path;
+  }
+}
+
+TEST(OpenApi, statesTheLimitsTheServerEnforces) {
+  const Json doc = document();
+  const Json limits = doc.at("info").at("x-pledge-limits");
+  EXPECT_EQ(limits.at("jsonDepth"), limits::kMaxJsonDepth);
+  EXPECT_EQ(limits.at("nameBytes"), limits::kMaxNameBytes);
+  EXPECT_EQ(limits.at("decisionsPerRelease"), limits::kMaxDecisionsPerRelease);
+  EXPECT_EQ(limits.at("tasksPerDecision"), limits::kMaxTasksPerDecision);
+  EXPECT_EQ(limits.at("timeoutMs"), limits::kMaxTimeoutMs);
+  const Json schemas = doc.at("components").at("schemas");
+  EXPECT_EQ(schemas.at("StartRequest").at("properties").at("actor").at("maxLength"), limits::kMaxNameBytes);
+  EXPECT_TRUE(schemas.at("StartRequest").at("properties").contains("requestId"));
+  EXPECT_EQ(schemas.at("Decision").at("properties").at("tasks").at("maxItems"), limits::kMaxTasksPerDecision);
+  EXPECT_EQ(schemas.at("TaskSpec").at("properties").at("options").at("properties").at("timeoutMs").at("maximum"),
+            limits::kMaxTimeoutMs);
+  const Json codes = schemas.at("Error").at("properties").at("error").at("properties").at("code").at("enum");
+  for (ErrorCode code : allErrorCodes()) {
+    EXPECT_NE(std::find(codes.begin(), codes.end(), Json(errorCodeName(code))), codes.end()) << errorCodeName(code);
+  }
+  for (const auto& [path, operations] : doc.at("paths").items()) {
+    for (const auto& [method, operation] : operations.items()) {
+      for (const char* status : {"429", "503"}) {
+        EXPECT_TRUE(operation.at("responses").contains(status)) << method << " " << path << " " << status;
+      }
+    }
   }
 }
 

@@ -14,6 +14,7 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pledge {
 
@@ -36,6 +37,8 @@ std::string_view errorCodeName(ErrorCode code);
 int httpStatus(ErrorCode code);
 // The code for a wire name; BadRequest's inverse. Unknown names give Internal.
 ErrorCode errorCodeFromName(std::string_view name);
+// Every code, in the table's order.
+std::vector<ErrorCode> allErrorCodes();
 
 // An error with a code and a human-readable message. Copyable value; thread-compatible.
 class Error : public std::exception {

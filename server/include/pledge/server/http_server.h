@@ -103,4 +103,9 @@ class HttpServer {
 // Percent-decodes a URL component ('+' stays '+'); nullopt for a malformed escape.
 std::optional<std::string> percentDecode(std::string_view text);
 
+// One request read from raw bytes the way a connection reads it (the same parser, limits and
+// target decoding), for tests and fuzzing of the whole request path; nullopt when a connection
+// would answer 400 or 413 itself, without a handler. post stays empty.
+std::optional<HttpRequest> parseHttpRequest(std::string_view bytes, std::size_t maxBodyBytes);
+
 }  // namespace pledge::server

@@ -22,7 +22,9 @@ class SqliteStore final : public Store {
  public:
   // Opens (creating when absent) <dataDir>/pledge.db and applies pending schema migrations.
   // Throws pledge::Error when the folder cannot be used or the stored partition count differs.
-  SqliteStore(const std::string& dataDir, int partitions);
+  // durable false skips the sync of each commit (synchronous=OFF): for tests and fuzzing only,
+  // never for data anyone needs.
+  SqliteStore(const std::string& dataDir, int partitions, bool durable = true);
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
