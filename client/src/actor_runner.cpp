@@ -91,11 +91,20 @@ void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool)
   // The batch in hand: from a long poll, or leased by the release of the batch before. Whatever
   // is in hand runs, stopping or not; only the polls stop.
   std::vector<PolledTask> tasks;
+  // Every node of a cluster is polled at once; what it leased while this thread was busy joins the
+  // next batch. A stop ends its polls and runs what they leased before the thread ends.
+  Poller poller(client_, queues, pool.pollBatch, options_.pollWait);
+  bool pollerStopped = false;
   while (true) {
     if (tasks.empty()) {
-      if (stopping_) break;
+      if (stopping_) {
+        if (pollerStopped) break;
+        pollerStopped = true;
+        tasks = poller.stop();
+        continue;
+      }
       try {
-        tasks = client_.poll(queues, pool.pollBatch, options_.pollWait);
+        tasks = poller.next();
         backoff = kFirstBackoff;
       } catch (const Error& error) {
         warnThrottled("poll " + pool.actor, fmt::format("{}: poll failed, retrying: {}", pool.actor, error.what()));
@@ -125,6 +134,10 @@ void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool)
       for (const PolledTask& task : tasks) held_.erase(task.taskId);
     }
     tasks = std::move(next);
+    if (!pollerStopped) {
+      std::vector<PolledTask> arrived = poller.take();
+      tasks.insert(tasks.end(), std::make_move_iterator(arrived.begin()), std::make_move_iterator(arrived.end()));
+    }
   }
 }
 

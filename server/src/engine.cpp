@@ -919,7 +919,7 @@ void Engine::checkPoll(const PollRequest& request) const {
   }
 }
 
-void Engine::poll(const PollRequest& request, std::function<void(std::vector<PolledTask>)> done) {
+std::function<void()> Engine::poll(const PollRequest& request, std::function<void(std::vector<PolledTask>)> done) {
   checkPoll(request);
   std::vector<PolledTask> tasks;
   {
@@ -953,11 +953,40 @@ void Engine::poll(const PollRequest& request, std::function<void(std::vector<Pol
           expiredAnswers_.push_back([done = std::move(parked->done)] { done({}); });
         });
         armTimer(deadline);
-        return;
+        return [this, weak = std::weak_ptr<ParkedPoll>(parked)] {
+          std::function<void(std::vector<PolledTask>)> answer;
+          {
+            std::lock_guard guard(mutex_);
+            auto cancelled = weak.lock();
+            if (!cancelled || cancelled->answered) return;
+            cancelled->answered = true;
+            std::erase(parkedPolls_, cancelled);
+            answer = std::move(cancelled->done);
+          }
+          answer({});
+        };
       }
     }
   }
   done(std::move(tasks));
+  return {};
+}
+
+void Engine::returnLeases(const std::vector<std::pair<Uuid, int>>& leases) {
+  std::lock_guard lock(mutex_);
+  Effects effects;
+  int returned = 0;
+  for (const auto& [id, attempt] : leases) {
+    Task* task = graph_.findTask(id);
+    if (task == nullptr || task->state != TaskState::Leased || task->attempt != attempt ||
+        !serving(task->process->partition)) {
+      continue;  // released, expired or moved on meanwhile
+    }
+    graph_.unlease(*task, nowMs(), effects);
+    ++returned;
+  }
+  if (returned > 0 && metrics_ != nullptr) metrics_->tasksReturned(returned);
+  absorb(effects);
 }
 
 void Engine::release(const std::vector<Decision>& decisions,

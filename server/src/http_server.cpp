@@ -8,7 +8,10 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sys/socket.h>
+
 #include <atomic>
+#include <cerrno>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -232,8 +235,19 @@ class Session : public std::enable_shared_from_this<Session> {
         }
       });
     };
+    request.onAbandoned = [self = shared_from_this()](std::function<void()> hook) {
+      asio::post(self->stream_.get_executor(), [self, hook = std::move(hook)]() mutable {
+        if (self->abandoned_) {
+          hook();
+        } else if (self->busy_ && !self->answered_) {
+          self->abandonHook_ = std::move(hook);
+        }
+      });
+    };
     busy_ = true;
+    answered_ = false;
     stream_.expires_never();
+    watchForClose();
     auto self = shared_from_this();
     auto answered = std::make_shared<std::atomic<bool>>(false);
     Responder respond = [self, answered, target = request.target](HttpResponse response) {
@@ -252,8 +266,42 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
+  // While a request is handled: notices the client closing its connection (the socket turns
+  // readable and has nothing to read), so that a parked request can be abandoned.
+  void watchForClose() {
+    stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->answered_) return;  // cancelled: the answer is being written
+      if (!self->peerClosed()) return;    // the client sent more (pipelining): the next read takes it
+      self->abandoned_ = true;
+      if (self->abandonHook_) {
+        auto hook = std::move(self->abandonHook_);
+        self->abandonHook_ = nullptr;
+        hook();
+      }
+    });
+  }
+
+  // Whether the client has closed its side (or the connection broke): nothing to read, at once.
+  bool peerClosed() {
+    char byte = 0;
+    const ssize_t n = ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+  }
+
   void write(HttpResponse response) {
     busy_ = true;
+    answered_ = true;
+    abandonHook_ = nullptr;
+    beast::error_code ignored;
+    stream_.socket().cancel(ignored);  // the close watch
+    if (response.undelivered && (abandoned_ || peerClosed())) {
+      // Written now it would vanish (the client is gone): hand back what it carries.
+      response.undelivered();
+      busy_ = false;
+      close();
+      return;
+    }
+    undelivered_ = std::move(response.undelivered);
     if (response.status < 100 || response.status > 599) {
       spdlog::error("a handler answered the invalid status {}", response.status);
       response = HttpResponse{500, "application/json",
@@ -270,6 +318,8 @@ class Session : public std::enable_shared_from_this<Session> {
     http::async_write(stream_, *response_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->busy_ = false;
+                        if (ec && self->undelivered_) self->undelivered_();
+                        self->undelivered_ = nullptr;
                         const bool keep = !ec && self->response_->keep_alive();
                         self->response_.reset();
                         if (keep) {
@@ -294,6 +344,11 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keepAlive_ = true;
   bool busy_ = false;
   bool closing_ = false;
+  // The request being handled was answered; the client went away before that.
+  bool answered_ = false;
+  bool abandoned_ = false;
+  std::function<void()> abandonHook_;
+  std::function<void()> undelivered_;
 };
 
 void HttpServer::State::accept() {

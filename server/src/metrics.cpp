@@ -24,12 +24,14 @@ struct Metrics::Families {
 
   prometheus::Family<prometheus::Counter>& tasks = prometheus::BuildCounter()
       .Name("pledge_tasks_total")
-      .Help("Task attempts by outcome: handed_out, released, failed (error or lost lease), retried")
+      .Help("Task attempts by outcome: handed_out, released, failed (error or lost lease), retried, returned "
+            "(its poll's answer never reached the poller)")
       .Register(registry);
   prometheus::Counter& handedOut = tasks.Add({{"event", "handed_out"}});
   prometheus::Counter& released = tasks.Add({{"event", "released"}});
   prometheus::Counter& failed = tasks.Add({{"event", "failed"}});
   prometheus::Counter& retried = tasks.Add({{"event", "retried"}});
+  prometheus::Counter& returned = tasks.Add({{"event", "returned"}});
 
   prometheus::Family<prometheus::Gauge>& queue = prometheus::BuildGauge()
       .Name("pledge_queue_tasks")
@@ -103,6 +105,7 @@ void Metrics::processAborted() { families_->aborted.Increment(); }
 void Metrics::tasksHandedOut(std::int64_t count) {
   families_->handedOut.Increment(static_cast<double>(count));
 }
+void Metrics::tasksReturned(std::int64_t count) { families_->returned.Increment(static_cast<double>(count)); }
 void Metrics::taskReleased() { families_->released.Increment(); }
 void Metrics::taskFailed() { families_->failed.Increment(); }
 void Metrics::taskRetried() { families_->retried.Increment(); }

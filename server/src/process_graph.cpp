@@ -169,6 +169,17 @@ void ProcessGraph::lease(Task& task, std::int64_t now, Effects& effects) {
   effects.timed.push_back(&task);
 }
 
+void ProcessGraph::unlease(Task& task, std::int64_t now, Effects& effects) {
+  PLEDGE_ASSERT(task.state == TaskState::Leased, "unlease of a task in state {}", taskStateName(task.state));
+  --task.attempt;
+  task.leaseUntil = 0;
+  task.startedAt = 0;
+  setState(task, TaskState::Ready);
+  task.readyAt = now;
+  task.readySeq = nextReadySeq_++;
+  effects.readied.push_back(&task);
+}
+
 ArgValue ProcessGraph::resolvedArg(const Task& task, const ArgSpec& arg) const {
   switch (arg.kind) {
     case ArgSpec::Kind::Value: return ArgValue::ofValue(arg.value);

@@ -284,6 +284,15 @@ HttpResponse releaseAnswer(Json items, const std::vector<PolledTask>* tasks = nu
   return HttpResponse{status, "application/json", std::move(text), {}};
 }
 
+// What an answer that leased tasks does when it cannot reach its poller: puts the leases back.
+std::function<void()> returnOnLoss(Engine& engine, const std::vector<PolledTask>& tasks) {
+  if (tasks.empty()) return {};
+  std::vector<std::pair<Uuid, int>> leases;
+  leases.reserve(tasks.size());
+  for (const PolledTask& task : tasks) leases.emplace_back(task.taskId, task.attempt);
+  return [&engine, leases = std::move(leases)] { engine.returnLeases(leases); };
+}
+
 // Answers of one batch split over nodes, merged in request order once all are in.
 class Gather {
  public:
@@ -463,9 +472,14 @@ const std::vector<RestApi::Route>& RestApi::routes() {
     add("POST", {"api", "v1", "tasks", "poll"}, "POST /api/v1/tasks/poll",
         [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
           PollRequest poll = parsePoll(parseBody(request));
-          api.engine_.poll(poll, [respond](std::vector<PolledTask> tasks) {
-            respond(HttpResponse{200, "application/json", pollAnswerText(tasks), {}});
+          Engine& engine = api.engine_;
+          std::function<void()> cancel = engine.poll(poll, [&engine, respond](std::vector<PolledTask> tasks) {
+            HttpResponse answer{200, "application/json", pollAnswerText(tasks), {}};
+            answer.undelivered = returnOnLoss(engine, tasks);
+            respond(std::move(answer));
           });
+          // A parked poll whose client went away leases nothing more.
+          if (cancel && request.onAbandoned) request.onAbandoned(std::move(cancel));
         });
     add("POST", {"api", "v1", "tasks", "release"}, "POST /api/v1/tasks/release",
         [](RestApi& api, const HttpRequest& request, const Params&, Responder respond) {
@@ -493,8 +507,10 @@ const std::vector<RestApi::Route>& RestApi::routes() {
                   if (!poll || !anyApplied) return respond(releaseAnswer(std::move(items)));
                   auto results = std::make_shared<Json>(std::move(items));
                   try {
-                    engine.poll(*poll, [results, respond](std::vector<PolledTask> tasks) {
-                      respond(releaseAnswer(std::move(*results), &tasks));
+                    engine.poll(*poll, [&engine, results, respond](std::vector<PolledTask> tasks) {
+                      HttpResponse released = releaseAnswer(std::move(*results), &tasks);
+                      released.undelivered = returnOnLoss(engine, tasks);
+                      respond(std::move(released));
                     });
                   } catch (const Error&) {
                     // A poll the engine cannot take now (a limit): the release itself succeeded.

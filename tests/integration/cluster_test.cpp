@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <set>
 #include <thread>
@@ -98,7 +99,7 @@ class Cluster : public ::testing::Test {
   }
 
   // An actors.yaml running the notification example and the fanout benchmark actors.
-  std::string writeActorsYaml() {
+  std::string writeActorsYaml(int pollWaitMs = 500) {
     static int made = 0;
     const std::string path = fmt::format("/tmp/pledge-cluster-actors-{}-{}.yaml", getpid(), made++);
     std::ofstream yaml(path);
@@ -111,7 +112,7 @@ class Cluster : public ::testing::Test {
           "Fanout#1.0", "Fan#1.0", "Chain#1.0", "Adder#1.0"}) {
       yaml << "  - {actor: \"" << actor << "\", threads: 2, pollBatch: 16}\n";
     }
-    yaml << "log: {level: warn}\npoll: {waitMs: 500}\n";
+    yaml << "log: {level: warn}\npoll: {waitMs: " << pollWaitMs << "}\n";
     return path;
   }
 
@@ -166,6 +167,48 @@ class Cluster : public ::testing::Test {
             << "partition " << partition << ": " << std::get<3>(list[i]) << " took over before "
             << owner << "'s lease ended";
       }
+    }
+  }
+
+  // Fresh nodes started together and loaded at once (their partitions still moving between
+  // them, routes stale for a tick): chain and fanout processes all finish in seconds, with the
+  // right results, and no task waits out a lease (the lost leases of issue 18 took 61 s).
+  void burstOnFreshNodes(int count) {
+    for (int i = 0; i < count; ++i) addNode(std::string(1, static_cast<char>('a' + i)));
+    BootstrapProcess workers(writeActorsYaml(), urls());
+    RestClient client(urls());
+    constexpr int kEach = 300;
+    const auto started = Clock::now();
+    std::vector<StartRequest> batch;
+    for (int i = 0; i < kEach; ++i) {
+      batch.push_back(StartRequest{.actor = "Chain#1.0", .method = "start", .args = Json::array({i})});
+      batch.push_back(StartRequest{.actor = "Fanout#1.0", .method = "start", .args = Json::array({i})});
+    }
+    std::vector<std::pair<Uuid, std::int64_t>> expected;
+    for (std::size_t first = 0; first < batch.size(); first += 200) {
+      std::vector<StartRequest> part(batch.begin() + static_cast<long>(first),
+                                     batch.begin() + static_cast<long>(std::min(first + 200, batch.size())));
+      std::vector<Result<StartedProcess>> results = client.startMany(part);
+      for (std::size_t k = 0; k < results.size(); ++k) {
+        ASSERT_TRUE(results[k].ok()) << results[k].error().message();
+        const std::int64_t i = part[k].args[0].get<std::int64_t>();
+        expected.emplace_back(results[k].value().processId, part[k].actor == "Chain#1.0" ? i + 3 : 10 * (i + 1));
+      }
+    }
+    for (const auto& [id, result] : expected) {
+      ProcessInfo info = client.waitResult(id, seconds(30));
+      ASSERT_EQ(info.state, ProcessState::Completed) << id.toString();
+      EXPECT_EQ(info.result, Json(result));
+    }
+    const auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+    EXPECT_LT(took, seconds(20)) << 2 * kEach << " processes on " << count << " fresh nodes took " << took.count()
+                                 << " ms; a lease is 60 s";
+    std::cout << 2 * kEach << " processes on " << count << " fresh nodes: " << took.count() << " ms\n";
+    for (const auto& node : nodes_) {
+      HttpClient http("127.0.0.1", node->port());
+      const std::string metrics = http.get("/metrics").body;
+      EXPECT_EQ(metricOf(metrics, "pledge_tasks_total{event=\"failed\"} "), 0)
+          << "a task failed an attempt (a lease ran out) on a node";
     }
   }
 
@@ -438,6 +481,40 @@ TEST_F(Cluster, aNodeThatLosesALeaseStopsServingThatPartitionAtOnce) {
     if (status != 201) std::this_thread::sleep_for(milliseconds(100));
   } while (status != 201 && Clock::now() < until);
   EXPECT_EQ(status, 201);
+}
+
+TEST_F(Cluster, processesOnTwoFreshNodesFinishInSecondsNotAfterALease) { burstOnFreshNodes(2); }
+
+TEST_F(Cluster, processesOnThreeFreshNodesFinishInSecondsNotAfterALease) { burstOnFreshNodes(3); }
+
+// A runner long-polls every node at once: a task ready on one node reaches it at once, however
+// long its polls wait (5 s here), wherever the process lives.
+TEST_F(Cluster, aTaskReadyOnAnyNodeReachesAnIdleRunnerAtOnce) {
+  addNode("a");
+  addNode("b");
+  waitBalanced({"a", "b"});
+  BootstrapProcess workers(writeActorsYaml(/*pollWaitMs=*/5'000), urls());
+  RestClient client(urls());
+  // Let the runner settle into its long polls.
+  ASSERT_EQ(client.waitResult(client.start(StartRequest{.actor = "Chain#1.0", .method = "start",
+                                                        .args = Json::array({0})}).processId,
+                              seconds(30)).state,
+            ProcessState::Completed);
+  std::this_thread::sleep_for(milliseconds(300));
+  milliseconds slowest{0};
+  for (int i = 0; i < 16; ++i) {
+    const auto started = Clock::now();
+    // Each process in its own partition: half of them live on the node a runner's poll does not
+    // wait on first.
+    StartedProcess process =
+        client.start(startWithCustomId("Chain#1.0", Json::array({i}), fmt::format("prompt-{}", i)));
+    ProcessInfo info = client.waitResult(process.processId, seconds(30));
+    ASSERT_EQ(info.state, ProcessState::Completed);
+    EXPECT_EQ(info.result, Json(i + 3));
+    slowest = std::max(slowest, std::chrono::duration_cast<milliseconds>(Clock::now() - started));
+  }
+  EXPECT_LT(slowest, milliseconds(1'500)) << "a chain of 3 steps waited for a poll of another node";
+  std::cout << "slowest of 16 chains (3 steps each, idle runner, 5 s polls): " << slowest.count() << " ms\n";
 }
 
 }  // namespace

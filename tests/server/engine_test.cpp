@@ -211,5 +211,36 @@ TEST_F(EngineTest, pollValidatesItsRequest) {
   EXPECT_THROW(engine_->poll(PollRequest{.queues = {{"D", ""}}}, noop), Error);
 }
 
+TEST_F(EngineTest, aReturnedLeaseIsReadyAgainUnderTheSameAttemptAndItsHolderMayStillRelease) {
+  StartedProcess started = start();
+  PolledTask first = poll("D#1").at(0);
+  EXPECT_EQ(first.attempt, 1);
+  engine_->returnLeases({{first.taskId, first.attempt}});
+  engine_->returnLeases({{first.taskId, first.attempt}});  // twice: the second finds nothing to do
+  PolledTask again = poll("D#1", 2'000).at(0);
+  EXPECT_EQ(again.taskId, first.taskId);
+  EXPECT_EQ(again.attempt, 1) << "a lease that never reached its poller is no attempt";
+  // Whoever holds attempt 1 may release it; the other release is a duplicate.
+  EXPECT_EQ(release(Decision{.taskId = first.taskId, .attempt = 1, .result = 7}), ReleaseStatus::Accepted);
+  EXPECT_EQ(release(Decision{.taskId = again.taskId, .attempt = 1, .result = 7}), ReleaseStatus::Duplicate);
+  EXPECT_NE(metrics_.scrape({}, 0, 0).find("pledge_tasks_total{event=\"returned\"} 1"), std::string::npos);
+  // A stale return (another attempt) changes nothing.
+  engine_->returnLeases({{first.taskId, 5}});
+  EXPECT_EQ(engine_->process(started.processId)->state, ProcessState::Completed);
+}
+
+TEST_F(EngineTest, aCancelledParkedPollIsAnsweredEmptyAndTakesNoTask) {
+  std::promise<std::vector<PolledTask>> parked;
+  std::function<void()> cancel =
+      engine_->poll(PollRequest{.worker = "gone", .queues = {{"D#1", ""}}, .max = 1, .waitMs = 30'000},
+                    [&](std::vector<PolledTask> tasks) { parked.set_value(std::move(tasks)); });
+  ASSERT_TRUE(cancel) << "a poll that waits can be cancelled";
+  cancel();
+  EXPECT_TRUE(parked.get_future().get().empty());
+  cancel();  // twice: nothing
+  start();
+  EXPECT_EQ(poll("D#1", 2'000).size(), 1u);
+}
+
 }  // namespace
 }  // namespace pledge::server

@@ -97,6 +97,10 @@ class RestClient final : public ProcessStarter {
   // one) and long-polls one of them only when none had a task.
   std::vector<PolledTask> poll(const std::vector<QueueSelector>& queues, int max,
                                std::chrono::milliseconds wait);
+  // Leases up to max tasks from the node at url only (no failover), waiting up to wait. Throws
+  // Error(Unavailable) when it cannot be reached.
+  std::vector<PolledTask> pollAt(const std::string& url, const std::vector<QueueSelector>& queues, int max,
+                                 std::chrono::milliseconds wait);
   // Releases decisions: one outcome per decision, each naming its task. In a cluster, decisions
   // that carry their processId go straight to the owner of its partition. Throws
   // Error(Unavailable) when no node could be reached (releases are idempotent: the caller
@@ -147,6 +151,41 @@ class RestClient final : public ProcessStarter {
   struct State;
   std::unique_ptr<State> state_;
   RestClientOptions options_;
+};
+
+// Poller: how one runner thread polls a cluster. Each node is long-polled at once by a thread of
+// the poller's own, one poll in flight per node while fewer than max tasks wait in the poller, so
+// a task ready on any node reaches a waiting runner at once (a long poll of one node no longer
+// hides the others). Nothing leased is dropped: tasks that arrive while the runner is busy wait in
+// the poller for its next take() or next(). With one node it polls that node from the calling
+// thread, as RestClient::poll does.
+//
+//   Poller poller(client, {{"Adder#1.0", ""}}, 32, std::chrono::seconds(2));
+//   std::vector<PolledTask> batch = poller.next();     // waits up to 2 s for the first task
+//   ... run, release ...
+//   batch = poller.take();                            // what arrived meanwhile, no wait
+//   std::vector<PolledTask> last = poller.stop();      // polls end; run and release these too
+//
+// Thread-compatible: one thread calls next(), take() and stop(); destruction stops it (and drops
+// what stop() would have returned: call stop() to run those tasks).
+class Poller {
+ public:
+  Poller(RestClient& client, std::vector<QueueSelector> queues, int max, std::chrono::milliseconds wait);
+  ~Poller();
+  Poller(const Poller&) = delete;
+  Poller& operator=(const Poller&) = delete;
+
+  // The tasks that arrived, waiting up to wait for the first. Throws Error(Unavailable) when no
+  // node could be reached (one node) or none answered within the wait (several).
+  std::vector<PolledTask> next();
+  // The tasks that arrived, without waiting.
+  std::vector<PolledTask> take();
+  // Ends the polls (those in flight are waited for) and returns every task they leased.
+  std::vector<PolledTask> stop();
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace pledge

@@ -164,8 +164,15 @@ class Engine {
   void startProcesses(const std::vector<StartRequest>& requests,
                       std::function<void(std::vector<Result<StartedProcess>>)> done);
   // Hands out up to max ready tasks of the queues, waiting up to waitMs for the first one.
-  // Throws pledge::Error(BadRequest) for a malformed request (what checkPoll throws).
-  void poll(const PollRequest& request, std::function<void(std::vector<PolledTask>)> done);
+  // Throws pledge::Error(BadRequest) for a malformed request (what checkPoll throws), and
+  // LimitExceeded when it would wait with the waiting requests at their limit. Returns, when the
+  // poll waits, what cancels it (its client went away: it is answered with no tasks and leases
+  // nothing); otherwise an empty function.
+  std::function<void()> poll(const PollRequest& request, std::function<void(std::vector<PolledTask>)> done);
+  // Puts leased tasks back: each (task, attempt) still leased under that attempt is Ready again
+  // at once, as if never handed out (the answer that carried it never reached its poller). A
+  // holder that did get it may still release that attempt.
+  void returnLeases(const std::vector<std::pair<Uuid, int>>& leases);
   // Throws pledge::Error(BadRequest) naming what poll() would refuse in request.
   void checkPoll(const PollRequest& request) const;
   // Applies each decision on its own (one may be rejected, the others still apply); answered

@@ -44,6 +44,10 @@ struct HttpRequest {
   // answered on an engine thread hands the building of its answer back here. Null when the
   // request did not come through an HttpServer (work then runs at once).
   std::function<void(std::function<void()>)> post;
+  // Registers what to do when the client goes away (closes its connection) before it is
+  // answered: a parked long poll is cancelled that way. Called at most once, on the connection's
+  // thread; at once when the client is gone already. Null outside an HttpServer.
+  std::function<void(std::function<void()>)> onAbandoned;
 };
 
 struct HttpResponse {
@@ -51,6 +55,10 @@ struct HttpResponse {
   std::string contentType = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Called (on the connection's thread) when the answer did not reach the client: its connection
+  // had closed, or the write failed. An answer that leased tasks puts them back through it, so
+  // that they are handed out again at once instead of after their leases.
+  std::function<void()> undelivered;
 };
 
 // Sends the response, from any thread. The first call answers; later ones are ignored (and

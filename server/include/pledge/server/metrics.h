@@ -37,6 +37,8 @@ class Metrics {
   void processBroken();
   void processAborted();
   void tasksHandedOut(std::int64_t count);
+  // Leases put back because the answer that carried them never reached its poller.
+  void tasksReturned(std::int64_t count);
   void taskReleased();
   void taskFailed();
   void taskRetried();

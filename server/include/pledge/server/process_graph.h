@@ -228,6 +228,10 @@ class ProcessGraph {
   // another process, ids already used, a worker creating tasks, a forwarding cycle.
   std::optional<Rejection> applyDecision(Task& task, const Decision& decision, std::int64_t now,
                                          Effects& effects);
+  // Takes a lease back as if it was never handed out (its poll's answer was lost): Ready again
+  // under the attempt before. Requires Leased. Changes no row by itself (readiness and young
+  // leases are not written).
+  void unlease(Task& task, std::int64_t now, Effects& effects);
   // Extends the lease of the current attempt (written: heartbeats are few, and a restart must
   // not cut a long task's lease short).
   void heartbeat(Task& task, std::int64_t now, Effects& effects);
