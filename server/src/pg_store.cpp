@@ -220,6 +220,15 @@ std::string partitionFilter(std::string_view alias, const PartitionSet& partitio
   return fmt::format(" AND {}partition = ANY('{}'::int[])", alias, intArray(partitions.list));
 }
 
+// Errors after which the connection is no use any more: the server went read-only (a primary
+// demoted by a failover: 25006), is shutting down or restarting (57P0x), or the connection broke
+// (class 08). A new connection goes to whichever host of the URL takes writes now
+// (target_session_attrs=read-write).
+bool needsNewConnection(const pqxx::sql_error& error) {
+  const std::string& state = error.sqlstate();
+  return state == "25006" || state.starts_with("57P") || state.starts_with("08");
+}
+
 [[noreturn]] void rethrow(const std::string& what, const std::exception& error) {
   if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr) {
     throw Error(ErrorCode::Unavailable, fmt::format("PostgreSQL: {}: connection lost: {}", what, error.what()));
@@ -256,6 +265,10 @@ class PgStore::Session {
       } catch (const Error&) {
         throw;
       } catch (const pqxx::broken_connection& error) {
+        connection_.reset();
+        if (!retry || attempt > 0) rethrow(what, error);
+      } catch (const pqxx::sql_error& error) {
+        if (!needsNewConnection(error)) rethrow(what, error);
         connection_.reset();
         if (!retry || attempt > 0) rethrow(what, error);
       } catch (const std::exception& error) {

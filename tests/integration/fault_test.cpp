@@ -9,10 +9,12 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cstring>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -145,18 +147,21 @@ TEST(Faults, aFullDiskIsAnswered503AndTheServerResumesByItselfWhenSpaceIsBack) {
             << "refused with: " << refusal << "\n";
 }
 
-// A private PostgreSQL that the test may crash and start again.
+// A private PostgreSQL that the test may crash and start again; replicated: a primary and a
+// synchronous standby the test may fail over to.
 class PrivatePostgres {
  public:
-  PrivatePostgres() {
+  explicit PrivatePostgres(bool replicated = false) {
     char pattern[] = "/tmp/pledge-pg-XXXXXX";
     dir_ = mkdtemp(pattern);
-    script("start");
+    script(replicated ? "start-ha" : "start");
     std::ifstream(dir_ + "/url") >> url_;
   }
   ~PrivatePostgres() { script("stop"); }
   void crash() { script("crash"); }
   void resume() { script("resume"); }
+  void killPrimary() { script("kill-primary"); }
+  void promote() { script("promote"); }
   const std::string& url() const { return url_; }
 
  private:
@@ -239,6 +244,133 @@ TEST(Faults, postgresqlCrashedAndStartedAgainUnderLoadLosesNothing) {
   std::cout << ids.size() << " processes acknowledged (" << before << " before the crash), " << starter.refused()
             << " starts refused while PostgreSQL was down, all completed\n";
   if (std::getenv("PLEDGE_TEST_SHOW_LOG") != nullptr) std::cout << server.log();
+}
+
+TEST(Faults, aPrimaryFailoverUnderLoadLosesNothingAcknowledged) {
+  // Three nodes and two runners on a primary with a synchronous standby, the URL naming both
+  // hosts (target_session_attrs=read-write). The primary is killed -9 with 1,000 processes in
+  // flight; a second later the standby is promoted (as a failover manager would).
+  PrivatePostgres postgres(/*replicated=*/true);
+  std::vector<std::unique_ptr<ServerProcess>> nodes;
+  std::vector<std::string> urls;
+  for (const char* name : {"a", "b", "c"}) {
+    nodes.push_back(std::make_unique<ServerProcess>(ServerOptions{.store = postgres.url(), .nodeName = name}));
+    urls.push_back(nodes.back()->url());
+  }
+  BootstrapProcess runner1("tests/integration/actors/actors.yaml", urls);
+  BootstrapProcess runner2("tests/integration/actors/actors.yaml", urls);
+  RestClient client(urls, RestClientOptions{.unavailableRetry = seconds(60)});
+  std::vector<StartRequest> starts(1'000, stepsStart(10));
+  std::vector<Uuid> ids;
+  for (std::size_t first = 0; first < starts.size(); first += 250) {
+    std::vector<StartRequest> part(starts.begin() + static_cast<long>(first),
+                                   starts.begin() + static_cast<long>(first + 250));
+    for (const Result<StartedProcess>& started : client.startMany(part)) {
+      ASSERT_TRUE(started.ok()) << started.error().message();
+      ids.push_back(started.value().processId);
+    }
+  }
+  std::this_thread::sleep_for(seconds(1));
+  const double completedBefore = [&] {
+    RestClient probe(urls);
+    return static_cast<double>(probe.listProcesses({{"state", "completed"}, {"limit", "1000"}}).at("items").size());
+  }();
+  ASSERT_LT(completedBefore, 1'000) << "everything finished before the failover; nothing was tested";
+
+  const auto killed = Clock::now();
+  postgres.killPrimary();
+  std::this_thread::sleep_for(seconds(1));
+  postgres.promote();
+  // The first new commit after the kill: a start acknowledged by any node.
+  std::optional<milliseconds> pause;
+  while (Clock::now() - killed < seconds(60)) {
+    for (const auto& node : nodes) {
+      HttpClient nodeHttp("127.0.0.1", node->port());
+      if (nodeHttp.post("/api/v1/processes", Json(stepsStart(0))).status == 201) {
+        pause = std::chrono::duration_cast<milliseconds>(Clock::now() - killed);
+        break;
+      }
+    }
+    if (pause) break;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  ASSERT_TRUE(pause) << "no node committed again within 60 s of the kill";
+  std::cout << "failover: first new commit " << pause->count() << " ms after the primary was killed (the standby "
+            << "was promoted after 1000 ms); " << completedBefore << " of 1000 processes had completed before\n";
+  expectAllCompleted(client, ids, seconds(180));
+  for (const auto& node : nodes) EXPECT_TRUE(node->running()) << node->log();
+}
+
+// Backups as docs/operations.md describes them, restored into a new store: a node on the copy
+// serves every process, and the running ones complete.
+void runToHalfwayAndBackUp(const std::string& store, const std::function<std::string()>& backUp,
+                           const std::function<std::string(const std::string&)>& restore) {
+  std::vector<Uuid> ids;
+  std::string backup;
+  {
+    ServerProcess server(ServerOptions{.store = store, .nodeName = "before"});
+    RestClient client({server.url()});
+    {
+      BootstrapProcess workers("tests/integration/actors/actors.yaml", server.url());
+      for (int i = 0; i < 20; ++i) ids.push_back(client.start(stepsStart(0)).processId);
+      expectAllCompleted(client, ids, seconds(60));
+    }
+    // Not run yet when the backup is taken: these complete on the restored copy.
+    for (int i = 0; i < 20; ++i) ids.push_back(client.start(stepsStart(0)).processId);
+    backup = backUp();
+  }
+  ServerProcess restored(ServerOptions{.store = restore(backup), .nodeName = "after"});
+  BootstrapProcess workers("tests/integration/actors/actors.yaml", restored.url());
+  RestClient client({restored.url()});
+  expectAllCompleted(client, ids, seconds(60));
+}
+
+std::string run(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  std::array<char, 4096> chunk{};
+  while (std::size_t n = std::fread(chunk.data(), 1, chunk.size(), pipe)) output.append(chunk.data(), n);
+  const int status = pclose(pipe);
+  if (status != 0) throw std::runtime_error(command + " failed: " + output);
+  return output;
+}
+
+TEST(Faults, aSqliteBackupTakenWhileServingRestoresEverything) {
+  char pattern[] = "/tmp/pledge-backup-XXXXXX";
+  const std::string dir = mkdtemp(pattern);
+  runToHalfwayAndBackUp(
+      "sqlite:" + dir + "/data",
+      [&] {
+        // SQLite's online backup, while the server runs.
+        run("sqlite3 " + dir + "/data/pledge.db \".backup " + dir + "/backup.db\"");
+        return dir + "/backup.db";
+      },
+      [&](const std::string& backup) {
+        std::filesystem::create_directories(dir + "/restored");
+        std::filesystem::copy_file(backup, dir + "/restored/pledge.db");
+        return "sqlite:" + dir + "/restored";
+      });
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Faults, aPgDumpRestoredIntoANewDatabaseRestoresEverything) {
+  PrivatePostgres postgres;
+  const std::string base = postgres.url().substr(0, postgres.url().rfind('/'));
+  run("psql -q " + postgres.url() + " -c 'CREATE DATABASE pledge'");
+  char pattern[] = "/tmp/pledge-dump-XXXXXX";
+  const std::string dir = mkdtemp(pattern);
+  runToHalfwayAndBackUp(
+      base + "/pledge",
+      [&] {
+        run("pg_dump --format=custom --file=" + dir + "/pledge.dump " + base + "/pledge");
+        return dir + "/pledge.dump";
+      },
+      [&](const std::string& dump) {
+        run("psql -q " + postgres.url() + " -c 'CREATE DATABASE restored'");
+        run("pg_restore --no-owner --dbname=" + base + "/restored " + dump);
+        return base + "/restored";
+      });
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Faults, aServerKilledAgainAndAgainUnderLoadLosesNothing) {
