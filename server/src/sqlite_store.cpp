@@ -302,6 +302,12 @@ sqlite3* openConnection(const std::string& path) {
 
 }  // namespace
 
+// The start lookups of the reader connection, prepared once (findStarts).
+struct SqliteStore::StartLookups {
+  std::unique_ptr<Statement> byCustomId;
+  std::unique_ptr<Statement> byRequestId;
+};
+
 // The statements of the writer connection, prepared once.
 class SqliteStore::Statements {
  public:
@@ -391,6 +397,7 @@ SqliteStore::SqliteStore(const std::string& dataDir, int partitions, bool durabl
 }
 
 SqliteStore::~SqliteStore() {
+  startLookups_.reset();
   writeStatements_.reset();
   sqlite3_close(reader_);
   sqlite3_close(writer_);
@@ -576,8 +583,14 @@ std::optional<Uuid> SqliteStore::findProcessByCustomId(const std::string& custom
 
 std::vector<std::optional<StartedProcess>> SqliteStore::findStarts(const std::vector<StartKey>& keys) {
   std::lock_guard lock(readMutex_);
-  Statement byCustomId(reader_, "SELECT id, start_task FROM processes WHERE custom_id = ?");
-  Statement byRequestId(reader_, "SELECT id, start_task FROM processes WHERE request_id = ?");
+  // Prepared once: every start of the client library carries a requestId.
+  if (!startLookups_) {
+    startLookups_ = std::make_unique<StartLookups>(
+        StartLookups{std::make_unique<Statement>(reader_, "SELECT id, start_task FROM processes WHERE custom_id = ?"),
+                     std::make_unique<Statement>(reader_, "SELECT id, start_task FROM processes WHERE request_id = ?")});
+  }
+  Statement& byCustomId = *startLookups_->byCustomId;
+  Statement& byRequestId = *startLookups_->byRequestId;
   std::vector<std::optional<StartedProcess>> found;
   found.reserve(keys.size());
   for (const StartKey& key : keys) {

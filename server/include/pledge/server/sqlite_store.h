@@ -51,12 +51,14 @@ class SqliteStore final : public Store {
 
  private:
   class Statements;
+  struct StartLookups;
   // Ends the writer's transaction if one is still open (under writeMutex_).
   void rollbackQuietly();
 
   sqlite3* writer_ = nullptr;
   sqlite3* reader_ = nullptr;
   std::unique_ptr<Statements> writeStatements_;
+  std::unique_ptr<StartLookups> startLookups_;
   std::mutex writeMutex_;
   std::mutex readMutex_;
   int partitions_ = 0;
