@@ -7,7 +7,7 @@
 
 #include "fuzz_check.h"
 #include "pledge/bootstrap/bootstrap_config.h"
-#include "pledge/server/server_config.h"
+#include "pledge/server/node/server_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

@@ -15,11 +15,11 @@
 
 #include "fuzz_check.h"
 #include "pledge/limits.h"
-#include "pledge/server/engine.h"
-#include "pledge/server/http_server.h"
-#include "pledge/server/metrics.h"
-#include "pledge/server/rest_api.h"
-#include "pledge/server/sqlite_store.h"
+#include "pledge/server/engine/engine.h"
+#include "pledge/server/http/http_server.h"
+#include "pledge/server/node/metrics.h"
+#include "pledge/server/rest/rest_api.h"
+#include "pledge/server/store/sqlite_store.h"
 #include "pledge/text.h"
 
 namespace pledge::server {

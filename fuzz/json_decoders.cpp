@@ -13,7 +13,7 @@
 #include "pledge/json_writer.h"
 #include "pledge/polled_task.h"
 #include "pledge/process_info.h"
-#include "pledge/server/store.h"
+#include "pledge/server/store/store.h"
 #include "pledge/start_request.h"
 #include "pledge/text.h"
 

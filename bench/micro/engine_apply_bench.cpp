@@ -3,7 +3,7 @@
 // fanout decision alone.
 #include <benchmark/benchmark.h>
 
-#include "pledge/server/process_graph.h"
+#include "pledge/server/engine/process_graph.h"
 
 namespace {
 

@@ -2,7 +2,7 @@
 // promises; each release resolves one; the task becomes ready after the last.
 #include <benchmark/benchmark.h>
 
-#include "pledge/server/process_graph.h"
+#include "pledge/server/engine/process_graph.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // The engine in-process on a real SQLite store: group commit, parked polls, and rebuilding the
 // graph from the store after a restart.
-#include "pledge/server/engine.h"
+#include "pledge/server/engine/engine.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <future>
 #include <thread>
 
-#include "pledge/server/sqlite_store.h"
+#include "pledge/server/store/sqlite_store.h"
 
 namespace pledge::server {
 namespace {

@@ -1,4 +1,4 @@
-#include "pledge/server/http_server.h"
+#include "pledge/server/http/http_server.h"
 
 #include <gtest/gtest.h>
 

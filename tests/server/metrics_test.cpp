@@ -1,4 +1,4 @@
-#include "pledge/server/metrics.h"
+#include "pledge/server/node/metrics.h"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 
 #include "pledge/decision.h"
 #include "pledge/limits.h"
-#include "pledge/server/rest_api.h"
+#include "pledge/server/rest/rest_api.h"
 
 namespace pledge::server {
 namespace {

@@ -1,6 +1,6 @@
 // PgStore as ClusterStore: membership, leases, fencing of commits, the tenure history. On the
 // tests' private PostgreSQL (ctest fixture "postgres"); the Store contract is in store_test.cpp.
-#include "pledge/server/pg_store.h"
+#include "pledge/server/store/pg_store.h"
 
 #include <gtest/gtest.h>
 

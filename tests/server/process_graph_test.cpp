@@ -1,6 +1,6 @@
 // The engine rules on the in-memory graph alone: readiness, forwarding, failures, completion.
 // Scenarios follow Taskurotta's graph tests (TASKUROTTA.md, 2.3).
-#include "pledge/server/process_graph.h"
+#include "pledge/server/engine/process_graph.h"
 
 #include <gtest/gtest.h>
 

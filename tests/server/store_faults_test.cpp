@@ -9,8 +9,8 @@
 #include <future>
 #include <thread>
 
-#include "pledge/server/engine.h"
-#include "pledge/server/sqlite_store.h"
+#include "pledge/server/engine/engine.h"
+#include "pledge/server/store/sqlite_store.h"
 
 namespace pledge::server {
 namespace {

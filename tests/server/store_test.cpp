@@ -1,6 +1,6 @@
 // The Store contract, for each store: the embedded SQLite one and PostgreSQL (on the tests'
 // private cluster, ctest fixture "postgres").
-#include "pledge/server/store.h"
+#include "pledge/server/store/store.h"
 
 #include <gtest/gtest.h>
 
@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "pledge/server/pg_store.h"
-#include "pledge/server/sqlite_store.h"
+#include "pledge/server/store/pg_store.h"
+#include "pledge/server/store/sqlite_store.h"
 #include "test_database.h"
 
 namespace pledge::server {

@@ -16,11 +16,11 @@
 #include <vector>
 
 #include "pledge/json.h"
-#include "pledge/server/cluster.h"
-#include "pledge/server/engine.h"
-#include "pledge/server/forwarder.h"
-#include "pledge/server/http_server.h"
-#include "pledge/server/metrics.h"
+#include "pledge/server/cluster/cluster.h"
+#include "pledge/server/engine/engine.h"
+#include "pledge/server/cluster/forwarder.h"
+#include "pledge/server/http/http_server.h"
+#include "pledge/server/node/metrics.h"
 
 namespace pledge::server {
 

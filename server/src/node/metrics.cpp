@@ -1,4 +1,4 @@
-#include "pledge/server/metrics.h"
+#include "pledge/server/node/metrics.h"
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>

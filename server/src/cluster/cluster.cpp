@@ -1,4 +1,4 @@
-#include "pledge/server/cluster.h"
+#include "pledge/server/cluster/cluster.h"
 
 #include <spdlog/spdlog.h>
 

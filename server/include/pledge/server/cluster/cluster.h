@@ -28,9 +28,9 @@
 #include <vector>
 
 #include "pledge/json.h"
-#include "pledge/server/cluster_store.h"
-#include "pledge/server/engine.h"
-#include "pledge/server/store.h"
+#include "pledge/server/store/cluster_store.h"
+#include "pledge/server/engine/engine.h"
+#include "pledge/server/store/store.h"
 
 namespace pledge::server {
 

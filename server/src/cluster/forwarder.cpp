@@ -1,4 +1,4 @@
-#include "pledge/server/forwarder.h"
+#include "pledge/server/cluster/forwarder.h"
 
 #include <cpprest/http_client.h>
 

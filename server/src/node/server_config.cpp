@@ -1,4 +1,4 @@
-#include "pledge/server/server_config.h"
+#include "pledge/server/node/server_config.h"
 
 #include <CLI/CLI.hpp>
 #include <unistd.h>

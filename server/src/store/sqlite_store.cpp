@@ -1,4 +1,4 @@
-#include "pledge/server/sqlite_store.h"
+#include "pledge/server/store/sqlite_store.h"
 
 #include <sqlite3.h>
 

@@ -1,4 +1,4 @@
-#include "pledge/server/pg_store.h"
+#include "pledge/server/store/pg_store.h"
 
 #include <pqxx/pqxx>
 

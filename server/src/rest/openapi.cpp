@@ -2,7 +2,7 @@
 // schemas are written out below; the limits (limits.h) and the error codes (error.h) are added to
 // them from the code, so that the document states what the server enforces.
 #include "pledge/limits.h"
-#include "pledge/server/rest_api.h"
+#include "pledge/server/rest/rest_api.h"
 
 #include <fmt/format.h>
 

@@ -11,7 +11,7 @@
 #include <mutex>
 #include <string>
 
-#include "pledge/server/store.h"
+#include "pledge/server/store/store.h"
 
 struct sqlite3;
 

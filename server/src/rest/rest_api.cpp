@@ -1,4 +1,4 @@
-#include "pledge/server/rest_api.h"
+#include "pledge/server/rest/rest_api.h"
 
 #include <spdlog/spdlog.h>
 

@@ -11,8 +11,8 @@
 #include <memory>
 #include <string>
 
-#include "pledge/server/cluster_store.h"
-#include "pledge/server/store.h"
+#include "pledge/server/store/cluster_store.h"
+#include "pledge/server/store/store.h"
 
 namespace pledge::server {
 

@@ -1,4 +1,4 @@
-#include "pledge/server/process_graph.h"
+#include "pledge/server/engine/process_graph.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "pledge/server/engine.h"
+#include "pledge/server/engine/engine.h"
 
 #include <spdlog/spdlog.h>
 

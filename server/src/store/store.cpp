@@ -1,4 +1,4 @@
-#include "pledge/server/store.h"
+#include "pledge/server/store/store.h"
 
 #include "pledge/text.h"
 
@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 
 #include "pledge/error.h"
-#include "pledge/server/pg_store.h"
-#include "pledge/server/sqlite_store.h"
+#include "pledge/server/store/pg_store.h"
+#include "pledge/server/store/sqlite_store.h"
 
 namespace pledge::server {
 

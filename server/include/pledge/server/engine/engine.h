@@ -39,9 +39,9 @@
 #include "pledge/polled_task.h"
 #include "pledge/process_info.h"
 #include "pledge/result.h"
-#include "pledge/server/metrics.h"
-#include "pledge/server/process_graph.h"
-#include "pledge/server/store.h"
+#include "pledge/server/node/metrics.h"
+#include "pledge/server/engine/process_graph.h"
+#include "pledge/server/store/store.h"
 #include "pledge/start_request.h"
 
 namespace pledge::server {

@@ -1,0 +1,121 @@
+#include "pledge/server/node/node.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "pledge/server/cluster/cluster.h"
+#include "pledge/server/engine/engine.h"
+#include "pledge/server/http/http_server.h"
+#include "pledge/server/node/metrics.h"
+#include "pledge/server/rest/rest_api.h"
+#include "pledge/server/store/pg_store.h"
+#include "pledge/server/store/store.h"
+
+namespace pledge::server {
+namespace {
+
+std::string hostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "pledge";
+  return name;
+}
+
+HttpServerOptions httpOptions(const ServerConfig& config) {
+  return HttpServerOptions{.address = config.address,
+                           .port = config.port,
+                           .maxBodyBytes = config.maxBodyBytes,
+                           .threads = config.ioThreads,
+                           .maxConnections = config.maxConnections,
+                           .idleTimeout = std::chrono::milliseconds(config.idleTimeoutMs),
+                           .headerTimeout = std::chrono::milliseconds(config.headerTimeoutMs),
+                           .bodyTimeout = std::chrono::milliseconds(config.bodyTimeoutMs)};
+}
+
+EngineOptions engineOptions(const ServerConfig& config) {
+  return EngineOptions{.nodeName = config.nodeName,
+                       .defaultTimeoutMs = config.defaultTimeoutMs,
+                       .dormantAfterMs = config.dormantAfterMs,
+                       .leaseWriteDelayMs = config.leaseWriteDelayMs,
+                       .maxParkedRequests = config.maxWaitingRequests,
+                       .maxQueues = config.maxQueues};
+}
+
+}  // namespace
+
+// Declared in the order they start; members are destroyed in reverse.
+struct Node::Parts {
+  ServerConfig config;
+  Metrics metrics;
+  // Set once the API exists; the listener starts first so that the node knows its port (and
+  // so its address) before it joins a cluster. Nothing is served before run().
+  std::unique_ptr<RestApi> api;
+  HttpServer http;
+  std::string url;
+  Store* store = nullptr;
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<Cluster> cluster;
+
+  explicit Parts(ServerConfig settings)
+      : config(std::move(settings)),
+        http(httpOptions(config), [this](HttpRequest&& request, Responder respond) {
+          api->handle(std::move(request), std::move(respond));
+        }) {}
+};
+
+Node::Node(ServerConfig config, std::string builtConsole)
+    : parts_(std::make_unique<Parts>(std::move(config))) {
+  Parts& p = *parts_;
+  ServerConfig& c = p.config;
+  const std::string host = c.address == "0.0.0.0" ? "127.0.0.1" : c.address;
+  p.url = !c.advertiseUrl.empty() ? c.advertiseUrl
+                                  : "http://" + host + ":" + std::to_string(p.http.port());
+  if (c.nodeName.empty()) c.nodeName = hostName() + ":" + std::to_string(p.http.port());
+  std::unique_ptr<Store> opened = openStore(c.storeUrl(), c.partitions);
+  p.store = opened.get();
+  p.engine = std::make_unique<Engine>(std::move(opened), engineOptions(c), &p.metrics);
+  p.cluster = std::make_unique<Cluster>(
+      *p.store, *p.engine, ClusterOptions{.nodeName = c.nodeName, .address = p.url, .leaseMs = c.leaseMs});
+  p.api = std::make_unique<RestApi>(
+      *p.engine, p.metrics,
+      RestApiOptions{.nodeName = c.nodeName,
+                     .address = p.url,
+                     .consoleDir = c.consoleDir.empty() ? builtConsole : c.consoleDir},
+      p.cluster.get());
+  p.http.onShutdownSignal([&p] {
+    p.cluster->stop();
+    p.engine->shutdown();
+  });
+  if (p.cluster->shared() && c.advertiseUrl.empty() && c.address == "0.0.0.0") {
+    spdlog::warn("this node tells the others to reach it at {}, which works on this machine only; "
+                 "set --advertise-url to an address they can reach",
+                 p.url);
+  }
+}
+
+Node::~Node() {
+  // Stop before the parts go: the cluster hands its partitions over, the engine commits what
+  // it acknowledged. Both are idempotent.
+  if (parts_->cluster) parts_->cluster->stop();
+  if (parts_->engine) parts_->engine->shutdown();
+}
+
+void Node::run() {
+  Parts& p = *parts_;
+  p.cluster->start();
+  if (p.config.portFile) std::ofstream(*p.config.portFile) << p.http.port() << "\n";
+  spdlog::info("pledge-server {} listening on {} (store {}, {} partitions{})", p.config.nodeName,
+               p.url, PgStore::redact(p.config.storeUrl()), p.engine->partitions(),
+               p.cluster->shared() ? ", shared by a cluster" : "");
+  p.http.run();
+  p.cluster->stop();
+  p.engine->shutdown();
+  spdlog::info("pledge-server stopped");
+}
+
+int Node::port() const { return parts_->http.port(); }
+
+const std::string& Node::url() const { return parts_->url; }
+
+}  // namespace pledge::server
