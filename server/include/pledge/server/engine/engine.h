@@ -40,65 +40,20 @@
 #include "pledge/process_info.h"
 #include "pledge/result.h"
 #include "pledge/server/node/metrics.h"
+#include "pledge/server/engine/engine_types.h"
+#include "pledge/server/engine/group_commit.h"
 #include "pledge/server/engine/process_graph.h"
+#include "pledge/server/engine/partition_ownership.h"
+#include "pledge/server/engine/process_watches.h"
+#include "pledge/server/engine/ready_queues.h"
+#include "pledge/server/engine/start_keys.h"
+#include "pledge/server/engine/timers.h"
 #include "pledge/server/store/store.h"
 #include "pledge/start_request.h"
 
 namespace pledge::server {
 
 using pledge::Result;
-
-struct QueueRef {
-  std::string actor;
-  std::string taskList;
-};
-
-struct PollRequest {
-  std::string worker;
-  std::vector<QueueRef> queues;
-  int max = 1;
-  std::int64_t waitMs = 0;
-};
-
-enum class ReleaseStatus { Accepted, Duplicate, Rejected };
-
-struct ReleaseResult {
-  Uuid taskId;
-  ReleaseStatus status = ReleaseStatus::Accepted;
-  std::optional<Error> error;
-};
-
-struct QueueStats {
-  std::string actor;
-  std::string taskList;
-  std::int64_t ready = 0;
-  std::int64_t running = 0;
-  std::int64_t waiting = 0;
-  // Age of the oldest ready task; nullopt when none is ready.
-  std::optional<std::int64_t> oldestReadyMs;
-};
-
-struct PollerStats {
-  std::string worker;
-  std::int64_t lastPollAt = 0;
-};
-
-struct ActorStats {
-  std::string actor;
-  bool blocked = false;
-  std::optional<std::int64_t> lastPollAt;
-  // Workers that polled within the last minute.
-  std::vector<PollerStats> pollers;
-  std::int64_t ready = 0;
-  std::int64_t running = 0;
-  std::int64_t waiting = 0;
-};
-
-// A task as the API shows it: its spec, and its state as a row would store it.
-struct TaskSnapshot {
-  TaskSpec spec;
-  TaskRow row;
-};
 
 struct EngineOptions {
   std::string nodeName = "node-1";
@@ -235,38 +190,47 @@ class Engine {
   std::int64_t startedAt() const { return startedAt_; }
 
  private:
-  struct Batch;
-  struct ReadyQueue;
-  struct ParkedPoll;
-  struct ProcessWatch;
-  struct ActorRecord;
-
-  using Clock = std::chrono::system_clock;
+  // How the engine's parts share its lock: graph_ and every part below are guarded by mutex_
+  // (the parts say so and take no lock of their own); owns() reads atomics. Store I/O never
+  // happens under mutex_, and callbacks run after it is released.
   static std::int64_t nowMs();
-  static std::int64_t steadyUs();
 
+  // ---- loading and dormancy (engine_loading.cpp) -----------------------------------------
   // Puts processes read from the store into the graph (under the lock).
   void adopt(LiveState state, std::int64_t now, Effects& effects);
-  // Removes a process from memory (under the lock); a start looking its key up in the store
-  // meanwhile finds it through tombstones_.
+  // Removes a process from memory (under the lock).
   void evict(Process& process);
-  // Restart or abort: the one path of both.
-  void operate(Operation operation, const Uuid& processId, std::function<void(Result<ProcessInfo>)> done);
-  // Reloads every partition after a failed commit once the store takes a write again (timer
-  // thread, under the lock, which it releases while it reads the store).
-  void reloadWhenDue(std::unique_lock<std::mutex>& lock);
-  // Throws LimitExceeded when a poll of these queues, or new tasks of these specs, would make
-  // the engine track more queues or names than its limits (under the lock).
-  void checkRoomFor(const std::vector<QueueRef>& queues) const;
-  std::optional<Error> checkRoomFor(const std::vector<TaskSpec>& specs) const;
   // When a process may leave memory: the time its first scheduled task is due, if every live
   // task of it waits for a time more than dormantAfterMs away (or for such a task).
   std::optional<std::int64_t> dormantUntil(const Process& process, std::int64_t now) const;
   void wakeDueProcesses(std::unique_lock<std::mutex>& lock);
-  void writerLoop();
-  void timerLoop();
+  // Reloads every partition after a failed commit once the store takes a write again (timer
+  // thread, under the lock, which it releases while it reads the store).
+  void reloadWhenDue(std::unique_lock<std::mutex>& lock);
+
+  // ---- batches (engine_commit.cpp) -------------------------------------------------------
   // Takes the effects of an operation into the open batch (under the lock).
   void absorb(Effects& effects);
+  // Runs callback once the open batch is committed (no error) or failed to commit.
+  void whenDurable(std::function<void(const std::optional<Error>&)> callback);
+  void materialize(GroupCommit::Batch& batch, WriteBatch& rows);
+  void afterCommit(std::unique_lock<std::mutex>& lock, GroupCommit::Batch& batch);
+  // A commit failed: memory is ahead of the store. Answers every waiting request with
+  // Unavailable and empties memory; the node reloads from the store (itself when alone on it,
+  // else its Cluster adopts the held partitions again).
+  void afterFailedCommit(std::unique_lock<std::mutex>& lock,
+                         std::vector<GroupCommit::Callback> callbacks, const std::string& why);
+  TaskRow rowOf(Task& task, bool takeSpec);
+  ProcessRow rowOf(Process& process);
+  ProcessInfo infoOf(const Process& process) const;
+
+  // ---- tasks (engine_tasks.cpp) ----------------------------------------------------------
+  // Leases up to max tasks from the queues into out (under the lock).
+  void takeTasks(const std::vector<ReadyQueues::Queue*>& queues, int max, std::int64_t now,
+                 Effects& effects, std::vector<PolledTask>& out);
+  // Gives queued tasks to parked polls, oldest first (under the lock).
+  void serveParkedPolls(std::int64_t now, Effects& effects,
+                        std::vector<std::function<void()>>& answers);
   // A release or heartbeat of the attempt after a Ready task's: that attempt's lease was handed
   // out but never written (a restart or a takeover came between); lease the task to it again.
   void resumeUndurableLease(Task& task, int attempt, std::int64_t now, Effects& effects);
@@ -274,50 +238,27 @@ class Engine {
   void leaseTask(Task& task, std::int64_t now, Effects& effects);
   // Moves the leases due to be written, and still held, into effects.
   void writeDueLeases(std::int64_t now, Effects& effects);
-  void afterCommit(std::unique_lock<std::mutex>& lock, Batch& batch);
-  void materialize(Batch& batch, WriteBatch& rows);
-  TaskRow rowOf(Task& task, bool takeSpec);
-  ProcessRow rowOf(Process& process);
-  ProcessInfo infoOf(const Process& process) const;
+  void timerLoop();
 
-  ReadyQueue& queueFor(const std::string* actor, const std::string* taskList);
-  ReadyQueue* findQueue(const std::string& actor, const std::string& taskList);
-  Task* popReady(ReadyQueue& queue);
-  // Leases up to max tasks from the queues into out (under the lock).
-  void takeTasks(const std::vector<ReadyQueue*>& queues, int max, std::int64_t now, Effects& effects,
-                 std::vector<PolledTask>& out);
-  // Gives queued tasks to parked polls, oldest first (under the lock).
-  void serveParkedPolls(std::int64_t now, Effects& effects,
-                        std::vector<std::function<void()>>& answers);
-  // Answers every request waiting on process's result with the process as it is now, and forgets
-  // them (under the lock; the answers run after it).
-  void answerWatchers(const Process& process, std::vector<std::function<void()>>& answers);
-  void armTimer(std::int64_t deadline);
-  void notePoll(const PollRequest& request, std::int64_t now);
-  // Runs callback once the open batch is committed (no error) or failed to commit.
-  void whenDurable(std::function<void(const std::optional<Error>&)> callback);
-  // The key a start is deduplicated by ("c:" + customId, else "r:" + requestId), "" for none.
-  static std::string startKey(const StartRequest& request);
-  // The process of a start's key in memory (live) or among the tombstones; nullopt otherwise.
-  std::optional<StartedProcess> startedInMemory(const StartRequest& request) const;
+  // ---- starts (engine_starts.cpp) --------------------------------------------------------
   // Starts one process or finds the existing one of its key (under the lock). stored is what
   // the store said of the key (looked up before, outside the lock), lookupFailed why it could
   // not say.
-  Result<StartedProcess> startLocked(const StartRequest& request, std::int64_t now, Effects& effects,
-                                     const std::optional<StartedProcess>& stored,
+  Result<StartedProcess> startLocked(const StartRequest& request, std::int64_t now,
+                                     Effects& effects, const std::optional<StartedProcess>& stored,
                                      const std::optional<Error>& lookupFailed);
-  // A new process id in the partition (or, for nullopt, in one this node serves, round robin);
-  // nullopt when it serves none.
-  std::optional<Uuid> newProcessId(std::optional<int> partition);
-  // Whether the partition is served now (under the lock).
-  bool serving(int partition) const { return ownership_[static_cast<std::size_t>(partition)] == Ownership::Owned; }
+  // Throws LimitExceeded when a poll of these queues, or new tasks of these specs, would make
+  // the engine track more queues or names than its limits (under the lock).
+  void checkRoomFor(const std::vector<QueueRef>& queues) const;
+  std::optional<Error> checkRoomFor(const std::vector<TaskSpec>& specs) const;
+
+  // ---- operations (engine_processes.cpp) -------------------------------------------------
+  // Restart or abort: the one path of both.
+  void operate(Operation operation, const Uuid& processId,
+               std::function<void(Result<ProcessInfo>)> done);
+
+  bool serving(int partition) const;
   Error notServed(int partition) const;
-  void setOwnership(int partition, bool owned);
-  // A commit failed in a cluster: memory is ahead of the store. Answers every waiting request
-  // with Unavailable and empties memory; the Cluster adopts the held partitions again from the
-  // store (under the lock). Returns the answers to run after unlocking.
-  std::vector<std::function<void()>> forgetEverything(Batch& failed, const std::string& why);
-  bool stopping() const { return stopping_; }
 
   std::unique_ptr<Store> store_;
   EngineOptions options_;
@@ -326,57 +267,23 @@ class Engine {
 
   std::mutex mutex_;
   ProcessGraph graph_;
-  std::unique_ptr<Batch> open_;
-  std::uint64_t nextBatchSeq_ = 1;
-  std::uint64_t committedSeq_ = 0;
-  std::condition_variable writerWake_;
+  PartitionOwnership ownership_;
+  ReadyQueues queues_;
+  ProcessWatches watches_;
+  Timers timers_;
+  StartKeys startKeys_;
+  GroupCommit commits_;
+  // Ended processes wait here until no open batch refers to them.
   std::vector<Process*> endedAwaitingEviction_;
-
-  std::unordered_map<QueueKey, std::unique_ptr<ReadyQueue>, QueueKeyHash> queues_;
-  std::set<std::string, std::less<>> blocked_;
-  std::map<std::string, ActorRecord, std::less<>> actors_;
-  std::vector<std::shared_ptr<ParkedPoll>> parkedPolls_;
-  std::unordered_map<Uuid, std::vector<std::shared_ptr<ProcessWatch>>> processWatches_;
-
-  // Deadlines: (epoch ms, task id) for tasks; parked requests keep their own.
-  std::priority_queue<std::pair<std::int64_t, Uuid>, std::vector<std::pair<std::int64_t, Uuid>>,
-                      std::greater<>>
-      taskDeadlines_;
-  // Deadlines of parked requests; each expiry, run under the lock, queues its answer in
-  // expiredAnswers_, which the timer thread runs after unlocking.
-  std::multimap<std::int64_t, std::function<void()>> requestDeadlines_;
-  std::vector<std::function<void()>> expiredAnswers_;
-  // Leases handed out and not yet written, oldest first: (when to write it, task id, attempt).
-  std::deque<std::tuple<std::int64_t, Uuid, int>> unwrittenLeases_;
-  std::condition_variable timerWake_;
-  std::int64_t timerArmedFor_ = 0;
-
-  enum class Ownership : std::uint8_t { None, Owned, Leaving };
-  std::vector<Ownership> ownership_;
-  // Owned partitions, for choosing the partition of a new process round robin.
-  std::vector<int> ownedList_;
-  std::size_t nextOwned_ = 0;
-  // Mirrors ownership_ == Owned for owns(), which takes no lock.
-  std::unique_ptr<std::atomic<bool>[]> ownedFlags_;
-  // The batch the writer is committing now (0: none); committed_ is signalled after each commit.
-  std::uint64_t committingSeq_ = 0;
-  std::condition_variable committed_;
 
   std::atomic<std::int64_t> dormantCount_{0};
   std::int64_t nextWakeScan_ = 0;
-
-  // Keys of starts between their memory check and their store lookup, with how many; a process
-  // with such a key that leaves memory meanwhile leaves a tombstone (startedInMemory).
-  std::unordered_map<std::string, int> keysInLookup_;
-  std::unordered_map<std::string, StartedProcess> tombstones_;
   // Set after a failed commit until the partitions are reloaded (see storeProblem()).
   std::optional<std::string> storeProblem_;
   std::int64_t nextReloadAt_ = 0;
   std::int64_t reloadBackoffMs_ = 0;
-  std::size_t parkedWatches_ = 0;
 
   bool stopping_ = false;
-  std::thread writer_;
   std::thread timer_;
 };
 

@@ -1,0 +1,68 @@
+// Timers: what the engine's timer thread waits for. Task deadlines (a start time, a retry's
+// delay, a lease's expiry: (epoch ms, task id), checked against the task when due, so a
+// deadline that no longer applies costs nothing), the deadlines of parked requests (each
+// expiry runs under the engine's lock and leaves its answer for after it), and the leases
+// handed out but not yet written.
+//
+// Called under the engine's lock; wait() releases it while it waits.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <queue>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "pledge/uuid.h"
+
+namespace pledge::server {
+
+class Timers {
+ public:
+  void atTask(std::int64_t deadline, const Uuid& taskId);
+  // expire runs under the engine's lock when the deadline comes (or the engine stops); it
+  // answers through answerLater().
+  void atRequest(std::int64_t deadline, std::function<void()> expire);
+  void answerLater(std::function<void()> answer) { answers_.push_back(std::move(answer)); }
+  // A lease handed out at now that is written once it is still held at due.
+  void atLeaseWrite(std::int64_t due, const Uuid& taskId, int attempt);
+
+  // The earliest thing due, or fallback if that is earlier.
+  std::int64_t next(std::int64_t fallback) const;
+  // Waits until until (or a wake-up); the lock is released meanwhile.
+  void wait(std::unique_lock<std::mutex>& lock, std::int64_t now, std::int64_t until);
+  // Wakes the timer thread if deadline is earlier than what it waits for.
+  void arm(std::int64_t deadline);
+  void wakeAll() { wake_.notify_all(); }
+  void wakeOne() { wake_.notify_one(); }
+
+  // The next task deadline due by now; nullopt when none is.
+  std::optional<Uuid> popDueTask(std::int64_t now);
+  // The next lease write due by now: (task id, attempt).
+  std::optional<std::pair<Uuid, int>> popDueLeaseWrite(std::int64_t now);
+  // Runs the expiries of the request deadlines due by now (every one, for expireAll).
+  void expireRequests(std::int64_t now);
+  void expireAll();
+  // The answers the expiries left, to run after unlocking.
+  std::vector<std::function<void()>> takeAnswers();
+
+ private:
+  std::priority_queue<std::pair<std::int64_t, Uuid>, std::vector<std::pair<std::int64_t, Uuid>>,
+                      std::greater<>>
+      tasks_;
+  std::multimap<std::int64_t, std::function<void()>> requests_;
+  std::vector<std::function<void()>> answers_;
+  // Leases handed out and not yet written, oldest first: (when to write it, task id, attempt).
+  std::deque<std::tuple<std::int64_t, Uuid, int>> leaseWrites_;
+  std::condition_variable wake_;
+  // What the timer thread waits for now (0: it is awake).
+  std::int64_t armedFor_ = 0;
+};
+
+}  // namespace pledge::server

@@ -1,0 +1,215 @@
+// Processes: what the API shows of one (as memory or the store has it), waiting for its result,
+// and the operations on it (restart and abort share one path).
+#include <spdlog/spdlog.h>
+
+#include <fmt/format.h>
+
+#include "pledge/limits.h"
+#include "pledge/server/engine/engine.h"
+
+namespace pledge::server {
+
+std::optional<ProcessInfo> Engine::process(const Uuid& processId) {
+  {
+    std::lock_guard lock(mutex_);
+    if (Process* process = graph_.findProcess(processId)) return infoOf(*process);
+  }
+  if (auto row = store_->findProcess(processId)) return row->info;
+  return std::nullopt;
+}
+
+void Engine::awaitProcess(const Uuid& processId, std::int64_t waitMs,
+                          std::function<void(Result<ProcessInfo>)> done) {
+  PLEDGE_REQUIRE(waitMs >= 0 && waitMs <= options_.maxResultWaitMs, "waitMs: must be 0 to {}, got {}",
+                 options_.maxResultWaitMs, waitMs);
+  std::unique_lock lock(mutex_);
+  Process* process = graph_.findProcess(processId);
+  if (process == nullptr) {
+    const bool elsewhere = !serving(graph_.partitionOf(processId));
+    lock.unlock();
+    auto answerFromStore = [this, processId](const std::function<void(Result<ProcessInfo>)>& answer) {
+      std::optional<ProcessRow> row;
+      try {
+        row = store_->findProcess(processId);
+      } catch (const std::exception& error) {
+        return answer(Error(ErrorCode::Unavailable, fmt::format("the store cannot be read now ({}); retry", error.what())));
+      }
+      if (row) {
+        answer(row->info);
+      } else {
+        answer(Error(ErrorCode::NotFound, fmt::format("no process {}", processId.toString())));
+      }
+    };
+    auto row = store_->findProcess(processId);
+    if (row && elsewhere && row->info.state == ProcessState::Running && waitMs > 0) {
+      // Another node serves it (or it is moving): answer from the store after a while, so that
+      // a client's wait loop asks again without spinning.
+      lock.lock();
+      timers_.atRequest(nowMs() + std::min<std::int64_t>(waitMs, 1'000), [this, answerFromStore, done] {
+        timers_.answerLater([answerFromStore, done] { answerFromStore(done); });
+      });
+      return;
+    }
+    if (row) {
+      done(row->info);
+    } else {
+      done(Error(ErrorCode::NotFound, fmt::format("no process {}", processId.toString())));
+    }
+    return;
+  }
+  if (process->state != ProcessState::Running || waitMs == 0 || stopping_) {
+    ProcessInfo info = infoOf(*process);
+    lock.unlock();
+    done(info);
+    return;
+  }
+  if (queues_.parkedCount() + watches_.count() >= options_.maxParkedRequests) {
+    throw Error(ErrorCode::LimitExceeded,
+                fmt::format("waitMs: the server holds its limit of {} waiting requests; ask without waiting "
+                            "or retry later",
+                            options_.maxParkedRequests));
+  }
+  auto watch = watches_.add(processId, std::move(done));
+  timers_.atRequest(nowMs() + waitMs, [this, watch, processId] {
+    if (watch->answered) return;
+    watches_.expire(processId, watch);
+    Process* current = graph_.findProcess(processId);
+    if (current == nullptr) {
+      // (Every path that takes a watched process out of memory answers its watchers first.)
+      spdlog::error("a watched process left memory unanswered: {}", processId.toString());
+      timers_.answerLater([done = std::move(watch->done)] {
+        done(Error(ErrorCode::Unavailable, "the process moved; ask again"));
+      });
+      return;
+    }
+    timers_.answerLater([done = std::move(watch->done), info = infoOf(*current)] { done(info); });
+  });
+}
+
+void Engine::restart(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done) {
+  operate(Operation::Restart, processId, std::move(done));
+}
+
+void Engine::abort(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done) {
+  operate(Operation::Abort, processId, std::move(done));
+}
+
+namespace {
+
+Error cannot(Engine::Operation operation, ProcessState state) {
+  if (operation == Engine::Operation::Restart) {
+    return Error(ErrorCode::Conflict,
+                 fmt::format("the process is {}; only a broken process can be restarted", processStateName(state)));
+  }
+  return Error(ErrorCode::Conflict,
+               fmt::format("the process is {}: it has ended already; only a running or broken process can be aborted",
+                           processStateName(state)));
+}
+
+}  // namespace
+
+void Engine::operate(Operation operation, const Uuid& processId, std::function<void(Result<ProcessInfo>)> done) {
+  const int partition = graph_.partitionOf(processId);
+  std::unique_lock lock(mutex_);
+  auto unavailable = [&]() -> std::optional<Error> {
+    if (stopping_) return Error(ErrorCode::Unavailable, "the server is stopping");
+    if (!serving(partition)) return notServed(partition);
+    return std::nullopt;
+  };
+  std::optional<Error> problem = unavailable();
+  Process* process = problem ? nullptr : graph_.findProcess(processId);
+  if (!problem && process == nullptr) {
+    // Dormant, ended or unknown: the store tells (read outside the lock).
+    lock.unlock();
+    LiveState stored;
+    std::optional<Error> readFailed;
+    try {
+      stored = store_->loadProcesses({processId});
+    } catch (const std::exception& error) {
+      readFailed = Error(ErrorCode::Unavailable, fmt::format("the store cannot be read now ({}); retry", error.what()));
+    }
+    lock.lock();
+    problem = unavailable();
+    if (!problem) problem = readFailed;
+    if (!problem) process = graph_.findProcess(processId);
+    if (!problem && process == nullptr) {
+      if (stored.processes.empty()) {
+        problem = Error(ErrorCode::NotFound, fmt::format("no process {}", processId.toString()));
+      } else if (stored.processes.front().wakeAt) {
+        Effects woken;
+        adopt(std::move(stored), nowMs(), woken);
+        absorb(woken);
+        process = graph_.findProcess(processId);
+      }
+      if (!problem && process == nullptr) {
+        const ProcessState state = stored.processes.front().info.state;
+        problem = state == ProcessState::Running || state == ProcessState::Broken
+                      ? Error(ErrorCode::Unavailable, "the process is moving between nodes; retry")
+                      : cannot(operation, state);
+      }
+    }
+  }
+  if (!problem) {
+    const bool allowed = operation == Operation::Restart
+                             ? process->state == ProcessState::Broken
+                             : process->state == ProcessState::Running || process->state == ProcessState::Broken;
+    if (!allowed) problem = cannot(operation, process->state);
+  }
+  if (problem) {
+    lock.unlock();
+    done(*problem);
+    return;
+  }
+  Effects effects;
+  if (operation == Operation::Restart) {
+    graph_.restart(*process, nowMs(), effects);
+  } else {
+    graph_.abort(*process, nowMs(), effects);
+  }
+  ProcessInfo info = infoOf(*process);
+  absorb(effects);
+  whenDurable([done = std::move(done), info](const std::optional<Error>& failed) {
+    if (failed) {
+      done(*failed);
+    } else {
+      done(info);
+    }
+  });
+}
+
+std::optional<std::vector<TaskSnapshot>> Engine::processTasks(const Uuid& processId) {
+  {
+    std::lock_guard lock(mutex_);
+    if (Process* process = graph_.findProcess(processId)) {
+      std::vector<TaskSnapshot> snapshots;
+      snapshots.reserve(process->tasks.size());
+      for (const auto& task : process->tasks) {
+        TaskSpec spec;
+        spec.taskId = task->id;
+        spec.actor = *task->actor;
+        spec.method = *task->method;
+        spec.type = task->type;
+        spec.args = task->args;
+        if (!task->taskList->empty()) spec.options.taskList = *task->taskList;
+        if (task->priority != 0) spec.options.priority = task->priority;
+        spec.options.timeoutMs = task->timeoutMs;
+        if (task->retry) spec.options.retry = *task->retry;
+        snapshots.push_back(TaskSnapshot{std::move(spec), rowOf(*task, /*takeSpec=*/false)});
+      }
+      return snapshots;
+    }
+  }
+  if (!store_->findProcess(processId)) return std::nullopt;
+  limits::Ignored stored;
+  std::vector<TaskSnapshot> snapshots;
+  for (TaskRow& row : store_->processTasks(processId)) {
+    TaskSpec spec = parseJson(row.spec).get<TaskSpec>();
+    row.spec.clear();
+    snapshots.push_back(TaskSnapshot{std::move(spec), std::move(row)});
+  }
+  return snapshots;
+}
+
+ProcessPage Engine::listProcesses(const ProcessQuery& query) { return store_->listProcesses(query); }
+
+}  // namespace pledge::server

@@ -1,0 +1,301 @@
+// Tasks: polls (and the polls parked until a task is ready), leases, releases and heartbeats.
+#include <fmt/format.h>
+
+#include "engine/engine_internal.h"
+#include "pledge/server/engine/engine.h"
+
+namespace pledge::server {
+
+void Engine::checkPoll(const PollRequest& request) const {
+  PLEDGE_REQUIRE(!request.queues.empty(), "actors: name at least one actor to poll");
+  PLEDGE_REQUIRE(request.max >= 1 && request.max <= options_.maxPollBatch,
+                 "max: must be 1 to {}, got {}", options_.maxPollBatch, request.max);
+  PLEDGE_REQUIRE(request.waitMs >= 0 && request.waitMs <= options_.maxPollWaitMs,
+                 "waitMs: must be 0 to {}, got {}", options_.maxPollWaitMs, request.waitMs);
+  for (const QueueRef& queue : request.queues) {
+    auto problem = checkActorId(queue.actor);
+    PLEDGE_REQUIRE(!problem, "actors: {}", problem.value_or(""));
+  }
+}
+
+std::function<void()> Engine::poll(const PollRequest& request, std::function<void(std::vector<PolledTask>)> done) {
+  checkPoll(request);
+  std::vector<PolledTask> tasks;
+  {
+    std::unique_lock lock(mutex_);
+    if (!stopping_) {
+      const std::int64_t now = nowMs();
+      checkRoomFor(request.queues);
+      queues_.notePoll(request, now);
+      std::vector<ReadyQueues::Queue*> queues;
+      for (const QueueRef& queue : request.queues) {
+        queues.push_back(&queues_.find(queue.actor, queue.taskList));
+      }
+      Effects effects;
+      takeTasks(queues, request.max, now, effects, tasks);
+      absorb(effects);
+      if (tasks.empty() && request.waitMs > 0) {
+        if (queues_.parkedCount() + watches_.count() >= options_.maxParkedRequests) {
+          throw Error(ErrorCode::LimitExceeded,
+                      fmt::format("waitMs: the server holds its limit of {} waiting requests; poll "
+                                  "without waiting or retry later",
+                                  options_.maxParkedRequests));
+        }
+        auto parked = queues_.park(std::move(queues), request.max, std::move(done));
+        timers_.atRequest(now + request.waitMs, [this, parked] {
+          if (parked->answered) return;
+          parked->answered = true;
+          queues_.unpark(parked);
+          timers_.answerLater([done = std::move(parked->done)] { done({}); });
+        });
+        return [this, weak = std::weak_ptr<ReadyQueues::ParkedPoll>(parked)] {
+          std::function<void(std::vector<PolledTask>)> answer;
+          {
+            std::lock_guard guard(mutex_);
+            auto cancelled = weak.lock();
+            if (!cancelled || cancelled->answered) return;
+            cancelled->answered = true;
+            queues_.unpark(cancelled);
+            answer = std::move(cancelled->done);
+          }
+          answer({});
+        };
+      }
+    }
+  }
+  done(std::move(tasks));
+  return {};
+}
+
+void Engine::takeTasks(const std::vector<ReadyQueues::Queue*>& queues, int max, std::int64_t now,
+                       Effects& effects, std::vector<PolledTask>& out) {
+  for (ReadyQueues::Queue* queue : queues) {
+    if (queues_.blocked(*queue->actor)) continue;
+    while (static_cast<int>(out.size()) < max) {
+      Task* task = queues_.popReady(*queue);
+      if (task == nullptr) break;
+      if (metrics_ != nullptr && task->readyStampUs != 0) {
+        metrics_->handedOut(static_cast<double>(steadyUs() - task->readyStampUs) / 1e6);
+      }
+      leaseTask(*task, now, effects);
+      out.push_back(graph_.polledTask(*task));
+    }
+  }
+  if (metrics_ != nullptr && !out.empty()) {
+    metrics_->tasksHandedOut(static_cast<std::int64_t>(out.size()));
+  }
+}
+
+void Engine::serveParkedPolls(std::int64_t now, Effects& effects,
+                              std::vector<std::function<void()>>& answers) {
+  if (queues_.parkedCount() == 0) return;
+  queues_.serveParked(
+      [&](const std::vector<ReadyQueues::Queue*>& queues, int max, std::vector<PolledTask>& out) {
+        takeTasks(queues, max, now, effects, out);
+      },
+      answers);
+}
+
+void Engine::returnLeases(const std::vector<std::pair<Uuid, int>>& leases) {
+  std::lock_guard lock(mutex_);
+  Effects effects;
+  int returned = 0;
+  for (const auto& [id, attempt] : leases) {
+    Task* task = graph_.findTask(id);
+    if (task == nullptr || task->state != TaskState::Leased || task->attempt != attempt ||
+        !serving(task->process->partition)) {
+      continue;  // released, expired or moved on meanwhile
+    }
+    graph_.unlease(*task, nowMs(), effects);
+    ++returned;
+  }
+  if (returned > 0 && metrics_ != nullptr) metrics_->tasksReturned(returned);
+  absorb(effects);
+}
+
+void Engine::release(const std::vector<Decision>& decisions,
+                     std::function<void(std::vector<ReleaseResult>)> done) {
+  std::vector<ReleaseResult> results(decisions.size());
+  auto answerAll = [&](const Error& error) {
+    for (std::size_t i = 0; i < decisions.size(); ++i) {
+      results[i] = ReleaseResult{decisions[i].taskId, ReleaseStatus::Rejected, error};
+    }
+  };
+  std::unique_lock lock(mutex_);
+  // The store's rows of the tasks not live here (a late or repeated release, a task of another
+  // node) are read first, outside the lock, before anything changes: a failed read changes
+  // nothing and the release can be retried as a whole.
+  std::vector<std::size_t> missing;
+  for (std::size_t i = 0; i < decisions.size() && !stopping_; ++i) {
+    if (graph_.findTask(decisions[i].taskId) == nullptr) missing.push_back(i);
+  }
+  std::vector<std::optional<TaskRow>> rows(decisions.size());
+  std::vector<bool> read(decisions.size(), false);
+  std::optional<Error> readFailed;
+  if (!missing.empty()) {
+    lock.unlock();
+    try {
+      for (std::size_t i : missing) {
+        rows[i] = store_->findTask(decisions[i].taskId);
+        read[i] = true;
+      }
+    } catch (const std::exception& error) {
+      readFailed = Error(ErrorCode::Unavailable, fmt::format("the store cannot be read now ({}); retry", error.what()));
+    }
+    lock.lock();
+  }
+  if (stopping_) {
+    answerAll(Error(ErrorCode::Unavailable, "the server is stopping"));
+    lock.unlock();
+    done(std::move(results));
+    return;
+  }
+  const std::int64_t now = nowMs();
+  Effects effects;
+  for (std::size_t i = 0; i < decisions.size(); ++i) {
+    const Decision& decision = decisions[i];
+    ReleaseResult& result = results[i];
+    result.taskId = decision.taskId;
+    auto reject = [&](ErrorCode code, std::string message) {
+      result.status = ReleaseStatus::Rejected;
+      result.error = Error(code, std::move(message));
+    };
+    Task* task = graph_.findTask(decision.taskId);
+    if (task != nullptr && !serving(task->process->partition)) {
+      result.status = ReleaseStatus::Rejected;
+      result.error = notServed(task->process->partition);
+      continue;
+    }
+    if (task == nullptr) {
+      // Not live: its process ended (a late or repeated release), lives on another node, or
+      // there is no such task.
+      if (!read[i]) {
+        result.status = ReleaseStatus::Rejected;
+        result.error = readFailed ? *readFailed
+                                  : Error(ErrorCode::Unavailable, "the task left memory meanwhile; retry");
+        continue;
+      }
+      const std::optional<TaskRow>& row = rows[i];
+      if (row && !serving(graph_.partitionOf(row->processId))) {
+        result.status = ReleaseStatus::Rejected;
+        result.error = notServed(graph_.partitionOf(row->processId));
+      } else if (!row) {
+        reject(ErrorCode::NotFound, fmt::format("no task {}", decision.taskId.toString()));
+      } else if (row->attempt == decision.attempt &&
+                 (row->state == static_cast<int>(TaskState::Completed) ||
+                  row->state == static_cast<int>(TaskState::Failed))) {
+        result.status = ReleaseStatus::Duplicate;
+      } else {
+        reject(ErrorCode::Conflict,
+               fmt::format("task {} belongs to a process that has ended; attempt {} is stale",
+                           decision.taskId.toString(), decision.attempt));
+      }
+      continue;
+    }
+    resumeUndurableLease(*task, decision.attempt, now, effects);
+    if (task->state == TaskState::Leased && task->attempt == decision.attempt) {
+      if (auto full = checkRoomFor(decision.tasks)) {
+        reject(full->code(), full->message());
+        continue;
+      }
+      if (auto rejection = graph_.applyDecision(*task, decision, now, effects)) {
+        reject(rejection->code, std::move(rejection->message));
+        continue;
+      }
+      if (metrics_ != nullptr) {
+        metrics_->taskReleased();
+        if (decision.error) {
+          metrics_->taskFailed();
+          if (isLive(task->state)) metrics_->taskRetried();
+        }
+      }
+    } else if (task->releasedAttempt == decision.attempt) {
+      result.status = ReleaseStatus::Duplicate;
+    } else if (task->state == TaskState::Cancelled) {
+      reject(ErrorCode::Conflict, fmt::format("task {} was cancelled: its process was aborted",
+                                              decision.taskId.toString()));
+    } else {
+      reject(ErrorCode::Conflict,
+             fmt::format("attempt {} of task {} is stale: the task is {} on attempt {}",
+                         decision.attempt, decision.taskId.toString(), taskStateName(task->state),
+                         task->attempt));
+    }
+  }
+  absorb(effects);
+  whenDurable([done = std::move(done), results = std::move(results)](const std::optional<Error>& failed) mutable {
+    if (failed) {
+      for (ReleaseResult& result : results) {
+        if (result.status == ReleaseStatus::Rejected) continue;
+        result.status = ReleaseStatus::Rejected;
+        result.error = *failed;
+      }
+    }
+    done(std::move(results));
+  });
+}
+
+std::optional<Error> Engine::heartbeat(const Uuid& taskId, int attempt) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return Error(ErrorCode::Unavailable, "the server is stopping");
+    if (Task* task = graph_.findTask(taskId)) {
+      if (!serving(task->process->partition)) return notServed(task->process->partition);
+      Effects effects;
+      const std::int64_t now = nowMs();
+      resumeUndurableLease(*task, attempt, now, effects);
+      if (task->state != TaskState::Leased || task->attempt != attempt) {
+        absorb(effects);
+        return Error(ErrorCode::Conflict,
+                     fmt::format("attempt {} of task {} holds no lease: the task is {} on attempt {}",
+                                 attempt, taskId.toString(), taskStateName(task->state), task->attempt));
+      }
+      graph_.heartbeat(*task, now, effects);
+      absorb(effects);
+      return std::nullopt;
+    }
+  }
+  // Not live here: the store says why (read outside the lock).
+  std::optional<TaskRow> row;
+  try {
+    row = store_->findTask(taskId);
+  } catch (const std::exception& error) {
+    return Error(ErrorCode::Unavailable, fmt::format("the store cannot be read now ({}); retry", error.what()));
+  }
+  if (!row) return Error(ErrorCode::NotFound, fmt::format("no task {}", taskId.toString()));
+  const int partition = graph_.partitionOf(row->processId);
+  std::lock_guard lock(mutex_);
+  if (!serving(partition)) return notServed(partition);
+  return Error(ErrorCode::Conflict, fmt::format("task {} belongs to a process that has ended", taskId.toString()));
+}
+
+void Engine::resumeUndurableLease(Task& task, int attempt, std::int64_t now, Effects& effects) {
+  // A lease younger than leaseWriteDelayMs is not written yet (leaseTask): after a restart, or on
+  // the node that took the partition over, such a task is Ready one attempt behind. Its holder may still
+  // release or extend that attempt; it gets the lease back rather than losing its work.
+  if (task.state != TaskState::Ready || attempt != task.attempt + 1) return;
+  leaseTask(task, now, effects);
+  if (metrics_ != nullptr) metrics_->tasksHandedOut(1);
+}
+
+void Engine::leaseTask(Task& task, std::int64_t now, Effects& effects) {
+  graph_.lease(task, now, effects);
+  if (options_.leaseWriteDelayMs <= 0) {
+    effects.changedTasks.push_back(&task);
+    return;
+  }
+  const std::int64_t due = now + options_.leaseWriteDelayMs;
+  timers_.atLeaseWrite(due, task.id, task.attempt);
+}
+
+void Engine::writeDueLeases(std::int64_t now, Effects& effects) {
+  while (std::optional<std::pair<Uuid, int>> due = timers_.popDueLeaseWrite(now)) {
+    Task* task = graph_.findTask(due->first);
+    if (task == nullptr || task->state != TaskState::Leased || task->attempt != due->second ||
+        !serving(task->process->partition)) {
+      continue;  // released, expired or moved on: nothing to write
+    }
+    effects.changedTasks.push_back(task);
+  }
+}
+
+}  // namespace pledge::server

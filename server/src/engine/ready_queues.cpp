@@ -1,0 +1,177 @@
+#include "pledge/server/engine/ready_queues.h"
+
+#include <algorithm>
+
+#include "pledge/server/engine/partition_ownership.h"
+
+namespace pledge::server {
+namespace {
+
+// Pollers an actor remembers: those seen within this long, at most kMaxPollersPerActor.
+constexpr std::int64_t kPollerMemoryMs = 60'000;
+constexpr std::size_t kMaxPollersPerActor = 1'000;
+
+}  // namespace
+
+ReadyQueues::Queue& ReadyQueues::queueFor(const std::string* actor, const std::string* taskList) {
+  auto& slot = queues_[QueueKey{actor, taskList}];
+  if (!slot) {
+    slot = std::make_unique<Queue>();
+    slot->actor = actor;
+    slot->taskList = taskList;
+  }
+  return *slot;
+}
+
+ReadyQueues::Queue& ReadyQueues::find(const std::string& actor, const std::string& taskList) {
+  return queueFor(graph_.intern(actor), graph_.intern(taskList));
+}
+
+void ReadyQueues::push(const Task& task) {
+  Queue& queue = queueFor(task.actor, task.taskList);
+  queue.heap.push(Queue::Entry{task.priority, task.readySeq, task.id});
+  queue.fifo.emplace_back(task.readySeq, task.id);
+}
+
+Task* ReadyQueues::popReady(Queue& queue) {
+  while (!queue.heap.empty()) {
+    Queue::Entry entry = queue.heap.top();
+    queue.heap.pop();
+    Task* task = graph_.findTask(entry.taskId);
+    if (task != nullptr && task->state == TaskState::Ready && task->readySeq == entry.seq &&
+        ownership_.serving(task->process->partition)) {
+      return task;
+    }
+  }
+  return nullptr;
+}
+
+void ReadyQueues::clear() {
+  for (auto& [key, queue] : queues_) {
+    queue->heap = {};
+    queue->fifo.clear();
+  }
+}
+
+void ReadyQueues::setBlocked(const std::string& actor, bool blocked) {
+  if (blocked) {
+    blocked_.insert(actor);
+  } else {
+    blocked_.erase(actor);
+  }
+}
+
+bool ReadyQueues::replaceBlocked(std::set<std::string, std::less<>> actors) {
+  if (actors == blocked_) return false;
+  blocked_ = std::move(actors);
+  return true;
+}
+
+std::shared_ptr<ReadyQueues::ParkedPoll> ReadyQueues::park(
+    std::vector<Queue*> queues, int max, std::function<void(std::vector<PolledTask>)> done) {
+  auto parked = std::make_shared<ParkedPoll>();
+  parked->queues = std::move(queues);
+  parked->max = max;
+  parked->done = std::move(done);
+  parked_.push_back(parked);
+  return parked;
+}
+
+void ReadyQueues::serveParked(const Take& take, std::vector<std::function<void()>>& answers) {
+  if (parked_.empty()) return;
+  std::vector<std::shared_ptr<ParkedPoll>> waiting;
+  for (auto& parked : parked_) {
+    if (parked->answered) continue;
+    std::vector<PolledTask> tasks;
+    take(parked->queues, parked->max, tasks);
+    if (tasks.empty()) {
+      waiting.push_back(parked);
+      continue;
+    }
+    parked->answered = true;
+    answers.push_back([done = std::move(parked->done), tasks = std::move(tasks)]() mutable {
+      done(std::move(tasks));
+    });
+  }
+  parked_ = std::move(waiting);
+}
+
+void ReadyQueues::answerParked(std::vector<std::function<void()>>& answers) {
+  for (auto& parked : parked_) {
+    if (parked->answered) continue;
+    parked->answered = true;
+    answers.push_back([done = std::move(parked->done)] { done({}); });
+  }
+  parked_.clear();
+}
+
+void ReadyQueues::notePoll(const PollRequest& request, std::int64_t now) {
+  for (const QueueRef& queue : request.queues) {
+    ActorRecord& record = actors_[queue.actor];
+    record.lastPollAt = now;
+    if (record.pollers.size() >= kMaxPollersPerActor && !record.pollers.contains(request.worker)) {
+      std::erase_if(record.pollers,
+                    [&](const auto& poller) { return poller.second < now - kPollerMemoryMs; });
+      if (record.pollers.size() >= kMaxPollersPerActor) continue;
+    }
+    record.pollers[request.worker] = now;
+  }
+}
+
+std::vector<QueueStats> ReadyQueues::stats(std::int64_t now) {
+  std::map<std::pair<std::string, std::string>, QueueStats> stats;
+  for (const auto& [key, counts] : graph_.queueCounts()) {
+    if (counts.ready == 0 && counts.running == 0 && counts.waiting == 0) continue;
+    QueueStats& entry = stats[{*key.actor, *key.taskList}];
+    entry.ready = counts.ready;
+    entry.running = counts.running;
+    entry.waiting = counts.waiting;
+  }
+  for (auto& [key, queue] : queues_) {
+    QueueStats& entry = stats[{*key.actor, *key.taskList}];
+    while (!queue->fifo.empty()) {
+      Task* task = graph_.findTask(queue->fifo.front().second);
+      if (task != nullptr && task->state == TaskState::Ready &&
+          task->readySeq == queue->fifo.front().first) {
+        entry.oldestReadyMs = std::max<std::int64_t>(0, now - task->readyAt);
+        break;
+      }
+      queue->fifo.pop_front();
+    }
+  }
+  std::vector<QueueStats> result;
+  for (auto& [key, entry] : stats) {
+    entry.actor = key.first;
+    entry.taskList = key.second;
+    result.push_back(std::move(entry));
+  }
+  return result;
+}
+
+std::vector<ActorStats> ReadyQueues::actorStats(const std::vector<QueueStats>& queues,
+                                                std::int64_t now) const {
+  std::map<std::string, ActorStats> stats;
+  for (const QueueStats& queue : queues) {
+    ActorStats& actor = stats[queue.actor];
+    actor.ready += queue.ready;
+    actor.running += queue.running;
+    actor.waiting += queue.waiting;
+  }
+  for (const std::string& actor : blocked_) stats[actor];
+  for (const auto& [name, record] : actors_) {
+    ActorStats& actor = stats[name];
+    actor.lastPollAt = record.lastPollAt;
+    for (const auto& [worker, at] : record.pollers) {
+      if (at >= now - kPollerMemoryMs) actor.pollers.push_back(PollerStats{worker, at});
+    }
+  }
+  std::vector<ActorStats> result;
+  for (auto& [name, actor] : stats) {
+    actor.actor = name;
+    actor.blocked = blocked_.contains(name);
+    result.push_back(std::move(actor));
+  }
+  return result;
+}
+
+}  // namespace pledge::server

@@ -1,0 +1,94 @@
+#include "pledge/server/engine/timers.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace pledge::server {
+namespace {
+
+// Leases due to be written are gathered this long, so that one wake-up writes many.
+constexpr std::int64_t kLeaseWriteSlackMs = 100;
+
+}  // namespace
+
+void Timers::atTask(std::int64_t deadline, const Uuid& taskId) {
+  tasks_.emplace(deadline, taskId);
+  arm(deadline);
+}
+
+void Timers::atRequest(std::int64_t deadline, std::function<void()> expire) {
+  requests_.emplace(deadline, std::move(expire));
+  arm(deadline);
+}
+
+void Timers::atLeaseWrite(std::int64_t due, const Uuid& taskId, int attempt) {
+  if (leaseWrites_.empty()) arm(due + kLeaseWriteSlackMs);
+  leaseWrites_.emplace_back(due, taskId, attempt);
+}
+
+std::int64_t Timers::next(std::int64_t fallback) const {
+  std::int64_t next = fallback;
+  if (!tasks_.empty()) next = std::min(next, tasks_.top().first);
+  if (!requests_.empty()) next = std::min(next, requests_.begin()->first);
+  if (!leaseWrites_.empty()) {
+    next = std::min(next, std::get<0>(leaseWrites_.front()) + kLeaseWriteSlackMs);
+  }
+  return next;
+}
+
+void Timers::wait(std::unique_lock<std::mutex>& lock, std::int64_t now, std::int64_t until) {
+  armedFor_ = until;
+  wake_.wait_for(lock, std::chrono::milliseconds(until - now));
+  armedFor_ = 0;
+}
+
+void Timers::arm(std::int64_t deadline) {
+  if (deadline < armedFor_) wake_.notify_one();
+}
+
+std::optional<Uuid> Timers::popDueTask(std::int64_t now) {
+  if (tasks_.empty() || tasks_.top().first > now) return std::nullopt;
+  Uuid id = tasks_.top().second;
+  tasks_.pop();
+  return id;
+}
+
+std::optional<std::pair<Uuid, int>> Timers::popDueLeaseWrite(std::int64_t now) {
+  if (leaseWrites_.empty() || std::get<0>(leaseWrites_.front()) > now) return std::nullopt;
+  const auto [due, id, attempt] = leaseWrites_.front();
+  leaseWrites_.pop_front();
+  return std::pair{id, attempt};
+}
+
+void Timers::expireRequests(std::int64_t now) {
+  while (!requests_.empty() && requests_.begin()->first <= now) {
+    auto expire = std::move(requests_.begin()->second);
+    requests_.erase(requests_.begin());
+    try {
+      expire();
+    } catch (const std::exception& error) {
+      spdlog::error("answering a waiting request failed: {}", error.what());
+    }
+  }
+}
+
+void Timers::expireAll() {
+  for (auto& [deadline, expire] : requests_) {
+    try {
+      expire();
+    } catch (const std::exception& error) {
+      spdlog::error("answering a waiting request failed: {}", error.what());
+    }
+  }
+  requests_.clear();
+}
+
+std::vector<std::function<void()>> Timers::takeAnswers() {
+  std::vector<std::function<void()>> answers;
+  std::swap(answers, answers_);
+  return answers;
+}
+
+}  // namespace pledge::server
