@@ -11,8 +11,9 @@
 namespace pledge::server {
 namespace {
 
-// A lease owner is "<node name>#<start time>": a restarted node is a new owner and waits for
-// the leases of its previous run to expire, as any other node would.
+// A lease owner is "<node name>#<start time>": a restarted node is a new owner, never renews a
+// lease of its previous run, and takes such leases back at once (that run is dead: node names
+// are unique in a cluster, and its commits are fenced by the new epoch).
 std::string ownerName(const std::string& owner) { return owner.substr(0, owner.rfind('#')); }
 
 std::int64_t epochMs() {
