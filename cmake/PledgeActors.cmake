@@ -37,7 +37,12 @@ function(pledge_add_actors target)
     get_filename_component(idl_path ${idl} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
     get_filename_component(name ${idl_path} NAME)
     string(REGEX REPLACE "(\\.pledge)?\\.ya?ml$" "" stem ${name})
-    string(MAKE_C_IDENTIFIER ${stem} stem)
+    # The stem as pledge-gen spells it: other characters than letters and digits become "_",
+    # and a stem that starts with a digit (or is empty) gets "idl_" in front.
+    string(REGEX REPLACE "[^A-Za-z0-9]" "_" stem "${stem}")
+    if(stem STREQUAL "" OR stem MATCHES "^[0-9]")
+      set(stem "idl_${stem}")
+    endif()
     set(header ${out_dir}/${stem}.pledge.h)
     set(source ${out_dir}/${stem}.pledge.cpp)
     add_custom_command(

@@ -3,6 +3,7 @@
 #include <pledge/task_runtime.h>
 
 #include "greeter.pledge.h"
+#include "idl_2nd_shift.pledge.h"
 
 int main() {
   pledge::ActorRegistry registry;
