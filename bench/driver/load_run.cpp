@@ -19,7 +19,7 @@
 
 #include "measurements.h"
 #include "pledge/rest_client.h"
-#include "pledge/subprocess.h"
+#include "subprocess.h"
 
 namespace pledge::bench {
 namespace {
