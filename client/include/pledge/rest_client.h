@@ -1,5 +1,6 @@
-// RestClient: the client side of REST API v1 (cpprestsdk http_client, keep-alive). Runtimes poll,
-// release and heartbeat through it; starters and the pledge CLI start and inspect processes.
+// RestClient: the client side of REST API v1, over keep-alive connections (Boost.Beast in the
+// calling thread for http:// nodes, cpprestsdk's http_client for https://). Runners (ActorRunner)
+// poll, release and heartbeat through it; starters and the pledge CLI start and inspect processes.
 //
 //   pledge::RestClient client({"http://127.0.0.1:8080"});
 //   pledge::StartedProcess started = client.start(request);
@@ -7,11 +8,14 @@
 //   auto tasks = client.poll({{"MailService#1.0", ""}}, 16, std::chrono::seconds(5));
 //
 // Nodes: the servers given, joined by every node GET /api/v1/cluster lists when it lists more
-// than one. Polls go round robin over the nodes; every call fails over to the next node when one
-// cannot be reached, and a node that failed is skipped for a while (backoff). Answers 503 (a
-// partition moving between nodes) are asked again for a while, batch starts item by item. API
-// errors are pledge::Error with the code of the server's error object; an unreachable cluster
-// is Error(Unavailable) saying which URLs were tried. Thread-safe.
+// than one. Starts go round robin over the nodes, or straight to the owner of their partition
+// (releases too) once the cluster's partition owners are known; other calls go to the first
+// node. Every call fails over to the next node when one cannot be reached, and a node that
+// failed is skipped for a while (backoff). poll() asks every node from a rotating first one; a
+// Poller (below) long-polls every node at once. Answers 503 (a partition moving between nodes)
+// are asked again for a while, batch starts item by item. API errors are pledge::Error with the
+// code of the server's error object; an unreachable cluster is Error(Unavailable) saying which
+// URLs were tried. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -124,8 +128,9 @@ class RestClient final : public ProcessStarter {
   std::vector<std::string> nodes();
   const std::string& workerId() const { return options_.workerId; }
 
-  // Sizes the I/O thread pool every RestClient of the process shares (cpprestsdk's; 40 threads
-  // unless set). Call before the first client is made; later calls do nothing.
+  // Sizes the I/O thread pool every RestClient of the process shares for https:// nodes
+  // (cpprestsdk's; 40 threads unless set; http:// requests run in the calling thread). Call
+  // before the first client is made; later calls do nothing.
   static void setIoThreads(int threads);
 
  private:
