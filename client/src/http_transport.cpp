@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "pledge/error.h"
+
 namespace pledge {
 namespace {
 
@@ -44,7 +46,7 @@ ParsedUrl parseUrl(const std::string& url) {
     parsed.https = true;
     rest.remove_prefix(8);
   } else {
-    throw std::invalid_argument("expected a URL starting with http:// or https://");
+    throw Error(ErrorCode::BadRequest, "expected a URL starting with http:// or https://");
   }
   const std::string_view authority = rest.substr(0, rest.find('/'));
   if (authority.size() < rest.size()) parsed.prefix = std::string(rest.substr(authority.size()));
@@ -53,9 +55,9 @@ ParsedUrl parseUrl(const std::string& url) {
   std::string_view port;
   if (host.starts_with('[')) {  // [IPv6]:port
     const std::size_t close = host.find(']');
-    if (close == std::string_view::npos) throw std::invalid_argument("unclosed '[' in the host");
+    PLEDGE_REQUIRE(close != std::string_view::npos, "unclosed '[' in the host");
     if (close + 1 < host.size()) {
-      if (host[close + 1] != ':') throw std::invalid_argument("expected ':port' after the IPv6 address");
+      PLEDGE_REQUIRE(host[close + 1] == ':', "expected ':port' after the IPv6 address");
       port = host.substr(close + 2);
     }
     host = host.substr(1, close - 1);
@@ -63,9 +65,9 @@ ParsedUrl parseUrl(const std::string& url) {
     port = host.substr(colon + 1);
     host = host.substr(0, colon);
   }
-  if (host.empty()) throw std::invalid_argument("the host is empty");
+  PLEDGE_REQUIRE(!host.empty(), "the host is empty");
   for (char c : port) {
-    if (c < '0' || c > '9') throw std::invalid_argument(fmt::format("port \"{}\" is not a number", port));
+    PLEDGE_REQUIRE(c >= '0' && c <= '9', "port \"{}\" is not a number", port);
   }
   parsed.host = std::string(host);
   parsed.port = port.empty() ? (parsed.https ? "443" : "80") : std::string(port);
@@ -138,11 +140,17 @@ class BeastTransport final : public Transport {
     tcp::resolver resolver(connection.io);
     beast::error_code ec;
     const tcp::resolver::results_type endpoints = resolver.resolve(url_.host, url_.port, ec);
-    if (ec) throw std::runtime_error(fmt::format("cannot resolve {}: {}", url_.host, ec.message()));
+    if (ec) {
+      throw Error(ErrorCode::Unavailable,
+                  fmt::format("cannot resolve {}: {}", url_.host, ec.message()));
+    }
     connection.stream.expires_after(timeout_);
     connection.stream.async_connect(endpoints, [&](beast::error_code error, const tcp::endpoint&) { ec = error; });
     drive(connection);
-    if (ec) throw std::runtime_error(fmt::format("cannot connect to {}: {}", hostHeader_, ec.message()));
+    if (ec) {
+      throw Error(ErrorCode::Unavailable,
+                  fmt::format("cannot connect to {}: {}", hostHeader_, ec.message()));
+    }
     connection.stream.socket().set_option(tcp::no_delay(true), ec);
     connection.open = true;
   }
@@ -181,10 +189,11 @@ class BeastTransport final : public Transport {
       if (reused && ec != beast::error::timeout && !parser.got_some()) {
         throw StaleConnection(ec.message());
       }
-      throw std::runtime_error(fmt::format("{} {}{}: {}", method, hostHeader_, path,
-                                           ec == beast::error::timeout
-                                               ? fmt::format("no answer within {} ms", timeout_.count())
-                                               : ec.message()));
+      const std::string why = ec == beast::error::timeout
+                                  ? fmt::format("no answer within {} ms", timeout_.count())
+                                  : ec.message();
+      throw Error(ErrorCode::Unavailable,
+                  fmt::format("{} {}{}: {}", method, hostHeader_, path, why));
     }
     http::response<http::string_body> message = parser.release();
     answer.status = static_cast<int>(message.result_int());

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "idl_syntax.h"
+#include "pledge/error.h"
 
 namespace pledge::gen {
 namespace {
@@ -303,8 +304,8 @@ class IdlReader {
     std::string text = scalar(node, keyPath);
     try {
       return parseType(text, userTypes_);
-    } catch (const std::string& problem) {
-      fail(node, keyPath, problem);
+    } catch (const Error& problem) {
+      fail(node, keyPath, problem.message());
     }
   }
 

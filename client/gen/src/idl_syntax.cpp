@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "pledge/error.h"
+
 namespace pledge::gen {
 namespace {
 
@@ -65,7 +67,6 @@ bool isKeyword(std::string_view name) {
   return std::find(kCppKeywords.begin(), kCppKeywords.end(), name) != kCppKeywords.end();
 }
 
-// A qualified C++ name: identifiers joined by "::", optionally starting with "::".
 bool isQualifiedName(std::string_view name) {
   if (name.starts_with("::")) name.remove_prefix(2);
   while (true) {
@@ -76,11 +77,9 @@ bool isQualifiedName(std::string_view name) {
   }
 }
 
-// Parses the type grammar: builtin | list<T> | map<T> | optional<T> | declared user type.
-// Throws std::string with what is wrong.
 IdlType parseType(std::string_view text, const std::set<std::string, std::less<>>& userTypes) {
   text = trim(text);
-  if (text.empty()) throw std::string("empty type");
+  PLEDGE_REQUIRE(!text.empty(), "empty type");
   const struct {
     std::string_view name;
     IdlType::Kind kind;
@@ -99,28 +98,29 @@ IdlType parseType(std::string_view text, const std::set<std::string, std::less<>
   auto open = text.find('<');
   if (open != std::string_view::npos) {
     std::string_view head = trim(text.substr(0, open));
-    if (text.back() != '>') throw fmt::format("'{}' lacks its closing '>'", text);
+    PLEDGE_REQUIRE(text.back() == '>', "'{}' lacks its closing '>'", text);
     for (const auto& generic : generics) {
       if (head == generic.name) {
         IdlType element = parseType(text.substr(open + 1, text.size() - open - 2), userTypes);
         return IdlType{.kind = generic.kind, .userName = {}, .element = {std::move(element)}};
       }
     }
-    throw fmt::format("unknown generic type '{}' (list<T>, map<T> and optional<T> exist){}", head,
-                      suggestion(head, std::array{"list", "map", "optional"}));
+    throw Error(ErrorCode::BadRequest,
+                fmt::format("unknown generic type '{}' (list<T>, map<T> and optional<T> exist){}",
+                            head, suggestion(head, std::array{"list", "map", "optional"})));
   }
   for (const auto& generic : generics) {
-    if (text == generic.name) throw fmt::format("'{}' needs an element type: {}<T>", text, text);
+    PLEDGE_REQUIRE(text != generic.name, "'{}' needs an element type: {}<T>", text, text);
   }
   if (userTypes.contains(text)) {
     return IdlType{.kind = IdlType::Kind::User, .userName = std::string(text), .element = {}};
   }
   std::vector<std::string> known(kBuiltinTypes.begin(), kBuiltinTypes.end());
   known.insert(known.end(), userTypes.begin(), userTypes.end());
-  throw fmt::format(
-      "unknown type '{}'{}: use string, int, long, double, bool, json, list<T>, map<T>, "
-      "optional<T>, or a user type declared under 'types'",
-      text, suggestion(text, known));
+  throw Error(ErrorCode::BadRequest,
+              fmt::format("unknown type '{}'{}: use string, int, long, double, bool, json, "
+                          "list<T>, map<T>, optional<T>, or a user type declared under 'types'",
+                          text, suggestion(text, known)));
 }
 
 std::string IdlType::cppName() const {

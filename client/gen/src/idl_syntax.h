@@ -53,7 +53,7 @@ bool isKeyword(std::string_view name);
 bool isQualifiedName(std::string_view name);
 
 // Parses the type grammar: builtin | list<T> | map<T> | optional<T> | declared user type.
-// Throws std::string with what is wrong.
+// Throws pledge::Error(BadRequest) saying what is wrong; the reader adds file, line and key path.
 IdlType parseType(std::string_view text, const std::set<std::string, std::less<>>& userTypes);
 
 }  // namespace pledge::gen
