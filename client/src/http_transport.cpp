@@ -85,11 +85,13 @@ class BeastTransport final : public Transport {
  public:
   BeastTransport(ParsedUrl url, std::chrono::milliseconds timeout)
       : url_(std::move(url)),
-        hostHeader_(url_.host.find(':') != std::string::npos ? fmt::format("[{}]:{}", url_.host, url_.port)
-                                                             : fmt::format("{}:{}", url_.host, url_.port)),
+        hostHeader_(url_.host.find(':') != std::string::npos
+                        ? fmt::format("[{}]:{}", url_.host, url_.port)
+                        : fmt::format("{}:{}", url_.host, url_.port)),
         timeout_(timeout) {}
 
-  HttpAnswer send(std::string_view method, std::string_view path, const std::optional<std::string>& body) override {
+  HttpAnswer send(std::string_view method, std::string_view path,
+                  const std::optional<std::string>& body) override {
     std::unique_ptr<Connection> connection = take();
     const bool reused = connection->open;
     HttpAnswer answer;
@@ -145,7 +147,8 @@ class BeastTransport final : public Transport {
                   fmt::format("cannot resolve {}: {}", url_.host, ec.message()));
     }
     connection.stream.expires_after(timeout_);
-    connection.stream.async_connect(endpoints, [&](beast::error_code error, const tcp::endpoint&) { ec = error; });
+    connection.stream.async_connect(
+        endpoints, [&](beast::error_code error, const tcp::endpoint&) { ec = error; });
     drive(connection);
     if (ec) {
       throw Error(ErrorCode::Unavailable,
@@ -223,7 +226,8 @@ class CppRestTransport final : public Transport {
     client_ = std::make_unique<web::http::client::http_client>(url, config);
   }
 
-  HttpAnswer send(std::string_view method, std::string_view path, const std::optional<std::string>& body) override {
+  HttpAnswer send(std::string_view method, std::string_view path,
+                  const std::optional<std::string>& body) override {
     web::http::http_request request{std::string(method)};
     request.set_request_uri(std::string(path));
     if (body) request.set_body(*body, "application/json");
@@ -237,7 +241,8 @@ class CppRestTransport final : public Transport {
 
 }  // namespace
 
-std::unique_ptr<Transport> makeTransport(const std::string& baseUrl, std::chrono::milliseconds timeout) {
+std::unique_ptr<Transport> makeTransport(const std::string& baseUrl,
+                                         std::chrono::milliseconds timeout) {
   ParsedUrl url = parseUrl(baseUrl);
   if (url.https) return std::make_unique<CppRestTransport>(baseUrl, timeout);
   return std::make_unique<BeastTransport>(std::move(url), timeout);

@@ -1,6 +1,7 @@
 // Transport: how RestClient sends one HTTP request to one node and waits for its answer.
 //
-//   std::unique_ptr<Transport> node = makeTransport("http://127.0.0.1:8080", std::chrono::seconds(90));
+//   std::unique_ptr<Transport> node =
+//       makeTransport("http://127.0.0.1:8080", std::chrono::seconds(90));
 //   HttpAnswer answer = node->send("POST", "/api/v1/tasks/poll", body);
 //
 // http:// nodes use a pool of keep-alive connections driven in the calling thread (Boost.Beast):
@@ -36,6 +37,7 @@ class Transport {
 
 // A transport to baseUrl ("http://host:port" or "https://...", optionally with a path prefix).
 // Throws pledge::Error(BadRequest) for a URL it cannot use.
-std::unique_ptr<Transport> makeTransport(const std::string& baseUrl, std::chrono::milliseconds timeout);
+std::unique_ptr<Transport> makeTransport(const std::string& baseUrl,
+                                         std::chrono::milliseconds timeout);
 
 }  // namespace pledge

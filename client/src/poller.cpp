@@ -23,7 +23,8 @@ struct Poller::State : std::enable_shared_from_this<Poller::State> {
   // The last error of each node, for next()'s message when none answers.
   std::map<std::string, std::string> errors;
 
-  State(RestClient& owner, std::vector<QueueSelector> selected, int most, std::chrono::milliseconds longest)
+  State(RestClient& owner, std::vector<QueueSelector> selected, int most,
+        std::chrono::milliseconds longest)
       : client(owner), queues(std::move(selected)), max(most), wait(longest) {}
 
   // Starts a thread for each node not polled yet (nodes learnt meanwhile included).
@@ -48,7 +49,8 @@ struct Poller::State : std::enable_shared_from_this<Poller::State> {
         backoff = std::chrono::milliseconds(100);
         std::lock_guard lock(mutex);
         errors.erase(url);
-        buffer.insert(buffer.end(), std::make_move_iterator(tasks.begin()), std::make_move_iterator(tasks.end()));
+        buffer.insert(buffer.end(), std::make_move_iterator(tasks.begin()),
+                      std::make_move_iterator(tasks.end()));
         if (!tasks.empty()) changed.notify_all();
       } catch (const std::exception& error) {
         std::unique_lock lock(mutex);
@@ -70,7 +72,8 @@ struct Poller::State : std::enable_shared_from_this<Poller::State> {
   }
 };
 
-Poller::Poller(RestClient& client, std::vector<QueueSelector> queues, int max, std::chrono::milliseconds wait)
+Poller::Poller(RestClient& client, std::vector<QueueSelector> queues, int max,
+               std::chrono::milliseconds wait)
     : state_(std::make_shared<State>(client, std::move(queues), max, wait)) {}
 
 Poller::~Poller() { stop(); }

@@ -63,14 +63,17 @@ void RestClient::setIoThreads(int threads) {
   static std::once_flag once;
   std::call_once(once, [threads] {
     try {
-      crossplat::threadpool::initialize_with_threads(static_cast<std::size_t>(std::max(threads, 1)));
+      crossplat::threadpool::initialize_with_threads(
+          static_cast<std::size_t>(std::max(threads, 1)));
     } catch (const std::exception&) {
       // The pool already exists: keep it.
     }
   });
 }
-Json RestClient::call(const std::string& method, const std::string& path, const std::optional<Json>& body) {
-  auto [status, text] = exchange(method, path, body ? std::optional<std::string>(body->dump()) : std::nullopt);
+Json RestClient::call(const std::string& method, const std::string& path,
+                      const std::optional<Json>& body) {
+  auto [status, text] =
+      exchange(method, path, body ? std::optional<std::string>(body->dump()) : std::nullopt);
   if (status >= 400) throw errorFromResponse(status, text);
   limits::Ignored written;  // by a server
   return text.empty() ? Json() : parseJson(text);
@@ -117,11 +120,13 @@ StartedProcess RestClient::start(const StartRequest& request) {
   }
 }
 
-std::vector<Result<StartedProcess>> RestClient::startMany(const std::vector<StartRequest>& requests) {
+std::vector<Result<StartedProcess>> RestClient::startMany(
+    const std::vector<StartRequest>& requests) {
   std::vector<StartRequest> sent;
   sent.reserve(requests.size());
   for (const StartRequest& request : requests) sent.push_back(withRequestId(request));
-  std::vector<Result<StartedProcess>> results(requests.size(), Error(ErrorCode::Unavailable, "not sent"));
+  std::vector<Result<StartedProcess>> results(requests.size(),
+                                              Error(ErrorCode::Unavailable, "not sent"));
   // Indexes still to start: all at first, then those a node could not serve at the time (or
   // whose answer was lost: their requestIds make sending them again safe).
   std::vector<std::size_t> pending(requests.size());
@@ -136,7 +141,8 @@ std::vector<Result<StartedProcess>> RestClient::startMany(const std::vector<Star
       const StartOptions& options = sent[i].options;
       const std::optional<std::size_t> owner =
           ownerOfPartitionKey(options.customId ? *options.customId : *options.requestId);
-      auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == owner; });
+      auto group = std::find_if(groups.begin(), groups.end(),
+                                [&](const auto& g) { return g.first == owner; });
       if (group == groups.end()) group = groups.insert(groups.end(), {owner, {}});
       group->second.push_back(i);
     }
@@ -166,7 +172,8 @@ std::vector<Result<StartedProcess>> RestClient::startMany(const std::vector<Star
       for (std::size_t k = 0; k < members.size() && k < entries.size(); ++k) {
         const Json& entry = entries[k];
         if (entry.contains("error")) {
-          Error error(errorCodeFromName(entry["error"].value("code", "internal")), entry["error"].value("message", ""));
+          Error error(errorCodeFromName(entry["error"].value("code", "internal")),
+                      entry["error"].value("message", ""));
           if (error.code() == ErrorCode::Unavailable) again.push_back(members[k]);
           results[members[k]] = std::move(error);
         } else {
@@ -228,12 +235,16 @@ Json RestClient::setBlocked(const std::string& actor, bool blocked) {
   return call("POST", "/api/v1/actors/" + urlEncode(actor) + (blocked ? "/block" : "/unblock"));
 }
 
-Json RestClient::pollBody(const std::vector<QueueSelector>& queues, int max, std::chrono::milliseconds wait) const {
+Json RestClient::pollBody(const std::vector<QueueSelector>& queues, int max,
+                          std::chrono::milliseconds wait) const {
   Json actors = Json::array();
   for (const QueueSelector& queue : queues) {
     actors.push_back({{"actor", queue.actor}, {"taskList", queue.taskList}});
   }
-  return {{"worker", options_.workerId}, {"actors", std::move(actors)}, {"max", max}, {"waitMs", wait.count()}};
+  return {{"worker", options_.workerId},
+          {"actors", std::move(actors)},
+          {"max", max},
+          {"waitMs", wait.count()}};
 }
 
 std::vector<PolledTask> RestClient::poll(const std::vector<QueueSelector>& queues, int max,
@@ -263,7 +274,8 @@ std::vector<PolledTask> RestClient::poll(const std::vector<QueueSelector>& queue
   return pollNode(first);
 }
 
-std::vector<PolledTask> RestClient::pollAt(const std::string& url, const std::vector<QueueSelector>& queues, int max,
+std::vector<PolledTask> RestClient::pollAt(const std::string& url,
+                                           const std::vector<QueueSelector>& queues, int max,
                                            std::chrono::milliseconds wait) {
   std::shared_ptr<State::Node> node;
   {
@@ -272,10 +284,14 @@ std::vector<PolledTask> RestClient::pollAt(const std::string& url, const std::ve
       if (known->url == url) node = known;
     }
   }
-  if (!node) throw Error(ErrorCode::Unavailable, fmt::format("{} is no node of this cluster (any more)", url));
+  if (!node) {
+    throw Error(ErrorCode::Unavailable,
+                fmt::format("{} is no node of this cluster (any more)", url));
+  }
   HttpAnswer answer;
   try {
-    answer = node->transport->send("POST", "/api/v1/tasks/poll", pollBody(queues, max, wait).dump());
+    answer =
+        node->transport->send("POST", "/api/v1/tasks/poll", pollBody(queues, max, wait).dump());
   } catch (const std::exception& error) {
     state_->markDown(*node);
     throw Error(ErrorCode::Unavailable, fmt::format("cannot reach {}: {}", url, error.what()));
@@ -296,14 +312,16 @@ ReleaseAnswer RestClient::releaseAndPoll(const std::vector<Decision>& decisions,
   return releaseWith(decisions, &poll);
 }
 
-ReleaseAnswer RestClient::releaseWith(const std::vector<Decision>& decisions, const std::string* pollJson) {
+ReleaseAnswer RestClient::releaseWith(const std::vector<Decision>& decisions,
+                                      const std::string* pollJson) {
   // Straight to each process's owner when the cluster's routes are known (saves the hop of a
   // forward): one request per owner.
   learnNodesWhenDue();
   std::vector<std::pair<std::optional<std::size_t>, std::vector<const Decision*>>> groups;
   for (const Decision& decision : decisions) {
     const std::optional<std::size_t> owner = ownerOf(decision);
-    auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == owner; });
+    auto group =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == owner; });
     if (group == groups.end()) group = groups.insert(groups.end(), {owner, {}});
     group->second.push_back(&decision);
   }
@@ -328,7 +346,9 @@ ReleaseAnswer RestClient::releaseWith(const std::vector<Decision>& decisions, co
       } catch (const Error&) {
         throw errorFromResponse(status, text);
       }
-      if (answer.contains("tasks")) released.tasks = readField(answer, "tasks", readArray<PolledTask>);
+      if (answer.contains("tasks")) {
+        released.tasks = readField(answer, "tasks", readArray<PolledTask>);
+      }
     }
     // A release whose every decision was rejected answers 4xx with the results.
     if (status >= 400 && !answer.contains("results")) throw errorFromResponse(status, text);
@@ -336,7 +356,6 @@ ReleaseAnswer RestClient::releaseWith(const std::vector<Decision>& decisions, co
   }
   return released;
 }
-
 
 std::optional<Error> RestClient::heartbeat(const Uuid& taskId, int attempt) {
   try {

@@ -35,7 +35,9 @@ void RestClient::learnNodesWhenDue() {
         if (std::find(urls.begin(), urls.end(), url) == urls.end()) urls.push_back(url);
         for (const Json& partition : node.value("partitions", Json::array())) {
           const int index = partition.get<int>();
-          if (index >= 0 && index < static_cast<int>(owners.size())) owners[static_cast<std::size_t>(index)] = url;
+          if (index >= 0 && index < static_cast<int>(owners.size())) {
+            owners[static_cast<std::size_t>(index)] = url;
+          }
         }
       }
     }
@@ -57,7 +59,8 @@ std::pair<int, std::string> RestClient::exchange(const std::string& method, cons
                                                 const std::optional<std::string>& body,
                                                 std::optional<std::size_t> firstNode) {
   if (path != "/api/v1/cluster") learnNodesWhenDue();
-  const bool isStart = method == "POST" && (path == "/api/v1/processes" || path == "/api/v1/processes/batch");
+  const bool isStart =
+      method == "POST" && (path == "/api/v1/processes" || path == "/api/v1/processes/batch");
   const std::size_t start = firstNode ? *firstNode : isStart ? state_->roundRobin.fetch_add(1) : 0;
   // A node answering 503 is reachable but cannot serve this now (its partitions are moving
   // between nodes, or it is stopping): ask the others, then all of them again for a while.
@@ -92,7 +95,8 @@ std::pair<int, std::string> RestClient::exchange(const std::string& method, cons
                               tried));
     }
     if (Clock::now() + pause > giveUp) {
-      throw Error(ErrorCode::Unavailable, fmt::format("pledge-server cannot serve this now: {}", tried));
+      throw Error(ErrorCode::Unavailable,
+                  fmt::format("pledge-server cannot serve this now: {}", tried));
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(1'000));
@@ -104,14 +108,16 @@ std::optional<std::size_t> RestClient::ownerOf(const Decision& decision) {
   std::lock_guard lock(state_->mutex);
   const std::vector<std::string>& owners = state_->partitionOwners;
   if (owners.empty()) return std::nullopt;
-  return state_->nodeOf(owners[static_cast<std::size_t>(partitionOf(*decision.processId, static_cast<int>(owners.size())))]);
+  return state_->nodeOf(owners[static_cast<std::size_t>(
+      partitionOf(*decision.processId, static_cast<int>(owners.size())))]);
 }
 
 std::optional<std::size_t> RestClient::ownerOfPartitionKey(const std::string& key) {
   std::lock_guard lock(state_->mutex);
   const std::vector<std::string>& owners = state_->partitionOwners;
   if (owners.empty()) return std::nullopt;
-  return state_->nodeOf(owners[static_cast<std::size_t>(partitionOfKey(key, static_cast<int>(owners.size())))]);
+  return state_->nodeOf(
+      owners[static_cast<std::size_t>(partitionOfKey(key, static_cast<int>(owners.size())))]);
 }
 
 }  // namespace pledge

@@ -13,7 +13,8 @@ Error errorFromResponse(int status, const std::string& body) {
     Json parsed = parseJson(body);
     if (parsed.is_object() && parsed.contains("error")) {
       const Json& error = parsed["error"];
-      return Error(errorCodeFromName(error.value("code", "internal")), error.value("message", body));
+      return Error(errorCodeFromName(error.value("code", "internal")),
+                   error.value("message", body));
     }
   } catch (const Error&) {
   }

@@ -130,7 +130,8 @@ class Emitter {
                      fmt::format("Records {}'s asynchronous methods as decider tasks; see "
                                  "{}::async().",
                                  decider.name, decider.name));
-    out.line("// {}: decider interface. Implement it; its methods only plan: they call", decider.id());
+    out.line("// {}: decider interface. Implement it; its methods only plan: they call",
+             decider.id());
     out.line("// proxies, combine promises and return.");
     out.line("class {} {{", decider.name);
     out.line(" public:");
@@ -283,7 +284,9 @@ class Emitter {
     out.line("}}");
     out.blank();
     std::vector<std::string> values;
-    for (const IdlParam& param : execute.params) values.push_back("nlohmann::json(" + param.name + ")");
+    for (const IdlParam& param : execute.params) {
+      values.push_back("nlohmann::json(" + param.name + ")");
+    }
     out.line("pledge::StartedProcess {}::{}({}) const {{", className, execute.name,
              starterParams(execute));
     out.line("  nlohmann::json args = nlohmann::json::array();");
@@ -346,14 +349,16 @@ class Emitter {
         if (!actor.impl) continue;
         any = true;
         std::vector<std::string> methods;
-        for (const IdlMethod* method : allMethods(actor)) methods.push_back(cppString(method->name));
+        for (const IdlMethod* method : allMethods(actor)) {
+          methods.push_back(cppString(method->name));
+        }
         out.line("  registry.add(pledge::ActorEntry{{");
         out.line("      .actor = {}::kActor,", actor.name);
         out.line("      .type = pledge::TaskType::{},", actor.isDecider ? "Decider" : "Worker");
         out.line("      .methods = {{{}}},", joined(methods, ", "));
         out.line("      .makeDispatcher = [] {{");
-        out.line("        return std::make_unique<{}Dispatcher>(std::make_unique<{}>());", actor.name,
-                 actor.impl->className);
+        out.line("        return std::make_unique<{}Dispatcher>(std::make_unique<{}>());",
+                 actor.name, actor.impl->className);
         out.line("      }}}});");
       }
     }

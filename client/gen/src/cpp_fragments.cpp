@@ -62,7 +62,9 @@ std::string joined(const std::vector<std::string>& parts, std::string_view separ
 
 std::string implParams(const IdlMethod& method) {
   std::vector<std::string> parts;
-  for (const IdlParam& param : method.params) parts.push_back(implParamType(param) + " " + param.name);
+  for (const IdlParam& param : method.params) {
+    parts.push_back(implParamType(param) + " " + param.name);
+  }
   return joined(parts, ", ");
 }
 

@@ -103,7 +103,8 @@ class IdlReader {
   }
 
   template <typename Keys>
-  void rejectUnknownKeys(const YAML::Node& node, std::string_view keyPath, const Keys& known) const {
+  void rejectUnknownKeys(const YAML::Node& node, std::string_view keyPath,
+                         const Keys& known) const {
     std::map<std::string, int> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
       std::string key = it->first.Scalar();
@@ -175,7 +176,8 @@ class IdlReader {
   void requireIdentifier(const YAML::Node& node, std::string_view keyPath, const std::string& name,
                          std::string_view what) const {
     if (!isIdentifier(name)) {
-      fail(node, keyPath, fmt::format("{} '{}' is not an identifier (letters, digits, _)", what, name));
+      fail(node, keyPath,
+           fmt::format("{} '{}' is not an identifier (letters, digits, _)", what, name));
     }
     if (isKeyword(name)) fail(node, keyPath, fmt::format("{} '{}' is a C++ keyword", what, name));
   }
@@ -291,10 +293,14 @@ class IdlReader {
     if (node["timeoutMs"]) {
       method.defaults.timeoutMs = integer(node["timeoutMs"], keyPath + ".timeoutMs", 1);
     }
-    if (node["taskList"]) method.defaults.taskList = scalar(node["taskList"], keyPath + ".taskList");
+    if (node["taskList"]) {
+      method.defaults.taskList = scalar(node["taskList"], keyPath + ".taskList");
+    }
     if (node["priority"]) {
       std::int64_t priority = integer(node["priority"], keyPath + ".priority", INT32_MIN);
-      if (priority > INT32_MAX) fail(node["priority"], keyPath + ".priority", "must fit in 32 bits");
+      if (priority > INT32_MAX) {
+        fail(node["priority"], keyPath + ".priority", "must fit in 32 bits");
+      }
       method.defaults.priority = static_cast<int>(priority);
     }
     return method;
@@ -312,14 +318,17 @@ class IdlReader {
   std::vector<IdlParam> params(const YAML::Node& node, const std::string& keyPath) const {
     if (node.IsNull()) return {};
     if (!node.IsSequence()) {
-      fail(node, keyPath, "expected a list like [{userId: string}, {sent: bool, acceptFail: true}]");
+      fail(node, keyPath,
+           "expected a list like [{userId: string}, {sent: bool, acceptFail: true}]");
     }
     std::vector<IdlParam> result;
     std::map<std::string, int> seen;
     for (std::size_t i = 0; i < node.size(); ++i) {
       const YAML::Node entry = node[i];
       const std::string path = fmt::format("{}[{}]", keyPath, i);
-      if (!entry.IsMap()) fail(entry, path, "expected {name: type} with optional acceptFail, noWait");
+      if (!entry.IsMap()) {
+        fail(entry, path, "expected {name: type} with optional acceptFail, noWait");
+      }
       IdlParam param;
       param.line = entry.Mark().line + 1;
       std::optional<YAML::Node> typeNode;
@@ -332,7 +341,8 @@ class IdlReader {
             param.acceptFail = true;
             param.acceptFailTypes = stringList(it->second, path + ".acceptFail");
             if (param.acceptFailTypes.empty()) {
-              fail(it->second, path + ".acceptFail", "an empty list accepts nothing: use true or list error types");
+              fail(it->second, path + ".acceptFail",
+                   "an empty list accepts nothing: use true or list error types");
             }
           } else {
             param.acceptFail = boolean(it->second, path + ".acceptFail");
@@ -355,7 +365,8 @@ class IdlReader {
       auto [previous, inserted] = seen.emplace(param.name, param.line);
       if (!inserted) {
         fail(entry, path,
-             fmt::format("duplicate parameter '{}' (first at line {})", param.name, previous->second));
+             fmt::format("duplicate parameter '{}' (first at line {})", param.name,
+                         previous->second));
       }
       result.push_back(std::move(param));
     }
@@ -379,13 +390,18 @@ class IdlReader {
     if (node["initialMs"]) policy.initialMs = integer(node["initialMs"], keyPath + ".initialMs", 0);
     if (node["maxMs"]) policy.maxMs = integer(node["maxMs"], keyPath + ".maxMs", 0);
     if (node["maxAttempts"]) {
-      policy.maxAttempts = static_cast<int>(integer(node["maxAttempts"], keyPath + ".maxAttempts", 0));
+      policy.maxAttempts =
+          static_cast<int>(integer(node["maxAttempts"], keyPath + ".maxAttempts", 0));
     }
     if (node["multiplier"]) {
       policy.multiplier = number(node["multiplier"], keyPath + ".multiplier");
-      if (policy.multiplier < 1.0) fail(node["multiplier"], keyPath + ".multiplier", "must be at least 1");
+      if (policy.multiplier < 1.0) {
+        fail(node["multiplier"], keyPath + ".multiplier", "must be at least 1");
+      }
     }
-    if (node["nonRetryable"]) policy.nonRetryable = stringList(node["nonRetryable"], keyPath + ".nonRetryable");
+    if (node["nonRetryable"]) {
+      policy.nonRetryable = stringList(node["nonRetryable"], keyPath + ".nonRetryable");
+    }
     return policy;
   }
 

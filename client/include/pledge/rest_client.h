@@ -103,8 +103,8 @@ class RestClient final : public ProcessStarter {
                                std::chrono::milliseconds wait);
   // Leases up to max tasks from the node at url only (no failover), waiting up to wait. Throws
   // Error(Unavailable) when it cannot be reached.
-  std::vector<PolledTask> pollAt(const std::string& url, const std::vector<QueueSelector>& queues, int max,
-                                 std::chrono::milliseconds wait);
+  std::vector<PolledTask> pollAt(const std::string& url, const std::vector<QueueSelector>& queues,
+                                 int max, std::chrono::milliseconds wait);
   // Releases decisions: one outcome per decision, each naming its task. In a cluster, decisions
   // that carry their processId go straight to the owner of its partition. Throws
   // Error(Unavailable) when no node could be reached (releases are idempotent: the caller
@@ -115,13 +115,14 @@ class RestClient final : public ProcessStarter {
   // runner's next batch without a poll of its own (a chain's next step among them). With several
   // nodes the tasks come from the node that took the first group of decisions. A caller that
   // gets an error does not know whether tasks were leased: it retries with release().
-  ReleaseAnswer releaseAndPoll(const std::vector<Decision>& decisions, const std::vector<QueueSelector>& queues,
-                               int max);
+  ReleaseAnswer releaseAndPoll(const std::vector<Decision>& decisions,
+                               const std::vector<QueueSelector>& queues, int max);
   // Extends a lease; the error when the server refused (NotFound, Conflict).
   std::optional<Error> heartbeat(const Uuid& taskId, int attempt);
 
   // Any API call: the parsed JSON answer, or pledge::Error. Body is sent when given.
-  Json call(const std::string& method, const std::string& path, const std::optional<Json>& body = std::nullopt);
+  Json call(const std::string& method, const std::string& path,
+            const std::optional<Json>& body = std::nullopt);
   // A GET whose answer is not JSON (GET /metrics): the body text, or pledge::Error.
   std::string getText(const std::string& path);
   // The nodes known now.
@@ -151,7 +152,8 @@ class RestClient final : public ProcessStarter {
   // release() and releaseAndPoll(): pollJson, when given, rides along with the first group.
   ReleaseAnswer releaseWith(const std::vector<Decision>& decisions, const std::string* pollJson);
   // The body of a poll request of the queues.
-  Json pollBody(const std::vector<QueueSelector>& queues, int max, std::chrono::milliseconds wait) const;
+  Json pollBody(const std::vector<QueueSelector>& queues, int max,
+                std::chrono::milliseconds wait) const;
 
   struct State;
   std::unique_ptr<State> state_;
@@ -175,7 +177,8 @@ class RestClient final : public ProcessStarter {
 // what stop() would have returned: call stop() to run those tasks).
 class Poller {
  public:
-  Poller(RestClient& client, std::vector<QueueSelector> queues, int max, std::chrono::milliseconds wait);
+  Poller(RestClient& client, std::vector<QueueSelector> queues, int max,
+         std::chrono::milliseconds wait);
   ~Poller();
   Poller(const Poller&) = delete;
   Poller& operator=(const Poller&) = delete;
