@@ -70,6 +70,7 @@ void RestClient::setIoThreads(int threads) {
     }
   });
 }
+
 Json RestClient::call(const std::string& method, const std::string& path,
                       const std::optional<Json>& body) {
   auto [status, text] =
@@ -302,6 +303,7 @@ std::vector<PolledTask> RestClient::pollAt(const std::string& url,
   if (auto fast = readPolledTasksFast(answer.body)) return std::move(fast->items);
   return readField(parseJson(answer.body), "tasks", readArray<PolledTask>);
 }
+
 std::vector<ReleaseOutcome> RestClient::release(const std::vector<Decision>& decisions) {
   return releaseWith(decisions, nullptr).outcomes;
 }
