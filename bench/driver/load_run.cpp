@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,8 +17,9 @@
 
 #include <fmt/format.h>
 
+#include "measurements.h"
 #include "pledge/rest_client.h"
-#include "pledge/subprocess.h"
+#include "subprocess.h"
 
 namespace pledge::bench {
 namespace {
@@ -54,97 +54,6 @@ const std::map<std::string, Workload>& workloads() {
         [](int) { return Json(); }}},
   };
   return table;
-}
-
-double load1() {
-  double load = 0;
-  std::ifstream("/proc/loadavg") >> load;
-  return load;
-}
-
-// The sum of the Prometheus sample lines that start with prefix (text may hold the metrics of
-// several nodes), or 0.
-double metric(const std::string& text, const std::string& prefix) {
-  std::istringstream lines(text);
-  std::string line;
-  double sum = 0;
-  while (std::getline(lines, line)) {
-    if (line.rfind(prefix, 0) == 0) sum += std::stod(line.substr(prefix.size()));
-  }
-  return sum;
-}
-
-// Cumulative counts of the hand-off histogram by upper bound (seconds), summed over the nodes
-// whose metrics text holds.
-std::vector<std::pair<double, double>> handoffBuckets(const std::string& text) {
-  std::map<double, double> byBound;
-  std::istringstream lines(text);
-  std::string line;
-  const std::string prefix = "pledge_task_handoff_seconds_bucket{le=\"";
-  while (std::getline(lines, line)) {
-    if (line.rfind(prefix, 0) != 0) continue;
-    std::size_t close = line.find('"', prefix.size());
-    std::string bound = line.substr(prefix.size(), close - prefix.size());
-    double le = bound == "+Inf" ? 1e9 : std::stod(bound);
-    byBound[le] += std::stod(line.substr(line.rfind(' ') + 1));
-  }
-  return {byBound.begin(), byBound.end()};
-}
-
-// The q-quantile in milliseconds of the observations between two histogram snapshots,
-// interpolated linearly inside its bucket.
-std::optional<double> quantileMs(const std::vector<std::pair<double, double>>& before,
-                                 const std::vector<std::pair<double, double>>& after, double q) {
-  if (after.empty() || after.size() != before.size()) return std::nullopt;
-  const double total = after.back().second - before.back().second;
-  if (total <= 0) return std::nullopt;
-  double previousBound = 0;
-  double previousCount = 0;
-  for (std::size_t i = 0; i < after.size(); ++i) {
-    const double count = after[i].second - before[i].second;
-    if (count >= q * total) {
-      const double bound = std::min(after[i].first, 10.0);
-      const double inBucket = count - previousCount;
-      const double fraction = inBucket > 0 ? (q * total - previousCount) / inBucket : 1;
-      return (previousBound + fraction * (bound - previousBound)) * 1000;
-    }
-    previousBound = after[i].first;
-    previousCount = count;
-  }
-  return std::nullopt;
-}
-
-// A "VmHWM:" (peak) or "VmRSS:" (now) figure of /proc/<pid>/status, in KiB.
-std::int64_t rssKb(pid_t pid, const std::string& field = "VmHWM:") {
-  std::ifstream status(fmt::format("/proc/{}/status", pid));
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind(field, 0) == 0) return std::stoll(line.substr(field.size()));
-  }
-  return 0;
-}
-
-// CPU seconds (user + system) a process has used, from /proc/<pid>/stat; 0 when unknown.
-double cpuSeconds(pid_t pid) {
-  std::ifstream stat(fmt::format("/proc/{}/stat", pid));
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  // Fields after the command name, which is in parentheses and may hold spaces.
-  const std::size_t close = text.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(text.substr(close + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; fields >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
-    if (i == 15) break;
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-double cpuSecondsOf(const std::vector<pid_t>& pids) {
-  double sum = 0;
-  for (pid_t pid : pids) sum += cpuSeconds(pid);
-  return sum;
 }
 
 void drawProgress(int submitted, int completed, int n, double seconds) {

@@ -25,9 +25,11 @@ class Reader {
  public:
   explicit Reader(std::string path) : path_(std::move(path)) {}
 
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& keyPath, const std::string& problem) const {
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& keyPath,
+                         const std::string& problem) const {
     const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
-    throw ConfigError(fmt::format("{}:{}: {}{}", path_, line, keyPath.empty() ? "" : keyPath + ": ", problem));
+    throw ConfigError(
+        fmt::format("{}:{}: {}{}", path_, line, keyPath.empty() ? "" : keyPath + ": ", problem));
   }
 
   template <typename Keys>
@@ -58,7 +60,9 @@ class Reader {
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used == 0 || used != value.size()) fail(node, keyPath, fmt::format("expected an integer, got '{}'", value));
+    if (used == 0 || used != value.size()) {
+      fail(node, keyPath, fmt::format("expected an integer, got '{}'", value));
+    }
     if (number < min || number > max) {
       fail(node, keyPath, fmt::format("must be {} to {}, got {}", min, max, number));
     }
@@ -68,7 +72,9 @@ class Reader {
   std::vector<std::string> textList(const YAML::Node& node, const std::string& keyPath) const {
     if (!node.IsSequence()) fail(node, keyPath, "expected a list");
     std::vector<std::string> items;
-    for (std::size_t i = 0; i < node.size(); ++i) items.push_back(text(node[i], fmt::format("{}[{}]", keyPath, i)));
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      items.push_back(text(node[i], fmt::format("{}[{}]", keyPath, i)));
+    }
     return items;
   }
 
@@ -84,15 +90,20 @@ BootstrapConfig parseBootstrapConfigText(const std::string& text, const std::str
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& error) {
-    throw ConfigError(fmt::format("{}:{}: YAML syntax error: {}", path, error.mark.line + 1, error.msg));
+    throw ConfigError(
+        fmt::format("{}:{}: YAML syntax error: {}", path, error.mark.line + 1, error.msg));
   }
   if (!root.IsDefined() || root.IsNull()) throw ConfigError(path + ":0: the file is empty");
   reader.onlyKeys(root, "", kTopKeys);
   BootstrapConfig config;
 
-  if (!root["servers"]) reader.fail(root, "servers", "missing: list the server URLs, e.g. [\"http://127.0.0.1:8080\"]");
+  if (!root["servers"]) {
+    reader.fail(root, "servers", "missing: list the server URLs, e.g. [\"http://127.0.0.1:8080\"]");
+  }
   config.servers = reader.textList(root["servers"], "servers");
-  if (config.servers.empty()) reader.fail(root["servers"], "servers", "name at least one server URL");
+  if (config.servers.empty()) {
+    reader.fail(root["servers"], "servers", "name at least one server URL");
+  }
   for (std::size_t i = 0; i < config.servers.size(); ++i) {
     const std::string& url = config.servers[i];
     if (!url.starts_with("http://") && !url.starts_with("https://")) {
@@ -105,27 +116,42 @@ BootstrapConfig parseBootstrapConfigText(const std::string& text, const std::str
   const std::filesystem::path base = std::filesystem::absolute(path).parent_path();
   for (const std::string& plugin : reader.textList(root["plugins"], "plugins")) {
     std::filesystem::path file(plugin);
-    config.plugins.push_back((file.is_absolute() ? file : (base / file)).lexically_normal().string());
+    config.plugins.push_back(
+        (file.is_absolute() ? file : (base / file)).lexically_normal().string());
   }
   if (config.plugins.empty()) reader.fail(root["plugins"], "plugins", "name at least one plugin");
 
   if (!root["actors"]) reader.fail(root, "actors", "missing: list the actors to run");
   const YAML::Node actors = root["actors"];
-  if (!actors.IsSequence() || actors.size() == 0) reader.fail(actors, "actors", "expected a non-empty list");
+  if (!actors.IsSequence() || actors.size() == 0) {
+    reader.fail(actors, "actors", "expected a non-empty list");
+  }
   for (std::size_t i = 0; i < actors.size(); ++i) {
     const std::string keyPath = fmt::format("actors[{}]", i);
     const YAML::Node entry = actors[i];
     reader.onlyKeys(entry, keyPath, kActorKeys);
     ActorPoolConfig pool;
-    if (!entry["actor"]) reader.fail(entry, keyPath + ".actor", "missing (e.g. actor: \"MailService#1.0\")");
+    if (!entry["actor"]) {
+      reader.fail(entry, keyPath + ".actor", "missing (e.g. actor: \"MailService#1.0\")");
+    }
     pool.actor = reader.text(entry["actor"], keyPath + ".actor");
-    if (auto problem = checkActorId(pool.actor)) reader.fail(entry["actor"], keyPath + ".actor", *problem);
-    if (entry["threads"]) pool.threads = reader.integer(entry["threads"], keyPath + ".threads", 1, 1024);
-    if (entry["pollBatch"]) pool.pollBatch = reader.integer(entry["pollBatch"], keyPath + ".pollBatch", 1, 1000);
-    if (entry["taskList"]) pool.taskList = entry["taskList"].IsNull() ? "" : reader.text(entry["taskList"], keyPath + ".taskList");
+    if (auto problem = checkActorId(pool.actor)) {
+      reader.fail(entry["actor"], keyPath + ".actor", *problem);
+    }
+    if (entry["threads"]) {
+      pool.threads = reader.integer(entry["threads"], keyPath + ".threads", 1, 1024);
+    }
+    if (entry["pollBatch"]) {
+      pool.pollBatch = reader.integer(entry["pollBatch"], keyPath + ".pollBatch", 1, 1000);
+    }
+    if (entry["taskList"]) {
+      pool.taskList =
+          entry["taskList"].IsNull() ? "" : reader.text(entry["taskList"], keyPath + ".taskList");
+    }
     for (const ActorPoolConfig& earlier : config.actors) {
       if (earlier.actor == pool.actor && earlier.taskList == pool.taskList) {
-        reader.fail(entry, keyPath, fmt::format("{} on task list '{}' is listed twice", pool.actor, pool.taskList));
+        reader.fail(entry, keyPath,
+                    fmt::format("{} on task list '{}' is listed twice", pool.actor, pool.taskList));
       }
     }
     config.actors.push_back(std::move(pool));
@@ -136,15 +162,18 @@ BootstrapConfig parseBootstrapConfigText(const std::string& text, const std::str
     if (root["log"]["level"]) {
       config.logLevel = reader.text(root["log"]["level"], "log.level");
       if (std::find(kLevels.begin(), kLevels.end(), config.logLevel) == kLevels.end()) {
-        reader.fail(root["log"]["level"], "log.level",
-                    fmt::format("expected trace, debug, info, warn, error, critical or off, got '{}'", config.logLevel));
+        reader.fail(
+            root["log"]["level"], "log.level",
+            fmt::format("expected trace, debug, info, warn, error, critical or off, got '{}'",
+                        config.logLevel));
       }
     }
   }
   if (root["poll"]) {
     reader.onlyKeys(root["poll"], "poll", kPollKeys);
     if (root["poll"]["waitMs"]) {
-      config.pollWait = std::chrono::milliseconds(reader.integer(root["poll"]["waitMs"], "poll.waitMs", 0, 60'000));
+      config.pollWait = std::chrono::milliseconds(
+          reader.integer(root["poll"]["waitMs"], "poll.waitMs", 0, 60'000));
     }
   }
   return config;

@@ -54,14 +54,15 @@ int main(int argc, char** argv) {
     RestClient client(config.servers);
     ActorRunner runner(registry, client, config.actors, RunnerOptions{.pollWait = config.pollWait});
     runner.start();
-    spdlog::info("running {} actor pool(s) against {}", config.actors.size(), config.servers.front());
+    spdlog::info("running {} actor pool(s) against {}", config.actors.size(),
+                 config.servers.front());
     int received = 0;
     sigwait(&signals, &received);
     spdlog::info("signal {}: stopping gracefully (finishing and releasing held tasks)", received);
     runner.stop();
     RunnerStats stats = runner.stats();
-    spdlog::info("stopped: {} task(s) run, {} failed, {} released, {} refused", stats.executed, stats.failed,
-                 stats.released, stats.rejected);
+    spdlog::info("stopped: {} task(s) run, {} failed, {} released, {} refused", stats.executed,
+                 stats.failed, stats.released, stats.rejected);
   } catch (const std::exception& error) {
     spdlog::critical("{}", error.what());
     return 1;

@@ -20,8 +20,9 @@ PluginLoader::~PluginLoader() = default;
 
 std::vector<std::string> PluginLoader::load(const std::string& path, ActorRegistry& registry) {
   if (!std::filesystem::exists(path)) {
-    throw Error(ErrorCode::NotFound,
-                fmt::format("plugin {} does not exist (build it, or fix the path in plugins:)", path));
+    throw Error(
+        ErrorCode::NotFound,
+        fmt::format("plugin {} does not exist (build it, or fix the path in plugins:)", path));
   }
   std::vector<std::string> functions;
   try {
@@ -30,7 +31,8 @@ std::vector<std::string> PluginLoader::load(const std::string& path, ActorRegist
       if (symbol.starts_with("pledge_register_")) functions.push_back(symbol);
     }
   } catch (const std::exception& error) {
-    throw Error(ErrorCode::BadRequest, fmt::format("plugin {} is not a shared library: {}", path, error.what()));
+    throw Error(ErrorCode::BadRequest,
+                fmt::format("plugin {} is not a shared library: {}", path, error.what()));
   }
   if (functions.empty()) {
     throw Error(ErrorCode::BadRequest,
@@ -42,7 +44,8 @@ std::vector<std::string> PluginLoader::load(const std::string& path, ActorRegist
   try {
     library.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_global);
   } catch (const std::exception& error) {
-    throw Error(ErrorCode::BadRequest, fmt::format("cannot load plugin {}: {}", path, error.what()));
+    throw Error(ErrorCode::BadRequest,
+                fmt::format("cannot load plugin {}: {}", path, error.what()));
   }
   for (const std::string& function : functions) {
     library.get<void(ActorRegistry&)>(function)(registry);

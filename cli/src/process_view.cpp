@@ -58,7 +58,9 @@ std::string renderProcess(const Json& process, const Json& tasks, const RenderOp
   std::map<std::string, int> numbers;
   std::map<std::string, std::vector<const Json*>> children;
   std::vector<const Json*> roots;
-  for (const Json& task : tasks) numbers.emplace(text(task, "taskId"), static_cast<int>(numbers.size()) + 1);
+  for (const Json& task : tasks) {
+    numbers.emplace(text(task, "taskId"), static_cast<int>(numbers.size()) + 1);
+  }
   for (const Json& task : tasks) {
     const std::string parent = text(task, "parentId");
     if (parent.empty() || !numbers.contains(parent)) {
@@ -73,9 +75,12 @@ std::string renderProcess(const Json& process, const Json& tasks, const RenderOp
   };
 
   const std::string state = text(process, "state");
-  std::string out = fmt::format("process {}  {}.{}  {}", text(process, "processId"), text(process, "actor"),
-                                text(process, "method"), paintState(state, options.colour));
-  if (!text(process, "customId").empty()) out += fmt::format("  customId {}", text(process, "customId"));
+  std::string out =
+      fmt::format("process {}  {}.{}  {}", text(process, "processId"), text(process, "actor"),
+                  text(process, "method"), paintState(state, options.colour));
+  if (!text(process, "customId").empty()) {
+    out += fmt::format("  customId {}", text(process, "customId"));
+  }
   const std::int64_t started = number(process, "startedAt");
   const std::int64_t ended = number(process, "endedAt");
   out += ended > 0 ? fmt::format("  took {}", humanDuration(ended - started))
@@ -83,48 +88,56 @@ std::string renderProcess(const Json& process, const Json& tasks, const RenderOp
   out += "\n";
   if (state == "completed") out += "result " + brief(process.value("result", Json()), 200) + "\n";
   if (process.contains("error") && process["error"].is_object()) {
-    out += fmt::format("error  {}: {}  (task {})\n", text(process["error"], "type"), text(process["error"], "message"),
-                       ref(text(process, "failedTaskId")));
+    out += fmt::format("error  {}: {}  (task {})\n", text(process["error"], "type"),
+                       text(process["error"], "message"), ref(text(process, "failedTaskId")));
   }
   out += "\n";
 
-  std::function<void(const Json&, const std::string&, bool, bool)> draw = [&](const Json& task, const std::string& indent,
-                                                                              bool last, bool root) {
+  using Draw = std::function<void(const Json&, const std::string&, bool, bool)>;
+  Draw draw = [&](const Json& task, const std::string& indent, bool last, bool root) {
     std::string edges;
     for (const Json& arg : task.value("args", Json::array())) {
       std::function<void(const Json&)> visit = [&](const Json& one) {
         if (one.contains("promise")) {
           const bool noWait = one.value("noWait", false);
           const bool acceptFail = one.contains("acceptFail") && one["acceptFail"] != false;
-          edges += fmt::format(" {} {}{}", noWait ? "⇢" : "←", ref(one["promise"].get<std::string>()), acceptFail ? "?" : "");
+          edges += fmt::format(" {} {}{}", noWait ? "⇢" : "←",
+                               ref(one["promise"].get<std::string>()), acceptFail ? "?" : "");
         } else if (one.contains("list")) {
           for (const Json& item : one["list"]) visit(item);
         }
       };
       visit(arg);
     }
-    if (task.contains("forwardTo") && task["forwardTo"].is_string()) edges += " = " + ref(task["forwardTo"].get<std::string>());
+    if (task.contains("forwardTo") && task["forwardTo"].is_string()) {
+      edges += " = " + ref(task["forwardTo"].get<std::string>());
+    }
     const std::string taskState = text(task, "state");
     std::string detail;
-    if (taskState == "completed" && !(task.contains("forwardTo") && task["forwardTo"].is_string())) {
+    if (taskState == "completed" &&
+        !(task.contains("forwardTo") && task["forwardTo"].is_string())) {
       detail = "→ " + brief(task.value("result", Json()));
     }
     if (task.contains("error") && task["error"].is_object() && taskState != "completed") {
-      detail = fmt::format("{}: {}", text(task["error"], "type"), brief(task["error"].value("message", Json("")), 60));
+      detail = fmt::format("{}: {}", text(task["error"], "type"),
+                           brief(task["error"].value("message", Json("")), 60));
     }
     const int attempts = static_cast<int>(number(task, "attempts"));
     const std::string branch = root ? "" : (last ? "└─ " : "├─ ");
-    out += fmt::format("{}{}{} {} {}  {}  {}{}{}{}\n", indent, branch, ref(text(task, "taskId")), text(task, "method"),
-                       text(task, "type") == "decider" ? "◆" : "●", text(task, "actor"),
-                       paintState(taskState, options.colour), attempts > 1 ? fmt::format(" (attempt {})", attempts) : "",
-                       edges.empty() ? "" : "  " + edges.substr(1), detail.empty() ? "" : "  " + detail);
+    out += fmt::format("{}{}{} {} {}  {}  {}{}{}{}\n", indent, branch, ref(text(task, "taskId")),
+                       text(task, "method"), text(task, "type") == "decider" ? "◆" : "●",
+                       text(task, "actor"), paintState(taskState, options.colour),
+                       attempts > 1 ? fmt::format(" (attempt {})", attempts) : "",
+                       edges.empty() ? "" : "  " + edges.substr(1),
+                       detail.empty() ? "" : "  " + detail);
     const auto& kids = children[text(task, "taskId")];
     for (std::size_t i = 0; i < kids.size(); ++i) {
       draw(*kids[i], indent + (root ? "" : (last ? "   " : "│  ")), i + 1 == kids.size(), false);
     }
   };
   for (std::size_t i = 0; i < roots.size(); ++i) draw(*roots[i], "", i + 1 == roots.size(), true);
-  out += "\n◆ decider  ● worker   ← waits for   ⇢ takes without waiting   ? accepts its failure   = result is\n";
+  out += "\n◆ decider  ● worker   ← waits for   ⇢ takes without waiting   ? accepts its failure"
+         "   = result is\n";
   return out;
 }
 

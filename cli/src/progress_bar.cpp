@@ -12,10 +12,12 @@ std::string ProgressBar::line(int started, int completed, double seconds) const 
   const int total = std::max(total_, 1);
   const int done = kWidth * completed / total;
   const int begun = kWidth * started / total - done;
-  return fmt::format("[{}{}{}]  started {}/{}  completed {}/{}  {:.1f}s", std::string(static_cast<std::size_t>(done), '#'),
-                     std::string(static_cast<std::size_t>(std::max(begun, 0)), '='),
-                     std::string(static_cast<std::size_t>(std::max(kWidth - done - std::max(begun, 0), 0)), '-'),
-                     started, total_, completed, total_, seconds);
+  return fmt::format(
+      "[{}{}{}]  started {}/{}  completed {}/{}  {:.1f}s",
+      std::string(static_cast<std::size_t>(done), '#'),
+      std::string(static_cast<std::size_t>(std::max(begun, 0)), '='),
+      std::string(static_cast<std::size_t>(std::max(kWidth - done - std::max(begun, 0), 0)), '-'),
+      started, total_, completed, total_, seconds);
 }
 
 void ProgressBar::update(int started, int completed) {
@@ -36,7 +38,8 @@ void ProgressBar::update(int started, int completed) {
 }
 
 void ProgressBar::finish() {
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin_).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin_).count();
   if (terminal_) {
     out_ << '\r' << line(started_, completed_, seconds) << std::endl;
   } else if (lastDecile_ != 10) {

@@ -26,13 +26,15 @@ ActorRunner::ActorRunner(const ActorRegistry& registry, RestClient& client,
   for (const ActorPoolConfig& pool : pools_) {
     if (registry_.find(pool.actor) == nullptr) {
       std::string known;
-      for (const std::string& actor : registry_.actors()) known += (known.empty() ? "" : ", ") + actor;
+      for (const std::string& actor : registry_.actors()) {
+        known += (known.empty() ? "" : ", ") + actor;
+      }
       throw Error(ErrorCode::BadRequest,
                   fmt::format("actor {} is in no loaded plugin (they have: {})", pool.actor,
                               known.empty() ? "none" : known));
     }
-    PLEDGE_REQUIRE(pool.threads >= 1 && pool.threads <= 1024, "{}: threads must be 1 to 1024, got {}",
-                   pool.actor, pool.threads);
+    PLEDGE_REQUIRE(pool.threads >= 1 && pool.threads <= 1024,
+                   "{}: threads must be 1 to 1024, got {}", pool.actor, pool.threads);
     PLEDGE_REQUIRE(pool.pollBatch >= 1 && pool.pollBatch <= 1000,
                    "{}: pollBatch must be 1 to 1000, got {}", pool.actor, pool.pollBatch);
   }
@@ -107,7 +109,8 @@ void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool)
         tasks = poller.next();
         backoff = kFirstBackoff;
       } catch (const Error& error) {
-        warnThrottled("poll " + pool.actor, fmt::format("{}: poll failed, retrying: {}", pool.actor, error.what()));
+        warnThrottled("poll " + pool.actor,
+                      fmt::format("{}: poll failed, retrying: {}", pool.actor, error.what()));
         pause(backoff);
         backoff = std::min(backoff * 2, kLongestBackoff);
       }
@@ -115,7 +118,9 @@ void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool)
     }
     {
       std::lock_guard lock(mutex_);
-      for (const PolledTask& task : tasks) held_[task.taskId] = Held{task.attempt, task.timeoutMs, Clock::now()};
+      for (const PolledTask& task : tasks) {
+        held_[task.taskId] = Held{task.attempt, task.timeoutMs, Clock::now()};
+      }
     }
     std::vector<Decision> decisions;
     decisions.reserve(tasks.size());
@@ -136,14 +141,15 @@ void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool)
     tasks = std::move(next);
     if (!pollerStopped) {
       std::vector<PolledTask> arrived = poller.take();
-      tasks.insert(tasks.end(), std::make_move_iterator(arrived.begin()), std::make_move_iterator(arrived.end()));
+      tasks.insert(tasks.end(), std::make_move_iterator(arrived.begin()),
+                   std::make_move_iterator(arrived.end()));
     }
   }
 }
 
-std::vector<PolledTask> ActorRunner::releaseUntilAcknowledged(const std::vector<Decision>& decisions,
-                                                              const ActorPoolConfig& pool,
-                                                              const std::vector<QueueSelector>& queues) {
+std::vector<PolledTask> ActorRunner::releaseUntilAcknowledged(
+    const std::vector<Decision>& decisions, const ActorPoolConfig& pool,
+    const std::vector<QueueSelector>& queues) {
   const std::string& actor = pool.actor;
   milliseconds backoff = kFirstBackoff;
   std::optional<Clock::time_point> giveUpAt;
@@ -171,7 +177,8 @@ std::vector<PolledTask> ActorRunner::releaseUntilAcknowledged(const std::vector<
         const ReleaseOutcome& outcome = answer.outcomes[i];
         if (outcome.status != "rejected") {
           ++released_;
-        } else if (outcome.error && outcome.error->code() == ErrorCode::Unavailable && i < pending.size()) {
+        } else if (outcome.error && outcome.error->code() == ErrorCode::Unavailable &&
+                   i < pending.size()) {
           again.push_back(pending[i]);
           why = outcome.error->message();
         } else {
@@ -182,7 +189,8 @@ std::vector<PolledTask> ActorRunner::releaseUntilAcknowledged(const std::vector<
       }
       if (again.empty()) return next;
       pending = std::move(again);
-      throw Error(ErrorCode::Unavailable, fmt::format("{} decision(s) not taken now: {}", pending.size(), why));
+      throw Error(ErrorCode::Unavailable,
+                  fmt::format("{} decision(s) not taken now: {}", pending.size(), why));
     } catch (const Error& error) {
       withPoll = false;
       if (error.code() != ErrorCode::Unavailable && error.code() != ErrorCode::Internal) {
@@ -227,7 +235,8 @@ void ActorRunner::heartbeatLoop() {
     for (const auto& [id, attempt] : due) {
       try {
         if (auto refused = client_.heartbeat(id, attempt)) {
-          spdlog::warn("heartbeat of task {} refused, its lease is lost: {}", id.toString(), refused->message());
+          spdlog::warn("heartbeat of task {} refused, its lease is lost: {}", id.toString(),
+                       refused->message());
           std::lock_guard lock(mutex_);
           held_.erase(id);
         } else {

@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "pledge/error.h"
+
 namespace pledge {
 namespace {
 
@@ -44,7 +46,7 @@ ParsedUrl parseUrl(const std::string& url) {
     parsed.https = true;
     rest.remove_prefix(8);
   } else {
-    throw std::invalid_argument("expected a URL starting with http:// or https://");
+    throw Error(ErrorCode::BadRequest, "expected a URL starting with http:// or https://");
   }
   const std::string_view authority = rest.substr(0, rest.find('/'));
   if (authority.size() < rest.size()) parsed.prefix = std::string(rest.substr(authority.size()));
@@ -53,9 +55,9 @@ ParsedUrl parseUrl(const std::string& url) {
   std::string_view port;
   if (host.starts_with('[')) {  // [IPv6]:port
     const std::size_t close = host.find(']');
-    if (close == std::string_view::npos) throw std::invalid_argument("unclosed '[' in the host");
+    PLEDGE_REQUIRE(close != std::string_view::npos, "unclosed '[' in the host");
     if (close + 1 < host.size()) {
-      if (host[close + 1] != ':') throw std::invalid_argument("expected ':port' after the IPv6 address");
+      PLEDGE_REQUIRE(host[close + 1] == ':', "expected ':port' after the IPv6 address");
       port = host.substr(close + 2);
     }
     host = host.substr(1, close - 1);
@@ -63,9 +65,9 @@ ParsedUrl parseUrl(const std::string& url) {
     port = host.substr(colon + 1);
     host = host.substr(0, colon);
   }
-  if (host.empty()) throw std::invalid_argument("the host is empty");
+  PLEDGE_REQUIRE(!host.empty(), "the host is empty");
   for (char c : port) {
-    if (c < '0' || c > '9') throw std::invalid_argument(fmt::format("port \"{}\" is not a number", port));
+    PLEDGE_REQUIRE(c >= '0' && c <= '9', "port \"{}\" is not a number", port);
   }
   parsed.host = std::string(host);
   parsed.port = port.empty() ? (parsed.https ? "443" : "80") : std::string(port);
@@ -83,11 +85,13 @@ class BeastTransport final : public Transport {
  public:
   BeastTransport(ParsedUrl url, std::chrono::milliseconds timeout)
       : url_(std::move(url)),
-        hostHeader_(url_.host.find(':') != std::string::npos ? fmt::format("[{}]:{}", url_.host, url_.port)
-                                                             : fmt::format("{}:{}", url_.host, url_.port)),
+        hostHeader_(url_.host.find(':') != std::string::npos
+                        ? fmt::format("[{}]:{}", url_.host, url_.port)
+                        : fmt::format("{}:{}", url_.host, url_.port)),
         timeout_(timeout) {}
 
-  HttpAnswer send(std::string_view method, std::string_view path, const std::optional<std::string>& body) override {
+  HttpAnswer send(std::string_view method, std::string_view path,
+                  const std::optional<std::string>& body) override {
     std::unique_ptr<Connection> connection = take();
     const bool reused = connection->open;
     HttpAnswer answer;
@@ -138,11 +142,18 @@ class BeastTransport final : public Transport {
     tcp::resolver resolver(connection.io);
     beast::error_code ec;
     const tcp::resolver::results_type endpoints = resolver.resolve(url_.host, url_.port, ec);
-    if (ec) throw std::runtime_error(fmt::format("cannot resolve {}: {}", url_.host, ec.message()));
+    if (ec) {
+      throw Error(ErrorCode::Unavailable,
+                  fmt::format("cannot resolve {}: {}", url_.host, ec.message()));
+    }
     connection.stream.expires_after(timeout_);
-    connection.stream.async_connect(endpoints, [&](beast::error_code error, const tcp::endpoint&) { ec = error; });
+    connection.stream.async_connect(
+        endpoints, [&](beast::error_code error, const tcp::endpoint&) { ec = error; });
     drive(connection);
-    if (ec) throw std::runtime_error(fmt::format("cannot connect to {}: {}", hostHeader_, ec.message()));
+    if (ec) {
+      throw Error(ErrorCode::Unavailable,
+                  fmt::format("cannot connect to {}: {}", hostHeader_, ec.message()));
+    }
     connection.stream.socket().set_option(tcp::no_delay(true), ec);
     connection.open = true;
   }
@@ -181,10 +192,11 @@ class BeastTransport final : public Transport {
       if (reused && ec != beast::error::timeout && !parser.got_some()) {
         throw StaleConnection(ec.message());
       }
-      throw std::runtime_error(fmt::format("{} {}{}: {}", method, hostHeader_, path,
-                                           ec == beast::error::timeout
-                                               ? fmt::format("no answer within {} ms", timeout_.count())
-                                               : ec.message()));
+      const std::string why = ec == beast::error::timeout
+                                  ? fmt::format("no answer within {} ms", timeout_.count())
+                                  : ec.message();
+      throw Error(ErrorCode::Unavailable,
+                  fmt::format("{} {}{}: {}", method, hostHeader_, path, why));
     }
     http::response<http::string_body> message = parser.release();
     answer.status = static_cast<int>(message.result_int());
@@ -214,7 +226,8 @@ class CppRestTransport final : public Transport {
     client_ = std::make_unique<web::http::client::http_client>(url, config);
   }
 
-  HttpAnswer send(std::string_view method, std::string_view path, const std::optional<std::string>& body) override {
+  HttpAnswer send(std::string_view method, std::string_view path,
+                  const std::optional<std::string>& body) override {
     web::http::http_request request{std::string(method)};
     request.set_request_uri(std::string(path));
     if (body) request.set_body(*body, "application/json");
@@ -228,7 +241,8 @@ class CppRestTransport final : public Transport {
 
 }  // namespace
 
-std::unique_ptr<Transport> makeTransport(const std::string& baseUrl, std::chrono::milliseconds timeout) {
+std::unique_ptr<Transport> makeTransport(const std::string& baseUrl,
+                                         std::chrono::milliseconds timeout) {
   ParsedUrl url = parseUrl(baseUrl);
   if (url.https) return std::make_unique<CppRestTransport>(baseUrl, timeout);
   return std::make_unique<BeastTransport>(std::move(url), timeout);

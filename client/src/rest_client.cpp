@@ -4,37 +4,24 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <map>
 #include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
 
-#include "http_transport.h"
 #include "pledge/json_reader.h"
 #include "pledge/json_writer.h"
 #include "pledge/limits.h"
+#include "rest_client_state.h"
+#include "rest_json.h"
 
 namespace pledge {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// A node that could not be reached is skipped for this long, doubling up to the maximum.
-constexpr std::chrono::milliseconds kFirstBackoff{200};
-constexpr std::chrono::milliseconds kLongestBackoff{5'000};
 
 std::string defaultWorkerId() {
   char host[256] = {};
   gethostname(host, sizeof(host) - 1);
   return fmt::format("{}:{}", host[0] != '\0' ? host : "worker", getpid());
-}
-
-std::string trimSlash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
 }
 
 std::string urlEncode(std::string_view text) {
@@ -49,81 +36,7 @@ std::string urlEncode(std::string_view text) {
   return out;
 }
 
-Error errorFromResponse(int status, const std::string& body) {
-  limits::Ignored written;  // by a server
-  try {
-    Json parsed = parseJson(body);
-    if (parsed.is_object() && parsed.contains("error")) {
-      const Json& error = parsed["error"];
-      return Error(errorCodeFromName(error.value("code", "internal")), error.value("message", body));
-    }
-  } catch (const Error&) {
-  }
-  return Error(status == 404 ? ErrorCode::NotFound : ErrorCode::Internal,
-               fmt::format("HTTP {}: {}", status, body.substr(0, 500)));
-}
-
 }  // namespace
-
-struct RestClient::State {
-  struct Node {
-    std::string url;
-    std::unique_ptr<Transport> transport;
-    Clock::time_point downUntil{};
-    std::chrono::milliseconds backoff = kFirstBackoff;
-  };
-
-  std::vector<std::string> configured;
-  std::mutex mutex;
-  std::vector<std::shared_ptr<Node>> nodes;
-  // Of a cluster on a shared store: the owner of each partition as last learnt (stale routes are
-  // forwarded by the nodes); empty for one node.
-  std::vector<std::string> partitionOwners;
-  Clock::time_point nextRefresh{};
-  std::atomic<std::size_t> roundRobin{0};
-  std::chrono::milliseconds requestTimeout{};
-
-  std::shared_ptr<Node> makeNode(const std::string& url) {
-    auto node = std::make_shared<Node>();
-    node->url = url;
-    node->transport = makeTransport(url, requestTimeout);
-    return node;
-  }
-
-  // The nodes in the order to try them, starting at start; those in backoff go last.
-  std::vector<std::shared_ptr<Node>> order(std::size_t start) {
-    std::lock_guard lock(mutex);
-    std::vector<std::shared_ptr<Node>> up;
-    std::vector<std::shared_ptr<Node>> down;
-    const auto now = Clock::now();
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      auto& node = nodes[(start + i) % nodes.size()];
-      (node->downUntil <= now ? up : down).push_back(node);
-    }
-    up.insert(up.end(), down.begin(), down.end());
-    return up;
-  }
-
-  void markDown(Node& node) {
-    std::lock_guard lock(mutex);
-    node.downUntil = Clock::now() + node.backoff;
-    node.backoff = std::min(node.backoff * 2, kLongestBackoff);
-  }
-
-  // The index of the node with this URL (under the mutex).
-  std::optional<std::size_t> nodeOf(const std::string& url) const {
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      if (nodes[i]->url == url) return i;
-    }
-    return std::nullopt;
-  }
-
-  void markUp(Node& node) {
-    std::lock_guard lock(mutex);
-    node.downUntil = {};
-    node.backoff = kFirstBackoff;
-  }
-};
 
 RestClient::RestClient(std::vector<std::string> servers, RestClientOptions options)
     : state_(std::make_unique<State>()), options_(std::move(options)) {
@@ -150,104 +63,18 @@ void RestClient::setIoThreads(int threads) {
   static std::once_flag once;
   std::call_once(once, [threads] {
     try {
-      crossplat::threadpool::initialize_with_threads(static_cast<std::size_t>(std::max(threads, 1)));
+      crossplat::threadpool::initialize_with_threads(
+          static_cast<std::size_t>(std::max(threads, 1)));
     } catch (const std::exception&) {
       // The pool already exists: keep it.
     }
   });
 }
 
-std::vector<std::string> RestClient::nodes() {
-  std::lock_guard lock(state_->mutex);
-  std::vector<std::string> urls;
-  for (const auto& node : state_->nodes) urls.push_back(node->url);
-  return urls;
-}
-
-void RestClient::learnNodesWhenDue() {
-  {
-    std::lock_guard lock(state_->mutex);
-    if (Clock::now() < state_->nextRefresh) return;
-    state_->nextRefresh = Clock::now() + options_.clusterRefresh;
-  }
-  try {
-    Json cluster = call("GET", "/api/v1/cluster");
-    std::vector<std::string> urls = state_->configured;
-    std::vector<std::string> owners;
-    if (cluster.contains("nodes") && cluster["nodes"].size() > 1) {
-      owners.resize(static_cast<std::size_t>(std::max(cluster.value("partitions", 0), 0)));
-      for (const Json& node : cluster["nodes"]) {
-        std::string url = trimSlash(node.value("address", ""));
-        if (url.empty()) continue;
-        if (std::find(urls.begin(), urls.end(), url) == urls.end()) urls.push_back(url);
-        for (const Json& partition : node.value("partitions", Json::array())) {
-          const int index = partition.get<int>();
-          if (index >= 0 && index < static_cast<int>(owners.size())) owners[static_cast<std::size_t>(index)] = url;
-        }
-      }
-    }
-    std::lock_guard lock(state_->mutex);
-    std::vector<std::shared_ptr<State::Node>> nodes;
-    for (const std::string& url : urls) {
-      auto known = std::find_if(state_->nodes.begin(), state_->nodes.end(),
-                                [&](const auto& node) { return node->url == url; });
-      nodes.push_back(known != state_->nodes.end() ? *known : state_->makeNode(url));
-    }
-    state_->nodes = std::move(nodes);
-    state_->partitionOwners = std::move(owners);
-  } catch (const Error&) {
-    // Keep the nodes we know; the calls that follow report unreachable servers.
-  }
-}
-
-std::pair<int, std::string> RestClient::exchange(const std::string& method, const std::string& path,
-                                                const std::optional<std::string>& body,
-                                                std::optional<std::size_t> firstNode) {
-  if (path != "/api/v1/cluster") learnNodesWhenDue();
-  const bool isStart = method == "POST" && (path == "/api/v1/processes" || path == "/api/v1/processes/batch");
-  const std::size_t start = firstNode ? *firstNode : isStart ? state_->roundRobin.fetch_add(1) : 0;
-  // A node answering 503 is reachable but cannot serve this now (its partitions are moving
-  // between nodes, or it is stopping): ask the others, then all of them again for a while.
-  const auto giveUp = Clock::now() + options_.unavailableRetry;
-  std::chrono::milliseconds pause{50};
-  while (true) {
-    std::vector<std::string> failures;
-    std::optional<std::string> unavailable;
-    for (const auto& node : state_->order(start)) {
-      HttpAnswer answer;
-      try {
-        answer = node->transport->send(method, path, body);
-      } catch (const std::exception& error) {
-        state_->markDown(*node);
-        failures.push_back(fmt::format("{} ({})", node->url, error.what()));
-        continue;
-      }
-      state_->markUp(*node);
-      if (answer.status == 503) {
-        unavailable = errorFromResponse(503, answer.body).message();
-        failures.push_back(fmt::format("{} ({})", node->url, *unavailable));
-        continue;
-      }
-      return {answer.status, std::move(answer.body)};
-    }
-    std::string tried;
-    for (const std::string& failure : failures) tried += (tried.empty() ? "" : "; ") + failure;
-    if (!unavailable) {
-      throw Error(ErrorCode::Unavailable,
-                  fmt::format("cannot reach pledge-server: tried {}. Is it running? Start it with "
-                              "pledge-server --port <port>, or pass the right URL with --server",
-                              tried));
-    }
-    if (Clock::now() + pause > giveUp) {
-      throw Error(ErrorCode::Unavailable, fmt::format("pledge-server cannot serve this now: {}", tried));
-    }
-    std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::milliseconds(1'000));
-  }
-}
-
-Json RestClient::call(const std::string& method, const std::string& path, const std::optional<Json>& body) {
-  auto [status, text] = exchange(method, path, body ? std::optional<std::string>(body->dump()) : std::nullopt);
+Json RestClient::call(const std::string& method, const std::string& path,
+                      const std::optional<Json>& body) {
+  auto [status, text] =
+      exchange(method, path, body ? std::optional<std::string>(body->dump()) : std::nullopt);
   if (status >= 400) throw errorFromResponse(status, text);
   limits::Ignored written;  // by a server
   return text.empty() ? Json() : parseJson(text);
@@ -294,11 +121,13 @@ StartedProcess RestClient::start(const StartRequest& request) {
   }
 }
 
-std::vector<Result<StartedProcess>> RestClient::startMany(const std::vector<StartRequest>& requests) {
+std::vector<Result<StartedProcess>> RestClient::startMany(
+    const std::vector<StartRequest>& requests) {
   std::vector<StartRequest> sent;
   sent.reserve(requests.size());
   for (const StartRequest& request : requests) sent.push_back(withRequestId(request));
-  std::vector<Result<StartedProcess>> results(requests.size(), Error(ErrorCode::Unavailable, "not sent"));
+  std::vector<Result<StartedProcess>> results(requests.size(),
+                                              Error(ErrorCode::Unavailable, "not sent"));
   // Indexes still to start: all at first, then those a node could not serve at the time (or
   // whose answer was lost: their requestIds make sending them again safe).
   std::vector<std::size_t> pending(requests.size());
@@ -313,7 +142,8 @@ std::vector<Result<StartedProcess>> RestClient::startMany(const std::vector<Star
       const StartOptions& options = sent[i].options;
       const std::optional<std::size_t> owner =
           ownerOfPartitionKey(options.customId ? *options.customId : *options.requestId);
-      auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == owner; });
+      auto group = std::find_if(groups.begin(), groups.end(),
+                                [&](const auto& g) { return g.first == owner; });
       if (group == groups.end()) group = groups.insert(groups.end(), {owner, {}});
       group->second.push_back(i);
     }
@@ -343,7 +173,8 @@ std::vector<Result<StartedProcess>> RestClient::startMany(const std::vector<Star
       for (std::size_t k = 0; k < members.size() && k < entries.size(); ++k) {
         const Json& entry = entries[k];
         if (entry.contains("error")) {
-          Error error(errorCodeFromName(entry["error"].value("code", "internal")), entry["error"].value("message", ""));
+          Error error(errorCodeFromName(entry["error"].value("code", "internal")),
+                      entry["error"].value("message", ""));
           if (error.code() == ErrorCode::Unavailable) again.push_back(members[k]);
           results[members[k]] = std::move(error);
         } else {
@@ -405,12 +236,16 @@ Json RestClient::setBlocked(const std::string& actor, bool blocked) {
   return call("POST", "/api/v1/actors/" + urlEncode(actor) + (blocked ? "/block" : "/unblock"));
 }
 
-Json RestClient::pollBody(const std::vector<QueueSelector>& queues, int max, std::chrono::milliseconds wait) const {
+Json RestClient::pollBody(const std::vector<QueueSelector>& queues, int max,
+                          std::chrono::milliseconds wait) const {
   Json actors = Json::array();
   for (const QueueSelector& queue : queues) {
     actors.push_back({{"actor", queue.actor}, {"taskList", queue.taskList}});
   }
-  return {{"worker", options_.workerId}, {"actors", std::move(actors)}, {"max", max}, {"waitMs", wait.count()}};
+  return {{"worker", options_.workerId},
+          {"actors", std::move(actors)},
+          {"max", max},
+          {"waitMs", wait.count()}};
 }
 
 std::vector<PolledTask> RestClient::poll(const std::vector<QueueSelector>& queues, int max,
@@ -440,7 +275,8 @@ std::vector<PolledTask> RestClient::poll(const std::vector<QueueSelector>& queue
   return pollNode(first);
 }
 
-std::vector<PolledTask> RestClient::pollAt(const std::string& url, const std::vector<QueueSelector>& queues, int max,
+std::vector<PolledTask> RestClient::pollAt(const std::string& url,
+                                           const std::vector<QueueSelector>& queues, int max,
                                            std::chrono::milliseconds wait) {
   std::shared_ptr<State::Node> node;
   {
@@ -449,10 +285,14 @@ std::vector<PolledTask> RestClient::pollAt(const std::string& url, const std::ve
       if (known->url == url) node = known;
     }
   }
-  if (!node) throw Error(ErrorCode::Unavailable, fmt::format("{} is no node of this cluster (any more)", url));
+  if (!node) {
+    throw Error(ErrorCode::Unavailable,
+                fmt::format("{} is no node of this cluster (any more)", url));
+  }
   HttpAnswer answer;
   try {
-    answer = node->transport->send("POST", "/api/v1/tasks/poll", pollBody(queues, max, wait).dump());
+    answer =
+        node->transport->send("POST", "/api/v1/tasks/poll", pollBody(queues, max, wait).dump());
   } catch (const std::exception& error) {
     state_->markDown(*node);
     throw Error(ErrorCode::Unavailable, fmt::format("cannot reach {}: {}", url, error.what()));
@@ -462,149 +302,6 @@ std::vector<PolledTask> RestClient::pollAt(const std::string& url, const std::ve
   limits::Ignored written;  // by a server
   if (auto fast = readPolledTasksFast(answer.body)) return std::move(fast->items);
   return readField(parseJson(answer.body), "tasks", readArray<PolledTask>);
-}
-
-// ---- Poller ---------------------------------------------------------------------------------
-
-struct Poller::State : std::enable_shared_from_this<Poller::State> {
-  RestClient& client;
-  std::vector<QueueSelector> queues;
-  int max = 1;
-  std::chrono::milliseconds wait;
-
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::vector<PolledTask> buffer;
-  bool stopping = false;
-  // Node URL -> its polling thread.
-  std::map<std::string, std::thread> threads;
-  // The last error of each node, for next()'s message when none answers.
-  std::map<std::string, std::string> errors;
-
-  State(RestClient& owner, std::vector<QueueSelector> selected, int most, std::chrono::milliseconds longest)
-      : client(owner), queues(std::move(selected)), max(most), wait(longest) {}
-
-  // Starts a thread for each node not polled yet (nodes learnt meanwhile included).
-  void cover(const std::vector<std::string>& urls) {
-    std::lock_guard lock(mutex);
-    for (const std::string& url : urls) {
-      if (stopping || threads.contains(url)) continue;
-      threads.emplace(url, std::thread([self = shared_from_this(), url] { self->pollLoop(url); }));
-    }
-  }
-
-  void pollLoop(const std::string& url) {
-    std::chrono::milliseconds backoff{100};
-    while (true) {
-      {
-        std::unique_lock lock(mutex);
-        changed.wait(lock, [&] { return stopping || static_cast<int>(buffer.size()) < max; });
-        if (stopping) return;
-      }
-      try {
-        std::vector<PolledTask> tasks = client.pollAt(url, queues, max, wait);
-        backoff = std::chrono::milliseconds(100);
-        std::lock_guard lock(mutex);
-        errors.erase(url);
-        buffer.insert(buffer.end(), std::make_move_iterator(tasks.begin()), std::make_move_iterator(tasks.end()));
-        if (!tasks.empty()) changed.notify_all();
-      } catch (const std::exception& error) {
-        std::unique_lock lock(mutex);
-        errors[url] = error.what();
-        changed.notify_all();
-        // A node that is down or gone: try again later (stop cuts the pause short).
-        changed.wait_for(lock, backoff, [&] { return stopping; });
-        backoff = std::min(backoff * 2, std::chrono::milliseconds(5'000));
-        if (stopping) return;
-      }
-    }
-  }
-
-  std::vector<PolledTask> drain() {
-    std::vector<PolledTask> tasks = std::move(buffer);
-    buffer.clear();
-    changed.notify_all();  // room again: the node threads poll
-    return tasks;
-  }
-};
-
-Poller::Poller(RestClient& client, std::vector<QueueSelector> queues, int max, std::chrono::milliseconds wait)
-    : state_(std::make_shared<State>(client, std::move(queues), max, wait)) {}
-
-Poller::~Poller() { stop(); }
-
-std::vector<PolledTask> Poller::next() {
-  const std::vector<std::string> urls = state_->client.nodes();
-  if (urls.size() <= 1) {
-    std::vector<PolledTask> early = take();
-    if (!early.empty()) return early;
-    return state_->client.poll(state_->queues, state_->max, state_->wait);
-  }
-  state_->cover(urls);
-  std::unique_lock lock(state_->mutex);
-  const bool arrived = state_->changed.wait_for(lock, state_->wait, [&] {
-    return !state_->buffer.empty() || state_->errors.size() >= state_->threads.size();
-  });
-  if (state_->buffer.empty() && arrived && !state_->errors.empty()) {
-    std::string why;
-    for (const auto& [url, error] : state_->errors) why += (why.empty() ? "" : "; ") + error;
-    // (Let the threads' backoff run before the caller asks again.)
-    throw Error(ErrorCode::Unavailable, "no node could be polled: " + why);
-  }
-  return state_->drain();
-}
-
-std::vector<PolledTask> Poller::take() {
-  std::lock_guard lock(state_->mutex);
-  if (state_->buffer.empty()) return {};
-  return state_->drain();
-}
-
-std::vector<PolledTask> Poller::stop() {
-  std::map<std::string, std::thread> threads;
-  {
-    std::lock_guard lock(state_->mutex);
-    state_->stopping = true;
-    threads = std::move(state_->threads);
-    state_->threads.clear();
-    state_->changed.notify_all();
-  }
-  for (auto& [url, thread] : threads) thread.join();
-  std::lock_guard lock(state_->mutex);
-  return state_->drain();
-}
-
-namespace {
-
-// The results of a release answer, appended to outcomes.
-void appendOutcomes(const Json& answer, std::vector<ReleaseOutcome>& outcomes) {
-  for (const Json& result : answer.at("results")) {
-    ReleaseOutcome outcome;
-    outcome.taskId = readField(result, "taskId", readUuid);
-    outcome.status = readField(result, "status", readString);
-    if (result.contains("error")) {
-      outcome.error = Error(errorCodeFromName(result["error"].value("code", "internal")),
-                            result["error"].value("message", ""));
-    }
-    outcomes.push_back(std::move(outcome));
-  }
-}
-
-}  // namespace
-
-std::optional<std::size_t> RestClient::ownerOf(const Decision& decision) {
-  if (!decision.processId) return std::nullopt;
-  std::lock_guard lock(state_->mutex);
-  const std::vector<std::string>& owners = state_->partitionOwners;
-  if (owners.empty()) return std::nullopt;
-  return state_->nodeOf(owners[static_cast<std::size_t>(partitionOf(*decision.processId, static_cast<int>(owners.size())))]);
-}
-
-std::optional<std::size_t> RestClient::ownerOfPartitionKey(const std::string& key) {
-  std::lock_guard lock(state_->mutex);
-  const std::vector<std::string>& owners = state_->partitionOwners;
-  if (owners.empty()) return std::nullopt;
-  return state_->nodeOf(owners[static_cast<std::size_t>(partitionOfKey(key, static_cast<int>(owners.size())))]);
 }
 
 std::vector<ReleaseOutcome> RestClient::release(const std::vector<Decision>& decisions) {
@@ -617,14 +314,16 @@ ReleaseAnswer RestClient::releaseAndPoll(const std::vector<Decision>& decisions,
   return releaseWith(decisions, &poll);
 }
 
-ReleaseAnswer RestClient::releaseWith(const std::vector<Decision>& decisions, const std::string* pollJson) {
+ReleaseAnswer RestClient::releaseWith(const std::vector<Decision>& decisions,
+                                      const std::string* pollJson) {
   // Straight to each process's owner when the cluster's routes are known (saves the hop of a
   // forward): one request per owner.
   learnNodesWhenDue();
   std::vector<std::pair<std::optional<std::size_t>, std::vector<const Decision*>>> groups;
   for (const Decision& decision : decisions) {
     const std::optional<std::size_t> owner = ownerOf(decision);
-    auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == owner; });
+    auto group =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == owner; });
     if (group == groups.end()) group = groups.insert(groups.end(), {owner, {}});
     group->second.push_back(&decision);
   }
@@ -649,7 +348,9 @@ ReleaseAnswer RestClient::releaseWith(const std::vector<Decision>& decisions, co
       } catch (const Error&) {
         throw errorFromResponse(status, text);
       }
-      if (answer.contains("tasks")) released.tasks = readField(answer, "tasks", readArray<PolledTask>);
+      if (answer.contains("tasks")) {
+        released.tasks = readField(answer, "tasks", readArray<PolledTask>);
+      }
     }
     // A release whose every decision was rejected answers 4xx with the results.
     if (status >= 400 && !answer.contains("results")) throw errorFromResponse(status, text);
@@ -657,7 +358,6 @@ ReleaseAnswer RestClient::releaseWith(const std::vector<Decision>& decisions, co
   }
   return released;
 }
-
 
 std::optional<Error> RestClient::heartbeat(const Uuid& taskId, int attempt) {
   try {

@@ -101,8 +101,8 @@ void from_json(const Json& in, ArgSpec& arg) {
     if (in.contains("noWait") || in.contains("acceptFail")) {
       throw JsonError("noWait and acceptFail apply only to a promise argument");
     }
-    arg = ArgSpec::ofList(
-        atField("list", [&] { return readArrayOfAtMost<ArgSpec>(in["list"], limits::kMaxListItems); }));
+    arg = ArgSpec::ofList(atField(
+        "list", [&] { return readArrayOfAtMost<ArgSpec>(in["list"], limits::kMaxListItems); }));
     return;
   }
   PromiseFlags flags;

@@ -45,7 +45,8 @@ void from_json(const Json& in, CallOptions& options) {
   result.timeoutMs = readOptionalField(in, "timeoutMs", [](const Json& value) {
     std::int64_t ms = readInt(value);
     if (ms <= 0 || (ms > limits::kMaxTimeoutMs && limits::enforced())) {
-      throw JsonError(fmt::format("must be 1 to {} (30 days), got {}", limits::kMaxTimeoutMs, value.dump()));
+      throw JsonError(
+          fmt::format("must be 1 to {} (30 days), got {}", limits::kMaxTimeoutMs, value.dump()));
     }
     return ms;
   });

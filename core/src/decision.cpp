@@ -20,7 +20,8 @@ void to_json(Json& out, const Decision& decision) {
 }
 
 void from_json(const Json& in, Decision& decision) {
-  rejectUnknownFields(in, {"taskId", "processId", "attempt", "result", "promise", "error", "tasks"});
+  rejectUnknownFields(in,
+                      {"taskId", "processId", "attempt", "result", "promise", "error", "tasks"});
   Decision result;
   result.taskId = readField(in, "taskId", readUuid);
   result.processId = readOptionalField(in, "processId", readUuid);

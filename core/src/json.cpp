@@ -64,9 +64,11 @@ std::optional<std::size_t> findExcessNesting(std::string_view text, std::size_t 
 }
 
 Json parseJson(std::string_view text) {
-  const std::size_t maxDepth = limits::enforced() ? limits::kMaxJsonDepth : limits::kMaxWrittenJsonDepth;
+  const std::size_t maxDepth =
+      limits::enforced() ? limits::kMaxJsonDepth : limits::kMaxWrittenJsonDepth;
   if (auto at = findExcessNesting(text, maxDepth)) {
-    throw JsonError(fmt::format("JSON nested deeper than the limit of {} levels (at byte {})", maxDepth, *at));
+    throw JsonError(
+        fmt::format("JSON nested deeper than the limit of {} levels (at byte {})", maxDepth, *at));
   }
   try {
     return Json::parse(text.begin(), text.end());
@@ -188,8 +190,9 @@ bool readBool(const Json& value) {
 std::int64_t readEpochMs(const Json& value) {
   std::int64_t ms = readInt(value);
   if (ms < 0 || (ms > limits::kMaxEpochMs && limits::enforced())) {
-    throw JsonError(fmt::format("must be epoch milliseconds from 0 to {} (the end of year 9999), got {}",
-                                limits::kMaxEpochMs, value.dump()));
+    throw JsonError(
+        fmt::format("must be epoch milliseconds from 0 to {} (the end of year 9999), got {}",
+                    limits::kMaxEpochMs, value.dump()));
   }
   return ms;
 }

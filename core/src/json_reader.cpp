@@ -115,7 +115,8 @@ Json jsonOf(Element element) {
 }
 
 template <typename T, typename Read>
-std::vector<T> arrayOf(Element element, Read read, std::size_t maxItems = std::numeric_limits<std::size_t>::max()) {
+std::vector<T> arrayOf(Element element, Read read,
+                       std::size_t maxItems = std::numeric_limits<std::size_t>::max()) {
   simdjson::dom::array array;
   if (element.get_array().get(array) != simdjson::SUCCESS) throw Decline{};
   if (array.size() > maxItems) throw Decline{};
@@ -151,19 +152,22 @@ TaskError taskErrorOf(Element element) {
   Fields<3> f(element, {"type", "message", "retryable"});
   if (!f.has(kType)) throw Decline{};
   std::string type = checkedStringOf(f[kType], checkErrorType);
-  std::string message = f.given(kMessage) ? checkedStringOf(f[kMessage], checkErrorMessage) : std::string();
+  std::string message =
+      f.given(kMessage) ? checkedStringOf(f[kMessage], checkErrorMessage) : std::string();
   const bool retryable = f.given(kRetryable) ? boolOf(f[kRetryable]) : true;
   return TaskError(std::move(type), std::move(message), retryable);
 }
 
 RetryPolicy retryPolicyOf(Element element) {
   enum { kPolicy, kInitialMs, kMaxMs, kMultiplier, kMaxAttempts, kNonRetryable };
-  Fields<6> f(element, {"policy", "initialMs", "maxMs", "multiplier", "maxAttempts", "nonRetryable"});
+  Fields<6> f(element,
+              {"policy", "initialMs", "maxMs", "multiplier", "maxAttempts", "nonRetryable"});
   RetryPolicy policy;
   if (!f.has(kPolicy)) throw Decline{};
   const std::string_view kind = stringOf(f[kPolicy]);
   bool known = false;
-  for (RetryKind candidate : {RetryKind::None, RetryKind::Fixed, RetryKind::Linear, RetryKind::Exponential}) {
+  for (RetryKind candidate :
+       {RetryKind::None, RetryKind::Fixed, RetryKind::Linear, RetryKind::Exponential}) {
     if (retryKindName(candidate) == kind) {
       policy.kind = candidate;
       known = true;
@@ -178,10 +182,13 @@ RetryPolicy retryPolicyOf(Element element) {
   };
   policy.initialMs = upTo(kInitialMs, policy.initialMs, limits::kMaxRetryDelayMs);
   policy.maxMs = upTo(kMaxMs, policy.maxMs, limits::kMaxRetryDelayMs);
-  policy.maxAttempts = static_cast<int>(upTo(kMaxAttempts, policy.maxAttempts, limits::kMaxRetryAttempts));
+  policy.maxAttempts =
+      static_cast<int>(upTo(kMaxAttempts, policy.maxAttempts, limits::kMaxRetryAttempts));
   if (f.given(kMultiplier)) {
     policy.multiplier = numberOf(f[kMultiplier]);
-    if (!(policy.multiplier >= 1.0 && policy.multiplier <= limits::kMaxRetryMultiplier)) throw Decline{};
+    if (!(policy.multiplier >= 1.0 && policy.multiplier <= limits::kMaxRetryMultiplier)) {
+      throw Decline{};
+    }
   }
   if (f.given(kNonRetryable)) policy.nonRetryable = errorTypesOf(f[kNonRetryable]);
   return policy;
@@ -262,7 +269,9 @@ Decision decisionOf(Element element) {
   if (f.has(kResult)) decision.result = jsonOf(f[kResult]);
   if (f.given(kPromise)) decision.promise = uuidOf(f[kPromise]);
   if (f.given(kError)) decision.error = taskErrorOf(f[kError]);
-  if (f.given(kTasks)) decision.tasks = arrayOf<TaskSpec>(f[kTasks], taskSpecOf, limits::kMaxTasksPerDecision);
+  if (f.given(kTasks)) {
+    decision.tasks = arrayOf<TaskSpec>(f[kTasks], taskSpecOf, limits::kMaxTasksPerDecision);
+  }
   if (decision.error && !decision.tasks.empty()) throw Decline{};
   return decision;
 }
@@ -279,7 +288,8 @@ ArgValue argValueOf(Element element) {
 
 PolledTask polledTaskOf(Element element) {
   enum { kTaskId, kProcessId, kActor, kMethod, kType, kAttempt, kTimeoutMs, kArgs };
-  Fields<8> f(element, {"taskId", "processId", "actor", "method", "type", "attempt", "timeoutMs", "args"});
+  Fields<8> f(element,
+              {"taskId", "processId", "actor", "method", "type", "attempt", "timeoutMs", "args"});
   for (std::size_t required : {kTaskId, kProcessId, kActor, kMethod, kType, kAttempt, kArgs}) {
     if (!f.has(required)) throw Decline{};
   }
@@ -297,9 +307,11 @@ PolledTask polledTaskOf(Element element) {
 
 // {"<listKey>": [T...], ...}: the list read with read, the other fields kept as Json.
 template <typename T, typename Read>
-std::optional<FastDocument<T>> readDocument(std::string_view text, std::string_view listKey, Read read) {
+std::optional<FastDocument<T>> readDocument(std::string_view text, std::string_view listKey,
+                                            Read read) {
   // Deeper documents are the strict decoders' to refuse (with the limit in the message).
-  if (findExcessNesting(text, limits::enforced() ? limits::kMaxJsonDepth : limits::kMaxWrittenJsonDepth)) {
+  if (findExcessNesting(
+          text, limits::enforced() ? limits::kMaxJsonDepth : limits::kMaxWrittenJsonDepth)) {
     return std::nullopt;
   }
   thread_local simdjson::dom::parser parser;
@@ -330,11 +342,13 @@ std::optional<FastDocument<T>> readDocument(std::string_view text, std::string_v
 
 }  // namespace
 
-std::optional<FastDocument<Decision>> readDecisionsFast(std::string_view text, std::string_view listKey) {
+std::optional<FastDocument<Decision>> readDecisionsFast(std::string_view text,
+                                                        std::string_view listKey) {
   return readDocument<Decision>(text, listKey, decisionOf);
 }
 
-std::optional<FastDocument<PolledTask>> readPolledTasksFast(std::string_view text, std::string_view listKey) {
+std::optional<FastDocument<PolledTask>> readPolledTasksFast(std::string_view text,
+                                                            std::string_view listKey) {
   return readDocument<PolledTask>(text, listKey, polledTaskOf);
 }
 

@@ -8,7 +8,8 @@ namespace {
 // nlohmann's own serializer appending to out: for what this file does not write itself (floats,
 // objects and arrays of user values, non-ASCII strings), so the text stays dump()'s.
 void appendWithLibrary(std::string& out, const Json& value) {
-  nlohmann::detail::serializer<Json> serializer(nlohmann::detail::output_adapter<char, std::string>(out), ' ');
+  nlohmann::detail::serializer<Json> serializer(
+      nlohmann::detail::output_adapter<char, std::string>(out), ' ');
   serializer.dump(value, false, false, 0);
 }
 

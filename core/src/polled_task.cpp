@@ -72,9 +72,10 @@ void from_json(const Json& in, ArgValue& arg) {
 void to_json(Json& out, const PolledTask& task) {
   Json args = Json::array();
   for (const ArgValue& arg : task.args) args.push_back(arg);
-  out = Json{{"taskId", task.taskId},       {"processId", task.processId}, {"actor", task.actor},
-             {"method", task.method},       {"type", task.type},           {"attempt", task.attempt},
-             {"timeoutMs", task.timeoutMs}, {"args", std::move(args)}};
+  out =
+      Json{{"taskId", task.taskId},       {"processId", task.processId}, {"actor", task.actor},
+           {"method", task.method},       {"type", task.type},           {"attempt", task.attempt},
+           {"timeoutMs", task.timeoutMs}, {"args", std::move(args)}};
 }
 
 void from_json(const Json& in, PolledTask& task) {

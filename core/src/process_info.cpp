@@ -61,7 +61,8 @@ void from_json(const Json& in, ProcessInfo& process) {
   result.customId = readOptionalField(in, "customId", readString);
   result.actor = readField(in, "actor", readString);
   result.method = readField(in, "method", readString);
-  result.state = readField(in, "state", [](const Json& value) { return value.get<ProcessState>(); });
+  result.state =
+      readField(in, "state", [](const Json& value) { return value.get<ProcessState>(); });
   result.startedAt = readField(in, "startedAt", readInt);
   result.endedAt = readOptionalField(in, "endedAt", readInt);
   if (in.contains("result")) result.result = in["result"];

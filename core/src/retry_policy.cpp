@@ -89,16 +89,20 @@ void from_json(const Json& in, RetryPolicy& policy) {
       return number;
     };
   };
-  result.initialMs = readOptionalField(in, "initialMs", upTo(limits::kMaxRetryDelayMs)).value_or(result.initialMs);
-  result.maxMs = readOptionalField(in, "maxMs", upTo(limits::kMaxRetryDelayMs)).value_or(result.maxMs);
-  result.maxAttempts = static_cast<int>(std::min<std::int64_t>(
-      readOptionalField(in, "maxAttempts", upTo(limits::kMaxRetryAttempts)).value_or(result.maxAttempts),
-      std::numeric_limits<int>::max()));
+  result.initialMs =
+      readOptionalField(in, "initialMs", upTo(limits::kMaxRetryDelayMs)).value_or(result.initialMs);
+  result.maxMs =
+      readOptionalField(in, "maxMs", upTo(limits::kMaxRetryDelayMs)).value_or(result.maxMs);
+  result.maxAttempts = static_cast<int>(
+      std::min<std::int64_t>(readOptionalField(in, "maxAttempts", upTo(limits::kMaxRetryAttempts))
+                                 .value_or(result.maxAttempts),
+                             std::numeric_limits<int>::max()));
   result.multiplier = readOptionalField(in, "multiplier", [](const Json& value) {
                         double number = readNumber(value);
-                        if (!(number >= 1.0 && (number <= limits::kMaxRetryMultiplier || !limits::enforced()))) {
-                          throw JsonError(fmt::format("must be 1 to {}, got {}", limits::kMaxRetryMultiplier,
-                                                      value.dump()));
+                        if (!(number >= 1.0 &&
+                              (number <= limits::kMaxRetryMultiplier || !limits::enforced()))) {
+                          throw JsonError(fmt::format("must be 1 to {}, got {}",
+                                                      limits::kMaxRetryMultiplier, value.dump()));
                         }
                         return number;
                       }).value_or(result.multiplier);

@@ -15,7 +15,8 @@ void to_json(Json& out, const StartRequest& request) {
 }
 
 void from_json(const Json& in, StartRequest& request) {
-  rejectUnknownFields(in, {"actor", "method", "args", "customId", "startTime", "taskList", "requestId"});
+  rejectUnknownFields(
+      in, {"actor", "method", "args", "customId", "startTime", "taskList", "requestId"});
   StartRequest result;
   result.actor = readField(in, "actor", readActorId);
   result.method = readField(in, "method", readMethodName);

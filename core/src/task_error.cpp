@@ -11,7 +11,9 @@ void to_json(Json& out, const TaskError& error) {
 }
 
 std::optional<std::string> checkErrorType(std::string_view type) {
-  if (!limits::enforced()) return type.empty() ? std::optional<std::string>("must not be empty") : std::nullopt;
+  if (!limits::enforced()) {
+    return type.empty() ? std::optional<std::string>("must not be empty") : std::nullopt;
+  }
   return checkName(type, limits::kMaxNameBytes);
 }
 
@@ -51,7 +53,8 @@ TaskError fitToLimits(const TaskError& error) {
   std::string message = error.message();
   if (checkErrorMessage(message)) {
     const std::string note = fmt::format(" ... (cut from {} bytes)", message.size());
-    message = std::string(truncateUtf8(message, limits::kMaxErrorMessageBytes - note.size())) + note;
+    message =
+        std::string(truncateUtf8(message, limits::kMaxErrorMessageBytes - note.size())) + note;
   }
   return TaskError(std::move(type), toValidUtf8(message), error.retryable());
 }

@@ -14,18 +14,24 @@ namespace {
 constexpr std::array<std::int8_t, 256> kHexValue = [] {
   std::array<std::int8_t, 256> table{};
   for (auto& value : table) value = -1;
-  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
-  for (int c = 'a'; c <= 'f'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
-  for (int c = 'A'; c <= 'F'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'A' + 10);
+  for (int c = '0'; c <= '9'; ++c) {
+    table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
+  }
+  for (int c = 'a'; c <= 'f'; ++c) {
+    table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
+  }
+  for (int c = 'A'; c <= 'F'; ++c) {
+    table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'A' + 10);
+  }
   return table;
 }();
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
 // Where the 32 hex digits of the canonical form are (the dashes are at 8, 13, 18 and 23).
-constexpr std::array<std::uint8_t, 32> kDigitPositions = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11,
-                                                          12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25,
-                                                          26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
+constexpr std::array<std::uint8_t, 32> kDigitPositions = {
+    0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11, 12, 14, 15, 16, 17,
+    19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
 
 }  // namespace
 
@@ -44,15 +50,17 @@ Uuid Uuid::random() {
   // Layout (RFC 9562): unix_ts_ms(48) ver(4)=7 rand_a(12) | var(2)=0b10 rand_b(62). The random
   // bits come from a version-4 UUID, whose variant bits are already 0b10.
   const Uuid bits = randomV4();
-  const auto ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 std::chrono::system_clock::now().time_since_epoch())
-                                                 .count());
+  const auto ms =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
   const std::uint64_t high = (ms << 16) | 0x7000 | (bits.high() & 0x0FFF);
   return Uuid(high, bits.low());
 }
 
 std::optional<Uuid> Uuid::parse(std::string_view text) {
-  if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') {
+  if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' ||
+      text[23] != '-') {
     return std::nullopt;
   }
   std::uint64_t halves[2] = {0, 0};

@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "pledge/error.h"
+
 namespace pledge {
 namespace {
 
@@ -160,7 +162,8 @@ TEST(HttpTransport, aSlowAnswerIsATimeoutError) {
   try {
     transport->send("GET", "/slow", std::nullopt);
     FAIL() << "answered";
-  } catch (const std::runtime_error& error) {
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Unavailable);
     EXPECT_NE(std::string(error.what()).find("no answer within 200 ms"), std::string::npos) << error.what();
   }
 }
@@ -175,16 +178,17 @@ TEST(HttpTransport, anUnreachableNodeIsAnErrorNamingIt) {
   try {
     transport->send("GET", "/", std::nullopt);
     FAIL() << "reached a closed port";
-  } catch (const std::runtime_error& error) {
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Unavailable);
     EXPECT_NE(std::string(error.what()).find("cannot connect to 127.0.0.1:"), std::string::npos) << error.what();
   }
 }
 
 TEST(HttpTransport, urlsItCannotUseAreRefused) {
-  EXPECT_THROW(makeTransport("ftp://host", std::chrono::seconds(1)), std::invalid_argument);
-  EXPECT_THROW(makeTransport("http://:8080", std::chrono::seconds(1)), std::invalid_argument);
-  EXPECT_THROW(makeTransport("http://host:80x", std::chrono::seconds(1)), std::invalid_argument);
-  EXPECT_THROW(makeTransport("http://[::1:8080", std::chrono::seconds(1)), std::invalid_argument);
+  EXPECT_THROW(makeTransport("ftp://host", std::chrono::seconds(1)), Error);
+  EXPECT_THROW(makeTransport("http://:8080", std::chrono::seconds(1)), Error);
+  EXPECT_THROW(makeTransport("http://host:80x", std::chrono::seconds(1)), Error);
+  EXPECT_THROW(makeTransport("http://[::1:8080", std::chrono::seconds(1)), Error);
   EXPECT_NO_THROW(makeTransport("http://[::1]:8080", std::chrono::seconds(1)));
   EXPECT_NO_THROW(makeTransport("https://example.org", std::chrono::seconds(1)));
 }

@@ -24,8 +24,8 @@
 #include "bootstrap_process.h"
 #include "http_client.h"
 #include "pledge/rest_client.h"
-#include "pledge/subprocess.h"
 #include "server_process.h"
+#include "subprocess.h"
 #include "test_api.h"
 
 namespace pledge::testing {

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "http_client.h"
-#include "pledge/subprocess.h"
+#include "subprocess.h"
 #include "test_database.h"
 
 namespace pledge::testing {

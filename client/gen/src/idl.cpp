@@ -11,21 +11,11 @@
 
 #include <fmt/format.h>
 
+#include "idl_syntax.h"
+#include "pledge/error.h"
+
 namespace pledge::gen {
 namespace {
-
-constexpr std::array kCppKeywords = {
-    "alignas",   "alignof",   "and",       "asm",       "auto",      "bool",     "break",
-    "case",      "catch",     "char",      "class",     "const",     "constexpr", "continue",
-    "decltype",  "default",   "delete",    "do",        "double",    "else",     "enum",
-    "explicit",  "export",    "extern",    "false",     "float",     "for",      "friend",
-    "goto",      "if",        "inline",    "int",       "long",      "mutable",  "namespace",
-    "new",       "noexcept",  "not",       "nullptr",   "operator",  "or",       "private",
-    "protected", "public",    "register",  "return",    "short",     "signed",   "sizeof",
-    "static",    "struct",    "switch",    "template",  "this",      "throw",    "true",
-    "try",       "typedef",   "typeid",    "typename",  "union",     "unsigned", "using",
-    "virtual",   "void",      "volatile",  "while",     "xor",       "co_await", "co_return",
-    "co_yield",  "concept",   "requires",  "char8_t",   "consteval", "constinit"};
 
 // Names the generated classes use for their own members.
 constexpr std::array kReservedMethodNames = {"with", "async", "dispatch", "kActor", "impl_",
@@ -40,129 +30,6 @@ constexpr std::array kMethodKeys = {"params", "returns", "retry", "timeoutMs", "
 constexpr std::array kRetryKeys = {"policy", "initialMs", "maxMs", "multiplier", "maxAttempts",
                                    "nonRetryable"};
 constexpr std::array kParamFlags = {"acceptFail", "noWait"};
-constexpr std::array kBuiltinTypes = {"string", "int", "long", "double", "bool", "json",
-                                      "list", "map", "optional"};
-
-std::size_t editDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// " (did you mean 'x'?)" for the closest candidate within two edits, else "".
-template <typename Names>
-std::string suggestion(std::string_view name, const Names& candidates) {
-  std::string best;
-  std::size_t bestDistance = 3;
-  for (const auto& candidate : candidates) {
-    std::size_t distance = editDistance(name, candidate);
-    if (distance < bestDistance) {
-      bestDistance = distance;
-      best = candidate;
-    }
-  }
-  return best.empty() ? "" : " (did you mean '" + best + "'?)";
-}
-
-template <typename Names>
-std::string listOf(const Names& names) {
-  std::string text;
-  for (const auto& name : names) {
-    if (!text.empty()) text += ", ";
-    text += name;
-  }
-  return text;
-}
-
-bool isIdentifier(std::string_view name) {
-  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) {
-    return false;
-  }
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-  });
-}
-
-bool isKeyword(std::string_view name) {
-  return std::find(kCppKeywords.begin(), kCppKeywords.end(), name) != kCppKeywords.end();
-}
-
-// A qualified C++ name: identifiers joined by "::", optionally starting with "::".
-bool isQualifiedName(std::string_view name) {
-  if (name.starts_with("::")) name.remove_prefix(2);
-  while (true) {
-    auto separator = name.find("::");
-    if (!isIdentifier(name.substr(0, separator))) return false;
-    if (separator == std::string_view::npos) return true;
-    name.remove_prefix(separator + 2);
-  }
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-// Parses the type grammar: builtin | list<T> | map<T> | optional<T> | declared user type.
-// Throws std::string with what is wrong.
-IdlType parseType(std::string_view text, const std::set<std::string, std::less<>>& userTypes) {
-  text = trim(text);
-  if (text.empty()) throw std::string("empty type");
-  const struct {
-    std::string_view name;
-    IdlType::Kind kind;
-  } scalars[] = {{"string", IdlType::Kind::String}, {"int", IdlType::Kind::Int},
-                 {"long", IdlType::Kind::Long},     {"double", IdlType::Kind::Double},
-                 {"bool", IdlType::Kind::Bool},     {"json", IdlType::Kind::Json}};
-  for (const auto& scalar : scalars) {
-    if (text == scalar.name) return IdlType{.kind = scalar.kind, .userName = {}, .element = {}};
-  }
-  const struct {
-    std::string_view name;
-    IdlType::Kind kind;
-  } generics[] = {{"list", IdlType::Kind::List},
-                  {"map", IdlType::Kind::Map},
-                  {"optional", IdlType::Kind::Optional}};
-  auto open = text.find('<');
-  if (open != std::string_view::npos) {
-    std::string_view head = trim(text.substr(0, open));
-    if (text.back() != '>') throw fmt::format("'{}' lacks its closing '>'", text);
-    for (const auto& generic : generics) {
-      if (head == generic.name) {
-        IdlType element = parseType(text.substr(open + 1, text.size() - open - 2), userTypes);
-        return IdlType{.kind = generic.kind, .userName = {}, .element = {std::move(element)}};
-      }
-    }
-    throw fmt::format("unknown generic type '{}' (list<T>, map<T> and optional<T> exist){}", head,
-                      suggestion(head, std::array{"list", "map", "optional"}));
-  }
-  for (const auto& generic : generics) {
-    if (text == generic.name) throw fmt::format("'{}' needs an element type: {}<T>", text, text);
-  }
-  if (userTypes.contains(text)) {
-    return IdlType{.kind = IdlType::Kind::User, .userName = std::string(text), .element = {}};
-  }
-  std::vector<std::string> known(kBuiltinTypes.begin(), kBuiltinTypes.end());
-  known.insert(known.end(), userTypes.begin(), userTypes.end());
-  throw fmt::format(
-      "unknown type '{}'{}: use string, int, long, double, bool, json, list<T>, map<T>, "
-      "optional<T>, or a user type declared under 'types'",
-      text, suggestion(text, known));
-}
 
 // Reads one IDL document, failing with file, line and key path.
 class IdlReader {
@@ -236,7 +103,8 @@ class IdlReader {
   }
 
   template <typename Keys>
-  void rejectUnknownKeys(const YAML::Node& node, std::string_view keyPath, const Keys& known) const {
+  void rejectUnknownKeys(const YAML::Node& node, std::string_view keyPath,
+                         const Keys& known) const {
     std::map<std::string, int> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
       std::string key = it->first.Scalar();
@@ -308,7 +176,8 @@ class IdlReader {
   void requireIdentifier(const YAML::Node& node, std::string_view keyPath, const std::string& name,
                          std::string_view what) const {
     if (!isIdentifier(name)) {
-      fail(node, keyPath, fmt::format("{} '{}' is not an identifier (letters, digits, _)", what, name));
+      fail(node, keyPath,
+           fmt::format("{} '{}' is not an identifier (letters, digits, _)", what, name));
     }
     if (isKeyword(name)) fail(node, keyPath, fmt::format("{} '{}' is a C++ keyword", what, name));
   }
@@ -424,10 +293,14 @@ class IdlReader {
     if (node["timeoutMs"]) {
       method.defaults.timeoutMs = integer(node["timeoutMs"], keyPath + ".timeoutMs", 1);
     }
-    if (node["taskList"]) method.defaults.taskList = scalar(node["taskList"], keyPath + ".taskList");
+    if (node["taskList"]) {
+      method.defaults.taskList = scalar(node["taskList"], keyPath + ".taskList");
+    }
     if (node["priority"]) {
       std::int64_t priority = integer(node["priority"], keyPath + ".priority", INT32_MIN);
-      if (priority > INT32_MAX) fail(node["priority"], keyPath + ".priority", "must fit in 32 bits");
+      if (priority > INT32_MAX) {
+        fail(node["priority"], keyPath + ".priority", "must fit in 32 bits");
+      }
       method.defaults.priority = static_cast<int>(priority);
     }
     return method;
@@ -437,22 +310,25 @@ class IdlReader {
     std::string text = scalar(node, keyPath);
     try {
       return parseType(text, userTypes_);
-    } catch (const std::string& problem) {
-      fail(node, keyPath, problem);
+    } catch (const Error& problem) {
+      fail(node, keyPath, problem.message());
     }
   }
 
   std::vector<IdlParam> params(const YAML::Node& node, const std::string& keyPath) const {
     if (node.IsNull()) return {};
     if (!node.IsSequence()) {
-      fail(node, keyPath, "expected a list like [{userId: string}, {sent: bool, acceptFail: true}]");
+      fail(node, keyPath,
+           "expected a list like [{userId: string}, {sent: bool, acceptFail: true}]");
     }
     std::vector<IdlParam> result;
     std::map<std::string, int> seen;
     for (std::size_t i = 0; i < node.size(); ++i) {
       const YAML::Node entry = node[i];
       const std::string path = fmt::format("{}[{}]", keyPath, i);
-      if (!entry.IsMap()) fail(entry, path, "expected {name: type} with optional acceptFail, noWait");
+      if (!entry.IsMap()) {
+        fail(entry, path, "expected {name: type} with optional acceptFail, noWait");
+      }
       IdlParam param;
       param.line = entry.Mark().line + 1;
       std::optional<YAML::Node> typeNode;
@@ -465,7 +341,8 @@ class IdlReader {
             param.acceptFail = true;
             param.acceptFailTypes = stringList(it->second, path + ".acceptFail");
             if (param.acceptFailTypes.empty()) {
-              fail(it->second, path + ".acceptFail", "an empty list accepts nothing: use true or list error types");
+              fail(it->second, path + ".acceptFail",
+                   "an empty list accepts nothing: use true or list error types");
             }
           } else {
             param.acceptFail = boolean(it->second, path + ".acceptFail");
@@ -488,7 +365,8 @@ class IdlReader {
       auto [previous, inserted] = seen.emplace(param.name, param.line);
       if (!inserted) {
         fail(entry, path,
-             fmt::format("duplicate parameter '{}' (first at line {})", param.name, previous->second));
+             fmt::format("duplicate parameter '{}' (first at line {})", param.name,
+                         previous->second));
       }
       result.push_back(std::move(param));
     }
@@ -512,13 +390,18 @@ class IdlReader {
     if (node["initialMs"]) policy.initialMs = integer(node["initialMs"], keyPath + ".initialMs", 0);
     if (node["maxMs"]) policy.maxMs = integer(node["maxMs"], keyPath + ".maxMs", 0);
     if (node["maxAttempts"]) {
-      policy.maxAttempts = static_cast<int>(integer(node["maxAttempts"], keyPath + ".maxAttempts", 0));
+      policy.maxAttempts =
+          static_cast<int>(integer(node["maxAttempts"], keyPath + ".maxAttempts", 0));
     }
     if (node["multiplier"]) {
       policy.multiplier = number(node["multiplier"], keyPath + ".multiplier");
-      if (policy.multiplier < 1.0) fail(node["multiplier"], keyPath + ".multiplier", "must be at least 1");
+      if (policy.multiplier < 1.0) {
+        fail(node["multiplier"], keyPath + ".multiplier", "must be at least 1");
+      }
     }
-    if (node["nonRetryable"]) policy.nonRetryable = stringList(node["nonRetryable"], keyPath + ".nonRetryable");
+    if (node["nonRetryable"]) {
+      policy.nonRetryable = stringList(node["nonRetryable"], keyPath + ".nonRetryable");
+    }
     return policy;
   }
 
@@ -547,38 +430,6 @@ IdlError::IdlError(std::string file, int line, std::string message)
       file_(std::move(file)),
       line_(line),
       message_(std::move(message)) {}
-
-std::string IdlType::cppName() const {
-  switch (kind) {
-    case Kind::String: return "std::string";
-    case Kind::Int: return "std::int32_t";
-    case Kind::Long: return "std::int64_t";
-    case Kind::Double: return "double";
-    case Kind::Bool: return "bool";
-    case Kind::Json: return "nlohmann::json";
-    case Kind::List: return "std::vector<" + element.at(0).cppName() + ">";
-    case Kind::Map: return "std::map<std::string, " + element.at(0).cppName() + ">";
-    case Kind::Optional: return "std::optional<" + element.at(0).cppName() + ">";
-    case Kind::User: return userName;
-  }
-  return userName;
-}
-
-std::string IdlType::idlName() const {
-  switch (kind) {
-    case Kind::String: return "string";
-    case Kind::Int: return "int";
-    case Kind::Long: return "long";
-    case Kind::Double: return "double";
-    case Kind::Bool: return "bool";
-    case Kind::Json: return "json";
-    case Kind::List: return "list<" + element.at(0).idlName() + ">";
-    case Kind::Map: return "map<" + element.at(0).idlName() + ">";
-    case Kind::Optional: return "optional<" + element.at(0).idlName() + ">";
-    case Kind::User: return userName;
-  }
-  return userName;
-}
 
 IdlFile parseIdlText(std::string_view text, const std::string& path) {
   YAML::Node root;

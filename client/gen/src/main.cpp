@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "pledge/error.h"
 #include "pledge/gen/cpp_emitter.h"
 #include "pledge/gen/idl.h"
 
@@ -30,7 +31,7 @@ void writeIfChanged(const std::filesystem::path& path, const std::string& text) 
   }
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
-  if (!out) throw std::runtime_error("cannot write " + path.string());
+  PLEDGE_REQUIRE(static_cast<bool>(out), "cannot write {}", path.string());
 }
 
 }  // namespace

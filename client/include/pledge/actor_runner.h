@@ -1,9 +1,10 @@
 // ActorRunner: runs actors of a registry against pledge-server: per actor a pool of threads, each
-// long-polling for up to pollBatch tasks, running them through the actor's runtime and releasing
-// the decisions in one request, retried until acknowledged (release is idempotent); the release
-// also leases the next batch when one is ready, so a busy thread makes one request per batch.
-// Tasks held longer than half their lease get heartbeats. pledge-bootstrap is this plus YAML and plugins;
-// a program that links its actors uses it directly:
+// long-polling (every node of a cluster at once, through a Poller) for up to pollBatch tasks,
+// running them through the actor's runtime and releasing the decisions in one request, retried
+// until acknowledged (release is idempotent); the release also leases the next batch when one is
+// ready, so a busy thread makes one request per batch. Tasks held longer than half their lease
+// get heartbeats. pledge-bootstrap is this plus YAML and plugins; a program that links its actors
+// uses it directly:
 //
 //   pledge::ActorRegistry registry;
 //   pledge_register_notification(registry);

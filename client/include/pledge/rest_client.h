@@ -1,5 +1,6 @@
-// RestClient: the client side of REST API v1 (cpprestsdk http_client, keep-alive). Runtimes poll,
-// release and heartbeat through it; starters and the pledge CLI start and inspect processes.
+// RestClient: the client side of REST API v1, over keep-alive connections (Boost.Beast in the
+// calling thread for http:// nodes, cpprestsdk's http_client for https://). Runners (ActorRunner)
+// poll, release and heartbeat through it; starters and the pledge CLI start and inspect processes.
 //
 //   pledge::RestClient client({"http://127.0.0.1:8080"});
 //   pledge::StartedProcess started = client.start(request);
@@ -7,11 +8,14 @@
 //   auto tasks = client.poll({{"MailService#1.0", ""}}, 16, std::chrono::seconds(5));
 //
 // Nodes: the servers given, joined by every node GET /api/v1/cluster lists when it lists more
-// than one. Polls go round robin over the nodes; every call fails over to the next node when one
-// cannot be reached, and a node that failed is skipped for a while (backoff). Answers 503 (a
-// partition moving between nodes) are asked again for a while, batch starts item by item. API
-// errors are pledge::Error with the code of the server's error object; an unreachable cluster
-// is Error(Unavailable) saying which URLs were tried. Thread-safe.
+// than one. Starts go round robin over the nodes, or straight to the owner of their partition
+// (releases too) once the cluster's partition owners are known; other calls go to the first
+// node. Every call fails over to the next node when one cannot be reached, and a node that
+// failed is skipped for a while (backoff). poll() asks every node from a rotating first one; a
+// Poller (below) long-polls every node at once. Answers 503 (a partition moving between nodes)
+// are asked again for a while, batch starts item by item. API errors are pledge::Error with the
+// code of the server's error object; an unreachable cluster is Error(Unavailable) saying which
+// URLs were tried. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -99,8 +103,8 @@ class RestClient final : public ProcessStarter {
                                std::chrono::milliseconds wait);
   // Leases up to max tasks from the node at url only (no failover), waiting up to wait. Throws
   // Error(Unavailable) when it cannot be reached.
-  std::vector<PolledTask> pollAt(const std::string& url, const std::vector<QueueSelector>& queues, int max,
-                                 std::chrono::milliseconds wait);
+  std::vector<PolledTask> pollAt(const std::string& url, const std::vector<QueueSelector>& queues,
+                                 int max, std::chrono::milliseconds wait);
   // Releases decisions: one outcome per decision, each naming its task. In a cluster, decisions
   // that carry their processId go straight to the owner of its partition. Throws
   // Error(Unavailable) when no node could be reached (releases are idempotent: the caller
@@ -111,21 +115,23 @@ class RestClient final : public ProcessStarter {
   // runner's next batch without a poll of its own (a chain's next step among them). With several
   // nodes the tasks come from the node that took the first group of decisions. A caller that
   // gets an error does not know whether tasks were leased: it retries with release().
-  ReleaseAnswer releaseAndPoll(const std::vector<Decision>& decisions, const std::vector<QueueSelector>& queues,
-                               int max);
+  ReleaseAnswer releaseAndPoll(const std::vector<Decision>& decisions,
+                               const std::vector<QueueSelector>& queues, int max);
   // Extends a lease; the error when the server refused (NotFound, Conflict).
   std::optional<Error> heartbeat(const Uuid& taskId, int attempt);
 
   // Any API call: the parsed JSON answer, or pledge::Error. Body is sent when given.
-  Json call(const std::string& method, const std::string& path, const std::optional<Json>& body = std::nullopt);
+  Json call(const std::string& method, const std::string& path,
+            const std::optional<Json>& body = std::nullopt);
   // A GET whose answer is not JSON (GET /metrics): the body text, or pledge::Error.
   std::string getText(const std::string& path);
   // The nodes known now.
   std::vector<std::string> nodes();
   const std::string& workerId() const { return options_.workerId; }
 
-  // Sizes the I/O thread pool every RestClient of the process shares (cpprestsdk's; 40 threads
-  // unless set). Call before the first client is made; later calls do nothing.
+  // Sizes the I/O thread pool every RestClient of the process shares for https:// nodes
+  // (cpprestsdk's; 40 threads unless set; http:// requests run in the calling thread). Call
+  // before the first client is made; later calls do nothing.
   static void setIoThreads(int threads);
 
  private:
@@ -146,7 +152,8 @@ class RestClient final : public ProcessStarter {
   // release() and releaseAndPoll(): pollJson, when given, rides along with the first group.
   ReleaseAnswer releaseWith(const std::vector<Decision>& decisions, const std::string* pollJson);
   // The body of a poll request of the queues.
-  Json pollBody(const std::vector<QueueSelector>& queues, int max, std::chrono::milliseconds wait) const;
+  Json pollBody(const std::vector<QueueSelector>& queues, int max,
+                std::chrono::milliseconds wait) const;
 
   struct State;
   std::unique_ptr<State> state_;
@@ -170,7 +177,8 @@ class RestClient final : public ProcessStarter {
 // what stop() would have returned: call stop() to run those tasks).
 class Poller {
  public:
-  Poller(RestClient& client, std::vector<QueueSelector> queues, int max, std::chrono::milliseconds wait);
+  Poller(RestClient& client, std::vector<QueueSelector> queues, int max,
+         std::chrono::milliseconds wait);
   ~Poller();
   Poller(const Poller&) = delete;
   Poller& operator=(const Poller&) = delete;

@@ -1,12 +1,12 @@
 // ArgSpec: one argument of a TaskSpec as a decider recorded it: a plain value, the promise of
 // another task, or a list of arguments (a list<T> parameter holding promises waits for all).
 //
-//   ArgSpec::ofValue(42)                                   -> {"value":42}
-//   ArgSpec::ofPromise(profileTaskId)                      -> {"promise":"<uuid>"}
+//   ArgSpec::ofValue(42)                 -> {"value":42}
+//   ArgSpec::ofPromise(profileTaskId)    -> {"promise":"<uuid>"}
 //   ArgSpec::ofPromise(sendTaskId, {.acceptFail = AcceptFail::any()})
-//                                                          -> {"promise":"<uuid>","acceptFail":true}
+//                                        -> {"promise":"<uuid>","acceptFail":true}
 //   ArgSpec::ofList({ArgSpec::ofPromise(a), ArgSpec::ofPromise(b)})
-//                                                          -> {"list":[{"promise":..},{"promise":..}]}
+//                                        -> {"list":[{"promise":..},{"promise":..}]}
 #pragma once
 
 #include <string>

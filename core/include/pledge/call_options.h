@@ -3,7 +3,8 @@
 //   mail_.with({.startTime = nowMs() + 60'000, .priority = 5}).send(email, text);
 //
 // Unset fields fall back to the IDL method's defaults, then to the server's.
-// Wire form (the "options" of a TaskSpec): {"startTime"?,"taskList"?,"priority"?,"timeoutMs"?,"retry"?}
+// Wire form (the "options" of a TaskSpec):
+//   {"startTime"?,"taskList"?,"priority"?,"timeoutMs"?,"retry"?}
 #pragma once
 
 #include <cstdint>

@@ -94,7 +94,8 @@ class Promise : public detail::PromiseCore {
   }
 
   friend bool operator==(const Promise& a, const Promise& b) {
-    return static_cast<const detail::PromiseCore&>(a) == static_cast<const detail::PromiseCore&>(b) &&
+    return static_cast<const detail::PromiseCore&>(a) ==
+               static_cast<const detail::PromiseCore&>(b) &&
            a.value_ == b.value_;
   }
 

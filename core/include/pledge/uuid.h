@@ -43,7 +43,9 @@ class Uuid {
   bool isNil() const { return high_ == 0 && low_ == 0; }
   std::uint64_t high() const { return high_; }
   std::uint64_t low() const { return low_; }
-  std::size_t hash() const { return static_cast<std::size_t>(high_ ^ (low_ * 0x9E3779B97F4A7C15ULL)); }
+  std::size_t hash() const {
+    return static_cast<std::size_t>(high_ ^ (low_ * 0x9E3779B97F4A7C15ULL));
+  }
 
   friend auto operator<=>(const Uuid&, const Uuid&) = default;
 
@@ -56,7 +58,8 @@ class Uuid {
 // change it without a migration. Servers place processes by it; clients use it to send a request
 // straight to the node owning the partition.
 inline int partitionOf(const Uuid& processId, int partitions) {
-  return static_cast<int>((processId.high() ^ processId.low()) % static_cast<std::uint64_t>(partitions));
+  return static_cast<int>((processId.high() ^ processId.low()) %
+                          static_cast<std::uint64_t>(partitions));
 }
 
 // The partition a text key (a customId, a start's requestId) places its process in: FNV-1a of the

@@ -14,7 +14,8 @@ namespace pledge::cli {
 
 // Exit statuses.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitRefused = 1;      // the server refused, or a waited-for process did not complete
+// The server refused, or a waited-for process did not complete.
+inline constexpr int kExitRefused = 1;
 inline constexpr int kExitUsage = 2;        // bad command line
 inline constexpr int kExitUnreachable = 3;  // no server answered
 

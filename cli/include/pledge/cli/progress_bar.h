@@ -1,5 +1,6 @@
-// ProgressBar: started/completed progress of long CLI work (on stderr, so that stdout stays clean). On a terminal it redraws
-// one line in place at most ten times a second; elsewhere it prints a plain line every 10%.
+// ProgressBar: started/completed progress of long CLI work (on stderr, so that stdout stays clean).
+// On a terminal it redraws one line in place at most ten times a second; elsewhere it prints a
+// plain line every 10%.
 //
 //   ProgressBar bar(91, isatty(2), std::cerr);
 //   bar.update(started, completed);

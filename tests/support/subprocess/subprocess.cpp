@@ -1,4 +1,4 @@
-#include "pledge/subprocess.h"
+#include "subprocess.h"
 
 #include <fcntl.h>
 #include <signal.h>

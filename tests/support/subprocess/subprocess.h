@@ -1,5 +1,7 @@
 // Subprocess: starts a program as a child process with its output appended to a log file, and
-// stops it. Used by tools that orchestrate real processes (pledge-bench, the end-to-end tests).
+// stops it. Test support, not part of the installed client library: the integration and example
+// tests (through ServerProcess and BootstrapProcess) and pledge-bench start their servers and
+// runners with it. Its own target, test_subprocess, so that pledge-bench builds without the tests.
 //
 //   pid_t pid = pledge::spawnProcess({"/usr/bin/pledge-server", "--port", "0"}, "server.log");
 //   pledge::stopProcess(pid, SIGTERM, std::chrono::seconds(30));

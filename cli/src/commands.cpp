@@ -1,0 +1,357 @@
+#include "commands.h"
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "pledge/cli/arguments.h"
+#include "pledge/cli/process_view.h"
+#include "pledge/cli/progress_bar.h"
+#include "pledge/cli/table.h"
+
+namespace pledge::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string field(const Json& value, const char* key) {
+  auto it = value.find(key);
+  if (it == value.end() || it->is_null()) return "";
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+std::int64_t integer(const Json& value, const char* key) {
+  auto it = value.find(key);
+  return it == value.end() || !it->is_number() ? 0 : it->get<std::int64_t>();
+}
+
+}  // namespace
+
+Uuid processIdArgument(const std::string& text) {
+  auto id = Uuid::parse(text);
+  if (!id) {
+    throw UsageError(fmt::format(
+        "\"{}\" is not a process id (a UUID like 0193d4c2-9a4e-7b1c-8f00-1a2b3c4d5e6f)", text));
+  }
+  return *id;
+}
+
+int Commands::start(const StartOptions& options) {
+  if (options.count < 1) throw UsageError("--count must be at least 1");
+  std::optional<std::int64_t> startTime;
+  if (!options.startTime.empty()) {
+    startTime = parseStartTime(options.startTime, nowMs());
+    if (!startTime) {
+      throw UsageError("--start-time takes epoch milliseconds, or +SECONDS from now");
+    }
+  }
+  if (!options.customId.empty() && options.count > 1 &&
+      options.customId.find("{i}") == std::string::npos) {
+    throw UsageError(
+        "--custom-id with --count needs {i} in it, or every process would be the same one");
+  }
+  auto requestFor = [&](int i) {
+    StartRequest request;
+    request.actor = options.actor;
+    request.method = options.method;
+    try {
+      request.args = parseJson(substituteIndex(options.args, i));
+    } catch (const Error& error) {
+      throw UsageError(fmt::format("ARGS_JSON is not JSON: {}", error.what()));
+    }
+    if (!request.args.is_array()) {
+      throw UsageError("ARGS_JSON must be a JSON array of the method's arguments");
+    }
+    if (!options.customId.empty()) {
+      request.options.customId = substituteIndex(options.customId, i);
+    }
+    request.options.startTime = startTime;
+    if (!options.taskList.empty()) request.options.taskList = options.taskList;
+    return request;
+  };
+
+  if (options.count == 1) {
+    StartedProcess started = client_.start(requestFor(0));
+    if (!options.wait) {
+      if (json_) {
+        out_ << Json(started).dump(2) << "\n";
+      } else {
+        out_ << (started.existing ? "existing process " : "started process ")
+             << started.processId.toString() << "\n";
+      }
+      return kExitOk;
+    }
+    if (!json_) out_ << "process " << started.processId.toString() << "\n";
+    return result(started.processId, options.timeoutSeconds);
+  }
+
+  // Many processes: start them in batches, then wait for each, with a progress bar.
+  const auto begin = Clock::now();
+  ProgressBar bar(options.count, environment_.stderrTerminal, err_);
+  std::vector<Uuid> ids;
+  ids.reserve(static_cast<std::size_t>(options.count));
+  constexpr int kBatch = 100;
+  for (int first = 0; first < options.count; first += kBatch) {
+    std::vector<StartRequest> requests;
+    for (int i = first; i < std::min(options.count, first + kBatch); ++i) {
+      requests.push_back(requestFor(i));
+    }
+    for (const Result<StartedProcess>& started : client_.startMany(requests)) {
+      if (!started.ok()) throw started.error();
+      ids.push_back(started.value().processId);
+    }
+    bar.update(static_cast<int>(ids.size()), 0);
+  }
+  const double startSeconds = std::chrono::duration<double>(Clock::now() - begin).count();
+  std::map<std::string, int> states;
+  std::vector<ProcessInfo> finals(ids.size());
+  if (options.wait) {
+    std::atomic<int> next{0};
+    std::atomic<int> done{0};
+    std::mutex mutex;
+    std::optional<Error> failure;
+    std::vector<std::thread> waiters;
+    for (int t = 0; t < std::min(options.concurrency, options.count); ++t) {
+      waiters.emplace_back([&] {
+        for (int i = next++; i < options.count; i = next++) {
+          try {
+            finals[static_cast<std::size_t>(i)] = client_.waitResult(
+                ids[static_cast<std::size_t>(i)], std::chrono::seconds(options.timeoutSeconds));
+          } catch (const Error& error) {
+            std::lock_guard lock(mutex);
+            failure = error;
+            return;
+          }
+          ++done;
+        }
+      });
+    }
+    while (done < options.count && !failure) {
+      bar.update(options.count, done);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::lock_guard lock(mutex);
+      if (failure) break;
+    }
+    for (std::thread& waiter : waiters) waiter.join();
+    if (failure) throw *failure;
+    bar.update(options.count, done);
+    for (const ProcessInfo& info : finals) ++states[std::string(processStateName(info.state))];
+  }
+  bar.finish();
+  const double seconds = std::chrono::duration<double>(Clock::now() - begin).count();
+  if (json_) {
+    Json processes = Json::array();
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      processes.push_back(options.wait ? Json(finals[i]) : Json{{"processId", ids[i]}});
+    }
+    out_ << Json{{"started", options.count},
+                 {"seconds", seconds},
+                 {"processes", std::move(processes)}}
+                .dump(2)
+         << "\n";
+  } else {
+    out_ << fmt::format("started {} process(es) of {}.{} in {:.2f}s ({:.0f}/s)\n", options.count,
+                        options.actor, options.method, startSeconds,
+                        options.count / std::max(startSeconds, 1e-6));
+    if (options.wait) {
+      std::string summary;
+      for (const auto& [state, count] : states) {
+        summary += fmt::format("{}{} {}", summary.empty() ? "" : ", ", count,
+                               paintState(state, environment_.stdoutTerminal));
+      }
+      out_ << fmt::format("ended: {} in {:.2f}s ({:.0f} processes/s)\n", summary, seconds,
+                          options.count / std::max(seconds, 1e-6));
+    }
+  }
+  if (!options.wait) return kExitOk;
+  return states["completed"] == options.count ? kExitOk : kExitRefused;
+}
+
+int Commands::ps(const std::map<std::string, std::string>& query, bool all) {
+  Json items = Json::array();
+  std::optional<std::string> next;
+  std::map<std::string, std::string> page = query;
+  do {
+    Json answer = client_.listProcesses(page);
+    for (Json& item : answer.at("items")) items.push_back(std::move(item));
+    next = answer.value("next", Json()).is_string()
+               ? std::optional(answer["next"].get<std::string>())
+               : std::nullopt;
+    if (next) page["cursor"] = *next;
+  } while (all && next);
+  if (json_) {
+    out_ << Json{{"items", items}, {"next", next ? Json(*next) : Json()}}.dump(2) << "\n";
+    return kExitOk;
+  }
+  if (items.empty()) {
+    out_ << "no processes match\n";
+    return kExitOk;
+  }
+  Table table({"PROCESS", "STATE", "ACTOR", "METHOD", "CUSTOM ID", "STARTED", "TOOK"});
+  const std::int64_t now = nowMs();
+  for (const Json& item : items) {
+    const std::int64_t ended = integer(item, "endedAt");
+    table.add({field(item, "processId"),
+               paintState(field(item, "state"), environment_.stdoutTerminal),
+               field(item, "actor"), field(item, "method"), field(item, "customId"),
+               relativeTime(integer(item, "startedAt"), now),
+               ended > 0 ? humanDuration(ended - integer(item, "startedAt")) : ""});
+  }
+  out_ << table.render();
+  if (next && !all) out_ << fmt::format("more: pledge ps --cursor {} (or --all)\n", *next);
+  return kExitOk;
+}
+
+int Commands::show(const Uuid& id) {
+  Json process = client_.call("GET", "/api/v1/processes/" + id.toString());
+  Json tasks = client_.processTasks(id);
+  if (json_) {
+    out_ << Json{{"process", process}, {"tasks", tasks}}.dump(2) << "\n";
+  } else {
+    out_ << renderProcess(process, tasks,
+                          RenderOptions{.colour = environment_.stdoutTerminal, .now = nowMs()});
+  }
+  return kExitOk;
+}
+
+int Commands::tasks(const Uuid& id) {
+  Json tasks = client_.processTasks(id);
+  if (json_) {
+    out_ << tasks.dump(2) << "\n";
+    return kExitOk;
+  }
+  Table table({"TASK", "METHOD", "TYPE", "ACTOR", "STATE", "ATTEMPTS", "RAN", "RESULT / ERROR"});
+  for (const Json& task : tasks) {
+    std::string outcome;
+    if (task.contains("error") && task["error"].is_object()) {
+      outcome = field(task["error"], "type") + ": " + field(task["error"], "message");
+    } else if (task.contains("forwardTo") && task["forwardTo"].is_string()) {
+      outcome = "= result of " + field(task, "forwardTo").substr(0, 8);
+    } else if (field(task, "state") == "completed") {
+      outcome = task.value("result", Json()).dump();
+    }
+    if (outcome.size() > 60) outcome = outcome.substr(0, 59) + "…";
+    const std::int64_t startedAt = integer(task, "startedAt");
+    const std::int64_t endedAt = integer(task, "endedAt");
+    table.add({field(task, "taskId"), field(task, "method"), field(task, "type"),
+               field(task, "actor"),
+               paintState(field(task, "state"), environment_.stdoutTerminal),
+               std::to_string(integer(task, "attempts")),
+               startedAt > 0 && endedAt >= startedAt ? humanDuration(endedAt - startedAt) : "",
+               outcome});
+  }
+  out_ << table.render();
+  return kExitOk;
+}
+
+int Commands::result(const Uuid& id, int waitSeconds) {
+  ProcessInfo info = waitSeconds > 0 ? client_.waitResult(id, std::chrono::seconds(waitSeconds))
+                                     : client_.process(id);
+  if (json_) {
+    out_ << Json(info).dump(2) << "\n";
+  } else if (info.state == ProcessState::Completed) {
+    out_ << info.result.dump(2) << "\n";
+  } else {
+    out_ << "process is "
+         << paintState(std::string(processStateName(info.state)), environment_.stdoutTerminal);
+    if (info.error) out_ << ": " << info.error->type() << ": " << info.error->message();
+    out_ << "\n";
+  }
+  return info.state == ProcessState::Completed ? kExitOk : kExitRefused;
+}
+
+int Commands::operate(const Uuid& id, bool restart) {
+  ProcessInfo info = restart ? client_.restart(id) : client_.abort(id);
+  if (json_) {
+    out_ << Json(info).dump(2) << "\n";
+  } else {
+    out_ << fmt::format(
+        "process {} is {}\n", id.toString(),
+        paintState(std::string(processStateName(info.state)), environment_.stdoutTerminal));
+  }
+  return kExitOk;
+}
+
+int Commands::queues() {
+  Json queues = client_.queues();
+  if (json_) {
+    out_ << queues.dump(2) << "\n";
+    return kExitOk;
+  }
+  if (queues.empty()) {
+    out_ << "no queues: nothing has polled and nothing is waiting\n";
+    return kExitOk;
+  }
+  Table table({"ACTOR", "TASK LIST", "READY", "RUNNING", "WAITING", "OLDEST READY"});
+  for (const Json& queue : queues) {
+    const Json& oldest = queue.value("oldestReadyMs", Json());
+    table.add({field(queue, "actor"),
+               field(queue, "taskList").empty() ? "(default)" : field(queue, "taskList"),
+               field(queue, "ready"), field(queue, "running"), field(queue, "waiting"),
+               oldest.is_number() ? humanDuration(oldest.get<std::int64_t>()) : ""});
+  }
+  out_ << table.render();
+  return kExitOk;
+}
+
+int Commands::actors() {
+  Json actors = client_.actors();
+  if (json_) {
+    out_ << actors.dump(2) << "\n";
+    return kExitOk;
+  }
+  Table table(
+      {"NAME", "VERSION", "BLOCKED", "LAST POLL", "POLLERS", "READY", "RUNNING", "WAITING"});
+  const std::int64_t now = nowMs();
+  for (const Json& actor : actors) {
+    const std::string id = field(actor, "actor");
+    const auto hash = id.find('#');
+    table.add({id.substr(0, hash), hash == std::string::npos ? "" : id.substr(hash + 1),
+               actor.value("blocked", false) ? paintState("blocked", false) : "",
+               relativeTime(integer(actor, "lastPollAt"), now),
+               std::to_string(actor.value("pollers", Json::array()).size()),
+               field(actor, "ready"), field(actor, "running"), field(actor, "waiting")});
+  }
+  out_ << table.render();
+  return kExitOk;
+}
+
+int Commands::block(const std::string& actor, bool blocked) {
+  if (auto problem = checkActorId(actor)) throw UsageError("ACTOR: " + *problem);
+  Json answer = client_.setBlocked(actor, blocked);
+  if (json_) {
+    out_ << answer.dump(2) << "\n";
+  } else {
+    out_ << fmt::format("{} is {}\n", actor,
+                        blocked ? "blocked: its tasks stay queued" : "unblocked");
+  }
+  return kExitOk;
+}
+
+int Commands::cluster() {
+  Json cluster = client_.cluster();
+  if (json_) {
+    out_ << cluster.dump(2) << "\n";
+    return kExitOk;
+  }
+  Table table({"NODE", "ADDRESS", "ROLE", "PARTITIONS", "STARTED"});
+  const std::int64_t now = nowMs();
+  for (const Json& node : cluster.value("nodes", Json::array())) {
+    table.add({field(node, "name"), field(node, "address"), field(node, "role"),
+               std::to_string(node.value("partitions", Json::array()).size()),
+               relativeTime(integer(node, "startedAt"), now)});
+  }
+  out_ << fmt::format("{} partitions\n", field(cluster, "partitions")) << table.render();
+  return kExitOk;
+}
+
+}  // namespace pledge::cli

@@ -1,0 +1,66 @@
+// Commands: what each pledge subcommand does against the server, printing to out a table, or
+// the API's JSON with --json; their exit statuses are cli_app.h's. cli_app.cpp parses the
+// command line and calls them. Thread-confined: one Commands per run of the CLI.
+//
+//   Commands commands(client, std::cout, std::cerr, environment, /*json=*/false);
+//   int status = commands.show(processIdArgument("0193d4c2-9a4e-7b1c-8f00-1a2b3c4d5e6f"));
+#pragma once
+
+#include <map>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+
+#include "pledge/cli/cli_app.h"
+#include "pledge/rest_client.h"
+
+namespace pledge::cli {
+
+// A usage error found after parsing (CLI11 reports its own).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The process id of a command line argument; UsageError when it is not one.
+Uuid processIdArgument(const std::string& text);
+
+struct StartOptions {
+  std::string actor;
+  std::string method;
+  std::string args = "[]";
+  int count = 1;
+  bool wait = false;
+  int timeoutSeconds = 300;
+  int concurrency = 16;
+  std::string customId;
+  std::string startTime;
+  std::string taskList;
+};
+
+class Commands {
+ public:
+  Commands(RestClient& client, std::ostream& out, std::ostream& err,
+           const CliEnvironment& environment, bool json)
+      : client_(client), out_(out), err_(err), environment_(environment), json_(json) {}
+
+  int start(const StartOptions& options);
+  int ps(const std::map<std::string, std::string>& query, bool all);
+  int show(const Uuid& id);
+  int tasks(const Uuid& id);
+  int result(const Uuid& id, int waitSeconds);
+  int operate(const Uuid& id, bool restart);
+  int queues();
+  int actors();
+  int block(const std::string& actor, bool blocked);
+  int cluster();
+
+ private:
+  RestClient& client_;
+  std::ostream& out_;
+  std::ostream& err_;
+  const CliEnvironment& environment_;
+  bool json_;
+};
+
+}  // namespace pledge::cli
