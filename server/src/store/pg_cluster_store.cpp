@@ -1,9 +1,7 @@
-#include "pledge/server/store/pg_store.h"
-
+#include <algorithm>
 #include <pqxx/pqxx>
 
-#include <algorithm>
-
+#include "pledge/server/store/pg_store.h"
 #include "store/pg_rows.h"
 #include "store/pg_session.h"
 
@@ -19,16 +17,17 @@ std::vector<NodeRecord> PgStore::heartbeat(const std::string& node, const std::s
                                            std::int64_t startedAt, std::int64_t aliveMs) {
   return leases_->run("heartbeat", true, [&](pqxx::connection& connection) {
     pqxx::work tx(connection);
-    tx.exec_params("INSERT INTO nodes (name, address, started_at, heartbeat_at) VALUES ($1, $2, $3, now()) "
-                   "ON CONFLICT (name) DO UPDATE SET address = excluded.address, started_at = "
-                   "excluded.started_at, heartbeat_at = now()",
-                   node, address, startedAt);
+    tx.exec_params(
+        "INSERT INTO nodes (name, address, started_at, heartbeat_at) VALUES ($1, $2, $3, now()) "
+        "ON CONFLICT (name) DO UPDATE SET address = excluded.address, started_at = "
+        "excluded.started_at, heartbeat_at = now()",
+        node, address, startedAt);
     // Nodes silent for an hour are forgotten.
     tx.exec("DELETE FROM nodes WHERE heartbeat_at < now() - interval '1 hour'");
     std::vector<NodeRecord> nodes;
-    for (const auto& row : tx.exec(
-             "SELECT name, address, started_at, (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint "
-             "FROM nodes ORDER BY name")) {
+    for (const auto& row : tx.exec("SELECT name, address, started_at, (extract(epoch FROM now() - "
+                                   "heartbeat_at) * 1000)::bigint "
+                                   "FROM nodes ORDER BY name")) {
       NodeRecord record;
       record.name = row[0].c_str();
       record.address = row[1].c_str();
@@ -75,10 +74,12 @@ std::vector<int> PgStore::acquireLeases(const std::string& owner, int count, std
         "taken AS ("
         "  UPDATE partition_leases l SET owner = $1, epoch = l.epoch + 1, "
         "  expires_at = now() + $3 * interval '1 millisecond' FROM candidates c "
-        "  WHERE l.partition = c.partition RETURNING l.partition, l.epoch, c.old_epoch, c.old_expires), "
+        "  WHERE l.partition = c.partition RETURNING l.partition, l.epoch, c.old_epoch, "
+        "c.old_expires), "
         "closed AS ("
         "  UPDATE lease_history h SET ended_at = LEAST(t.old_expires, now()) FROM taken t "
-        "  WHERE h.partition = t.partition AND h.epoch = t.old_epoch AND h.ended_at IS NULL RETURNING 1), "
+        "  WHERE h.partition = t.partition AND h.epoch = t.old_epoch AND h.ended_at IS NULL "
+        "RETURNING 1), "
         "opened AS ("
         "  INSERT INTO lease_history (partition, epoch, owner, acquired_at) "
         "  SELECT partition, epoch, $1, now() FROM taken RETURNING 1) "
@@ -123,9 +124,9 @@ std::vector<LeaseRecord> PgStore::leases() {
   return leases_->run("read leases", true, [&](pqxx::connection& connection) {
     pqxx::read_transaction tx(connection);
     std::vector<LeaseRecord> leases;
-    for (const auto& row : tx.exec(
-             "SELECT partition, owner, epoch, (extract(epoch FROM expires_at - now()) * 1000)::bigint "
-             "FROM partition_leases ORDER BY partition")) {
+    for (const auto& row : tx.exec("SELECT partition, owner, epoch, (extract(epoch FROM expires_at "
+                                   "- now()) * 1000)::bigint "
+                                   "FROM partition_leases ORDER BY partition")) {
       LeaseRecord lease;
       lease.partition = row[0].as<int>();
       if (!row[1].is_null()) lease.owner = row[1].c_str();
@@ -143,7 +144,8 @@ std::vector<Tenure> PgStore::tenures() {
     std::vector<Tenure> tenures;
     for (const auto& row : tx.exec(
              "SELECT partition, epoch, owner, (extract(epoch FROM acquired_at) * 1000000)::bigint, "
-             "(extract(epoch FROM ended_at) * 1000000)::bigint FROM lease_history ORDER BY partition, epoch")) {
+             "(extract(epoch FROM ended_at) * 1000000)::bigint FROM lease_history ORDER BY "
+             "partition, epoch")) {
       Tenure tenure;
       tenure.partition = row[0].as<int>();
       tenure.epoch = row[1].as<std::int64_t>();

@@ -1,9 +1,9 @@
 #include "store/pg_migrations.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cstdint>
-
-#include <fmt/format.h>
 
 #include "pledge/error.h"
 #include "pledge/server/store/pg_store.h"

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <pqxx/pqxx>
-
 #include <string>
 
 namespace pledge::server::pg {

@@ -13,7 +13,9 @@ std::optional<Uuid> uuidOf(const pqxx::field& field) {
   return Uuid::parse(field.c_str());
 }
 
-std::string textOf(const pqxx::field& field) { return field.is_null() ? std::string() : field.c_str(); }
+std::string textOf(const pqxx::field& field) {
+  return field.is_null() ? std::string() : field.c_str();
+}
 
 ProcessRow readProcess(const pqxx::row& row) {
   limits::Ignored stored;
@@ -58,7 +60,9 @@ TaskRow readTask(const pqxx::row& row) {
   return task;
 }
 
-std::string intArray(const std::vector<int>& values) { return fmt::format("{{{}}}", fmt::join(values, ",")); }
+std::string intArray(const std::vector<int>& values) {
+  return fmt::format("{{{}}}", fmt::join(values, ","));
+}
 
 std::string partitionFilter(std::string_view alias, const PartitionSet& partitions) {
   if (partitions.everything) return "";

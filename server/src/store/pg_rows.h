@@ -2,10 +2,9 @@
 // rows, and array literals that carry a whole batch in one statement. Private to store/.
 #pragma once
 
-#include <pqxx/pqxx>
-
 #include <cstdint>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <string_view>
 #include <vector>

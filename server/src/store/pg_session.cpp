@@ -11,7 +11,8 @@ bool needsNewConnection(const pqxx::sql_error& error) {
 
 [[noreturn]] void rethrow(const std::string& what, const std::exception& error) {
   if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr) {
-    throw Error(ErrorCode::Unavailable, fmt::format("PostgreSQL: {}: connection lost: {}", what, error.what()));
+    throw Error(ErrorCode::Unavailable,
+                fmt::format("PostgreSQL: {}: connection lost: {}", what, error.what()));
   }
   throw Error(ErrorCode::Unavailable, fmt::format("PostgreSQL: {}: {}", what, error.what()));
 }

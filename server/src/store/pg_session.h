@@ -2,11 +2,10 @@
 // errors become pledge::Error. Private to store/.
 #pragma once
 
-#include <pqxx/pqxx>
-
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <string>
 #include <utility>
 
@@ -39,7 +38,8 @@ class PgStore::Session {
     std::lock_guard lock(mutex_);
     for (int attempt = 0;; ++attempt) {
       try {
-        if (!connection_ || !connection_->is_open()) connection_ = std::make_unique<pqxx::connection>(url_);
+        if (!connection_ || !connection_->is_open())
+          connection_ = std::make_unique<pqxx::connection>(url_);
         return work(*connection_);
       } catch (const Error&) {
         throw;

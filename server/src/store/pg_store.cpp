@@ -1,14 +1,13 @@
 #include "pledge/server/store/pg_store.h"
 
-#include <pqxx/pqxx>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <array>
 #include <map>
+#include <pqxx/pqxx>
 #include <set>
 #include <unordered_map>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "pledge/error.h"
 #include "pledge/json.h"
@@ -39,11 +38,12 @@ PgStore::PgStore(const std::string& url, int partitions) : url_(url) {
     auto connection = std::make_unique<pqxx::connection>(url);
     (void)connection;
   } catch (const std::exception& error) {
-    throw Error(ErrorCode::Unavailable,
-                fmt::format("cannot connect to PostgreSQL at {}: {}Check that the server runs, the "
-                            "database exists (createdb) and the user may log in; the URL looks like "
-                            "postgresql://user:password@host:5432/database",
-                            redact(url), error.what()));
+    throw Error(
+        ErrorCode::Unavailable,
+        fmt::format("cannot connect to PostgreSQL at {}: {}Check that the server runs, the "
+                    "database exists (createdb) and the user may log in; the URL looks like "
+                    "postgresql://user:password@host:5432/database",
+                    redact(url), error.what()));
   }
   writer_ = std::make_unique<Session>(url);
   reader_ = std::make_unique<Session>(url);
@@ -54,8 +54,10 @@ PgStore::PgStore(const std::string& url, int partitions) : url_(url) {
     pqxx::result stored = tx.exec("SELECT value FROM meta WHERE key = 'partitions'");
     if (stored.empty()) {
       partitions_ = partitions;
-      tx.exec_params("INSERT INTO meta (key, value) VALUES ('partitions', $1)", std::to_string(partitions));
-      tx.exec_params("INSERT INTO partition_leases (partition) SELECT generate_series(0, $1 - 1)", partitions);
+      tx.exec_params("INSERT INTO meta (key, value) VALUES ('partitions', $1)",
+                     std::to_string(partitions));
+      tx.exec_params("INSERT INTO partition_leases (partition) SELECT generate_series(0, $1 - 1)",
+                     partitions);
     } else {
       partitions_ = std::stoi(stored[0][0].c_str());
     }
@@ -206,32 +208,37 @@ void PgStore::commit(const WriteBatch& batch) {
     }
     if (newProcesses > 0) {
       auto& c = newProcess;
-      tx.exec_params(fmt::format("INSERT INTO processes ({}) SELECT * FROM unnest($1::uuid[], $2::int[], "
-                                 "$3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], "
-                                 "$9::bigint[], $10::text[], $11::text[], $12::uuid[], $13::bigint[], $14::text[])",
-                                 kProcessColumns),
-                     c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
-                     c[7].str(), c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str(), c[13].str());
+      tx.exec_params(
+          fmt::format(
+              "INSERT INTO processes ({}) SELECT * FROM unnest($1::uuid[], $2::int[], "
+              "$3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], "
+              "$9::bigint[], $10::text[], $11::text[], $12::uuid[], $13::bigint[], $14::text[])",
+              kProcessColumns),
+          c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
+          c[7].str(), c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str(), c[13].str());
     }
     if (changedProcesses > 0) {
       auto& c = changedProcess;
       tx.exec_params(
           "UPDATE processes p SET state = u.state, ended_at = u.ended_at, result = u.result, "
-          "error = u.error, failed_task = u.failed_task, wake_at = u.wake_at FROM unnest($1::uuid[], "
-          "$2::int[], $3::bigint[], $4::text[], $5::text[], $6::uuid[], $7::bigint[]) AS u(id, state, "
+          "error = u.error, failed_task = u.failed_task, wake_at = u.wake_at FROM "
+          "unnest($1::uuid[], "
+          "$2::int[], $3::bigint[], $4::text[], $5::text[], $6::uuid[], $7::bigint[]) AS u(id, "
+          "state, "
           "ended_at, result, error, failed_task, wake_at) WHERE p.id = u.id",
           c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str());
     }
     if (newTasks > 0) {
       auto& c = newTask;
-      tx.exec_params(fmt::format("INSERT INTO tasks ({}) SELECT * FROM unnest($1::uuid[], $2::uuid[], "
-                                 "$3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::bigint[], "
-                                 "$9::bigint[], $10::uuid[], $11::text[], $12::text[], $13::bigint[], "
-                                 "$14::bigint[], $15::bigint[], $16::bigint[], $17::uuid[], $18::int[])",
-                                 kTaskColumns),
-                     c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
-                     c[7].str(), c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str(), c[13].str(),
-                     c[14].str(), c[15].str(), c[16].str(), c[17].str());
+      tx.exec_params(
+          fmt::format("INSERT INTO tasks ({}) SELECT * FROM unnest($1::uuid[], $2::uuid[], "
+                      "$3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::bigint[], "
+                      "$9::bigint[], $10::uuid[], $11::text[], $12::text[], $13::bigint[], "
+                      "$14::bigint[], $15::bigint[], $16::bigint[], $17::uuid[], $18::int[])",
+                      kTaskColumns),
+          c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
+          c[7].str(), c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str(), c[13].str(),
+          c[14].str(), c[15].str(), c[16].str(), c[17].str());
     }
     if (changedTasks > 0) {
       auto& c = changedTask;
@@ -241,11 +248,12 @@ void PgStore::commit(const WriteBatch& batch) {
           "forward_to = u.forward_to, value = u.value, error = u.error, ready_at = u.ready_at, "
           "started_at = u.started_at, ended_at = u.ended_at FROM unnest($1::uuid[], $2::int[], "
           "$3::int[], $4::int[], $5::int[], $6::bigint[], $7::bigint[], $8::uuid[], $9::text[], "
-          "$10::text[], $11::bigint[], $12::bigint[], $13::bigint[]) AS u(id, state, promise, attempt, "
+          "$10::text[], $11::bigint[], $12::bigint[], $13::bigint[]) AS u(id, state, promise, "
+          "attempt, "
           "attempt_base, not_before, lease_until, forward_to, value, error, ready_at, started_at, "
           "ended_at) WHERE t.id = u.id",
-          c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(), c[7].str(),
-          c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str());
+          c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
+          c[7].str(), c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str());
     }
     tx.commit();
   });
@@ -254,8 +262,10 @@ void PgStore::commit(const WriteBatch& batch) {
 void PgStore::checkWritable() {
   writer_->run("check that writes succeed", false, [&](pqxx::connection& connection) {
     pqxx::work tx(connection);
-    tx.exec("INSERT INTO meta (key, value) VALUES ('write_check', now()::text) ON CONFLICT (key) DO UPDATE SET "
-            "value = excluded.value");
+    tx.exec(
+        "INSERT INTO meta (key, value) VALUES ('write_check', now()::text) ON CONFLICT (key) DO "
+        "UPDATE SET "
+        "value = excluded.value");
     tx.commit();
   });
 }
@@ -263,9 +273,10 @@ void PgStore::checkWritable() {
 void PgStore::setActorBlocked(const std::string& actor, bool blocked) {
   leases_->run("block actor", true, [&](pqxx::connection& connection) {
     pqxx::work tx(connection);
-    tx.exec_params("INSERT INTO actors (actor, blocked) VALUES ($1, $2) ON CONFLICT (actor) DO UPDATE SET "
-                   "blocked = excluded.blocked",
-                   actor, blocked);
+    tx.exec_params(
+        "INSERT INTO actors (actor, blocked) VALUES ($1, $2) ON CONFLICT (actor) DO UPDATE SET "
+        "blocked = excluded.blocked",
+        actor, blocked);
     tx.commit();
   });
 }

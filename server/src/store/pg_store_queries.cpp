@@ -1,8 +1,7 @@
-#include <pqxx/pqxx>
-
-#include <unordered_map>
-
 #include <fmt/format.h>
+
+#include <pqxx/pqxx>
+#include <unordered_map>
 
 #include "pledge/error.h"
 #include "pledge/server/store/pg_store.h"
@@ -22,39 +21,44 @@ using pg::uuidOf;
 
 LiveState PgStore::loadLive(std::int64_t horizon, const PartitionSet& partitions) {
   auto live = [&](std::string_view alias) {
-    return fmt::format("{0}state IN ({1}, {2}) AND ({0}wake_at IS NULL OR {0}wake_at <= {3}){4}", alias,
-                       storedState(ProcessState::Running), storedState(ProcessState::Broken), horizon,
-                       partitionFilter(alias, partitions));
+    return fmt::format("{0}state IN ({1}, {2}) AND ({0}wake_at IS NULL OR {0}wake_at <= {3}){4}",
+                       alias, storedState(ProcessState::Running), storedState(ProcessState::Broken),
+                       horizon, partitionFilter(alias, partitions));
   };
   return reader_->run("load live processes", true, [&](pqxx::connection& connection) {
     pqxx::read_transaction tx(connection);
     LiveState state;
-    for (const auto& row : tx.exec(fmt::format("SELECT {} FROM processes WHERE {}", kProcessColumns, live("")))) {
+    for (const auto& row :
+         tx.exec(fmt::format("SELECT {} FROM processes WHERE {}", kProcessColumns, live("")))) {
       state.processes.push_back(readProcess(row));
     }
     std::string taskColumns;
-    for (std::string_view column : {"id", "process_id", "spec", "state", "promise", "attempt", "attempt_base",
-                                    "not_before", "lease_until", "forward_to", "value", "error", "created_at",
-                                    "ready_at", "started_at", "ended_at", "parent_id", "seq"}) {
+    for (std::string_view column :
+         {"id", "process_id", "spec", "state", "promise", "attempt", "attempt_base", "not_before",
+          "lease_until", "forward_to", "value", "error", "created_at", "ready_at", "started_at",
+          "ended_at", "parent_id", "seq"}) {
       taskColumns += fmt::format("{}t.{}", taskColumns.empty() ? "" : ", ", column);
     }
-    for (const auto& row : tx.exec(fmt::format("SELECT {} FROM processes p JOIN tasks t ON t.process_id = p.id "
-                                               "WHERE {} ORDER BY t.process_id, t.seq",
-                                               taskColumns, live("p.")))) {
+    for (const auto& row :
+         tx.exec(fmt::format("SELECT {} FROM processes p JOIN tasks t ON t.process_id = p.id "
+                             "WHERE {} ORDER BY t.process_id, t.seq",
+                             taskColumns, live("p.")))) {
       state.tasks.push_back(readTask(row));
     }
     return state;
   });
 }
 
-std::vector<Uuid> PgStore::dormantDue(std::int64_t horizon, int limit, const PartitionSet& partitions) {
+std::vector<Uuid> PgStore::dormantDue(std::int64_t horizon, int limit,
+                                      const PartitionSet& partitions) {
   return reader_->run("find dormant processes", true, [&](pqxx::connection& connection) {
     pqxx::read_transaction tx(connection);
     std::vector<Uuid> ids;
-    for (const auto& row : tx.exec_params(fmt::format("SELECT id FROM processes WHERE wake_at IS NOT NULL AND "
-                                                      "wake_at <= $1{} ORDER BY wake_at LIMIT $2",
-                                                      partitionFilter("", partitions)),
-                                          horizon, limit)) {
+    for (const auto& row :
+         tx.exec_params(fmt::format("SELECT id FROM processes WHERE wake_at IS NOT NULL AND "
+                                    "wake_at <= $1{} ORDER BY wake_at LIMIT $2",
+                                    partitionFilter("", partitions)),
+                        horizon, limit)) {
       ids.push_back(*uuidOf(row[0]));
     }
     return ids;
@@ -68,12 +72,14 @@ LiveState PgStore::loadProcesses(const std::vector<Uuid>& ids) {
     pqxx::read_transaction tx(connection);
     LiveState live;
     for (const auto& row : tx.exec_params(
-             fmt::format("SELECT {} FROM processes WHERE id = ANY($1::uuid[])", kProcessColumns), list.str())) {
+             fmt::format("SELECT {} FROM processes WHERE id = ANY($1::uuid[])", kProcessColumns),
+             list.str())) {
       live.processes.push_back(readProcess(row));
     }
     for (const auto& row : tx.exec_params(
-             fmt::format("SELECT {} FROM tasks WHERE process_id = ANY($1::uuid[]) ORDER BY process_id, seq",
-                         kTaskColumns),
+             fmt::format(
+                 "SELECT {} FROM tasks WHERE process_id = ANY($1::uuid[]) ORDER BY process_id, seq",
+                 kTaskColumns),
              list.str())) {
       live.tasks.push_back(readTask(row));
     }
@@ -84,27 +90,31 @@ LiveState PgStore::loadProcesses(const std::vector<Uuid>& ids) {
 std::int64_t PgStore::countDormant() {
   return reader_->run("count dormant processes", true, [&](pqxx::connection& connection) {
     pqxx::read_transaction tx(connection);
-    return tx.exec("SELECT COUNT(*) FROM processes WHERE wake_at IS NOT NULL")[0][0].as<std::int64_t>();
+    return tx.exec("SELECT COUNT(*) FROM processes WHERE wake_at IS NOT NULL")[0][0]
+        .as<std::int64_t>();
   });
 }
 
 std::optional<ProcessRow> PgStore::findProcess(const Uuid& id) {
-  return reader_->run("find process", true, [&](pqxx::connection& connection) -> std::optional<ProcessRow> {
-    pqxx::read_transaction tx(connection);
-    pqxx::result rows =
-        tx.exec_params(fmt::format("SELECT {} FROM processes WHERE id = $1", kProcessColumns), id.toString());
-    if (rows.empty()) return std::nullopt;
-    return readProcess(rows[0]);
-  });
+  return reader_->run(
+      "find process", true, [&](pqxx::connection& connection) -> std::optional<ProcessRow> {
+        pqxx::read_transaction tx(connection);
+        pqxx::result rows = tx.exec_params(
+            fmt::format("SELECT {} FROM processes WHERE id = $1", kProcessColumns), id.toString());
+        if (rows.empty()) return std::nullopt;
+        return readProcess(rows[0]);
+      });
 }
 
 std::optional<Uuid> PgStore::findProcessByCustomId(const std::string& customId) {
-  return reader_->run("find process by customId", true, [&](pqxx::connection& connection) -> std::optional<Uuid> {
-    pqxx::read_transaction tx(connection);
-    pqxx::result rows = tx.exec_params("SELECT id FROM processes WHERE custom_id = $1", customId);
-    if (rows.empty()) return std::nullopt;
-    return uuidOf(rows[0][0]);
-  });
+  return reader_->run(
+      "find process by customId", true, [&](pqxx::connection& connection) -> std::optional<Uuid> {
+        pqxx::read_transaction tx(connection);
+        pqxx::result rows =
+            tx.exec_params("SELECT id FROM processes WHERE custom_id = $1", customId);
+        if (rows.empty()) return std::nullopt;
+        return uuidOf(rows[0][0]);
+      });
 }
 
 std::vector<std::optional<StartedProcess>> PgStore::findStarts(const std::vector<StartKey>& keys) {
@@ -121,14 +131,16 @@ std::vector<std::optional<StartedProcess>> PgStore::findStarts(const std::vector
     pqxx::read_transaction tx(connection);
     std::unordered_map<std::string, StartedProcess> byCustomId;
     std::unordered_map<std::string, StartedProcess> byRequestId;
-    for (const auto& row : tx.exec_params("SELECT custom_id, id, start_task FROM processes WHERE custom_id = "
-                                          "ANY($1::text[])",
-                                          customIds.str())) {
+    for (const auto& row :
+         tx.exec_params("SELECT custom_id, id, start_task FROM processes WHERE custom_id = "
+                        "ANY($1::text[])",
+                        customIds.str())) {
       byCustomId.emplace(row[0].c_str(), StartedProcess{*uuidOf(row[1]), *uuidOf(row[2]), true});
     }
-    for (const auto& row : tx.exec_params("SELECT request_id, id, start_task FROM processes WHERE request_id = "
-                                          "ANY($1::text[])",
-                                          requestIds.str())) {
+    for (const auto& row :
+         tx.exec_params("SELECT request_id, id, start_task FROM processes WHERE request_id = "
+                        "ANY($1::text[])",
+                        requestIds.str())) {
       byRequestId.emplace(row[0].c_str(), StartedProcess{*uuidOf(row[1]), *uuidOf(row[2]), true});
     }
     std::vector<std::optional<StartedProcess>> found;
@@ -143,13 +155,14 @@ std::vector<std::optional<StartedProcess>> PgStore::findStarts(const std::vector
 }
 
 std::optional<TaskRow> PgStore::findTask(const Uuid& id) {
-  return reader_->run("find task", true, [&](pqxx::connection& connection) -> std::optional<TaskRow> {
-    pqxx::read_transaction tx(connection);
-    pqxx::result rows =
-        tx.exec_params(fmt::format("SELECT {} FROM tasks WHERE id = $1", kTaskColumns), id.toString());
-    if (rows.empty()) return std::nullopt;
-    return readTask(rows[0]);
-  });
+  return reader_->run(
+      "find task", true, [&](pqxx::connection& connection) -> std::optional<TaskRow> {
+        pqxx::read_transaction tx(connection);
+        pqxx::result rows = tx.exec_params(
+            fmt::format("SELECT {} FROM tasks WHERE id = $1", kTaskColumns), id.toString());
+        if (rows.empty()) return std::nullopt;
+        return readTask(rows[0]);
+      });
 }
 
 std::vector<TaskRow> PgStore::processTasks(const Uuid& processId) {
@@ -172,9 +185,11 @@ ProcessPage PgStore::listProcesses(const ProcessQuery& query) {
   if (query.cursor) after = decodeProcessCursor(*query.cursor);
   // Absent filters are NULL parameters that match everything.
   const std::string sql = fmt::format(
-      "SELECT {} FROM processes WHERE ($1::int IS NULL OR state = $1) AND ($2::text IS NULL OR actor = $2) "
+      "SELECT {} FROM processes WHERE ($1::int IS NULL OR state = $1) AND ($2::text IS NULL OR "
+      "actor = $2) "
       "AND ($3::text IS NULL OR custom_id = $3) AND ($4::bigint IS NULL OR started_at >= $4) "
-      "AND ($5::bigint IS NULL OR started_at < $5) AND ($6::bigint IS NULL OR (started_at, id) < ($6, $7::uuid)) "
+      "AND ($5::bigint IS NULL OR started_at < $5) AND ($6::bigint IS NULL OR (started_at, id) < "
+      "($6, $7::uuid)) "
       "ORDER BY started_at DESC, id DESC LIMIT $8",
       kProcessColumns);
   std::optional<int> state;
@@ -188,8 +203,9 @@ ProcessPage PgStore::listProcesses(const ProcessQuery& query) {
   return reader_->run("list processes", true, [&](pqxx::connection& connection) {
     pqxx::read_transaction tx(connection);
     ProcessPage page;
-    for (const auto& row : tx.exec_params(sql, state, query.actor, query.customId, query.startedAfter,
-                                          query.startedBefore, afterStarted, afterId, query.limit + 1)) {
+    for (const auto& row :
+         tx.exec_params(sql, state, query.actor, query.customId, query.startedAfter,
+                        query.startedBefore, afterStarted, afterId, query.limit + 1)) {
       if (static_cast<int>(page.items.size()) == query.limit) {
         const ProcessInfo& last = page.items.back();
         page.next = encodeProcessCursor(last.startedAt, last.processId);
@@ -208,10 +224,18 @@ ProcessCounts PgStore::countProcesses() {
     for (const auto& row : tx.exec("SELECT state, COUNT(*) FROM processes GROUP BY state")) {
       const auto count = row[1].as<std::int64_t>();
       switch (static_cast<ProcessState>(row[0].as<int>())) {
-        case ProcessState::Running: counts.running = count; break;
-        case ProcessState::Completed: counts.completed = count; break;
-        case ProcessState::Broken: counts.broken = count; break;
-        case ProcessState::Aborted: counts.aborted = count; break;
+        case ProcessState::Running:
+          counts.running = count;
+          break;
+        case ProcessState::Completed:
+          counts.completed = count;
+          break;
+        case ProcessState::Broken:
+          counts.broken = count;
+          break;
+        case ProcessState::Aborted:
+          counts.aborted = count;
+          break;
       }
     }
     return counts;

@@ -7,8 +7,8 @@
 namespace pledge::server::sqlite {
 
 [[noreturn]] void fail(sqlite3* db, const std::string& what) {
-  throw Error(ErrorCode::Internal,
-              fmt::format("SQLite: {}: {}", what, db != nullptr ? sqlite3_errmsg(db) : "no handle"));
+  throw Error(ErrorCode::Internal, fmt::format("SQLite: {}: {}", what,
+                                               db != nullptr ? sqlite3_errmsg(db) : "no handle"));
 }
 
 void exec(sqlite3* db, const char* sql) {
@@ -31,7 +31,8 @@ std::array<unsigned char, 16> uuidBytes(const Uuid& id) {
 
 sqlite3* openConnection(const std::string& path) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+  if (sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);

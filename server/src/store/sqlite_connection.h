@@ -97,9 +97,10 @@ class Statement {
   bool isNull(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
   std::string text(int column) const {
     const auto* data = sqlite3_column_text(statement_, column);
-    return data == nullptr ? std::string()
-                           : std::string(reinterpret_cast<const char*>(data),
-                                         static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
+    return data == nullptr
+               ? std::string()
+               : std::string(reinterpret_cast<const char*>(data),
+                             static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
   }
   std::optional<Uuid> uuid(int column) const {
     if (sqlite3_column_bytes(statement_, column) != 16) return std::nullopt;

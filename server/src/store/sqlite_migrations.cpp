@@ -1,8 +1,8 @@
 #include "store/sqlite_migrations.h"
 
-#include <array>
-
 #include <fmt/format.h>
+
+#include <array>
 
 #include "pledge/error.h"
 #include "pledge/server/store/sqlite_store.h"

@@ -56,8 +56,8 @@ std::string qualified(std::string_view columns, std::string_view alias) {
   std::size_t start = 0;
   while (start <= columns.size()) {
     std::size_t comma = columns.find(',', start);
-    std::string_view column = columns.substr(start, comma == std::string_view::npos ? columns.npos
-                                                                                  : comma - start);
+    std::string_view column =
+        columns.substr(start, comma == std::string_view::npos ? columns.npos : comma - start);
     while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
     if (!out.empty()) out += ", ";
     out += fmt::format("{}.{}", alias, column);

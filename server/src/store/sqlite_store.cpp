@@ -1,11 +1,10 @@
 #include "pledge/server/store/sqlite_store.h"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <chrono>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "pledge/error.h"
 #include "pledge/json.h"
@@ -40,13 +39,15 @@ class SqliteStore::Statements {
       : begin(db, "BEGIN IMMEDIATE"),
         commit(db, "COMMIT"),
         rollback(db, "ROLLBACK"),
-        insertProcess(db, fmt::format("INSERT INTO processes ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                                      kProcessColumns)),
+        insertProcess(db,
+                      fmt::format("INSERT INTO processes ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                  kProcessColumns)),
         updateProcess(db,
                       "UPDATE processes SET state = ?2, ended_at = ?3, result = ?4, error = ?5, "
                       "failed_task = ?6, wake_at = ?7 WHERE id = ?1"),
-        insertTask(db, fmt::format("INSERT INTO tasks ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                                   kTaskColumns)),
+        insertTask(
+            db, fmt::format("INSERT INTO tasks ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            kTaskColumns)),
         updateTask(db,
                    "UPDATE tasks SET state = ?2, promise = ?3, attempt = ?4, attempt_base = ?5, "
                    "not_before = ?6, lease_until = ?7, forward_to = ?8, value = ?9, error = ?10, "
@@ -125,7 +126,9 @@ void SqliteStore::commit(const WriteBatch& batch) {
         } else {
           insert.bindNull(4);
         }
-        insert.bind(5, info.actor).bind(6, info.method).bind(7, std::int64_t{storedState(info.state)});
+        insert.bind(5, info.actor)
+            .bind(6, info.method)
+            .bind(7, std::int64_t{storedState(info.state)});
         insert.bind(8, info.startedAt);
         if (info.endedAt) {
           insert.bind(9, *info.endedAt);
@@ -196,7 +199,8 @@ void SqliteStore::commit(const WriteBatch& batch) {
 
 void SqliteStore::rollbackQuietly() {
   // SQLite may have rolled back by itself (SQLITE_FULL, SQLITE_IOERR): ROLLBACK would fail then.
-  if (sqlite3_get_autocommit(writer_) == 0) sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (sqlite3_get_autocommit(writer_) == 0)
+    sqlite3_exec(writer_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void SqliteStore::checkWritable() {
@@ -205,9 +209,10 @@ void SqliteStore::checkWritable() {
   s.begin.run();
   try {
     Statement write(writer_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('write_check', ?)");
-    write.bind(1, std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count()))
+    write
+        .bind(1, std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count()))
         .run();
     s.commit.run();
   } catch (...) {
@@ -221,26 +226,30 @@ LiveState SqliteStore::loadLive(std::int64_t horizon, const PartitionSet& partit
   // Running or broken, not dormant past the horizon, of the partitions; alias is the processes
   // table's.
   auto live = [&](std::string_view alias) {
-    return fmt::format("{0}state IN ({1}, {2}) AND ({0}wake_at IS NULL OR {0}wake_at <= {3}){4}", alias,
-                       storedState(ProcessState::Running), storedState(ProcessState::Broken), horizon,
-                       partitionFilter(alias, partitions));
+    return fmt::format("{0}state IN ({1}, {2}) AND ({0}wake_at IS NULL OR {0}wake_at <= {3}){4}",
+                       alias, storedState(ProcessState::Running), storedState(ProcessState::Broken),
+                       horizon, partitionFilter(alias, partitions));
   };
   std::lock_guard lock(readMutex_);
   LiveState state;
-  Statement processes(reader_, fmt::format("SELECT {} FROM processes WHERE {}", kProcessColumns, live("")));
+  Statement processes(reader_,
+                      fmt::format("SELECT {} FROM processes WHERE {}", kProcessColumns, live("")));
   while (processes.step()) state.processes.push_back(readProcess(processes));
-  Statement tasks(reader_, fmt::format("SELECT {} FROM processes p JOIN tasks t ON t.process_id = p.id "
-                                       "WHERE {} ORDER BY t.process_id, t.seq",
-                                       qualified(kTaskColumns, "t"), live("p.")));
+  Statement tasks(reader_,
+                  fmt::format("SELECT {} FROM processes p JOIN tasks t ON t.process_id = p.id "
+                              "WHERE {} ORDER BY t.process_id, t.seq",
+                              qualified(kTaskColumns, "t"), live("p.")));
   while (tasks.step()) state.tasks.push_back(readTask(tasks));
   return state;
 }
 
-std::vector<Uuid> SqliteStore::dormantDue(std::int64_t horizon, int limit, const PartitionSet& partitions) {
+std::vector<Uuid> SqliteStore::dormantDue(std::int64_t horizon, int limit,
+                                          const PartitionSet& partitions) {
   std::lock_guard lock(readMutex_);
-  Statement query(reader_, fmt::format("SELECT id FROM processes WHERE wake_at IS NOT NULL AND wake_at <= ?{} "
-                                       "ORDER BY wake_at LIMIT ?",
-                                       partitionFilter("", partitions)));
+  Statement query(
+      reader_, fmt::format("SELECT id FROM processes WHERE wake_at IS NOT NULL AND wake_at <= ?{} "
+                           "ORDER BY wake_at LIMIT ?",
+                           partitionFilter("", partitions)));
   query.bind(1, horizon).bind(2, std::int64_t{limit});
   std::vector<Uuid> ids;
   while (query.step()) ids.push_back(*query.uuid(0));
@@ -251,7 +260,8 @@ LiveState SqliteStore::loadProcesses(const std::vector<Uuid>& ids) {
   std::lock_guard lock(readMutex_);
   LiveState live;
   Statement process(reader_, fmt::format("SELECT {} FROM processes WHERE id = ?", kProcessColumns));
-  Statement tasks(reader_, fmt::format("SELECT {} FROM tasks WHERE process_id = ? ORDER BY seq", kTaskColumns));
+  Statement tasks(
+      reader_, fmt::format("SELECT {} FROM tasks WHERE process_id = ? ORDER BY seq", kTaskColumns));
   for (const Uuid& id : ids) {
     process.bind(1, id);
     if (process.step()) live.processes.push_back(readProcess(process));
@@ -285,13 +295,16 @@ std::optional<Uuid> SqliteStore::findProcessByCustomId(const std::string& custom
   return query.uuid(0);
 }
 
-std::vector<std::optional<StartedProcess>> SqliteStore::findStarts(const std::vector<StartKey>& keys) {
+std::vector<std::optional<StartedProcess>> SqliteStore::findStarts(
+    const std::vector<StartKey>& keys) {
   std::lock_guard lock(readMutex_);
   // Prepared once: every start of the client library carries a requestId.
   if (!startLookups_) {
     startLookups_ = std::make_unique<StartLookups>(
-        StartLookups{std::make_unique<Statement>(reader_, "SELECT id, start_task FROM processes WHERE custom_id = ?"),
-                     std::make_unique<Statement>(reader_, "SELECT id, start_task FROM processes WHERE request_id = ?")});
+        StartLookups{std::make_unique<Statement>(
+                         reader_, "SELECT id, start_task FROM processes WHERE custom_id = ?"),
+                     std::make_unique<Statement>(
+                         reader_, "SELECT id, start_task FROM processes WHERE request_id = ?")});
   }
   Statement& byCustomId = *startLookups_->byCustomId;
   Statement& byRequestId = *startLookups_->byRequestId;
@@ -324,7 +337,8 @@ std::optional<TaskRow> SqliteStore::findTask(const Uuid& id) {
 
 std::vector<TaskRow> SqliteStore::processTasks(const Uuid& processId) {
   std::lock_guard lock(readMutex_);
-  Statement query(reader_, fmt::format("SELECT {} FROM tasks WHERE process_id = ? ORDER BY seq", kTaskColumns));
+  Statement query(
+      reader_, fmt::format("SELECT {} FROM tasks WHERE process_id = ? ORDER BY seq", kTaskColumns));
   query.bind(1, processId);
   std::vector<TaskRow> rows;
   while (query.step()) rows.push_back(readTask(query));
@@ -388,10 +402,18 @@ ProcessCounts SqliteStore::countProcesses() {
   ProcessCounts counts;
   while (query.step()) {
     switch (static_cast<ProcessState>(query.integer(0))) {
-      case ProcessState::Running: counts.running = query.integer(1); break;
-      case ProcessState::Completed: counts.completed = query.integer(1); break;
-      case ProcessState::Broken: counts.broken = query.integer(1); break;
-      case ProcessState::Aborted: counts.aborted = query.integer(1); break;
+      case ProcessState::Running:
+        counts.running = query.integer(1);
+        break;
+      case ProcessState::Completed:
+        counts.completed = query.integer(1);
+        break;
+      case ProcessState::Broken:
+        counts.broken = query.integer(1);
+        break;
+      case ProcessState::Aborted:
+        counts.aborted = query.integer(1);
+        break;
     }
   }
   return counts;
