@@ -92,27 +92,27 @@ constexpr std::int64_t kMigrationLock = 0x706c656467650001;
 
 }  // namespace
 
-int PgStore::schemaVersion() { return static_cast<int>(kMigrations.size()); }
-
 namespace pg {
+
+int schemaVersion() { return static_cast<int>(kMigrations.size()); }
 
 void applyMigrations(pqxx::work& tx, const std::string& url) {
   tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLock);
   tx.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
   pqxx::result version = tx.exec("SELECT version FROM schema_version");
   const int current = version.empty() ? 0 : version[0][0].as<int>();
-  if (current > PgStore::schemaVersion()) {
+  if (current > schemaVersion()) {
     throw Error(ErrorCode::Internal,
                 fmt::format("{} has schema version {}, newer than this pledge-server ({}); use a "
                             "newer build",
-                            PgStore::redact(url), current, PgStore::schemaVersion()));
+                            PgStore::redact(url), current, schemaVersion()));
   }
-  for (int next = current; next < PgStore::schemaVersion(); ++next) {
+  for (int next = current; next < schemaVersion(); ++next) {
     tx.exec(kMigrations[static_cast<std::size_t>(next)]);
   }
-  if (current != PgStore::schemaVersion()) {
+  if (current != schemaVersion()) {
     tx.exec("DELETE FROM schema_version");
-    tx.exec_params("INSERT INTO schema_version VALUES ($1)", PgStore::schemaVersion());
+    tx.exec_params("INSERT INTO schema_version VALUES ($1)", schemaVersion());
   }
 }
 

@@ -6,9 +6,12 @@
 
 namespace pledge::server::pg {
 
-// Brings the schema of the database at url (for messages) to PgStore::schemaVersion() within tx,
-// under an advisory lock, so that nodes starting at once take turns. Throws pledge::Error when
-// the database holds a newer schema than this build knows.
+// The schema version this build writes.
+int schemaVersion();
+
+// Brings the schema of the database at url (for messages) to schemaVersion() within tx, under
+// an advisory lock, so that nodes starting at once take turns. Throws pledge::Error when the
+// database holds a newer schema than this build knows.
 void applyMigrations(pqxx::work& tx, const std::string& url);
 
 }  // namespace pledge::server::pg

@@ -5,7 +5,6 @@
 #include <array>
 
 #include "pledge/error.h"
-#include "pledge/server/store/sqlite_store.h"
 #include "store/sqlite_connection.h"
 
 namespace pledge::server {
@@ -72,9 +71,9 @@ CREATE INDEX processes_by_request ON processes (request_id) WHERE request_id IS 
 
 }  // namespace
 
-int SqliteStore::schemaVersion() { return static_cast<int>(kMigrations.size()); }
-
 namespace sqlite {
+
+int schemaVersion() { return static_cast<int>(kMigrations.size()); }
 
 void applyMigrations(sqlite3* db, const std::string& path) {
   // Migrations run in one transaction each, so a crash leaves a consistent version.
@@ -84,13 +83,13 @@ void applyMigrations(sqlite3* db, const std::string& path) {
     Statement read(db, "SELECT version FROM schema_version");
     if (read.step()) version = static_cast<int>(read.integer(0));
   }
-  if (version > SqliteStore::schemaVersion()) {
+  if (version > schemaVersion()) {
     throw Error(ErrorCode::Internal,
                 fmt::format("{} has schema version {}, newer than this pledge-server ({}); use a "
                             "newer build",
-                            path, version, SqliteStore::schemaVersion()));
+                            path, version, schemaVersion()));
   }
-  for (int next = version; next < SqliteStore::schemaVersion(); ++next) {
+  for (int next = version; next < schemaVersion(); ++next) {
     exec(db, "BEGIN IMMEDIATE");
     exec(db, kMigrations[static_cast<std::size_t>(next)]);
     exec(db, "DELETE FROM schema_version");

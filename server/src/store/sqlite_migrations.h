@@ -7,9 +7,11 @@ struct sqlite3;
 
 namespace pledge::server::sqlite {
 
-// Brings the schema of db (the file at path, for messages) to SqliteStore::schemaVersion(), one
-// transaction per migration. Throws pledge::Error when the file holds a newer schema than this
-// build knows.
+// The schema version this build writes.
+int schemaVersion();
+
+// Brings the schema of db (the file at path, for messages) to schemaVersion(), one transaction
+// per migration. Throws pledge::Error when the file holds a newer schema than this build knows.
 void applyMigrations(sqlite3* db, const std::string& path);
 
 }  // namespace pledge::server::sqlite
