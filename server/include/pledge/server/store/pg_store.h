@@ -31,7 +31,8 @@ class PgStore final : public Store, public ClusterStore {
   void commit(const WriteBatch& batch) override;
   void checkWritable() override;
   LiveState loadLive(std::int64_t horizon, const PartitionSet& partitions) override;
-  std::vector<Uuid> dormantDue(std::int64_t horizon, int limit, const PartitionSet& partitions) override;
+  std::vector<Uuid> dormantDue(std::int64_t horizon, int limit,
+                               const PartitionSet& partitions) override;
   LiveState loadProcesses(const std::vector<Uuid>& ids) override;
   std::int64_t countDormant() override;
   std::optional<ProcessRow> findProcess(const Uuid& id) override;
@@ -48,15 +49,14 @@ class PgStore final : public Store, public ClusterStore {
   std::vector<NodeRecord> heartbeat(const std::string& node, const std::string& address,
                                     std::int64_t startedAt, std::int64_t aliveMs) override;
   std::vector<int> renewLeases(const std::string& owner, std::int64_t leaseMs) override;
-  std::vector<int> acquireLeases(const std::string& owner, int count, std::int64_t leaseMs) override;
+  std::vector<int> acquireLeases(const std::string& owner, int count,
+                                 std::int64_t leaseMs) override;
   void releaseLeases(const std::string& owner, const std::vector<int>& partitions) override;
   void leave(const std::string& node, const std::string& owner) override;
   std::vector<LeaseRecord> leases() override;
   std::vector<Tenure> tenures() override;
   void fenceCommits(const std::string& owner) override;
 
-  // The schema version this build writes.
-  static int schemaVersion();
   // The URL with its password hidden, for messages and logs.
   static std::string redact(const std::string& url);
 

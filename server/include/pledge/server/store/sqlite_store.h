@@ -33,7 +33,8 @@ class SqliteStore final : public Store {
   void commit(const WriteBatch& batch) override;
   void checkWritable() override;
   LiveState loadLive(std::int64_t horizon, const PartitionSet& partitions) override;
-  std::vector<Uuid> dormantDue(std::int64_t horizon, int limit, const PartitionSet& partitions) override;
+  std::vector<Uuid> dormantDue(std::int64_t horizon, int limit,
+                               const PartitionSet& partitions) override;
   LiveState loadProcesses(const std::vector<Uuid>& ids) override;
   std::int64_t countDormant() override;
   std::optional<ProcessRow> findProcess(const Uuid& id) override;
@@ -45,9 +46,6 @@ class SqliteStore final : public Store {
   ProcessCounts countProcesses() override;
   void setActorBlocked(const std::string& actor, bool blocked) override;
   std::vector<std::string> blockedActors() override;
-
-  // The schema version this build writes.
-  static int schemaVersion();
 
  private:
   class Statements;

@@ -1,0 +1,120 @@
+#include "store/pg_migrations.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstdint>
+
+#include "pledge/error.h"
+#include "pledge/server/store/pg_store.h"
+
+namespace pledge::server {
+namespace {
+
+// Schema migrations, applied in order under an advisory lock; schema_version says how many ran.
+// Ids are uuid (16 bytes, ordered like their text, so time-ordered ids stay local), times epoch
+// ms as bigint like the embedded store; lease times are the database's clock (timestamptz).
+constexpr std::array kMigrations = {
+    R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE processes (
+  id UUID PRIMARY KEY,
+  partition INTEGER NOT NULL,
+  start_task UUID NOT NULL,
+  custom_id TEXT UNIQUE,
+  actor TEXT NOT NULL,
+  method TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  started_at BIGINT NOT NULL,
+  ended_at BIGINT,
+  result TEXT,
+  error TEXT,
+  failed_task UUID,
+  wake_at BIGINT
+);
+CREATE INDEX processes_by_start ON processes (started_at DESC, id DESC);
+CREATE INDEX processes_by_state ON processes (state, started_at DESC, id DESC);
+CREATE INDEX processes_by_actor ON processes (actor, started_at DESC, id DESC);
+CREATE INDEX processes_live ON processes (partition) WHERE state IN (0, 2);
+CREATE INDEX processes_dormant ON processes (wake_at) WHERE wake_at IS NOT NULL;
+CREATE TABLE tasks (
+  id UUID PRIMARY KEY,
+  process_id UUID NOT NULL,
+  parent_id UUID,
+  seq INTEGER NOT NULL,
+  spec TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  promise INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  attempt_base INTEGER NOT NULL,
+  not_before BIGINT NOT NULL,
+  lease_until BIGINT NOT NULL,
+  forward_to UUID,
+  value TEXT,
+  error TEXT,
+  created_at BIGINT NOT NULL,
+  ready_at BIGINT NOT NULL,
+  started_at BIGINT NOT NULL,
+  ended_at BIGINT NOT NULL
+);
+CREATE INDEX tasks_by_process ON tasks (process_id, seq);
+CREATE TABLE actors (actor TEXT PRIMARY KEY, blocked BOOLEAN NOT NULL);
+CREATE TABLE nodes (
+  name TEXT PRIMARY KEY,
+  address TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  heartbeat_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE partition_leases (
+  partition INTEGER PRIMARY KEY,
+  owner TEXT,
+  epoch BIGINT NOT NULL DEFAULT 0,
+  expires_at TIMESTAMPTZ NOT NULL DEFAULT to_timestamp(0)
+);
+CREATE TABLE lease_history (
+  partition INTEGER NOT NULL,
+  epoch BIGINT NOT NULL,
+  owner TEXT NOT NULL,
+  acquired_at TIMESTAMPTZ NOT NULL,
+  ended_at TIMESTAMPTZ,
+  PRIMARY KEY (partition, epoch)
+);
+)sql",
+    // 2: the requestId of the start that created a process (a retried start finds it).
+    R"sql(
+ALTER TABLE processes ADD COLUMN request_id TEXT;
+CREATE INDEX processes_by_request ON processes (request_id) WHERE request_id IS NOT NULL;
+)sql",
+};
+
+// Any key: the migrations of concurrently starting nodes run one after another.
+constexpr std::int64_t kMigrationLock = 0x706c656467650001;
+
+}  // namespace
+
+namespace pg {
+
+int schemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+void applyMigrations(pqxx::work& tx, const std::string& url) {
+  tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLock);
+  tx.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  pqxx::result version = tx.exec("SELECT version FROM schema_version");
+  const int current = version.empty() ? 0 : version[0][0].as<int>();
+  if (current > schemaVersion()) {
+    throw Error(ErrorCode::Internal,
+                fmt::format("{} has schema version {}, newer than this pledge-server ({}); use a "
+                            "newer build",
+                            PgStore::redact(url), current, schemaVersion()));
+  }
+  for (int next = current; next < schemaVersion(); ++next) {
+    tx.exec(kMigrations[static_cast<std::size_t>(next)]);
+  }
+  if (current != schemaVersion()) {
+    tx.exec("DELETE FROM schema_version");
+    tx.exec_params("INSERT INTO schema_version VALUES ($1)", schemaVersion());
+  }
+}
+
+}  // namespace pg
+}  // namespace pledge::server

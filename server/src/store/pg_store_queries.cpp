@@ -1,0 +1,256 @@
+#include <fmt/format.h>
+
+#include <pqxx/pqxx>
+#include <unordered_map>
+
+#include "pledge/error.h"
+#include "pledge/server/store/pg_store.h"
+#include "store/pg_rows.h"
+#include "store/pg_session.h"
+
+namespace pledge::server {
+
+using pg::ArrayLiteral;
+using pg::kProcessColumns;
+using pg::kTaskColumns;
+using pg::partitionFilter;
+using pg::readProcess;
+using pg::readTask;
+using pg::storedState;
+using pg::uuidOf;
+
+LiveState PgStore::loadLive(std::int64_t horizon, const PartitionSet& partitions) {
+  auto live = [&](std::string_view alias) {
+    return fmt::format("{0}state IN ({1}, {2}) AND ({0}wake_at IS NULL OR {0}wake_at <= {3}){4}",
+                       alias, storedState(ProcessState::Running), storedState(ProcessState::Broken),
+                       horizon, partitionFilter(alias, partitions));
+  };
+  return reader_->run("load live processes", true, [&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    LiveState state;
+    for (const auto& row :
+         tx.exec(fmt::format("SELECT {} FROM processes WHERE {}", kProcessColumns, live("")))) {
+      state.processes.push_back(readProcess(row));
+    }
+    std::string taskColumns;
+    for (std::string_view column :
+         {"id", "process_id", "spec", "state", "promise", "attempt", "attempt_base", "not_before",
+          "lease_until", "forward_to", "value", "error", "created_at", "ready_at", "started_at",
+          "ended_at", "parent_id", "seq"}) {
+      taskColumns += fmt::format("{}t.{}", taskColumns.empty() ? "" : ", ", column);
+    }
+    for (const auto& row :
+         tx.exec(fmt::format("SELECT {} FROM processes p JOIN tasks t ON t.process_id = p.id "
+                             "WHERE {} ORDER BY t.process_id, t.seq",
+                             taskColumns, live("p.")))) {
+      state.tasks.push_back(readTask(row));
+    }
+    return state;
+  });
+}
+
+std::vector<Uuid> PgStore::dormantDue(std::int64_t horizon, int limit,
+                                      const PartitionSet& partitions) {
+  return reader_->run("find dormant processes", true, [&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    std::vector<Uuid> ids;
+    for (const auto& row :
+         tx.exec_params(fmt::format("SELECT id FROM processes WHERE wake_at IS NOT NULL AND "
+                                    "wake_at <= $1{} ORDER BY wake_at LIMIT $2",
+                                    partitionFilter("", partitions)),
+                        horizon, limit)) {
+      ids.push_back(*uuidOf(row[0]));
+    }
+    return ids;
+  });
+}
+
+LiveState PgStore::loadProcesses(const std::vector<Uuid>& ids) {
+  ArrayLiteral list;
+  for (const Uuid& id : ids) list.add(id);
+  return reader_->run("load processes", true, [&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    LiveState live;
+    for (const auto& row : tx.exec_params(
+             fmt::format("SELECT {} FROM processes WHERE id = ANY($1::uuid[])", kProcessColumns),
+             list.str())) {
+      live.processes.push_back(readProcess(row));
+    }
+    for (const auto& row : tx.exec_params(
+             fmt::format(
+                 "SELECT {} FROM tasks WHERE process_id = ANY($1::uuid[]) ORDER BY process_id, seq",
+                 kTaskColumns),
+             list.str())) {
+      live.tasks.push_back(readTask(row));
+    }
+    return live;
+  });
+}
+
+std::int64_t PgStore::countDormant() {
+  return reader_->run("count dormant processes", true, [&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    return tx.exec("SELECT COUNT(*) FROM processes WHERE wake_at IS NOT NULL")[0][0]
+        .as<std::int64_t>();
+  });
+}
+
+std::optional<ProcessRow> PgStore::findProcess(const Uuid& id) {
+  return reader_->run(
+      "find process", true, [&](pqxx::connection& connection) -> std::optional<ProcessRow> {
+        pqxx::read_transaction tx(connection);
+        pqxx::result rows = tx.exec_params(
+            fmt::format("SELECT {} FROM processes WHERE id = $1", kProcessColumns), id.toString());
+        if (rows.empty()) return std::nullopt;
+        return readProcess(rows[0]);
+      });
+}
+
+std::optional<Uuid> PgStore::findProcessByCustomId(const std::string& customId) {
+  return reader_->run(
+      "find process by customId", true, [&](pqxx::connection& connection) -> std::optional<Uuid> {
+        pqxx::read_transaction tx(connection);
+        pqxx::result rows =
+            tx.exec_params("SELECT id FROM processes WHERE custom_id = $1", customId);
+        if (rows.empty()) return std::nullopt;
+        return uuidOf(rows[0][0]);
+      });
+}
+
+std::vector<std::optional<StartedProcess>> PgStore::findStarts(const std::vector<StartKey>& keys) {
+  ArrayLiteral customIds;
+  ArrayLiteral requestIds;
+  for (const StartKey& key : keys) {
+    if (key.customId) {
+      customIds.add(*key.customId);
+    } else if (key.requestId) {
+      requestIds.add(*key.requestId);
+    }
+  }
+  return reader_->run("find started processes", true, [&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    std::unordered_map<std::string, StartedProcess> byCustomId;
+    std::unordered_map<std::string, StartedProcess> byRequestId;
+    for (const auto& row :
+         tx.exec_params("SELECT custom_id, id, start_task FROM processes WHERE custom_id = "
+                        "ANY($1::text[])",
+                        customIds.str())) {
+      byCustomId.emplace(row[0].c_str(), StartedProcess{*uuidOf(row[1]), *uuidOf(row[2]), true});
+    }
+    for (const auto& row :
+         tx.exec_params("SELECT request_id, id, start_task FROM processes WHERE request_id = "
+                        "ANY($1::text[])",
+                        requestIds.str())) {
+      byRequestId.emplace(row[0].c_str(), StartedProcess{*uuidOf(row[1]), *uuidOf(row[2]), true});
+    }
+    std::vector<std::optional<StartedProcess>> found;
+    for (const StartKey& key : keys) {
+      const auto& index = key.customId ? byCustomId : byRequestId;
+      const std::optional<std::string>& id = key.customId ? key.customId : key.requestId;
+      auto it = id ? index.find(*id) : index.end();
+      found.push_back(it == index.end() ? std::nullopt : std::optional<StartedProcess>(it->second));
+    }
+    return found;
+  });
+}
+
+std::optional<TaskRow> PgStore::findTask(const Uuid& id) {
+  return reader_->run(
+      "find task", true, [&](pqxx::connection& connection) -> std::optional<TaskRow> {
+        pqxx::read_transaction tx(connection);
+        pqxx::result rows = tx.exec_params(
+            fmt::format("SELECT {} FROM tasks WHERE id = $1", kTaskColumns), id.toString());
+        if (rows.empty()) return std::nullopt;
+        return readTask(rows[0]);
+      });
+}
+
+std::vector<TaskRow> PgStore::processTasks(const Uuid& processId) {
+  return reader_->run("read tasks", true, [&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    std::vector<TaskRow> rows;
+    for (const auto& row : tx.exec_params(
+             fmt::format("SELECT {} FROM tasks WHERE process_id = $1 ORDER BY seq", kTaskColumns),
+             processId.toString())) {
+      rows.push_back(readTask(row));
+    }
+    return rows;
+  });
+}
+
+ProcessPage PgStore::listProcesses(const ProcessQuery& query) {
+  PLEDGE_REQUIRE(query.limit >= 1 && query.limit <= 1000, "limit: must be 1 to 1000, got {}",
+                 query.limit);
+  std::optional<std::pair<std::int64_t, Uuid>> after;
+  if (query.cursor) after = decodeProcessCursor(*query.cursor);
+  // Absent filters are NULL parameters that match everything.
+  const std::string sql = fmt::format(
+      "SELECT {} FROM processes WHERE ($1::int IS NULL OR state = $1) AND ($2::text IS NULL OR "
+      "actor = $2) "
+      "AND ($3::text IS NULL OR custom_id = $3) AND ($4::bigint IS NULL OR started_at >= $4) "
+      "AND ($5::bigint IS NULL OR started_at < $5) AND ($6::bigint IS NULL OR (started_at, id) < "
+      "($6, $7::uuid)) "
+      "ORDER BY started_at DESC, id DESC LIMIT $8",
+      kProcessColumns);
+  std::optional<int> state;
+  if (query.state) state = storedState(*query.state);
+  std::optional<std::int64_t> afterStarted;
+  std::optional<std::string> afterId;
+  if (after) {
+    afterStarted = after->first;
+    afterId = after->second.toString();
+  }
+  return reader_->run("list processes", true, [&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    ProcessPage page;
+    for (const auto& row :
+         tx.exec_params(sql, state, query.actor, query.customId, query.startedAfter,
+                        query.startedBefore, afterStarted, afterId, query.limit + 1)) {
+      if (static_cast<int>(page.items.size()) == query.limit) {
+        const ProcessInfo& last = page.items.back();
+        page.next = encodeProcessCursor(last.startedAt, last.processId);
+        break;
+      }
+      page.items.push_back(readProcess(row).info);
+    }
+    return page;
+  });
+}
+
+ProcessCounts PgStore::countProcesses() {
+  return reader_->run("count processes", true, [&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    ProcessCounts counts;
+    for (const auto& row : tx.exec("SELECT state, COUNT(*) FROM processes GROUP BY state")) {
+      const auto count = row[1].as<std::int64_t>();
+      switch (static_cast<ProcessState>(row[0].as<int>())) {
+        case ProcessState::Running:
+          counts.running = count;
+          break;
+        case ProcessState::Completed:
+          counts.completed = count;
+          break;
+        case ProcessState::Broken:
+          counts.broken = count;
+          break;
+        case ProcessState::Aborted:
+          counts.aborted = count;
+          break;
+      }
+    }
+    return counts;
+  });
+}
+
+std::vector<std::string> PgStore::blockedActors() {
+  return reader_->run("read blocked actors", true, [&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    std::vector<std::string> actors;
+    for (const auto& row : tx.exec("SELECT actor FROM actors WHERE blocked ORDER BY actor")) {
+      actors.emplace_back(row[0].c_str());
+    }
+    return actors;
+  });
+}
+
+}  // namespace pledge::server

@@ -1,0 +1,102 @@
+#include "store/sqlite_migrations.h"
+
+#include <fmt/format.h>
+
+#include <array>
+
+#include "pledge/error.h"
+#include "store/sqlite_connection.h"
+
+namespace pledge::server {
+namespace {
+
+// Schema migrations, applied in order; the stored schema_version says how many ran.
+constexpr std::array kMigrations = {
+    R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE processes (
+  id BLOB PRIMARY KEY,
+  partition INTEGER NOT NULL,
+  start_task BLOB NOT NULL,
+  custom_id TEXT UNIQUE,
+  actor TEXT NOT NULL,
+  method TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  result TEXT,
+  error TEXT,
+  failed_task BLOB
+) WITHOUT ROWID;
+CREATE INDEX processes_by_start ON processes (started_at DESC, id DESC);
+CREATE INDEX processes_by_state ON processes (state, started_at DESC, id DESC);
+CREATE INDEX processes_by_actor ON processes (actor, started_at DESC, id DESC);
+CREATE TABLE tasks (
+  id BLOB PRIMARY KEY,
+  process_id BLOB NOT NULL,
+  spec TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  promise INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  attempt_base INTEGER NOT NULL,
+  not_before INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL,
+  forward_to BLOB,
+  value TEXT,
+  error TEXT,
+  created_at INTEGER NOT NULL,
+  ready_at INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX tasks_by_process ON tasks (process_id);
+CREATE TABLE actors (actor TEXT PRIMARY KEY, blocked INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
+    // 2: dormant processes (out of memory until their next scheduled task is due).
+    R"sql(
+ALTER TABLE processes ADD COLUMN wake_at INTEGER;
+CREATE INDEX processes_dormant ON processes (wake_at) WHERE wake_at IS NOT NULL;
+)sql",
+    // 3: the creator of each task (the process drawn as the tree of its decisions).
+    R"sql(
+ALTER TABLE tasks ADD COLUMN parent_id BLOB;
+ALTER TABLE tasks ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 4: the requestId of the start that created a process (a retried start finds it).
+    R"sql(
+ALTER TABLE processes ADD COLUMN request_id TEXT;
+CREATE INDEX processes_by_request ON processes (request_id) WHERE request_id IS NOT NULL;
+)sql",
+};
+
+}  // namespace
+
+namespace sqlite {
+
+int schemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+void applyMigrations(sqlite3* db, const std::string& path) {
+  // Migrations run in one transaction each, so a crash leaves a consistent version.
+  exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  int version = 0;
+  {
+    Statement read(db, "SELECT version FROM schema_version");
+    if (read.step()) version = static_cast<int>(read.integer(0));
+  }
+  if (version > schemaVersion()) {
+    throw Error(ErrorCode::Internal,
+                fmt::format("{} has schema version {}, newer than this pledge-server ({}); use a "
+                            "newer build",
+                            path, version, schemaVersion()));
+  }
+  for (int next = version; next < schemaVersion(); ++next) {
+    exec(db, "BEGIN IMMEDIATE");
+    exec(db, kMigrations[static_cast<std::size_t>(next)]);
+    exec(db, "DELETE FROM schema_version");
+    exec(db, fmt::format("INSERT INTO schema_version VALUES ({})", next + 1).c_str());
+    exec(db, "COMMIT");
+  }
+}
+
+}  // namespace sqlite
+}  // namespace pledge::server
