@@ -35,8 +35,6 @@ namespace {
 // A graceful stop waits this long for in-flight requests.
 constexpr std::chrono::seconds kDrainTimeout{20};
 
-std::string errorBody(ErrorCode code, std::string_view message) { return errorObjectText(code, message); }
-
 int hexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -149,11 +147,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // Answers 503 at once and closes: the server holds as many connections as it may.
   void refuse() {
     keepAlive_ = false;
-    write(HttpResponse{503, "application/json",
-                       errorBody(ErrorCode::Unavailable,
-                                 fmt::format("the server holds its limit of {} connections; retry later",
-                                             server_->options.maxConnections)),
-                       {}});
+    write(errorResponse(Error(ErrorCode::Unavailable,
+                              fmt::format("the server holds its limit of {} connections; retry later",
+                                          server_->options.maxConnections))));
   }
 
   // Closes the connection if it waits for a request; one that is being answered closes after.
@@ -200,18 +196,14 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec == http::error::body_limit) {
       keepAlive_ = false;
-      write(HttpResponse{413, "application/json",
-                         errorBody(ErrorCode::PayloadTooLarge,
-                                   fmt::format("the request body is larger than the limit of {} bytes",
-                                               server_->options.maxBodyBytes)),
-                         {}});
+      write(errorResponse(Error(ErrorCode::PayloadTooLarge,
+                                fmt::format("the request body is larger than the limit of {} bytes",
+                                            server_->options.maxBodyBytes))));
       return;
     }
     if (ec) {
       keepAlive_ = false;
-      write(HttpResponse{400, "application/json",
-                         errorBody(ErrorCode::BadRequest, "malformed HTTP request: " + ec.message()),
-                         {}});
+      write(errorResponse(Error(ErrorCode::BadRequest, "malformed HTTP request: " + ec.message())));
       return;
     }
     http::request<http::string_body> message = parser_->release();
@@ -219,9 +211,8 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::string target(message.target());
     std::optional<HttpRequest> parsed = toRequest(message);
     if (!parsed) {
-      write(HttpResponse{400, "application/json",
-                         errorBody(ErrorCode::BadRequest, "malformed request target: \"" + quoteInput(target) + "\""),
-                         {}});
+      write(errorResponse(
+          Error(ErrorCode::BadRequest, "malformed request target: \"" + quoteInput(target) + "\"")));
       return;
     }
     HttpRequest request = std::move(*parsed);
@@ -262,7 +253,7 @@ class Session : public std::enable_shared_from_this<Session> {
       server_->handler(std::move(request), respond);
     } catch (const std::exception& error) {
       spdlog::error("a request handler failed: {}", toValidUtf8(error.what()));
-      respond(HttpResponse{500, "application/json", errorBody(ErrorCode::Internal, error.what()), {}});
+      respond(errorResponse(Error(ErrorCode::Internal, error.what())));
     }
   }
 
@@ -304,8 +295,7 @@ class Session : public std::enable_shared_from_this<Session> {
     undelivered_ = std::move(response.undelivered);
     if (response.status < 100 || response.status > 599) {
       spdlog::error("a handler answered the invalid status {}", response.status);
-      response = HttpResponse{500, "application/json",
-                              errorBody(ErrorCode::Internal, "the server built an invalid answer"), {}};
+      response = errorResponse(Error(ErrorCode::Internal, "the server built an invalid answer"));
     }
     response_.emplace(static_cast<http::status>(response.status), 11);
     response_->set(http::field::server, "pledge-server");
@@ -477,6 +467,10 @@ void HttpServer::run() {
 }
 
 void HttpServer::stop() { state_->beginStop(); }
+
+HttpResponse errorResponse(const Error& error) {
+  return HttpResponse{httpStatus(error.code()), "application/json", errorObjectText(error), {}};
+}
 
 std::optional<HttpRequest> parseHttpRequest(std::string_view bytes, std::size_t maxBodyBytes) {
   http::request_parser<http::string_body> parser;

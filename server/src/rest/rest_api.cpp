@@ -38,11 +38,6 @@ std::string pollAnswerText(const std::vector<PolledTask>& tasks) {
   return text;
 }
 
-HttpResponse errorResponse(const Error& error) {
-  return HttpResponse{httpStatus(error.code()), "application/json",
-                      errorObjectText(error.code(), error.message()), {}};
-}
-
 Json nullIfZero(std::int64_t value) { return value == 0 ? Json() : Json(value); }
 
 std::string_view promiseStateName(int state) {
@@ -178,10 +173,9 @@ ReleaseBody parseRelease(const HttpRequest& request) {
 
 Json releaseResultJson(const ReleaseResult& result) {
   static constexpr std::array kNames = {"accepted", "duplicate", "rejected"};
-  Json json = {{"taskId", result.taskId}, {"status", kNames[static_cast<int>(result.status)]}};
-  if (result.error) {
-    json["error"] = {{"code", errorCodeName(result.error->code())}, {"message", result.error->message()}};
-  }
+  Json json = result.error ? errorObject(*result.error) : Json::object();
+  json["taskId"] = result.taskId;
+  json["status"] = kNames[static_cast<int>(result.status)];
   return json;
 }
 
@@ -249,10 +243,6 @@ Json mergeActors(std::vector<Json> answers) {
   Json items = Json::array();
   for (auto& [key, actor] : merged) items.push_back(std::move(actor));
   return items;
-}
-
-Json errorItem(const Error& error) {
-  return {{"error", {{"code", errorCodeName(error.code())}, {"message", error.message()}}}};
 }
 
 // The answer to a release: 200 with the results unless every decision was rejected, then the
@@ -763,8 +753,9 @@ void RestApi::releaseAcrossNodes(const HttpRequest& request, std::vector<Decisio
     forwarder_->send(address, "POST", "/api/v1/tasks/release", std::move(part),
                      [gather, indexes, decisions](Result<ForwardedResponse> answer) {
                        std::vector<Json> items = forwardedItems(answer, indexes.size(), [](const Error& error) {
-                         return Json{{"status", "rejected"},
-                                     {"error", {{"code", errorCodeName(error.code())}, {"message", error.message()}}}};
+                         Json item = errorObject(error);
+                         item["status"] = "rejected";
+                         return item;
                        });
                        for (std::size_t k = 0; k < indexes.size(); ++k) {
                          if (!items[k].contains("taskId")) items[k]["taskId"] = decisions[indexes[k]].taskId;
@@ -808,7 +799,9 @@ void RestApi::startAcrossNodes(const HttpRequest& request, const Json& body, std
     metrics_.requestForwarded("start");
     forwarder_->send(address, "POST", "/api/v1/processes/batch", Json{{"processes", std::move(part)}}.dump(),
                      [gather, indexes](Result<ForwardedResponse> answer) {
-                       gather->fill(indexes, forwardedItems(answer, indexes.size(), errorItem));
+                       gather->fill(indexes, forwardedItems(answer, indexes.size(), [](const Error& error) {
+                         return errorObject(error);
+                       }));
                      });
   }
   if (local.empty()) return;
@@ -817,7 +810,7 @@ void RestApi::startAcrossNodes(const HttpRequest& request, const Json& body, std
   engine_.startProcesses(mine, [gather, local](std::vector<Result<StartedProcess>> started) {
     std::vector<Json> items;
     for (const Result<StartedProcess>& result : started) {
-      items.push_back(result.ok() ? Json(result.value()) : errorItem(result.error()));
+      items.push_back(result.ok() ? Json(result.value()) : errorObject(result.error()));
     }
     gather->fill(local, items);
   });
