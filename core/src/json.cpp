@@ -91,6 +91,12 @@ std::string errorObjectText(ErrorCode code, std::string_view message) {
   return dumpJson(errorObject(code, message));
 }
 
+Json errorObject(const Error& error) { return errorObject(error.code(), error.message()); }
+
+std::string errorObjectText(const Error& error) {
+  return errorObjectText(error.code(), error.message());
+}
+
 std::string describeJson(const Json& value) {
   switch (value.type()) {
     case Json::value_t::null: return "null";

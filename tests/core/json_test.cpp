@@ -119,6 +119,9 @@ TEST(Json, dumpsAndErrorObjectsNeverThrowOnBrokenUtf8) {
   EXPECT_EQ(errorObjectText(ErrorCode::NotFound, "no process \xFF"),
             "{\"error\":{\"code\":\"not_found\",\"message\":\"no process \xEF\xBF\xBD\"}}");
   EXPECT_EQ(errorObject(ErrorCode::LimitExceeded, "full")["error"]["code"], "limit_exceeded");
+  EXPECT_EQ(errorObjectText(Error(ErrorCode::Conflict, "stale \xFF")),
+            errorObjectText(ErrorCode::Conflict, "stale \xFF"));
+  EXPECT_EQ(errorObject(Error(ErrorCode::Conflict, "stale")), errorObject(ErrorCode::Conflict, "stale"));
 }
 
 TEST(Json, describedStringsAreCutAtACharacterBoundary) {

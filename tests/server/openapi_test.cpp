@@ -2,6 +2,12 @@
 // and schemas that name every field the wire format writes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <string>
+#include <utility>
+
 #include "pledge/decision.h"
 #include "pledge/limits.h"
 #include "pledge/server/rest/rest_api.h"
@@ -10,6 +16,28 @@ namespace pledge::server {
 namespace {
 
 Json document() { return Json::parse(openApiDocument()); }
+
+using MethodAndPath = std::pair<std::string, std::string>;
+
+// The routes RestApi serves, as the document writes them: ("get", "/api/v1/processes/{id}").
+std::set<MethodAndPath> servedRoutes() {
+  std::set<MethodAndPath> routes;
+  for (const RestApi::RouteTemplate& route : RestApi::routeTemplates()) {
+    std::string method = route.method;
+    std::transform(method.begin(), method.end(), method.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    EXPECT_TRUE(routes.emplace(method, route.path).second) << "served twice: " << route.path;
+  }
+  return routes;
+}
+
+std::set<MethodAndPath> documentedOperations(const Json& doc) {
+  std::set<MethodAndPath> operations;
+  for (const auto& [path, methods] : doc.at("paths").items()) {
+    for (const auto& [method, operation] : methods.items()) operations.emplace(method, path);
+  }
+  return operations;
+}
 
 TEST(OpenApi, isJsonOfVersion3) {
   Json doc;
@@ -24,6 +52,47 @@ TEST(OpenApi, documentsEveryRoute) {
         "/api/v1/tasks/release", "/api/v1/tasks/{id}/heartbeat", "/api/v1/queues", "/api/v1/actors",
         "/api/v1/actors/{actor}/block", "/api/v1/actors/{actor}/unblock", "/api/v1/cluster", "/metrics"}) {
     EXPECT_TRUE(paths.contains(path)) << path;
+  }
+}
+
+TEST(OpenApi, describesExactlyTheRoutesTheServerServes) {
+  std::set<MethodAndPath> served = servedRoutes();
+  // The document does not describe itself.
+  EXPECT_EQ(served.erase({"get", "/api/v1/openapi.json"}), 1u);
+  const std::set<MethodAndPath> documented = documentedOperations(document());
+  for (const auto& [method, path] : served) {
+    EXPECT_TRUE(documented.contains({method, path})) << "served, not documented: " << method << " "
+                                                     << path;
+  }
+  for (const auto& [method, path] : documented) {
+    EXPECT_TRUE(served.contains({method, path})) << "documented, not served: " << method << " "
+                                                 << path;
+  }
+}
+
+TEST(OpenApi, declaresEveryPathParameterOfARoute) {
+  const Json doc = document();
+  for (const auto& [path, methods] : doc.at("paths").items()) {
+    std::set<std::string> inPath;
+    std::size_t open = path.find('{');
+    while (open != std::string::npos) {
+      const std::size_t close = path.find('}', open);
+      inPath.insert(path.substr(open + 1, close - open - 1));
+      open = path.find('{', close);
+    }
+    for (const auto& [method, operation] : methods.items()) {
+      std::set<std::string> declared;
+      for (const Json& parameter : operation.value("parameters", Json::array())) {
+        Json resolved = parameter;
+        if (parameter.contains("$ref")) {
+          const std::string name = parameter.at("$ref").get<std::string>().substr(
+              std::string("#/components/parameters/").size());
+          resolved = doc.at("components").at("parameters").at(name);
+        }
+        if (resolved.at("in") == "path") declared.insert(resolved.at("name").get<std::string>());
+      }
+      EXPECT_EQ(declared, inPath) << method << " " << path;
+    }
   }
 }
 

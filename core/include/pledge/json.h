@@ -59,10 +59,13 @@ std::optional<std::size_t> findExcessNesting(std::string_view text, std::size_t 
 // have their broken bytes replaced by U+FFFD.
 std::string dumpJson(const Json& value);
 
-// The REST error object {"error":{"code":"...","message":"..."}} as text; never throws (the
-// message may quote anything a client sent).
+// The REST error object {"error":{"code":"...","message":"..."}}: the one place its shape is
+// written (the server answers every error, and every failed item of a batch, through these).
+// Never throws: the message may quote anything a client sent (broken UTF-8 becomes U+FFFD).
 std::string errorObjectText(ErrorCode code, std::string_view message);
+std::string errorObjectText(const Error& error);
 Json errorObject(ErrorCode code, std::string_view message);
+Json errorObject(const Error& error);
 
 // A short description of a value for error messages: "a string", "12", "an object".
 std::string describeJson(const Json& value);

@@ -19,8 +19,8 @@
 
 #include <fmt/format.h>
 
+#include "http/http_message.h"
 #include "pledge/error.h"
-#include "pledge/json.h"
 #include "pledge/text.h"
 
 namespace pledge::server {
@@ -34,81 +34,6 @@ namespace {
 
 // A graceful stop waits this long for in-flight requests.
 constexpr std::chrono::seconds kDrainTimeout{20};
-
-std::string errorBody(ErrorCode code, std::string_view message) { return errorObjectText(code, message); }
-
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
-std::optional<std::string> percentDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    int high = hexDigit(text[i + 1]);
-    int low = hexDigit(text[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
-  }
-  return out;
-}
-
-namespace {
-
-// Fills the path segments and the query of request from its target; false when an escape is
-// malformed.
-bool parseTarget(HttpRequest& request) {
-  std::string_view target = request.target;
-  std::string_view path = target.substr(0, target.find('?'));
-  std::size_t start = 0;
-  while (start < path.size()) {
-    std::size_t slash = path.find('/', start);
-    if (slash == std::string_view::npos) slash = path.size();
-    if (slash > start) {
-      auto segment = percentDecode(path.substr(start, slash - start));
-      if (!segment) return false;
-      request.segments.push_back(std::move(*segment));
-    }
-    start = slash + 1;
-  }
-  if (target.find('?') == std::string_view::npos) return true;
-  std::string_view query = target.substr(target.find('?') + 1);
-  while (!query.empty()) {
-    std::string_view pair = query.substr(0, query.find('&'));
-    query.remove_prefix(std::min(query.size(), pair.size() + 1));
-    if (pair.empty()) continue;
-    auto equals = pair.find('=');
-    auto key = percentDecode(pair.substr(0, equals));
-    auto value = percentDecode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
-    if (!key || !value) return false;
-    request.query[*key] = *value;
-  }
-  return true;
-}
-
-// The request a parsed message is, as handlers see it; nullopt for a malformed target.
-std::optional<HttpRequest> toRequest(http::request<http::string_body>& message) {
-  HttpRequest request;
-  request.method = std::string(message.method_string());
-  request.target = std::string(message.target());
-  if (auto via = message.find("X-Pledge-Forwarded"); via != message.end()) {
-    request.forwardedBy = std::string(via->value());
-  }
-  request.body = std::move(message.body());
-  if (!parseTarget(request)) return std::nullopt;
-  return request;
-}
 
 }  // namespace
 
@@ -149,11 +74,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // Answers 503 at once and closes: the server holds as many connections as it may.
   void refuse() {
     keepAlive_ = false;
-    write(HttpResponse{503, "application/json",
-                       errorBody(ErrorCode::Unavailable,
-                                 fmt::format("the server holds its limit of {} connections; retry later",
-                                             server_->options.maxConnections)),
-                       {}});
+    write(errorResponse(Error(ErrorCode::Unavailable,
+                              fmt::format("the server holds its limit of {} connections; retry later",
+                                          server_->options.maxConnections))));
   }
 
   // Closes the connection if it waits for a request; one that is being answered closes after.
@@ -200,18 +123,14 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec == http::error::body_limit) {
       keepAlive_ = false;
-      write(HttpResponse{413, "application/json",
-                         errorBody(ErrorCode::PayloadTooLarge,
-                                   fmt::format("the request body is larger than the limit of {} bytes",
-                                               server_->options.maxBodyBytes)),
-                         {}});
+      write(errorResponse(Error(ErrorCode::PayloadTooLarge,
+                                fmt::format("the request body is larger than the limit of {} bytes",
+                                            server_->options.maxBodyBytes))));
       return;
     }
     if (ec) {
       keepAlive_ = false;
-      write(HttpResponse{400, "application/json",
-                         errorBody(ErrorCode::BadRequest, "malformed HTTP request: " + ec.message()),
-                         {}});
+      write(errorResponse(Error(ErrorCode::BadRequest, "malformed HTTP request: " + ec.message())));
       return;
     }
     http::request<http::string_body> message = parser_->release();
@@ -219,9 +138,8 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::string target(message.target());
     std::optional<HttpRequest> parsed = toRequest(message);
     if (!parsed) {
-      write(HttpResponse{400, "application/json",
-                         errorBody(ErrorCode::BadRequest, "malformed request target: \"" + quoteInput(target) + "\""),
-                         {}});
+      write(errorResponse(
+          Error(ErrorCode::BadRequest, "malformed request target: \"" + quoteInput(target) + "\"")));
       return;
     }
     HttpRequest request = std::move(*parsed);
@@ -262,7 +180,7 @@ class Session : public std::enable_shared_from_this<Session> {
       server_->handler(std::move(request), respond);
     } catch (const std::exception& error) {
       spdlog::error("a request handler failed: {}", toValidUtf8(error.what()));
-      respond(HttpResponse{500, "application/json", errorBody(ErrorCode::Internal, error.what()), {}});
+      respond(errorResponse(Error(ErrorCode::Internal, error.what())));
     }
   }
 
@@ -304,8 +222,7 @@ class Session : public std::enable_shared_from_this<Session> {
     undelivered_ = std::move(response.undelivered);
     if (response.status < 100 || response.status > 599) {
       spdlog::error("a handler answered the invalid status {}", response.status);
-      response = HttpResponse{500, "application/json",
-                              errorBody(ErrorCode::Internal, "the server built an invalid answer"), {}};
+      response = errorResponse(Error(ErrorCode::Internal, "the server built an invalid answer"));
     }
     response_.emplace(static_cast<http::status>(response.status), 11);
     response_->set(http::field::server, "pledge-server");
@@ -478,33 +395,5 @@ void HttpServer::run() {
 
 void HttpServer::stop() { state_->beginStop(); }
 
-std::optional<HttpRequest> parseHttpRequest(std::string_view bytes, std::size_t maxBodyBytes) {
-  http::request_parser<http::string_body> parser;
-  parser.eager(true);
-  parser.body_limit(maxBodyBytes);
-  beast::error_code ec;
-  std::size_t offset = 0;
-  while (!parser.is_done()) {
-    const std::size_t used = parser.put(asio::buffer(bytes.data() + offset, bytes.size() - offset), ec);
-    offset += used;
-    if (ec == http::error::need_more) {
-      // The bytes end inside the header or body (Beast takes a header only when it is whole).
-      if (offset >= bytes.size() || used == 0) break;
-      ec = {};
-      continue;
-    }
-    if (ec) return std::nullopt;
-    if (used == 0) break;
-  }
-  if (!parser.is_done()) {
-    // (Beast asserts that the header is complete before an end of stream.)
-    if (!parser.is_header_done()) return std::nullopt;
-    ec = {};
-    parser.put_eof(ec);
-    if (ec || !parser.is_done()) return std::nullopt;
-  }
-  http::request<http::string_body> message = parser.release();
-  return toRequest(message);
-}
 
 }  // namespace pledge::server

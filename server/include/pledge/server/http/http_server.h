@@ -26,6 +26,8 @@
 #include <utility>
 #include <vector>
 
+#include "pledge/error.h"
+
 namespace pledge::server {
 
 class Session;
@@ -60,6 +62,10 @@ struct HttpResponse {
   // that they are handed out again at once instead of after their leases.
   std::function<void()> undelivered;
 };
+
+// The answer to an error: the HTTP status of its code (error.h) and the error object
+// {"error":{"code","message"}} (errorObjectText). Every error the server answers is built here.
+HttpResponse errorResponse(const Error& error);
 
 // Sends the response, from any thread. The first call answers; later ones are ignored (and
 // logged): a handler that fails after answering cannot answer twice.

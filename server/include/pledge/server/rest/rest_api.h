@@ -1,5 +1,5 @@
 // RestApi: REST API v1 of pledge-server (DESIGN.md) over the Engine: routes, JSON bodies, the
-// error object, metrics and the OpenAPI document.
+// error object, metrics and the OpenAPI document (server/src/rest/README.md has the file map).
 //
 //   RestApi api(engine, metrics, {.nodeName = "node-1", .address = "http://127.0.0.1:8080"});
 //   HttpServer server(options, [&](HttpRequest&& request, Responder respond) {
@@ -44,8 +44,18 @@ class RestApi {
   // Answers the request through respond, exactly once; never throws.
   void handle(HttpRequest&& request, Responder respond);
 
+  struct RouteTemplate {
+    std::string method;  // "GET"
+    std::string path;    // "/api/v1/processes/{id}"
+  };
+  // Every route, in the order requests are matched against them (what the OpenAPI document
+  // describes).
+  static std::vector<RouteTemplate> routeTemplates();
+
  private:
+  // One route (rest/routes.h), and the route tables of the resources (process_routes.cpp, ...).
   struct Route;
+  struct Resources;
   static const std::vector<Route>& routes();
   // Finds the route and runs its handler (or the console's).
   void routeRequest(HttpRequest&& request, const Responder& respond);

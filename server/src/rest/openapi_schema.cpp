@@ -1,0 +1,165 @@
+#include "rest/openapi_schema.h"
+
+#include <utility>
+
+namespace pledge::server::openapi {
+
+Json ref(std::string_view schema) {
+  return {{"$ref", "#/components/schemas/" + std::string(schema)}};
+}
+Json text() { return {{"type", "string"}}; }
+Json uuid() { return {{"type", "string"}, {"format", "uuid"}}; }
+Json integer() { return {{"type", "integer"}}; }
+Json int64() { return {{"type", "integer"}, {"format", "int64"}}; }
+Json boolean() { return {{"type", "boolean"}}; }
+Json anyValue() { return Json::object(); }
+Json textOneOf(std::vector<std::string> values) {
+  return {{"type", "string"}, {"enum", std::move(values)}};
+}
+Json arrayOf(Json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+Json object(Json properties) { return {{"type", "object"}, {"properties", std::move(properties)}}; }
+Json object(std::vector<std::string> required, Json properties) {
+  Json schema = object(std::move(properties));
+  schema["required"] = std::move(required);
+  return schema;
+}
+Json with(Json schema, const Json& more) {
+  schema.update(more);
+  return schema;
+}
+Json nullable(Json schema) { return with(std::move(schema), {{"nullable", true}}); }
+Json described(Json schema, std::string_view description) {
+  return with(std::move(schema), {{"description", description}});
+}
+
+Json componentSchemas() {
+  Json taskError = object(
+      {"type"},
+      {{"type", text()}, {"message", text()}, {"retryable", with(boolean(), {{"default", true}})}});
+  Json schemas = {
+      {"Error",
+       object({{"error",
+                object({{"code",
+                         textOneOf({"bad_request", "not_found", "method_not_allowed", "conflict",
+                                    "payload_too_large", "unavailable", "internal"})},
+                        {"message", text()}})}})},
+      {"ProcessState", textOneOf({"running", "completed", "broken", "aborted"})},
+      {"StartRequest",
+       object({"actor", "method"},
+              {{"actor", with(text(), {{"example", "NotificationDecider#1.0"}})},
+               {"method", with(text(), {{"example", "start"}})},
+               {"args", arrayOf(anyValue())},
+               {"customId", text()},
+               {"startTime", int64()},
+               {"taskList", text()},
+               {"requestId",
+                described(text(),
+                          "Chosen by the client for this request (a UUID, say): sending the "
+                          "request again with the same requestId answers the process the first "
+                          "one started (200, existing), also when its answer was lost. The "
+                          "Pledge client library sends one with every start.")}})},
+      {"StartedProcess",
+       object({{"processId", uuid()}, {"taskId", uuid()}, {"existing", boolean()}})},
+      {"TaskError", taskError},
+      {"Process", object({{"processId", uuid()},
+                          {"taskId", uuid()},
+                          {"customId", nullable(text())},
+                          {"actor", text()},
+                          {"method", text()},
+                          {"state", ref("ProcessState")},
+                          {"startedAt", integer()},
+                          {"endedAt", nullable(integer())},
+                          {"result", anyValue()},
+                          {"error", ref("TaskError")},
+                          {"failedTaskId", nullable(text())}})},
+      {"RetryPolicy",
+       object({"policy"}, {{"policy", textOneOf({"none", "fixed", "linear", "exponential"})},
+                           {"initialMs", integer()},
+                           {"maxMs", integer()},
+                           {"multiplier", {{"type", "number"}}},
+                           {"maxAttempts", integer()},
+                           {"nonRetryable", arrayOf(text())}})},
+      {"ArgSpec", described(object({{"value", anyValue()},
+                                    {"promise", uuid()},
+                                    {"noWait", boolean()},
+                                    {"acceptFail", {{"oneOf", {boolean(), arrayOf(text())}}}},
+                                    {"list", arrayOf(ref("ArgSpec"))}}),
+                            "Exactly one of value, promise, list")},
+      {"TaskSpec", object({"taskId", "actor", "method", "type"},
+                          {{"taskId", uuid()},
+                           {"actor", text()},
+                           {"method", text()},
+                           {"type", textOneOf({"worker", "decider"})},
+                           {"args", arrayOf(ref("ArgSpec"))},
+                           {"options", object({{"startTime", integer()},
+                                               {"taskList", text()},
+                                               {"priority", integer()},
+                                               {"timeoutMs", integer()},
+                                               {"retry", ref("RetryPolicy")}})}})},
+      {"Decision",
+       described(
+           object({"taskId", "attempt"},
+                  {{"taskId", uuid()},
+                   {"attempt", integer()},
+                   {"processId", described(uuid(),
+                                           "The task's process (optional): lets any node route the "
+                                           "release to the process's owner without a look-up")},
+                   {"result", anyValue()},
+                   {"promise", uuid()},
+                   {"error", ref("TaskError")},
+                   {"tasks", arrayOf(ref("TaskSpec"))}}),
+           "At most one of result, promise, error")},
+      {"ReleaseResult", object({{"taskId", text()},
+                                {"status", textOneOf({"accepted", "duplicate", "rejected"})},
+                                {"error", object({{"code", text()}, {"message", text()}})}})},
+      {"ArgValue", described(object({{"value", anyValue()},
+                                     {"failed", ref("TaskError")},
+                                     {"promise", uuid()},
+                                     {"list", arrayOf(ref("ArgValue"))}}),
+                             "Exactly one of value, failed, promise, list")},
+      {"PolledTask", object({{"taskId", text()},
+                             {"processId", text()},
+                             {"actor", text()},
+                             {"method", text()},
+                             {"type", textOneOf({"worker", "decider"})},
+                             {"attempt", integer()},
+                             {"timeoutMs", integer()},
+                             {"args", arrayOf(ref("ArgValue"))}})},
+      {"TaskView", object({{"taskId", text()},
+                           {"actor", text()},
+                           {"method", text()},
+                           {"type", text()},
+                           {"start", boolean()},
+                           {"parentId", described(nullable(text()),
+                                                  "The task whose decision created this one")},
+                           {"state", textOneOf({"waiting", "scheduled", "ready", "running",
+                                                "completed", "failed", "cancelled"})},
+                           {"promise", textOneOf({"pending", "resolved", "failed"})},
+                           {"args", arrayOf(ref("ArgSpec"))},
+                           {"result", anyValue()},
+                           {"forwardTo", nullable(text())},
+                           {"error", ref("TaskError")},
+                           {"attempts", integer()},
+                           {"taskList", text()},
+                           {"priority", integer()},
+                           {"timeoutMs", integer()},
+                           {"retry", ref("RetryPolicy")},
+                           {"notBefore", nullable(integer())},
+                           {"leaseUntil", nullable(integer())},
+                           {"createdAt", integer()},
+                           {"readyAt", nullable(integer())},
+                           {"startedAt", nullable(integer())},
+                           {"endedAt", nullable(integer())}})},
+      {"Actor",
+       object({{"actor", text()},
+               {"blocked", boolean()},
+               {"lastPollAt", nullable(integer())},
+               {"pollers", arrayOf(object({{"worker", text()}, {"lastPollAt", integer()}}))},
+               {"ready", integer()},
+               {"running", integer()},
+               {"waiting", integer()}})},
+  };
+  return schemas;
+}
+
+}  // namespace pledge::server::openapi

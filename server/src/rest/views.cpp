@@ -1,0 +1,185 @@
+#include "rest/views.h"
+
+#include <array>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "pledge/json_writer.h"
+#include "pledge/limits.h"
+
+namespace pledge::server {
+namespace {
+
+Json nullIfZero(std::int64_t value) { return value == 0 ? Json() : Json(value); }
+
+std::string_view promiseStateName(int state) {
+  switch (static_cast<PromiseState>(state)) {
+    case PromiseState::Pending:
+      return "pending";
+    case PromiseState::Resolved:
+      return "resolved";
+    case PromiseState::Failed:
+      return "failed";
+  }
+  return "pending";
+}
+
+}  // namespace
+
+HttpResponse jsonResponse(int status, const Json& body) {
+  return HttpResponse{status, "application/json", dumpJson(body), {}};
+}
+
+std::string pollAnswerText(const std::vector<PolledTask>& tasks) {
+  std::string text = "{\"tasks\":";
+  appendJsonArray(text, tasks);
+  text += "}";
+  return text;
+}
+
+Json taskJson(const TaskSnapshot& snapshot, const Uuid& startTaskId) {
+  limits::Ignored stored;
+  const TaskSpec& spec = snapshot.spec;
+  const TaskRow& row = snapshot.row;
+  Json args = Json::array();
+  for (const ArgSpec& arg : spec.args) args.push_back(arg);
+  Json task = {
+      {"taskId", spec.taskId},
+      {"actor", spec.actor},
+      {"method", spec.method},
+      {"type", spec.type},
+      {"start", spec.taskId == startTaskId},
+      {"parentId", row.parentId ? Json(*row.parentId) : Json()},
+      {"state", taskStateName(static_cast<TaskState>(row.state))},
+      {"promise", promiseStateName(row.promise)},
+      {"args", std::move(args)},
+      {"result", row.value.empty() ? Json() : parseJson(row.value)},
+      {"forwardTo", row.forwardTo ? Json(*row.forwardTo) : Json()},
+      {"error", row.error.empty() ? Json() : parseJson(row.error)},
+      {"attempts", row.attempt},
+      {"taskList", spec.options.taskList.value_or("")},
+      {"priority", spec.options.priority.value_or(0)},
+      {"timeoutMs", spec.options.timeoutMs.value_or(0)},
+      {"retry", spec.options.retry ? Json(*spec.options.retry) : Json()},
+      {"notBefore", nullIfZero(row.notBefore)},
+      {"leaseUntil",
+       row.state == static_cast<int>(TaskState::Leased) ? Json(row.leaseUntil) : Json()},
+      {"createdAt", nullIfZero(row.createdAt)},
+      {"readyAt", nullIfZero(row.readyAt)},
+      {"startedAt", nullIfZero(row.startedAt)},
+      {"endedAt", nullIfZero(row.endedAt)},
+  };
+  return task;
+}
+
+Json queueJson(const QueueStats& queue) {
+  return {{"actor", queue.actor},
+          {"taskList", queue.taskList},
+          {"ready", queue.ready},
+          {"running", queue.running},
+          {"waiting", queue.waiting},
+          {"oldestReadyMs", queue.oldestReadyMs ? Json(*queue.oldestReadyMs) : Json()}};
+}
+
+Json actorJson(const ActorStats& actor) {
+  Json pollers = Json::array();
+  for (const PollerStats& poller : actor.pollers) {
+    pollers.push_back({{"worker", poller.worker}, {"lastPollAt", poller.lastPollAt}});
+  }
+  return {{"actor", actor.actor},
+          {"blocked", actor.blocked},
+          {"lastPollAt", actor.lastPollAt ? Json(*actor.lastPollAt) : Json()},
+          {"pollers", std::move(pollers)},
+          {"ready", actor.ready},
+          {"running", actor.running},
+          {"waiting", actor.waiting}};
+}
+
+Json releaseResultJson(const ReleaseResult& result) {
+  static constexpr std::array kNames = {"accepted", "duplicate", "rejected"};
+  Json json = result.error ? errorObject(*result.error) : Json::object();
+  json["taskId"] = result.taskId;
+  json["status"] = kNames[static_cast<int>(result.status)];
+  return json;
+}
+
+HttpResponse releaseAnswer(Json items, const std::vector<PolledTask>* tasks) {
+  const Json* firstRejection = nullptr;
+  bool anyApplied = false;
+  for (const Json& item : items) {
+    if (item.value("status", "") == "rejected") {
+      if (firstRejection == nullptr) firstRejection = &item;
+    } else {
+      anyApplied = true;
+    }
+  }
+  // Keys in the order Json::dump writes them.
+  int status = 200;
+  std::string text = "{";
+  if (!anyApplied && firstRejection != nullptr) {
+    const Json& error = (*firstRejection)["error"];
+    status = httpStatus(errorCodeFromName(error.value("code", "internal")));
+    text += "\"error\":" + dumpJson(error) + ",";
+  }
+  text += "\"results\":" + dumpJson(items);
+  if (tasks != nullptr) {
+    text += ",\"tasks\":";
+    appendJsonArray(text, *tasks);
+  }
+  text += "}";
+  return HttpResponse{status, "application/json", std::move(text), {}};
+}
+
+Json mergeQueues(std::vector<Json> answers) {
+  std::map<std::pair<std::string, std::string>, Json> merged;
+  for (const Json& answer : answers) {
+    if (!answer.is_array()) continue;
+    for (const Json& queue : answer) {
+      Json& into = merged[{queue.value("actor", ""), queue.value("taskList", "")}];
+      if (into.is_null()) {
+        into = queue;
+        continue;
+      }
+      for (const char* count : {"ready", "running", "waiting"}) {
+        into[count] = into.value(count, std::int64_t{0}) + queue.value(count, std::int64_t{0});
+      }
+      if (queue["oldestReadyMs"].is_number() &&
+          (!into["oldestReadyMs"].is_number() || queue["oldestReadyMs"] > into["oldestReadyMs"])) {
+        into["oldestReadyMs"] = queue["oldestReadyMs"];
+      }
+    }
+  }
+  Json items = Json::array();
+  for (auto& [key, queue] : merged) items.push_back(std::move(queue));
+  return items;
+}
+
+Json mergeActors(std::vector<Json> answers) {
+  std::map<std::string, Json> merged;
+  for (const Json& answer : answers) {
+    if (!answer.is_array()) continue;
+    for (const Json& actor : answer) {
+      Json& into = merged[actor.value("actor", "")];
+      if (into.is_null()) {
+        into = actor;
+        continue;
+      }
+      for (const char* count : {"ready", "running", "waiting"}) {
+        into[count] = into.value(count, std::int64_t{0}) + actor.value(count, std::int64_t{0});
+      }
+      into["blocked"] = into.value("blocked", false) || actor.value("blocked", false);
+      if (actor["lastPollAt"].is_number() &&
+          (!into["lastPollAt"].is_number() || actor["lastPollAt"] > into["lastPollAt"])) {
+        into["lastPollAt"] = actor["lastPollAt"];
+      }
+      for (const Json& poller : actor.value("pollers", Json::array()))
+        into["pollers"].push_back(poller);
+    }
+  }
+  Json items = Json::array();
+  for (auto& [key, actor] : merged) items.push_back(std::move(actor));
+  return items;
+}
+
+}  // namespace pledge::server

@@ -1,0 +1,49 @@
+// The JSON views of REST API v1: how the engine's snapshots and results are written in answers,
+// and how the views of several nodes merge into one. Private to rest/; errors are written by
+// the error codec (errorObject in pledge/json.h, errorResponse in http_server.h).
+//
+//   respond(jsonResponse(200, actorJson(actor)));
+//
+// Pure functions over values; thread-safe.
+#pragma once
+
+#include <vector>
+
+#include "pledge/json.h"
+#include "pledge/polled_task.h"
+#include "pledge/server/engine/engine.h"
+#include "pledge/server/http/http_server.h"
+#include "pledge/uuid.h"
+
+namespace pledge::server {
+
+// An answer whose body is the JSON value.
+HttpResponse jsonResponse(int status, const Json& body);
+
+// {"tasks":[...]}, written straight from the tasks (a poll answer is the hottest reply).
+std::string pollAnswerText(const std::vector<PolledTask>& tasks);
+
+// A task of GET /api/v1/processes/{id}/tasks (TaskView); start tells the process's first task.
+Json taskJson(const TaskSnapshot& snapshot, const Uuid& startTaskId);
+
+// An item of GET /api/v1/queues.
+Json queueJson(const QueueStats& queue);
+
+// An item of GET /api/v1/actors, and the answer to block and unblock.
+Json actorJson(const ActorStats& actor);
+
+// One result of a release: {"taskId","status"} and, when rejected, the error object's "error".
+Json releaseResultJson(const ReleaseResult& result);
+
+// The answer to a release: 200 with the results unless every decision was rejected, then the
+// first rejection's status and error beside the results; tasks (leased by the release's poll)
+// are written when given.
+HttpResponse releaseAnswer(Json items, const std::vector<PolledTask>* tasks = nullptr);
+
+// Queues of several nodes: counts summed per (actor, taskList), the oldest ready age kept.
+Json mergeQueues(std::vector<Json> answers);
+
+// Actors of several nodes: counts summed, pollers joined, the latest poll kept.
+Json mergeActors(std::vector<Json> answers);
+
+}  // namespace pledge::server
