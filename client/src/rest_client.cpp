@@ -173,8 +173,7 @@ std::vector<Result<StartedProcess>> RestClient::startMany(
       for (std::size_t k = 0; k < members.size() && k < entries.size(); ++k) {
         const Json& entry = entries[k];
         if (entry.contains("error")) {
-          Error error(errorCodeFromName(entry["error"].value("code", "internal")),
-                      entry["error"].value("message", ""));
+          Error error = errorFromObject(entry["error"]);
           if (error.code() == ErrorCode::Unavailable) again.push_back(members[k]);
           results[members[k]] = std::move(error);
         } else {

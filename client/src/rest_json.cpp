@@ -13,8 +13,7 @@ Error errorFromResponse(int status, const std::string& body) {
     Json parsed = parseJson(body);
     if (parsed.is_object() && parsed.contains("error")) {
       const Json& error = parsed["error"];
-      return Error(errorCodeFromName(error.value("code", "internal")),
-                   error.value("message", body));
+      return errorFromObject(error, body);
     }
   } catch (const Error&) {
   }
@@ -28,8 +27,7 @@ void appendOutcomes(const Json& answer, std::vector<ReleaseOutcome>& outcomes) {
     outcome.taskId = readField(result, "taskId", readUuid);
     outcome.status = readField(result, "status", readString);
     if (result.contains("error")) {
-      outcome.error = Error(errorCodeFromName(result["error"].value("code", "internal")),
-                            result["error"].value("message", ""));
+      outcome.error = errorFromObject(result["error"]);
     }
     outcomes.push_back(std::move(outcome));
   }

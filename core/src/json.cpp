@@ -93,6 +93,16 @@ std::string errorObjectText(ErrorCode code, std::string_view message) {
 
 Json errorObject(const Error& error) { return errorObject(error.code(), error.message()); }
 
+Error errorFromObject(const Json& inner, std::string_view fallbackMessage) {
+  if (!inner.is_object()) return Error(ErrorCode::Internal, std::string(fallbackMessage));
+  const auto code = inner.find("code");
+  const auto message = inner.find("message");
+  return Error(errorCodeFromName(code != inner.end() && code->is_string() ? code->get<std::string>()
+                                                                          : "internal"),
+               message != inner.end() && message->is_string() ? message->get<std::string>()
+                                                              : std::string(fallbackMessage));
+}
+
 std::string errorObjectText(const Error& error) {
   return errorObjectText(error.code(), error.message());
 }

@@ -134,3 +134,23 @@ TEST(Json, describedStringsAreCutAtACharacterBoundary) {
 
 }  // namespace
 }  // namespace pledge
+
+namespace pledge {
+namespace {
+
+TEST(Json, errorObjectsReadBackAsTheErrorsTheyWrite) {
+  for (ErrorCode code : allErrorCodes()) {
+    const Error written(code, "név: \"quoted\"");
+    const Json object = parseJson(errorObjectText(written));
+    const Error read = errorFromObject(object.at("error"));
+    EXPECT_EQ(read.code(), code);
+    EXPECT_EQ(read.message(), written.message());
+    EXPECT_EQ(errorObject(read), object);
+  }
+  EXPECT_EQ(errorFromObject(Json::array(), "fallback").code(), ErrorCode::Internal);
+  EXPECT_EQ(errorFromObject(Json::object(), "fallback").message(), "fallback");
+  EXPECT_EQ(errorFromObject(Json{{"code", 7}}).code(), ErrorCode::Internal);
+}
+
+}  // namespace
+}  // namespace pledge

@@ -49,8 +49,8 @@ TaskRow taskRow(const ProcessRow& process) {
   row.processId = process.info.processId;
   row.isNew = true;
   row.spec = R"({"taskId":"x"})";
-  row.state = 3;
-  row.promise = 1;
+  row.state = TaskState::Leased;
+  row.promise = PromiseState::Resolved;
   row.attempt = 2;
   row.value = "42";
   row.forwardTo = Uuid::random();
@@ -101,12 +101,12 @@ TEST_P(StoreContract, commitsRowsAndReadsThemBack) {
   process.info.result = Json{{"ok", true}};
   task.isNew = false;
   task.spec.clear();
-  task.state = 5;
+  task.state = TaskState::Failed;
   task.error = R"({"type":"X","message":"m"})";
   store.commit(WriteBatch{{process}, {task}});
   EXPECT_EQ(store.findProcess(process.info.processId)->info.result, Json({{"ok", true}}));
   EXPECT_EQ(store.findTask(task.id)->spec, R"({"taskId":"x"})");
-  EXPECT_EQ(store.findTask(task.id)->state, 5);
+  EXPECT_EQ(store.findTask(task.id)->state, TaskState::Failed);
   EXPECT_EQ(store.processTasks(process.info.processId).size(), 1u);
 }
 

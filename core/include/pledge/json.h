@@ -66,6 +66,9 @@ std::string errorObjectText(ErrorCode code, std::string_view message);
 std::string errorObjectText(const Error& error);
 Json errorObject(ErrorCode code, std::string_view message);
 Json errorObject(const Error& error);
+// Reads what they write: the Error of the inner {"code","message"} object (the value under
+// "error"). A missing or unknown code reads as internal, a missing message as fallbackMessage.
+Error errorFromObject(const Json& inner, std::string_view fallbackMessage = "");
 
 // A short description of a value for error messages: "a string", "12", "an object".
 std::string describeJson(const Json& value);

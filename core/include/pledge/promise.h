@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <cstdint>
 #include <utility>
 
 #include "pledge/task_error.h"
@@ -24,7 +25,7 @@
 
 namespace pledge {
 
-enum class PromiseState { Pending, Resolved, Failed };
+enum class PromiseState : std::uint8_t { Pending, Resolved, Failed };
 
 // Thrown by Promise::get() on a pending promise: a decider tried to wait.
 class PromiseNotReady : public std::logic_error {

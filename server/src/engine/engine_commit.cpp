@@ -61,8 +61,8 @@ TaskRow Engine::rowOf(Task& task, bool takeSpec) {
     row.spec = std::move(task.pendingSpecJson);
     task.pendingSpecJson.clear();
   }
-  row.state = static_cast<int>(task.state);
-  row.promise = static_cast<int>(task.promise);
+  row.state = task.state;
+  row.promise = task.promise;
   row.attempt = task.attempt;
   row.attemptBase = task.attemptBase;
   row.notBefore = task.notBefore;

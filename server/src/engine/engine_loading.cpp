@@ -58,8 +58,8 @@ void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
     task->timeoutMs = spec.options.timeoutMs.value_or(options_.defaultTimeoutMs);
     task->retry = graph_.internRetry(spec.options.retry);
     task->notBefore = row.notBefore;
-    task->state = static_cast<TaskState>(row.state);
-    task->promise = static_cast<PromiseState>(row.promise);
+    task->state = row.state;
+    task->promise = row.promise;
     task->attempt = row.attempt;
     task->attemptBase = row.attemptBase;
     task->leaseUntil = row.leaseUntil;

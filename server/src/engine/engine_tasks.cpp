@@ -182,8 +182,7 @@ void Engine::release(const std::vector<Decision>& decisions,
       } else if (!row) {
         reject(ErrorCode::NotFound, fmt::format("no task {}", decision.taskId.toString()));
       } else if (row->attempt == decision.attempt &&
-                 (row->state == static_cast<int>(TaskState::Completed) ||
-                  row->state == static_cast<int>(TaskState::Failed))) {
+                 (row->state == TaskState::Completed || row->state == TaskState::Failed)) {
         result.status = ReleaseStatus::Duplicate;
       } else {
         reject(ErrorCode::Conflict,

@@ -10,24 +10,6 @@
 
 namespace pledge::server {
 
-std::string_view taskStateName(TaskState state) {
-  switch (state) {
-    case TaskState::Waiting: return "waiting";
-    case TaskState::Scheduled: return "scheduled";
-    case TaskState::Ready: return "ready";
-    case TaskState::Leased: return "running";
-    case TaskState::Completed: return "completed";
-    case TaskState::Failed: return "failed";
-    case TaskState::Cancelled: return "cancelled";
-  }
-  return "unknown";
-}
-
-bool isLive(TaskState state) {
-  return state == TaskState::Waiting || state == TaskState::Scheduled ||
-         state == TaskState::Ready || state == TaskState::Leased;
-}
-
 void Effects::clear() {
   readied.clear();
   timed.clear();

@@ -13,18 +13,6 @@ namespace {
 
 Json nullIfZero(std::int64_t value) { return value == 0 ? Json() : Json(value); }
 
-std::string_view promiseStateName(int state) {
-  switch (static_cast<PromiseState>(state)) {
-    case PromiseState::Pending:
-      return "pending";
-    case PromiseState::Resolved:
-      return "resolved";
-    case PromiseState::Failed:
-      return "failed";
-  }
-  return "pending";
-}
-
 }  // namespace
 
 HttpResponse jsonResponse(int status, const Json& body) {
@@ -51,7 +39,7 @@ Json taskJson(const TaskSnapshot& snapshot, const Uuid& startTaskId) {
       {"type", spec.type},
       {"start", spec.taskId == startTaskId},
       {"parentId", row.parentId ? Json(*row.parentId) : Json()},
-      {"state", taskStateName(static_cast<TaskState>(row.state))},
+      {"state", taskStateName(row.state)},
       {"promise", promiseStateName(row.promise)},
       {"args", std::move(args)},
       {"result", row.value.empty() ? Json() : parseJson(row.value)},
@@ -64,7 +52,7 @@ Json taskJson(const TaskSnapshot& snapshot, const Uuid& startTaskId) {
       {"retry", spec.options.retry ? Json(*spec.options.retry) : Json()},
       {"notBefore", nullIfZero(row.notBefore)},
       {"leaseUntil",
-       row.state == static_cast<int>(TaskState::Leased) ? Json(row.leaseUntil) : Json()},
+       row.state == TaskState::Leased ? Json(row.leaseUntil) : Json()},
       {"createdAt", nullIfZero(row.createdAt)},
       {"readyAt", nullIfZero(row.readyAt)},
       {"startedAt", nullIfZero(row.startedAt)},
@@ -119,7 +107,7 @@ HttpResponse releaseAnswer(Json items, const std::vector<PolledTask>* tasks) {
   std::string text = "{";
   if (!anyApplied && firstRejection != nullptr) {
     const Json& error = (*firstRejection)["error"];
-    status = httpStatus(errorCodeFromName(error.value("code", "internal")));
+    status = httpStatus(errorFromObject(error).code());
     text += "\"error\":" + dumpJson(error) + ",";
   }
   text += "\"results\":" + dumpJson(items);

@@ -42,8 +42,8 @@ TaskRow readTask(const pqxx::row& row) {
   task.id = *uuidOf(row[0]);
   task.processId = *uuidOf(row[1]);
   task.spec = row[2].c_str();
-  task.state = row[3].as<int>();
-  task.promise = row[4].as<int>();
+  task.state = static_cast<TaskState>(row[3].as<int>());
+  task.promise = static_cast<PromiseState>(row[4].as<int>());
   task.attempt = row[5].as<int>();
   task.attemptBase = row[6].as<int>();
   task.notBefore = row[7].as<std::int64_t>();

@@ -154,8 +154,8 @@ void PgStore::commit(const WriteBatch& batch) {
       c[0].add(row->id);
       c[1].add(row->processId);
       c[2].add(specs[id]);
-      c[3].add(std::int64_t{row->state});
-      c[4].add(std::int64_t{row->promise});
+      c[3].add(static_cast<std::int64_t>(row->state));
+      c[4].add(static_cast<std::int64_t>(row->promise));
       c[5].add(std::int64_t{row->attempt});
       c[6].add(std::int64_t{row->attemptBase});
       c[7].add(row->notBefore);
@@ -173,8 +173,8 @@ void PgStore::commit(const WriteBatch& batch) {
       ++changedTasks;
       auto& c = changedTask;
       c[0].add(row->id);
-      c[1].add(std::int64_t{row->state});
-      c[2].add(std::int64_t{row->promise});
+      c[1].add(static_cast<std::int64_t>(row->state));
+      c[2].add(static_cast<std::int64_t>(row->promise));
       c[3].add(std::int64_t{row->attempt});
       c[4].add(std::int64_t{row->attemptBase});
       c[5].add(row->notBefore);

@@ -33,8 +33,8 @@ TaskRow readTask(const Statement& row) {
   task.id = *row.uuid(0);
   task.processId = *row.uuid(1);
   task.spec = row.text(2);
-  task.state = static_cast<int>(row.integer(3));
-  task.promise = static_cast<int>(row.integer(4));
+  task.state = static_cast<TaskState>(row.integer(3));
+  task.promise = static_cast<PromiseState>(row.integer(4));
   task.attempt = static_cast<int>(row.integer(5));
   task.attemptBase = static_cast<int>(row.integer(6));
   task.notBefore = row.integer(7);

@@ -168,7 +168,7 @@ void SqliteStore::commit(const WriteBatch& batch) {
       if (row.isNew) {
         Statement& insert = s.insertTask;
         insert.bind(1, row.id).bind(2, row.processId).bind(3, row.spec);
-        insert.bind(4, std::int64_t{row.state}).bind(5, std::int64_t{row.promise});
+        insert.bind(4, static_cast<std::int64_t>(row.state)).bind(5, static_cast<std::int64_t>(row.promise));
         insert.bind(6, std::int64_t{row.attempt}).bind(7, std::int64_t{row.attemptBase});
         insert.bind(8, row.notBefore).bind(9, row.leaseUntil).bind(10, row.forwardTo);
         insert.bindOptionalText(11, row.value).bindOptionalText(12, row.error);
@@ -177,7 +177,7 @@ void SqliteStore::commit(const WriteBatch& batch) {
         insert.run();
       } else {
         Statement& update = s.updateTask;
-        update.bind(1, row.id).bind(2, std::int64_t{row.state}).bind(3, std::int64_t{row.promise});
+        update.bind(1, row.id).bind(2, static_cast<std::int64_t>(row.state)).bind(3, static_cast<std::int64_t>(row.promise));
         update.bind(4, std::int64_t{row.attempt}).bind(5, std::int64_t{row.attemptBase});
         update.bind(6, row.notBefore).bind(7, row.leaseUntil).bind(8, row.forwardTo);
         update.bindOptionalText(9, row.value).bindOptionalText(10, row.error);

@@ -1,4 +1,5 @@
 #include "pledge/server/store/store.h"
+#include "pledge/server/store/task_state.h"
 
 #include "pledge/text.h"
 
@@ -47,6 +48,33 @@ std::unique_ptr<Store> openStore(const std::string& url, int partitions) {
   throw Error(ErrorCode::BadRequest,
               "--store " + url + ": unknown store URL; use sqlite:<data dir> or "
               "postgresql://user@host:port/database");
+}
+
+std::string_view taskStateName(TaskState state) {
+  switch (state) {
+    case TaskState::Waiting: return "waiting";
+    case TaskState::Scheduled: return "scheduled";
+    case TaskState::Ready: return "ready";
+    case TaskState::Leased: return "running";
+    case TaskState::Completed: return "completed";
+    case TaskState::Failed: return "failed";
+    case TaskState::Cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+bool isLive(TaskState state) {
+  return state == TaskState::Waiting || state == TaskState::Scheduled ||
+         state == TaskState::Ready || state == TaskState::Leased;
+}
+
+std::string_view promiseStateName(PromiseState state) {
+  switch (state) {
+    case PromiseState::Pending: return "pending";
+    case PromiseState::Resolved: return "resolved";
+    case PromiseState::Failed: return "failed";
+  }
+  return "unknown";
 }
 
 }  // namespace pledge::server

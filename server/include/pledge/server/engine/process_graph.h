@@ -36,6 +36,7 @@
 #include "pledge/polled_task.h"
 #include "pledge/process_info.h"
 #include "pledge/retry_policy.h"
+#include "pledge/server/store/task_state.h"
 #include "pledge/start_request.h"
 #include "pledge/task_error.h"
 #include "pledge/task_spec.h"
@@ -50,20 +51,6 @@ inline constexpr std::int64_t kDefaultTimeoutMs = 60'000;
 // up to this many attempts in all; then it fails with kLeaseExpiredError.
 inline constexpr int kAttemptsAfterLostLeases = 5;
 
-enum class TaskState : std::uint8_t {
-  Waiting,    // an awaited promise is pending
-  Scheduled,  // waits for its start time (a delayed start or a retry)
-  Ready,      // queued for its actor
-  Leased,     // handed out; waits for release, heartbeat or lease expiry
-  Completed,  // released with a value or a promise (forwarding)
-  Failed,     // failed for good
-  Cancelled,  // its process was aborted
-};
-
-enum class PromiseState : std::uint8_t { Pending, Resolved, Failed };
-
-std::string_view taskStateName(TaskState state);
-bool isLive(TaskState state);
 
 struct Task;
 struct Process;

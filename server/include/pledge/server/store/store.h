@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "pledge/process_info.h"
+#include "pledge/server/store/task_state.h"
 #include "pledge/start_request.h"
 #include "pledge/uuid.h"
 
@@ -49,8 +50,8 @@ struct TaskRow {
   int seq = 0;
   bool isNew = false;
   std::string spec;  // TaskSpec JSON
-  int state = 0;     // TaskState
-  int promise = 0;   // PromiseState
+  TaskState state = TaskState::Waiting;
+  PromiseState promise = PromiseState::Pending;
   int attempt = 0;
   int attemptBase = 0;
   std::int64_t notBefore = 0;
