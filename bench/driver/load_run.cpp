@@ -96,7 +96,7 @@ std::pair<pid_t, std::string> LoadRun::startServer(const std::string& work, int 
 
 LoadResult LoadRun::scaleRun(const std::string& url, pid_t serverPid) {
   RestClient::setIoThreads(std::max(4, options_.submitters));
-  RestClient client({url});
+  RestClient client({url}, RestClientOptions{.token = options_.token});
   const std::int64_t startTime =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count() +
@@ -223,6 +223,8 @@ LoadResult LoadRun::execute() {
     yaml << "servers: [";
     for (std::size_t i = 0; i < urls.size(); ++i) yaml << (i > 0 ? ", " : "") << '"' << urls[i] << '"';
     yaml << "]\n";
+    // (JSON quoting is YAML quoting for a token's characters.)
+    if (!options_.token.empty()) yaml << "token: " << Json(options_.token).dump() << "\n";
     yaml << "plugins: [\"" << (build / workload.plugin).string() << "\"]\n";
     yaml << "actors:\n";
     yaml << fmt::format("  - {{actor: \"{}\", threads: {}, pollBatch: {}}}\n", workload.decider,
@@ -244,10 +246,10 @@ LoadResult LoadRun::execute() {
   };
 
   RestClient::setIoThreads(std::max(4, options_.submitters));
-  RestClient client(urls);
+  RestClient client(urls, RestClientOptions{.token = options_.token});
   // Each node counts what it served; the run's figures are the sums over the nodes.
   std::vector<std::unique_ptr<RestClient>> nodeClients;
-  for (const std::string& nodeUrl : urls) nodeClients.push_back(std::make_unique<RestClient>(std::vector{nodeUrl}));
+  for (const std::string& nodeUrl : urls) nodeClients.push_back(std::make_unique<RestClient>(std::vector{nodeUrl}, RestClientOptions{.token = options_.token}));
   auto metricsOfAllNodes = [&] {
     std::string text;
     for (auto& node : nodeClients) text += node->getText("/metrics");

@@ -25,6 +25,8 @@ struct LoadOptions {
   int n = 1000;
   // Target a running server; empty: start one on a fresh data folder and stop it after.
   std::string server;
+  // The API token for --server (its workers get it too); empty: none.
+  std::string token;
   // The store of the servers this run starts: empty for the embedded store in a fresh data folder,
   // or a postgresql:// URL (its database should be fresh: processes left there are reloaded).
   std::string store;

@@ -2,6 +2,7 @@
 // The end-to-end load driver: see load_run.h. Prints a summary and appends one JSON line per run
 // to --json in the peers' format, so ../shared/peers/table.py prints Pledge beside the peers.
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -28,11 +29,15 @@ int main(int argc, char** argv) {
   app.add_option("--submitters", options.submitters, "threads submitting processes")->capture_default_str();
   app.add_option("--batch", options.batch, "processes per start request (1 to 1000)")->capture_default_str();
   app.add_option("--timeout-s", options.timeoutSeconds, "give up after")->capture_default_str();
+  app.add_option("--token", options.token, "API token for --server (default $PLEDGE_TOKEN)");
   app.add_option("--server-args", options.serverArgs, "extra arguments for the server it starts");
   app.add_option("--json", jsonFile, "append one JSON line per run (the peers' format)");
   app.add_option("--repeat", repeat, "runs")->capture_default_str();
   app.add_flag("!--no-progress", options.progress, "no progress bar");
   CLI11_PARSE(app, argc, argv);
+  if (const char* token = std::getenv("PLEDGE_TOKEN"); options.token.empty() && token != nullptr) {
+    options.token = token;
+  }
   try {
     for (int run = 0; run < repeat; ++run) {
       pledge::bench::LoadResult result = pledge::bench::LoadRun(options).execute();

@@ -15,7 +15,8 @@
 namespace pledge::bootstrap {
 namespace {
 
-constexpr std::array kTopKeys = {"servers", "plugins", "actors", "log", "poll"};
+constexpr std::array kTopKeys = {"servers", "plugins", "actors", "log",
+                                 "poll",    "token",   "tokenFile", "ca"};
 constexpr std::array kActorKeys = {"actor", "threads", "pollBatch", "taskList"};
 constexpr std::array kLogKeys = {"level"};
 constexpr std::array kPollKeys = {"waitMs"};
@@ -120,6 +121,24 @@ BootstrapConfig parseBootstrapConfigText(const std::string& text, const std::str
         (file.is_absolute() ? file : (base / file)).lexically_normal().string());
   }
   if (config.plugins.empty()) reader.fail(root["plugins"], "plugins", "name at least one plugin");
+
+  auto relative = [&base](const std::string& file) {
+    std::filesystem::path given(file);
+    return (given.is_absolute() ? given : (base / given)).lexically_normal().string();
+  };
+  if (root["token"] && root["tokenFile"]) {
+    reader.fail(root["tokenFile"], "tokenFile", "give token or tokenFile, not both");
+  }
+  if (root["token"]) config.token = reader.text(root["token"], "token");
+  if (root["tokenFile"]) {
+    const std::string file = relative(reader.text(root["tokenFile"], "tokenFile"));
+    std::ifstream in(file);
+    if (!in || !std::getline(in, config.token)) {
+      reader.fail(root["tokenFile"], "tokenFile", fmt::format("cannot read a token from {}", file));
+    }
+    config.token.erase(config.token.find_last_not_of(" \t\r") + 1);
+  }
+  if (root["ca"]) config.caFile = relative(reader.text(root["ca"], "ca"));
 
   if (!root["actors"]) reader.fail(root, "actors", "missing: list the actors to run");
   const YAML::Node actors = root["actors"];

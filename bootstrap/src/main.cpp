@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "pledge/actor_runner.h"
@@ -21,6 +22,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> servers;
   app.add_option("-f,--file", configPath, "actors.yaml: servers, plugins, actors")->required();
   app.add_option("--server", servers, "server URL; replaces the servers of the file (repeatable)");
+  std::string token;
+  app.add_option("--token", token,
+                 "API token; replaces the file's token: (default: the file's, else $PLEDGE_TOKEN)");
   CLI11_PARSE(app, argc, argv);
 
   bootstrap::BootstrapConfig config;
@@ -31,6 +35,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!servers.empty()) config.servers = servers;
+  if (!token.empty()) {
+    config.token = token;
+  } else if (const char* fromEnvironment = std::getenv("PLEDGE_TOKEN");
+             config.token.empty() && fromEnvironment != nullptr) {
+    config.token = fromEnvironment;
+  }
   spdlog::set_level(spdlog::level::from_str(config.logLevel));
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ [bootstrap] %v");
 
@@ -51,7 +61,8 @@ int main(int argc, char** argv) {
       std::vector<std::string> functions = plugins.load(plugin, registry);
       spdlog::info("loaded {} ({} IDL file(s))", plugin, functions.size());
     }
-    RestClient client(config.servers);
+    RestClient client(config.servers,
+                      RestClientOptions{.token = config.token, .caFile = config.caFile});
     ActorRunner runner(registry, client, config.actors, RunnerOptions{.pollWait = config.pollWait});
     runner.start();
     spdlog::info("running {} actor pool(s) against {}", config.actors.size(),

@@ -20,6 +20,10 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   app.add_option("--server", server,
                  "pledge-server URL (default $PLEDGE_SERVER or http://127.0.0.1:8080)");
   app.add_flag("--json", json, "print the API's JSON");
+  std::string token = environment.defaultToken;
+  std::string ca = environment.defaultCa;
+  app.add_option("--token", token, "API token (default $PLEDGE_TOKEN); see pledge whoami");
+  app.add_option("--ca", ca, "https: PEM file of a private CA to trust (default $PLEDGE_CA)");
 
   StartOptions start;
   CLI::App* startCommand = app.add_subcommand("start", "start processes: ACTOR METHOD [ARGS_JSON]");
@@ -72,6 +76,8 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       app.add_subcommand("queues", "ready, running and waiting tasks per queue");
   CLI::App* actorsCommand = app.add_subcommand("actors", "actors, their pollers and blocked flag");
   CLI::App* clusterCommand = app.add_subcommand("cluster", "nodes and their partitions");
+  CLI::App* whoamiCommand =
+      app.add_subcommand("whoami", "the token's name, role and what it may do");
   std::string actor;
   CLI::App* blockCommand = app.add_subcommand("block", "block an actor: its tasks stay queued");
   blockCommand->add_option("actor", actor, "Name#version")->required();
@@ -95,7 +101,8 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   // The one place where a command's errors are caught.
   try {
     RestClient::setIoThreads(4);
-    RestClient client({server}, RestClientOptions{.workerId = "pledge-cli"});
+    RestClient client({server},
+                      RestClientOptions{.workerId = "pledge-cli", .token = token, .caFile = ca});
     Commands commands(client, out, err, environment, json);
     if (startCommand->parsed()) return commands.start(start);
     if (psCommand->parsed()) {
@@ -114,6 +121,7 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     if (queuesCommand->parsed()) return commands.queues();
     if (actorsCommand->parsed()) return commands.actors();
     if (clusterCommand->parsed()) return commands.cluster();
+    if (whoamiCommand->parsed()) return commands.whoami();
     if (blockCommand->parsed()) return commands.block(actor, true);
     if (unblockCommand->parsed()) return commands.block(actor, false);
   } catch (const UsageError& error) {

@@ -354,4 +354,26 @@ int Commands::cluster() {
   return kExitOk;
 }
 
+int Commands::whoami() {
+  Json caller = client_.whoami();
+  if (json_) {
+    out_ << caller.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::string actors;
+  for (const Json& actor : caller.value("actors", Json::array())) {
+    actors += (actors.empty() ? "" : ", ") + actor.get<std::string>();
+  }
+  std::string may;
+  for (const Json& access : caller.value("may", Json::array())) {
+    may += (may.empty() ? "" : ", ") + access.get<std::string>();
+  }
+  out_ << fmt::format("{} ({}){}\nmay: {}\n", field(caller, "name"), field(caller, "role"),
+                      actors.empty() ? "" : ", actors " + actors, may);
+  if (caller.value("open", false)) {
+    out_ << "the server has no tokens: it is open to every user of its machine\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace pledge::cli

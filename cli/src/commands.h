@@ -54,6 +54,7 @@ class Commands {
   int actors();
   int block(const std::string& actor, bool blocked);
   int cluster();
+  int whoami();
 
  private:
   RestClient& client_;

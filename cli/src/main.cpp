@@ -13,5 +13,9 @@ int main(int argc, char** argv) {
   if (const char* server = std::getenv("PLEDGE_SERVER"); server != nullptr && *server != '\0') {
     environment.defaultServer = server;
   }
+  if (const char* token = std::getenv("PLEDGE_TOKEN"); token != nullptr) {
+    environment.defaultToken = token;
+  }
+  if (const char* ca = std::getenv("PLEDGE_CA"); ca != nullptr) environment.defaultCa = ca;
   return pledge::cli::runCli(argc, argv, std::cout, std::cerr, environment);
 }

@@ -3,6 +3,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cpprest/http_client.h>
@@ -83,12 +84,13 @@ struct StaleConnection : std::runtime_error {
 // http:// through Boost.Beast, each request driven to completion in the calling thread.
 class BeastTransport final : public Transport {
  public:
-  BeastTransport(ParsedUrl url, std::chrono::milliseconds timeout)
+  BeastTransport(ParsedUrl url, const TransportOptions& options)
       : url_(std::move(url)),
+        authorization_(options.token.empty() ? "" : "Bearer " + options.token),
         hostHeader_(url_.host.find(':') != std::string::npos
                         ? fmt::format("[{}]:{}", url_.host, url_.port)
                         : fmt::format("{}:{}", url_.host, url_.port)),
-        timeout_(timeout) {}
+        timeout_(options.timeout) {}
 
   HttpAnswer send(std::string_view method, std::string_view path,
                   const std::optional<std::string>& body) override {
@@ -168,6 +170,7 @@ class BeastTransport final : public Transport {
     request.version(11);
     request.set(http::field::host, hostHeader_);
     request.set(http::field::user_agent, "pledge-client");
+    if (!authorization_.empty()) request.set(http::field::authorization, authorization_);
     if (body) {
       request.set(http::field::content_type, "application/json");
       request.body() = *body;
@@ -211,6 +214,7 @@ class BeastTransport final : public Transport {
   }
 
   const ParsedUrl url_;
+  const std::string authorization_;
   const std::string hostHeader_;
   const std::chrono::milliseconds timeout_;
   std::mutex mutex_;
@@ -220,9 +224,15 @@ class BeastTransport final : public Transport {
 // https:// through cpprestsdk (TLS, certificate checks), one pooled client.
 class CppRestTransport final : public Transport {
  public:
-  CppRestTransport(const std::string& url, std::chrono::milliseconds timeout) {
+  CppRestTransport(const std::string& url, const TransportOptions& options)
+      : url_(url), authorization_(options.token.empty() ? "" : "Bearer " + options.token) {
     web::http::client::http_client_config config;
-    config.set_timeout(timeout);
+    config.set_timeout(options.timeout);
+    if (!options.caFile.empty()) {
+      config.set_ssl_context_callback([caFile = options.caFile](asio::ssl::context& context) {
+        context.load_verify_file(caFile);
+      });
+    }
     client_ = std::make_unique<web::http::client::http_client>(url, config);
   }
 
@@ -230,22 +240,36 @@ class CppRestTransport final : public Transport {
                   const std::optional<std::string>& body) override {
     web::http::http_request request{std::string(method)};
     request.set_request_uri(std::string(path));
+    if (!authorization_.empty()) request.headers().add("Authorization", authorization_);
     if (body) request.set_body(*body, "application/json");
-    web::http::http_response response = client_->request(request).get();
-    return HttpAnswer{response.status_code(), response.extract_string(true).get()};
+    try {
+      web::http::http_response response = client_->request(request).get();
+      return HttpAnswer{response.status_code(), response.extract_string(true).get()};
+    } catch (const std::exception& error) {
+      // (A certificate that is not trusted, or a name that does not match it, ends up here.)
+      throw Error(ErrorCode::Unavailable,
+                  fmt::format("{} {}{}: {}", method, url_, path, error.what()));
+    }
   }
 
  private:
+  const std::string url_;
+  const std::string authorization_;
   std::unique_ptr<web::http::client::http_client> client_;
 };
 
 }  // namespace
 
 std::unique_ptr<Transport> makeTransport(const std::string& baseUrl,
-                                         std::chrono::milliseconds timeout) {
+                                         const TransportOptions& options) {
   ParsedUrl url = parseUrl(baseUrl);
-  if (url.https) return std::make_unique<CppRestTransport>(baseUrl, timeout);
-  return std::make_unique<BeastTransport>(std::move(url), timeout);
+  if (url.https) return std::make_unique<CppRestTransport>(baseUrl, options);
+  return std::make_unique<BeastTransport>(std::move(url), options);
+}
+
+std::unique_ptr<Transport> makeTransport(const std::string& baseUrl,
+                                         std::chrono::milliseconds timeout) {
+  return makeTransport(baseUrl, TransportOptions{.timeout = timeout});
 }
 
 }  // namespace pledge

@@ -42,7 +42,8 @@ RestClient::RestClient(std::vector<std::string> servers, RestClientOptions optio
     : state_(std::make_unique<State>()), options_(std::move(options)) {
   PLEDGE_REQUIRE(!servers.empty(), "name at least one server URL, e.g. http://127.0.0.1:8080");
   if (options_.workerId.empty()) options_.workerId = defaultWorkerId();
-  state_->requestTimeout = options_.requestTimeout;
+  state_->transport = TransportOptions{
+      .timeout = options_.requestTimeout, .token = options_.token, .caFile = options_.caFile};
   for (std::string& server : servers) {
     server = trimSlash(server);
     PLEDGE_REQUIRE(server.starts_with("http://") || server.starts_with("https://"),
@@ -230,6 +231,8 @@ ProcessInfo RestClient::abort(const Uuid& processId) {
 Json RestClient::queues() { return call("GET", "/api/v1/queues"); }
 Json RestClient::actors() { return call("GET", "/api/v1/actors"); }
 Json RestClient::cluster() { return call("GET", "/api/v1/cluster"); }
+
+Json RestClient::whoami() { return call("GET", "/api/v1/whoami"); }
 
 Json RestClient::setBlocked(const std::string& actor, bool blocked) {
   return call("POST", "/api/v1/actors/" + urlEncode(actor) + (blocked ? "/block" : "/unblock"));

@@ -46,12 +46,12 @@ struct RestClient::State {
   std::vector<std::string> partitionOwners;
   Clock::time_point nextRefresh{};
   std::atomic<std::size_t> roundRobin{0};
-  std::chrono::milliseconds requestTimeout{};
+  TransportOptions transport;
 
   std::shared_ptr<Node> makeNode(const std::string& url) {
     auto node = std::make_shared<Node>();
     node->url = url;
-    node->transport = makeTransport(url, requestTimeout);
+    node->transport = makeTransport(url, transport);
     return node;
   }
 

@@ -13,6 +13,8 @@ struct CodeRow {
 
 constexpr std::array kCodeTable{
     CodeRow{ErrorCode::BadRequest, "bad_request", 400},
+    CodeRow{ErrorCode::Unauthenticated, "unauthenticated", 401},
+    CodeRow{ErrorCode::Forbidden, "forbidden", 403},
     CodeRow{ErrorCode::NotFound, "not_found", 404},
     CodeRow{ErrorCode::MethodNotAllowed, "method_not_allowed", 405},
     CodeRow{ErrorCode::Conflict, "conflict", 409},

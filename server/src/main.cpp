@@ -2,12 +2,15 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <string_view>
 
 #include "pledge/server/node/node.h"
 #include "pledge/server/node/server_config.h"
+#include "pledge/server/node/token_command.h"
 
 int main(int argc, char** argv) {
   using namespace pledge::server;
+  if (argc > 1 && std::string_view(argv[1]) == "token") return runTokenCommand(argc - 1, argv + 1);
   ServerConfig config;
   try {
     config = parseServerConfig(argc, argv);

@@ -34,6 +34,14 @@ HttpResult HttpClient::post(const std::string& target, const std::string& body) 
   return request("POST", target, body);
 }
 
+void HttpClient::setHeader(const std::string& name, const std::string& value) {
+  if (value.empty()) {
+    headers_.erase(name);
+  } else {
+    headers_[name] = value;
+  }
+}
+
 HttpResult HttpClient::request(const std::string& method, const std::string& target,
                                const std::string& body) {
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -46,6 +54,7 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
     http::request<http::string_body> req(http::string_to_verb(method), target, 11);
     req.set(http::field::host, host_);
     req.set(http::field::content_type, "application/json");
+    for (const auto& [name, value] : headers_) req.set(name, value);
     req.body() = body;
     req.prepare_payload();
     req.keep_alive(true);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -36,12 +37,15 @@ class HttpClient {
   HttpResult post(const std::string& target, const char* body) { return post(target, std::string(body)); }
   HttpResult post(const std::string& target, const Json& body) { return post(target, body.dump()); }
   HttpResult request(const std::string& method, const std::string& target, const std::string& body);
+  // Sent with every request from now on (e.g. Authorization); an empty value removes it.
+  void setHeader(const std::string& name, const std::string& value);
 
  private:
   struct Connection;
   std::string host_;
   std::uint16_t port_;
   std::unique_ptr<Connection> connection_;
+  std::map<std::string, std::string> headers_;
 };
 
 }  // namespace pledge::testing

@@ -1,5 +1,6 @@
 #include "server_process.h"
 
+#include <algorithm>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,8 +47,11 @@ void ServerProcess::start() {
   std::filesystem::remove(portFile);
   const std::string listenPort = options_.stickyPort && port_ != 0 ? std::to_string(port_) : "0";
   std::vector<std::string> argv = {buildBinary("server/pledge-server"), "--port", listenPort,
-                                   "--address", "127.0.0.1", "--port-file", portFile,
-                                   "--node-name", options_.nodeName};
+                                   "--port-file", portFile, "--node-name", options_.nodeName};
+  const std::vector<std::string>& extra = options_.extraArgs;
+  if (std::find(extra.begin(), extra.end(), "--address") == extra.end()) {
+    argv.insert(argv.end(), {"--address", "127.0.0.1"});
+  }
   if (options_.store) {
     argv.insert(argv.end(), {"--store", *options_.store});
   } else if (options_.database) {

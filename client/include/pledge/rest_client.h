@@ -45,6 +45,11 @@ struct RestClientOptions {
   std::chrono::milliseconds clusterRefresh{5'000};
   // Who polls, as GET /api/v1/actors lists it; default "<host>:<pid>".
   std::string workerId;
+  // An API token (pledge-server token create), sent as "Authorization: Bearer <token>"; empty
+  // for a server without tokens. The tools read it from --token or PLEDGE_TOKEN.
+  std::string token;
+  // https://: a PEM file of the CA certificates to trust (a private CA); empty: the system's.
+  std::string caFile;
 };
 
 struct QueueSelector {
@@ -95,6 +100,8 @@ class RestClient final : public ProcessStarter {
   Json actors();
   Json setBlocked(const std::string& actor, bool blocked);
   Json cluster();
+  // GET /api/v1/whoami: the token's name, role, actors and what it may do.
+  Json whoami();
 
   // Leases up to max tasks, waiting up to wait for the first. With several nodes, each holding
   // the tasks of its own partitions, it asks them all without waiting (from a rotating first

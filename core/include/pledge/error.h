@@ -22,6 +22,8 @@ namespace pledge {
 // wire name; keep them together.
 enum class ErrorCode {
   BadRequest,       // malformed JSON, wrong types, values out of range (400)
+  Unauthenticated,  // no token, or one the server does not know (401)
+  Forbidden,        // the token's role may not do this, or not for this actor (403)
   NotFound,         // unknown id, actor or route (404)
   MethodNotAllowed, // known route, wrong HTTP method (405)
   Conflict,         // stale attempt, state does not allow the operation (409)

@@ -17,6 +17,7 @@ namespace http = web::http;
 
 struct Forwarder::State {
   std::string nodeName;
+  std::string nodeToken;
   std::mutex mutex;
   std::map<std::string, std::shared_ptr<http::client::http_client>> clients;
 
@@ -33,14 +34,17 @@ struct Forwarder::State {
   }
 };
 
-Forwarder::Forwarder(std::string nodeName) : state_(std::make_unique<State>()) {
+Forwarder::Forwarder(std::string nodeName, std::string nodeToken)
+    : state_(std::make_unique<State>()) {
   state_->nodeName = std::move(nodeName);
+  state_->nodeToken = std::move(nodeToken);
 }
 
 Forwarder::~Forwarder() = default;
 
-void Forwarder::send(const std::string& address, const std::string& method, const std::string& target,
-                     std::string body, std::function<void(Result<ForwardedResponse>)> done) {
+void Forwarder::send(const std::string& address, const std::string& caller,
+                     const std::string& method, const std::string& target, std::string body,
+                     std::function<void(Result<ForwardedResponse>)> done) {
   std::shared_ptr<http::client::http_client> client;
   try {
     client = state_->clientFor(address);
@@ -51,6 +55,10 @@ void Forwarder::send(const std::string& address, const std::string& method, cons
   http::http_request request(method);
   request.set_request_uri(target);
   request.headers().add("X-Pledge-Forwarded", state_->nodeName);
+  request.headers().add("X-Pledge-Caller", caller);
+  if (!state_->nodeToken.empty()) {
+    request.headers().add("Authorization", "Bearer " + state_->nodeToken);
+  }
   if (!body.empty()) request.set_body(std::move(body), "application/json");
   client->request(request)
       .then([](http::http_response response) {

@@ -5,6 +5,15 @@
 #include "pledge/server/engine/engine.h"
 
 namespace pledge::server {
+namespace {
+
+std::string forbiddenActor(const std::string& actor) {
+  return fmt::format("this token may not work for actor {} (its actors: are set in the server's "
+                     "tokens)",
+                     actor);
+}
+
+}  // namespace
 
 void Engine::checkPoll(const PollRequest& request) const {
   PLEDGE_REQUIRE(!request.queues.empty(), "actors: name at least one actor to poll");
@@ -114,7 +123,8 @@ void Engine::returnLeases(const std::vector<std::pair<Uuid, int>>& leases) {
 }
 
 void Engine::release(const std::vector<Decision>& decisions,
-                     std::function<void(std::vector<ReleaseResult>)> done) {
+                     std::function<void(std::vector<ReleaseResult>)> done,
+                     const ActorFilter& mayWorkFor) {
   std::vector<ReleaseResult> results(decisions.size());
   auto answerAll = [&](const Error& error) {
     for (std::size_t i = 0; i < decisions.size(); ++i) {
@@ -164,6 +174,10 @@ void Engine::release(const std::vector<Decision>& decisions,
     if (task != nullptr && !serving(task->process->partition)) {
       result.status = ReleaseStatus::Rejected;
       result.error = notServed(task->process->partition);
+      continue;
+    }
+    if (task != nullptr && mayWorkFor && !mayWorkFor(*task->actor)) {
+      reject(ErrorCode::Forbidden, forbiddenActor(*task->actor));
       continue;
     }
     if (task == nullptr) {
@@ -233,12 +247,16 @@ void Engine::release(const std::vector<Decision>& decisions,
   });
 }
 
-std::optional<Error> Engine::heartbeat(const Uuid& taskId, int attempt) {
+std::optional<Error> Engine::heartbeat(const Uuid& taskId, int attempt,
+                                       const ActorFilter& mayWorkFor) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return Error(ErrorCode::Unavailable, "the server is stopping");
     if (Task* task = graph_.findTask(taskId)) {
       if (!serving(task->process->partition)) return notServed(task->process->partition);
+      if (mayWorkFor && !mayWorkFor(*task->actor)) {
+        return Error(ErrorCode::Forbidden, forbiddenActor(*task->actor));
+      }
       Effects effects;
       const std::int64_t now = nowMs();
       resumeUndurableLease(*task, attempt, now, effects);

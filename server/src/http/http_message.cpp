@@ -78,9 +78,15 @@ std::optional<HttpRequest> toRequest(http::request<http::string_body>& message) 
   HttpRequest request;
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
-  if (auto via = message.find("X-Pledge-Forwarded"); via != message.end()) {
-    request.forwardedBy = std::string(via->value());
-  }
+  auto header = [&message](std::string_view name) {
+    auto field = message.find(beast::string_view(name.data(), name.size()));
+    return field == message.end() ? std::string() : std::string(field->value());
+  };
+  request.forwardedBy = header("X-Pledge-Forwarded");
+  request.forwardedFor = header("X-Pledge-Caller");
+  request.authorization = header("Authorization");
+  request.origin = header("Origin");
+  request.host = header("Host");
   request.body = std::move(message.body());
   if (!parseTarget(request)) return std::nullopt;
   return request;

@@ -82,6 +82,14 @@ struct Metrics::Families {
   prometheus::Gauge& inMemory = live.Add({{"where", "memory"}});
   prometheus::Gauge& dormant = live.Add({{"where", "dormant"}});
 
+  prometheus::Family<prometheus::Gauge>& insecureFamily =
+      prometheus::BuildGauge()
+          .Name("pledge_insecure")
+          .Help("WARNING when 1: this node listens beyond loopback without tokens (--insecure): "
+                "anyone who reaches its port may do anything")
+          .Register(registry);
+  prometheus::Gauge& insecure = insecureFamily.Add({});
+
   prometheus::Family<prometheus::Counter>& forwarded = prometheus::BuildCounter()
       .Name("pledge_forwarded_requests_total")
       .Help("Requests (or parts) sent on to the node owning their process: process, release, start, gather")
@@ -145,6 +153,8 @@ void Metrics::observeRequest(std::string_view route, double seconds) {
   }
   histogram->Observe(seconds);
 }
+
+void Metrics::setInsecure(bool insecure) { families_->insecure.Set(insecure ? 1 : 0); }
 
 std::string Metrics::scrape(const std::vector<QueueDepth>& depths, std::int64_t processesInMemory,
                             std::int64_t dormantProcesses) {

@@ -16,6 +16,22 @@
 namespace pledge::server {
 namespace {
 
+// "a, b,c" -> {"a", "b", "c"}.
+std::vector<std::string> splitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t begin = 0;
+  while (begin <= text.size()) {
+    std::size_t end = text.find(',', begin);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(begin, end - begin);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) items.push_back(std::move(item));
+    begin = end + 1;
+  }
+  return items;
+}
+
 std::string hostName() {
   char name[256] = {};
   if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "pledge";
@@ -23,7 +39,7 @@ std::string hostName() {
 }
 
 HttpServerOptions httpOptions(const ServerConfig& config) {
-  return HttpServerOptions{.address = config.address,
+  return HttpServerOptions{.address = listenAddress(config),
                            .port = config.port,
                            .maxBodyBytes = config.maxBodyBytes,
                            .threads = config.ioThreads,
@@ -68,6 +84,7 @@ Node::Node(ServerConfig config, std::string builtConsole)
     : parts_(std::make_unique<Parts>(std::move(config))) {
   Parts& p = *parts_;
   ServerConfig& c = p.config;
+  c.address = listenAddress(c);
   const std::string host = c.address == "0.0.0.0" ? "127.0.0.1" : c.address;
   p.url = !c.advertiseUrl.empty() ? c.advertiseUrl
                                   : "http://" + host + ":" + std::to_string(p.http.port());
@@ -81,12 +98,31 @@ Node::Node(ServerConfig config, std::string builtConsole)
       *p.engine, p.metrics,
       RestApiOptions{.nodeName = c.nodeName,
                      .address = p.url,
-                     .consoleDir = c.consoleDir.empty() ? builtConsole : c.consoleDir},
+                     .consoleDir = c.consoleDir.empty() ? builtConsole : c.consoleDir,
+                     .tokens = TokenTable(c.tokens),
+                     .nodeToken = c.nodeToken,
+                     .corsOrigins = splitList(c.corsOrigins)},
       p.cluster.get());
   p.http.onShutdownSignal([&p] {
     p.cluster->stop();
     p.engine->shutdown();
   });
+  if (p.cluster->shared() && !c.tokens.empty() && c.nodeToken.empty()) {
+    throw ConfigError("node-token: a cluster node with tokens needs one (an admin token's secret, "
+                      "the same tokens on every node) to forward requests to the others");
+  }
+  p.metrics.setInsecure(c.insecure && c.tokens.empty() && !isLoopback(c.address));
+  if (c.tokens.empty() && c.insecure && !isLoopback(c.address)) {
+    spdlog::warn("--insecure: listening on {} without tokens: anyone who reaches this port may "
+                 "start, abort and read every process; add tokens (pledge-server token create)",
+                 c.address);
+  } else if (c.tokens.empty()) {
+    spdlog::info("no tokens configured: open to every user of this machine, listening on {} only "
+                 "(docs/security.md)",
+                 c.address);
+  } else {
+    spdlog::info("{} tokens configured: every request needs one", c.tokens.size());
+  }
   if (p.cluster->shared() && c.advertiseUrl.empty() && c.address == "0.0.0.0") {
     spdlog::warn("this node tells the others to reach it at {}, which works on this machine only; "
                  "set --advertise-url to an address they can reach",

@@ -58,10 +58,67 @@ const std::array kSettings = {
             &ServerConfig::bodyTimeoutMs},
     Setting{"max-waiting-requests", "long polls and result waits held at once; one more is answered 429",
             &ServerConfig::maxWaitingRequests},
+    Setting{"node-token",
+            "secret of an admin token sent on requests forwarded to other nodes (with tokens)",
+            &ServerConfig::nodeToken},
+    Setting{"cors-origins",
+            "comma-separated origins whose web pages may call the API (CORS); default none",
+            &ServerConfig::corsOrigins},
     Setting{"max-queues", "queues (actor and task list pairs) a node tracks; a poll or task adding one more "
             "is answered 429",
             &ServerConfig::maxQueues},
 };
+
+// The tokens: list of a config file; problems name file:line: tokens[i].key.
+std::vector<TokenEntry> readTokens(const YAML::Node& list, const std::string& path) {
+  auto fail = [&path](const YAML::Node& at, const std::string& where, const std::string& problem) {
+    return ConfigError(fmt::format("{}:{}: {}: {}", path, at.Mark().line + 1, where, problem));
+  };
+  if (!list.IsSequence()) {
+    throw fail(list, "tokens", "expected a list of {name, role, actors, sha256}");
+  }
+  std::vector<TokenEntry> tokens;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node entry = list[i];
+    const std::string at = fmt::format("tokens[{}]", i);
+    if (!entry.IsMap()) throw fail(entry, at, "expected a map with name, role, sha256");
+    TokenEntry token;
+    for (auto field = entry.begin(); field != entry.end(); ++field) {
+      const std::string key = field->first.Scalar();
+      const YAML::Node value = field->second;
+      const std::string where = at + "." + key;
+      if (key == "actors") {
+        if (!value.IsSequence()) throw fail(value, where, "expected a list of actor ids");
+        for (const YAML::Node& actor : value) {
+          if (!actor.IsScalar()) throw fail(actor, where, "expected an actor id like Mail#1.0");
+          token.actors.push_back(actor.Scalar());
+        }
+        continue;
+      }
+      if (!value.IsScalar()) throw fail(value, where, "expected a single value");
+      if (key == "name") {
+        token.name = value.Scalar();
+      } else if (key == "sha256") {
+        token.sha256 = value.Scalar();
+      } else if (key == "role") {
+        std::optional<Role> role = parseRole(value.Scalar());
+        if (!role) {
+          throw fail(value, where,
+                     fmt::format("\"{}\" is not a role (worker, starter, operator, viewer, admin)",
+                                 value.Scalar()));
+        }
+        token.role = *role;
+      } else {
+        throw fail(field->first, where, "unknown key (expected name, role, actors, sha256)");
+      }
+    }
+    if (token.name.empty()) throw fail(entry, at, "needs a name");
+    if (token.sha256.empty()) throw fail(entry, at + ".sha256", "missing");
+    if (!entry["role"]) throw fail(entry, at + ".role", "missing");
+    tokens.push_back(std::move(token));
+  }
+  return tokens;
+}
 
 void checkRange(std::string_view key, std::int64_t value, std::int64_t low, std::int64_t high) {
   if (value < low || value > high) throw ConfigError(fmt::format("{}: must be {} to {}, got {}", key, low, high, value));
@@ -92,6 +149,35 @@ void checkConfig(const ServerConfig& config) {
   checkRange("body-timeout-ms", config.bodyTimeoutMs, 100, 3'600'000);
   checkRange("max-waiting-requests", static_cast<std::int64_t>(config.maxWaitingRequests), 1, 10'000'000);
   checkRange("max-queues", static_cast<std::int64_t>(config.maxQueues), 1, 10'000'000);
+  TokenTable tokens;
+  try {
+    tokens = TokenTable(config.tokens);
+  } catch (const Error& error) {
+    throw ConfigError("tokens: " + error.message());
+  }
+  if (!config.nodeToken.empty()) {
+    if (tokens.empty()) {
+      throw ConfigError("node-token: set, but there are no tokens (list them under tokens:)");
+    }
+    std::optional<Caller> node;
+    try {
+      node = tokens.authenticate("Bearer " + config.nodeToken);
+    } catch (const Error&) {
+      throw ConfigError("node-token: not one of the tokens (list its sha256 under tokens:)");
+    }
+    if (node->role != Role::Admin) {
+      throw ConfigError(fmt::format("node-token: token \"{}\" has role {}; a node token needs "
+                                    "role admin",
+                                    node->name, roleName(node->role)));
+    }
+  }
+  if (!config.address.empty() && !isLoopback(config.address) && config.tokens.empty() &&
+      !config.insecure) {
+    throw ConfigError(fmt::format(
+        "address: {} would let anyone who reaches this port do anything, as no tokens are "
+        "configured: add tokens (pledge-server token create) or pass --insecure",
+        config.address));
+  }
   static constexpr std::array kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(kLevels.begin(), kLevels.end(), config.logLevel) == kLevels.end()) {
     throw ConfigError(fmt::format(
@@ -101,6 +187,15 @@ void checkConfig(const ServerConfig& config) {
 }
 
 }  // namespace
+
+bool isLoopback(const std::string& address) {
+  return address.starts_with("127.") || address == "::1" || address == "localhost";
+}
+
+std::string listenAddress(const ServerConfig& config) {
+  if (!config.address.empty()) return config.address;
+  return config.tokens.empty() && !config.insecure ? "127.0.0.1" : "0.0.0.0";
+}
 
 void applyConfigText(const std::string& text, const std::string& path, ServerConfig& config) {
   YAML::Node root;
@@ -119,11 +214,23 @@ void applyConfigText(const std::string& text, const std::string& path, ServerCon
     auto fail = [&](const std::string& problem) -> ConfigError {
       return ConfigError(fmt::format("{}:{}: {}: {}", path, line, key, problem));
     };
+    if (key == "tokens") {
+      config.tokens = readTokens(value, path);
+      continue;
+    }
+    if (key == "insecure") {
+      try {
+        config.insecure = value.as<bool>();
+      } catch (const YAML::BadConversion&) {
+        throw fail("expected true or false");
+      }
+      continue;
+    }
     auto setting = std::find_if(kSettings.begin(), kSettings.end(), [&](const Setting& s) { return s.key == key; });
     if (setting == kSettings.end()) {
       std::string known;
       for (const Setting& s : kSettings) known += (known.empty() ? "" : ", ") + std::string(s.key);
-      throw fail("unknown key (expected one of: " + known + ")");
+      throw fail("unknown key (expected one of: " + known + ", insecure, tokens)");
     }
     if (!value.IsScalar()) throw fail("expected a single value");
     try {
@@ -170,6 +277,9 @@ ServerConfig parseServerConfig(int argc, const char* const* argv) {
   }
   app.add_option("--port-file", flags.portFile, "write the bound port to this file");
   app.add_option("--console-dir", flags.consoleDir, "folder of the web console's built assets");
+  auto* insecureFlag = app.add_flag(
+      "--insecure", flags.insecure,
+      "listen beyond loopback without tokens: anyone who reaches the port may do anything");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -183,6 +293,7 @@ ServerConfig parseServerConfig(int argc, const char* const* argv) {
     if (option->count() == 0) continue;
     std::visit([&](auto member) { config.*member = flags.*member; }, setting->field);
   }
+  if (insecureFlag->count() > 0) config.insecure = true;
   config.portFile = flags.portFile;
   config.consoleDir = flags.consoleDir;
   checkConfig(config);

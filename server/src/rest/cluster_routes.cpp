@@ -111,7 +111,7 @@ void RestApi::releaseAcrossNodes(const HttpRequest& request, std::vector<Decisio
     appendJsonArray(part, forwarded);
     part += "}";
     metrics_.requestForwarded("release");
-    forwarder_->send(address, "POST", "/api/v1/tasks/release", std::move(part),
+    forwarder_->send(address, request.caller.name, "POST", "/api/v1/tasks/release", std::move(part),
                      [gather, indexes, decisions](Result<ForwardedResponse> answer) {
                        std::vector<Json> items =
                            forwardedItems(answer, indexes.size(), [](const Error& error) {
@@ -130,11 +130,14 @@ void RestApi::releaseAcrossNodes(const HttpRequest& request, std::vector<Decisio
   if (local.empty()) return;
   std::vector<Decision> mine;
   for (std::size_t i : local) mine.push_back(std::move(decisions[i]));
-  engine_.release(mine, [gather, local](std::vector<ReleaseResult> results) {
-    std::vector<Json> items;
-    for (const ReleaseResult& result : results) items.push_back(releaseResultJson(result));
-    gather->fill(local, items);
-  });
+  engine_.release(
+      mine,
+      [gather, local](std::vector<ReleaseResult> results) {
+        std::vector<Json> items;
+        for (const ReleaseResult& result : results) items.push_back(releaseResultJson(result));
+        gather->fill(local, items);
+      },
+      actorFilter(request.caller));
 }
 
 void RestApi::startAcrossNodes(const HttpRequest& request, const Json& body,
@@ -162,7 +165,7 @@ void RestApi::startAcrossNodes(const HttpRequest& request, const Json& body,
     for (std::size_t i : indexes) part.push_back(body["processes"][i]);
     metrics_.requestForwarded("start");
     forwarder_->send(
-        address, "POST", "/api/v1/processes/batch", Json{{"processes", std::move(part)}}.dump(),
+        address, request.caller.name, "POST", "/api/v1/processes/batch", Json{{"processes", std::move(part)}}.dump(),
         [gather, indexes](Result<ForwardedResponse> answer) {
           gather->fill(indexes, forwardedItems(answer, indexes.size(), [](const Error& error) {
                          return errorObject(error);
@@ -197,7 +200,7 @@ void RestApi::gatherFromPeers(const HttpRequest& request, const std::string& pat
   gather->fill({0}, {std::move(local)});
   for (std::size_t i = 0; i < peers.size(); ++i) {
     metrics_.requestForwarded("gather");
-    forwarder_->send(peers[i], "GET", path + "?scope=local", "",
+    forwarder_->send(peers[i], request.caller.name, "GET", path + "?scope=local", "",
                      [gather, i](Result<ForwardedResponse> answer) {
                        Json items = Json::array();
                        limits::Ignored written;  // by another node

@@ -219,6 +219,16 @@ std::vector<Operation> operations() {
        nullptr,
        {{"200", answer("The cluster", clusterSchema())}}},
       {"GET",
+       "/api/v1/whoami",
+       "The caller: its token's name, role and actors, and what the role may do",
+       {},
+       nullptr,
+       {{"200", answer("The caller", object({{"name", text()},
+                                              {"role", text()},
+                                              {"actors", arrayOf(text())},
+                                              {"may", arrayOf(text())},
+                                              {"open", boolean()}}))}}},
+      {"GET",
        "/metrics",
        "Prometheus text format",
        {},
@@ -408,6 +418,7 @@ const std::string& openApiDocument() {
   static const std::string document = [] {
     Json doc = openapi::describedDocument();
     openapi::addLimits(doc);
+    addSecurity(doc);
     return doc.dump();
   }();
   return document;

@@ -24,7 +24,8 @@ RestApi::RestApi(Engine& engine, Metrics& metrics, RestApiOptions options, Clust
       metrics_(metrics),
       options_(std::move(options)),
       cluster_(cluster),
-      forwarder_(clustered() ? std::make_unique<Forwarder>(options_.nodeName) : nullptr) {}
+      forwarder_(clustered() ? std::make_unique<Forwarder>(options_.nodeName, options_.nodeToken)
+                             : nullptr) {}
 
 // ---- the route table ----------------------------------------------------------------------
 
@@ -38,6 +39,7 @@ RestApi::Route RestApi::Resources::route(std::string method, std::string path,
     rest.remove_prefix(slash == std::string_view::npos ? rest.size() : slash + 1);
   }
   route.name = route.method + " " + route.path;
+  route.access = routeAccess(route.method, route.path);
   return route;
 }
 
@@ -59,6 +61,20 @@ std::vector<RestApi::Route> RestApi::Resources::service() {
                                    api.metrics_.scrape(depths, api.engine_.processesInMemory(),
                                                        api.engine_.dormantProcesses()),
                                    {}});
+            }),
+      route("GET", "/api/v1/whoami",
+            [](RestApi& api, const HttpRequest& request, const PathParams&, Responder respond) {
+              const Caller& caller = request.caller;
+              Json may = Json::array();
+              for (Access access : {Access::Work, Access::Start, Access::ReadProcess, Access::Read,
+                                    Access::Operate, Access::Admin}) {
+                if (allows(caller.role, access)) may.push_back(accessName(access));
+              }
+              respond(jsonResponse(200, {{"name", caller.name},
+                                         {"role", roleName(caller.role)},
+                                         {"actors", caller.actors},
+                                         {"may", std::move(may)},
+                                         {"open", api.options_.tokens.empty()}}));
             }),
       route("GET", "/api/v1/openapi.json",
             [](RestApi&, const HttpRequest&, const PathParams&, Responder respond) {
@@ -105,6 +121,7 @@ void RestApi::routeRequest(HttpRequest&& request, const Responder& respond) {
     serveConsole(request, respond);
     return;
   }
+  if (request.method == "OPTIONS" && answerPreflight(request, respond)) return;
   // Find the route: the first whose pattern matches the path; a path that matches only with
   // another method is 405.
   bool pathKnown = false;
@@ -117,7 +134,21 @@ void RestApi::routeRequest(HttpRequest&& request, const Responder& respond) {
     if (!matches) continue;
     pathKnown = true;
     if (request.method != route.method) continue;
-    dispatch(request, route, respond);
+    try {
+      admit(request, route);
+    } catch (const Error& error) {
+      respond(errorResponse(error));
+      return;
+    }
+    if (!request.origin.empty() && corsAllowed(request.origin)) {
+      dispatch(request, route, [respond, origin = request.origin](HttpResponse response) {
+        response.headers.emplace_back("Access-Control-Allow-Origin", origin);
+        response.headers.emplace_back("Vary", "Origin");
+        respond(std::move(response));
+      });
+    } else {
+      dispatch(request, route, respond);
+    }
     return;
   }
   Error error = pathKnown
@@ -141,6 +172,15 @@ void RestApi::dispatch(const HttpRequest& request, const Route& route, Responder
   PathParams params;
   for (std::size_t i = 0; i < route.pattern.size(); ++i) {
     if (Resources::isParameter(route.pattern[i])) params.push_back(request.segments[i]);
+  }
+  if (request.method != "GET" && request.forwardedBy.empty()) {
+    // Every change is audited where it arrived from its client.
+    // (The request may be gone when a long poll answers: the caller is copied.)
+    measured = [caller = request.caller, &route, subject = params.empty() ? "" : params[0],
+                measured = std::move(measured)](HttpResponse response) {
+      auditRequest(caller, route.name, subject, response);
+      measured(std::move(response));
+    };
   }
   // The one place where a request's errors are caught.
   try {
@@ -211,7 +251,7 @@ std::optional<std::string> RestApi::startTarget(const HttpRequest& request) cons
 
 void RestApi::relay(const std::string& address, const HttpRequest& request, Responder respond) {
   metrics_.requestForwarded("process");
-  forwarder_->send(address, request.method, request.target, request.body,
+  forwarder_->send(address, request.caller.name, request.method, request.target, request.body,
                    [respond](Result<ForwardedResponse> answer) {
                      if (!answer.ok()) return respond(errorResponse(answer.error()));
                      ForwardedResponse& forwarded = answer.value();

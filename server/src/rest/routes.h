@@ -42,6 +42,8 @@ struct RestApi::Route {
   std::vector<std::string> pattern;
   // "GET /api/v1/processes/{id}": the route's label in the request metrics.
   std::string name;
+  // Who may use it (access.cpp).
+  Access access = Access::Admin;
 };
 
 // The route tables, one per resource. Nested in RestApi so that the handlers reach its members.
@@ -61,6 +63,19 @@ struct RestApi::Resources {
   // rest_api.cpp: metrics and the OpenAPI document.
   static std::vector<Route> service();
 };
+
+// What a route needs (access.cpp); Admin for a route the table does not name.
+Access routeAccess(std::string_view method, std::string_view path);
+
+// Logs the audit line of a request that changes something (admission.cpp).
+void auditRequest(const Caller& caller, const std::string& action,
+                  const std::string& subject, const HttpResponse& response);
+
+// Adds to the OpenAPI document what each operation needs (openapi_security.cpp).
+void addSecurity(Json& doc);
+
+// The worker actor scope of a caller as the engine takes it: empty when it may work for all.
+ActorFilter actorFilter(const Caller& caller);
 
 // The body of a request as JSON; BadRequest when it is empty or malformed.
 Json parseBody(const HttpRequest& request);

@@ -48,6 +48,17 @@ PollRequest parsePoll(const Json& body) {
   return poll;
 }
 
+// A worker token that names its actors polls only their queues.
+void checkPollScope(const PollRequest& poll, const Caller& caller) {
+  for (const QueueRef& queue : poll.queues) {
+    if (!caller.mayUseActor(queue.actor)) {
+      throw Error(ErrorCode::Forbidden,
+                  fmt::format("actors: token \"{}\" may not work for actor {}", caller.name,
+                              quoteInput(queue.actor)));
+    }
+  }
+}
+
 struct ReleaseBody {
   std::vector<Decision> decisions;
   // What to lease once the decisions are durable, answered in the same reply.
@@ -115,6 +126,7 @@ std::vector<RestApi::Route> RestApi::Resources::tasks() {
       route("POST", "/api/v1/tasks/poll",
             [](RestApi& api, const HttpRequest& request, const PathParams&, Responder respond) {
               PollRequest poll = parsePoll(parseBody(request));
+              checkPollScope(poll, request.caller);
               Engine& engine = api.engine_;
               std::function<void()> cancel =
                   engine.poll(poll, [&engine, respond](std::vector<PolledTask> tasks) {
@@ -131,6 +143,7 @@ std::vector<RestApi::Route> RestApi::Resources::tasks() {
               if (release.poll) {
                 try {
                   api.engine_.checkPoll(*release.poll);
+                  checkPollScope(*release.poll, request.caller);
                 } catch (const Error& error) {
                   throw Error(error.code(), "poll." + error.message());
                 }
@@ -169,7 +182,7 @@ std::vector<RestApi::Route> RestApi::Resources::tasks() {
                 }
               }
             }
-            if (auto error = api.engine_.heartbeat(id, attempt)) throw *error;
+            if (auto error = api.engine_.heartbeat(id, attempt, actorFilter(request.caller))) throw *error;
             respond(jsonResponse(200, {{"taskId", id}, {"attempt", attempt}, {"extended", true}}));
           }),
   };

@@ -7,6 +7,8 @@
 //     - {actor: "UserProfileService#1.0", threads: 4, pollBatch: 16, taskList: ""}
 //   log: {level: info}
 //   poll: {waitMs: 2000}
+//   tokenFile: ./worker.token       # or token: pledge_...; relative to this file
+//   ca: ./ca.pem                    # https with a private CA
 //
 // Unknown keys and bad values are errors naming file, line and key path.
 #pragma once
@@ -27,6 +29,10 @@ struct BootstrapConfig {
   std::vector<ActorPoolConfig> actors;
   std::string logLevel = "info";
   std::chrono::milliseconds pollWait{2'000};
+  // The API token (token:, or the first line of tokenFile:); empty: none.
+  std::string token;
+  // A PEM file of CA certificates to trust for https servers; empty: the system's.
+  std::string caFile;
 };
 
 // what() is "file:line: key.path: what is wrong".

@@ -25,6 +25,9 @@ struct CliEnvironment {
   bool stderrTerminal = false;
   // --server's default: $PLEDGE_SERVER, else http://127.0.0.1:8080.
   std::string defaultServer = "http://127.0.0.1:8080";
+  // --token's default: $PLEDGE_TOKEN; --ca's: $PLEDGE_CA.
+  std::string defaultToken;
+  std::string defaultCa;
 };
 
 // Runs one command; returns the exit status. Never throws.

@@ -25,13 +25,17 @@ struct ForwardedResponse {
 
 class Forwarder {
  public:
-  explicit Forwarder(std::string nodeName);
+  // nodeToken: the secret of an admin token the other nodes know (empty when they run without
+  // tokens); every forwarded request carries it, and the name of the caller it acts for.
+  Forwarder(std::string nodeName, std::string nodeToken);
   ~Forwarder();
   Forwarder(const Forwarder&) = delete;
   Forwarder& operator=(const Forwarder&) = delete;
 
   // Error(Unavailable) naming the node when it cannot be reached.
-  void send(const std::string& address, const std::string& method, const std::string& target, std::string body,
+  // caller: the name of the token the request came with (the owner checks its role).
+  void send(const std::string& address, const std::string& caller, const std::string& method,
+            const std::string& target, std::string body,
             std::function<void(Result<ForwardedResponse>)> done);
 
  private:

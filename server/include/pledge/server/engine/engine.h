@@ -132,10 +132,15 @@ class Engine {
   void checkPoll(const PollRequest& request) const;
   // Applies each decision on its own (one may be rejected, the others still apply); answered
   // once every accepted one is durable.
+  // mayWorkFor, when set, says whether the caller may release a task of an actor (a worker token
+  // names its actors): a decision for another actor's task is rejected Forbidden.
   void release(const std::vector<Decision>& decisions,
-               std::function<void(std::vector<ReleaseResult>)> done);
-  // Extends the lease of the task's current attempt. NotFound, or Conflict for a stale attempt.
-  std::optional<Error> heartbeat(const Uuid& taskId, int attempt);
+               std::function<void(std::vector<ReleaseResult>)> done,
+               const ActorFilter& mayWorkFor = {});
+  // Extends the lease of the task's current attempt. NotFound, or Conflict for a stale attempt;
+  // Forbidden when mayWorkFor refuses the task's actor.
+  std::optional<Error> heartbeat(const Uuid& taskId, int attempt,
+                                 const ActorFilter& mayWorkFor = {});
 
   std::optional<ProcessInfo> process(const Uuid& processId);
   // The process once it has ended or broken, or as it is after waitMs.

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pledge/error.h"
@@ -13,6 +15,9 @@
 #include "pledge/uuid.h"
 
 namespace pledge::server {
+
+// Whether a caller may work for an actor ("MailService#1.0"); empty: for every actor.
+using ActorFilter = std::function<bool(std::string_view actor)>;
 
 struct QueueRef {
   std::string actor;

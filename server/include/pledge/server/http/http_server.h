@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "pledge/error.h"
+#include "pledge/server/auth/auth.h"
 
 namespace pledge::server {
 
@@ -42,6 +43,15 @@ struct HttpRequest {
   // The node that forwarded this request (header X-Pledge-Forwarded); empty when it came from
   // a client. A forwarded request is never forwarded again.
   std::string forwardedBy;
+  // X-Pledge-Caller of a forwarded request: the name of the token the forwarding node acted for.
+  std::string forwardedFor;
+  // The Authorization header as sent ("Bearer <token>"); empty when absent.
+  std::string authorization;
+  // The Origin and Host headers (a browser names the page's origin on a cross-site request).
+  std::string origin;
+  std::string host;
+  // Who sent the request, once RestApi has authenticated it.
+  Caller caller;
   // Runs work later on the thread serving this connection (any thread may call it): a handler
   // answered on an engine thread hands the building of its answer back here. Null when the
   // request did not come through an HttpServer (work then runs at once).

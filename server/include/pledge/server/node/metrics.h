@@ -53,6 +53,9 @@ class Metrics {
   // route is the pattern, e.g. "GET /api/v1/processes/{id}".
   void observeRequest(std::string_view route, double seconds);
 
+  // Whether the node runs open beyond loopback (--insecure without tokens): pledge_insecure.
+  void setInsecure(bool insecure);
+
   // The text exposition, with queue depths and live process counts as of now.
   std::string scrape(const std::vector<QueueDepth>& depths, std::int64_t processesInMemory,
                      std::int64_t dormantProcesses);

@@ -14,11 +14,15 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "pledge/server/auth/auth.h"
 
 namespace pledge::server {
 
 struct ServerConfig {
-  std::string address = "0.0.0.0";
+  // Empty: 127.0.0.1 without tokens, 0.0.0.0 with tokens or insecure (listenAddress).
+  std::string address;
   std::uint16_t port = 8080;
   std::string dataDir = "./pledge-data";
   // A store URL; when absent, sqlite:<dataDir>.
@@ -52,8 +56,23 @@ struct ServerConfig {
   // Where to write the bound port (useful with --port 0).
   std::optional<std::string> portFile;
 
+  // Who may do what (config file key tokens:, a list; pledge-server token create prints an entry).
+  // None: the server is open to whoever reaches it, so it listens on loopback only.
+  std::vector<TokenEntry> tokens;
+  // Listen beyond loopback without tokens; logged as a warning and shown on /metrics.
+  bool insecure = false;
+  // The secret of an admin token (one of tokens), sent on requests forwarded to other nodes.
+  std::string nodeToken;
+  // Comma-separated origins whose web pages may call the API (CORS); empty: none.
+  std::string corsOrigins;
+
   std::string storeUrl() const { return store.value_or("sqlite:" + dataDir); }
 };
+
+// The address to listen on: address, or the default of the security settings.
+std::string listenAddress(const ServerConfig& config);
+// Whether an address only serves this machine (127.0.0.0/8, ::1, localhost).
+bool isLoopback(const std::string& address);
 
 // Bad flags or config file; what() says what and where (file:line: key: problem).
 class ConfigError : public std::runtime_error {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "pledge/json.h"
+#include "pledge/server/auth/auth.h"
 #include "pledge/server/cluster/cluster.h"
 #include "pledge/server/engine/engine.h"
 #include "pledge/server/cluster/forwarder.h"
@@ -31,6 +32,13 @@ struct RestApiOptions {
   // Folder of the web console's built assets (index.html, assets/...); served for GET requests
   // outside /api and /metrics. Absent or missing: GET / explains how to build the console.
   std::string consoleDir;
+  // Who may do what (auth/auth.h); empty: every request is the anonymous admin.
+  TokenTable tokens;
+  // The secret of an admin token the other nodes know, sent on what this node forwards.
+  std::string nodeToken;
+  // Origins whose pages may call the API from a browser (CORS); others' requests that change
+  // anything are refused.
+  std::vector<std::string> corsOrigins;
 };
 
 // In a cluster (cluster given and shared) a request about a process another node owns is
@@ -63,6 +71,13 @@ class RestApi {
   // without a file extension get index.html).
   void serveConsole(const HttpRequest& request, Responder respond);
   void dispatch(const HttpRequest& request, const Route& route, Responder respond);
+  // Sets request.caller and checks that it may use the route: Unauthenticated (401), Forbidden
+  // (403) for a role that may not, or for a cross-site request from an origin not allowed.
+  void admit(HttpRequest& request, const Route& route) const;
+  Caller authenticate(const HttpRequest& request) const;
+  bool corsAllowed(const std::string& origin) const;
+  // Answers a CORS preflight (OPTIONS) from an allowed origin; false when it is not one.
+  bool answerPreflight(const HttpRequest& request, const Responder& respond) const;
 
   // The address of the node to forward a request about this partition to; nullopt to handle
   // it here (this node owns it, the request was forwarded already, or the owner is unknown).
