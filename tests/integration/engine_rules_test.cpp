@@ -227,6 +227,16 @@ TEST_F(EngineRules, Rule4_expiredLeaseCountsAsAFailedAttemptAndTheTaskIsHandedOu
   EXPECT_EQ(taskView(work.taskId).at("error").at("type"), "pledge.LeaseExpired");
 }
 
+// The tasks view (GET /api/v1/processes/{id}/tasks) writes a task's own timeout, or null.
+TEST_F(EngineRules, tasksViewShowsTheTimeoutATaskSetAndNullForNone) {
+  PolledTask start = startAndTake();
+  TaskSpec timed = newTask("W#1", "timed", {}, TaskType::Worker, CallOptions{.timeoutMs = 300});
+  TaskSpec untimed = newTask("W#1", "untimed", {});
+  ASSERT_EQ(api_.releaseStatus(valueOf(start, nullptr, {timed, untimed})), "accepted");
+  EXPECT_EQ(taskView(timed.taskId).at("timeoutMs"), 300);
+  EXPECT_TRUE(taskView(untimed.taskId).at("timeoutMs").is_null());
+}
+
 TEST_F(EngineRules, Rule4_aReleaseMayLeaseTheTasksItMadeReadyInTheSameAnswer) {
   PolledTask start = startAndTake();
   TaskSpec first = newTask("W#1", "first", {});
