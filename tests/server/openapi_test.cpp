@@ -116,13 +116,15 @@ TEST(OpenApi, decisionSchemaNamesEveryWireField) {
   const Json properties = document().at("components").at("schemas").at("Decision").at("properties");
   const Json wire = decision;
   for (const auto& [field, value] : wire.items()) EXPECT_TRUE(properties.contains(field)) << field;
-  for (const char* field : {"result", "error", "tasks"}) EXPECT_TRUE(properties.contains(field)) << field;
+  for (const char* field : {"result", "error", "tasks"})
+    EXPECT_TRUE(properties.contains(field)) << field;
 }
 
 TEST(OpenApi, clusterAndSummedListsAreDescribed) {
   const Json paths = document().at("paths");
   const Json cluster = paths.at("/api/v1/cluster").at("get").at("responses").at("200");
-  EXPECT_TRUE(cluster.at("content").at("application/json").at("schema").at("properties").contains("nodes"));
+  EXPECT_TRUE(
+      cluster.at("content").at("application/json").at("schema").at("properties").contains("nodes"));
   for (const char* path : {"/api/v1/queues", "/api/v1/actors"}) {
     EXPECT_EQ(paths.at(path).at("get").at("parameters").at(0).at("name"), "scope") << path;
   }
@@ -137,19 +139,29 @@ TEST(OpenApi, statesTheLimitsTheServerEnforces) {
   EXPECT_EQ(limits.at("tasksPerDecision"), limits::kMaxTasksPerDecision);
   EXPECT_EQ(limits.at("timeoutMs"), limits::kMaxTimeoutMs);
   const Json schemas = doc.at("components").at("schemas");
-  EXPECT_EQ(schemas.at("StartRequest").at("properties").at("actor").at("maxLength"), limits::kMaxNameBytes);
+  EXPECT_EQ(schemas.at("StartRequest").at("properties").at("actor").at("maxLength"),
+            limits::kMaxNameBytes);
   EXPECT_TRUE(schemas.at("StartRequest").at("properties").contains("requestId"));
-  EXPECT_EQ(schemas.at("Decision").at("properties").at("tasks").at("maxItems"), limits::kMaxTasksPerDecision);
-  EXPECT_EQ(schemas.at("TaskSpec").at("properties").at("options").at("properties").at("timeoutMs").at("maximum"),
+  EXPECT_EQ(schemas.at("Decision").at("properties").at("tasks").at("maxItems"),
+            limits::kMaxTasksPerDecision);
+  EXPECT_EQ(schemas.at("TaskSpec")
+                .at("properties")
+                .at("options")
+                .at("properties")
+                .at("timeoutMs")
+                .at("maximum"),
             limits::kMaxTimeoutMs);
-  const Json codes = schemas.at("Error").at("properties").at("error").at("properties").at("code").at("enum");
+  const Json codes =
+      schemas.at("Error").at("properties").at("error").at("properties").at("code").at("enum");
   for (ErrorCode code : allErrorCodes()) {
-    EXPECT_NE(std::find(codes.begin(), codes.end(), Json(errorCodeName(code))), codes.end()) << errorCodeName(code);
+    EXPECT_NE(std::find(codes.begin(), codes.end(), Json(errorCodeName(code))), codes.end())
+        << errorCodeName(code);
   }
   for (const auto& [path, operations] : doc.at("paths").items()) {
     for (const auto& [method, operation] : operations.items()) {
       for (const char* status : {"429", "503"}) {
-        EXPECT_TRUE(operation.at("responses").contains(status)) << method << " " << path << " " << status;
+        EXPECT_TRUE(operation.at("responses").contains(status))
+            << method << " " << path << " " << status;
       }
     }
   }

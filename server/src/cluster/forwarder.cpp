@@ -39,13 +39,15 @@ Forwarder::Forwarder(std::string nodeName) : state_(std::make_unique<State>()) {
 
 Forwarder::~Forwarder() = default;
 
-void Forwarder::send(const std::string& address, const std::string& method, const std::string& target,
-                     std::string body, std::function<void(Result<ForwardedResponse>)> done) {
+void Forwarder::send(const std::string& address, const std::string& method,
+                     const std::string& target, std::string body,
+                     std::function<void(Result<ForwardedResponse>)> done) {
   std::shared_ptr<http::client::http_client> client;
   try {
     client = state_->clientFor(address);
   } catch (const std::exception& error) {
-    done(Error(ErrorCode::Unavailable, fmt::format("node {} cannot be reached: {}", address, error.what())));
+    done(Error(ErrorCode::Unavailable,
+               fmt::format("node {} cannot be reached: {}", address, error.what())));
     return;
   }
   http::http_request request(method);
@@ -55,7 +57,8 @@ void Forwarder::send(const std::string& address, const std::string& method, cons
   client->request(request)
       .then([](http::http_response response) {
         return response.extract_string(true).then([response](std::string text) {
-          return ForwardedResponse{response.status_code(), response.headers().content_type(), std::move(text)};
+          return ForwardedResponse{response.status_code(), response.headers().content_type(),
+                                   std::move(text)};
         });
       })
       .then([done = std::move(done), address, client](pplx::task<ForwardedResponse> answered) {
@@ -63,9 +66,10 @@ void Forwarder::send(const std::string& address, const std::string& method, cons
         try {
           result.emplace(answered.get());
         } catch (const std::exception& error) {
-          result.emplace(Error(ErrorCode::Unavailable,
-                               fmt::format("the owner of this process, node {}, cannot be reached ({}); retry",
-                                           address, error.what())));
+          result.emplace(
+              Error(ErrorCode::Unavailable,
+                    fmt::format("the owner of this process, node {}, cannot be reached ({}); retry",
+                                address, error.what())));
         }
         // Called exactly once; what it throws must not reach cpprestsdk's threads.
         try {

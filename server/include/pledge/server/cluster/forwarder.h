@@ -31,8 +31,8 @@ class Forwarder {
   Forwarder& operator=(const Forwarder&) = delete;
 
   // Error(Unavailable) naming the node when it cannot be reached.
-  void send(const std::string& address, const std::string& method, const std::string& target, std::string body,
-            std::function<void(Result<ForwardedResponse>)> done);
+  void send(const std::string& address, const std::string& method, const std::string& target,
+            std::string body, std::function<void(Result<ForwardedResponse>)> done);
 
  private:
   struct State;
