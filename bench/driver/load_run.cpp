@@ -40,17 +40,36 @@ struct Workload {
 
 const std::map<std::string, Workload>& workloads() {
   static const std::map<std::string, Workload> table = {
-      {"chain", {"Chain#1.0", 3, {"Adder#1.0"}, "bench/actors/libbench_actors.so",
-                 [](int i) { return Json::array({i}); }, [](int i) { return Json(i + 3); }}},
-      {"fanout", {"Fanout#1.0", 12, {"Fan#1.0"}, "bench/actors/libbench_actors.so",
-                  [](int i) { return Json::array({i}); }, [](int i) { return Json(10 * (i + 1)); }}},
+      {"chain",
+       {"Chain#1.0",
+        3,
+        {"Adder#1.0"},
+        "bench/actors/libbench_actors.so",
+        [](int i) { return Json::array({i}); },
+        [](int i) { return Json(i + 3); }}},
+      {"fanout",
+       {"Fanout#1.0",
+        12,
+        {"Fan#1.0"},
+        "bench/actors/libbench_actors.so",
+        [](int i) { return Json::array({i}); },
+        [](int i) { return Json(10 * (i + 1)); }}},
       // The scale run: processes whose start task is due an hour from now; no workers.
-      {"waiting", {"Chain#1.0", 0, {}, "bench/actors/libbench_actors.so",
-                   [](int i) { return Json::array({i}); }, [](int) { return Json(); }}},
+      {"waiting",
+       {"Chain#1.0",
+        0,
+        {},
+        "bench/actors/libbench_actors.so",
+        [](int i) { return Json::array({i}); },
+        [](int) { return Json(); }}},
       {"notification",
-       {"NotificationDecider#1.0", 3, {"UserProfileService#1.0", "MailService#1.0", "SMSService#1.0"},
+       {"NotificationDecider#1.0",
+        3,
+        {"UserProfileService#1.0", "MailService#1.0", "SMSService#1.0"},
         "examples/notification/libnotification_actors.so",
-        [](int i) { return Json::array({fmt::format("user-{}", i), "Your order has shipped"}); },
+        [](int i) {
+          return Json::array({fmt::format("user-{}", i), "Your order has shipped"});
+        },
         [](int) { return Json(); }}},
   };
   return table;
@@ -61,8 +80,8 @@ void drawProgress(int submitted, int completed, int n, double seconds) {
   const int filled = n > 0 ? completed * width / n : width;
   std::fprintf(stderr, "\r  [%s%s] submitted %d/%d  completed %d/%d  %.1fs   ",
                std::string(static_cast<std::size_t>(filled), '=').c_str(),
-               std::string(static_cast<std::size_t>(width - filled), ' ').c_str(), submitted, n, completed, n,
-               seconds);
+               std::string(static_cast<std::size_t>(width - filled), ' ').c_str(), submitted, n,
+               completed, n, seconds);
   std::fflush(stderr);
 }
 
@@ -74,12 +93,20 @@ std::pair<pid_t, std::string> LoadRun::startServer(const std::string& work, int 
   const fs::path build = fs::path(executableDir()).parent_path();
   const fs::path portFile = fs::path(work) / fmt::format("port-{}", index);
   const std::string log = (fs::path(work) / fmt::format("server-{}.log", index)).string();
-  std::vector<std::string> argv = {(build / "server/pledge-server").string(), "--port", "0", "--address", "127.0.0.1",
-                                   "--port-file", portFile.string(), "--log-level", "warn"};
+  std::vector<std::string> argv = {(build / "server/pledge-server").string(),
+                                   "--port",
+                                   "0",
+                                   "--address",
+                                   "127.0.0.1",
+                                   "--port-file",
+                                   portFile.string(),
+                                   "--log-level",
+                                   "warn"};
   if (options_.store.empty()) {
     argv.insert(argv.end(), {"--data-dir", (fs::path(work) / "data").string()});
   } else {
-    argv.insert(argv.end(), {"--store", options_.store, "--node-name", fmt::format("bench-{}", index)});
+    argv.insert(argv.end(),
+                {"--store", options_.store, "--node-name", fmt::format("bench-{}", index)});
   }
   std::istringstream extra(options_.serverArgs);
   for (std::string arg; extra >> arg;) argv.push_back(arg);
@@ -97,10 +124,10 @@ std::pair<pid_t, std::string> LoadRun::startServer(const std::string& work, int 
 LoadResult LoadRun::scaleRun(const std::string& url, pid_t serverPid) {
   RestClient::setIoThreads(std::max(4, options_.submitters));
   RestClient client({url}, RestClientOptions{.token = options_.token});
-  const std::int64_t startTime =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count() +
-      3'600'000;
+  const std::int64_t startTime = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count() +
+                                 3'600'000;
   const auto t0 = Clock::now();
   std::atomic<int> next{0};
   std::atomic<int> submitted{0};
@@ -109,11 +136,14 @@ LoadResult LoadRun::scaleRun(const std::string& url, pid_t serverPid) {
   std::string error;
   for (int t = 0; t < options_.submitters; ++t) {
     submitters.emplace_back([&] {
-      for (int first = next.fetch_add(options_.batch); first < options_.n; first = next.fetch_add(options_.batch)) {
+      for (int first = next.fetch_add(options_.batch); first < options_.n;
+           first = next.fetch_add(options_.batch)) {
         const int last = std::min(options_.n, first + options_.batch);
         std::vector<StartRequest> requests;
         for (int i = first; i < last; ++i) {
-          requests.push_back(StartRequest{.actor = "Chain#1.0", .method = "start", .args = Json::array({i}),
+          requests.push_back(StartRequest{.actor = "Chain#1.0",
+                                          .method = "start",
+                                          .args = Json::array({i}),
                                           .options = {.startTime = startTime}});
         }
         try {
@@ -133,7 +163,8 @@ LoadResult LoadRun::scaleRun(const std::string& url, pid_t serverPid) {
   while (submitted < options_.n && error.empty()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     if (options_.progress && Clock::now() - lastDraw > std::chrono::milliseconds(200)) {
-      drawProgress(submitted, submitted, options_.n, std::chrono::duration<double>(Clock::now() - t0).count());
+      drawProgress(submitted, submitted, options_.n,
+                   std::chrono::duration<double>(Clock::now() - t0).count());
       lastDraw = Clock::now();
     }
   }
@@ -156,19 +187,21 @@ LoadResult LoadRun::scaleRun(const std::string& url, pid_t serverPid) {
   const std::int64_t nowKb = serverPid > 0 ? rssKb(serverPid, "VmRSS:") : 0;
   const std::int64_t peakKb = serverPid > 0 ? rssKb(serverPid) : 0;
   LoadResult result;
-  result.line = {{"peer", "pledge"},
-                 {"version", "0.1.0"},
-                 {"workload", "waiting"},
-                 {"n", options_.n},
-                 {"submit_s", std::round(seconds * 1000) / 1000},
-                 {"start_per_s", std::round(options_.n / seconds)},
-                 {"dormant", dormant},
-                 {"in_memory", inMemory},
-                 {"server_rss_mb", nowKb > 0 ? Json(std::round(nowKb / 102.4) / 10) : Json()},
-                 {"server_peak_rss_mb", peakKb > 0 ? Json(std::round(peakKb / 102.4) / 10) : Json()},
-                 {"status", dormant >= options_.n ? "ok" : "INCOMPLETE"}};
+  result.line = {
+      {"peer", "pledge"},
+      {"version", "0.1.0"},
+      {"workload", "waiting"},
+      {"n", options_.n},
+      {"submit_s", std::round(seconds * 1000) / 1000},
+      {"start_per_s", std::round(options_.n / seconds)},
+      {"dormant", dormant},
+      {"in_memory", inMemory},
+      {"server_rss_mb", nowKb > 0 ? Json(std::round(nowKb / 102.4) / 10) : Json()},
+      {"server_peak_rss_mb", peakKb > 0 ? Json(std::round(peakKb / 102.4) / 10) : Json()},
+      {"status", dormant >= options_.n ? "ok" : "INCOMPLETE"}};
   result.summary = fmt::format(
-      "pledge waiting N={}: started in {:.1f}s ({:.0f} processes/s, batches of {}); {:.0f} dormant, {:.0f} in "
+      "pledge waiting N={}: started in {:.1f}s ({:.0f} processes/s, batches of {}); {:.0f} "
+      "dormant, {:.0f} in "
       "memory; server RSS {:.1f} MiB now, {:.1f} MiB peak",
       options_.n, seconds, options_.n / seconds, options_.batch, dormant, inMemory, nowKb / 1024.0,
       peakKb / 1024.0);
@@ -177,8 +210,8 @@ LoadResult LoadRun::scaleRun(const std::string& url, pid_t serverPid) {
 
 LoadResult LoadRun::execute() {
   auto found = workloads().find(options_.workload);
-  PLEDGE_REQUIRE(found != workloads().end(), "workload: expected chain, fanout or notification, got \"{}\"",
-                 options_.workload);
+  PLEDGE_REQUIRE(found != workloads().end(),
+                 "workload: expected chain, fanout or notification, got \"{}\"", options_.workload);
   const Workload& workload = found->second;
   PLEDGE_REQUIRE(options_.n >= 1, "n: must be positive");
   const fs::path build = fs::path(executableDir()).parent_path();
@@ -188,7 +221,8 @@ LoadResult LoadRun::execute() {
   // The servers: given, or ours (one on a fresh data folder, or several nodes on a shared store).
   PLEDGE_REQUIRE(options_.nodes >= 1, "nodes: must be positive");
   PLEDGE_REQUIRE(options_.nodes == 1 || options_.store.rfind("postgresql://", 0) == 0,
-                 "nodes: {} nodes need a shared store; pass --store postgresql://...", options_.nodes);
+                 "nodes: {} nodes need a shared store; pass --store postgresql://...",
+                 options_.nodes);
   std::vector<std::string> urls;
   std::vector<pid_t> serverPids;
   if (!options_.server.empty()) {
@@ -221,7 +255,8 @@ LoadResult LoadRun::execute() {
   {
     std::ofstream yaml(actorsYaml);
     yaml << "servers: [";
-    for (std::size_t i = 0; i < urls.size(); ++i) yaml << (i > 0 ? ", " : "") << '"' << urls[i] << '"';
+    for (std::size_t i = 0; i < urls.size(); ++i)
+      yaml << (i > 0 ? ", " : "") << '"' << urls[i] << '"';
     yaml << "]\n";
     // (JSON quoting is YAML quoting for a token's characters.)
     if (!options_.token.empty()) yaml << "token: " << Json(options_.token).dump() << "\n";
@@ -230,15 +265,16 @@ LoadResult LoadRun::execute() {
     yaml << fmt::format("  - {{actor: \"{}\", threads: {}, pollBatch: {}}}\n", workload.decider,
                         options_.deciderThreads, options_.pollBatch);
     for (const std::string& actor : workload.workerActors) {
-      yaml << fmt::format("  - {{actor: \"{}\", threads: {}, pollBatch: {}}}\n", actor, options_.workerThreads,
-                          options_.pollBatch);
+      yaml << fmt::format("  - {{actor: \"{}\", threads: {}, pollBatch: {}}}\n", actor,
+                          options_.workerThreads, options_.pollBatch);
     }
     yaml << "log: {level: warn}\npoll: {waitMs: 1000}\n";
   }
   std::vector<pid_t> workers;
   for (int w = 0; w < options_.workers; ++w) {
-    workers.push_back(spawnProcess({(build / "bootstrap/pledge-bootstrap").string(), "-f", actorsYaml.string()},
-                                   (work / fmt::format("worker-{}.log", w)).string()));
+    workers.push_back(
+        spawnProcess({(build / "bootstrap/pledge-bootstrap").string(), "-f", actorsYaml.string()},
+                     (work / fmt::format("worker-{}.log", w)).string()));
   }
   auto stopAll = [&] {
     for (pid_t pid : workers) stopProcess(pid, SIGTERM, std::chrono::seconds(20));
@@ -249,7 +285,10 @@ LoadResult LoadRun::execute() {
   RestClient client(urls, RestClientOptions{.token = options_.token});
   // Each node counts what it served; the run's figures are the sums over the nodes.
   std::vector<std::unique_ptr<RestClient>> nodeClients;
-  for (const std::string& nodeUrl : urls) nodeClients.push_back(std::make_unique<RestClient>(std::vector{nodeUrl}, RestClientOptions{.token = options_.token}));
+  for (const std::string& nodeUrl : urls) {
+    nodeClients.push_back(std::make_unique<RestClient>(
+        std::vector{nodeUrl}, RestClientOptions{.token = options_.token}));
+  }
   auto metricsOfAllNodes = [&] {
     std::string text;
     for (auto& node : nodeClients) text += node->getText("/metrics");
@@ -291,7 +330,8 @@ LoadResult LoadRun::execute() {
           try {
             std::vector<StartRequest> requests;
             for (int i = first; i < last; ++i) {
-              requests.push_back(StartRequest{.actor = workload.decider, .method = "start", .args = workload.args(i)});
+              requests.push_back(StartRequest{
+                  .actor = workload.decider, .method = "start", .args = workload.args(i)});
             }
             std::vector<Result<StartedProcess>> started = client.startMany(requests);
             for (int i = first; i < last; ++i) {
@@ -332,7 +372,8 @@ LoadResult LoadRun::execute() {
     if (!submittedAt) submittedAt = t1;
     const double loadAfter = load1();
     if (options_.progress) {
-      drawProgress(submitted, static_cast<int>(completed), options_.n, std::chrono::duration<double>(t1 - t0).count());
+      drawProgress(submitted, static_cast<int>(completed), options_.n,
+                   std::chrono::duration<double>(t1 - t0).count());
       std::fputc('\n', stderr);
     }
     PLEDGE_REQUIRE(!submitFailed, "submitting failed: {}", submitError);
@@ -376,8 +417,8 @@ LoadResult LoadRun::execute() {
       const double scale = std::pow(10.0, digits);
       return std::round(value * scale) / scale;
     };
-    const std::string concurrency =
-        fmt::format("{}+{}thr x{}", options_.deciderThreads, options_.workerThreads, options_.pollBatch);
+    const std::string concurrency = fmt::format("{}+{}thr x{}", options_.deciderThreads,
+                                                options_.workerThreads, options_.pollBatch);
     Json line = {
         {"peer", "pledge"},
         {"version", "0.1.0"},
@@ -394,32 +435,37 @@ LoadResult LoadRun::execute() {
         {"verified", verified},
         {"wrong", wrong},
         {"proc_per_s", finished ? Json(round(options_.n / elapsed, 1)) : Json()},
-        {"tasks_per_s", round((finished ? tasks : completed * workload.tasksPerProcess) / elapsed, 1)},
+        {"tasks_per_s",
+         round((finished ? tasks : completed * workload.tasksPerProcess) / elapsed, 1)},
         {"load1_before", round(loadBefore, 2)},
         {"load1_after", round(loadAfter, 2)},
         {"handoff_p50_ms", p50 ? Json(round(*p50, 3)) : Json()},
         {"handoff_p99_ms", p99 ? Json(round(*p99, 3)) : Json()},
         {"server_peak_rss_mb", peakKb > 0 ? Json(round(peakKb / 1024.0, 1)) : Json()},
         // CPU time per task of the timed window (what the 2 cores are spent on).
-        {"server_cpu_us_per_task", !serverPids.empty() ? Json(round(serverCpu * 1e6 / tasks, 1)) : Json()},
+        {"server_cpu_us_per_task",
+         !serverPids.empty() ? Json(round(serverCpu * 1e6 / tasks, 1)) : Json()},
         {"workers_cpu_us_per_task", round(workerCpu * 1e6 / tasks, 1)},
         {"store", !options_.server.empty() ? "as configured"
-                  : options_.store.empty()  ? "sqlite (synchronous=FULL)"
-                                            : "postgresql"},
+                  : options_.store.empty() ? "sqlite (synchronous=FULL)"
+                                           : "postgresql"},
         {"nodes", static_cast<int>(urls.size())},
     };
     result.line = line;
     result.summary = fmt::format(
-        "pledge {} N={} on {} node(s): {} in {:.3f}s (submit {:.3f}s) -> {:.1f} proc/s, {:.1f} tasks/s; hand-off p50 {} ms, "
-        "p99 {} ms; server peak RSS {}; CPU per task: server {}, workers {:.1f} us; verified {}/{}; {} worker "
+        "pledge {} N={} on {} node(s): {} in {:.3f}s (submit {:.3f}s) -> {:.1f} proc/s, {:.1f} "
+        "tasks/s; hand-off p50 {} ms, "
+        "p99 {} ms; server peak RSS {}; CPU per task: server {}, workers {:.1f} us; verified "
+        "{}/{}; {} worker "
         "processes x ({} decider + {} worker threads, poll batch {})",
         options_.workload, options_.n, urls.size(), line["status"].get<std::string>(), elapsed,
-        line["submit_s"].get<double>(), finished ? options_.n / elapsed : 0.0, line["tasks_per_s"].get<double>(),
-        p50 ? fmt::format("{:.3f}", *p50) : "-", p99 ? fmt::format("{:.3f}", *p99) : "-",
+        line["submit_s"].get<double>(), finished ? options_.n / elapsed : 0.0,
+        line["tasks_per_s"].get<double>(), p50 ? fmt::format("{:.3f}", *p50) : "-",
+        p99 ? fmt::format("{:.3f}", *p99) : "-",
         peakKb > 0 ? fmt::format("{:.1f} MiB", peakKb / 1024.0) : "n/a (not started here)",
-        !serverPids.empty() ? fmt::format("{:.1f}", serverCpu * 1e6 / tasks) : "n/a", workerCpu * 1e6 / tasks,
-        verified, options_.n,
-        options_.workers, options_.deciderThreads, options_.workerThreads, options_.pollBatch);
+        !serverPids.empty() ? fmt::format("{:.1f}", serverCpu * 1e6 / tasks) : "n/a",
+        workerCpu * 1e6 / tasks, verified, options_.n, options_.workers, options_.deciderThreads,
+        options_.workerThreads, options_.pollBatch);
   } catch (...) {
     stopAll();
     stopServers();

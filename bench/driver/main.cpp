@@ -1,6 +1,7 @@
-// pledge-bench --workload chain|fanout|notification --n N [--server URL | --store URL --nodes K] [--json FILE]
-// The end-to-end load driver: see load_run.h. Prints a summary and appends one JSON line per run
-// to --json in the peers' format, so ../shared/peers/table.py prints Pledge beside the peers.
+// pledge-bench --workload chain|fanout|notification --n N [--server URL | --store URL --nodes K]
+// [--json FILE] The end-to-end load driver: see load_run.h. Prints a summary and appends one JSON
+// line per run to --json in the peers' format, so ../shared/peers/table.py prints Pledge beside the
+// peers.
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
@@ -13,21 +14,28 @@ int main(int argc, char** argv) {
   std::string jsonFile;
   int repeat = 1;
   CLI::App app{"pledge-bench: end-to-end load driver (W1 chain, W2 fanout, W3 notification)"};
-  app.add_option("--workload", options.workload, "chain, fanout, notification, or waiting (the scale run)")->capture_default_str();
+  app.add_option("--workload", options.workload,
+                 "chain, fanout, notification, or waiting (the scale run)")
+      ->capture_default_str();
   app.add_option("--n", options.n, "processes")->capture_default_str();
   app.add_option("--server", options.server, "target a running server instead of starting one");
-  app.add_option("--store", options.store,
-                 "store of the servers it starts: a postgresql:// URL (default: embedded, fresh folder)");
-  app.add_option("--nodes", options.nodes, "servers it starts on --store (more than 1 needs postgresql)")
+  app.add_option(
+      "--store", options.store,
+      "store of the servers it starts: a postgresql:// URL (default: embedded, fresh folder)");
+  app.add_option("--nodes", options.nodes,
+                 "servers it starts on --store (more than 1 needs postgresql)")
       ->capture_default_str();
-  app.add_option("--workers", options.workers, "worker processes (pledge-bootstrap)")->capture_default_str();
+  app.add_option("--workers", options.workers, "worker processes (pledge-bootstrap)")
+      ->capture_default_str();
   app.add_option("--decider-threads", options.deciderThreads, "decider threads per worker process")
       ->capture_default_str();
   app.add_option("--worker-threads", options.workerThreads, "worker threads per actor per process")
       ->capture_default_str();
   app.add_option("--poll-batch", options.pollBatch, "tasks per poll")->capture_default_str();
-  app.add_option("--submitters", options.submitters, "threads submitting processes")->capture_default_str();
-  app.add_option("--batch", options.batch, "processes per start request (1 to 1000)")->capture_default_str();
+  app.add_option("--submitters", options.submitters, "threads submitting processes")
+      ->capture_default_str();
+  app.add_option("--batch", options.batch, "processes per start request (1 to 1000)")
+      ->capture_default_str();
   app.add_option("--timeout-s", options.timeoutSeconds, "give up after")->capture_default_str();
   app.add_option("--token", options.token, "API token for --server (default $PLEDGE_TOKEN)");
   app.add_option("--server-args", options.serverArgs, "extra arguments for the server it starts");

@@ -29,16 +29,19 @@ void captureDecision(benchmark::State& state, const char* actor) {
     benchmark::DoNotOptimize(decision);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(tasks));
-  state.counters["tasks/decision"] = static_cast<double>(tasks) / static_cast<double>(state.iterations());
+  state.counters["tasks/decision"] =
+      static_cast<double>(tasks) / static_cast<double>(state.iterations());
 }
 
 void BM_CaptureChainDecision(benchmark::State& state) {
-  captureDecision<pledge_bench::ChainDispatcher, pledge_bench::ChainImpl>(state, pledge_bench::Chain::kActor);
+  captureDecision<pledge_bench::ChainDispatcher, pledge_bench::ChainImpl>(
+      state, pledge_bench::Chain::kActor);
 }
 BENCHMARK(BM_CaptureChainDecision);
 
 void BM_CaptureFanoutDecision(benchmark::State& state) {
-  captureDecision<pledge_bench::FanoutDispatcher, pledge_bench::FanoutImpl>(state, pledge_bench::Fanout::kActor);
+  captureDecision<pledge_bench::FanoutDispatcher, pledge_bench::FanoutImpl>(
+      state, pledge_bench::Fanout::kActor);
 }
 BENCHMARK(BM_CaptureFanoutDecision);
 

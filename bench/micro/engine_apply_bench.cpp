@@ -16,8 +16,11 @@ std::vector<TaskSpec> fanoutTasks() {
   std::vector<TaskSpec> tasks{produce};
   std::vector<ArgSpec> parts;
   for (int b = 0; b < 10; ++b) {
-    tasks.push_back(TaskSpec{.taskId = Uuid::random(), .actor = "Fan#1.0", .method = "branch",
-                             .type = TaskType::Worker, .args = {ArgSpec::ofPromise(produce.taskId)}});
+    tasks.push_back(TaskSpec{.taskId = Uuid::random(),
+                             .actor = "Fan#1.0",
+                             .method = "branch",
+                             .type = TaskType::Worker,
+                             .args = {ArgSpec::ofPromise(produce.taskId)}});
     parts.push_back(ArgSpec::ofPromise(tasks.back().taskId));
   }
   tasks.push_back(TaskSpec{.taskId = Uuid::random(), .actor = "Fan#1.0", .method = "join",
@@ -35,16 +38,20 @@ void BM_FanoutProcessOnTheGraph(benchmark::State& state) {
     Process& process = graph.startProcess(request, Uuid::random(), Uuid::random(), now, effects);
     Task& start = *process.startTask;
     graph.lease(start, now, effects);
-    graph.applyDecision(start, Decision{.taskId = start.id, .attempt = 1, .promise = tasks.back().taskId, .tasks = tasks},
-                        now, effects);
+    graph.applyDecision(
+        start,
+        Decision{.taskId = start.id, .attempt = 1, .promise = tasks.back().taskId, .tasks = tasks},
+        now, effects);
     for (const TaskSpec& spec : tasks) {
       Task& task = *graph.findTask(spec.taskId);
       graph.lease(task, now, effects);
       PolledTask polled = graph.polledTask(task);
       benchmark::DoNotOptimize(polled);
-      graph.applyDecision(task, Decision{.taskId = task.id, .attempt = 1, .result = 8}, now, effects);
+      graph.applyDecision(task, Decision{.taskId = task.id, .attempt = 1, .result = 8}, now,
+                          effects);
     }
-    if (process.state != ProcessState::Completed) state.SkipWithError("the process did not complete");
+    if (process.state != ProcessState::Completed)
+      state.SkipWithError("the process did not complete");
     graph.evict(process);
     effects.clear();
   }

@@ -9,9 +9,9 @@
 namespace {
 
 pledge::Decision fanoutDecision() {
-  pledge::DeciderRuntime runtime(
-      pledge_bench::Fanout::kActor,
-      std::make_unique<pledge_bench::FanoutDispatcher>(std::make_unique<pledge_bench::FanoutImpl>()));
+  pledge::DeciderRuntime runtime(pledge_bench::Fanout::kActor,
+                                 std::make_unique<pledge_bench::FanoutDispatcher>(
+                                     std::make_unique<pledge_bench::FanoutImpl>()));
   pledge::PolledTask task;
   task.taskId = pledge::Uuid::random();
   task.actor = pledge_bench::Fanout::kActor;

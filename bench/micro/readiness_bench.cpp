@@ -19,14 +19,19 @@ void BM_WaitAllOf1000Promises(benchmark::State& state) {
     std::vector<TaskSpec> tasks;
     std::vector<ArgSpec> parts;
     for (int i = 0; i < kParts; ++i) {
-      tasks.push_back(TaskSpec{.taskId = Uuid::random(), .actor = "W#1", .method = "part", .type = TaskType::Worker});
+      tasks.push_back(TaskSpec{
+          .taskId = Uuid::random(), .actor = "W#1", .method = "part", .type = TaskType::Worker});
       parts.push_back(ArgSpec::ofPromise(tasks.back().taskId));
     }
-    tasks.push_back(TaskSpec{.taskId = Uuid::random(), .actor = "W#1", .method = "all", .type = TaskType::Worker,
+    tasks.push_back(TaskSpec{.taskId = Uuid::random(),
+                             .actor = "W#1",
+                             .method = "all",
+                             .type = TaskType::Worker,
                              .args = {ArgSpec::ofList(parts)}});
     Process& process = graph.startProcess(request, Uuid::random(), Uuid::random(), 0, effects);
     graph.lease(*process.startTask, 0, effects);
-    graph.applyDecision(*process.startTask, Decision{.taskId = process.startTask->id, .attempt = 1, .tasks = tasks}, 0,
+    graph.applyDecision(*process.startTask,
+                        Decision{.taskId = process.startTask->id, .attempt = 1, .tasks = tasks}, 0,
                         effects);
     std::vector<Task*> workers;
     for (int i = 0; i < kParts; ++i) {
@@ -37,7 +42,8 @@ void BM_WaitAllOf1000Promises(benchmark::State& state) {
     Task& all = *graph.findTask(tasks.back().taskId);
     state.ResumeTiming();
     for (Task* task : workers) {
-      graph.applyDecision(*task, Decision{.taskId = task->id, .attempt = 1, .result = 1}, 0, effects);
+      graph.applyDecision(*task, Decision{.taskId = task->id, .attempt = 1, .result = 1}, 0,
+                          effects);
     }
     if (all.state != TaskState::Ready) state.SkipWithError("the waiting task is not ready");
     state.PauseTiming();

@@ -20,7 +20,8 @@ TEST(Arguments, startTimeIsEpochMillisecondsOrSecondsFromNow) {
 }
 
 TEST(Arguments, idsMustBeUuids) {
-  EXPECT_EQ(normalizeId("1B4E28BA-2FA1-41D2-883F-0016D3CCA427"), "1b4e28ba-2fa1-41d2-883f-0016d3cca427");
+  EXPECT_EQ(normalizeId("1B4E28BA-2FA1-41D2-883F-0016D3CCA427"),
+            "1b4e28ba-2fa1-41d2-883f-0016d3cca427");
   EXPECT_FALSE(normalizeId("1b4e28ba"));
 }
 

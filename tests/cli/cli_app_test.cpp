@@ -35,7 +35,8 @@ class PledgeCli : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (HasFailure()) std::cerr << "---- server\n" << server_.log() << "---- bootstrap\n" << workers_.log();
+    if (HasFailure())
+      std::cerr << "---- server\n" << server_.log() << "---- bootstrap\n" << workers_.log();
   }
 
   ServerProcess server_;
@@ -43,11 +44,14 @@ class PledgeCli : public ::testing::Test {
 };
 
 TEST_F(PledgeCli, startsNinetyOneProcessesAndWaitsForThem) {
-  Outcome started = run({"start", "NotificationDecider#1.0", "start", R"(["user-{i}","hi"])", "--count", "91", "--wait"});
+  Outcome started = run({"start", "NotificationDecider#1.0", "start", R"(["user-{i}","hi"])",
+                         "--count", "91", "--wait"});
   EXPECT_EQ(started.status, kExitOk) << started.err;
-  EXPECT_NE(started.out.find("started 91 process(es) of NotificationDecider#1.0.start"), std::string::npos);
+  EXPECT_NE(started.out.find("started 91 process(es) of NotificationDecider#1.0.start"),
+            std::string::npos);
   EXPECT_NE(started.out.find("ended: 91 completed"), std::string::npos) << started.out;
-  EXPECT_NE(started.err.find("completed 91/91"), std::string::npos) << "the progress bar: " << started.err;
+  EXPECT_NE(started.err.find("completed 91/91"), std::string::npos)
+      << "the progress bar: " << started.err;
 
   Outcome all = run({"--json", "ps", "--state", "completed", "--all"});
   ASSERT_EQ(all.status, kExitOk);
@@ -59,8 +63,10 @@ TEST_F(PledgeCli, startsNinetyOneProcessesAndWaitsForThem) {
   const std::string id = listed["items"][0]["processId"].get<std::string>();
   Outcome show = run({"show", id});
   EXPECT_EQ(show.status, kExitOk);
-  EXPECT_NE(show.out.find("#1 start ◆  NotificationDecider#1.0  completed"), std::string::npos) << show.out;
-  EXPECT_NE(show.out.find("get ●  UserProfileService#1.0  completed"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("#1 start ◆  NotificationDecider#1.0  completed"), std::string::npos)
+      << show.out;
+  EXPECT_NE(show.out.find("get ●  UserProfileService#1.0  completed"), std::string::npos)
+      << show.out;
   Outcome tasks = run({"tasks", id});
   EXPECT_NE(tasks.out.find("sendToTransport"), std::string::npos) << tasks.out;
   Outcome result = run({"result", id});
@@ -132,7 +138,8 @@ TEST(PledgeCliOffline, anUnreachableServerIsExitThreeWithWhatToDo) {
   std::vector<const char*> argv = {"pledge", "--server", "http://127.0.0.1:1", "ps"};
   std::ostringstream out;
   std::ostringstream err;
-  EXPECT_EQ(runCli(static_cast<int>(argv.size()), argv.data(), out, err, CliEnvironment{}), kExitUnreachable);
+  EXPECT_EQ(runCli(static_cast<int>(argv.size()), argv.data(), out, err, CliEnvironment{}),
+            kExitUnreachable);
   EXPECT_NE(err.str().find("cannot reach pledge-server"), std::string::npos) << err.str();
   EXPECT_NE(err.str().find("--server"), std::string::npos) << err.str();
 }
@@ -141,7 +148,8 @@ TEST(PledgeCliBinary, theBinaryRunsAndExitsWithItsStatus) {
   char pattern[] = "/tmp/pledge-cli-XXXXXX.log";
   int fd = mkstemps(pattern, 4);
   close(fd);
-  pid_t pid = spawnProcess({testing::buildBinary("cli/pledge"), "--server", "http://127.0.0.1:1", "queues"}, pattern);
+  pid_t pid = spawnProcess(
+      {testing::buildBinary("cli/pledge"), "--server", "http://127.0.0.1:1", "queues"}, pattern);
   EXPECT_EQ(testing::waitForExit(pid, 30'000), kExitUnreachable);
   std::remove(pattern);
 }

@@ -21,11 +21,15 @@ TEST(ProcessView, drawsTheDecisionTreeWithPromiseEdges) {
      "attempts":0,"args":[{"list":[{"promise":"t3","acceptFail":true}]}],"forwardTo":null}
   ])");
   std::string text = renderProcess(process, tasks, RenderOptions{.colour = false, .now = 6000});
-  EXPECT_NE(text.find("process p1  D#1.start  broken  customId order-1  started 5s ago"), std::string::npos) << text;
+  EXPECT_NE(text.find("process p1  D#1.start  broken  customId order-1  started 5s ago"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("error  Down: smtp  (task #3)"), std::string::npos) << text;
   EXPECT_NE(text.find("#1 start ◆  D#1  completed  = #4"), std::string::npos) << text;
   EXPECT_NE(text.find("├─ #2 get ●  W#1  completed  → {\"a\":1}"), std::string::npos) << text;
-  EXPECT_NE(text.find("├─ #3 send ●  M#1  failed (attempt 3)  ← #2 ⇢ #2  Down: \"smtp\""), std::string::npos) << text;
+  EXPECT_NE(text.find("├─ #3 send ●  M#1  failed (attempt 3)  ← #2 ⇢ #2  Down: \"smtp\""),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("└─ #4 after ◆  D#1  waiting  ← #3?"), std::string::npos) << text;
 }
 

@@ -12,7 +12,8 @@ TEST(ProgressBar, lineShowsStartedAndCompleted) {
   ProgressBar bar(10, true, sink);
   EXPECT_EQ(bar.line(10, 5, 1.25),
             "[###############===============]  started 10/10  completed 5/10  1.2s");
-  EXPECT_EQ(bar.line(0, 0, 0), "[------------------------------]  started 0/10  completed 0/10  0.0s");
+  EXPECT_EQ(bar.line(0, 0, 0),
+            "[------------------------------]  started 0/10  completed 0/10  0.0s");
 }
 
 TEST(ProgressBar, offATerminalItPrintsAPlainLineEveryTenthAndAtTheEnd) {

@@ -30,8 +30,8 @@ TEST(GeneratedSupport, decodeArgValueBuildsPromisesFromEveryForm) {
   EXPECT_EQ(decodeArgValue<P>(ArgValue::ofValue({1, 2})), P::of({1, 2}));
   EXPECT_EQ(decodeArgValue<P>(ArgValue::ofList({ArgValue::ofValue(1), ArgValue::ofValue(2)})),
             P::of({1, 2}));
-  EXPECT_TRUE(decodeArgValue<P>(ArgValue::ofList(
-                                    {ArgValue::ofValue(1), ArgValue::ofFailure(TaskError("X", ""))}))
+  EXPECT_TRUE(decodeArgValue<P>(
+                  ArgValue::ofList({ArgValue::ofValue(1), ArgValue::ofFailure(TaskError("X", ""))}))
                   .hasFailed());
   Uuid pending = Uuid::random();
   EXPECT_EQ(decodeArgValue<P>(ArgValue::ofPromise(pending)), P::ofTask(pending));
@@ -51,9 +51,11 @@ TEST(GeneratedSupport, resultOfEncodesValuesAndPromises) {
 
 TEST(GeneratedSupport, callsOfSelectsByActorAndMethod) {
   std::vector<TaskSpec> tasks = {
-      TaskSpec{.taskId = Uuid::random(), .actor = "A#1", .method = "m", .args = {ArgSpec::ofValue(1)}},
+      TaskSpec{
+          .taskId = Uuid::random(), .actor = "A#1", .method = "m", .args = {ArgSpec::ofValue(1)}},
       TaskSpec{.taskId = Uuid::random(), .actor = "B#1", .method = "m", .args = {}},
-      TaskSpec{.taskId = Uuid::random(), .actor = "A#1", .method = "m", .args = {ArgSpec::ofValue(2)}},
+      TaskSpec{
+          .taskId = Uuid::random(), .actor = "A#1", .method = "m", .args = {ArgSpec::ofValue(2)}},
   };
   auto calls = callsOf(tasks, "A#1", "m", 1);
   ASSERT_EQ(calls.size(), 2u);

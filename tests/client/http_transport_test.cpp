@@ -28,9 +28,11 @@ using tcp = asio::ip::tcp;
 // connection after closeAfter requests (0: never).
 class TestServer {
  public:
-  using Respond = std::function<http::response<http::string_body>(const http::request<http::string_body>&)>;
+  using Respond =
+      std::function<http::response<http::string_body>(const http::request<http::string_body>&)>;
 
-  TestServer(Respond respond, int closeAfter = 0) : respond_(std::move(respond)), closeAfter_(closeAfter) {
+  TestServer(Respond respond, int closeAfter = 0)
+      : respond_(std::move(respond)), closeAfter_(closeAfter) {
     acceptor_.open(tcp::v4());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
@@ -50,7 +52,9 @@ class TestServer {
     for (std::thread& thread : connectionThreads_) thread.join();
   }
 
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()); }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
+  }
   int connections() const { return connections_; }
 
  private:
@@ -99,8 +103,8 @@ class TestServer {
 
 http::response<http::string_body> echo(const http::request<http::string_body>& request) {
   http::response<http::string_body> response{http::status::created, 11};
-  response.body() = std::string(request.method_string()) + " " + std::string(request.target()) + " " +
-                    std::string(request[http::field::content_type]) + " " + request.body();
+  response.body() = std::string(request.method_string()) + " " + std::string(request.target()) +
+                    " " + std::string(request[http::field::content_type]) + " " + request.body();
   return response;
 }
 
@@ -150,7 +154,8 @@ TEST(HttpTransport, aConnectionTheServerClosedIsReplacedWithoutAnError) {
 TEST(HttpTransport, aPathPrefixOfTheUrlIsKept) {
   TestServer server(echo);
   auto transport = makeTransport(server.url() + "/pledge/", std::chrono::seconds(5));
-  EXPECT_EQ(transport->send("GET", "/api/v1/queues", std::nullopt).body, "GET /pledge/api/v1/queues  ");
+  EXPECT_EQ(transport->send("GET", "/api/v1/queues", std::nullopt).body,
+            "GET /pledge/api/v1/queues  ");
 }
 
 TEST(HttpTransport, aSlowAnswerIsATimeoutError) {
@@ -164,7 +169,8 @@ TEST(HttpTransport, aSlowAnswerIsATimeoutError) {
     FAIL() << "answered";
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::Unavailable);
-    EXPECT_NE(std::string(error.what()).find("no answer within 200 ms"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("no answer within 200 ms"), std::string::npos)
+        << error.what();
   }
 }
 
@@ -180,7 +186,8 @@ TEST(HttpTransport, anUnreachableNodeIsAnErrorNamingIt) {
     FAIL() << "reached a closed port";
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::Unavailable);
-    EXPECT_NE(std::string(error.what()).find("cannot connect to 127.0.0.1:"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("cannot connect to 127.0.0.1:"), std::string::npos)
+        << error.what();
   }
 }
 

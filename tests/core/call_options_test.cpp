@@ -37,16 +37,18 @@ TEST(CallOptions, badValuesAreNamed) {
   EXPECT_EQ(messageOf(R"({"timeoutMs":0})"), "timeoutMs: must be 1 to 2592000000 (30 days), got 0");
   EXPECT_EQ(messageOf(R"({"timeoutMs":9223372036854775807})"),
             "timeoutMs: must be 1 to 2592000000 (30 days), got 9223372036854775807");
-  EXPECT_EQ(messageOf(R"({"startTime":253402300800000})"),
-            "startTime: must be epoch milliseconds from 0 to 253402300799999 (the end of year 9999), got "
-            "253402300800000");
+  EXPECT_EQ(
+      messageOf(R"({"startTime":253402300800000})"),
+      "startTime: must be epoch milliseconds from 0 to 253402300799999 (the end of year 9999), got "
+      "253402300800000");
   EXPECT_EQ(messageOf("{\"taskList\":\"a\\u0001b\"}"),
             "taskList: must not contain control characters (byte 1 is 0x01): \"a\\x01b\"");
   EXPECT_EQ(messageOf(("{\"taskList\":\"" + std::string(257, 'x') + "\"}").c_str()),
             "taskList: must be at most 256 bytes long, got 257 bytes");
   EXPECT_EQ(messageOf(R"({"startTime":"soon"})"),
             "startTime: expected an integer, got the string \"soon\"");
-  EXPECT_EQ(messageOf(R"({"priority":3000000000})"), "priority: must fit in 32 bits, got 3000000000");
+  EXPECT_EQ(messageOf(R"({"priority":3000000000})"),
+            "priority: must fit in 32 bits, got 3000000000");
   EXPECT_EQ(messageOf(R"({"retry":{"policy":"x"}})"),
             "retry.policy: expected none, fixed, linear or exponential, got \"x\"");
   EXPECT_EQ(messageOf(R"({"taskList":1})"), "taskList: expected a string, got 1");

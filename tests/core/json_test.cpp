@@ -98,16 +98,19 @@ std::string errorOfParse(const std::string& text) {
 TEST(Json, documentsNestedDeeperThanTheLimitAreRefusedBeforeParsing) {
   const std::string deep = std::string(200'000, '[') + std::string(200'000, ']');
   EXPECT_EQ(errorOfParse(deep), "JSON nested deeper than the limit of 128 levels (at byte 128)");
-  EXPECT_EQ(errorOfParse(std::string(129, '{')), "JSON nested deeper than the limit of 128 levels (at byte 128)");
+  EXPECT_EQ(errorOfParse(std::string(129, '{')),
+            "JSON nested deeper than the limit of 128 levels (at byte 128)");
   EXPECT_EQ(errorOfParse(std::string(128, '[') + std::string(128, ']')), "no error");
   // Brackets inside strings (escaped quotes included) do not nest.
-  EXPECT_EQ(errorOfParse("[\"" + std::string(1000, '[') + "\\\"" + std::string(1000, '{') + "\"]"), "no error");
+  EXPECT_EQ(errorOfParse("[\"" + std::string(1000, '[') + "\\\"" + std::string(1000, '{') + "\"]"),
+            "no error");
   EXPECT_EQ(findExcessNesting("[[[", 2), 2u);
   EXPECT_EQ(findExcessNesting("[[]][[]]", 2), std::nullopt);
 }
 
 TEST(Json, messagesAboutBrokenUtf8AreValidUtf8) {
-  for (const std::string text : {"{\"a\": \"\xFF\"}", "[\"\xC3\"]", "\xFE\xFF", "{\"\xE2\x82\": 1}"}) {
+  for (const std::string text :
+       {"{\"a\": \"\xFF\"}", "[\"\xC3\"]", "\xFE\xFF", "{\"\xE2\x82\": 1}"}) {
     const std::string message = errorOfParse(text);
     EXPECT_NE(message, "no error") << text;
     EXPECT_TRUE(isValidUtf8(message)) << message;
@@ -121,7 +124,8 @@ TEST(Json, dumpsAndErrorObjectsNeverThrowOnBrokenUtf8) {
   EXPECT_EQ(errorObject(ErrorCode::LimitExceeded, "full")["error"]["code"], "limit_exceeded");
   EXPECT_EQ(errorObjectText(Error(ErrorCode::Conflict, "stale \xFF")),
             errorObjectText(ErrorCode::Conflict, "stale \xFF"));
-  EXPECT_EQ(errorObject(Error(ErrorCode::Conflict, "stale")), errorObject(ErrorCode::Conflict, "stale"));
+  EXPECT_EQ(errorObject(Error(ErrorCode::Conflict, "stale")),
+            errorObject(ErrorCode::Conflict, "stale"));
 }
 
 TEST(Json, describedStringsAreCutAtACharacterBoundary) {

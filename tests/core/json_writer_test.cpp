@@ -30,17 +30,22 @@ TEST(JsonWriter, invalidUtf8ThrowsLikeDump) {
 }
 
 TEST(JsonWriter, valuesOfEveryTypeMatchDump) {
-  for (const Json& value :
-       {Json(), Json(true), Json(false), Json(0), Json(-17), Json(std::numeric_limits<std::int64_t>::min()),
-        Json(std::numeric_limits<std::uint64_t>::max()), Json(0.1), Json(1e300), Json(-2.5), Json("s"),
-        Json::array(), Json::object(), Json{{"b", 1}, {"a", {1, 2.5, "x", nullptr}}, {"c", {{"d", false}}}}}) {
+  for (const Json& value : {Json(), Json(true), Json(false), Json(0), Json(-17),
+                            Json(std::numeric_limits<std::int64_t>::min()),
+                            Json(std::numeric_limits<std::uint64_t>::max()), Json(0.1), Json(1e300),
+                            Json(-2.5), Json("s"), Json::array(), Json::object(),
+                            Json{{"b", 1}, {"a", {1, 2.5, "x", nullptr}}, {"c", {{"d", false}}}}}) {
     expectSameAsDump(value);
   }
 }
 
 TaskSpec fullSpec() {
-  RetryPolicy retry{.kind = RetryKind::Exponential, .initialMs = 200, .maxMs = 10'000, .multiplier = 1.5,
-                    .maxAttempts = 5, .nonRetryable = {"Bug", "Bad\"Input"}};
+  RetryPolicy retry{.kind = RetryKind::Exponential,
+                    .initialMs = 200,
+                    .maxMs = 10'000,
+                    .multiplier = 1.5,
+                    .maxAttempts = 5,
+                    .nonRetryable = {"Bug", "Bad\"Input"}};
   return TaskSpec{
       .taskId = Uuid::random(),
       .actor = "MailService#1.0",
@@ -49,11 +54,16 @@ TaskSpec fullSpec() {
       .args = {ArgSpec::ofValue(Json{{"to", "a@b"}, {"n", 3}}), ArgSpec::ofPromise(Uuid::random()),
                ArgSpec::ofPromise(Uuid::random(), PromiseFlags{.noWait = true}),
                ArgSpec::ofPromise(Uuid::random(), PromiseFlags{.acceptFail = AcceptFail::any()}),
-               ArgSpec::ofPromise(Uuid::random(),
-                                  PromiseFlags{.noWait = true, .acceptFail = AcceptFail::ofTypes({"Timeout"})}),
-               ArgSpec::ofList({ArgSpec::ofValue(1), ArgSpec::ofPromise(Uuid::random()), ArgSpec::ofList({})})},
-      .options = CallOptions{.startTime = 1'700'000'000'000, .taskList = "slow", .priority = -3,
-                             .timeoutMs = 30'000, .retry = retry}};
+               ArgSpec::ofPromise(
+                   Uuid::random(),
+                   PromiseFlags{.noWait = true, .acceptFail = AcceptFail::ofTypes({"Timeout"})}),
+               ArgSpec::ofList(
+                   {ArgSpec::ofValue(1), ArgSpec::ofPromise(Uuid::random()), ArgSpec::ofList({})})},
+      .options = CallOptions{.startTime = 1'700'000'000'000,
+                             .taskList = "slow",
+                             .priority = -3,
+                             .timeoutMs = 30'000,
+                             .retry = retry}};
 }
 
 TEST(JsonWriter, taskSpecsMatchDump) {
@@ -69,16 +79,24 @@ TEST(JsonWriter, decisionsOfEveryOutcomeMatchDump) {
   expectSameAsDump(Decision{.taskId = Uuid::random(), .attempt = 3, .result = Json{{"ok", true}}});
   expectSameAsDump(Decision{.taskId = Uuid::random(), .processId = Uuid::random(), .attempt = 1,
                             .promise = Uuid::random(), .tasks = {fullSpec(), fullSpec()}});
-  expectSameAsDump(Decision{.taskId = Uuid::random(), .attempt = 2, .error = TaskError("Timeout", "slow")});
   expectSameAsDump(
-      Decision{.taskId = Uuid::random(), .attempt = 2, .error = TaskError("Bug", "no\nretry", /*retryable=*/false)});
+      Decision{.taskId = Uuid::random(), .attempt = 2, .error = TaskError("Timeout", "slow")});
+  expectSameAsDump(Decision{.taskId = Uuid::random(),
+                            .attempt = 2,
+                            .error = TaskError("Bug", "no\nretry", /*retryable=*/false)});
   expectSameAsDump(Decision{.taskId = Uuid::random()});
 }
 
 TEST(JsonWriter, polledTasksWithEveryKindOfArgumentMatchDump) {
-  PolledTask task{.taskId = Uuid::random(), .processId = Uuid::random(), .actor = "Fan#1.0", .method = "join",
-                  .type = TaskType::Worker, .attempt = 4, .timeoutMs = 1234};
-  task.args = {ArgValue::ofValue(11), ArgValue::ofFailure(TaskError("E", "m")), ArgValue::ofPromise(Uuid::random()),
+  PolledTask task{.taskId = Uuid::random(),
+                  .processId = Uuid::random(),
+                  .actor = "Fan#1.0",
+                  .method = "join",
+                  .type = TaskType::Worker,
+                  .attempt = 4,
+                  .timeoutMs = 1234};
+  task.args = {ArgValue::ofValue(11), ArgValue::ofFailure(TaskError("E", "m")),
+               ArgValue::ofPromise(Uuid::random()),
                ArgValue::ofList({ArgValue::ofValue("x"), ArgValue::ofList({})})};
   expectSameAsDump(task);
   expectSameAsDump(PolledTask{});
@@ -91,10 +109,15 @@ TEST(JsonWriter, randomSpecsMatchDump) {
     const int args = static_cast<int>(random() % 6);
     for (int i = 0; i < args; ++i) {
       switch (random() % 3) {
-        case 0: spec.args.push_back(ArgSpec::ofValue(static_cast<std::int64_t>(random()) - (1 << 30))); break;
-        case 1: spec.args.push_back(ArgSpec::ofPromise(Uuid::random(), PromiseFlags{.noWait = random() % 2 == 0}));
-                break;
-        default: spec.args.push_back(ArgSpec::ofList({ArgSpec::ofValue(std::string(random() % 5, 'q'))}));
+        case 0:
+          spec.args.push_back(ArgSpec::ofValue(static_cast<std::int64_t>(random()) - (1 << 30)));
+          break;
+        case 1:
+          spec.args.push_back(
+              ArgSpec::ofPromise(Uuid::random(), PromiseFlags{.noWait = random() % 2 == 0}));
+          break;
+        default:
+          spec.args.push_back(ArgSpec::ofList({ArgSpec::ofValue(std::string(random() % 5, 'q'))}));
       }
     }
     if (random() % 2) spec.options.priority = static_cast<int>(random() % 100);

@@ -82,7 +82,8 @@ TEST(RetryPolicy, badJsonNamesTheField) {
             "multiplier: must be 1 to 1000, got 1e+308");
   EXPECT_EQ(messageOf(R"({"policy":"fixed","maxAttempts":4294967297})"),
             "maxAttempts: must be 0 to 1000000, got 4294967297");
-  EXPECT_EQ(messageOf(R"({"policy":"fixed","nonRetryable":[""]})"), "nonRetryable[0]: must not be empty");
+  EXPECT_EQ(messageOf(R"({"policy":"fixed","nonRetryable":[""]})"),
+            "nonRetryable[0]: must not be empty");
   EXPECT_EQ(messageOf(R"({"policy":"fixed","nonRetryable":["A",1]})"),
             "nonRetryable[1]: expected a string, got 1");
   EXPECT_EQ(messageOf(R"({"initialMs":5})"), "policy: missing required field");

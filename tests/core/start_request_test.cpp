@@ -31,9 +31,13 @@ TEST(StartRequest, badFieldsAreNamed) {
             "actor: expected \"Name#version\", got \"D\"");
   EXPECT_EQ(messageOf(R"({"actor":"D#1","method":""})"), "method: must not be empty");
   EXPECT_EQ(messageOf(R"({"actor":"D#1","method":"s","startTime":-4})"),
-            "startTime: must be epoch milliseconds from 0 to 253402300799999 (the end of year 9999), got -4");
-  EXPECT_EQ(messageOf(R"({"actor":"D#1","method":"s","customId":""})"), "customId: must not be empty");
-  EXPECT_EQ(messageOf(("{\"actor\":\"D#1\",\"method\":\"s\",\"customId\":\"" + std::string(513, 'c') + "\"}").c_str()),
+            "startTime: must be epoch milliseconds from 0 to 253402300799999 (the end of year "
+            "9999), got -4");
+  EXPECT_EQ(messageOf(R"({"actor":"D#1","method":"s","customId":""})"),
+            "customId: must not be empty");
+  EXPECT_EQ(messageOf(("{\"actor\":\"D#1\",\"method\":\"s\",\"customId\":\"" +
+                       std::string(513, 'c') + "\"}")
+                          .c_str()),
             "customId: must be at most 512 bytes long, got 513 bytes");
   EXPECT_EQ(messageOf(R"({"actor":"D#1","method":"s","requestId":"a\nb"})"),
             "requestId: must not contain control characters (byte 1 is 0x0A): \"a\\x0Ab\"");

@@ -21,7 +21,8 @@ TEST(TaskSpec, wireFormHasExactlyTheDesignFields) {
   Json wire = task;
   std::vector<std::string> keys;
   for (const auto& [key, value] : wire.items()) keys.push_back(key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"actor", "args", "method", "options", "taskId", "type"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"actor", "args", "method", "options", "taskId", "type"}));
   EXPECT_EQ(wire["type"], "worker");
   EXPECT_EQ(wire["options"], Json({{"timeoutMs", 30'000}}));
 }

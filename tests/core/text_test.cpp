@@ -31,7 +31,8 @@ TEST(Text, truncationNeverCutsACharacter) {
   // Every cut of a long text of multi-byte characters stays valid.
   std::string text;
   for (int i = 0; i < 30; ++i) text += "\xC3\xBC\xE2\x82\xAC\xF0\x9F\x98\x80";
-  for (std::size_t cut = 0; cut <= text.size(); ++cut) EXPECT_TRUE(isValidUtf8(truncateUtf8(text, cut))) << cut;
+  for (std::size_t cut = 0; cut <= text.size(); ++cut)
+    EXPECT_TRUE(isValidUtf8(truncateUtf8(text, cut))) << cut;
 }
 
 TEST(Text, quotedInputIsValidPrintableAndShort) {
@@ -46,9 +47,12 @@ TEST(Text, namesAreCheckedForEmptinessLengthEncodingAndControls) {
   EXPECT_EQ(checkName("", 256, /*allowEmpty=*/true), std::nullopt);
   EXPECT_EQ(checkName("abcdef", 5), "must be at most 5 bytes long, got 6 bytes");
   EXPECT_EQ(checkName("a\xFF", 256), "must be valid UTF-8 (byte 1 is not): \"a\xEF\xBF\xBD\"");
-  EXPECT_EQ(checkName(std::string("a\0b", 3), 256), "must not contain control characters (byte 1 is 0x00): \"a\\x00b\"");
-  EXPECT_EQ(checkName("tab\there", 256), "must not contain control characters (byte 3 is 0x09): \"tab\\x09here\"");
-  EXPECT_EQ(checkName("del\x7F", 256), "must not contain control characters (byte 3 is 0x7F): \"del\\x7F\"");
+  EXPECT_EQ(checkName(std::string("a\0b", 3), 256),
+            "must not contain control characters (byte 1 is 0x00): \"a\\x00b\"");
+  EXPECT_EQ(checkName("tab\there", 256),
+            "must not contain control characters (byte 3 is 0x09): \"tab\\x09here\"");
+  EXPECT_EQ(checkName("del\x7F", 256),
+            "must not contain control characters (byte 3 is 0x7F): \"del\\x7F\"");
   EXPECT_EQ(checkName("Zahlung#\xC3\xBC", 256), std::nullopt);
 }
 

@@ -15,9 +15,11 @@ using pledge::testing::BootstrapProcess;
 using pledge::testing::ServerProcess;
 
 // The tasks of a process by method name.
-std::map<std::string, pledge::Json> tasksByMethod(pledge::RestClient& client, const pledge::Uuid& process) {
+std::map<std::string, pledge::Json> tasksByMethod(pledge::RestClient& client,
+                                                  const pledge::Uuid& process) {
   std::map<std::string, pledge::Json> tasks;
-  for (const pledge::Json& task : client.processTasks(process)) tasks[task.at("method").get<std::string>()] = task;
+  for (const pledge::Json& task : client.processTasks(process))
+    tasks[task.at("method").get<std::string>()] = task;
   return tasks;
 }
 
@@ -33,7 +35,8 @@ TEST(NotificationEndToEnd, ninetyOneProcessesCompleteAsTheirProfilesSay) {
   }
   for (int n = 1; n <= 91; ++n) {
     const std::string user = "user-" + std::to_string(n);
-    pledge::ProcessInfo done = client.waitResult(started[n - 1].processId, std::chrono::seconds(60));
+    pledge::ProcessInfo done =
+        client.waitResult(started[n - 1].processId, std::chrono::seconds(60));
     ASSERT_EQ(done.state, pledge::ProcessState::Completed) << user << "\n" << workers.log();
     auto tasks = tasksByMethod(client, done.processId);
     const Profile profile = simulatedProfile(user);
@@ -50,8 +53,8 @@ TEST(NotificationEndToEnd, ninetyOneProcessesCompleteAsTheirProfilesSay) {
     } else {
       ASSERT_TRUE(tasks.contains("send")) << user;
       EXPECT_EQ(tasks.at("send").at("result"), true) << user;
-      EXPECT_EQ(tasks.at("send").at("actor"), profile.deliveryType == Delivery::Sms ? "SMSService#1.0"
-                                                                                   : "MailService#1.0");
+      EXPECT_EQ(tasks.at("send").at("actor"),
+                profile.deliveryType == Delivery::Sms ? "SMSService#1.0" : "MailService#1.0");
       EXPECT_FALSE(tasks.contains("blockNotification")) << user;
     }
   }

@@ -47,8 +47,9 @@ TEST(GeneratedWorker, dispatcherDecodesEveryTypeAndEncodesTheResult) {
                                      ArgValue::ofValue({{"a", {"x", "y"}}})})
                 .result,
             Json({{"a", 2}, {"rows", 2}}));
-  EXPECT_TRUE(runCalculator("nested", {ArgValue::ofValue(Json::array()), ArgValue::ofValue(Json::object())})
-                  .result.is_null());
+  EXPECT_TRUE(
+      runCalculator("nested", {ArgValue::ofValue(Json::array()), ArgValue::ofValue(Json::object())})
+          .result.is_null());
 }
 
 TEST(GeneratedWorker, voidMethodRunsAndReturnsNull) {
@@ -61,7 +62,8 @@ TEST(GeneratedWorker, voidMethodRunsAndReturnsNull) {
 
 TEST(GeneratedWorker, listArgumentArrivesResolvedElementByElement) {
   pledge::Decision decision = runCalculator(
-      "scale", {ArgValue::ofList({ArgValue::ofValue(1), ArgValue::ofValue(2)}), ArgValue::ofValue(3)});
+      "scale",
+      {ArgValue::ofList({ArgValue::ofValue(1), ArgValue::ofValue(2)}), ArgValue::ofValue(3)});
   EXPECT_EQ(decision.result, Json({3.0, 6.0}));
 }
 
@@ -89,7 +91,8 @@ TEST(GeneratedWorker, exceptionsBecomeTaskErrorsNamedByType) {
 }
 
 TEST(GeneratedWorker, badArgumentsAndUnknownMethodsAreNonRetryableErrors) {
-  pledge::Decision wrongType = runCalculator("add", {ArgValue::ofValue("two"), ArgValue::ofValue(1)});
+  pledge::Decision wrongType =
+      runCalculator("add", {ArgValue::ofValue("two"), ArgValue::ofValue(1)});
   ASSERT_TRUE(wrongType.failed());
   EXPECT_EQ(wrongType.error->type(), "pledge.BadArguments");
   EXPECT_EQ(wrongType.error->message(),
@@ -143,10 +146,11 @@ TEST(GeneratedProxy, recordsArgumentsFlagsAndIdlDefaults) {
                                  .maxAttempts = 2, .nonRetryable = {"features::Fatal"}}));
 
   const pledge::TaskSpec& inspect = recorder.tasks()[2];
-  EXPECT_EQ(inspect.args[0],
-            pledge::ArgSpec::ofPromise(
-                earlier, {.noWait = false,
-                          .acceptFail = pledge::AcceptFail::ofTypes({"features::Broken", "Other"})}));
+  EXPECT_EQ(
+      inspect.args[0],
+      pledge::ArgSpec::ofPromise(
+          earlier, {.noWait = false,
+                    .acceptFail = pledge::AcceptFail::ofTypes({"features::Broken", "Other"})}));
   EXPECT_EQ(inspect.args[1], pledge::ArgSpec::ofPromise(earlier, {.noWait = true}));
 }
 
@@ -175,9 +179,10 @@ TEST(GeneratedProxy, callOutsideADeciderTaskIsAnError) {
 }
 
 TEST(GeneratedDecider, executeForwardsThePromiseOfItsAsyncCall) {
-  pledge::DeciderRuntime runtime(Planner::kActor,
-                                 std::make_unique<PlannerDispatcher>(std::make_unique<PlannerImpl>()));
-  pledge::Decision decision = runtime.execute(taskFor(Planner::kActor, "plan", {ArgValue::ofValue(4)}));
+  pledge::DeciderRuntime runtime(
+      Planner::kActor, std::make_unique<PlannerDispatcher>(std::make_unique<PlannerImpl>()));
+  pledge::Decision decision =
+      runtime.execute(taskFor(Planner::kActor, "plan", {ArgValue::ofValue(4)}));
   ASSERT_FALSE(decision.failed()) << decision.error->message();
   ASSERT_EQ(decision.tasks.size(), 2u);
   const pledge::TaskSpec& add = decision.tasks[0];
@@ -192,10 +197,10 @@ TEST(GeneratedDecider, executeForwardsThePromiseOfItsAsyncCall) {
 }
 
 TEST(GeneratedDecider, asyncMethodsRunWithResolvedArguments) {
-  pledge::DeciderRuntime runtime(Planner::kActor,
-                                 std::make_unique<PlannerDispatcher>(std::make_unique<PlannerImpl>()));
-  pledge::Decision total = runtime.execute(
-      taskFor(Planner::kActor, "total", {ArgValue::ofList({ArgValue::ofValue(5), ArgValue::ofValue(4)})}));
+  pledge::DeciderRuntime runtime(
+      Planner::kActor, std::make_unique<PlannerDispatcher>(std::make_unique<PlannerImpl>()));
+  pledge::Decision total = runtime.execute(taskFor(
+      Planner::kActor, "total", {ArgValue::ofList({ArgValue::ofValue(5), ArgValue::ofValue(4)})}));
   EXPECT_EQ(total.result, 9);
   EXPECT_TRUE(total.tasks.empty());
   pledge::Decision recovered = runtime.execute(
@@ -259,9 +264,10 @@ TEST(GeneratedDecider, starterStartsTheExecuteMethodWithPlainArguments) {
 }
 
 TEST(GeneratedRecording, readsTypedCallsFromRecordedTasks) {
-  pledge::DeciderRuntime runtime(Planner::kActor,
-                                 std::make_unique<PlannerDispatcher>(std::make_unique<PlannerImpl>()));
-  pledge::Decision decision = runtime.execute(taskFor(Planner::kActor, "plan", {ArgValue::ofValue(4)}));
+  pledge::DeciderRuntime runtime(
+      Planner::kActor, std::make_unique<PlannerDispatcher>(std::make_unique<PlannerImpl>()));
+  pledge::Decision decision =
+      runtime.execute(taskFor(Planner::kActor, "plan", {ArgValue::ofValue(4)}));
   CalculatorRecording calculator(decision.tasks);
   PlannerRecording planner(decision.tasks);
   ASSERT_EQ(calculator.add().size(), 1u);

@@ -46,8 +46,9 @@ TEST(Idl, readsTheDesignExample) {
 }
 
 TEST(Idl, stemIsAnIdentifierMadeFromTheFileName) {
-  EXPECT_EQ(parseIdlText(std::string(kWorkerHead) + "      send: {}\n", "dir/my-actors.pledge.yaml").stem,
-            "my_actors");
+  EXPECT_EQ(
+      parseIdlText(std::string(kWorkerHead) + "      send: {}\n", "dir/my-actors.pledge.yaml").stem,
+      "my_actors");
   EXPECT_EQ(parseIdlText(std::string(kWorkerHead) + "      send: {}\n", "2go.yml").stem, "idl_2go");
 }
 
@@ -134,12 +135,14 @@ TEST(Idl, namesMustBeIdentifiersAndNotReserved) {
 }
 
 TEST(Idl, parameterFlagsAreChecked) {
-  EXPECT_EQ(errorOf(std::string(kWorkerHead) + "      send: {params: [{to: string, acceptFail: maybe}]}\n"),
+  EXPECT_EQ(errorOf(std::string(kWorkerHead) +
+                    "      send: {params: [{to: string, acceptFail: maybe}]}\n"),
             "bad.pledge.yaml:5: workers.Mail.methods.send.params[0].acceptFail: expected true or "
             "false, got 'maybe'");
-  EXPECT_EQ(errorOf(std::string(kWorkerHead) + "      send: {params: [{to: string, noWiat: true}]}\n"),
-            "bad.pledge.yaml:5: workers.Mail.methods.send.params[0].noWiat: a parameter has one "
-            "name, found 'to' and 'noWiat' (did you mean 'noWait'?)");
+  EXPECT_EQ(
+      errorOf(std::string(kWorkerHead) + "      send: {params: [{to: string, noWiat: true}]}\n"),
+      "bad.pledge.yaml:5: workers.Mail.methods.send.params[0].noWiat: a parameter has one "
+      "name, found 'to' and 'noWiat' (did you mean 'noWait'?)");
   EXPECT_EQ(errorOf(std::string(kWorkerHead) + "      send: {params: [{acceptFail: true}]}\n"),
             "bad.pledge.yaml:5: workers.Mail.methods.send.params[0]: missing the parameter's "
             "{name: type}");
@@ -149,10 +152,12 @@ TEST(Idl, retryPoliciesAreChecked) {
   EXPECT_EQ(errorOf(std::string(kWorkerHead) + "      send: {retry: {policy: exponental}}\n"),
             "bad.pledge.yaml:5: workers.Mail.methods.send.retry.policy: unknown policy "
             "'exponental' (did you mean 'exponential'?) (none, fixed, linear or exponential)");
-  EXPECT_EQ(errorOf(std::string(kWorkerHead) + "      send: {retry: {policy: fixed, initialMs: -1}}\n"),
-            "bad.pledge.yaml:5: workers.Mail.methods.send.retry.initialMs: must be at least 0, got -1");
-  EXPECT_EQ(errorOf(std::string(kWorkerHead) + "      send: {timeoutMs: soon}\n"),
-            "bad.pledge.yaml:5: workers.Mail.methods.send.timeoutMs: expected an integer, got 'soon'");
+  EXPECT_EQ(
+      errorOf(std::string(kWorkerHead) + "      send: {retry: {policy: fixed, initialMs: -1}}\n"),
+      "bad.pledge.yaml:5: workers.Mail.methods.send.retry.initialMs: must be at least 0, got -1");
+  EXPECT_EQ(
+      errorOf(std::string(kWorkerHead) + "      send: {timeoutMs: soon}\n"),
+      "bad.pledge.yaml:5: workers.Mail.methods.send.timeoutMs: expected an integer, got 'soon'");
 }
 
 TEST(Idl, unreadableFileIsAnError) {

@@ -19,7 +19,8 @@ class BadInput : public ::testing::Test {
   void expectError(const std::string& method, const std::string& target, const std::string& body,
                    int status, const std::string& code, const std::string& messagePart) {
     HttpResult result = api_.http().request(method, target, body);
-    EXPECT_EQ(result.status, status) << method << " " << target << " " << body << " -> " << result.body;
+    EXPECT_EQ(result.status, status)
+        << method << " " << target << " " << body << " -> " << result.body;
     Json error = result.json().at("error");
     EXPECT_EQ(error.at("code"), code) << result.body;
     EXPECT_NE(error.at("message").get<std::string>().find(messagePart), std::string::npos)
@@ -44,31 +45,33 @@ class BadInput : public ::testing::Test {
 TEST_F(BadInput, malformedJsonIs400WithWhereItBroke) {
   expectError("POST", "/api/v1/processes", "{\"actor\": ", 400, "bad_request", "malformed JSON");
   expectError("POST", "/api/v1/tasks/poll", "[1,2", 400, "bad_request", "malformed JSON");
-  expectError("POST", "/api/v1/tasks/release", "{decisions: []}", 400, "bad_request", "malformed JSON");
+  expectError("POST", "/api/v1/tasks/release", "{decisions: []}", 400, "bad_request",
+              "malformed JSON");
   expectError("POST", "/api/v1/processes", "", 400, "bad_request", "needs a JSON body");
 }
 
 TEST_F(BadInput, wrongFieldTypesAre400NamingTheField) {
   expectError("POST", "/api/v1/processes", R"({"actor": 5, "method": "start"})", 400, "bad_request",
               "actor: expected a string, got 5");
-  expectError("POST", "/api/v1/processes", R"({"actor": "D#1", "method": "start", "args": "x"})", 400,
-              "bad_request", "args: expected an array");
-  expectError("POST", "/api/v1/processes", R"({"actor": "D#1", "method": "start", "custom": 1})", 400,
-              "bad_request", "custom: unknown field");
+  expectError("POST", "/api/v1/processes", R"({"actor": "D#1", "method": "start", "args": "x"})",
+              400, "bad_request", "args: expected an array");
+  expectError("POST", "/api/v1/processes", R"({"actor": "D#1", "method": "start", "custom": 1})",
+              400, "bad_request", "custom: unknown field");
   expectError("POST", "/api/v1/tasks/poll", R"({"actors": [{"actor": "W#1"}], "max": "ten"})", 400,
               "bad_request", "max: expected an integer");
   expectError("POST", "/api/v1/tasks/poll", R"({"actors": [{"actor": "W"}]})", 400, "bad_request",
               "actors[0].actor: expected \"Name#version\"");
   expectError("POST", "/api/v1/tasks/poll", R"({"actors": [{"actor": "W#1"}], "max": 0})", 400,
               "bad_request", "max: must be 1 to 1000");
-  expectError("POST", "/api/v1/tasks/poll", R"({"actors": [{"actor": "W#1"}], "waitMs": 9999999})", 400,
-              "bad_request", "waitMs: must be 0 to 60000");
+  expectError("POST", "/api/v1/tasks/poll", R"({"actors": [{"actor": "W#1"}], "waitMs": 9999999})",
+              400, "bad_request", "waitMs: must be 0 to 60000");
   const std::string task = Uuid::random().toString();
-  expectError("POST", "/api/v1/tasks/release",
-              R"({"decisions": [{"taskId": ")" + task + R"(", "attempt": 1, "tasks": [{"taskId": ")" +
-                  Uuid::random().toString() +
-                  R"(", "actor": "W#1", "method": "m", "type": "worker", "args": [{"promise": 7}]}]}]})",
-              400, "bad_request", "decisions[0].tasks[0].args[0].promise: expected a UUID string, got 7");
+  expectError(
+      "POST", "/api/v1/tasks/release",
+      R"({"decisions": [{"taskId": ")" + task + R"(", "attempt": 1, "tasks": [{"taskId": ")" +
+          Uuid::random().toString() +
+          R"(", "actor": "W#1", "method": "m", "type": "worker", "args": [{"promise": 7}]}]}]})",
+      400, "bad_request", "decisions[0].tasks[0].args[0].promise: expected a UUID string, got 7");
   expectError("POST", "/api/v1/tasks/release", R"({"decisions": []})", 400, "bad_request",
               "release at least one decision");
   expectError("POST", "/api/v1/tasks/" + task + "/heartbeat", R"({"attempt": "one"})", 400,
@@ -79,7 +82,8 @@ TEST_F(BadInput, unknownIdsAre404) {
   const std::string id = Uuid::random().toString();
   expectError("GET", "/api/v1/processes/" + id, "", 404, "not_found", "no process " + id);
   expectError("GET", "/api/v1/processes/" + id + "/tasks", "", 404, "not_found", "no process");
-  expectError("GET", "/api/v1/processes/" + id + "/result?waitMs=10", "", 404, "not_found", "no process");
+  expectError("GET", "/api/v1/processes/" + id + "/result?waitMs=10", "", 404, "not_found",
+              "no process");
   expectError("POST", "/api/v1/processes/" + id + "/restart", "", 404, "not_found", "no process");
   expectError("POST", "/api/v1/processes/" + id + "/abort", "", 404, "not_found", "no process");
   expectError("GET", "/api/v1/processes/not-a-uuid", "", 404, "not_found", "ids are UUIDs");
@@ -91,7 +95,8 @@ TEST_F(BadInput, unknownIdsAre404) {
 }
 
 TEST_F(BadInput, oversizedBodiesAre413) {
-  std::string big = R"({"actor": "D#1", "method": "start", "args": [")" + std::string(10'000, 'x') + "\"]}";
+  std::string big =
+      R"({"actor": "D#1", "method": "start", "args": [")" + std::string(10'000, 'x') + "\"]}";
   HttpResult result = api_.http().post("/api/v1/processes", big);
   EXPECT_EQ(result.status, 413);
   EXPECT_EQ(result.json().at("error").at("code"), "payload_too_large");
@@ -102,13 +107,16 @@ TEST_F(BadInput, oversizedBodiesAre413) {
 
 TEST_F(BadInput, unknownRoutesAre404AndWrongMethods405) {
   expectError("GET", "/api/v2/processes", "", 404, "not_found", "no route GET /api/v2/processes");
-  expectError("DELETE", "/api/v1/processes", "", 405, "method_not_allowed", "DELETE is not allowed");
+  expectError("DELETE", "/api/v1/processes", "", 405, "method_not_allowed",
+              "DELETE is not allowed");
   expectError("GET", "/api/v1/tasks/poll", "", 405, "method_not_allowed", "GET is not allowed");
 }
 
 TEST_F(BadInput, badQueryParametersAre400) {
-  expectError("GET", "/api/v1/processes?limit=abc", "", 400, "bad_request", "limit: expected an integer");
-  expectError("GET", "/api/v1/processes?limit=0", "", 400, "bad_request", "limit: must be 1 to 1000");
+  expectError("GET", "/api/v1/processes?limit=abc", "", 400, "bad_request",
+              "limit: expected an integer");
+  expectError("GET", "/api/v1/processes?limit=0", "", 400, "bad_request",
+              "limit: must be 1 to 1000");
   expectError("GET", "/api/v1/processes?state=finished", "", 400, "bad_request",
               "state: expected running, completed, broken or aborted");
   expectError("GET", "/api/v1/processes?cursor=garbage", "", 400, "bad_request", "cursor");
@@ -138,15 +146,19 @@ TEST_F(BadInput, aReleaseWithABadPollIs400AndAppliesNothing) {
   const Json decisions = Json::array({Json(valueOf(start, 1))});
   for (const auto& [poll, says] : std::vector<std::pair<Json, std::string>>{
            {Json{{"actors", Json::array()}}, "poll.actors: name at least one actor to poll"},
-           {Json{{"actors", {{{"actor", "W#1"}}}}, {"max", 0}}, "poll.max: must be 1 to 1000, got 0"},
+           {Json{{"actors", {{{"actor", "W#1"}}}}, {"max", 0}},
+            "poll.max: must be 1 to 1000, got 0"},
            {Json{{"actors", {{{"actor", "nohash"}}}}}, "poll.actors[0].actor: expected"},
-           {Json{{"actors", {{{"actor", "W#1"}}}}, {"waitMs", "soon"}}, "poll.waitMs: expected an integer"},
+           {Json{{"actors", {{{"actor", "W#1"}}}}, {"waitMs", "soon"}},
+            "poll.waitMs: expected an integer"},
            {Json{{"actorz", 1}}, "poll.actorz: unknown field"}}) {
-    HttpResult answer = api_.http().post("/api/v1/tasks/release", Json{{"decisions", decisions}, {"poll", poll}});
+    HttpResult answer =
+        api_.http().post("/api/v1/tasks/release", Json{{"decisions", decisions}, {"poll", poll}});
     EXPECT_EQ(answer.status, 400) << answer.body;
     EXPECT_NE(answer.body.find(says), std::string::npos) << answer.body;
   }
-  EXPECT_EQ(api_.process(start.processId).state, ProcessState::Running) << "no decision was applied";
+  EXPECT_EQ(api_.process(start.processId).state, ProcessState::Running)
+      << "no decision was applied";
   EXPECT_EQ(api_.releaseStatus(valueOf(start, 1)), "accepted");
   expectServing();
 }

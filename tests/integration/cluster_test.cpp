@@ -181,18 +181,22 @@ class Cluster : public ::testing::Test {
     const auto started = Clock::now();
     std::vector<StartRequest> batch;
     for (int i = 0; i < kEach; ++i) {
-      batch.push_back(StartRequest{.actor = "Chain#1.0", .method = "start", .args = Json::array({i})});
-      batch.push_back(StartRequest{.actor = "Fanout#1.0", .method = "start", .args = Json::array({i})});
+      batch.push_back(
+          StartRequest{.actor = "Chain#1.0", .method = "start", .args = Json::array({i})});
+      batch.push_back(
+          StartRequest{.actor = "Fanout#1.0", .method = "start", .args = Json::array({i})});
     }
     std::vector<std::pair<Uuid, std::int64_t>> expected;
     for (std::size_t first = 0; first < batch.size(); first += 200) {
-      std::vector<StartRequest> part(batch.begin() + static_cast<long>(first),
-                                     batch.begin() + static_cast<long>(std::min(first + 200, batch.size())));
+      std::vector<StartRequest> part(
+          batch.begin() + static_cast<long>(first),
+          batch.begin() + static_cast<long>(std::min(first + 200, batch.size())));
       std::vector<Result<StartedProcess>> results = client.startMany(part);
       for (std::size_t k = 0; k < results.size(); ++k) {
         ASSERT_TRUE(results[k].ok()) << results[k].error().message();
         const std::int64_t i = part[k].args[0].get<std::int64_t>();
-        expected.emplace_back(results[k].value().processId, part[k].actor == "Chain#1.0" ? i + 3 : 10 * (i + 1));
+        expected.emplace_back(results[k].value().processId,
+                              part[k].actor == "Chain#1.0" ? i + 3 : 10 * (i + 1));
       }
     }
     for (const auto& [id, result] : expected) {
@@ -201,9 +205,10 @@ class Cluster : public ::testing::Test {
       EXPECT_EQ(info.result, Json(result));
     }
     const auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
-    EXPECT_LT(took, seconds(20)) << 2 * kEach << " processes on " << count << " fresh nodes took " << took.count()
-                                 << " ms; a lease is 60 s";
-    std::cout << 2 * kEach << " processes on " << count << " fresh nodes: " << took.count() << " ms\n";
+    EXPECT_LT(took, seconds(20)) << 2 * kEach << " processes on " << count << " fresh nodes took "
+                                 << took.count() << " ms; a lease is 60 s";
+    std::cout << 2 * kEach << " processes on " << count << " fresh nodes: " << took.count()
+              << " ms\n";
     for (const auto& node : nodes_) {
       HttpClient http("127.0.0.1", node->port());
       const std::string metrics = http.get("/metrics").body;
@@ -514,7 +519,8 @@ TEST_F(Cluster, aTaskReadyOnAnyNodeReachesAnIdleRunnerAtOnce) {
     slowest = std::max(slowest, std::chrono::duration_cast<milliseconds>(Clock::now() - started));
   }
   EXPECT_LT(slowest, milliseconds(1'500)) << "a chain of 3 steps waited for a poll of another node";
-  std::cout << "slowest of 16 chains (3 steps each, idle runner, 5 s polls): " << slowest.count() << " ms\n";
+  std::cout << "slowest of 16 chains (3 steps each, idle runner, 5 s polls): " << slowest.count()
+            << " ms\n";
 }
 
 }  // namespace

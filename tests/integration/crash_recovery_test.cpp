@@ -52,7 +52,8 @@ class Driver {
         Json results = result.json().at("results");
         std::lock_guard lock(mutex_);
         for (const Json& entry : results) {
-          if (entry.at("status") == "accepted") acknowledged_.insert(entry.at("taskId").get<Uuid>());
+          if (entry.at("status") == "accepted")
+            acknowledged_.insert(entry.at("taskId").get<Uuid>());
         }
         releases_ += static_cast<int>(decisions.size());
       }
@@ -82,7 +83,8 @@ TEST(CrashRecovery, killDashNineLosesNothingAcknowledged) {
   std::vector<StartedProcess> started;
   {
     TestApi api(server.port());
-    for (int i = 0; i < kProcesses; ++i) started.push_back(api.start("Chain#1", "start", Json::array({i})));
+    for (int i = 0; i < kProcesses; ++i)
+      started.push_back(api.start("Chain#1", "start", Json::array({i})));
   }
 
   Driver driver;
@@ -112,7 +114,8 @@ TEST(CrashRecovery, killDashNineLosesNothingAcknowledged) {
 TEST(CrashRecovery, gracefulStopAnswersParkedPollsAndKeepsEverything) {
   ServerProcess server;
   TestApi api(server.port());
-  StartedProcess started = api.start("D#1", "start", Json::array({1}), StartOptions{.customId = "keep-me"});
+  StartedProcess started =
+      api.start("D#1", "start", Json::array({1}), StartOptions{.customId = "keep-me"});
   EXPECT_EQ(server.stop(SIGTERM), 0);
   server.start();
   TestApi again(server.port());

@@ -16,7 +16,8 @@ using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
 std::int64_t epochMs() {
-  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -90,7 +91,8 @@ TEST_F(EngineRules, Rule2_taskWaitsForEveryPromiseThatIsNotNoWait) {
   PolledTask start = startAndTake();
   TaskSpec a = newTask("W#1", "a", {});
   TaskSpec b = newTask("W#1", "b", {});
-  TaskSpec join = newTask("J#1", "join", {ArgSpec::ofPromise(a.taskId), ArgSpec::ofPromise(b.taskId)});
+  TaskSpec join =
+      newTask("J#1", "join", {ArgSpec::ofPromise(a.taskId), ArgSpec::ofPromise(b.taskId)});
   ASSERT_EQ(api_.releaseStatus(valueOf(start, nullptr, {a, b, join})), "accepted");
   std::vector<PolledTask> workers = api_.poll("W#1");
   ASSERT_EQ(workers.size(), 2u);
@@ -227,6 +229,16 @@ TEST_F(EngineRules, Rule4_expiredLeaseCountsAsAFailedAttemptAndTheTaskIsHandedOu
   EXPECT_EQ(taskView(work.taskId).at("error").at("type"), "pledge.LeaseExpired");
 }
 
+// The tasks view (GET /api/v1/processes/{id}/tasks) writes a task's own timeout, or null.
+TEST_F(EngineRules, tasksViewShowsTheTimeoutATaskSetAndNullForNone) {
+  PolledTask start = startAndTake();
+  TaskSpec timed = newTask("W#1", "timed", {}, TaskType::Worker, CallOptions{.timeoutMs = 300});
+  TaskSpec untimed = newTask("W#1", "untimed", {});
+  ASSERT_EQ(api_.releaseStatus(valueOf(start, nullptr, {timed, untimed})), "accepted");
+  EXPECT_EQ(taskView(timed.taskId).at("timeoutMs"), 300);
+  EXPECT_TRUE(taskView(untimed.taskId).at("timeoutMs").is_null());
+}
+
 TEST_F(EngineRules, Rule4_aReleaseMayLeaseTheTasksItMadeReadyInTheSameAnswer) {
   PolledTask start = startAndTake();
   TaskSpec first = newTask("W#1", "first", {});
@@ -248,7 +260,8 @@ TEST_F(EngineRules, Rule4_aReleaseMayLeaseTheTasksItMadeReadyInTheSameAnswer) {
   EXPECT_TRUE(api_.poll("W#1", 5, 200).empty()) << "second is leased to the releaser";
   EXPECT_EQ(taskView(second.taskId).at("state"), "running");
   // Nothing ready: an empty list at once (the poll of a release does not wait unless asked to).
-  body = {{"decisions", {Json(valueOf(next, "two"))}}, {"poll", {{"actors", {{{"actor", "W#1"}}}}}}};
+  body = {{"decisions", {Json(valueOf(next, "two"))}},
+          {"poll", {{"actors", {{{"actor", "W#1"}}}}}}};
   const auto sent = steady_clock::now();
   answer = api_.http().post("/api/v1/tasks/release", body);
   EXPECT_LT(steady_clock::now() - sent, milliseconds(2'000));
@@ -296,7 +309,8 @@ TEST_F(EngineRules, Rule4_duplicateReleaseIsIgnored) {
   EXPECT_EQ(api_.releaseStatus(decision), "accepted");
   // The same decision again, and the same attempt with other new tasks: both ignored.
   EXPECT_EQ(api_.releaseStatus(decision), "duplicate");
-  EXPECT_EQ(api_.releaseStatus(valueOf(start, nullptr, {newTask("W#1", "extra", {})})), "duplicate");
+  EXPECT_EQ(api_.releaseStatus(valueOf(start, nullptr, {newTask("W#1", "extra", {})})),
+            "duplicate");
   EXPECT_EQ(api_.tasks(started_.processId).size(), 2u);
   EXPECT_EQ(api_.poll("W#1").size(), 1u);
 }
@@ -342,21 +356,26 @@ TEST_P(RetryPolicies, Rule5_failedAttemptIsRescheduledByThePolicyUntilMaxAttempt
 INSTANTIATE_TEST_SUITE_P(
     EachPolicy, RetryPolicies,
     ::testing::Values(
-        RetryCase{"fixed", RetryPolicy{.kind = RetryKind::Fixed, .initialMs = 300, .maxAttempts = 3},
-                  300, 300},
-        RetryCase{"linear", RetryPolicy{.kind = RetryKind::Linear, .initialMs = 200, .maxAttempts = 3},
-                  200, 400},
+        RetryCase{"fixed",
+                  RetryPolicy{.kind = RetryKind::Fixed, .initialMs = 300, .maxAttempts = 3}, 300,
+                  300},
+        RetryCase{"linear",
+                  RetryPolicy{.kind = RetryKind::Linear, .initialMs = 200, .maxAttempts = 3}, 200,
+                  400},
         RetryCase{"exponential",
-                  RetryPolicy{.kind = RetryKind::Exponential, .initialMs = 150, .multiplier = 3.0,
+                  RetryPolicy{.kind = RetryKind::Exponential,
+                              .initialMs = 150,
+                              .multiplier = 3.0,
                               .maxAttempts = 3},
                   150, 450}),
     [](const auto& param) { return std::string(param.param.name); });
 
 TEST_F(EngineRules, Rule5_nonRetryableErrorsFailAtOnce) {
   PolledTask start = startAndTake();
-  TaskSpec work = newTask("W#1", "work", {}, TaskType::Worker,
-                          CallOptions{.retry = RetryPolicy{.kind = RetryKind::Fixed, .initialMs = 10,
-                                                           .nonRetryable = {"Fatal"}}});
+  TaskSpec work = newTask(
+      "W#1", "work", {}, TaskType::Worker,
+      CallOptions{.retry = RetryPolicy{
+                      .kind = RetryKind::Fixed, .initialMs = 10, .nonRetryable = {"Fatal"}}});
   ASSERT_EQ(api_.releaseStatus(valueOf(start, nullptr, {work})), "accepted");
   PolledTask attempt = api_.poll("W#1").at(0);
   ASSERT_EQ(api_.releaseStatus(errorOf(attempt, TaskError("Fatal", "no"))), "accepted");
@@ -369,9 +388,10 @@ TEST_F(EngineRules, Rule5_nonRetryableErrorsFailAtOnce) {
 TEST_F(EngineRules, Rule6_acceptFailByTypeDeliversTheFailure) {
   PolledTask start = startAndTake();
   TaskSpec risky = newTask("W#1", "risky", {});
-  TaskSpec handler = newTask("H#1", "handle", {ArgSpec::ofPromise(
-                                                 risky.taskId, {.acceptFail = AcceptFail::ofTypes({"Oops"})})},
-                             TaskType::Decider);
+  TaskSpec handler =
+      newTask("H#1", "handle",
+              {ArgSpec::ofPromise(risky.taskId, {.acceptFail = AcceptFail::ofTypes({"Oops"})})},
+              TaskType::Decider);
   ASSERT_EQ(api_.releaseStatus(forwardOf(start, handler.taskId, {risky, handler})), "accepted");
   PolledTask attempt = api_.poll("W#1").at(0);
   ASSERT_EQ(api_.releaseStatus(errorOf(attempt, TaskError("Oops", "bad luck", false))), "accepted");
@@ -387,9 +407,10 @@ TEST_F(EngineRules, Rule6_acceptFailByTypeDeliversTheFailure) {
 TEST_F(EngineRules, Rule6_failureOfAnotherTypeBreaksTheProcess) {
   PolledTask start = startAndTake();
   TaskSpec risky = newTask("W#1", "risky", {});
-  TaskSpec handler = newTask("H#1", "handle", {ArgSpec::ofPromise(
-                                                 risky.taskId, {.acceptFail = AcceptFail::ofTypes({"Other"})})},
-                             TaskType::Decider);
+  TaskSpec handler =
+      newTask("H#1", "handle",
+              {ArgSpec::ofPromise(risky.taskId, {.acceptFail = AcceptFail::ofTypes({"Other"})})},
+              TaskType::Decider);
   ASSERT_EQ(api_.releaseStatus(forwardOf(start, handler.taskId, {risky, handler})), "accepted");
   PolledTask attempt = api_.poll("W#1").at(0);
   ASSERT_EQ(api_.releaseStatus(errorOf(attempt, TaskError("Oops", "bad luck"))), "accepted");
@@ -409,10 +430,13 @@ TEST_F(EngineRules, Rule6_brokenProcessRestartsAndCompletes) {
   PolledTask attempt = api_.poll("W#1").at(0);
   ASSERT_EQ(api_.releaseStatus(errorOf(attempt, TaskError("Bug", "division by zero"))), "accepted");
   ASSERT_EQ(api_.awaitResult(started_.processId, 5000).state, ProcessState::Broken);
-  EXPECT_EQ(api_.http().post("/api/v1/processes/" + started_.processId.toString() + "/abort", "").status,
-            200);
+  EXPECT_EQ(
+      api_.http().post("/api/v1/processes/" + started_.processId.toString() + "/abort", "").status,
+      200);
   // An aborted process cannot be restarted; a fresh broken one can.
-  EXPECT_EQ(api_.http().post("/api/v1/processes/" + started_.processId.toString() + "/restart", "").status,
+  EXPECT_EQ(api_.http()
+                .post("/api/v1/processes/" + started_.processId.toString() + "/restart", "")
+                .status,
             409);
   start = startAndTake();
   work = newTask("W#1", "work", {ArgSpec::ofValue(20)});
@@ -421,7 +445,8 @@ TEST_F(EngineRules, Rule6_brokenProcessRestartsAndCompletes) {
   ASSERT_EQ(api_.releaseStatus(errorOf(attempt, TaskError("Bug", "division by zero"))), "accepted");
   ASSERT_EQ(api_.awaitResult(started_.processId, 5000).state, ProcessState::Broken);
 
-  HttpResult restarted = api_.http().post("/api/v1/processes/" + started_.processId.toString() + "/restart", "");
+  HttpResult restarted =
+      api_.http().post("/api/v1/processes/" + started_.processId.toString() + "/restart", "");
   ASSERT_EQ(restarted.status, 200) << restarted.body;
   EXPECT_EQ(restarted.json().at("state"), "running");
   PolledTask retry = api_.poll("W#1", 1, 5000).at(0);
@@ -438,15 +463,17 @@ TEST_F(EngineRules, Rule6_abortCancelsEveryLiveTask) {
   TaskSpec queued = newTask("Q#1", "queued", {});
   ASSERT_EQ(api_.releaseStatus(valueOf(start, nullptr, {leased, queued})), "accepted");
   PolledTask running = api_.poll("W#1").at(0);
-  HttpResult aborted = api_.http().post("/api/v1/processes/" + started_.processId.toString() + "/abort", "");
+  HttpResult aborted =
+      api_.http().post("/api/v1/processes/" + started_.processId.toString() + "/abort", "");
   ASSERT_EQ(aborted.status, 200) << aborted.body;
   EXPECT_EQ(aborted.json().at("state"), "aborted");
   EXPECT_FALSE(aborted.json().at("endedAt").is_null());
   EXPECT_TRUE(api_.poll("Q#1").empty());
   EXPECT_EQ(api_.release({valueOf(running, 1)}).status, 409);
   EXPECT_EQ(api_.process(started_.processId).state, ProcessState::Aborted);
-  EXPECT_EQ(api_.http().post("/api/v1/processes/" + started_.processId.toString() + "/abort", "").status,
-            409);
+  EXPECT_EQ(
+      api_.http().post("/api/v1/processes/" + started_.processId.toString() + "/abort", "").status,
+      409);
 }
 
 // ---- Rule 7: completion -------------------------------------------------------------------
@@ -496,7 +523,8 @@ TEST_F(EngineRules, Rule8_startingTwiceWithACustomIdReturnsTheExistingProcess) {
 
 TEST_F(EngineRules, Rule8_scheduledStartWaitsForItsStartTime) {
   const std::int64_t at = epochMs() + 1200;
-  StartedProcess scheduled = api_.start("D#1", "start", Json::array(), StartOptions{.startTime = at});
+  StartedProcess scheduled =
+      api_.start("D#1", "start", Json::array(), StartOptions{.startTime = at});
   EXPECT_TRUE(api_.poll("D#1").empty());
   EXPECT_EQ(api_.process(scheduled.processId).state, ProcessState::Running);
   std::vector<PolledTask> polled = api_.poll("D#1", 1, 10'000);
@@ -514,7 +542,8 @@ TEST_F(EngineRules, Rule9_blockedActorsTasksStayQueuedUntilUnblocked) {
   Json actors = api_.http().get("/api/v1/actors").json();
   bool blockedShown = false;
   for (const Json& actor : actors) {
-    if (actor.at("actor") == "W#1") blockedShown = actor.at("blocked").get<bool>() && actor.at("ready") == 1;
+    if (actor.at("actor") == "W#1")
+      blockedShown = actor.at("blocked").get<bool>() && actor.at("ready") == 1;
   }
   EXPECT_TRUE(blockedShown) << actors.dump();
   auto parked = std::async(std::launch::async, [&] {
@@ -581,7 +610,8 @@ TEST_F(EngineRules, Rule10_theHolderOfALeaseNotWrittenGetsItBackByReleasingBefor
   server_.stop(SIGKILL);
   server_.start();
   TestApi api(server_.port());
-  ASSERT_EQ(api.heartbeat(first.taskId, first.attempt).status, 200) << "the heartbeat takes the lease back";
+  ASSERT_EQ(api.heartbeat(first.taskId, first.attempt).status, 200)
+      << "the heartbeat takes the lease back";
   EXPECT_TRUE(api.poll("W#1", 10, 300).empty()) << "leased again to its holder";
   EXPECT_EQ(api.releaseStatus(valueOf(first, "done")), "accepted");
   EXPECT_EQ(api.awaitResult(started_.processId, 5000).state, ProcessState::Completed);

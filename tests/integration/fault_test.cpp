@@ -85,14 +85,16 @@ class SmallDisk {
 
 TEST(Faults, aFullDiskIsAnswered503AndTheServerResumesByItselfWhenSpaceIsBack) {
   SmallDisk disk(24 * 1024 * 1024);
-  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (" << disk.error() << "); run as root";
+  if (!disk.mounted())
+    GTEST_SKIP() << "cannot mount a tmpfs here (" << disk.error() << "); run as root";
   ServerProcess server(ServerOptions{.store = "sqlite:" + disk.path() + "/data"});
   // Leave about 300 KiB.
   const std::string filler = disk.path() + "/filler";
   {
     std::ofstream out(filler, std::ios::binary);
     const std::string block(64 * 1024, 'f');
-    for (std::uint64_t left = disk.freeBytes(); left > 300 * 1024 + block.size(); left -= block.size()) {
+    for (std::uint64_t left = disk.freeBytes(); left > 300 * 1024 + block.size();
+         left -= block.size()) {
       out << block;
     }
   }
@@ -124,7 +126,8 @@ TEST(Faults, aFullDiskIsAnswered503AndTheServerResumesByItselfWhenSpaceIsBack) {
   HttpResult single = http.post("/api/v1/processes", Json(stepsStart(0)));
   if (single.status != 201) {
     EXPECT_EQ(single.status, 503) << single.body;
-    EXPECT_NE(single.body.find("the store cannot be written now"), std::string::npos) << single.body;
+    EXPECT_NE(single.body.find("the store cannot be written now"), std::string::npos)
+        << single.body;
   }
 
   std::filesystem::remove(filler);
@@ -135,7 +138,8 @@ TEST(Faults, aFullDiskIsAnswered503AndTheServerResumesByItselfWhenSpaceIsBack) {
     if (started.status == 201) break;
     std::this_thread::sleep_for(milliseconds(100));
   }
-  ASSERT_EQ(started.status, 201) << "did not resume by itself: " << started.body << "\n" << server.log();
+  ASSERT_EQ(started.status, 201) << "did not resume by itself: " << started.body << "\n"
+                                 << server.log();
   acknowledged.push_back(started.json().at("processId").get<Uuid>());
 
   BootstrapProcess workers("tests/integration/actors/actors.yaml", server.url());
@@ -143,7 +147,8 @@ TEST(Faults, aFullDiskIsAnswered503AndTheServerResumesByItselfWhenSpaceIsBack) {
   expectAllCompleted(client, acknowledged, seconds(90));
   EXPECT_TRUE(server.running()) << "the server never stopped";
   EXPECT_NE(server.log().find("the store takes writes again"), std::string::npos);
-  std::cout << acknowledged.size() << " processes acknowledged before and after the disk filled, all completed; "
+  std::cout << acknowledged.size()
+            << " processes acknowledged before and after the disk filled, all completed; "
             << "refused with: " << refusal << "\n";
 }
 
@@ -166,8 +171,10 @@ class PrivatePostgres {
 
  private:
   void script(const std::string& action) {
-    const std::string command = std::string(PLEDGE_SOURCE_DIR) + "/tests/support/pg_cluster " + action + " " + dir_;
-    if (std::system((command + " >/dev/null").c_str()) != 0) throw std::runtime_error(command + " failed");
+    const std::string command =
+        std::string(PLEDGE_SOURCE_DIR) + "/tests/support/pg_cluster " + action + " " + dir_;
+    if (std::system((command + " >/dev/null").c_str()) != 0)
+      throw std::runtime_error(command + " failed");
   }
 
   std::string dir_;
@@ -241,8 +248,8 @@ TEST(Faults, postgresqlCrashedAndStartedAgainUnderLoadLosesNothing) {
   RestClient client({server.url()});
   expectAllCompleted(client, ids, seconds(120));
   EXPECT_TRUE(server.running());
-  std::cout << ids.size() << " processes acknowledged (" << before << " before the crash), " << starter.refused()
-            << " starts refused while PostgreSQL was down, all completed\n";
+  std::cout << ids.size() << " processes acknowledged (" << before << " before the crash), "
+            << starter.refused() << " starts refused while PostgreSQL was down, all completed\n";
   if (std::getenv("PLEDGE_TEST_SHOW_LOG") != nullptr) std::cout << server.log();
 }
 
@@ -254,7 +261,8 @@ TEST(Faults, aPrimaryFailoverUnderLoadLosesNothingAcknowledged) {
   std::vector<std::unique_ptr<ServerProcess>> nodes;
   std::vector<std::string> urls;
   for (const char* name : {"a", "b", "c"}) {
-    nodes.push_back(std::make_unique<ServerProcess>(ServerOptions{.store = postgres.url(), .nodeName = name}));
+    nodes.push_back(
+        std::make_unique<ServerProcess>(ServerOptions{.store = postgres.url(), .nodeName = name}));
     urls.push_back(nodes.back()->url());
   }
   BootstrapProcess runner1("tests/integration/actors/actors.yaml", urls);
@@ -273,9 +281,11 @@ TEST(Faults, aPrimaryFailoverUnderLoadLosesNothingAcknowledged) {
   std::this_thread::sleep_for(seconds(1));
   const double completedBefore = [&] {
     RestClient probe(urls);
-    return static_cast<double>(probe.listProcesses({{"state", "completed"}, {"limit", "1000"}}).at("items").size());
+    return static_cast<double>(
+        probe.listProcesses({{"state", "completed"}, {"limit", "1000"}}).at("items").size());
   }();
-  ASSERT_LT(completedBefore, 1'000) << "everything finished before the failover; nothing was tested";
+  ASSERT_LT(completedBefore, 1'000)
+      << "everything finished before the failover; nothing was tested";
 
   const auto killed = Clock::now();
   postgres.killPrimary();
@@ -295,8 +305,10 @@ TEST(Faults, aPrimaryFailoverUnderLoadLosesNothingAcknowledged) {
     std::this_thread::sleep_for(milliseconds(50));
   }
   ASSERT_TRUE(pause) << "no node committed again within 60 s of the kill";
-  std::cout << "failover: first new commit " << pause->count() << " ms after the primary was killed (the standby "
-            << "was promoted after 1000 ms); " << completedBefore << " of 1000 processes had completed before\n";
+  std::cout << "failover: first new commit " << pause->count()
+            << " ms after the primary was killed (the standby "
+            << "was promoted after 1000 ms); " << completedBefore
+            << " of 1000 processes had completed before\n";
   expectAllCompleted(client, ids, seconds(180));
   for (const auto& node : nodes) EXPECT_TRUE(node->running()) << node->log();
 }
@@ -329,7 +341,8 @@ std::string run(const std::string& command) {
   std::string output;
   FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   std::array<char, 4096> chunk{};
-  while (std::size_t n = std::fread(chunk.data(), 1, chunk.size(), pipe)) output.append(chunk.data(), n);
+  while (std::size_t n = std::fread(chunk.data(), 1, chunk.size(), pipe))
+    output.append(chunk.data(), n);
   const int status = pclose(pipe);
   if (status != 0) throw std::runtime_error(command + " failed: " + output);
   return output;
@@ -375,7 +388,8 @@ TEST(Faults, aPgDumpRestoredIntoANewDatabaseRestoresEverything) {
 
 TEST(Faults, aServerKilledAgainAndAgainUnderLoadLosesNothing) {
   // (Short leases: a lease written before a kill holds its task until it expires.)
-  ServerProcess server(ServerOptions{.extraArgs = {"--default-timeout-ms", "3000"}, .stickyPort = true});
+  ServerProcess server(
+      ServerOptions{.extraArgs = {"--default-timeout-ms", "3000"}, .stickyPort = true});
   BootstrapProcess workers("tests/integration/actors/actors.yaml", server.url());
   Starter starter(server.url());
   for (int kill = 0; kill < 3; ++kill) {
@@ -393,7 +407,8 @@ TEST(Faults, aServerKilledAgainAndAgainUnderLoadLosesNothing) {
 
 TEST(Faults, runnersKilledUnderLoadLoseNothing) {
   ServerProcess server(ServerOptions{.extraArgs = {"--default-timeout-ms", "2000"}});
-  auto workers = std::make_unique<BootstrapProcess>("tests/integration/actors/actors.yaml", server.url());
+  auto workers =
+      std::make_unique<BootstrapProcess>("tests/integration/actors/actors.yaml", server.url());
   Starter starter(server.url());
   for (int kill = 0; kill < 3; ++kill) {
     std::this_thread::sleep_for(milliseconds(600));

@@ -37,8 +37,12 @@ TEST_F(LeaseDelivery, aLongPollWhoseClientWentAwayTakesNoTask) {
     asio::ip::tcp::resolver resolver(io);
     asio::connect(socket, resolver.resolve("127.0.0.1", std::to_string(server_.port())));
     const std::string body = R"({"actors":[{"actor":"D#1"}],"waitMs":30000})";
-    asio::write(socket, asio::buffer("POST /api/v1/tasks/poll HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                     "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body));
+    asio::write(
+        socket,
+        asio::buffer(
+            "POST /api/v1/tasks/poll HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            "Content-Length: " +
+            std::to_string(body.size()) + "\r\n\r\n" + body));
     std::this_thread::sleep_for(milliseconds(200));  // parked
   }  // the client closes its connection
   std::this_thread::sleep_for(milliseconds(200));
@@ -59,8 +63,12 @@ TEST_F(LeaseDelivery, anAnswerThatCannotReachItsPollerPutsTheLeaseBack) {
     asio::ip::tcp::resolver resolver(io);
     asio::connect(socket, resolver.resolve("127.0.0.1", std::to_string(server_.port())));
     const std::string body = R"({"actors":[{"actor":"D#1"}],"max":10,"waitMs":30000})";
-    asio::write(socket, asio::buffer("POST /api/v1/tasks/poll HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                     "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body));
+    asio::write(
+        socket,
+        asio::buffer(
+            "POST /api/v1/tasks/poll HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            "Content-Length: " +
+            std::to_string(body.size()) + "\r\n\r\n" + body));
     std::this_thread::sleep_for(milliseconds(100));
     socket.shutdown(asio::ip::tcp::socket::shutdown_both);
     socket.close();
@@ -74,8 +82,9 @@ TEST_F(LeaseDelivery, anAnswerThatCannotReachItsPollerPutsTheLeaseBack) {
 
 TEST_F(LeaseDelivery, aReleaseThatAppliedNothingLeasesNothing) {
   api_.start("D#1", "start");
-  const Json release = {{"decisions", {{{"taskId", Uuid::random()}, {"attempt", 1}, {"result", 1}}}},
-                        {"poll", {{"actors", {{{"actor", "D#1"}}}}, {"max", 10}}}};
+  const Json release = {
+      {"decisions", {{{"taskId", Uuid::random()}, {"attempt", 1}, {"result", 1}}}},
+      {"poll", {{"actors", {{{"actor", "D#1"}}}}, {"max", 10}}}};
   HttpResult answer = api_.http().post("/api/v1/tasks/release", release);
   EXPECT_EQ(answer.status, 404) << answer.body;
   EXPECT_FALSE(answer.json().contains("tasks")) << answer.body;

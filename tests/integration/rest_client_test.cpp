@@ -17,7 +17,9 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using Clock = std::chrono::steady_clock;
 
-StartRequest startOf(const std::string& actor) { return StartRequest{.actor = actor, .method = "start"}; }
+StartRequest startOf(const std::string& actor) {
+  return StartRequest{.actor = actor, .method = "start"};
+}
 
 TEST(RestClientNodes, aLongPollOfAnIdleNodeDoesNotHideAnotherNodesReadyTask) {
   ServerProcess idle;
@@ -48,8 +50,10 @@ TEST(RestClientNodes, startsAreSpreadOverTheNodes) {
   for (int i = 0; i < 4; ++i) both.start(startOf("D#1"));
   both.startMany({startOf("D#1"), startOf("D#1")});
   both.startMany({startOf("D#1"), startOf("D#1")});
-  const std::size_t onA = RestClient({a.url()}).listProcesses({{"limit", "100"}}).at("items").size();
-  const std::size_t onB = RestClient({b.url()}).listProcesses({{"limit", "100"}}).at("items").size();
+  const std::size_t onA =
+      RestClient({a.url()}).listProcesses({{"limit", "100"}}).at("items").size();
+  const std::size_t onB =
+      RestClient({b.url()}).listProcesses({{"limit", "100"}}).at("items").size();
   EXPECT_EQ(onA + onB, 8u);
   EXPECT_EQ(onA, 4u) << "round robin over two nodes";
 }

@@ -32,7 +32,9 @@ std::vector<StartedProcess> startRuns(RestClient& client, int count, int sleepMs
 // Waits until at least count processes have completed (the rest are in flight).
 void waitForCompleted(RestClient& client, std::size_t count) {
   for (int i = 0; i < 3000; ++i) {
-    if (client.listProcesses({{"state", "completed"}, {"limit", "1000"}}).at("items").size() >= count) return;
+    if (client.listProcesses({{"state", "completed"}, {"limit", "1000"}}).at("items").size() >=
+        count)
+      return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   FAIL() << "fewer than " << count << " processes completed in 30 s";
@@ -54,7 +56,8 @@ TEST(Runner, killedRunnerLosesNothing) {
     ProcessInfo done = client.waitResult(run.processId, std::chrono::seconds(60));
     ASSERT_EQ(done.state, ProcessState::Completed) << second.log();
     EXPECT_EQ(done.result, expectedSum());
-    for (const Json& task : client.processTasks(run.processId)) retried += task.at("attempts").get<int>() > 1;
+    for (const Json& task : client.processTasks(run.processId))
+      retried += task.at("attempts").get<int>() > 1;
   }
   EXPECT_GT(retried, 0) << "the killed runner held no task: the test did not kill mid-run";
 }

@@ -32,8 +32,9 @@ class EngineTest : public ::testing::Test {
 
   StartedProcess start(const std::string& actor = "D#1") {
     std::promise<Result<StartedProcess>> done;
-    engine_->startProcess(StartRequest{.actor = actor, .method = "start"},
-                          [&](Result<StartedProcess> started) { done.set_value(std::move(started)); });
+    engine_->startProcess(
+        StartRequest{.actor = actor, .method = "start"},
+        [&](Result<StartedProcess> started) { done.set_value(std::move(started)); });
     Result<StartedProcess> started = done.get_future().get();
     EXPECT_TRUE(started.ok());
     return started.value();
@@ -48,7 +49,9 @@ class EngineTest : public ::testing::Test {
 
   ReleaseStatus release(Decision decision) {
     std::promise<std::vector<ReleaseResult>> done;
-    engine_->release({decision}, [&](std::vector<ReleaseResult> results) { done.set_value(std::move(results)); });
+    engine_->release({decision}, [&](std::vector<ReleaseResult> results) {
+      done.set_value(std::move(results));
+    });
     return done.get_future().get().at(0).status;
   }
 
@@ -58,7 +61,10 @@ class EngineTest : public ::testing::Test {
 };
 
 TaskSpec worker(const char* method, std::vector<ArgSpec> args = {}) {
-  return TaskSpec{.taskId = Uuid::random(), .actor = "W#1", .method = method, .type = TaskType::Worker,
+  return TaskSpec{.taskId = Uuid::random(),
+                  .actor = "W#1",
+                  .method = method,
+                  .type = TaskType::Worker,
                   .args = std::move(args)};
 }
 
@@ -75,7 +81,8 @@ TEST_F(EngineTest, rebuildsWaitingTasksAndForwardsFromTheStore) {
   std::vector<PolledTask> workers = poll("W#1");
   ASSERT_EQ(workers.size(), 2u);
   const PolledTask& first = workers[0].method == "a" ? workers[0] : workers[1];
-  ASSERT_EQ(release(Decision{.taskId = first.taskId, .attempt = 1, .result = "A"}), ReleaseStatus::Accepted);
+  ASSERT_EQ(release(Decision{.taskId = first.taskId, .attempt = 1, .result = "A"}),
+            ReleaseStatus::Accepted);
 
   open(EngineOptions{.leaseWriteDelayMs = 0});  // a new engine on the same store
   std::vector<PolledTask> afterRestart = poll("W#1", 300);
@@ -85,11 +92,13 @@ TEST_F(EngineTest, rebuildsWaitingTasksAndForwardsFromTheStore) {
   EXPECT_EQ(tasks->size(), 4u);
   const PolledTask& second = workers[0].method == "a" ? workers[1] : workers[0];
   // b's lease survived the restart, so its first attempt can still be released.
-  ASSERT_EQ(release(Decision{.taskId = second.taskId, .attempt = 1, .result = "B"}), ReleaseStatus::Accepted);
+  ASSERT_EQ(release(Decision{.taskId = second.taskId, .attempt = 1, .result = "B"}),
+            ReleaseStatus::Accepted);
   PolledTask joined = poll("W#1", 5000).at(0);
   EXPECT_EQ(joined.method, "join");
   EXPECT_EQ(joined.args, (std::vector<ArgValue>{ArgValue::ofValue("A"), ArgValue::ofValue("B")}));
-  ASSERT_EQ(release(Decision{.taskId = joined.taskId, .attempt = 1, .result = "AB"}), ReleaseStatus::Accepted);
+  ASSERT_EQ(release(Decision{.taskId = joined.taskId, .attempt = 1, .result = "AB"}),
+            ReleaseStatus::Accepted);
   std::optional<ProcessInfo> done = engine_->process(started.processId);
   ASSERT_TRUE(done);
   EXPECT_EQ(done->state, ProcessState::Completed);
@@ -123,19 +132,23 @@ TEST_F(EngineTest, brokenProcessCanBeRestartedAfterARestart) {
   StartedProcess started = start();
   PolledTask startTask = poll("D#1").at(0);
   TaskSpec w = worker("w");
-  ASSERT_EQ(release(Decision{.taskId = startTask.taskId, .attempt = 1, .promise = w.taskId, .tasks = {w}}),
+  ASSERT_EQ(release(Decision{
+                .taskId = startTask.taskId, .attempt = 1, .promise = w.taskId, .tasks = {w}}),
             ReleaseStatus::Accepted);
   PolledTask attempt = poll("W#1").at(0);
-  ASSERT_EQ(release(Decision{.taskId = attempt.taskId, .attempt = 1, .error = TaskError("Bug", "x")}),
-            ReleaseStatus::Accepted);
+  ASSERT_EQ(
+      release(Decision{.taskId = attempt.taskId, .attempt = 1, .error = TaskError("Bug", "x")}),
+      ReleaseStatus::Accepted);
   open();
   EXPECT_EQ(engine_->process(started.processId)->state, ProcessState::Broken);
   std::promise<Result<ProcessInfo>> restarted;
-  engine_->restart(started.processId, [&](Result<ProcessInfo> info) { restarted.set_value(std::move(info)); });
+  engine_->restart(started.processId,
+                   [&](Result<ProcessInfo> info) { restarted.set_value(std::move(info)); });
   EXPECT_EQ(restarted.get_future().get().value().state, ProcessState::Running);
   PolledTask retry = poll("W#1", 5000).at(0);
   EXPECT_EQ(retry.attempt, 2);
-  ASSERT_EQ(release(Decision{.taskId = retry.taskId, .attempt = 2, .result = 9}), ReleaseStatus::Accepted);
+  ASSERT_EQ(release(Decision{.taskId = retry.taskId, .attempt = 2, .result = 9}),
+            ReleaseStatus::Accepted);
   EXPECT_EQ(engine_->process(started.processId)->result, 9);
 }
 
@@ -155,8 +168,9 @@ TEST_F(EngineTest, shutdownAnswersParkedPollsWithNothing) {
   engine_->shutdown();
   EXPECT_TRUE(done.get_future().get().empty());
   std::promise<Result<StartedProcess>> refused;
-  engine_->startProcess(StartRequest{.actor = "D#1", .method = "start"},
-                        [&](Result<StartedProcess> started) { refused.set_value(std::move(started)); });
+  engine_->startProcess(
+      StartRequest{.actor = "D#1", .method = "start"},
+      [&](Result<StartedProcess> started) { refused.set_value(std::move(started)); });
   Result<StartedProcess> result = refused.get_future().get();
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code(), ErrorCode::Unavailable);
@@ -164,13 +178,14 @@ TEST_F(EngineTest, shutdownAnswersParkedPollsWithNothing) {
 
 TEST_F(EngineTest, processesWaitingForAFarStartTimeLeaveMemoryAndComeBackWhenDue) {
   open(EngineOptions{.dormantAfterMs = 500, .wakeAheadMs = 100});
-  const std::int64_t at =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count() +
-      1'500;
+  const std::int64_t at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count() +
+                          1'500;
   std::promise<Result<StartedProcess>> done;
-  engine_->startProcess(StartRequest{.actor = "D#1", .method = "start", .options = {.startTime = at}},
-                        [&](Result<StartedProcess> started) { done.set_value(std::move(started)); });
+  engine_->startProcess(
+      StartRequest{.actor = "D#1", .method = "start", .options = {.startTime = at}},
+      [&](Result<StartedProcess> started) { done.set_value(std::move(started)); });
   StartedProcess started = done.get_future().get().value();
   for (int i = 0; i < 200 && engine_->dormantProcesses() == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -191,15 +206,17 @@ TEST_F(EngineTest, processesWaitingForAFarStartTimeLeaveMemoryAndComeBackWhenDue
 TEST_F(EngineTest, aDormantProcessCanBeAborted) {
   open(EngineOptions{.dormantAfterMs = 500, .wakeAheadMs = 100});
   std::promise<Result<StartedProcess>> done;
-  engine_->startProcess(StartRequest{.actor = "D#1", .method = "start", .options = {.startTime = 4'000'000'000'000}},
-                        [&](Result<StartedProcess> started) { done.set_value(std::move(started)); });
+  engine_->startProcess(
+      StartRequest{.actor = "D#1", .method = "start", .options = {.startTime = 4'000'000'000'000}},
+      [&](Result<StartedProcess> started) { done.set_value(std::move(started)); });
   StartedProcess started = done.get_future().get().value();
   for (int i = 0; i < 200 && engine_->dormantProcesses() == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ASSERT_EQ(engine_->dormantProcesses(), 1);
   std::promise<Result<ProcessInfo>> aborted;
-  engine_->abort(started.processId, [&](Result<ProcessInfo> info) { aborted.set_value(std::move(info)); });
+  engine_->abort(started.processId,
+                 [&](Result<ProcessInfo> info) { aborted.set_value(std::move(info)); });
   EXPECT_EQ(aborted.get_future().get().value().state, ProcessState::Aborted);
   EXPECT_EQ(engine_->dormantProcesses(), 0);
 }
@@ -221,9 +238,12 @@ TEST_F(EngineTest, aReturnedLeaseIsReadyAgainUnderTheSameAttemptAndItsHolderMayS
   EXPECT_EQ(again.taskId, first.taskId);
   EXPECT_EQ(again.attempt, 1) << "a lease that never reached its poller is no attempt";
   // Whoever holds attempt 1 may release it; the other release is a duplicate.
-  EXPECT_EQ(release(Decision{.taskId = first.taskId, .attempt = 1, .result = 7}), ReleaseStatus::Accepted);
-  EXPECT_EQ(release(Decision{.taskId = again.taskId, .attempt = 1, .result = 7}), ReleaseStatus::Duplicate);
-  EXPECT_NE(metrics_.scrape({}, 0, 0).find("pledge_tasks_total{event=\"returned\"} 1"), std::string::npos);
+  EXPECT_EQ(release(Decision{.taskId = first.taskId, .attempt = 1, .result = 7}),
+            ReleaseStatus::Accepted);
+  EXPECT_EQ(release(Decision{.taskId = again.taskId, .attempt = 1, .result = 7}),
+            ReleaseStatus::Duplicate);
+  EXPECT_NE(metrics_.scrape({}, 0, 0).find("pledge_tasks_total{event=\"returned\"} 1"),
+            std::string::npos);
   // A stale return (another attempt) changes nothing.
   engine_->returnLeases({{first.taskId, 5}});
   EXPECT_EQ(engine_->process(started.processId)->state, ProcessState::Completed);
@@ -231,9 +251,9 @@ TEST_F(EngineTest, aReturnedLeaseIsReadyAgainUnderTheSameAttemptAndItsHolderMayS
 
 TEST_F(EngineTest, aCancelledParkedPollIsAnsweredEmptyAndTakesNoTask) {
   std::promise<std::vector<PolledTask>> parked;
-  std::function<void()> cancel =
-      engine_->poll(PollRequest{.worker = "gone", .queues = {{"D#1", ""}}, .max = 1, .waitMs = 30'000},
-                    [&](std::vector<PolledTask> tasks) { parked.set_value(std::move(tasks)); });
+  std::function<void()> cancel = engine_->poll(
+      PollRequest{.worker = "gone", .queues = {{"D#1", ""}}, .max = 1, .waitMs = 30'000},
+      [&](std::vector<PolledTask> tasks) { parked.set_value(std::move(tasks)); });
   ASSERT_TRUE(cancel) << "a poll that waits can be cancelled";
   cancel();
   EXPECT_TRUE(parked.get_future().get().empty());

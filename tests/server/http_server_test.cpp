@@ -19,7 +19,8 @@ TEST(PercentDecode, decodesEscapesAndRejectsBrokenOnes) {
 class RunningServer {
  public:
   explicit RunningServer(HttpHandler handler, std::size_t maxBody = 1024)
-      : server_(HttpServerOptions{.address = "127.0.0.1", .port = 0, .maxBodyBytes = maxBody}, std::move(handler)),
+      : server_(HttpServerOptions{.address = "127.0.0.1", .port = 0, .maxBodyBytes = maxBody},
+                std::move(handler)),
         thread_([this] { server_.run(); }) {}
   ~RunningServer() {
     server_.stop();
@@ -34,7 +35,8 @@ class RunningServer {
 
 TEST(HttpServer, passesDecodedRequestsAndServesKeepAlive) {
   RunningServer server([](HttpRequest&& request, Responder respond) {
-    Json echo = {{"method", request.method}, {"segments", request.segments}, {"body", request.body}};
+    Json echo = {
+        {"method", request.method}, {"segments", request.segments}, {"body", request.body}};
     for (const auto& [key, value] : request.query) echo["query"][key] = value;
     respond(HttpResponse{200, "application/json", echo.dump(), {}});
   });

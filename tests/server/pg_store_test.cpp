@@ -48,7 +48,8 @@ TEST_F(PgStoreTest, nodesRegisterAndAgeOut) {
 
 TEST_F(PgStoreTest, leasesAreTakenOnceRenewedAndTakenOverOnlyAfterExpiry) {
   EXPECT_EQ(store_.acquireLeases("a#1", 5, 60'000), (std::vector<int>{0, 1, 2, 3, 4}));
-  EXPECT_EQ(store_.acquireLeases("b#1", 8, 60'000), (std::vector<int>{5, 6, 7})) << "only free ones";
+  EXPECT_EQ(store_.acquireLeases("b#1", 8, 60'000), (std::vector<int>{5, 6, 7}))
+      << "only free ones";
   EXPECT_TRUE(store_.acquireLeases("c#1", 8, 60'000).empty());
   EXPECT_EQ(store_.renewLeases("a#1", 60'000), (std::vector<int>{0, 1, 2, 3, 4}));
 
@@ -97,7 +98,8 @@ TEST_F(PgStoreTest, tenuresOfAPartitionNeverOverlap) {
   EXPECT_EQ(byPartition[0][2].owner, "c#1");
   for (const auto& [partition, list] : byPartition) {
     for (std::size_t i = 1; i < list.size(); ++i) {
-      ASSERT_TRUE(list[i - 1].endedAtUs) << "partition " << partition << " epoch " << list[i - 1].epoch;
+      ASSERT_TRUE(list[i - 1].endedAtUs)
+          << "partition " << partition << " epoch " << list[i - 1].epoch;
       EXPECT_LE(*list[i - 1].endedAtUs, list[i].acquiredAtUs) << "partition " << partition;
     }
     EXPECT_FALSE(list.back().endedAtUs) << "the current owner still holds it";
@@ -145,7 +147,9 @@ TEST_F(PgStoreTest, aCommitInFlightHoldsOffATakeover) {
     }
   });
   auto waitingLocks = [&] {
-    return database_.query("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'processes'::regclass")
+    return database_
+        .query(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'processes'::regclass")
         .at(0);
   };
   for (int i = 0; i < 1'000 && waitingLocks() == "0" && commitError.empty(); ++i) {
@@ -174,7 +178,8 @@ TEST(PgStore, unreachableDatabaseIsAClearError) {
     FAIL() << "connected to nothing";
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::Unavailable);
-    EXPECT_NE(error.message().find("postgresql://nobody:***@127.0.0.1:1/nothing"), std::string::npos)
+    EXPECT_NE(error.message().find("postgresql://nobody:***@127.0.0.1:1/nothing"),
+              std::string::npos)
         << "names the URL without its password: " << error.message();
     EXPECT_EQ(error.message().find("secret"), std::string::npos);
   }

@@ -58,7 +58,9 @@ TaskSpec spec(const char* method, std::vector<ArgSpec> args = {}, TaskType type 
                   .method = method, .type = type, .args = std::move(args), .options = options};
 }
 
-ArgSpec await(const TaskSpec& task, PromiseFlags flags = {}) { return ArgSpec::ofPromise(task.taskId, flags); }
+ArgSpec await(const TaskSpec& task, PromiseFlags flags = {}) {
+  return ArgSpec::ofPromise(task.taskId, flags);
+}
 
 TEST(ProcessGraph, startTaskIsReadyAtOnceOrAtItsStartTime) {
   Harness h;
@@ -69,7 +71,8 @@ TEST(ProcessGraph, startTaskIsReadyAtOnceOrAtItsStartTime) {
 
   StartRequest later{.actor = "D#1", .method = "start", .options = {.startTime = h.now() + 500}};
   Effects effects;
-  Process& delayed = h.graph().startProcess(later, Uuid::random(), Uuid::random(), h.now(), effects);
+  Process& delayed =
+      h.graph().startProcess(later, Uuid::random(), Uuid::random(), h.now(), effects);
   EXPECT_EQ(delayed.startTask->state, TaskState::Scheduled);
   h.graph().onDeadline(*delayed.startTask, h.now() + 499, effects);
   EXPECT_EQ(delayed.startTask->state, TaskState::Scheduled);
@@ -171,7 +174,8 @@ TEST(ProcessGraph, anAcceptedFailureFlowsToItsWaiters) {
   Harness h;
   Task& a = h.start();
   TaskSpec b = spec("b");
-  TaskSpec c = spec("c", {await(b, {.acceptFail = AcceptFail::ofTypes({"Down"})})}, TaskType::Decider);
+  TaskSpec c =
+      spec("c", {await(b, {.acceptFail = AcceptFail::ofTypes({"Down"})})}, TaskType::Decider);
   TaskSpec d = spec("d", {await(b, {.acceptFail = AcceptFail::any()})});
   h.releaseValue(a, nullptr, {b, c, d});
   h.releaseError(h.task(b), TaskError("Down", "gone"));
@@ -218,7 +222,8 @@ TEST(ProcessGraph, retryPolicyReschedulesAndLostLeasesAreRetriedWithoutOne) {
   Task& a = h.start();
   TaskSpec b = spec("b", {}, TaskType::Worker,
                     CallOptions{.timeoutMs = 100,
-                                .retry = RetryPolicy{.kind = RetryKind::Fixed, .initialMs = 50, .maxAttempts = 2}});
+                                .retry = RetryPolicy{
+                                    .kind = RetryKind::Fixed, .initialMs = 50, .maxAttempts = 2}});
   TaskSpec c = spec("c", {}, TaskType::Worker, CallOptions{.timeoutMs = 100});
   h.releaseValue(a, nullptr, {b, c});
   h.releaseError(h.task(b), TaskError("Flaky", ""));
@@ -313,7 +318,8 @@ TEST(ProcessGraph, partitionOfIsStableAndInRange) {
   ProcessGraph graph(64);
   Uuid id = *Uuid::parse("1b4e28ba-2fa1-41d2-883f-0016d3cca427");
   EXPECT_EQ(graph.partitionOf(id), graph.partitionOf(id));
-  EXPECT_EQ(graph.partitionOf(id), static_cast<int>((0x1b4e28ba2fa141d2ULL ^ 0x883f0016d3cca427ULL) % 64));
+  EXPECT_EQ(graph.partitionOf(id),
+            static_cast<int>((0x1b4e28ba2fa141d2ULL ^ 0x883f0016d3cca427ULL) % 64));
   for (int i = 0; i < 1000; ++i) {
     int partition = graph.partitionOf(Uuid::random());
     EXPECT_GE(partition, 0);

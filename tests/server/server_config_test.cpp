@@ -66,13 +66,16 @@ TEST(ServerConfig, configFileHasTheSameKeysAndFlagsWin) {
 
 TEST(ServerConfig, unknownKeysAndBadValuesNameTheFileLineAndKey) {
   std::string unknown = writeFile("port: 7000\nprot: 1\n");
-  EXPECT_EQ(errorOf({"--config", unknown.c_str()}),
-            unknown + ":2: prot: unknown key (expected one of: address, port, data-dir, store, "
-                      "node-name, partitions, max-body-bytes, io-threads, log-level, default-timeout-ms, "
-                      "dormant-after-ms, lease-ms, advertise-url, lease-write-delay-ms, max-connections, "
-                      "idle-timeout-ms, header-timeout-ms, body-timeout-ms, max-waiting-requests, max-queues)");
+  EXPECT_EQ(
+      errorOf({"--config", unknown.c_str()}),
+      unknown +
+          ":2: prot: unknown key (expected one of: address, port, data-dir, store, "
+          "node-name, partitions, max-body-bytes, io-threads, log-level, default-timeout-ms, "
+          "dormant-after-ms, lease-ms, advertise-url, lease-write-delay-ms, max-connections, "
+          "idle-timeout-ms, header-timeout-ms, body-timeout-ms, max-waiting-requests, max-queues)");
   std::string badValue = writeFile("port: eighty\n");
-  EXPECT_EQ(errorOf({"--config", badValue.c_str()}), badValue + ":1: port: \"eighty\" is not a valid value");
+  EXPECT_EQ(errorOf({"--config", badValue.c_str()}),
+            badValue + ":1: port: \"eighty\" is not a valid value");
   std::string syntax = writeFile("port: [1\n");
   EXPECT_NE(errorOf({"--config", syntax.c_str()}).find(":2: YAML syntax error"), std::string::npos);
   EXPECT_NE(errorOf({"--config", "/nonexistent.yaml"}).find("cannot read the config file"),

@@ -34,7 +34,8 @@ class FaultyStore final : public Store {
   int partitions() const override { return inner_->partitions(); }
   void commit(const WriteBatch& batch) override {
     if (batch.empty()) return;
-    if (failCommits) throw Error(ErrorCode::Internal, "SQLite: COMMIT: database or disk is full (injected)");
+    if (failCommits)
+      throw Error(ErrorCode::Internal, "SQLite: COMMIT: database or disk is full (injected)");
     inner_->commit(batch);
     if (commitThenFail > 0) {
       --commitThenFail;
@@ -49,7 +50,8 @@ class FaultyStore final : public Store {
     readCheck();
     return inner_->loadLive(horizon, partitions);
   }
-  std::vector<Uuid> dormantDue(std::int64_t horizon, int limit, const PartitionSet& partitions) override {
+  std::vector<Uuid> dormantDue(std::int64_t horizon, int limit,
+                               const PartitionSet& partitions) override {
     return inner_->dormantDue(horizon, limit, partitions);
   }
   LiveState loadProcesses(const std::vector<Uuid>& ids) override {
@@ -65,7 +67,8 @@ class FaultyStore final : public Store {
     readCheck();
     return inner_->findProcessByCustomId(customId);
   }
-  std::vector<std::optional<StartedProcess>> findStarts(const std::vector<StartKey>& keys) override {
+  std::vector<std::optional<StartedProcess>> findStarts(
+      const std::vector<StartKey>& keys) override {
     if (beforeFindStarts) beforeFindStarts();
     readCheck();
     return inner_->findStarts(keys);
@@ -74,10 +77,16 @@ class FaultyStore final : public Store {
     readCheck();
     return inner_->findTask(id);
   }
-  std::vector<TaskRow> processTasks(const Uuid& processId) override { return inner_->processTasks(processId); }
-  ProcessPage listProcesses(const ProcessQuery& query) override { return inner_->listProcesses(query); }
+  std::vector<TaskRow> processTasks(const Uuid& processId) override {
+    return inner_->processTasks(processId);
+  }
+  ProcessPage listProcesses(const ProcessQuery& query) override {
+    return inner_->listProcesses(query);
+  }
   ProcessCounts countProcesses() override { return inner_->countProcesses(); }
-  void setActorBlocked(const std::string& actor, bool blocked) override { inner_->setActorBlocked(actor, blocked); }
+  void setActorBlocked(const std::string& actor, bool blocked) override {
+    inner_->setActorBlocked(actor, blocked);
+  }
   std::vector<std::string> blockedActors() override { return inner_->blockedActors(); }
 
  private:
@@ -95,8 +104,8 @@ class StoreFaults : public ::testing::Test {
     dir_ = mkdtemp(pattern);
     auto store = std::make_unique<FaultyStore>(std::make_unique<SqliteStore>(dir_, 8));
     store_ = store.get();
-    engine_ = std::make_unique<Engine>(std::move(store), EngineOptions{.reloadFirstMs = 20, .reloadMaxMs = 100},
-                                       &metrics_);
+    engine_ = std::make_unique<Engine>(
+        std::move(store), EngineOptions{.reloadFirstMs = 20, .reloadMaxMs = 100}, &metrics_);
   }
   ~StoreFaults() override {
     engine_.reset();
@@ -105,8 +114,9 @@ class StoreFaults : public ::testing::Test {
 
   Result<StartedProcess> start(StartOptions options = {}) {
     std::promise<Result<StartedProcess>> done;
-    engine_->startProcess(StartRequest{.actor = "D#1", .method = "start", .options = std::move(options)},
-                          [&](Result<StartedProcess> started) { done.set_value(std::move(started)); });
+    engine_->startProcess(
+        StartRequest{.actor = "D#1", .method = "start", .options = std::move(options)},
+        [&](Result<StartedProcess> started) { done.set_value(std::move(started)); });
     return done.get_future().get();
   }
 
@@ -119,8 +129,9 @@ class StoreFaults : public ::testing::Test {
 
   ReleaseResult release(const PolledTask& task, Json value) {
     std::promise<std::vector<ReleaseResult>> done;
-    engine_->release({Decision{.taskId = task.taskId, .attempt = task.attempt, .result = std::move(value)}},
-                     [&](std::vector<ReleaseResult> results) { done.set_value(std::move(results)); });
+    engine_->release(
+        {Decision{.taskId = task.taskId, .attempt = task.attempt, .result = std::move(value)}},
+        [&](std::vector<ReleaseResult> results) { done.set_value(std::move(results)); });
     return done.get_future().get().at(0);
   }
 
@@ -171,11 +182,13 @@ TEST_F(StoreFaults, aFailedCommitIsUnavailableThenTheRetriedReleaseIsApplied) {
   waitUntilServing();
   // The holder of the lease retries: applied, not "duplicate".
   ReleaseResult retried = release(task, 42);
-  EXPECT_EQ(retried.status, ReleaseStatus::Accepted) << (retried.error ? retried.error->message() : "");
+  EXPECT_EQ(retried.status, ReleaseStatus::Accepted)
+      << (retried.error ? retried.error->message() : "");
   process = engine_->process(started.value().processId);
   EXPECT_EQ(process->state, ProcessState::Completed);
   EXPECT_EQ(process->result, Json(42));
-  EXPECT_NE(metrics_.scrape({}, 0, 0).find("pledge_store_commit_failures_total 1"), std::string::npos);
+  EXPECT_NE(metrics_.scrape({}, 0, 0).find("pledge_store_commit_failures_total 1"),
+            std::string::npos);
 }
 
 TEST_F(StoreFaults, aStartWhoseCommitOutcomeWasUnknownIsNotStartedTwice) {
@@ -242,7 +255,8 @@ TEST_F(StoreFaults, aFailedReadChangesNothingAndTheReleaseCanBeRetried) {
   EXPECT_FALSE(engine_->storeProblem()) << "a failed read is no failed commit";
   Result<StartedProcess> keyed = start({.customId = "k"});
   ASSERT_FALSE(keyed.ok());
-  EXPECT_NE(keyed.error().message().find("cannot tell whether this start ran already"), std::string::npos);
+  EXPECT_NE(keyed.error().message().find("cannot tell whether this start ran already"),
+            std::string::npos);
   store_->failReads = false;
   EXPECT_EQ(release(task, 1).status, ReleaseStatus::Duplicate);
   EXPECT_TRUE(start({.customId = "k"}).ok());

@@ -29,7 +29,8 @@ class TempDir {
 };
 
 ProcessRow processRow(std::int64_t startedAt, ProcessState state = ProcessState::Running,
-                      std::optional<std::string> customId = std::nullopt, std::string actor = "D#1") {
+                      std::optional<std::string> customId = std::nullopt,
+                      std::string actor = "D#1") {
   ProcessRow row;
   row.info.processId = Uuid::random();
   row.info.taskId = Uuid::random();
@@ -116,8 +117,9 @@ TEST_P(StoreContract, loadLiveReturnsRunningAndBrokenProcessesWithTheirTasks) {
   ProcessRow completed = processRow(3, ProcessState::Completed);
   ProcessRow elsewhere = processRow(4, ProcessState::Running);
   elsewhere.partition = 7;
-  open(16)->commit(WriteBatch{{running, broken, completed, elsewhere},
-                              {taskRow(running), taskRow(broken), taskRow(completed), taskRow(elsewhere)}});
+  open(16)->commit(
+      WriteBatch{{running, broken, completed, elsewhere},
+                 {taskRow(running), taskRow(broken), taskRow(completed), taskRow(elsewhere)}});
   auto reopened = open(16);
   LiveState live = reopened->loadLive(0, PartitionSet::all());
   EXPECT_EQ(live.processes.size(), 3u);
@@ -138,12 +140,15 @@ TEST_P(StoreContract, dormantProcessesStayInTheStoreUntilDue) {
   later.wakeAt = 5'000;
   ProcessRow muchLater = processRow(3);
   muchLater.wakeAt = 9'000;
-  store.commit(WriteBatch{{hot, later, muchLater}, {taskRow(hot), taskRow(later), taskRow(muchLater)}});
+  store.commit(
+      WriteBatch{{hot, later, muchLater}, {taskRow(hot), taskRow(later), taskRow(muchLater)}});
   EXPECT_EQ(store.countDormant(), 2);
   EXPECT_EQ(store.loadLive(1'000, PartitionSet::all()).processes.size(), 1u);
   EXPECT_EQ(store.loadLive(5'000, PartitionSet::all()).processes.size(), 2u);
-  EXPECT_EQ(store.dormantDue(6'000, 10, PartitionSet::all()), std::vector<Uuid>{later.info.processId});
-  EXPECT_EQ(store.dormantDue(10'000, 1, PartitionSet::all()), std::vector<Uuid>{later.info.processId});
+  EXPECT_EQ(store.dormantDue(6'000, 10, PartitionSet::all()),
+            std::vector<Uuid>{later.info.processId});
+  EXPECT_EQ(store.dormantDue(10'000, 1, PartitionSet::all()),
+            std::vector<Uuid>{later.info.processId});
   EXPECT_TRUE(store.dormantDue(10'000, 10, PartitionSet::of({4})).empty());
   LiveState loaded = store.loadProcesses({muchLater.info.processId, Uuid::random()});
   ASSERT_EQ(loaded.processes.size(), 1u);
@@ -161,7 +166,8 @@ TEST_P(StoreContract, listsNewestFirstWithFiltersAndCursor) {
   Store& store = *opened;
   WriteBatch batch;
   for (int i = 0; i < 25; ++i) {
-    batch.processes.push_back(processRow(1000 + i, i % 5 == 0 ? ProcessState::Broken : ProcessState::Running,
+    batch.processes.push_back(processRow(1000 + i,
+                                         i % 5 == 0 ? ProcessState::Broken : ProcessState::Running,
                                          std::nullopt, i % 2 == 0 ? "Even#1" : "Odd#1"));
   }
   store.commit(batch);
@@ -179,7 +185,9 @@ TEST_P(StoreContract, listsNewestFirstWithFiltersAndCursor) {
 
   EXPECT_EQ(store.listProcesses({.state = ProcessState::Broken, .limit = 100}).items.size(), 5u);
   EXPECT_EQ(store.listProcesses({.actor = "Even#1", .limit = 100}).items.size(), 13u);
-  EXPECT_EQ(store.listProcesses({.startedAfter = 1020, .startedBefore = 1022, .limit = 100}).items.size(), 2u);
+  EXPECT_EQ(
+      store.listProcesses({.startedAfter = 1020, .startedBefore = 1022, .limit = 100}).items.size(),
+      2u);
   EXPECT_THROW(store.listProcesses({.cursor = "nonsense"}), Error);
   EXPECT_THROW(store.listProcesses({.limit = 0}), Error);
   ProcessCounts counts = store.countProcesses();

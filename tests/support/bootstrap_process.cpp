@@ -14,7 +14,8 @@ BootstrapProcess::BootstrapProcess(const std::string& config, const std::string&
     : BootstrapProcess(config, std::vector<std::string>{serverUrl}) {}
 
 BootstrapProcess::BootstrapProcess(const std::string& config, std::vector<std::string> serverUrls)
-    : config_(config.starts_with("/") ? config : buildBinary(config)), serverUrls_(std::move(serverUrls)) {
+    : config_(config.starts_with("/") ? config : buildBinary(config)),
+      serverUrls_(std::move(serverUrls)) {
   char pattern[] = "/tmp/pledge-bootstrap-XXXXXX.log";
   int fd = mkstemps(pattern, 4);
   close(fd);

@@ -19,7 +19,8 @@ struct HttpClient::Connection {
   beast::flat_buffer buffer;
 };
 
-HttpClient::HttpClient(std::string host, std::uint16_t port) : host_(std::move(host)), port_(port) {}
+HttpClient::HttpClient(std::string host, std::uint16_t port)
+    : host_(std::move(host)), port_(port) {}
 
 HttpClient::~HttpClient() {
   if (connection_) {

@@ -34,7 +34,9 @@ class HttpClient {
 
   HttpResult get(const std::string& target);
   HttpResult post(const std::string& target, const std::string& body);
-  HttpResult post(const std::string& target, const char* body) { return post(target, std::string(body)); }
+  HttpResult post(const std::string& target, const char* body) {
+    return post(target, std::string(body));
+  }
   HttpResult post(const std::string& target, const Json& body) { return post(target, body.dump()); }
   HttpResult request(const std::string& method, const std::string& target, const std::string& body);
   // Sent with every request from now on (e.g. Authorization); an empty value removes it.

@@ -27,7 +27,8 @@ ServerProcess::ServerProcess(std::vector<std::string> extraArgs)
     : ServerProcess(ServerOptions{.extraArgs = std::move(extraArgs)}) {}
 
 ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {
-  if (!options_.database && !options_.store && TestDatabase::wanted()) options_.database = std::make_shared<TestDatabase>();
+  if (!options_.database && !options_.store && TestDatabase::wanted())
+    options_.database = std::make_shared<TestDatabase>();
   char pattern[] = "/tmp/pledge-test-XXXXXX";
   const char* made = mkdtemp(pattern);
   if (made == nullptr) throw std::runtime_error("mkdtemp failed");
@@ -74,7 +75,8 @@ void ServerProcess::start() {
     }
     if (auto status = waitForExit(pid_, 0)) {
       pid_ = -1;
-      throw std::runtime_error("pledge-server exited with " + std::to_string(*status) + ":\n" + log());
+      throw std::runtime_error("pledge-server exited with " + std::to_string(*status) + ":\n" +
+                               log());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

@@ -17,7 +17,8 @@ void expectStatus(const HttpResult& result, std::initializer_list<int> statuses,
 
 StartedProcess TestApi::start(const std::string& actor, const std::string& method, Json args,
                               StartOptions options) {
-  StartRequest request{.actor = actor, .method = method, .args = std::move(args), .options = options};
+  StartRequest request{
+      .actor = actor, .method = method, .args = std::move(args), .options = options};
   HttpResult result = http_.post("/api/v1/processes", Json(request));
   expectStatus(result, {200, 201}, "POST /api/v1/processes");
   return result.json().get<StartedProcess>();
@@ -65,7 +66,8 @@ Json TestApi::tasks(const Uuid& processId) {
 }
 
 HttpResult TestApi::heartbeat(const Uuid& taskId, int attempt) {
-  return http_.post("/api/v1/tasks/" + taskId.toString() + "/heartbeat", Json{{"attempt", attempt}});
+  return http_.post("/api/v1/tasks/" + taskId.toString() + "/heartbeat",
+                    Json{{"attempt", attempt}});
 }
 
 Decision valueOf(const PolledTask& task, Json value, std::vector<TaskSpec> tasks) {

@@ -21,10 +21,11 @@ std::string clusterUrl() {
   std::ifstream in(file);
   std::string url;
   if (!(in >> url)) {
-    throw std::runtime_error(fmt::format(
-        "{} holds no PostgreSQL URL: run this test through ctest, whose fixture \"postgres\" starts a "
-        "private PostgreSQL (tests/support/pg_cluster start {})",
-        file, file.substr(0, file.rfind('/'))));
+    throw std::runtime_error(
+        fmt::format("{} holds no PostgreSQL URL: run this test through ctest, whose fixture "
+                    "\"postgres\" starts a "
+                    "private PostgreSQL (tests/support/pg_cluster start {})",
+                    file, file.substr(0, file.rfind('/'))));
   }
   return url;
 }
@@ -82,7 +83,8 @@ struct TestDatabase::TableLock::State {
   explicit State(const std::string& url) : connection(url), tx(connection) {}
 };
 
-TestDatabase::TableLock::TableLock(const std::string& url, const std::string& table, const std::string& mode)
+TestDatabase::TableLock::TableLock(const std::string& url, const std::string& table,
+                                   const std::string& mode)
     : state_(std::make_unique<State>(url)) {
   state_->tx.exec(fmt::format("LOCK TABLE {} IN {} MODE", table, mode));
 }

@@ -1,5 +1,6 @@
 #include "pledge/gen/idl.h"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -9,37 +10,36 @@
 #include <set>
 #include <sstream>
 
-#include <fmt/format.h>
-
 #include "idl_syntax.h"
 #include "pledge/error.h"
+#include "yaml_fields.h"
 
 namespace pledge::gen {
 namespace {
 
 // Names the generated classes use for their own members.
-constexpr std::array kReservedMethodNames = {"with", "async", "dispatch", "kActor", "impl_",
-                                             "options_", "task"};
+constexpr std::array kReservedMethodNames = {"with",  "async",    "dispatch", "kActor",
+                                             "impl_", "options_", "task"};
 
 constexpr std::array kTopLevelKeys = {"namespace", "includes", "types", "workers", "deciders"};
 constexpr std::array kWorkerKeys = {"version", "impl", "methods"};
 constexpr std::array kDeciderKeys = {"version", "impl", "execute", "asynchronous"};
 constexpr std::array kImplKeys = {"class", "include"};
-constexpr std::array kMethodKeys = {"params", "returns", "retry", "timeoutMs", "taskList",
-                                    "priority"};
-constexpr std::array kRetryKeys = {"policy", "initialMs", "maxMs", "multiplier", "maxAttempts",
-                                   "nonRetryable"};
+constexpr std::array kMethodKeys = {"params",    "returns",  "retry",
+                                    "timeoutMs", "taskList", "priority"};
+constexpr std::array kRetryKeys = {"policy",     "initialMs",   "maxMs",
+                                   "multiplier", "maxAttempts", "nonRetryable"};
 constexpr std::array kParamFlags = {"acceptFail", "noWait"};
 
 // Reads one IDL document, failing with file, line and key path.
-class IdlReader {
+class IdlReader : YamlFields {
  public:
-  IdlReader(std::string path) : path_(std::move(path)) {}
+  explicit IdlReader(std::string path) : YamlFields(std::move(path)) {}
 
   IdlFile read(const YAML::Node& root) {
     IdlFile idl;
-    idl.path = path_;
-    idl.stem = stemOf(path_);
+    idl.path = path();
+    idl.stem = stemOf(path());
     if (!root.IsDefined() || root.IsNull()) fail(root, "", "the IDL file is empty");
     requireMap(root, "");
     rejectUnknownKeys(root, "", kTopLevelKeys);
@@ -75,13 +75,6 @@ class IdlReader {
     return idl;
   }
 
-  [[noreturn]] void fail(const YAML::Node& node, std::string_view keyPath,
-                         const std::string& message) const {
-    int line = node.IsDefined() ? node.Mark().line + 1 : 0;
-    if (line <= 0) line = 0;
-    throw IdlError(path_, line, keyPath.empty() ? message : std::string(keyPath) + ": " + message);
-  }
-
  private:
   static std::string stemOf(const std::string& path) {
     std::string name = path.substr(path.find_last_of('/') + 1);
@@ -96,81 +89,6 @@ class IdlReader {
     }
     if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) name.insert(0, "idl_");
     return name;
-  }
-
-  void requireMap(const YAML::Node& node, std::string_view keyPath) const {
-    if (!node.IsMap()) fail(node, keyPath, "expected a map of keys");
-  }
-
-  template <typename Keys>
-  void rejectUnknownKeys(const YAML::Node& node, std::string_view keyPath,
-                         const Keys& known) const {
-    std::map<std::string, int> seen;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      std::string key = it->first.Scalar();
-      std::string path = keyPath.empty() ? key : std::string(keyPath) + "." + key;
-      if (std::find(known.begin(), known.end(), key) == known.end()) {
-        fail(it->first, path,
-             fmt::format("unknown key{} (expected one of: {})", suggestion(key, known),
-                         listOf(known)));
-      }
-      auto [previous, inserted] = seen.emplace(key, it->first.Mark().line + 1);
-      if (!inserted) {
-        fail(it->first, path, fmt::format("duplicate key (first at line {})", previous->second));
-      }
-    }
-  }
-
-  std::string scalar(const YAML::Node& node, std::string_view keyPath) const {
-    if (!node.IsScalar()) fail(node, keyPath, "expected a single value");
-    return node.Scalar();
-  }
-
-  std::int64_t integer(const YAML::Node& node, std::string_view keyPath, std::int64_t min) const {
-    std::string text = scalar(node, keyPath);
-    std::size_t used = 0;
-    std::int64_t value = 0;
-    try {
-      value = std::stoll(text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != text.size()) {
-      fail(node, keyPath, fmt::format("expected an integer, got '{}'", text));
-    }
-    if (value < min) fail(node, keyPath, fmt::format("must be at least {}, got {}", min, value));
-    return value;
-  }
-
-  double number(const YAML::Node& node, std::string_view keyPath) const {
-    std::string text = scalar(node, keyPath);
-    std::size_t used = 0;
-    double value = 0;
-    try {
-      value = std::stod(text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != text.size()) {
-      fail(node, keyPath, fmt::format("expected a number, got '{}'", text));
-    }
-    return value;
-  }
-
-  bool boolean(const YAML::Node& node, std::string_view keyPath) const {
-    std::string text = scalar(node, keyPath);
-    if (text == "true") return true;
-    if (text == "false") return false;
-    fail(node, keyPath, fmt::format("expected true or false, got '{}'", text));
-  }
-
-  std::vector<std::string> stringList(const YAML::Node& node, std::string_view keyPath) const {
-    if (!node.IsSequence()) fail(node, keyPath, "expected a list");
-    std::vector<std::string> items;
-    for (std::size_t i = 0; i < node.size(); ++i) {
-      items.push_back(scalar(node[i], fmt::format("{}[{}]", keyPath, i)));
-    }
-    return items;
   }
 
   void requireIdentifier(const YAML::Node& node, std::string_view keyPath, const std::string& name,
@@ -213,8 +131,7 @@ class IdlReader {
     }
     if (!node["version"]) fail(keyNode, keyPath, "missing version (e.g. version: \"1.0\")");
     actor.version = scalar(node["version"], keyPath + ".version");
-    if (actor.version.empty() ||
-        actor.version.find_first_of("# \t") != std::string::npos) {
+    if (actor.version.empty() || actor.version.find_first_of("# \t") != std::string::npos) {
       fail(node["version"], keyPath + ".version",
            fmt::format("'{}' is not a version: non-empty, without '#' or spaces", actor.version));
     }
@@ -411,7 +328,7 @@ class IdlReader {
       for (const IdlActor& actor : *group) {
         auto [previous, inserted] = seen.emplace(actor.name, actor.line);
         if (!inserted) {
-          throw IdlError(path_, actor.line,
+          throw IdlError(path(), actor.line,
                          fmt::format("actor '{}' is declared twice (first at line {})", actor.name,
                                      previous->second));
         }
@@ -419,7 +336,6 @@ class IdlReader {
     }
   }
 
-  std::string path_;
   std::set<std::string, std::less<>> userTypes_;
 };
 

@@ -17,7 +17,8 @@ namespace {
 std::string ownerName(const std::string& owner) { return owner.substr(0, owner.rfind('#')); }
 
 std::int64_t epochMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -42,14 +43,15 @@ void Cluster::start() {
   balancer_ = std::thread([this] { balanceLoop(); });
   // Ready once it serves its share, or after the leases of a previous run of this node (or of
   // a dead node) had time to expire; later ones come in the background.
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.leaseMs + 3 * options_.tickMs);
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(options_.leaseMs + 3 * options_.tickMs);
   while (std::chrono::steady_clock::now() < deadline) {
     int alive = 1;
     {
       std::lock_guard lock(viewMutex_);
-      alive = std::max<int>(1, static_cast<int>(std::count_if(nodes_.begin(), nodes_.end(),
-                                                              [](const NodeRecord& node) { return node.alive; })));
+      alive = std::max<int>(
+          1, static_cast<int>(std::count_if(nodes_.begin(), nodes_.end(),
+                                            [](const NodeRecord& node) { return node.alive; })));
     }
     if (static_cast<int>(engine_.ownedPartitions().size()) >= engine_.partitions() / alive - 2 &&
         engine_.servesAnyPartition()) {
@@ -70,14 +72,15 @@ void Cluster::stop() {
     clusterStore_->leave(options_.nodeName, leaseOwner_);
     spdlog::info("left the cluster; partitions handed over");
   } catch (const std::exception& error) {
-    spdlog::warn("could not leave the cluster cleanly ({}); the leases expire in {} ms", error.what(),
-                 options_.leaseMs);
+    spdlog::warn("could not leave the cluster cleanly ({}); the leases expire in {} ms",
+                 error.what(), options_.leaseMs);
   }
 }
 
 bool Cluster::sleepTick() {
   std::unique_lock lock(sleepMutex_);
-  sleepWake_.wait_for(lock, std::chrono::milliseconds(options_.tickMs), [&] { return stopping_.load(); });
+  sleepWake_.wait_for(lock, std::chrono::milliseconds(options_.tickMs),
+                      [&] { return stopping_.load(); });
   return !stopping_;
 }
 
@@ -118,8 +121,9 @@ bool Cluster::renewOnce() {
     if (std::chrono::steady_clock::now() >= heldUntil_ && !held_.empty()) {
       lost.assign(held_.begin(), held_.end());
       held_.clear();
-      spdlog::error("cannot renew the partition leases ({}); stopped serving them before they expire",
-                    error.what());
+      spdlog::error(
+          "cannot renew the partition leases ({}); stopped serving them before they expire",
+          error.what());
     } else {
       spdlog::warn("cannot renew the partition leases ({}); retrying", error.what());
     }
@@ -165,7 +169,8 @@ void Cluster::balanceOnce() {
     std::lock_guard lock(leaseMutex_);
     const int held = static_cast<int>(held_.size());
     if (held < share) {
-      std::vector<int> taken = clusterStore_->acquireLeases(leaseOwner_, share - held, options_.leaseMs);
+      std::vector<int> taken =
+          clusterStore_->acquireLeases(leaseOwner_, share - held, options_.leaseMs);
       held_.insert(taken.begin(), taken.end());
       if (!taken.empty()) spdlog::info("took the leases of partitions {}", fmt::join(taken, ","));
     } else if (held > share) {
@@ -181,7 +186,8 @@ void Cluster::balanceOnce() {
       clusterStore_->releaseLeases(leaseOwner_, surplus);
       for (int partition : surplus) held_.erase(partition);
     }
-    spdlog::info("handed partitions {} over ({} live nodes, {} each)", fmt::join(surplus, ","), alive, share);
+    spdlog::info("handed partitions {} over ({} live nodes, {} each)", fmt::join(surplus, ","),
+                 alive, share);
   }
 
   // Serve what we hold and do not serve yet (newly taken, or after a failed commit).
@@ -193,7 +199,8 @@ void Cluster::balanceOnce() {
       if (!std::binary_search(served.begin(), served.end(), partition)) toLoad.push_back(partition);
     }
   }
-  if (!toLoad.empty()) engine_.adoptPartitions(toLoad, [this](int partition) { return holds(partition); });
+  if (!toLoad.empty())
+    engine_.adoptPartitions(toLoad, [this](int partition) { return holds(partition); });
 
   refreshRouting();
   engine_.syncBlocked(store_.blockedActors());
@@ -219,7 +226,8 @@ Json describeLoneNode(const std::string& name, const std::string& address, int p
                {"startedAt", startedAt},
                {"lastHeartbeatMs", 0},
                {"partitions", std::move(all)}};
-  return {{"partitions", partitions}, {"store", "embedded"}, {"nodes", Json::array({std::move(node)})}};
+  return {
+      {"partitions", partitions}, {"store", "embedded"}, {"nodes", Json::array({std::move(node)})}};
 }
 
 std::optional<std::string> Cluster::ownerAddress(int partition) const {
@@ -246,7 +254,8 @@ std::vector<std::string> Cluster::servingPeers() const {
   std::lock_guard lock(viewMutex_);
   std::set<std::string> owners;
   for (const LeaseRecord& lease : leases_) {
-    if (lease.owner && *lease.owner != leaseOwner_ && lease.expiresInMs > 0) owners.insert(ownerName(*lease.owner));
+    if (lease.owner && *lease.owner != leaseOwner_ && lease.expiresInMs > 0)
+      owners.insert(ownerName(*lease.owner));
   }
   std::vector<std::string> addresses;
   for (const NodeRecord& node : nodes_) {
@@ -272,14 +281,16 @@ Json Cluster::describe() const {
   }
   for (const NodeRecord& node : nodes_) {
     std::vector<int>& partitions = owned[node.name];
-    nodes.push_back({{"name", node.name},
-                     {"address", node.address},
-                     {"role", partitions.empty() ? "member" : fmt::format("owner of {} partitions", partitions.size())},
-                     {"self", node.name == options_.nodeName},
-                     {"alive", node.alive},
-                     {"startedAt", node.startedAt},
-                     {"lastHeartbeatMs", node.heartbeatAgeMs},
-                     {"partitions", partitions}});
+    nodes.push_back(
+        {{"name", node.name},
+         {"address", node.address},
+         {"role",
+          partitions.empty() ? "member" : fmt::format("owner of {} partitions", partitions.size())},
+         {"self", node.name == options_.nodeName},
+         {"alive", node.alive},
+         {"startedAt", node.startedAt},
+         {"lastHeartbeatMs", node.heartbeatAgeMs},
+         {"partitions", partitions}});
   }
   return {{"partitions", engine_.partitions()},
           {"store", "shared"},

@@ -49,7 +49,8 @@ void Forwarder::send(const std::string& address, const std::string& caller,
   try {
     client = state_->clientFor(address);
   } catch (const std::exception& error) {
-    done(Error(ErrorCode::Unavailable, fmt::format("node {} cannot be reached: {}", address, error.what())));
+    done(Error(ErrorCode::Unavailable,
+               fmt::format("node {} cannot be reached: {}", address, error.what())));
     return;
   }
   http::http_request request(method);
@@ -63,7 +64,8 @@ void Forwarder::send(const std::string& address, const std::string& caller,
   client->request(request)
       .then([](http::http_response response) {
         return response.extract_string(true).then([response](std::string text) {
-          return ForwardedResponse{response.status_code(), response.headers().content_type(), std::move(text)};
+          return ForwardedResponse{response.status_code(), response.headers().content_type(),
+                                   std::move(text)};
         });
       })
       .then([done = std::move(done), address, client](pplx::task<ForwardedResponse> answered) {
@@ -71,9 +73,10 @@ void Forwarder::send(const std::string& address, const std::string& caller,
         try {
           result.emplace(answered.get());
         } catch (const std::exception& error) {
-          result.emplace(Error(ErrorCode::Unavailable,
-                               fmt::format("the owner of this process, node {}, cannot be reached ({}); retry",
-                                           address, error.what())));
+          result.emplace(
+              Error(ErrorCode::Unavailable,
+                    fmt::format("the owner of this process, node {}, cannot be reached ({}); retry",
+                                address, error.what())));
         }
         // Called exactly once; what it throws must not reach cpprestsdk's threads.
         try {

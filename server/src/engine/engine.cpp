@@ -51,13 +51,13 @@ Engine::Engine(std::unique_ptr<Store> store, EngineOptions options, Metrics* met
                  processes, tasks, dormantCount_.load());
   }
   commits_.start(GroupCommit::Hooks{
-      .materialize = [this](GroupCommit::Batch& batch, WriteBatch& rows) { materialize(batch, rows); },
+      .materialize = [this](GroupCommit::Batch& batch,
+                            WriteBatch& rows) { materialize(batch, rows); },
       .committed = [this](std::unique_lock<std::mutex>& lock,
                           GroupCommit::Batch& batch) { afterCommit(lock, batch); },
-      .failed = [this](std::unique_lock<std::mutex>& lock,
-                       std::vector<GroupCommit::Callback> callbacks, const std::string& why) {
-        afterFailedCommit(lock, std::move(callbacks), why);
-      }});
+      .failed =
+          [this](std::unique_lock<std::mutex>& lock, std::vector<GroupCommit::Callback> callbacks,
+                 const std::string& why) { afterFailedCommit(lock, std::move(callbacks), why); }});
   timer_ = std::thread([this] { timerLoop(); });
 }
 

@@ -112,7 +112,8 @@ void Engine::materialize(GroupCommit::Batch& batch, WriteBatch& rows) {
   const std::int64_t now = nowMs();
   // Processes whose next event is far away are written as dormant (wake_at set) and leave
   // memory once this batch is durable; ones that are no longer dormant clear it.
-  std::unordered_set<Process*> touched(batch.effects.changedProcesses.begin(), batch.effects.changedProcesses.end());
+  std::unordered_set<Process*> touched(batch.effects.changedProcesses.begin(),
+                                       batch.effects.changedProcesses.end());
   for (Task* task : batch.effects.changedTasks) touched.insert(task->process);
   std::vector<Process*> rewritten;
   for (Process* process : touched) {

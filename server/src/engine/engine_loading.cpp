@@ -92,8 +92,8 @@ void Engine::evict(Process& process) {
 }
 
 std::optional<std::int64_t> Engine::dormantUntil(const Process& process, std::int64_t now) const {
-  if (options_.dormantAfterMs <= 0 || process.state != ProcessState::Running || process.scheduledTasks == 0 ||
-      watches_.watched(process.id)) {
+  if (options_.dormantAfterMs <= 0 || process.state != ProcessState::Running ||
+      process.scheduledTasks == 0 || watches_.watched(process.id)) {
     return std::nullopt;
   }
   std::optional<std::int64_t> earliest;
@@ -139,7 +139,8 @@ void Engine::wakeDueProcesses(std::unique_lock<std::mutex>& lock) {
 }
 
 void Engine::reloadWhenDue(std::unique_lock<std::mutex>& lock) {
-  if (!storeProblem_ || store_->cluster() != nullptr || stopping_ || nowMs() < nextReloadAt_) return;
+  if (!storeProblem_ || store_->cluster() != nullptr || stopping_ || nowMs() < nextReloadAt_)
+    return;
   lock.unlock();
   std::optional<std::string> failure;
   LiveState live;
@@ -157,7 +158,8 @@ void Engine::reloadWhenDue(std::unique_lock<std::mutex>& lock) {
     storeProblem_ = *failure;
     reloadBackoffMs_ = std::min(reloadBackoffMs_ * 2, options_.reloadMaxMs);
     nextReloadAt_ = nowMs() + reloadBackoffMs_;
-    spdlog::warn("the store cannot be written yet ({}); next try in {} ms", *failure, reloadBackoffMs_);
+    spdlog::warn("the store cannot be written yet ({}); next try in {} ms", *failure,
+                 reloadBackoffMs_);
     return;
   }
   const std::size_t processes = live.processes.size();
@@ -171,13 +173,15 @@ void Engine::reloadWhenDue(std::unique_lock<std::mutex>& lock) {
   std::vector<std::function<void()>> answers;
   serveParkedPolls(nowMs(), effects, answers);
   absorb(effects);
-  spdlog::info("the store takes writes again: reloaded {} live processes, serving every partition", processes);
+  spdlog::info("the store takes writes again: reloaded {} live processes, serving every partition",
+               processes);
   lock.unlock();
   runAnswers(answers);
   lock.lock();
 }
 
-void Engine::adoptPartitions(const std::vector<int>& partitions, std::function<bool(int)> stillHeld) {
+void Engine::adoptPartitions(const std::vector<int>& partitions,
+                             std::function<bool(int)> stillHeld) {
   std::vector<int> wanted;
   {
     std::lock_guard lock(mutex_);
@@ -206,8 +210,10 @@ void Engine::adoptPartitions(const std::vector<int>& partitions, std::function<b
   absorb(effects);
   lock.unlock();
   runAnswers(answers);
-  spdlog::info("now serving partitions {} ({} live processes loaded in {} ms)", fmt::join(wanted, ","), processes,
-               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+  spdlog::info("now serving partitions {} ({} live processes loaded in {} ms)",
+               fmt::join(wanted, ","), processes,
+               std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - started)
                    .count());
 }
 
@@ -239,7 +245,8 @@ void Engine::dropPartitions(const std::vector<int>& partitions) {
       evict(*process);
     }
     for (int partition : leaving) ownership_.left(partition);
-    spdlog::info("handed over partitions {} ({} processes left memory)", fmt::join(leaving, ","), victims.size());
+    spdlog::info("handed over partitions {} ({} processes left memory)", fmt::join(leaving, ","),
+                 victims.size());
   }
   runAnswers(answers);
 }

@@ -20,19 +20,21 @@ std::optional<ProcessInfo> Engine::process(const Uuid& processId) {
 
 void Engine::awaitProcess(const Uuid& processId, std::int64_t waitMs,
                           std::function<void(Result<ProcessInfo>)> done) {
-  PLEDGE_REQUIRE(waitMs >= 0 && waitMs <= options_.maxResultWaitMs, "waitMs: must be 0 to {}, got {}",
-                 options_.maxResultWaitMs, waitMs);
+  PLEDGE_REQUIRE(waitMs >= 0 && waitMs <= options_.maxResultWaitMs,
+                 "waitMs: must be 0 to {}, got {}", options_.maxResultWaitMs, waitMs);
   std::unique_lock lock(mutex_);
   Process* process = graph_.findProcess(processId);
   if (process == nullptr) {
     const bool elsewhere = !serving(graph_.partitionOf(processId));
     lock.unlock();
-    auto answerFromStore = [this, processId](const std::function<void(Result<ProcessInfo>)>& answer) {
+    auto answerFromStore = [this,
+                            processId](const std::function<void(Result<ProcessInfo>)>& answer) {
       std::optional<ProcessRow> row;
       try {
         row = store_->findProcess(processId);
       } catch (const std::exception& error) {
-        return answer(Error(ErrorCode::Unavailable, fmt::format("the store cannot be read now ({}); retry", error.what())));
+        return answer(Error(ErrorCode::Unavailable,
+                            fmt::format("the store cannot be read now ({}); retry", error.what())));
       }
       if (row) {
         answer(row->info);
@@ -45,9 +47,10 @@ void Engine::awaitProcess(const Uuid& processId, std::int64_t waitMs,
       // Another node serves it (or it is moving): answer from the store after a while, so that
       // a client's wait loop asks again without spinning.
       lock.lock();
-      timers_.atRequest(nowMs() + std::min<std::int64_t>(waitMs, 1'000), [this, answerFromStore, done] {
-        timers_.answerLater([answerFromStore, done] { answerFromStore(done); });
-      });
+      timers_.atRequest(nowMs() + std::min<std::int64_t>(waitMs, 1'000),
+                        [this, answerFromStore, done] {
+                          timers_.answerLater([answerFromStore, done] { answerFromStore(done); });
+                        });
       return;
     }
     if (row) {
@@ -64,10 +67,12 @@ void Engine::awaitProcess(const Uuid& processId, std::int64_t waitMs,
     return;
   }
   if (queues_.parkedCount() + watches_.count() >= options_.maxParkedRequests) {
-    throw Error(ErrorCode::LimitExceeded,
-                fmt::format("waitMs: the server holds its limit of {} waiting requests; ask without waiting "
-                            "or retry later",
-                            options_.maxParkedRequests));
+    throw Error(
+        ErrorCode::LimitExceeded,
+        fmt::format(
+            "waitMs: the server holds its limit of {} waiting requests; ask without waiting "
+            "or retry later",
+            options_.maxParkedRequests));
   }
   auto watch = watches_.add(processId, std::move(done));
   timers_.atRequest(nowMs() + waitMs, [this, watch, processId] {
@@ -99,16 +104,18 @@ namespace {
 Error cannot(Engine::Operation operation, ProcessState state) {
   if (operation == Engine::Operation::Restart) {
     return Error(ErrorCode::Conflict,
-                 fmt::format("the process is {}; only a broken process can be restarted", processStateName(state)));
+                 fmt::format("the process is {}; only a broken process can be restarted",
+                             processStateName(state)));
   }
-  return Error(ErrorCode::Conflict,
-               fmt::format("the process is {}: it has ended already; only a running or broken process can be aborted",
-                           processStateName(state)));
+  return Error(ErrorCode::Conflict, fmt::format("the process is {}: it has ended already; only a "
+                                                "running or broken process can be aborted",
+                                                processStateName(state)));
 }
 
 }  // namespace
 
-void Engine::operate(Operation operation, const Uuid& processId, std::function<void(Result<ProcessInfo>)> done) {
+void Engine::operate(Operation operation, const Uuid& processId,
+                     std::function<void(Result<ProcessInfo>)> done) {
   const int partition = graph_.partitionOf(processId);
   std::unique_lock lock(mutex_);
   auto unavailable = [&]() -> std::optional<Error> {
@@ -126,7 +133,8 @@ void Engine::operate(Operation operation, const Uuid& processId, std::function<v
     try {
       stored = store_->loadProcesses({processId});
     } catch (const std::exception& error) {
-      readFailed = Error(ErrorCode::Unavailable, fmt::format("the store cannot be read now ({}); retry", error.what()));
+      readFailed = Error(ErrorCode::Unavailable,
+                         fmt::format("the store cannot be read now ({}); retry", error.what()));
     }
     lock.lock();
     problem = unavailable();
@@ -150,9 +158,10 @@ void Engine::operate(Operation operation, const Uuid& processId, std::function<v
     }
   }
   if (!problem) {
-    const bool allowed = operation == Operation::Restart
-                             ? process->state == ProcessState::Broken
-                             : process->state == ProcessState::Running || process->state == ProcessState::Broken;
+    const bool allowed =
+        operation == Operation::Restart
+            ? process->state == ProcessState::Broken
+            : process->state == ProcessState::Running || process->state == ProcessState::Broken;
     if (!allowed) problem = cannot(operation, process->state);
   }
   if (problem) {
@@ -210,6 +219,8 @@ std::optional<std::vector<TaskSnapshot>> Engine::processTasks(const Uuid& proces
   return snapshots;
 }
 
-ProcessPage Engine::listProcesses(const ProcessQuery& query) { return store_->listProcesses(query); }
+ProcessPage Engine::listProcesses(const ProcessQuery& query) {
+  return store_->listProcesses(query);
+}
 
 }  // namespace pledge::server

@@ -20,7 +20,8 @@ void Engine::startProcess(const StartRequest& request,
 void Engine::startProcesses(const std::vector<StartRequest>& requests,
                             std::function<void(std::vector<Result<StartedProcess>>)> done) {
   auto stoppingAnswer = [&] {
-    return std::vector<Result<StartedProcess>>(requests.size(), Error(ErrorCode::Unavailable, "the server is stopping"));
+    return std::vector<Result<StartedProcess>>(
+        requests.size(), Error(ErrorCode::Unavailable, "the server is stopping"));
   };
   std::unique_lock lock(mutex_);
   if (stopping_) {
@@ -43,15 +44,18 @@ void Engine::startProcesses(const std::vector<StartRequest>& requests,
     startKeys_.lookingUp(keys);
     lock.unlock();
     std::vector<StartKey> asked;
-    for (std::size_t i : lookups) asked.push_back(StartKey{requests[i].options.customId, requests[i].options.requestId});
+    for (std::size_t i : lookups)
+      asked.push_back(StartKey{requests[i].options.customId, requests[i].options.requestId});
     try {
       std::vector<std::optional<StartedProcess>> found = store_->findStarts(asked);
-      for (std::size_t k = 0; k < lookups.size() && k < found.size(); ++k) stored[lookups[k]] = found[k];
+      for (std::size_t k = 0; k < lookups.size() && k < found.size(); ++k)
+        stored[lookups[k]] = found[k];
     } catch (const std::exception& error) {
-      lookupFailed = Error(ErrorCode::Unavailable,
-                           fmt::format("cannot tell whether this start ran already: the store cannot be read "
-                                       "({}); retry",
-                                       error.what()));
+      lookupFailed =
+          Error(ErrorCode::Unavailable,
+                fmt::format("cannot tell whether this start ran already: the store cannot be read "
+                            "({}); retry",
+                            error.what()));
     }
     lock.lock();
   }
@@ -77,7 +81,8 @@ void Engine::startProcesses(const std::vector<StartRequest>& requests,
     done(std::move(results));
     return;
   }
-  whenDurable([done = std::move(done), results = std::move(results)](const std::optional<Error>& failed) mutable {
+  whenDurable([done = std::move(done),
+               results = std::move(results)](const std::optional<Error>& failed) mutable {
     if (failed) {
       for (auto& result : results) {
         if (result.ok()) result = *failed;
@@ -87,7 +92,8 @@ void Engine::startProcesses(const std::vector<StartRequest>& requests,
   });
 }
 
-Result<StartedProcess> Engine::startLocked(const StartRequest& request, std::int64_t now, Effects& effects,
+Result<StartedProcess> Engine::startLocked(const StartRequest& request, std::int64_t now,
+                                           Effects& effects,
                                            const std::optional<StartedProcess>& stored,
                                            const std::optional<Error>& lookupFailed) {
   const std::optional<int> partition = partitionOfStart(request);
@@ -98,7 +104,8 @@ Result<StartedProcess> Engine::startLocked(const StartRequest& request, std::int
   std::optional<Uuid> processId = ownership_.newProcessId(partition);
   if (!processId) {
     if (storeProblem_) return notServed(0);
-    return Error(ErrorCode::Unavailable, "this node serves no partition yet (it is joining the cluster); retry");
+    return Error(ErrorCode::Unavailable,
+                 "this node serves no partition yet (it is joining the cluster); retry");
   }
   Process& process = graph_.startProcess(request, *processId, Uuid::random(), now, effects);
   if (metrics_ != nullptr) metrics_->processStarted();
@@ -113,21 +120,24 @@ void Engine::checkRoomFor(const std::vector<QueueRef>& queues) const {
     const std::string* taskList = graph_.findName(queue.taskList);
     newNames += (actor != nullptr ? 0 : 1) + (taskList != nullptr ? 0 : 1);
     const QueueKey key{actor, taskList};
-    if (actor == nullptr || taskList == nullptr || (!queues_.contains(key) && !graph_.queueCounts().contains(key))) {
+    if (actor == nullptr || taskList == nullptr ||
+        (!queues_.contains(key) && !graph_.queueCounts().contains(key))) {
       ++newQueues;
     }
   }
   const std::size_t tracked = std::max(queues_.size(), graph_.queueCounts().size());
   if (newQueues > 0 && tracked + newQueues > options_.maxQueues) {
-    throw Error(ErrorCode::LimitExceeded,
-                fmt::format("actors: the server tracks its limit of {} queues (actor and task list pairs); "
-                            "poll queues that exist, or raise --max-queues",
-                            options_.maxQueues));
+    throw Error(
+        ErrorCode::LimitExceeded,
+        fmt::format("actors: the server tracks its limit of {} queues (actor and task list pairs); "
+                    "poll queues that exist, or raise --max-queues",
+                    options_.maxQueues));
   }
   if (newNames > 0 && graph_.nameCount() + newNames > options_.maxNames) {
-    throw Error(ErrorCode::LimitExceeded,
-                fmt::format("actors: the server tracks its limit of {} names (actors, methods, task lists)",
-                            options_.maxNames));
+    throw Error(
+        ErrorCode::LimitExceeded,
+        fmt::format("actors: the server tracks its limit of {} names (actors, methods, task lists)",
+                    options_.maxNames));
   }
 }
 
@@ -141,19 +151,24 @@ std::optional<Error> Engine::checkRoomFor(const std::vector<TaskSpec>& specs) co
       if (!graph_.knowsName(*name)) names.insert(*name);
     }
     if (!graph_.knowsName(taskList)) names.insert(taskList);
-    if (!graph_.knowsName(spec.actor) || !graph_.knowsName(taskList)) queues.emplace(spec.actor, taskList);
+    if (!graph_.knowsName(spec.actor) || !graph_.knowsName(taskList))
+      queues.emplace(spec.actor, taskList);
   }
   const std::size_t tracked = std::max(queues_.size(), graph_.queueCounts().size());
   if (!queues.empty() && tracked + queues.size() > options_.maxQueues) {
-    return Error(ErrorCode::LimitExceeded,
-                 fmt::format("tasks: they would add {} queues to the {} the server tracks, over its limit of {}",
-                             queues.size(), tracked, options_.maxQueues));
+    return Error(
+        ErrorCode::LimitExceeded,
+        fmt::format(
+            "tasks: they would add {} queues to the {} the server tracks, over its limit of {}",
+            queues.size(), tracked, options_.maxQueues));
   }
   if (!names.empty() && graph_.nameCount() + names.size() > options_.maxNames) {
-    return Error(ErrorCode::LimitExceeded,
-                 fmt::format("tasks: they would add {} names (actors, methods, task lists) to the {} the server "
-                             "tracks, over its limit of {}",
-                             names.size(), graph_.nameCount(), options_.maxNames));
+    return Error(
+        ErrorCode::LimitExceeded,
+        fmt::format(
+            "tasks: they would add {} names (actors, methods, task lists) to the {} the server "
+            "tracks, over its limit of {}",
+            names.size(), graph_.nameCount(), options_.maxNames));
   }
   return std::nullopt;
 }

@@ -27,7 +27,8 @@ void Engine::checkPoll(const PollRequest& request) const {
   }
 }
 
-std::function<void()> Engine::poll(const PollRequest& request, std::function<void(std::vector<PolledTask>)> done) {
+std::function<void()> Engine::poll(const PollRequest& request,
+                                   std::function<void(std::vector<PolledTask>)> done) {
   checkPoll(request);
   std::vector<PolledTask> tasks;
   {
@@ -150,7 +151,8 @@ void Engine::release(const std::vector<Decision>& decisions,
         read[i] = true;
       }
     } catch (const std::exception& error) {
-      readFailed = Error(ErrorCode::Unavailable, fmt::format("the store cannot be read now ({}); retry", error.what()));
+      readFailed = Error(ErrorCode::Unavailable,
+                         fmt::format("the store cannot be read now ({}); retry", error.what()));
     }
     lock.lock();
   }
@@ -185,8 +187,9 @@ void Engine::release(const std::vector<Decision>& decisions,
       // there is no such task.
       if (!read[i]) {
         result.status = ReleaseStatus::Rejected;
-        result.error = readFailed ? *readFailed
-                                  : Error(ErrorCode::Unavailable, "the task left memory meanwhile; retry");
+        result.error = readFailed
+                           ? *readFailed
+                           : Error(ErrorCode::Unavailable, "the task left memory meanwhile; retry");
         continue;
       }
       const std::optional<TaskRow>& row = rows[i];
@@ -235,7 +238,8 @@ void Engine::release(const std::vector<Decision>& decisions,
     }
   }
   absorb(effects);
-  whenDurable([done = std::move(done), results = std::move(results)](const std::optional<Error>& failed) mutable {
+  whenDurable([done = std::move(done),
+               results = std::move(results)](const std::optional<Error>& failed) mutable {
     if (failed) {
       for (ReleaseResult& result : results) {
         if (result.status == ReleaseStatus::Rejected) continue;
@@ -262,9 +266,10 @@ std::optional<Error> Engine::heartbeat(const Uuid& taskId, int attempt,
       resumeUndurableLease(*task, attempt, now, effects);
       if (task->state != TaskState::Leased || task->attempt != attempt) {
         absorb(effects);
-        return Error(ErrorCode::Conflict,
-                     fmt::format("attempt {} of task {} holds no lease: the task is {} on attempt {}",
-                                 attempt, taskId.toString(), taskStateName(task->state), task->attempt));
+        return Error(
+            ErrorCode::Conflict,
+            fmt::format("attempt {} of task {} holds no lease: the task is {} on attempt {}",
+                        attempt, taskId.toString(), taskStateName(task->state), task->attempt));
       }
       graph_.heartbeat(*task, now, effects);
       absorb(effects);
@@ -276,19 +281,21 @@ std::optional<Error> Engine::heartbeat(const Uuid& taskId, int attempt,
   try {
     row = store_->findTask(taskId);
   } catch (const std::exception& error) {
-    return Error(ErrorCode::Unavailable, fmt::format("the store cannot be read now ({}); retry", error.what()));
+    return Error(ErrorCode::Unavailable,
+                 fmt::format("the store cannot be read now ({}); retry", error.what()));
   }
   if (!row) return Error(ErrorCode::NotFound, fmt::format("no task {}", taskId.toString()));
   const int partition = graph_.partitionOf(row->processId);
   std::lock_guard lock(mutex_);
   if (!serving(partition)) return notServed(partition);
-  return Error(ErrorCode::Conflict, fmt::format("task {} belongs to a process that has ended", taskId.toString()));
+  return Error(ErrorCode::Conflict,
+               fmt::format("task {} belongs to a process that has ended", taskId.toString()));
 }
 
 void Engine::resumeUndurableLease(Task& task, int attempt, std::int64_t now, Effects& effects) {
   // A lease younger than leaseWriteDelayMs is not written yet (leaseTask): after a restart, or on
-  // the node that took the partition over, such a task is Ready one attempt behind. Its holder may still
-  // release or extend that attempt; it gets the lease back rather than losing its work.
+  // the node that took the partition over, such a task is Ready one attempt behind. Its holder may
+  // still release or extend that attempt; it gets the lease back rather than losing its work.
   if (task.state != TaskState::Ready || attempt != task.attempt + 1) return;
   leaseTask(task, now, effects);
   if (metrics_ != nullptr) metrics_->tasksHandedOut(1);

@@ -140,7 +140,8 @@ void ProcessGraph::lease(Task& task, std::int64_t now, Effects& effects) {
 }
 
 void ProcessGraph::unlease(Task& task, std::int64_t now, Effects& effects) {
-  PLEDGE_ASSERT(task.state == TaskState::Leased, "unlease of a task in state {}", taskStateName(task.state));
+  PLEDGE_ASSERT(task.state == TaskState::Leased, "unlease of a task in state {}",
+                taskStateName(task.state));
   --task.attempt;
   task.leaseUntil = 0;
   task.startedAt = 0;

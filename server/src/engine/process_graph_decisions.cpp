@@ -23,8 +23,8 @@ ArgValue ProcessGraph::resolvedArg(const Task& task, const ArgSpec& arg) const {
     }
     case ArgSpec::Kind::Promise: {
       const Task* target = findTask(arg.promise);
-      PLEDGE_ASSERT(target != nullptr, "argument of task {} refers to unknown task {}", task.id.toString(),
-                    arg.promise.toString());
+      PLEDGE_ASSERT(target != nullptr, "argument of task {} refers to unknown task {}",
+                    task.id.toString(), arg.promise.toString());
       if (target->promise == PromiseState::Resolved) return ArgValue::ofValue(*target->value);
       if (target->promise == PromiseState::Failed) return ArgValue::ofFailure(*target->error);
       return ArgValue::ofPromise(arg.promise);
@@ -78,8 +78,9 @@ std::optional<Rejection> ProcessGraph::checkNewTasks(const Process& process, con
         auto local = fresh.find(ref.promise);
         if (local != fresh.end()) {
           if (local->second == i) {
-            problem = Rejection{ErrorCode::BadRequest,
-                                fmt::format("tasks[{}].args[{}]: a task cannot take its own promise", i, a)};
+            problem = Rejection{
+                ErrorCode::BadRequest,
+                fmt::format("tasks[{}].args[{}]: a task cannot take its own promise", i, a)};
           } else if (!ref.flags.noWait) {
             awaits[i].push_back(local->second);
           }
@@ -88,8 +89,8 @@ std::optional<Rejection> ProcessGraph::checkNewTasks(const Process& process, con
         const Task* target = findTask(ref.promise);
         if (target == nullptr || target->process != &process) {
           problem = Rejection{ErrorCode::BadRequest,
-                              fmt::format("tasks[{}].args[{}]: promise {} is no task of process {}", i,
-                                          a, ref.promise.toString(), process.id.toString())};
+                              fmt::format("tasks[{}].args[{}]: promise {} is no task of process {}",
+                                          i, a, ref.promise.toString(), process.id.toString())};
         }
       });
     }
@@ -111,8 +112,9 @@ std::optional<Rejection> ProcessGraph::checkNewTasks(const Process& process, con
       }
       const std::size_t next = awaits[node][edge++];
       if (color[next] == 1) {
-        return Rejection{ErrorCode::BadRequest,
-                         fmt::format("tasks[{}]: the new tasks wait for each other in a cycle", next)};
+        return Rejection{
+            ErrorCode::BadRequest,
+            fmt::format("tasks[{}]: the new tasks wait for each other in a cycle", next)};
       }
       if (color[next] == 0) {
         color[next] = 1;

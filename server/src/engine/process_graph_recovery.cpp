@@ -45,7 +45,8 @@ Task& ProcessGraph::restoreTask(Process& process, std::unique_ptr<Task> task) {
 
 const Task* ProcessGraph::settledTarget(const Task& task) const {
   const Task* step = &task;
-  while (step->forwardTo != nullptr && step->promise == PromiseState::Pending) step = step->forwardTo;
+  while (step->forwardTo != nullptr && step->promise == PromiseState::Pending)
+    step = step->forwardTo;
   return step;
 }
 
@@ -68,7 +69,8 @@ void ProcessGraph::settleRestored(std::int64_t now, Effects& effects) {
           if (ref.flags.noWait) return;
           Task* target = findTask(ref.promise);
           if (target == nullptr || target->promise == PromiseState::Resolved) return;
-          if (target->promise == PromiseState::Failed && ref.flags.acceptFail.accepts(*target->error)) {
+          if (target->promise == PromiseState::Failed &&
+              ref.flags.acceptFail.accepts(*target->error)) {
             return;
           }
           ++task.pendingArgs;

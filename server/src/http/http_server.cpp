@@ -74,9 +74,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // Answers 503 at once and closes: the server holds as many connections as it may.
   void refuse() {
     keepAlive_ = false;
-    write(errorResponse(Error(ErrorCode::Unavailable,
-                              fmt::format("the server holds its limit of {} connections; retry later",
-                                          server_->options.maxConnections))));
+    write(
+        errorResponse(Error(ErrorCode::Unavailable,
+                            fmt::format("the server holds its limit of {} connections; retry later",
+                                        server_->options.maxConnections))));
   }
 
   // Closes the connection if it waits for a request; one that is being answered closes after.
@@ -98,26 +99,30 @@ class Session : public std::enable_shared_from_this<Session> {
     if (buffer_.size() > 0) return readHeader();  // a pipelined request has begun already
     // Idle: wait for the first byte of the next request.
     stream_.expires_after(server_->options.idleTimeout);
-    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-      if (ec) return self->onRead(ec);
-      self->buffer_.commit(n);
-      self->readHeader();
-    });
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec) return self->onRead(ec);
+                              self->buffer_.commit(n);
+                              self->readHeader();
+                            });
   }
 
   void readHeader() {
     stream_.expires_after(server_->options.headerTimeout);
-    http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec || self->parser_->is_done()) return self->onRead(ec);
-      self->stream_.expires_after(self->server_->options.bodyTimeout);
-      http::async_read(self->stream_, self->buffer_, *self->parser_,
-                       [self](beast::error_code bodyError, std::size_t) { self->onRead(bodyError); });
-    });
+    http::async_read_header(
+        stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec || self->parser_->is_done()) return self->onRead(ec);
+          self->stream_.expires_after(self->server_->options.bodyTimeout);
+          http::async_read(
+              self->stream_, self->buffer_, *self->parser_,
+              [self](beast::error_code bodyError, std::size_t) { self->onRead(bodyError); });
+        });
   }
 
   void onRead(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
-        ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::eof) {
+        ec == beast::error::timeout || ec == asio::error::connection_reset ||
+        ec == asio::error::eof) {
       close();
       return;
     }
@@ -138,8 +143,8 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::string target(message.target());
     std::optional<HttpRequest> parsed = toRequest(message);
     if (!parsed) {
-      write(errorResponse(
-          Error(ErrorCode::BadRequest, "malformed request target: \"" + quoteInput(target) + "\"")));
+      write(errorResponse(Error(ErrorCode::BadRequest,
+                                "malformed request target: \"" + quoteInput(target) + "\"")));
       return;
     }
     HttpRequest request = std::move(*parsed);
@@ -173,8 +178,9 @@ class Session : public std::enable_shared_from_this<Session> {
         spdlog::error("a second answer to {} was dropped", quoteInput(target));
         return;
       }
-      asio::post(self->stream_.get_executor(),
-                 [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->write(std::move(response));
+      });
     };
     try {
       server_->handler(std::move(request), respond);
@@ -187,16 +193,18 @@ class Session : public std::enable_shared_from_this<Session> {
   // While a request is handled: notices the client closing its connection (the socket turns
   // readable and has nothing to read), so that a parked request can be abandoned.
   void watchForClose() {
-    stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
-      if (ec || self->answered_) return;  // cancelled: the answer is being written
-      if (!self->peerClosed()) return;    // the client sent more (pipelining): the next read takes it
-      self->abandoned_ = true;
-      if (self->abandonHook_) {
-        auto hook = std::move(self->abandonHook_);
-        self->abandonHook_ = nullptr;
-        hook();
-      }
-    });
+    stream_.socket().async_wait(
+        tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+          if (ec || self->answered_) return;  // cancelled: the answer is being written
+          if (!self->peerClosed())
+            return;  // the client sent more (pipelining): the next read takes it
+          self->abandoned_ = true;
+          if (self->abandonHook_) {
+            auto hook = std::move(self->abandonHook_);
+            self->abandonHook_ = nullptr;
+            hook();
+          }
+        });
   }
 
   // Whether the client has closed its side (or the connection broke): nothing to read, at once.
@@ -361,7 +369,9 @@ std::uint16_t HttpServer::port() const { return state_->acceptor.local_endpoint(
 
 std::size_t HttpServer::connections() const { return state_->openSessions.load(); }
 
-void HttpServer::onShutdownSignal(std::function<void()> hook) { state_->shutdownHook = std::move(hook); }
+void HttpServer::onShutdownSignal(std::function<void()> hook) {
+  state_->shutdownHook = std::move(hook);
+}
 
 void HttpServer::run() {
   auto state = state_;

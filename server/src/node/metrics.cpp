@@ -22,11 +22,14 @@ struct Metrics::Families {
   prometheus::Counter& broken = processes.Add({{"event", "broken"}});
   prometheus::Counter& aborted = processes.Add({{"event", "aborted"}});
 
-  prometheus::Family<prometheus::Counter>& tasks = prometheus::BuildCounter()
-      .Name("pledge_tasks_total")
-      .Help("Task attempts by outcome: handed_out, released, failed (error or lost lease), retried, returned "
-            "(its poll's answer never reached the poller)")
-      .Register(registry);
+  prometheus::Family<prometheus::Counter>& tasks =
+      prometheus::BuildCounter()
+          .Name("pledge_tasks_total")
+          .Help(
+              "Task attempts by outcome: handed_out, released, failed (error or lost lease), "
+              "retried, returned "
+              "(its poll's answer never reached the poller)")
+          .Register(registry);
   prometheus::Counter& handedOut = tasks.Add({{"event", "handed_out"}});
   prometheus::Counter& released = tasks.Add({{"event", "released"}});
   prometheus::Counter& failed = tasks.Add({{"event", "failed"}});
@@ -48,10 +51,13 @@ struct Metrics::Families {
       .Help("Store transactions (group commits)")
       .Register(registry);
   prometheus::Counter& commitCount = commits.Add({});
-  prometheus::Family<prometheus::Counter>& commitFailures = prometheus::BuildCounter()
-      .Name("pledge_store_commit_failures_total")
-      .Help("Group commits that failed (nothing of them was acknowledged; the node reloaded from the store)")
-      .Register(registry);
+  prometheus::Family<prometheus::Counter>& commitFailures =
+      prometheus::BuildCounter()
+          .Name("pledge_store_commit_failures_total")
+          .Help(
+              "Group commits that failed (nothing of them was acknowledged; the node reloaded from "
+              "the store)")
+          .Register(registry);
   prometheus::Counter& commitFailureCount = commitFailures.Add({});
   prometheus::Family<prometheus::Counter>& rows = prometheus::BuildCounter()
       .Name("pledge_store_rows_total")
@@ -75,10 +81,13 @@ struct Metrics::Families {
                                                   0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.02,
                                                   0.05, 0.1, 0.5, 1, 5});
 
-  prometheus::Family<prometheus::Gauge>& live = prometheus::BuildGauge()
-      .Name("pledge_live_processes")
-      .Help("Running and broken processes: in memory, or dormant (in the store until their next task is due)")
-      .Register(registry);
+  prometheus::Family<prometheus::Gauge>& live =
+      prometheus::BuildGauge()
+          .Name("pledge_live_processes")
+          .Help(
+              "Running and broken processes: in memory, or dormant (in the store until their next "
+              "task is due)")
+          .Register(registry);
   prometheus::Gauge& inMemory = live.Add({{"where", "memory"}});
   prometheus::Gauge& dormant = live.Add({{"where", "dormant"}});
 
@@ -90,10 +99,13 @@ struct Metrics::Families {
           .Register(registry);
   prometheus::Gauge& insecure = insecureFamily.Add({});
 
-  prometheus::Family<prometheus::Counter>& forwarded = prometheus::BuildCounter()
-      .Name("pledge_forwarded_requests_total")
-      .Help("Requests (or parts) sent on to the node owning their process: process, release, start, gather")
-      .Register(registry);
+  prometheus::Family<prometheus::Counter>& forwarded =
+      prometheus::BuildCounter()
+          .Name("pledge_forwarded_requests_total")
+          .Help(
+              "Requests (or parts) sent on to the node owning their process: process, release, "
+              "start, gather")
+          .Register(registry);
   prometheus::Counter& forwardedProcess = forwarded.Add({{"kind", "process"}});
   prometheus::Counter& forwardedRelease = forwarded.Add({{"kind", "release"}});
   prometheus::Counter& forwardedStart = forwarded.Add({{"kind", "start"}});
@@ -113,7 +125,9 @@ void Metrics::processAborted() { families_->aborted.Increment(); }
 void Metrics::tasksHandedOut(std::int64_t count) {
   families_->handedOut.Increment(static_cast<double>(count));
 }
-void Metrics::tasksReturned(std::int64_t count) { families_->returned.Increment(static_cast<double>(count)); }
+void Metrics::tasksReturned(std::int64_t count) {
+  families_->returned.Increment(static_cast<double>(count));
+}
 void Metrics::taskReleased() { families_->released.Increment(); }
 void Metrics::taskFailed() { families_->failed.Increment(); }
 void Metrics::taskRetried() { families_->retried.Increment(); }
@@ -133,7 +147,9 @@ void Metrics::batchCommitted(std::int64_t rows, double seconds) {
 
 void Metrics::commitFailed() { families_->commitFailureCount.Increment(); }
 
-void Metrics::handedOut(double secondsSinceReady) { families_->handoffLatency.Observe(secondsSinceReady); }
+void Metrics::handedOut(double secondsSinceReady) {
+  families_->handoffLatency.Observe(secondsSinceReady);
+}
 
 void Metrics::observeRequest(std::string_view route, double seconds) {
   prometheus::Histogram* histogram = nullptr;

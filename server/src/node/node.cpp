@@ -93,7 +93,8 @@ Node::Node(ServerConfig config, std::string builtConsole)
   p.store = opened.get();
   p.engine = std::make_unique<Engine>(std::move(opened), engineOptions(c), &p.metrics);
   p.cluster = std::make_unique<Cluster>(
-      *p.store, *p.engine, ClusterOptions{.nodeName = c.nodeName, .address = p.url, .leaseMs = c.leaseMs});
+      *p.store, *p.engine,
+      ClusterOptions{.nodeName = c.nodeName, .address = p.url, .leaseMs = c.leaseMs});
   p.api = std::make_unique<RestApi>(
       *p.engine, p.metrics,
       RestApiOptions{.nodeName = c.nodeName,

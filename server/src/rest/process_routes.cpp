@@ -25,6 +25,19 @@ std::function<void(Result<ProcessInfo>)> answerProcess(Responder respond) {
 
 }  // namespace
 
+template <auto handler>
+RestApi::Route RestApi::Resources::processRoute(std::string method, std::string path) {
+  return route(
+      std::move(method), std::move(path),
+      [](RestApi& api, const HttpRequest& request, const PathParams& params, Responder respond) {
+        const Uuid id = uuidParam(params[0], "process");
+        if (auto owner = api.ownerElsewhere(request, api.engine_.partitionOf(id))) {
+          return api.relay(*owner, request, std::move(respond));
+        }
+        handler(api, request, id, params[0], std::move(respond));
+      });
+}
+
 std::vector<RestApi::Route> RestApi::Resources::processes() {
   return {
       route("POST", "/api/v1/processes",
@@ -78,61 +91,33 @@ std::vector<RestApi::Route> RestApi::Resources::processes() {
               respond(jsonResponse(200, {{"items", std::move(items)},
                                          {"next", page.next ? Json(*page.next) : Json()}}));
             }),
-      route("GET", "/api/v1/processes/{id}",
-            [](RestApi& api, const HttpRequest& request, const PathParams& params,
-               Responder respond) {
-              Uuid id = uuidParam(params[0], "process");
-              if (auto owner = api.ownerElsewhere(request, api.engine_.partitionOf(id))) {
-                return api.relay(*owner, request, respond);
-              }
-              auto process = api.engine_.process(id);
-              if (!process) throw Error(ErrorCode::NotFound, "no process " + quoteInput(params[0]));
-              respond(jsonResponse(200, *process));
-            }),
-      route("GET", "/api/v1/processes/{id}/tasks",
-            [](RestApi& api, const HttpRequest& request, const PathParams& params,
-               Responder respond) {
-              Uuid id = uuidParam(params[0], "process");
-              if (auto owner = api.ownerElsewhere(request, api.engine_.partitionOf(id))) {
-                return api.relay(*owner, request, respond);
-              }
-              auto process = api.engine_.process(id);
-              auto tasks = api.engine_.processTasks(id);
-              if (!process || !tasks) {
-                throw Error(ErrorCode::NotFound, "no process " + quoteInput(params[0]));
-              }
-              Json items = Json::array();
-              for (const TaskSnapshot& task : *tasks)
-                items.push_back(taskJson(task, process->taskId));
-              respond(jsonResponse(200, items));
-            }),
-      route("GET", "/api/v1/processes/{id}/result",
-            [](RestApi& api, const HttpRequest& request, const PathParams& params,
-               Responder respond) {
-              Uuid id = uuidParam(params[0], "process");
-              if (auto owner = api.ownerElsewhere(request, api.engine_.partitionOf(id))) {
-                return api.relay(*owner, request, respond);
-              }
-              api.engine_.awaitProcess(id, intQuery(request, "waitMs", 0), answerProcess(respond));
-            }),
-      route("POST", "/api/v1/processes/{id}/restart",
-            [](RestApi& api, const HttpRequest& request, const PathParams& params,
-               Responder respond) {
-              Uuid id = uuidParam(params[0], "process");
-              if (auto owner = api.ownerElsewhere(request, api.engine_.partitionOf(id))) {
-                return api.relay(*owner, request, respond);
-              }
-              api.engine_.restart(id, answerProcess(respond));
-            }),
-      route("POST", "/api/v1/processes/{id}/abort",
-            [](RestApi& api, const HttpRequest& request, const PathParams& params,
-               Responder respond) {
-              Uuid id = uuidParam(params[0], "process");
-              if (auto owner = api.ownerElsewhere(request, api.engine_.partitionOf(id))) {
-                return api.relay(*owner, request, respond);
-              }
-              api.engine_.abort(id, answerProcess(respond));
-            }),
+      processRoute<[](RestApi& api, const HttpRequest&, const Uuid& id, const std::string& idText,
+                      Responder respond) {
+        auto process = api.engine_.process(id);
+        if (!process) throw Error(ErrorCode::NotFound, "no process " + quoteInput(idText));
+        respond(jsonResponse(200, *process));
+      }>("GET", "/api/v1/processes/{id}"),
+      processRoute<[](RestApi& api, const HttpRequest&, const Uuid& id, const std::string& idText,
+                      Responder respond) {
+        auto process = api.engine_.process(id);
+        auto tasks = api.engine_.processTasks(id);
+        if (!process || !tasks) {
+          throw Error(ErrorCode::NotFound, "no process " + quoteInput(idText));
+        }
+        Json items = Json::array();
+        for (const TaskSnapshot& task : *tasks) items.push_back(taskJson(task, process->taskId));
+        respond(jsonResponse(200, items));
+      }>("GET", "/api/v1/processes/{id}/tasks"),
+      processRoute<[](RestApi& api, const HttpRequest& request, const Uuid& id, const std::string&,
+                      Responder respond) {
+        api.engine_.awaitProcess(id, intQuery(request, "waitMs", 0), answerProcess(respond));
+      }>("GET", "/api/v1/processes/{id}/result"),
+      processRoute<[](RestApi& api, const HttpRequest&, const Uuid& id, const std::string&,
+                      Responder respond) { api.engine_.restart(id, answerProcess(respond)); }>(
+          "POST", "/api/v1/processes/{id}/restart"),
+      processRoute<[](RestApi& api, const HttpRequest&, const Uuid& id, const std::string&,
+                      Responder respond) { api.engine_.abort(id, answerProcess(respond)); }>(
+          "POST", "/api/v1/processes/{id}/abort"),
   };
 }
 

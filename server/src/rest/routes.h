@@ -49,6 +49,13 @@ struct RestApi::Route {
 // The route tables, one per resource. Nested in RestApi so that the handlers reach its members.
 struct RestApi::Resources {
   static Route route(std::string method, std::string path, Route::Handler handler);
+  // A route about one process, whose path's first {name} is the process id: an id that is no
+  // uuid is NotFound, a request about a process another node owns is relayed to that node, and
+  // handler (a lambda without captures) answers the others as
+  // handler(api, request, id, idText, respond), idText being the id as the request wrote it.
+  // Defined in process_routes.cpp, its only user.
+  template <auto handler>
+  static Route processRoute(std::string method, std::string path);
   // A {name} segment of a template.
   static bool isParameter(std::string_view segment);
 

@@ -48,7 +48,7 @@ Json taskJson(const TaskSnapshot& snapshot, const Uuid& startTaskId) {
       {"attempts", row.attempt},
       {"taskList", spec.options.taskList.value_or("")},
       {"priority", spec.options.priority.value_or(0)},
-      {"timeoutMs", spec.options.timeoutMs.value_or(0)},
+      {"timeoutMs", spec.options.timeoutMs ? Json(*spec.options.timeoutMs) : Json()},
       {"retry", spec.options.retry ? Json(*spec.options.retry) : Json()},
       {"notBefore", nullIfZero(row.notBefore)},
       {"leaseUntil",

@@ -1,12 +1,10 @@
 #include "store/pg_migrations.h"
 
-#include <fmt/format.h>
-
 #include <array>
 #include <cstdint>
 
-#include "pledge/error.h"
 #include "pledge/server/store/pg_store.h"
+#include "store/schema_checks.h"
 
 namespace pledge::server {
 namespace {
@@ -101,12 +99,7 @@ void applyMigrations(pqxx::work& tx, const std::string& url) {
   tx.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
   pqxx::result version = tx.exec("SELECT version FROM schema_version");
   const int current = version.empty() ? 0 : version[0][0].as<int>();
-  if (current > schemaVersion()) {
-    throw Error(ErrorCode::Internal,
-                fmt::format("{} has schema version {}, newer than this pledge-server ({}); use a "
-                            "newer build",
-                            PgStore::redact(url), current, schemaVersion()));
-  }
+  requireKnownSchema(current, schemaVersion(), PgStore::redact(url));
   for (int next = current; next < schemaVersion(); ++next) {
     tx.exec(kMigrations[static_cast<std::size_t>(next)]);
   }

@@ -1,5 +1,6 @@
-// How the rows of the PostgreSQL store are read and written: the column lists, readers of result
-// rows, and array literals that carry a whole batch in one statement. Private to store/.
+// How the rows of the PostgreSQL store are read and written: a result row as rows:: reads it
+// (stored_rows.h holds the column lists and the readers both stores share), and array literals
+// that carry a whole batch in one statement. Private to store/.
 #pragma once
 
 #include <cstdint>
@@ -11,26 +12,36 @@
 
 #include "pledge/server/store/store.h"
 #include "pledge/uuid.h"
+#include "store/stored_rows.h"
 
 namespace pledge::server::pg {
 
-inline constexpr const char* kProcessColumns =
-    "id, partition, start_task, custom_id, actor, method, state, started_at, ended_at, result, "
-    "error, failed_task, wake_at, request_id";
-inline constexpr const char* kTaskColumns =
-    "id, process_id, spec, state, promise, attempt, attempt_base, not_before, lease_until, "
-    "forward_to, value, error, created_at, ready_at, started_at, ended_at, parent_id, seq";
-
-// Process states as stored; the numbers must never change.
-inline int storedState(ProcessState state) { return static_cast<int>(state); }
+using rows::kProcessColumns;
+using rows::kTaskColumns;
+using rows::storedState;
 
 // The uuid in a field; nullopt for NULL.
 std::optional<Uuid> uuidOf(const pqxx::field& field);
 // The text in a field; "" for NULL.
 std::string textOf(const pqxx::field& field);
+
+// A result row as rows::readProcess and rows::readTask read it (rows::ResultRow). Refers to the
+// row, which must outlive it.
+class Fields {
+ public:
+  explicit Fields(const pqxx::row& row) : row_(row) {}
+  bool isNull(int column) const { return row_[column].is_null(); }
+  std::int64_t integer(int column) const { return row_[column].as<std::int64_t>(); }
+  std::string text(int column) const { return textOf(row_[column]); }
+  std::optional<Uuid> uuid(int column) const { return uuidOf(row_[column]); }
+
+ private:
+  const pqxx::row& row_;
+};
+
 // A row of SELECT kProcessColumns / kTaskColumns.
-ProcessRow readProcess(const pqxx::row& row);
-TaskRow readTask(const pqxx::row& row);
+inline ProcessRow readProcess(const pqxx::row& row) { return rows::readProcess(Fields(row)); }
+inline TaskRow readTask(const pqxx::row& row) { return rows::readTask(Fields(row)); }
 
 // A PostgreSQL array literal built column by column, so that one statement writes a whole batch
 // (INSERT ... SELECT FROM unnest(...), UPDATE ... FROM unnest(...)).

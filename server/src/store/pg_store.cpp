@@ -14,6 +14,7 @@
 #include "store/pg_migrations.h"
 #include "store/pg_rows.h"
 #include "store/pg_session.h"
+#include "store/schema_checks.h"
 
 namespace pledge::server {
 
@@ -63,13 +64,7 @@ PgStore::PgStore(const std::string& url, int partitions) : url_(url) {
     }
     tx.commit();
   });
-  if (partitions_ != partitions) {
-    throw Error(ErrorCode::Internal,
-                fmt::format("{} holds {} partitions but {} were asked for; the partition count is "
-                            "stored with the data and changing it is an explicit migration (start "
-                            "with --partitions {})",
-                            redact(url), partitions_, partitions, partitions_));
-  }
+  requireStoredPartitions(partitions_, partitions, redact(url));
 }
 
 PgStore::~PgStore() = default;

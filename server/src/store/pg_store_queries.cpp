@@ -21,9 +21,7 @@ using pg::uuidOf;
 
 LiveState PgStore::loadLive(std::int64_t horizon, const PartitionSet& partitions) {
   auto live = [&](std::string_view alias) {
-    return fmt::format("{0}state IN ({1}, {2}) AND ({0}wake_at IS NULL OR {0}wake_at <= {3}){4}",
-                       alias, storedState(ProcessState::Running), storedState(ProcessState::Broken),
-                       horizon, partitionFilter(alias, partitions));
+    return rows::liveCondition(alias, horizon, partitionFilter(alias, partitions));
   };
   return reader_->run("load live processes", true, [&](pqxx::connection& connection) {
     pqxx::read_transaction tx(connection);
@@ -32,17 +30,10 @@ LiveState PgStore::loadLive(std::int64_t horizon, const PartitionSet& partitions
          tx.exec(fmt::format("SELECT {} FROM processes WHERE {}", kProcessColumns, live("")))) {
       state.processes.push_back(readProcess(row));
     }
-    std::string taskColumns;
-    for (std::string_view column :
-         {"id", "process_id", "spec", "state", "promise", "attempt", "attempt_base", "not_before",
-          "lease_until", "forward_to", "value", "error", "created_at", "ready_at", "started_at",
-          "ended_at", "parent_id", "seq"}) {
-      taskColumns += fmt::format("{}t.{}", taskColumns.empty() ? "" : ", ", column);
-    }
     for (const auto& row :
          tx.exec(fmt::format("SELECT {} FROM processes p JOIN tasks t ON t.process_id = p.id "
                              "WHERE {} ORDER BY t.process_id, t.seq",
-                             taskColumns, live("p.")))) {
+                             rows::qualified(kTaskColumns, "t"), live("p.")))) {
       state.tasks.push_back(readTask(row));
     }
     return state;
@@ -179,10 +170,7 @@ std::vector<TaskRow> PgStore::processTasks(const Uuid& processId) {
 }
 
 ProcessPage PgStore::listProcesses(const ProcessQuery& query) {
-  PLEDGE_REQUIRE(query.limit >= 1 && query.limit <= 1000, "limit: must be 1 to 1000, got {}",
-                 query.limit);
-  std::optional<std::pair<std::int64_t, Uuid>> after;
-  if (query.cursor) after = decodeProcessCursor(*query.cursor);
+  const std::optional<std::pair<std::int64_t, Uuid>> after = rows::pageStart(query);
   // Absent filters are NULL parameters that match everything.
   const std::string sql = fmt::format(
       "SELECT {} FROM processes WHERE ($1::int IS NULL OR state = $1) AND ($2::text IS NULL OR "
@@ -206,12 +194,7 @@ ProcessPage PgStore::listProcesses(const ProcessQuery& query) {
     for (const auto& row :
          tx.exec_params(sql, state, query.actor, query.customId, query.startedAfter,
                         query.startedBefore, afterStarted, afterId, query.limit + 1)) {
-      if (static_cast<int>(page.items.size()) == query.limit) {
-        const ProcessInfo& last = page.items.back();
-        page.next = encodeProcessCursor(last.startedAt, last.processId);
-        break;
-      }
-      page.items.push_back(readProcess(row).info);
+      if (!rows::addToPage(page, query.limit, readProcess(row).info)) break;
     }
     return page;
   });
@@ -222,21 +205,7 @@ ProcessCounts PgStore::countProcesses() {
     pqxx::read_transaction tx(connection);
     ProcessCounts counts;
     for (const auto& row : tx.exec("SELECT state, COUNT(*) FROM processes GROUP BY state")) {
-      const auto count = row[1].as<std::int64_t>();
-      switch (static_cast<ProcessState>(row[0].as<int>())) {
-        case ProcessState::Running:
-          counts.running = count;
-          break;
-        case ProcessState::Completed:
-          counts.completed = count;
-          break;
-        case ProcessState::Broken:
-          counts.broken = count;
-          break;
-        case ProcessState::Aborted:
-          counts.aborted = count;
-          break;
-      }
+      rows::addCount(counts, row[0].as<std::int64_t>(), row[1].as<std::int64_t>());
     }
     return counts;
   });

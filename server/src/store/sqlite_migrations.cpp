@@ -4,7 +4,7 @@
 
 #include <array>
 
-#include "pledge/error.h"
+#include "store/schema_checks.h"
 #include "store/sqlite_connection.h"
 
 namespace pledge::server {
@@ -83,12 +83,7 @@ void applyMigrations(sqlite3* db, const std::string& path) {
     Statement read(db, "SELECT version FROM schema_version");
     if (read.step()) version = static_cast<int>(read.integer(0));
   }
-  if (version > schemaVersion()) {
-    throw Error(ErrorCode::Internal,
-                fmt::format("{} has schema version {}, newer than this pledge-server ({}); use a "
-                            "newer build",
-                            path, version, schemaVersion()));
-  }
+  requireKnownSchema(version, schemaVersion(), path);
   for (int next = version; next < schemaVersion(); ++next) {
     exec(db, "BEGIN IMMEDIATE");
     exec(db, kMigrations[static_cast<std::size_t>(next)]);

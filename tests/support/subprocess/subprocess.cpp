@@ -20,7 +20,8 @@ pid_t spawnProcess(const std::vector<std::string>& argv, const std::string& logF
   PLEDGE_REQUIRE(!argv.empty(), "no program to start");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, logFile.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, logFile.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
@@ -28,7 +29,8 @@ pid_t spawnProcess(const std::vector<std::string>& argv, const std::string& logF
   pid_t pid = -1;
   const int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw Error(ErrorCode::Internal, "cannot start " + argv[0] + ": " + std::strerror(rc));
+  if (rc != 0)
+    throw Error(ErrorCode::Internal, "cannot start " + argv[0] + ": " + std::strerror(rc));
   return pid;
 }
 

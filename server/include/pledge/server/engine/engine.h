@@ -123,7 +123,8 @@ class Engine {
   // LimitExceeded when it would wait with the waiting requests at their limit. Returns, when the
   // poll waits, what cancels it (its client went away: it is answered with no tasks and leases
   // nothing); otherwise an empty function.
-  std::function<void()> poll(const PollRequest& request, std::function<void(std::vector<PolledTask>)> done);
+  std::function<void()> poll(const PollRequest& request,
+                             std::function<void(std::vector<PolledTask>)> done);
   // Puts leased tasks back: each (task, attempt) still leased under that attempt is Ready again
   // at once, as if never handed out (the answer that carried it never reached its poller). A
   // holder that did get it may still release that attempt.

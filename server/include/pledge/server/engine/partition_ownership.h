@@ -31,7 +31,9 @@ class PartitionOwnership {
   // The owned partitions, ascending.
   const std::vector<int>& owned() const { return owned_; }
   // The served partitions as the store is asked about them.
-  PartitionSet served() const { return servesAll() ? PartitionSet::all() : PartitionSet::of(owned_); }
+  PartitionSet served() const {
+    return servesAll() ? PartitionSet::all() : PartitionSet::of(owned_);
+  }
 
   void set(int partition, bool owned);
   void setAll(bool owned);

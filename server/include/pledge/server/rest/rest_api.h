@@ -89,8 +89,8 @@ class RestApi {
   // Local and forwarded answers of one batch, merged in request order (one result per decision).
   void releaseAcrossNodes(const HttpRequest& request, std::vector<Decision> decisions,
                           std::function<void(Json)> done);
-  void startAcrossNodes(const HttpRequest& request, const Json& body, std::vector<StartRequest> starts,
-                        Responder respond);
+  void startAcrossNodes(const HttpRequest& request, const Json& body,
+                        std::vector<StartRequest> starts, Responder respond);
   // Answers local merged with every live peer's answer to GET path?scope=local.
   void gatherFromPeers(const HttpRequest& request, const std::string& path, Json local,
                        std::function<Json(std::vector<Json>)> merge, Responder respond);

@@ -62,7 +62,8 @@ class ClusterStore {
   // Takes up to count partitions that are free, whose lease expired, or that an earlier run of
   // the same node holds (owner "<node>#<other start>": node names are unique in a cluster, so
   // that run is dead; its commits are fenced by the new epoch). A new epoch each; returns them.
-  virtual std::vector<int> acquireLeases(const std::string& owner, int count, std::int64_t leaseMs) = 0;
+  virtual std::vector<int> acquireLeases(const std::string& owner, int count,
+                                         std::int64_t leaseMs) = 0;
   // Frees the owner's leases of these partitions at once.
   virtual void releaseLeases(const std::string& owner, const std::vector<int>& partitions) = 0;
   // Frees every lease of the owner and removes the node from the members (a graceful stop).

@@ -147,7 +147,8 @@ class Store {
   virtual std::optional<Uuid> findProcessByCustomId(const std::string& customId) = 0;
   // For each key, the process its customId names (when it has one), else the process its
   // requestId started; nullopt when there is none. existing is set in each answer.
-  virtual std::vector<std::optional<StartedProcess>> findStarts(const std::vector<StartKey>& keys) = 0;
+  virtual std::vector<std::optional<StartedProcess>> findStarts(
+      const std::vector<StartKey>& keys) = 0;
   virtual std::optional<TaskRow> findTask(const Uuid& id) = 0;
   virtual std::vector<TaskRow> processTasks(const Uuid& processId) = 0;
   // Newest first; throws pledge::Error(BadRequest) for a malformed cursor.

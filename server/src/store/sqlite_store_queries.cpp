@@ -1,0 +1,193 @@
+// SqliteStore's reads, on the reader connection (under readMutex_).
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "pledge/server/store/sqlite_store.h"
+#include "store/sqlite_connection.h"
+#include "store/sqlite_store_statements.h"
+#include "store/stored_rows.h"
+
+namespace pledge::server {
+namespace {
+
+// " AND <alias>partition IN (...)", or nothing for every partition.
+std::string partitionFilter(std::string_view alias, const PartitionSet& partitions) {
+  if (partitions.everything) return "";
+  return fmt::format(" AND {}partition IN ({})", alias, fmt::join(partitions.list, ", "));
+}
+
+}  // namespace
+
+using rows::kProcessColumns;
+using rows::kTaskColumns;
+using rows::readProcess;
+using rows::readTask;
+using rows::storedState;
+using sqlite::ResetOnExit;
+using sqlite::Statement;
+
+LiveState SqliteStore::loadLive(std::int64_t horizon, const PartitionSet& partitions) {
+  // Running or broken, not dormant past the horizon, of the partitions; alias is the processes
+  // table's.
+  auto live = [&](std::string_view alias) {
+    return rows::liveCondition(alias, horizon, partitionFilter(alias, partitions));
+  };
+  std::lock_guard lock(readMutex_);
+  LiveState state;
+  Statement processes(reader_,
+                      fmt::format("SELECT {} FROM processes WHERE {}", kProcessColumns, live("")));
+  while (processes.step()) state.processes.push_back(readProcess(processes));
+  Statement tasks(reader_,
+                  fmt::format("SELECT {} FROM processes p JOIN tasks t ON t.process_id = p.id "
+                              "WHERE {} ORDER BY t.process_id, t.seq",
+                              rows::qualified(kTaskColumns, "t"), live("p.")));
+  while (tasks.step()) state.tasks.push_back(readTask(tasks));
+  return state;
+}
+
+std::vector<Uuid> SqliteStore::dormantDue(std::int64_t horizon, int limit,
+                                          const PartitionSet& partitions) {
+  std::lock_guard lock(readMutex_);
+  Statement query(
+      reader_, fmt::format("SELECT id FROM processes WHERE wake_at IS NOT NULL AND wake_at <= ?{} "
+                           "ORDER BY wake_at LIMIT ?",
+                           partitionFilter("", partitions)));
+  query.bind(1, horizon).bind(2, std::int64_t{limit});
+  std::vector<Uuid> ids;
+  while (query.step()) ids.push_back(*query.uuid(0));
+  return ids;
+}
+
+LiveState SqliteStore::loadProcesses(const std::vector<Uuid>& ids) {
+  std::lock_guard lock(readMutex_);
+  LiveState live;
+  Statement process(reader_, fmt::format("SELECT {} FROM processes WHERE id = ?", kProcessColumns));
+  Statement tasks(
+      reader_, fmt::format("SELECT {} FROM tasks WHERE process_id = ? ORDER BY seq", kTaskColumns));
+  for (const Uuid& id : ids) {
+    process.bind(1, id);
+    if (process.step()) live.processes.push_back(readProcess(process));
+    process.reset();
+    tasks.bind(1, id);
+    while (tasks.step()) live.tasks.push_back(readTask(tasks));
+    tasks.reset();
+  }
+  return live;
+}
+
+std::int64_t SqliteStore::countDormant() {
+  std::lock_guard lock(readMutex_);
+  Statement query(reader_, "SELECT COUNT(*) FROM processes WHERE wake_at IS NOT NULL");
+  return query.step() ? query.integer(0) : 0;
+}
+
+std::optional<ProcessRow> SqliteStore::findProcess(const Uuid& id) {
+  std::lock_guard lock(readMutex_);
+  Statement query(reader_, fmt::format("SELECT {} FROM processes WHERE id = ?", kProcessColumns));
+  query.bind(1, id);
+  if (!query.step()) return std::nullopt;
+  return readProcess(query);
+}
+
+std::optional<Uuid> SqliteStore::findProcessByCustomId(const std::string& customId) {
+  std::lock_guard lock(readMutex_);
+  Statement query(reader_, "SELECT id FROM processes WHERE custom_id = ?");
+  query.bind(1, customId);
+  if (!query.step()) return std::nullopt;
+  return query.uuid(0);
+}
+
+std::vector<std::optional<StartedProcess>> SqliteStore::findStarts(
+    const std::vector<StartKey>& keys) {
+  std::lock_guard lock(readMutex_);
+  // Prepared once: every start of the client library carries a requestId.
+  if (!startLookups_) {
+    startLookups_ = std::make_unique<StartLookups>(
+        StartLookups{std::make_unique<Statement>(
+                         reader_, "SELECT id, start_task FROM processes WHERE custom_id = ?"),
+                     std::make_unique<Statement>(
+                         reader_, "SELECT id, start_task FROM processes WHERE request_id = ?")});
+  }
+  Statement& byCustomId = *startLookups_->byCustomId;
+  Statement& byRequestId = *startLookups_->byRequestId;
+  std::vector<std::optional<StartedProcess>> found;
+  found.reserve(keys.size());
+  for (const StartKey& key : keys) {
+    Statement* query = key.customId ? &byCustomId : key.requestId ? &byRequestId : nullptr;
+    if (query == nullptr) {
+      found.emplace_back();
+      continue;
+    }
+    ResetOnExit reset(*query);
+    query->bind(1, key.customId ? *key.customId : *key.requestId);
+    if (query->step()) {
+      found.emplace_back(StartedProcess{*query->uuid(0), *query->uuid(1), true});
+    } else {
+      found.emplace_back();
+    }
+  }
+  return found;
+}
+
+std::optional<TaskRow> SqliteStore::findTask(const Uuid& id) {
+  std::lock_guard lock(readMutex_);
+  Statement query(reader_, fmt::format("SELECT {} FROM tasks WHERE id = ?", kTaskColumns));
+  query.bind(1, id);
+  if (!query.step()) return std::nullopt;
+  return readTask(query);
+}
+
+std::vector<TaskRow> SqliteStore::processTasks(const Uuid& processId) {
+  std::lock_guard lock(readMutex_);
+  Statement query(
+      reader_, fmt::format("SELECT {} FROM tasks WHERE process_id = ? ORDER BY seq", kTaskColumns));
+  query.bind(1, processId);
+  std::vector<TaskRow> rows;
+  while (query.step()) rows.push_back(readTask(query));
+  return rows;
+}
+
+ProcessPage SqliteStore::listProcesses(const ProcessQuery& query) {
+  const std::optional<std::pair<std::int64_t, Uuid>> after = rows::pageStart(query);
+  std::string sql = fmt::format("SELECT {} FROM processes WHERE 1 = 1", kProcessColumns);
+  if (query.state) sql += " AND state = ?1";
+  if (query.actor) sql += " AND actor = ?2";
+  if (query.customId) sql += " AND custom_id = ?3";
+  if (query.startedAfter) sql += " AND started_at >= ?4";
+  if (query.startedBefore) sql += " AND started_at < ?5";
+  if (after) sql += " AND (started_at < ?6 OR (started_at = ?6 AND id < ?7))";
+  sql += " ORDER BY started_at DESC, id DESC LIMIT ?8";
+
+  std::lock_guard lock(readMutex_);
+  Statement select(reader_, sql);
+  if (query.state) select.bind(1, std::int64_t{storedState(*query.state)});
+  if (query.actor) select.bind(2, *query.actor);
+  if (query.customId) select.bind(3, *query.customId);
+  if (query.startedAfter) select.bind(4, *query.startedAfter);
+  if (query.startedBefore) select.bind(5, *query.startedBefore);
+  if (after) select.bind(6, after->first).bind(7, after->second);
+  select.bind(8, std::int64_t{query.limit + 1});
+  ProcessPage page;
+  while (select.step()) {
+    if (!rows::addToPage(page, query.limit, readProcess(select).info)) break;
+  }
+  return page;
+}
+
+std::vector<std::string> SqliteStore::blockedActors() {
+  std::lock_guard lock(readMutex_);
+  Statement query(reader_, "SELECT actor FROM actors WHERE blocked = 1 ORDER BY actor");
+  std::vector<std::string> actors;
+  while (query.step()) actors.push_back(query.text(0));
+  return actors;
+}
+
+ProcessCounts SqliteStore::countProcesses() {
+  std::lock_guard lock(readMutex_);
+  Statement query(reader_, "SELECT state, COUNT(*) FROM processes GROUP BY state");
+  ProcessCounts counts;
+  while (query.step()) rows::addCount(counts, query.integer(0), query.integer(1));
+  return counts;
+}
+
+}  // namespace pledge::server
