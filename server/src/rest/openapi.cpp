@@ -12,6 +12,7 @@
 #include "pledge/server/rest/rest_api.h"
 #include "rest/openapi_limits.h"
 #include "rest/openapi_schema.h"
+#include "rest/routes.h"
 
 namespace pledge::server {
 namespace openapi {
