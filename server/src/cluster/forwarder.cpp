@@ -1,5 +1,6 @@
 #include "pledge/server/cluster/forwarder.h"
 
+#include <boost/asio/ssl/context.hpp>
 #include <cpprest/http_client.h>
 
 #include <map>
@@ -18,6 +19,7 @@ namespace http = web::http;
 struct Forwarder::State {
   std::string nodeName;
   std::string nodeToken;
+  std::string caFile;
   std::mutex mutex;
   std::map<std::string, std::shared_ptr<http::client::http_client>> clients;
 
@@ -28,16 +30,21 @@ struct Forwarder::State {
       http::client::http_client_config config;
       // Long polls of a result may wait up to 5 minutes.
       config.set_timeout(std::chrono::seconds(330));
+      if (!caFile.empty()) {
+        config.set_ssl_context_callback(
+            [file = caFile](boost::asio::ssl::context& context) { context.load_verify_file(file); });
+      }
       client = std::make_shared<http::client::http_client>(address, config);
     }
     return client;
   }
 };
 
-Forwarder::Forwarder(std::string nodeName, std::string nodeToken)
+Forwarder::Forwarder(std::string nodeName, std::string nodeToken, std::string caFile)
     : state_(std::make_unique<State>()) {
   state_->nodeName = std::move(nodeName);
   state_->nodeToken = std::move(nodeToken);
+  state_->caFile = std::move(caFile);
 }
 
 Forwarder::~Forwarder() = default;

@@ -4,8 +4,10 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
 #include <sys/socket.h>
@@ -30,14 +32,43 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
+namespace ssl = asio::ssl;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
 namespace {
 
 // A graceful stop waits this long for in-flight requests.
 constexpr std::chrono::seconds kDrainTimeout{20};
 
+// A TLS context from PEM files: the certificate chain and its private key. Throws Error naming
+// the file that cannot be used.
+std::shared_ptr<ssl::context> loadTls(const std::string& certFile, const std::string& keyFile) {
+  auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                       ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+  beast::error_code ec;
+  context->use_certificate_chain_file(certFile, ec);
+  if (ec) {
+    throw Error(ErrorCode::BadRequest,
+                fmt::format("--tls-cert {}: not a PEM certificate chain ({})", certFile,
+                            ec.message()));
+  }
+  context->use_private_key_file(keyFile, ssl::context::pem, ec);
+  if (ec) {
+    throw Error(ErrorCode::BadRequest,
+                fmt::format("--tls-key {}: not the PEM private key of --tls-cert ({})", keyFile,
+                            ec.message()));
+  }
+  return context;
+}
+
+beast::tcp_stream& lowest(beast::tcp_stream& stream) { return stream; }
+beast::tcp_stream& lowest(TlsStream& stream) { return stream.next_layer(); }
+
 }  // namespace
 
-class Session;
+class SessionBase;
 
 struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
   HttpServerOptions options;
@@ -48,40 +79,61 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
   std::function<void()> shutdownHook;
   std::atomic<bool> stopping{false};
   std::mutex sessionsMutex;
-  std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;
+  std::set<std::weak_ptr<SessionBase>, std::owner_less<std::weak_ptr<SessionBase>>> sessions;
+  // TLS: the context new connections use; SIGHUP loads the files again (tlsMutex guards it).
+  std::mutex tlsMutex;
+  std::shared_ptr<ssl::context> tls;
+  asio::signal_set reloadSignals{io};
   // Sessions alive (a Session counts itself in and out).
   std::atomic<std::size_t> openSessions{0};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
 
   void accept();
+  void reloadTlsOnSignal();
   void beginStop();
   // Stops the I/O threads once no connection is open, or at the deadline.
   void drainUntil(std::chrono::steady_clock::time_point deadline);
 };
 
-// One connection: reads a request, hands it to the handler, writes the answer, repeats. Runs on
-// its strand; the handler may answer from any thread.
-class Session : public std::enable_shared_from_this<Session> {
+// What the server holds of a connection, whatever its stream.
+class SessionBase {
  public:
-  Session(tcp::socket socket, std::shared_ptr<HttpServer::State> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {
+  virtual ~SessionBase() = default;
+  // Closes the connection if it waits for a request; one that is being answered closes after.
+  virtual void closeWhenIdle() = 0;
+};
+
+// One connection: reads a request, hands it to the handler, writes the answer, repeats. Runs on
+// its strand; the handler may answer from any thread. Stream is a plain TCP stream, or TLS over
+// one (the handshake comes first, within the header timeout).
+template <typename Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  template <typename... TlsContext>
+  Session(tcp::socket socket, std::shared_ptr<HttpServer::State> server, TlsContext&... tls)
+      : stream_(std::move(socket), tls...), server_(std::move(server)) {
     ++server_->openSessions;
   }
-  ~Session() { --server_->openSessions; }
+  ~Session() override { --server_->openSessions; }
 
-  void start() { read(); }
+  void start() {
+    handshakeThen([](Session& self) { self.read(); });
+  }
 
   // Answers 503 at once and closes: the server holds as many connections as it may.
   void refuse() {
-    keepAlive_ = false;
-    write(
-        errorResponse(Error(ErrorCode::Unavailable,
-                            fmt::format("the server holds its limit of {} connections; retry later",
-                                        server_->options.maxConnections))));
+    handshakeThen([](Session& self) {
+      self.keepAlive_ = false;
+      self.write(errorResponse(
+          Error(ErrorCode::Unavailable,
+                fmt::format("the server holds its limit of {} connections; retry later",
+                            self.server_->options.maxConnections))));
+    });
   }
 
-  // Closes the connection if it waits for a request; one that is being answered closes after.
-  void closeWhenIdle() {
+  void keepContext(std::shared_ptr<ssl::context> context) { context_ = std::move(context); }
+
+  void closeWhenIdle() override {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
       self->closing_ = true;
       if (!self->busy_) self->close();
@@ -89,6 +141,29 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
+  beast::tcp_stream& tcpStream() { return lowest(stream_); }
+
+  // Runs next once the connection may carry HTTP: at once, or after the TLS handshake (a
+  // failed one closes the connection).
+  template <typename Next>
+  void handshakeThen(Next next) {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      tcpStream().expires_after(server_->options.headerTimeout);
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = shared_from_this(), next](beast::error_code ec) {
+                                if (ec) {
+                                  spdlog::debug("TLS handshake failed: {}", ec.message());
+                                  return self->close();
+                                }
+                                next(*self);
+                              });
+    } else {
+      next(*this);
+    }
+  }
+
   void read() {
     if (closing_) {
       close();
@@ -98,7 +173,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(server_->options.maxBodyBytes);
     if (buffer_.size() > 0) return readHeader();  // a pipelined request has begun already
     // Idle: wait for the first byte of the next request.
-    stream_.expires_after(server_->options.idleTimeout);
+    tcpStream().expires_after(server_->options.idleTimeout);
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               if (ec) return self->onRead(ec);
@@ -108,11 +183,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void readHeader() {
-    stream_.expires_after(server_->options.headerTimeout);
+    tcpStream().expires_after(server_->options.headerTimeout);
     http::async_read_header(
         stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
           if (ec || self->parser_->is_done()) return self->onRead(ec);
-          self->stream_.expires_after(self->server_->options.bodyTimeout);
+          self->tcpStream().expires_after(self->server_->options.bodyTimeout);
           http::async_read(
               self->stream_, self->buffer_, *self->parser_,
               [self](beast::error_code bodyError, std::size_t) { self->onRead(bodyError); });
@@ -169,7 +244,7 @@ class Session : public std::enable_shared_from_this<Session> {
     };
     busy_ = true;
     answered_ = false;
-    stream_.expires_never();
+    tcpStream().expires_never();
     watchForClose();
     auto self = shared_from_this();
     auto answered = std::make_shared<std::atomic<bool>>(false);
@@ -193,7 +268,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // While a request is handled: notices the client closing its connection (the socket turns
   // readable and has nothing to read), so that a parked request can be abandoned.
   void watchForClose() {
-    stream_.socket().async_wait(
+    tcpStream().socket().async_wait(
         tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
           if (ec || self->answered_) return;  // cancelled: the answer is being written
           if (!self->peerClosed())
@@ -210,7 +285,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // Whether the client has closed its side (or the connection broke): nothing to read, at once.
   bool peerClosed() {
     char byte = 0;
-    const ssize_t n = ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    // (With TLS a closing client's alert counts as something to read: its parked request then
+    // waits for its own timeout.)
+    const ssize_t n =
+        ::recv(tcpStream().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
   }
 
@@ -219,7 +297,7 @@ class Session : public std::enable_shared_from_this<Session> {
     answered_ = true;
     abandonHook_ = nullptr;
     beast::error_code ignored;
-    stream_.socket().cancel(ignored);  // the close watch
+    tcpStream().socket().cancel(ignored);  // the close watch
     if (response.undelivered && (abandoned_ || peerClosed())) {
       // Written now it would vanish (the client is gone): hand back what it carries.
       response.undelivered();
@@ -239,7 +317,7 @@ class Session : public std::enable_shared_from_this<Session> {
     response_->body() = std::move(response.body);
     response_->keep_alive(keepAlive_ && !closing_ && !server_->stopping);
     response_->prepare_payload();
-    stream_.expires_after(server_->options.bodyTimeout);
+    tcpStream().expires_after(server_->options.bodyTimeout);
     http::async_write(stream_, *response_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->busy_ = false;
@@ -257,11 +335,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    tcpStream().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    tcpStream().close();
   }
 
-  beast::tcp_stream stream_;
+  // Declared first, so that the stream goes before the TLS context it uses.
+  std::shared_ptr<ssl::context> context_;
+  Stream stream_;
   std::shared_ptr<HttpServer::State> server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -287,18 +367,32 @@ void HttpServer::State::accept() {
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     const bool full = self->openSessions.load() >= self->options.maxConnections;
-    auto session = std::make_shared<Session>(std::move(socket), self);
-    {
-      std::lock_guard lock(self->sessionsMutex);
-      for (auto it = self->sessions.begin(); it != self->sessions.end();) {
-        it = it->expired() ? self->sessions.erase(it) : std::next(it);
+    auto begin = [&self, full](auto session) {
+      {
+        std::lock_guard lock(self->sessionsMutex);
+        for (auto it = self->sessions.begin(); it != self->sessions.end();) {
+          it = it->expired() ? self->sessions.erase(it) : std::next(it);
+        }
+        self->sessions.insert(session);
       }
-      self->sessions.insert(session);
+      if (full) {
+        session->refuse();
+      } else {
+        session->start();
+      }
+    };
+    std::shared_ptr<ssl::context> tls;
+    {
+      std::lock_guard lock(self->tlsMutex);
+      tls = self->tls;
     }
-    if (full) {
-      session->refuse();
+    if (tls) {
+      // (The session keeps the context it was made with alive: a reload swaps in another.)
+      auto session = std::make_shared<Session<TlsStream>>(std::move(socket), self, *tls);
+      session->keepContext(std::move(tls));
+      begin(std::move(session));
     } else {
-      session->start();
+      begin(std::make_shared<Session<beast::tcp_stream>>(std::move(socket), self));
     }
     if (!self->stopping) self->accept();
   });
@@ -310,7 +404,8 @@ void HttpServer::State::beginStop() {
     beast::error_code ignored;
     self->acceptor.close(ignored);
     self->signals.cancel(ignored);
-    std::vector<std::shared_ptr<Session>> open;
+    self->reloadSignals.cancel(ignored);
+    std::vector<std::shared_ptr<SessionBase>> open;
     {
       std::lock_guard lock(self->sessionsMutex);
       for (const auto& weak : self->sessions) {
@@ -361,6 +456,29 @@ HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
                             "another with --port)",
                             state_->options.address, state_->options.port, ec.message()));
   }
+  if (!state_->options.tlsCert.empty()) {
+    state_->tls = loadTls(state_->options.tlsCert, state_->options.tlsKey);
+    state_->reloadSignals.add(SIGHUP);
+  }
+}
+
+void HttpServer::State::reloadTlsOnSignal() {
+  reloadSignals.async_wait([self = shared_from_this()](beast::error_code ec, int) {
+    if (ec) return;
+    try {
+      std::shared_ptr<ssl::context> fresh = loadTls(self->options.tlsCert, self->options.tlsKey);
+      {
+        std::lock_guard lock(self->tlsMutex);
+        self->tls = std::move(fresh);
+      }
+      spdlog::info("SIGHUP: TLS certificate {} loaded again; new connections use it",
+                   self->options.tlsCert);
+    } catch (const Error& error) {
+      spdlog::error("SIGHUP: {}; connections keep the certificate loaded before",
+                    error.message());
+    }
+    if (!self->stopping) self->reloadTlsOnSignal();
+  });
 }
 
 HttpServer::~HttpServer() { stop(); }
@@ -386,6 +504,7 @@ void HttpServer::run() {
     }).detach();
   });
   state->accept();
+  if (state->tls) state->reloadTlsOnSignal();
   // A handler that throws ends io.run(); log it and go on serving.
   auto serve = [state] {
     while (true) {

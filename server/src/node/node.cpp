@@ -46,7 +46,9 @@ HttpServerOptions httpOptions(const ServerConfig& config) {
                            .maxConnections = config.maxConnections,
                            .idleTimeout = std::chrono::milliseconds(config.idleTimeoutMs),
                            .headerTimeout = std::chrono::milliseconds(config.headerTimeoutMs),
-                           .bodyTimeout = std::chrono::milliseconds(config.bodyTimeoutMs)};
+                           .bodyTimeout = std::chrono::milliseconds(config.bodyTimeoutMs),
+                           .tlsCert = config.tlsCert,
+                           .tlsKey = config.tlsKey};
 }
 
 EngineOptions engineOptions(const ServerConfig& config) {
@@ -86,8 +88,9 @@ Node::Node(ServerConfig config, std::string builtConsole)
   ServerConfig& c = p.config;
   c.address = listenAddress(c);
   const std::string host = c.address == "0.0.0.0" ? "127.0.0.1" : c.address;
+  const std::string scheme = c.tlsCert.empty() ? "http://" : "https://";
   p.url = !c.advertiseUrl.empty() ? c.advertiseUrl
-                                  : "http://" + host + ":" + std::to_string(p.http.port());
+                                  : scheme + host + ":" + std::to_string(p.http.port());
   if (c.nodeName.empty()) c.nodeName = hostName() + ":" + std::to_string(p.http.port());
   std::unique_ptr<Store> opened = openStore(c.storeUrl(), c.partitions);
   p.store = opened.get();
@@ -102,6 +105,7 @@ Node::Node(ServerConfig config, std::string builtConsole)
                      .consoleDir = c.consoleDir.empty() ? builtConsole : c.consoleDir,
                      .tokens = TokenTable(c.tokens),
                      .nodeToken = c.nodeToken,
+                     .tlsCa = c.tlsCa,
                      .corsOrigins = splitList(c.corsOrigins)},
       p.cluster.get());
   p.http.onShutdownSignal([&p] {

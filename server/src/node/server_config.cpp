@@ -71,6 +71,11 @@ const std::array kSettings = {
     Setting{"node-token",
             "secret of an admin token sent on requests forwarded to other nodes (with tokens)",
             &ServerConfig::nodeToken},
+    Setting{"tls-cert", "PEM certificate chain: serve https (reloaded on SIGHUP)",
+            &ServerConfig::tlsCert},
+    Setting{"tls-key", "PEM private key of --tls-cert", &ServerConfig::tlsKey},
+    Setting{"tls-ca", "PEM CA certificates to trust when forwarding to other nodes over https",
+            &ServerConfig::tlsCa},
     Setting{"cors-origins",
             "comma-separated origins whose web pages may call the API (CORS); default none",
             &ServerConfig::corsOrigins},
@@ -166,6 +171,10 @@ void checkConfig(const ServerConfig& config) {
   checkRange("max-waiting-requests", static_cast<std::int64_t>(config.maxWaitingRequests), 1,
              10'000'000);
   checkRange("max-queues", static_cast<std::int64_t>(config.maxQueues), 1, 10'000'000);
+  if (config.tlsCert.empty() != config.tlsKey.empty()) {
+    throw ConfigError(config.tlsCert.empty() ? "tls-cert: needed with --tls-key"
+                                             : "tls-key: needed with --tls-cert");
+  }
   TokenTable tokens;
   try {
     tokens = TokenTable(config.tokens);

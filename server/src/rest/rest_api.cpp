@@ -24,7 +24,8 @@ RestApi::RestApi(Engine& engine, Metrics& metrics, RestApiOptions options, Clust
       metrics_(metrics),
       options_(std::move(options)),
       cluster_(cluster),
-      forwarder_(clustered() ? std::make_unique<Forwarder>(options_.nodeName, options_.nodeToken)
+      forwarder_(clustered() ? std::make_unique<Forwarder>(options_.nodeName, options_.nodeToken,
+                                                             options_.tlsCa)
                              : nullptr) {}
 
 // ---- the route table ----------------------------------------------------------------------

@@ -27,7 +27,8 @@ class Forwarder {
  public:
   // nodeToken: the secret of an admin token the other nodes know (empty when they run without
   // tokens); every forwarded request carries it, and the name of the caller it acts for.
-  Forwarder(std::string nodeName, std::string nodeToken);
+  // caFile: a PEM file of CA certificates to trust for https nodes (empty: the system's).
+  Forwarder(std::string nodeName, std::string nodeToken, std::string caFile = {});
   ~Forwarder();
   Forwarder(const Forwarder&) = delete;
   Forwarder& operator=(const Forwarder&) = delete;

@@ -96,6 +96,10 @@ struct HttpServerOptions {
   // From the first byte to the end of the header, and then to the end of the body.
   std::chrono::milliseconds headerTimeout{10'000};
   std::chrono::milliseconds bodyTimeout{60'000};
+  // TLS: PEM files of the certificate chain and its private key; empty: plain HTTP. SIGHUP loads
+  // them again (new connections use the new certificate; a bad file keeps the old one).
+  std::string tlsCert;
+  std::string tlsKey;
 };
 
 // Thread-safe: stop() may be called from any thread.

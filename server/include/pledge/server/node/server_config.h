@@ -65,6 +65,11 @@ struct ServerConfig {
   std::string nodeToken;
   // Comma-separated origins whose web pages may call the API (CORS); empty: none.
   std::string corsOrigins;
+  // TLS on the listener: PEM certificate chain and key (reloaded on SIGHUP); empty: plain HTTP.
+  std::string tlsCert;
+  std::string tlsKey;
+  // A PEM file of CA certificates this node trusts when it forwards to other nodes over https.
+  std::string tlsCa;
 
   std::string storeUrl() const { return store.value_or("sqlite:" + dataDir); }
 };

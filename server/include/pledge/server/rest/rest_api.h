@@ -36,6 +36,8 @@ struct RestApiOptions {
   TokenTable tokens;
   // The secret of an admin token the other nodes know, sent on what this node forwards.
   std::string nodeToken;
+  // A PEM file of CA certificates to trust when forwarding over https; empty: the system's.
+  std::string tlsCa;
   // Origins whose pages may call the API from a browser (CORS); others' requests that change
   // anything are refused.
   std::vector<std::string> corsOrigins;
