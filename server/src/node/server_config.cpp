@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "pledge/error.h"
+
 namespace pledge::server {
 namespace {
 
