@@ -107,22 +107,22 @@ class SessionBase {
 // its strand; the handler may answer from any thread. Stream is a plain TCP stream, or TLS over
 // one (the handshake comes first, within the header timeout).
 template <typename Stream>
-class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+class Connection : public SessionBase, public std::enable_shared_from_this<Connection<Stream>> {
  public:
   template <typename... TlsContext>
-  Session(tcp::socket socket, std::shared_ptr<HttpServer::State> server, TlsContext&... tls)
+  Connection(tcp::socket socket, std::shared_ptr<HttpServer::State> server, TlsContext&... tls)
       : stream_(std::move(socket), tls...), server_(std::move(server)) {
     ++server_->openSessions;
   }
-  ~Session() override { --server_->openSessions; }
+  ~Connection() override { --server_->openSessions; }
 
   void start() {
-    handshakeThen([](Session& self) { self.read(); });
+    handshakeThen([](Connection& self) { self.read(); });
   }
 
   // Answers 503 at once and closes: the server holds as many connections as it may.
   void refuse() {
-    handshakeThen([](Session& self) {
+    handshakeThen([](Connection& self) {
       self.keepAlive_ = false;
       self.write(errorResponse(
           Error(ErrorCode::Unavailable,
@@ -141,7 +141,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
  private:
-  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+  using std::enable_shared_from_this<Connection<Stream>>::shared_from_this;
 
   beast::tcp_stream& tcpStream() { return lowest(stream_); }
 
@@ -381,18 +381,18 @@ void HttpServer::State::accept() {
         session->start();
       }
     };
-    std::shared_ptr<ssl::context> tls;
+    std::shared_ptr<ssl::context> context;
     {
       std::lock_guard lock(self->tlsMutex);
-      tls = self->tls;
+      context = self->tls;
     }
-    if (tls) {
+    if (context) {
       // (The session keeps the context it was made with alive: a reload swaps in another.)
-      auto session = std::make_shared<Session<TlsStream>>(std::move(socket), self, *tls);
-      session->keepContext(std::move(tls));
+      auto session = std::make_shared<Connection<TlsStream>>(std::move(socket), self, *context);
+      session->keepContext(std::move(context));
       begin(std::move(session));
     } else {
-      begin(std::make_shared<Session<beast::tcp_stream>>(std::move(socket), self));
+      begin(std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), self));
     }
     if (!self->stopping) self->accept();
   });

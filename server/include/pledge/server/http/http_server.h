@@ -31,7 +31,8 @@
 
 namespace pledge::server {
 
-class Session;
+template <typename Stream>
+class Connection;
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
@@ -123,7 +124,8 @@ class HttpServer {
   void stop();
 
  private:
-  friend class Session;
+  template <typename Stream>
+  friend class Connection;
   struct State;
   std::shared_ptr<State> state_;
 };
