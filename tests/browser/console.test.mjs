@@ -31,6 +31,14 @@ process.on('exit', (code) => {
   if (code !== 0) console.error(logs());
 });
 
+test('a server without tokens needs no sign-in: the header says it is open', async () => {
+  await page.goto(`${url}/`);
+  await page.getByTestId('open-server').waitFor();
+  assert.equal(await page.getByTestId('sign-in').count(), 0);
+  assert.equal(await page.getByTestId('sign-out').count(), 0);
+  assert.equal(await page.locator('header nav a').count(), 6);
+});
+
 test('queues show every actor and task list that has worked', async () => {
   await page.goto(`${url}/#/queues`);
   const table = page.getByTestId('queues');

@@ -1,8 +1,8 @@
 // The browser tests' world: a real pledge-server and pledge-bootstrap on loopback ports they pick,
-// REST helpers, and headless Debian Chromium driven by Playwright. Everything started is stopped
-// by stopAll(), also when a test fails.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+// REST helpers, API tokens made by the server binary, and headless Debian Chromium driven by
+// Playwright. Everything started is stopped by stopAll(), also when a test fails.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,16 +29,42 @@ function launch(argv, log) {
   return child;
 }
 
-export async function startServer(extraArgs = []) {
+const serverBinary = () => join(buildDir, 'server/pledge-server');
+
+// Starts pledge-server; config: the text of a config file (YAML, e.g. tokensConfig(...)) it reads
+// with --config. Resolves to its URL.
+export async function startServer(extraArgs = [], { config } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pledge-browser-'));
   folders.push(dir);
   const portFile = join(dir, 'port');
-  const server = launch([join(buildDir, 'server/pledge-server'), '--port', '0', '--address', '127.0.0.1',
-    '--port-file', portFile, '--data-dir', join(dir, 'data'), '--log-level', 'warn', ...extraArgs], 'server');
+  const configArgs = [];
+  if (config !== undefined) {
+    writeFileSync(join(dir, 'server.yaml'), config);
+    configArgs.push('--config', join(dir, 'server.yaml'));
+  }
+  const server = launch([serverBinary(), '--port', '0', '--address', '127.0.0.1',
+    '--port-file', portFile, '--data-dir', join(dir, 'data'), '--log-level', 'warn', ...configArgs, ...extraArgs], 'server');
   for (let i = 0; i < 600 && !existsSync(portFile); ++i) await sleep(20);
   const port = Number(readFileSync(portFile, 'utf8').trim());
   if (!port) throw new Error(`pledge-server did not start:\n${server.output}`);
   return `http://127.0.0.1:${port}`;
+}
+
+// A new API token made as an admin would: `pledge-server token create`. Returns {name, role,
+// secret, entry}: entry is the YAML the command prints to add under tokens:.
+export function createToken(role, name) {
+  const output = execFileSync(serverBinary(), ['token', 'create', '--role', role, '--name', name], { encoding: 'utf8' });
+  const lines = output.split('\n');
+  const secret = (lines.find((line) => line.startsWith('  pledge_')) || '').trim();
+  const entry = lines.slice(lines.findIndex((line) => line.includes('under tokens:')) + 1)
+    .filter((line) => line.startsWith('  '));
+  if (secret.length !== 50 || entry.length === 0) throw new Error(`unexpected output of token create:\n${output}`);
+  return { name, role, secret, entry: entry.join('\n') };
+}
+
+// A server config that lists these tokens (from createToken).
+export function tokensConfig(tokens) {
+  return `tokens:\n${tokens.map((token) => `${token.entry}\n`).join('')}`;
 }
 
 export function startBootstrap(url, actorsYaml = 'examples/notification/actors.yaml') {
@@ -60,11 +86,12 @@ export function logs() {
   return children.map((child) => `---- ${child.log}\n${child.output}`).join('\n');
 }
 
-// REST API calls (throwing on HTTP errors).
-export function restClient(url) {
+// REST API calls (throwing on HTTP errors), with a token's secret when given.
+export function restClient(url, token) {
+  const headers = { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) };
   const call = async (method, path, body) => {
     const response = await fetch(url + path, {
-      method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${path} -> ${response.status} ${text}`);

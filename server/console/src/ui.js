@@ -2,6 +2,7 @@
 import { h } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
+import { useSession } from './session.js';
 
 export const html = htm.bind(h);
 
@@ -37,9 +38,21 @@ export function StateBadge({ state }) {
   return html`<span class=${`badge state-${state}`}>${state}</span>`;
 }
 
-export function ErrorBanner({ error }) {
+// An error of a call; a refusal (403) names the role and what it may not do ("read the queues").
+export function ErrorBanner({ error, what }) {
   if (!error) return null;
+  if (error.status === 403) return html`<${Refused} what=${what} detail=${error.message} />`;
   return html`<div class="banner error" role="alert">${error.message}</div>`;
+}
+
+// What the signed-in role may not do, said before or after the server refused it.
+export function Refused({ what, detail }) {
+  const session = useSession();
+  const role = session ? session.role : 'unknown';
+  return html`<div class="banner refused" role="alert" data-testid="refused">
+    ${what ? `Your token's role (${role}) may not ${what}.` : detail}
+    ${what && detail ? html` <span class="hint">${detail}</span>` : null}
+  </div>`;
 }
 
 export function Empty({ children }) {

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { ago } from '../format.js';
+import { may, useSession } from '../session.js';
 import { Empty, ErrorBanner, Loading, html, usePolling } from '../ui.js';
 
 // At most this many broken processes are read (ten pages): the console never lists everything.
@@ -20,6 +21,7 @@ async function loadBroken() {
 }
 
 export function Broken() {
+  const operate = may(useSession(), 'operate');
   const { data, error, reload } = usePolling(loadBroken, 3000);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState(null);
@@ -34,7 +36,10 @@ export function Broken() {
     setBusy(false);
     reload();
   };
-  if (!data) return html`<section><h1>Broken processes</h1><${ErrorBanner} error=${error} /><${Loading} /></section>`;
+  if (!data) {
+    return html`<section><h1>Broken processes</h1><${ErrorBanner} error=${error} what="read the broken processes" />
+      ${error ? null : html`<${Loading} />`}</section>`;
+  }
   const groups = new Map();
   for (const p of data.items) {
     const key = `${p.actor}\u0000${p.error ? p.error.type : 'unknown'}`;
@@ -43,21 +48,22 @@ export function Broken() {
   }
   return html`<section>
     <h1>Broken processes <span class="hint">a task failed for good and nothing accepted the failure</span></h1>
-    <${ErrorBanner} error=${error || actionError} />
+    <${ErrorBanner} error=${error} what="read the broken processes" />
+    <${ErrorBanner} error=${actionError} what="restart or abort processes" />
     ${data.items.length === 0 ? html`<${Empty}>No broken process.<//>` : null}
     ${data.more ? html`<p class="hint">Showing the newest ${data.items.length}; filter on the Processes page for more.</p>` : null}
     ${[...groups.values()].map((group) => html`<div class="group" data-testid="broken-group" key=${group.actor + group.type}>
       <div class="group-head">
         <b>${group.actor}</b> <span class="error-type">${group.type}</span>
         <span class="count">${group.processes.length}</span>
-        <button disabled=${busy} onClick=${() => act(group.processes, 'restart')}>Restart all</button>
-        <button disabled=${busy} class="danger" onClick=${() => act(group.processes, 'abort')}>Abort all</button>
+        ${operate ? html`<button disabled=${busy} onClick=${() => act(group.processes, 'restart')}>Restart all</button>
+          <button disabled=${busy} class="danger" onClick=${() => act(group.processes, 'abort')}>Abort all</button>` : null}
       </div>
       <table class="grid"><tbody>${group.processes.map((p) => html`<tr key=${p.processId} data-testid="broken-process" data-process=${p.processId}>
         <td><a class="mono" href=${`#/processes/${p.processId}`}>${p.processId}</a></td>
         <td>${p.error ? p.error.message : ''}</td><td>${ago(p.startedAt)}</td>
-        <td><button disabled=${busy} onClick=${() => act([p], 'restart')}>Restart</button>
-          <button disabled=${busy} class="danger" onClick=${() => act([p], 'abort')}>Abort</button></td></tr>`)}</tbody></table>
+        ${operate ? html`<td><button disabled=${busy} onClick=${() => act([p], 'restart')}>Restart</button>
+          <button disabled=${busy} class="danger" onClick=${() => act([p], 'abort')}>Abort</button></td>` : null}</tr>`)}</tbody></table>
     </div>`)}
   </section>`;
 }

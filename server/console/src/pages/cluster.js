@@ -19,8 +19,8 @@ export function Cluster() {
   const { data, error } = usePolling(() => api('/api/v1/cluster'), 3000);
   return html`<section>
     <h1>Cluster</h1>
-    <${ErrorBanner} error=${error} />
-    ${data === null ? html`<${Loading} />` : html`<p>${data.partitions} partitions, ${data.nodes.length} node(s)</p>
+    <${ErrorBanner} error=${error} what="read the cluster" />
+    ${data === null ? (error ? null : html`<${Loading} />`) : html`<p>${data.partitions} partitions, ${data.nodes.length} node(s)</p>
       <table class="grid" data-testid="cluster">
         <thead><tr><th>Node</th><th>Address</th><th>Role</th><th class="num">Partitions</th><th>Owned</th>
           <th>Heartbeat</th><th>Started</th></tr></thead>

@@ -72,7 +72,7 @@ export function Metrics() {
   const times = column('at');
   return html`<section>
     <h1>Metrics <span class="hint">sampled from /metrics every 2 s while this page is open</span></h1>
-    <${ErrorBanner} error=${error} />
+    <${ErrorBanner} error=${error} what="read the metrics" />
     <div class="charts">
       <${Chart} testId="chart-processes" title="Processes per second" data=${[times, column('started'), column('completed'), column('broken')]}
         series=${[{ label: 'started', color: '#2563eb' }, { label: 'completed', color: '#16a34a' }, { label: 'broken', color: '#dc2626' }]} />

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { ago, clock, duration, json } from '../format.js';
 import { ProcessGraph } from '../graph.js';
+import { may, useSession } from '../session.js';
 import { Timeline } from '../timeline.js';
 import { ErrorBanner, Loading, StateBadge, html, usePolling } from '../ui.js';
 
@@ -36,11 +37,12 @@ function TaskPanel({ task }) {
 export function ProcessDetail({ id }) {
   const [selected, setSelected] = useState(null);
   const [actionError, setActionError] = useState(null);
+  const operate = may(useSession(), 'operate');
   const { data, error, reload } = usePolling(async () => {
     const [process, tasks] = await Promise.all([api(`/api/v1/processes/${id}`), api(`/api/v1/processes/${id}/tasks`)]);
     return { process, tasks };
   }, 1000, [id]);
-  if (!data) return html`<section><${ErrorBanner} error=${error} />${error ? null : html`<${Loading} />`}</section>`;
+  if (!data) return html`<section><${ErrorBanner} error=${error} what="read processes" />${error ? null : html`<${Loading} />`}</section>`;
   const { process, tasks } = data;
   const act = async (action) => {
     try {
@@ -55,18 +57,19 @@ export function ProcessDetail({ id }) {
   const failed = process.failedTaskId && tasks.find((t) => t.taskId === process.failedTaskId);
   return html`<section>
     <h1>Process <span class="mono">${process.processId}</span> <${StateBadge} state=${process.state} /></h1>
-    <${ErrorBanner} error=${error || actionError} />
+    <${ErrorBanner} error=${error} what="read processes" />
+    <${ErrorBanner} error=${actionError} what="restart or abort processes" />
     <div class="summary">
       <div><b>${process.actor}</b>.${process.method}</div>
       ${process.customId ? html`<div>custom id <b>${process.customId}</b></div>` : null}
       <div>started ${ago(process.startedAt, now)}</div>
       ${process.endedAt ? html`<div>took ${duration(process.endedAt - process.startedAt)}</div>` : null}
       <div>${tasks.length} tasks</div>
-      <div class="actions">
+      ${operate ? html`<div class="actions">
         <button data-testid="restart" disabled=${process.state !== 'broken'} onClick=${() => act('restart')}>Restart</button>
         <button data-testid="abort" class="danger" disabled=${process.state !== 'running' && process.state !== 'broken'}
           onClick=${() => act('abort')}>Abort</button>
-      </div>
+      </div>` : null}
     </div>
     ${process.state === 'completed' ? html`<div class="result">Result <pre data-testid="process-result">${json(process.result)}</pre></div>` : null}
     ${process.error ? html`<div class="banner error" data-testid="process-error">${process.error.type}: ${process.error.message}

@@ -59,8 +59,8 @@ export function Processes({ query }) {
     </form>
     ${filters.customId ? html`<p class="hint">custom id ${filters.customId}
       <a href="#/processes" onClick=${() => setFilters({ ...filters, customId: '' })}>clear</a></p>` : null}
-    <${ErrorBanner} error=${error} />
-    ${data === null ? html`<${Loading} />`
+    <${ErrorBanner} error=${error} what="list or search processes; open one by its process id" />
+    ${data === null ? (error ? null : html`<${Loading} />`)
       : data.items.length === 0 ? html`<${Empty}>No process matches.<//>`
       : html`<table class="grid" data-testid="processes">
           <thead><tr><th>Process</th><th>State</th><th>Actor</th><th>Method</th><th>Custom id</th>

@@ -16,8 +16,8 @@ export function Queues() {
   const { data, error } = usePolling(() => api('/api/v1/queues'), 2000);
   return html`<section>
     <h1>Queues <span class="hint">refreshes every 2 s</span></h1>
-    <${ErrorBanner} error=${error} />
-    ${data === null ? html`<${Loading} />`
+    <${ErrorBanner} error=${error} what="read the queues" />
+    ${data === null ? (error ? null : html`<${Loading} />`)
       : data.length === 0 ? html`<${Empty}>No queues yet: no task is waiting and no worker has polled.<//>`
       : html`<${SortableTable} testId="queues" columns=${columns} rows=${data}
           rowKey=${(q) => `${q.actor}/${q.taskList}`} initial=${{ key: 'actor', dir: 1 }} />`}
