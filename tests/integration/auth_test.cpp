@@ -46,7 +46,7 @@ std::pair<int, std::string> runServerCommand(const std::vector<std::string>& arg
   std::vector<std::string> argv = {buildBinary("server/pledge-server")};
   argv.insert(argv.end(), args.begin(), args.end());
   const pid_t pid = spawnProcess(argv, log);
-  const std::optional<int> status = waitForExit(pid, std::chrono::seconds(30));
+  const std::optional<int> status = waitForExit(pid, 30'000);
   std::string output = readFile(log);
   fs::remove(log);
   return {status.value_or(-1), output};
@@ -182,7 +182,7 @@ TEST_F(Auth, everyRouteWithEveryRole) {
       const std::set<std::string> stated = operation["x-pledge-roles"].get<std::set<std::string>>();
       EXPECT_EQ(stated, allowed) << route;
       const bool open = allowed.size() == 5 && route != "GET /api/v1/whoami";
-      for (const std::string& caller : {"", "pledge_unknown", "worker", "starter", "operator",
+      for (const std::string caller : {"", "pledge_unknown", "worker", "starter", "operator",
                                         "viewer", "admin"}) {
         const std::string target = concrete(path);
         HttpResult answer = as(caller)->request(verb, target, verb == "POST" ? "{}" : "");
@@ -321,7 +321,7 @@ TEST_F(Auth, runnersAndTheCliWorkWithTokens) {
     const std::string log = (dir / "cli.log").string();
     args.insert(args.begin(), buildBinary("cli/pledge"));
     const pid_t pid = spawnProcess(args, log);
-    const int status = waitForExit(pid, std::chrono::seconds(120)).value_or(-1);
+    const int status = waitForExit(pid, 120'000).value_or(-1);
     return std::pair{status, readFile(log)};
   };
   auto [started, startOutput] =

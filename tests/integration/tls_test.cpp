@@ -35,7 +35,7 @@ std::string readText(const fs::path& path) {
 void shell(const fs::path& dir, const std::string& script) {
   const std::string log = (dir / "shell.log").string();
   const pid_t pid = spawnProcess({"/bin/sh", "-c", "cd '" + dir.string() + "' && " + script}, log);
-  ASSERT_EQ(waitForExit(pid, std::chrono::seconds(60)).value_or(-1), 0) << readText(log);
+  ASSERT_EQ(waitForExit(pid, 60'000).value_or(-1), 0) << readText(log);
 }
 
 // A CA (ca<n>.pem) and a certificate it signed for 127.0.0.1 and localhost (server<n>.pem/.key).
@@ -112,7 +112,7 @@ TEST_F(Tls, theCliAndTheRunnersWorkOverHttps) {
                                   (dir_ / "ca1.pem").string(), "start", "NotificationDecider#1.0",
                                   "start", R"(["user-{i}", "hi"])", "--count", "3", "--wait"},
                                  log);
-  EXPECT_EQ(waitForExit(pid, std::chrono::seconds(120)).value_or(-1), 0)
+  EXPECT_EQ(waitForExit(pid, 120'000).value_or(-1), 0)
       << readText(log) << runners.log();
 }
 
