@@ -31,6 +31,20 @@ void appendKey(std::string& out, bool& first, std::string_view key) {
   out.append("\":");
 }
 
+// A ReleaseRequest of decisions (values, or pointers to them); the one writer of its text.
+template <typename Decisions>
+void appendRelease(std::string& out, const Decisions& decisions, const PollRequest* poll) {
+  bool first = true;
+  out.push_back('{');
+  appendKey(out, first, "decisions");
+  appendJsonArray(out, decisions);
+  if (poll != nullptr) {
+    appendKey(out, first, "poll");
+    appendJson(out, *poll);
+  }
+  out.push_back('}');
+}
+
 }  // namespace
 
 void appendJsonString(std::string& out, std::string_view text) {
@@ -320,15 +334,12 @@ void appendJson(std::string& out, const ReleaseResult& result) {
 }
 
 void appendJson(std::string& out, const ReleaseRequest& request) {
-  bool first = true;
-  out.push_back('{');
-  appendKey(out, first, "decisions");
-  appendJsonArray(out, request.decisions);
-  if (request.poll) {
-    appendKey(out, first, "poll");
-    appendJson(out, *request.poll);
-  }
-  out.push_back('}');
+  appendRelease(out, request.decisions, request.poll ? &*request.poll : nullptr);
+}
+
+void appendReleaseRequest(std::string& out, const std::vector<const Decision*>& decisions,
+                          const PollRequest* poll) {
+  appendRelease(out, decisions, poll);
 }
 
 void appendJson(std::string& out, const ReleaseAnswer& answer) {

@@ -109,6 +109,16 @@ TEST(ReleaseRequest, decisionsAreWrittenAsTheDecisionWriterWritesThem) {
             "{\"decisions\":[" + toJsonText(decision) + "]}");
 }
 
+TEST(ReleaseRequest, decisionsHeldElsewhereAreWrittenAsTheRequestWouldBe) {
+  for (const ReleaseRequest& request : someRequests()) {
+    std::vector<const Decision*> decisions;
+    for (const Decision& decision : request.decisions) decisions.push_back(&decision);
+    std::string text;
+    appendReleaseRequest(text, decisions, request.poll ? &*request.poll : nullptr);
+    EXPECT_EQ(text, toJsonText(request));
+  }
+}
+
 // The message parseReleaseRequest refuses text with; both readers agree on it.
 std::string refusal(const std::string& text) {
   EXPECT_EQ(readReleaseRequestFast(text), std::nullopt) << text;

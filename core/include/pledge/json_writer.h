@@ -44,6 +44,10 @@ void appendJson(std::string& out, const Error& error);
 void appendJson(std::string& out, const ReleaseResult& result);
 void appendJson(std::string& out, const ReleaseRequest& request);
 void appendJson(std::string& out, const ReleaseAnswer& answer);
+// A release request of decisions held elsewhere, written without copying them: the text of
+// appendJson(ReleaseRequest{.decisions = <*decisions>, .poll = <*poll>}), poll null for none.
+void appendReleaseRequest(std::string& out, const std::vector<const Decision*>& decisions,
+                          const PollRequest* poll = nullptr);
 
 // [a,b,...]: each item as appendJson writes it (strings as appendJsonString); items may also be
 // pointers to the values.
