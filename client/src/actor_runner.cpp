@@ -166,16 +166,18 @@ std::vector<PolledTask> ActorRunner::releaseUntilAcknowledged(
       if (withPoll) {
         answer = client_.releaseAndPoll(pending, queues, pool.pollBatch);
       } else {
-        answer.outcomes = client_.release(pending);
+        answer.results = client_.release(pending);
       }
       withPoll = false;
-      next.insert(next.end(), std::make_move_iterator(answer.tasks.begin()),
-                  std::make_move_iterator(answer.tasks.end()));
+      if (answer.tasks) {
+        next.insert(next.end(), std::make_move_iterator(answer.tasks->begin()),
+                    std::make_move_iterator(answer.tasks->end()));
+      }
       std::vector<Decision> again;
       std::string why;
-      for (std::size_t i = 0; i < answer.outcomes.size(); ++i) {
-        const ReleaseOutcome& outcome = answer.outcomes[i];
-        if (outcome.status != "rejected") {
+      for (std::size_t i = 0; i < answer.results.size(); ++i) {
+        const ReleaseOutcome& outcome = answer.results[i];
+        if (outcome.status != ReleaseStatus::Rejected) {
           ++released_;
         } else if (outcome.error && outcome.error->code() == ErrorCode::Unavailable &&
                    i < pending.size()) {

@@ -238,23 +238,17 @@ Json RestClient::setBlocked(const std::string& actor, bool blocked) {
   return call("POST", "/api/v1/actors/" + urlEncode(actor) + (blocked ? "/block" : "/unblock"));
 }
 
-Json RestClient::pollBody(const std::vector<QueueSelector>& queues, int max,
-                          std::chrono::milliseconds wait) const {
-  Json actors = Json::array();
-  for (const QueueSelector& queue : queues) {
-    actors.push_back({{"actor", queue.actor}, {"taskList", queue.taskList}});
-  }
-  return {{"worker", options_.workerId},
-          {"actors", std::move(actors)},
-          {"max", max},
-          {"waitMs", wait.count()}};
+PollRequest RestClient::pollRequest(const std::vector<QueueSelector>& queues, int max,
+                                    std::chrono::milliseconds wait) const {
+  return PollRequest{
+      .worker = options_.workerId, .queues = queues, .max = max, .waitMs = wait.count()};
 }
 
 std::vector<PolledTask> RestClient::poll(const std::vector<QueueSelector>& queues, int max,
                                          std::chrono::milliseconds wait) {
-  Json body = pollBody(queues, max, std::chrono::milliseconds(0));
+  PollRequest request = pollRequest(queues, max, std::chrono::milliseconds(0));
   auto pollNode = [&](std::size_t node) {
-    auto [status, text] = exchange("POST", "/api/v1/tasks/poll", body.dump(), node);
+    auto [status, text] = exchange("POST", "/api/v1/tasks/poll", toJsonText(request), node);
     if (status >= 400) throw errorFromResponse(status, text);
     limits::Ignored written;  // by a server
     if (auto fast = readPolledTasksFast(text)) return std::move(fast->items);
@@ -273,7 +267,7 @@ std::vector<PolledTask> RestClient::poll(const std::vector<QueueSelector>& queue
       if (!tasks.empty()) return tasks;
     }
   }
-  body["waitMs"] = wait.count();
+  request.waitMs = wait.count();
   return pollNode(first);
 }
 
@@ -293,8 +287,8 @@ std::vector<PolledTask> RestClient::pollAt(const std::string& url,
   }
   HttpAnswer answer;
   try {
-    answer =
-        node->transport->send("POST", "/api/v1/tasks/poll", pollBody(queues, max, wait).dump());
+    answer = node->transport->send("POST", "/api/v1/tasks/poll",
+                                   toJsonText(pollRequest(queues, max, wait)));
   } catch (const std::exception& error) {
     state_->markDown(*node);
     throw Error(ErrorCode::Unavailable, fmt::format("cannot reach {}: {}", url, error.what()));
@@ -307,17 +301,17 @@ std::vector<PolledTask> RestClient::pollAt(const std::string& url,
 }
 
 std::vector<ReleaseOutcome> RestClient::release(const std::vector<Decision>& decisions) {
-  return releaseWith(decisions, nullptr).outcomes;
+  return releaseWith(decisions, nullptr).results;
 }
 
 ReleaseAnswer RestClient::releaseAndPoll(const std::vector<Decision>& decisions,
                                          const std::vector<QueueSelector>& queues, int max) {
-  const std::string poll = pollBody(queues, max, std::chrono::milliseconds(0)).dump();
+  const PollRequest poll = pollRequest(queues, max, std::chrono::milliseconds(0));
   return releaseWith(decisions, &poll);
 }
 
 ReleaseAnswer RestClient::releaseWith(const std::vector<Decision>& decisions,
-                                      const std::string* pollJson) {
+                                      const PollRequest* poll) {
   // Straight to each process's owner when the cluster's routes are known (saves the hop of a
   // forward): one request per owner.
   learnNodesWhenDue();
@@ -329,36 +323,26 @@ ReleaseAnswer RestClient::releaseWith(const std::vector<Decision>& decisions,
     if (group == groups.end()) group = groups.insert(groups.end(), {owner, {}});
     group->second.push_back(&decision);
   }
-  ReleaseAnswer released;
+  std::vector<ReleaseResult> results;
+  std::optional<std::vector<PolledTask>> tasks;
   for (const auto& [owner, members] : groups) {
-    std::string body = "{\"decisions\":";
-    appendJsonArray(body, members);
-    if (pollJson != nullptr && &members == &groups.front().second) {
-      body += ",\"poll\":";
-      body += *pollJson;
-    }
-    body += "}";
+    std::string body;
+    appendReleaseRequest(body, members, &members == &groups.front().second ? poll : nullptr);
     auto [status, text] = exchange("POST", "/api/v1/tasks/release", body, owner);
     limits::Ignored written;  // by a server
-    Json answer;
-    if (auto fast = readPolledTasksFast(text)) {
-      answer = std::move(fast->rest);
-      released.tasks = std::move(fast->items);
-    } else {
-      try {
-        answer = parseJson(text);
-      } catch (const Error&) {
-        throw errorFromResponse(status, text);
-      }
-      if (answer.contains("tasks")) {
-        released.tasks = readField(answer, "tasks", readArray<PolledTask>);
-      }
+    // A release whose every decision was rejected answers 4xx with the results; an answer
+    // without them is an error object (or no answer of the API at all).
+    ReleaseAnswer answer;
+    try {
+      answer = parseReleaseAnswer(text);
+    } catch (const Error&) {
+      throw errorFromResponse(status, text);
     }
-    // A release whose every decision was rejected answers 4xx with the results.
-    if (status >= 400 && !answer.contains("results")) throw errorFromResponse(status, text);
-    appendOutcomes(answer, released.outcomes);
+    results.insert(results.end(), std::make_move_iterator(answer.results.begin()),
+                   std::make_move_iterator(answer.results.end()));
+    if (answer.tasks) tasks = std::move(answer.tasks);
   }
-  return released;
+  return ReleaseAnswer::of(std::move(results), std::move(tasks));
 }
 
 std::optional<Error> RestClient::heartbeat(const Uuid& taskId, int attempt) {

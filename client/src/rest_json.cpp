@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "pledge/json_reader.h"
 #include "pledge/limits.h"
 
 namespace pledge {
@@ -19,18 +18,6 @@ Error errorFromResponse(int status, const std::string& body) {
   }
   return Error(status == 404 ? ErrorCode::NotFound : ErrorCode::Internal,
                fmt::format("HTTP {}: {}", status, body.substr(0, 500)));
-}
-
-void appendOutcomes(const Json& answer, std::vector<ReleaseOutcome>& outcomes) {
-  for (const Json& result : answer.at("results")) {
-    ReleaseOutcome outcome;
-    outcome.taskId = readField(result, "taskId", readUuid);
-    outcome.status = readField(result, "status", readString);
-    if (result.contains("error")) {
-      outcome.error = errorFromObject(result["error"]);
-    }
-    outcomes.push_back(std::move(outcome));
-  }
 }
 
 }  // namespace pledge

@@ -1,5 +1,5 @@
-// The JSON of REST API v1 answers as RestClient reads them: error objects and release results.
-// Private to the client library.
+// The JSON of REST API v1 answers as RestClient reads them: error objects (release answers are
+// the wire model's, release.h). Private to the client library.
 #pragma once
 
 #include <string>
@@ -14,8 +14,5 @@ namespace pledge {
 // The error of an answer with status >= 400: the server's error object, or for a body that is
 // none (a proxy's page) Error(NotFound) for 404 and Error(Internal) otherwise, quoting the body.
 Error errorFromResponse(int status, const std::string& body);
-
-// The results of a release answer, appended to outcomes. Throws JsonError for a malformed one.
-void appendOutcomes(const Json& answer, std::vector<ReleaseOutcome>& outcomes);
 
 }  // namespace pledge

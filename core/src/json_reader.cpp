@@ -352,4 +352,39 @@ std::optional<FastDocument<PolledTask>> readPolledTasksFast(std::string_view tex
   return readDocument<PolledTask>(text, listKey, polledTaskOf);
 }
 
+std::optional<ReleaseRequest> readReleaseRequestFast(std::string_view text) {
+  std::optional<FastDocument<Decision>> fast = readDecisionsFast(text);
+  if (!fast) return std::nullopt;
+  for (auto field = fast->rest.begin(); field != fast->rest.end(); ++field) {
+    if (field.key() != "poll") return std::nullopt;
+  }
+  // Out of range: the strict decoders say so.
+  if (fast->items.empty() || fast->items.size() > limits::kMaxDecisionsPerRelease) {
+    return std::nullopt;
+  }
+  ReleaseRequest request;
+  request.decisions = std::move(fast->items);
+  if (const Json* poll = optionalField(fast->rest, "poll")) {
+    try {
+      request.poll = poll->get<PollRequest>();
+    } catch (const Error&) {
+      return std::nullopt;
+    }
+  }
+  return request;
+}
+
+std::optional<ReleaseAnswer> readReleaseAnswerFast(std::string_view text) {
+  std::optional<FastDocument<PolledTask>> fast = readPolledTasksFast(text);
+  if (!fast) return std::nullopt;
+  ReleaseAnswer answer;
+  try {
+    answer = fast->rest.get<ReleaseAnswer>();
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+  answer.tasks = std::move(fast->items);
+  return answer;
+}
+
 }  // namespace pledge

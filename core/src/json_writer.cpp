@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "pledge/text.h"
+
 namespace pledge {
 namespace {
 
@@ -27,6 +29,20 @@ void appendKey(std::string& out, bool& first, std::string_view key) {
   out.push_back('"');
   out.append(key);
   out.append("\":");
+}
+
+// A ReleaseRequest of decisions (values, or pointers to them); the one writer of its text.
+template <typename Decisions>
+void appendRelease(std::string& out, const Decisions& decisions, const PollRequest* poll) {
+  bool first = true;
+  out.push_back('{');
+  appendKey(out, first, "decisions");
+  appendJsonArray(out, decisions);
+  if (poll != nullptr) {
+    appendKey(out, first, "poll");
+    appendJson(out, *poll);
+  }
+  out.push_back('}');
 }
 
 }  // namespace
@@ -266,6 +282,79 @@ void appendJson(std::string& out, const PolledTask& task) {
   appendInteger(out, task.timeoutMs);
   appendKey(out, first, "type");
   appendJsonString(out, taskTypeName(task.type));
+  out.push_back('}');
+}
+
+void appendJson(std::string& out, const QueueSelector& queue) {
+  bool first = true;
+  out.push_back('{');
+  appendKey(out, first, "actor");
+  appendJsonString(out, queue.actor);
+  appendKey(out, first, "taskList");
+  appendJsonString(out, queue.taskList);
+  out.push_back('}');
+}
+
+void appendJson(std::string& out, const PollRequest& poll) {
+  bool first = true;
+  out.push_back('{');
+  appendKey(out, first, "actors");
+  appendJsonArray(out, poll.queues);
+  appendKey(out, first, "max");
+  appendInteger(out, poll.max);
+  appendKey(out, first, "waitMs");
+  appendInteger(out, poll.waitMs);
+  appendKey(out, first, "worker");
+  appendJsonString(out, poll.worker);
+  out.push_back('}');
+}
+
+void appendJson(std::string& out, const Error& error) {
+  bool first = true;
+  out.push_back('{');
+  appendKey(out, first, "code");
+  appendJsonString(out, errorCodeName(error.code()));
+  appendKey(out, first, "message");
+  appendJsonString(out, toValidUtf8(error.message()));
+  out.push_back('}');
+}
+
+void appendJson(std::string& out, const ReleaseResult& result) {
+  bool first = true;
+  out.push_back('{');
+  if (result.error) {
+    appendKey(out, first, "error");
+    appendJson(out, *result.error);
+  }
+  appendKey(out, first, "status");
+  appendJsonString(out, releaseStatusName(result.status));
+  appendKey(out, first, "taskId");
+  appendJson(out, result.taskId);
+  out.push_back('}');
+}
+
+void appendJson(std::string& out, const ReleaseRequest& request) {
+  appendRelease(out, request.decisions, request.poll ? &*request.poll : nullptr);
+}
+
+void appendReleaseRequest(std::string& out, const std::vector<const Decision*>& decisions,
+                          const PollRequest* poll) {
+  appendRelease(out, decisions, poll);
+}
+
+void appendJson(std::string& out, const ReleaseAnswer& answer) {
+  bool first = true;
+  out.push_back('{');
+  if (answer.error) {
+    appendKey(out, first, "error");
+    appendJson(out, *answer.error);
+  }
+  appendKey(out, first, "results");
+  appendJsonArray(out, answer.results);
+  if (answer.tasks) {
+    appendKey(out, first, "tasks");
+    appendJsonArray(out, *answer.tasks);
+  }
   out.push_back('}');
 }
 

@@ -303,7 +303,7 @@ TEST_F(Cluster, nodesSharePartitionsAndForwardRequestsToTheOwner) {
         } else {
           std::vector<ReleaseOutcome> outcome = routed.release({decision});
           ASSERT_EQ(outcome.size(), 1u);
-          EXPECT_EQ(outcome[0].status, "accepted")
+          EXPECT_EQ(outcome[0].status, ReleaseStatus::Accepted)
               << (outcome[0].error ? outcome[0].error->message() : "");
         }
       }

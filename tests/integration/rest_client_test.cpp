@@ -1,6 +1,7 @@
 // RestClient against several real pledge-server processes: a poller is not kept from one node's
 // ready tasks by a long poll of another, starts are spread over the nodes, and an unreachable
-// node is skipped while a clear error names every node tried when none answers.
+// node is skipped while a clear error names every node tried when none answers. And against one:
+// what the server writes of a release is the wire model's text of what the client reads.
 #include "pledge/rest_client.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +9,9 @@
 #include <csignal>
 #include <chrono>
 
+#include "http_client.h"
+#include "pledge/json_writer.h"
+#include "pledge/release.h"
 #include "server_process.h"
 
 namespace pledge::testing {
@@ -75,6 +79,52 @@ TEST(RestClientNodes, anUnreachableNodeIsSkippedAndNoneReachableIsAClearError) {
     EXPECT_NE(std::string(error.what()).find(downUrl), std::string::npos) << error.what();
     EXPECT_NE(std::string(error.what()).find("Is it running?"), std::string::npos) << error.what();
   }
+}
+
+// The server's answers are held to the writer both sides use (release.h): its bytes are the
+// text the wire model writes for the values the client reads of them, in every shape.
+TEST(RestClientWire, theServersReleaseAnswersAreTheWireModelsTextOfWhatTheClientReads) {
+  ServerProcess server;
+  RestClient client({server.url()}, RestClientOptions{.workerId = "wire-test"});
+  HttpClient http("127.0.0.1", server.port());
+  client.start(startOf("D#1"));
+  const PolledTask start = client.poll({{"D#1", ""}}, 1, seconds(5)).at(0);
+  const TaskSpec work{.taskId = Uuid::random(), .actor = "W#1", .method = "work"};
+  const Decision decision{.taskId = start.taskId, .processId = start.processId,
+                          .attempt = start.attempt, .result = "planned", .tasks = {work}};
+  const PollRequest poll{.worker = "wire-test", .queues = {{"W#1", ""}}, .max = 4};
+
+  // Accepted, with the task it made ready leased by its poll.
+  const HttpResult accepted =
+      http.post("/api/v1/tasks/release", toJsonText(ReleaseRequest{{decision}, poll}));
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  const ReleaseAnswer read = parseReleaseAnswer(accepted.body);
+  EXPECT_EQ(accepted.body, toJsonText(read));
+  EXPECT_EQ(accepted.body, Json(read).dump());
+  ASSERT_EQ(read.results.size(), 1u);
+  EXPECT_EQ(read.results[0], (ReleaseResult{start.taskId, ReleaseStatus::Accepted, {}}));
+  ASSERT_TRUE(read.tasks.has_value());
+  ASSERT_EQ(read.tasks->size(), 1u);
+  EXPECT_EQ(read.tasks->at(0).taskId, work.taskId);
+
+  // The same decision again, through the client: a duplicate, and its poll ran (nothing ready).
+  const ReleaseAnswer again = client.releaseAndPoll({decision}, {{"W#1", ""}}, 4);
+  EXPECT_EQ(again, ReleaseAnswer::of({ReleaseResult{start.taskId, ReleaseStatus::Duplicate, {}}},
+                                     std::vector<PolledTask>{}));
+
+  // Every decision refused: the status and error of the first rejection, no tasks leased.
+  Decision stale = decision;
+  stale.attempt = start.attempt + 1;
+  const HttpResult refused =
+      http.post("/api/v1/tasks/release", toJsonText(ReleaseRequest{{stale}, poll}));
+  const ReleaseAnswer refusal = parseReleaseAnswer(refused.body);
+  EXPECT_EQ(refused.body, toJsonText(refusal));
+  EXPECT_EQ(refused.status, refusal.httpStatus());
+  EXPECT_NE(refused.status, 200) << refused.body;
+  ASSERT_TRUE(refusal.error.has_value()) << refused.body;
+  EXPECT_EQ(refusal.results.at(0).status, ReleaseStatus::Rejected);
+  EXPECT_EQ(refusal.tasks, std::nullopt);
+  EXPECT_EQ(client.release({stale}), refusal.results);
 }
 
 }  // namespace

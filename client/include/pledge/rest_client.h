@@ -28,9 +28,11 @@
 #include "pledge/decision.h"
 #include "pledge/error.h"
 #include "pledge/json.h"
+#include "pledge/poll_request.h"
 #include "pledge/polled_task.h"
 #include "pledge/process_info.h"
 #include "pledge/process_starter.h"
+#include "pledge/release.h"
 #include "pledge/result.h"
 
 namespace pledge {
@@ -52,24 +54,12 @@ struct RestClientOptions {
   std::string caFile;
 };
 
-struct QueueSelector {
-  std::string actor;
-  std::string taskList;
-};
+// QueueSelector (an actor and a task list), ReleaseResult, ReleaseStatus and ReleaseAnswer are
+// the wire model's (poll_request.h, release.h), shared with the server.
 
-// The answer to one decision of a release.
-struct ReleaseOutcome {
-  Uuid taskId;
-  // "accepted", "duplicate" or "rejected".
-  std::string status;
-  std::optional<Error> error;
-};
-
-// A release that also leased the next tasks (RestClient::releaseAndPoll).
-struct ReleaseAnswer {
-  std::vector<ReleaseOutcome> outcomes;
-  std::vector<PolledTask> tasks;
-};
+// The answer to one decision of a release: its task, status (ReleaseStatus::Accepted, Duplicate
+// or Rejected; releaseStatusName gives the wire name) and, when rejected, the error.
+using ReleaseOutcome = ReleaseResult;
 
 class RestClient final : public ProcessStarter {
  public:
@@ -120,8 +110,9 @@ class RestClient final : public ProcessStarter {
   // Releases decisions as release() does and, in the same request, leases up to max tasks of
   // the queues that are ready once the decisions are durable, without waiting for more: a
   // runner's next batch without a poll of its own (a chain's next step among them). With several
-  // nodes the tasks come from the node that took the first group of decisions. A caller that
-  // gets an error does not know whether tasks were leased: it retries with release().
+  // nodes the tasks come from the node that took the first group of decisions; tasks is nullopt
+  // when no poll ran (every decision refused, say). A caller that gets an error does not know
+  // whether tasks were leased: it retries with release().
   ReleaseAnswer releaseAndPoll(const std::vector<Decision>& decisions,
                                const std::vector<QueueSelector>& queues, int max);
   // Extends a lease; the error when the server refused (NotFound, Conflict).
@@ -156,11 +147,11 @@ class RestClient final : public ProcessStarter {
   std::optional<std::size_t> ownerOf(const Decision& decision);
   // Index of the node owning the partition of a start's key (customId or requestId).
   std::optional<std::size_t> ownerOfPartitionKey(const std::string& key);
-  // release() and releaseAndPoll(): pollJson, when given, rides along with the first group.
-  ReleaseAnswer releaseWith(const std::vector<Decision>& decisions, const std::string* pollJson);
-  // The body of a poll request of the queues.
-  Json pollBody(const std::vector<QueueSelector>& queues, int max,
-                std::chrono::milliseconds wait) const;
+  // release() and releaseAndPoll(): poll, when given, rides along with the first group.
+  ReleaseAnswer releaseWith(const std::vector<Decision>& decisions, const PollRequest* poll);
+  // A poll of the queues by this client's worker.
+  PollRequest pollRequest(const std::vector<QueueSelector>& queues, int max,
+                          std::chrono::milliseconds wait) const;
 
   struct State;
   std::unique_ptr<State> state_;

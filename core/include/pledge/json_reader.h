@@ -1,6 +1,7 @@
 // Fast paths of the strict decoders for the hottest wire documents: a runner's release body
 // ({"decisions":[...]}) and the server's poll answer ({"tasks":[...]}), read with simdjson
-// straight into values, without a Json tree.
+// straight into values, without a Json tree; and the release request and answer (release.h)
+// read through them.
 //
 //   std::optional<FastDocument<Decision>> fast = readDecisionsFast(body);
 //   std::vector<Decision> decisions = fast ? std::move(fast->items) : strictDecode(body);
@@ -21,6 +22,7 @@
 #include "pledge/decision.h"
 #include "pledge/json.h"
 #include "pledge/polled_task.h"
+#include "pledge/release.h"
 
 namespace pledge {
 
@@ -38,5 +40,9 @@ std::optional<FastDocument<Decision>> readDecisionsFast(std::string_view text,
 // {"<listKey>":[PolledTask...], ...other fields} (a poll answer: listKey "tasks").
 std::optional<FastDocument<PolledTask>> readPolledTasksFast(std::string_view text,
                                                             std::string_view listKey = "tasks");
+// A release request: its decisions through readDecisionsFast, its poll strictly (it is small).
+std::optional<ReleaseRequest> readReleaseRequestFast(std::string_view text);
+// A release answer that carries tasks: them through readPolledTasksFast, the results strictly.
+std::optional<ReleaseAnswer> readReleaseAnswerFast(std::string_view text);
 
 }  // namespace pledge

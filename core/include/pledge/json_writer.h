@@ -1,10 +1,9 @@
 // JSON text of the wire model written straight into a string, without building a Json tree:
-// for the hot paths (a runner's releases, the server's poll answers and stored task specs),
-// where building and destroying the tree cost more than the rest of the request.
+// for the hot paths (a runner's releases and polls, the server's poll and release answers and
+// stored task specs), where building and destroying the tree cost more than the rest of the
+// request.
 //
-//   std::string body = "{\"decisions\":";
-//   pledge::appendJsonArray(body, decisions);
-//   body += "}";
+//   std::string body = pledge::toJsonText(ReleaseRequest{decisions, poll});
 //   std::string spec = pledge::toJsonText(taskSpec);   // == pledge::Json(taskSpec).dump()
 //
 // The text is byte for byte what Json(value).dump() writes (keys in the same order, numbers and
@@ -19,7 +18,9 @@
 
 #include "pledge/decision.h"
 #include "pledge/json.h"
+#include "pledge/poll_request.h"
 #include "pledge/polled_task.h"
+#include "pledge/release.h"
 #include "pledge/task_spec.h"
 
 namespace pledge {
@@ -35,6 +36,18 @@ void appendJson(std::string& out, const TaskSpec& task);
 void appendJson(std::string& out, const Decision& decision);
 void appendJson(std::string& out, const ArgValue& arg);
 void appendJson(std::string& out, const PolledTask& task);
+void appendJson(std::string& out, const QueueSelector& queue);
+void appendJson(std::string& out, const PollRequest& poll);
+// An error as the inner object of the REST error object: {"code":"...","message":"..."}; like
+// errorObjectText (json.h), broken UTF-8 in the message becomes U+FFFD instead of throwing.
+void appendJson(std::string& out, const Error& error);
+void appendJson(std::string& out, const ReleaseResult& result);
+void appendJson(std::string& out, const ReleaseRequest& request);
+void appendJson(std::string& out, const ReleaseAnswer& answer);
+// A release request of decisions held elsewhere, written without copying them: the text of
+// appendJson(ReleaseRequest{.decisions = <*decisions>, .poll = <*poll>}), poll null for none.
+void appendReleaseRequest(std::string& out, const std::vector<const Decision*>& decisions,
+                          const PollRequest* poll = nullptr);
 
 // [a,b,...]: each item as appendJson writes it (strings as appendJsonString); items may also be
 // pointers to the values.

@@ -112,10 +112,10 @@ Result<StartedProcess> Engine::startLocked(const StartRequest& request, std::int
   return StartedProcess{process.id, process.startTask->id, false};
 }
 
-void Engine::checkRoomFor(const std::vector<QueueRef>& queues) const {
+void Engine::checkRoomFor(const std::vector<QueueSelector>& queues) const {
   std::size_t newNames = 0;
   std::size_t newQueues = 0;
-  for (const QueueRef& queue : queues) {
+  for (const QueueSelector& queue : queues) {
     const std::string* actor = graph_.findName(queue.actor);
     const std::string* taskList = graph_.findName(queue.taskList);
     newNames += (actor != nullptr ? 0 : 1) + (taskList != nullptr ? 0 : 1);

@@ -21,7 +21,7 @@ void Engine::checkPoll(const PollRequest& request) const {
                  "max: must be 1 to {}, got {}", options_.maxPollBatch, request.max);
   PLEDGE_REQUIRE(request.waitMs >= 0 && request.waitMs <= options_.maxPollWaitMs,
                  "waitMs: must be 0 to {}, got {}", options_.maxPollWaitMs, request.waitMs);
-  for (const QueueRef& queue : request.queues) {
+  for (const QueueSelector& queue : request.queues) {
     auto problem = checkActorId(queue.actor);
     PLEDGE_REQUIRE(!problem, "actors: {}", problem.value_or(""));
   }
@@ -38,7 +38,7 @@ std::function<void()> Engine::poll(const PollRequest& request,
       checkRoomFor(request.queues);
       queues_.notePoll(request, now);
       std::vector<ReadyQueues::Queue*> queues;
-      for (const QueueRef& queue : request.queues) {
+      for (const QueueSelector& queue : request.queues) {
         queues.push_back(&queues_.find(queue.actor, queue.taskList));
       }
       Effects effects;

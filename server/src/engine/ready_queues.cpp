@@ -106,7 +106,7 @@ void ReadyQueues::answerParked(std::vector<std::function<void()>>& answers) {
 }
 
 void ReadyQueues::notePoll(const PollRequest& request, std::int64_t now) {
-  for (const QueueRef& queue : request.queues) {
+  for (const QueueSelector& queue : request.queues) {
     ActorRecord& record = actors_[queue.actor];
     record.lastPollAt = now;
     if (record.pollers.size() >= kMaxPollersPerActor && !record.pollers.contains(request.worker)) {

@@ -19,32 +19,34 @@ namespace pledge::server {
 namespace {
 
 // Answers of one batch split over nodes, merged in request order once all are in.
+template <typename Item>
 class Gather {
  public:
-  Gather(std::size_t size, std::size_t parts, std::function<void(Json)> finish)
-      : items_(size, Json()), pending_(parts), finish_(std::move(finish)) {}
+  Gather(std::size_t size, std::size_t parts, std::function<void(std::vector<Item>)> finish)
+      : items_(size), pending_(parts), finish_(std::move(finish)) {}
 
   // Puts the answers of the items at these indexes; the last part finishes.
-  void fill(const std::vector<std::size_t>& indexes, const std::vector<Json>& answers) {
+  void fill(const std::vector<std::size_t>& indexes, std::vector<Item> answers) {
     bool last = false;
     {
       std::lock_guard lock(mutex_);
-      for (std::size_t i = 0; i < indexes.size(); ++i) items_[indexes[i]] = answers[i];
+      for (std::size_t i = 0; i < indexes.size(); ++i) items_[indexes[i]] = std::move(answers[i]);
       last = --pending_ == 0;
     }
-    if (last) finish_(Json(std::move(items_)));
+    if (last) finish_(std::move(items_));
   }
 
  private:
   std::mutex mutex_;
-  std::vector<Json> items_;
+  std::vector<Item> items_;
   std::size_t pending_;
-  std::function<void(Json)> finish_;
+  std::function<void(std::vector<Item>)> finish_;
 };
 
-// The per-item answers a node sent for a forwarded batch, or the error for each item.
-std::vector<Json> forwardedItems(const Result<ForwardedResponse>& answer, std::size_t count,
-                                 const std::function<Json(const Error&)>& failed) {
+// The per-item answers ("results") a node sent for a forwarded batch, or the error that stands
+// for each of them.
+Result<std::vector<Json>> forwardedItems(const Result<ForwardedResponse>& answer,
+                                         std::size_t count) {
   Error error(ErrorCode::Unavailable, "no answer");
   limits::Ignored written;  // by another node
   if (answer.ok()) {
@@ -64,7 +66,33 @@ std::vector<Json> forwardedItems(const Result<ForwardedResponse>& answer, std::s
   } else {
     error = answer.error();
   }
-  return std::vector<Json>(count, failed(error));
+  return error;
+}
+
+// The results a node answered for the decisions forwarded to it (their task ids, in order): each
+// one it did not answer readably is rejected with the reason.
+std::vector<ReleaseResult> forwardedResults(const Result<ForwardedResponse>& answer,
+                                            const std::vector<Uuid>& taskIds) {
+  Result<std::vector<Json>> items = forwardedItems(answer, taskIds.size());
+  std::vector<ReleaseResult> results;
+  limits::Ignored written;  // by another node
+  for (std::size_t k = 0; k < taskIds.size(); ++k) {
+    ReleaseResult result{taskIds[k], ReleaseStatus::Rejected, std::nullopt};
+    if (!items.ok()) {
+      result.error = items.error();
+    } else {
+      try {
+        Json item = std::move(items.value()[k]);
+        if (item.is_object() && !item.contains("taskId")) item["taskId"] = taskIds[k];
+        result = item.get<ReleaseResult>();
+      } catch (const Error& unreadable) {
+        result.error = Error(ErrorCode::Unavailable,
+                             "the owner answered an unreadable result: " + unreadable.message());
+      }
+    }
+    results.push_back(std::move(result));
+  }
+  return results;
 }
 
 }  // namespace
@@ -83,7 +111,7 @@ std::vector<RestApi::Route> RestApi::Resources::cluster() {
 }
 
 void RestApi::releaseAcrossNodes(const HttpRequest& request, std::vector<Decision> decisions,
-                                 std::function<void(Json)> done) {
+                                 std::function<void(std::vector<ReleaseResult>)> done) {
   std::vector<std::size_t> local;
   std::map<std::string, std::vector<std::size_t>> remote;
   for (std::size_t i = 0; i < decisions.size(); ++i) {
@@ -99,32 +127,25 @@ void RestApi::releaseAcrossNodes(const HttpRequest& request, std::vector<Decisio
       local.push_back(i);
     }
   }
-  auto gather = std::make_shared<Gather>(decisions.size(), remote.size() + (local.empty() ? 0 : 1),
-                                         std::move(done));
+  auto gather = std::make_shared<Gather<ReleaseResult>>(
+      decisions.size(), remote.size() + (local.empty() ? 0 : 1), std::move(done));
   for (auto& [owner, members] : remote) {
     // (Named copies: a lambda may not capture a structured binding in clang 14.)
     const std::string address = owner;
     const std::vector<std::size_t> indexes = members;
     std::vector<const Decision*> forwarded;
-    for (std::size_t i : indexes) forwarded.push_back(&decisions[i]);
-    std::string part = "{\"decisions\":";
-    appendJsonArray(part, forwarded);
-    part += "}";
+    std::vector<Uuid> taskIds;
+    for (std::size_t i : indexes) {
+      forwarded.push_back(&decisions[i]);
+      taskIds.push_back(decisions[i].taskId);
+    }
+    std::string part;
+    appendReleaseRequest(part, forwarded);
     metrics_.requestForwarded("release");
-    forwarder_->send(address, request.caller.name, "POST", "/api/v1/tasks/release", std::move(part),
-                     [gather, indexes, decisions](Result<ForwardedResponse> answer) {
-                       std::vector<Json> items =
-                           forwardedItems(answer, indexes.size(), [](const Error& error) {
-                             Json item = errorObject(error);
-                             item["status"] = "rejected";
-                             return item;
-                           });
-                       for (std::size_t k = 0; k < indexes.size(); ++k) {
-                         if (!items[k].contains("taskId")) {
-                           items[k]["taskId"] = decisions[indexes[k]].taskId;
-                         }
-                       }
-                       gather->fill(indexes, items);
+    forwarder_->send(address, request.caller.name, "POST", "/api/v1/tasks/release",
+                     std::move(part),
+                     [gather, indexes, taskIds](Result<ForwardedResponse> answer) {
+                       gather->fill(indexes, forwardedResults(answer, taskIds));
                      });
   }
   if (local.empty()) return;
@@ -133,9 +154,7 @@ void RestApi::releaseAcrossNodes(const HttpRequest& request, std::vector<Decisio
   engine_.release(
       mine,
       [gather, local](std::vector<ReleaseResult> results) {
-        std::vector<Json> items;
-        for (const ReleaseResult& result : results) items.push_back(releaseResultJson(result));
-        gather->fill(local, items);
+        gather->fill(local, std::move(results));
       },
       actorFilter(request.caller));
 }
@@ -154,9 +173,9 @@ void RestApi::startAcrossNodes(const HttpRequest& request, const Json& body,
       local.push_back(i);
     }
   }
-  auto gather = std::make_shared<Gather>(
-      starts.size(), remote.size() + (local.empty() ? 0 : 1), [respond](Json items) {
-        respond(jsonResponse(200, {{"results", std::move(items)}}));
+  auto gather = std::make_shared<Gather<Json>>(
+      starts.size(), remote.size() + (local.empty() ? 0 : 1), [respond](std::vector<Json> items) {
+        respond(jsonResponse(200, {{"results", Json(std::move(items))}}));
       });
   for (auto& [owner, members] : remote) {
     const std::string address = owner;
@@ -165,11 +184,13 @@ void RestApi::startAcrossNodes(const HttpRequest& request, const Json& body,
     for (std::size_t i : indexes) part.push_back(body["processes"][i]);
     metrics_.requestForwarded("start");
     forwarder_->send(
-        address, request.caller.name, "POST", "/api/v1/processes/batch", Json{{"processes", std::move(part)}}.dump(),
+        address, request.caller.name, "POST", "/api/v1/processes/batch",
+        Json{{"processes", std::move(part)}}.dump(),
         [gather, indexes](Result<ForwardedResponse> answer) {
-          gather->fill(indexes, forwardedItems(answer, indexes.size(), [](const Error& error) {
-                         return errorObject(error);
-                       }));
+          Result<std::vector<Json>> items = forwardedItems(answer, indexes.size());
+          gather->fill(indexes,
+                       items.ok() ? std::move(items.value())
+                                  : std::vector<Json>(indexes.size(), errorObject(items.error())));
         });
   }
   if (local.empty()) return;
@@ -180,7 +201,7 @@ void RestApi::startAcrossNodes(const HttpRequest& request, const Json& body,
     for (const Result<StartedProcess>& result : started) {
       items.push_back(result.ok() ? Json(result.value()) : errorObject(result.error()));
     }
-    gather->fill(local, items);
+    gather->fill(local, std::move(items));
   });
 }
 
@@ -193,9 +214,9 @@ void RestApi::gatherFromPeers(const HttpRequest& request, const std::string& pat
   }
   if (peers.empty()) return respond(jsonResponse(200, merge({std::move(local)})));
   // One slot per node; a node that does not answer adds nothing.
-  auto gather =
-      std::make_shared<Gather>(peers.size() + 1, peers.size() + 1, [respond, merge](Json answers) {
-        respond(jsonResponse(200, merge(answers.get<std::vector<Json>>())));
+  auto gather = std::make_shared<Gather<Json>>(
+      peers.size() + 1, peers.size() + 1, [respond, merge](std::vector<Json> answers) {
+        respond(jsonResponse(200, merge(std::move(answers))));
       });
   gather->fill({0}, {std::move(local)});
   for (std::size_t i = 0; i < peers.size(); ++i) {

@@ -1,6 +1,5 @@
 #include "rest/views.h"
 
-#include <array>
 #include <map>
 #include <string>
 #include <utility>
@@ -84,39 +83,8 @@ Json actorJson(const ActorStats& actor) {
           {"waiting", actor.waiting}};
 }
 
-Json releaseResultJson(const ReleaseResult& result) {
-  static constexpr std::array kNames = {"accepted", "duplicate", "rejected"};
-  Json json = result.error ? errorObject(*result.error) : Json::object();
-  json["taskId"] = result.taskId;
-  json["status"] = kNames[static_cast<int>(result.status)];
-  return json;
-}
-
-HttpResponse releaseAnswer(Json items, const std::vector<PolledTask>* tasks) {
-  const Json* firstRejection = nullptr;
-  bool anyApplied = false;
-  for (const Json& item : items) {
-    if (item.value("status", "") == "rejected") {
-      if (firstRejection == nullptr) firstRejection = &item;
-    } else {
-      anyApplied = true;
-    }
-  }
-  // Keys in the order Json::dump writes them.
-  int status = 200;
-  std::string text = "{";
-  if (!anyApplied && firstRejection != nullptr) {
-    const Json& error = (*firstRejection)["error"];
-    status = httpStatus(errorFromObject(error).code());
-    text += "\"error\":" + dumpJson(error) + ",";
-  }
-  text += "\"results\":" + dumpJson(items);
-  if (tasks != nullptr) {
-    text += ",\"tasks\":";
-    appendJsonArray(text, *tasks);
-  }
-  text += "}";
-  return HttpResponse{status, "application/json", std::move(text), {}};
+HttpResponse releaseAnswer(const ReleaseAnswer& answer) {
+  return HttpResponse{answer.httpStatus(), "application/json", toJsonText(answer), {}};
 }
 
 Json mergeQueues(std::vector<Json> answers) {

@@ -11,6 +11,7 @@
 
 #include "pledge/json.h"
 #include "pledge/polled_task.h"
+#include "pledge/release.h"
 #include "pledge/server/engine/engine.h"
 #include "pledge/server/http/http_server.h"
 #include "pledge/uuid.h"
@@ -32,13 +33,9 @@ Json queueJson(const QueueStats& queue);
 // An item of GET /api/v1/actors, and the answer to block and unblock.
 Json actorJson(const ActorStats& actor);
 
-// One result of a release: {"taskId","status"} and, when rejected, the error object's "error".
-Json releaseResultJson(const ReleaseResult& result);
-
-// The answer to a release: 200 with the results unless every decision was rejected, then the
-// first rejection's status and error beside the results; tasks (leased by the release's poll)
-// are written when given.
-HttpResponse releaseAnswer(Json items, const std::vector<PolledTask>* tasks = nullptr);
+// The answer to a release, written straight from it (json_writer.h, as the client writes its
+// requests), with its status: 200 unless every decision was rejected (ReleaseAnswer::of).
+HttpResponse releaseAnswer(const ReleaseAnswer& answer);
 
 // Queues of several nodes: counts summed per (actor, taskList), the oldest ready age kept.
 Json mergeQueues(std::vector<Json> answers);

@@ -255,7 +255,7 @@ class Engine {
                                      const std::optional<Error>& lookupFailed);
   // Throws LimitExceeded when a poll of these queues, or new tasks of these specs, would make
   // the engine track more queues or names than its limits (under the lock).
-  void checkRoomFor(const std::vector<QueueRef>& queues) const;
+  void checkRoomFor(const std::vector<QueueSelector>& queues) const;
   std::optional<Error> checkRoomFor(const std::vector<TaskSpec>& specs) const;
 
   // ---- operations (engine_processes.cpp) -------------------------------------------------

@@ -1,5 +1,6 @@
-// What the engine's API takes and gives besides the core types: polls, release results, and
-// what the API shows of queues, actors and tasks.
+// What the engine's API takes and gives besides the core types (polls and release results are
+// core's, poll_request.h and release.h, one description for the server and the client): what
+// the API shows of queues, actors and tasks.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,8 @@
 #include <vector>
 
 #include "pledge/error.h"
+#include "pledge/poll_request.h"
+#include "pledge/release.h"
 #include "pledge/server/store/store.h"
 #include "pledge/task_spec.h"
 #include "pledge/uuid.h"
@@ -18,26 +21,6 @@ namespace pledge::server {
 
 // Whether a caller may work for an actor ("MailService#1.0"); empty: for every actor.
 using ActorFilter = std::function<bool(std::string_view actor)>;
-
-struct QueueRef {
-  std::string actor;
-  std::string taskList;
-};
-
-struct PollRequest {
-  std::string worker;
-  std::vector<QueueRef> queues;
-  int max = 1;
-  std::int64_t waitMs = 0;
-};
-
-enum class ReleaseStatus { Accepted, Duplicate, Rejected };
-
-struct ReleaseResult {
-  Uuid taskId;
-  ReleaseStatus status = ReleaseStatus::Accepted;
-  std::optional<Error> error;
-};
 
 struct QueueStats {
   std::string actor;

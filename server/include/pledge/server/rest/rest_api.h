@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "pledge/json.h"
+#include "pledge/release.h"
 #include "pledge/server/auth/auth.h"
 #include "pledge/server/cluster/cluster.h"
 #include "pledge/server/engine/engine.h"
@@ -90,7 +91,7 @@ class RestApi {
   void relay(const std::string& address, const HttpRequest& request, Responder respond);
   // Local and forwarded answers of one batch, merged in request order (one result per decision).
   void releaseAcrossNodes(const HttpRequest& request, std::vector<Decision> decisions,
-                          std::function<void(Json)> done);
+                          std::function<void(std::vector<ReleaseResult>)> done);
   void startAcrossNodes(const HttpRequest& request, const Json& body,
                         std::vector<StartRequest> starts, Responder respond);
   // Answers local merged with every live peer's answer to GET path?scope=local.
