@@ -247,8 +247,15 @@ class CppRestTransport final : public Transport {
       return HttpAnswer{response.status_code(), response.extract_string(true).get()};
     } catch (const std::exception& error) {
       // (A certificate that is not trusted, or a name that does not match it, ends up here.)
+      const std::string what = error.what();
+      const bool tls = what.find("SSL") != std::string::npos ||
+                       what.find("certificate") != std::string::npos;
       throw Error(ErrorCode::Unavailable,
-                  fmt::format("{} {}{}: {}", method, url_, path, error.what()));
+                  fmt::format("{} {}{}: {}{}", method, url_, path, what,
+                              tls ? " (is the server's certificate signed by a CA this client "
+                                    "trusts, for its name? pass the CA's PEM file with --ca, "
+                                    "ca: or RestClientOptions::caFile)"
+                                  : ""));
     }
   }
 

@@ -4,6 +4,9 @@
 #if defined(__SANITIZE_ADDRESS__)
 extern "C" const char* __lsan_default_suppressions() {
   return "leak:libcpprest.so\n"
+         // OpenSSL's state of cpprestsdk's https clients (contexts pooled by the library).
+         "leak:libcrypto.so\n"
+         "leak:libssl.so\n"
          "leak:pplx::details::\n"
          "leak:Concurrency::streams::details::\n";
 }

@@ -26,50 +26,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A token as `pledge-server token create` prints it: the secret, and the config entry.
-struct MadeToken {
-  std::string secret;
-  std::string entry;
-};
-
 std::string readFile(const std::string& path) {
   std::ifstream in(path);
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// Runs the server's binary with args; its exit status and output.
-std::pair<int, std::string> runServerCommand(const std::vector<std::string>& args) {
-  const std::string log = (fs::temp_directory_path() / ("pledge-auth-" + Uuid::random().toString()))
-                              .string();
-  std::vector<std::string> argv = {buildBinary("server/pledge-server")};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const pid_t pid = spawnProcess(argv, log);
-  const std::optional<int> status = waitForExit(pid, 30'000);
-  std::string output = readFile(log);
-  fs::remove(log);
-  return {status.value_or(-1), output};
-}
-
-MadeToken makeToken(const std::string& role, const std::string& name,
-                    const std::string& actors = "") {
-  std::vector<std::string> args = {"token", "create", "--role", role, "--name", name};
-  if (!actors.empty()) args.insert(args.end(), {"--actors", actors});
-  auto [status, output] = runServerCommand(args);
-  EXPECT_EQ(status, 0) << output;
-  MadeToken token;
-  std::istringstream lines(output);
-  std::string line;
-  bool inEntry = false;
-  while (std::getline(lines, line)) {
-    if (line.starts_with("  pledge_")) token.secret = line.substr(2);
-    if (inEntry && line.starts_with("  ")) token.entry += line + "\n";
-    if (line.find("under tokens:") != std::string::npos) inEntry = true;
-  }
-  EXPECT_EQ(token.secret.size(), 7u + 43u) << output;
-  EXPECT_NE(token.entry.find("sha256: "), std::string::npos) << output;
-  return token;
 }
 
 // The roles the issue gives each route (docs/security.md); the server's document must say the
@@ -112,6 +73,8 @@ class Auth : public ::testing::Test {
     std::string config = "tokens:\n";
     for (const char* role : {"worker", "starter", "operator", "viewer", "admin"}) {
       MadeToken token = makeToken(role, std::string(role) + "-1");
+      EXPECT_EQ(token.secret.size(), 7u + 43u);
+      EXPECT_NE(token.entry.find("sha256: "), std::string::npos) << token.entry;
       config += token.entry;
       (*tokens_)[role] = std::move(token);
     }
@@ -124,6 +87,7 @@ class Auth : public ::testing::Test {
     configFile_ = new std::string(
         (fs::temp_directory_path() / ("pledge-auth-" + Uuid::random().toString() + ".yaml"))
             .string());
+    config += "cors-origins: https://ops.example, https://admin.example\n";
     std::ofstream(*configFile_) << config;
     server_ = new ServerProcess(std::vector<std::string>{"--config", *configFile_});
   }
@@ -265,6 +229,21 @@ TEST_F(Auth, aCrossSiteRequestIsRefused) {
   EXPECT_EQ(admin->post("/api/v1/actors/Cross%231.0/block", "").status, 200);
 }
 
+TEST_F(Auth, pagesOfAllowedOriginsMayCallTheApi) {
+  auto page = as("operator");
+  page->setHeader("Origin", "https://ops.example");
+  HttpResult preflight = page->request("OPTIONS", "/api/v1/actors/Cors%231.0/block", "");
+  EXPECT_EQ(preflight.status, 204) << preflight.body;
+  EXPECT_EQ(preflight.headers["Access-Control-Allow-Origin"], "https://ops.example");
+  EXPECT_EQ(preflight.headers["Access-Control-Allow-Headers"], "Authorization, Content-Type");
+  HttpResult blocked = page->post("/api/v1/actors/Cors%231.0/block", "");
+  EXPECT_EQ(blocked.status, 200) << blocked.body;
+  EXPECT_EQ(blocked.headers["Access-Control-Allow-Origin"], "https://ops.example");
+  page->setHeader("Origin", "https://elsewhere.example");
+  EXPECT_EQ(page->request("OPTIONS", "/api/v1/actors/Cors%231.0/block", "").status, 405);
+  EXPECT_EQ(page->post("/api/v1/actors/Cors%231.0/unblock", "").status, 403);
+}
+
 TEST_F(Auth, aForwardedRequestNeedsANodeToken) {
   auto viewer = as("viewer");
   viewer->setHeader("X-Pledge-Forwarded", "intruder");
@@ -290,6 +269,10 @@ TEST_F(Auth, everyChangeIsAudited) {
   EXPECT_NE(log.find(R"("audit":"POST /api/v1/actors/{actor}/block")"), std::string::npos) << log;
   EXPECT_NE(log.find(R"("id":"Audited#1.0")"), std::string::npos) << log;
   EXPECT_NE(log.find(R"("who":"operator-1")"), std::string::npos) << log;
+  EXPECT_NE(log.find(R"("audit":"POST /api/v1/actors/{actor}/unblock","role":"viewer",)"
+                     R"("status":403,"who":"viewer-1")"),
+            std::string::npos)
+      << "a refused attempt is audited too: " << log;
 }
 
 // The tools with tokens: pledge-bootstrap reads a worker token from tokenFile:, the CLI takes
@@ -300,8 +283,8 @@ TEST_F(Auth, runnersAndTheCliWorkWithTokens) {
   MadeToken workers = makeToken(
       "worker", "ignored", "NotificationDecider#1.0,UserProfileService#1.0,MailService#1.0");
   // (That one is not configured; it shows --actors takes a list.)
-  EXPECT_NE(workers.entry.find(
-                R"(actors: ["NotificationDecider#1.0", "UserProfileService#1.0", "MailService#1.0"])"),
+  EXPECT_NE(workers.entry.find(R"(actors: ["NotificationDecider#1.0", )"
+                               R"("UserProfileService#1.0", "MailService#1.0"])"),
             std::string::npos)
       << workers.entry;
   std::ofstream(dir / "worker.token") << secret("worker") << "\n";

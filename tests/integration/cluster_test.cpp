@@ -315,6 +315,62 @@ TEST_F(Cluster, nodesSharePartitionsAndForwardRequestsToTheOwner) {
   waitCompleted(29, seconds(20));
 }
 
+// Nodes with tokens: every node lists the same tokens and forwards with its node token; a
+// forwarded request keeps its caller's role at the owner; a node with tokens but no node token
+// refuses to start.
+TEST_F(Cluster, nodesWithTokensForwardWithTheirNodeTokenAndKeepTheCallersRole) {
+  const MadeToken node = makeToken("admin", "nodes");
+  const MadeToken starter = makeToken("starter", "starter-1");
+  const MadeToken viewer = makeToken("viewer", "viewer-1");
+  const std::string tokens = "tokens:\n" + node.entry + starter.entry + viewer.entry;
+  const std::string config = fmt::format("/tmp/pledge-cluster-tokens-{}.yaml", getpid());
+  std::ofstream(config) << tokens << "node-token: " << node.secret << "\n";
+  for (const char* name : {"a", "b"}) {
+    nodes_.push_back(std::make_unique<ServerProcess>(ServerOptions{
+        .extraArgs = {"--config", config}, .database = database_, .nodeName = name}));
+  }
+  waitBalanced({"a", "b"});
+
+  RestClientOptions asStarter;
+  asStarter.token = starter.secret;
+  std::vector<StartedProcess> started;
+  for (int i = 0; i < 20; ++i) {
+    RestClient via({nodes_[static_cast<std::size_t>(i) % 2]->url()}, asStarter);
+    started.push_back(
+        via.start(startWithCustomId("Nobody#1.0", Json::array({i}), fmt::format("t-{}", i))));
+    EXPECT_EQ(via.process(started.back().processId).state, ProcessState::Running);
+  }
+  double forwarded = 0;
+  for (const std::string& url : urls()) {
+    RestClientOptions asNode;
+    asNode.token = node.secret;
+    forwarded += metricOf(RestClient({url}, asNode).getText("/metrics"),
+                          "pledge_forwarded_requests_total{kind=\"process\"} ");
+  }
+  EXPECT_GT(forwarded, 0) << "no start reached a node that did not own its process";
+
+  // A viewer may read through either node but not abort, also where the request is forwarded.
+  for (std::size_t n = 0; n < 2; ++n) {
+    HttpClient raw("127.0.0.1", nodes_[n]->port());
+    raw.setHeader("Authorization", "Bearer " + viewer.secret);
+    for (const StartedProcess& process : started) {
+      const std::string path = "/api/v1/processes/" + process.processId.toString();
+      EXPECT_EQ(raw.get(path).status, 200);
+      EXPECT_EQ(raw.post(path + "/abort", "").status, 403);
+    }
+    EXPECT_EQ(raw.get("/api/v1/queues").json().at(0).at("ready"), 20) << "summed over both nodes";
+  }
+  std::remove(config.c_str());
+
+  std::ofstream(config) << tokens;
+  auto [status, output] = runServerCommand(
+      {"--config", config, "--store", database_->url(), "--port", "0", "--node-name", "c"});
+  EXPECT_EQ(status, 1) << output;
+  EXPECT_NE(output.find("node-token: a cluster node with tokens needs one"), std::string::npos)
+      << output;
+  std::remove(config.c_str());
+}
+
 TEST_F(Cluster, aKilledNodesPartitionsAreTakenOverAndEveryProcessCompletes) {
   addNode("a");
   addNode("b");

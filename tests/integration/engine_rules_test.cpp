@@ -229,14 +229,20 @@ TEST_F(EngineRules, Rule4_expiredLeaseCountsAsAFailedAttemptAndTheTaskIsHandedOu
   EXPECT_EQ(taskView(work.taskId).at("error").at("type"), "pledge.LeaseExpired");
 }
 
-// The tasks view (GET /api/v1/processes/{id}/tasks) writes a task's own timeout, or null.
-TEST_F(EngineRules, tasksViewShowsTheTimeoutATaskSetAndNullForNone) {
+// The tasks view (GET /api/v1/processes/{id}/tasks) writes the lease of a task's attempts: its
+// own timeout, else the server's default; also once the process ended (read from the store).
+TEST_F(EngineRules, tasksViewShowsTheTimeoutATaskSetOrTheDefault) {
   PolledTask start = startAndTake();
   TaskSpec timed = newTask("W#1", "timed", {}, TaskType::Worker, CallOptions{.timeoutMs = 300});
   TaskSpec untimed = newTask("W#1", "untimed", {});
   ASSERT_EQ(api_.releaseStatus(valueOf(start, nullptr, {timed, untimed})), "accepted");
   EXPECT_EQ(taskView(timed.taskId).at("timeoutMs"), 300);
-  EXPECT_TRUE(taskView(untimed.taskId).at("timeoutMs").is_null());
+  EXPECT_EQ(taskView(untimed.taskId).at("timeoutMs"), 60'000) << "the server's default";
+  ASSERT_EQ(
+      api_.http().post("/api/v1/processes/" + started_.processId.toString() + "/abort", "").status,
+      200);
+  EXPECT_EQ(taskView(timed.taskId).at("timeoutMs"), 300);
+  EXPECT_EQ(taskView(untimed.taskId).at("timeoutMs"), 60'000) << "read from the store";
 }
 
 TEST_F(EngineRules, Rule4_aReleaseMayLeaseTheTasksItMadeReadyInTheSameAnswer) {

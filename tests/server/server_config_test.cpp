@@ -72,7 +72,8 @@ TEST(ServerConfig, unknownKeysAndBadValuesNameTheFileLineAndKey) {
           ":2: prot: unknown key (expected one of: address, port, data-dir, store, "
           "node-name, partitions, max-body-bytes, io-threads, log-level, default-timeout-ms, "
           "dormant-after-ms, lease-ms, advertise-url, lease-write-delay-ms, max-connections, "
-          "idle-timeout-ms, header-timeout-ms, body-timeout-ms, max-waiting-requests, max-queues)");
+          "idle-timeout-ms, header-timeout-ms, body-timeout-ms, max-waiting-requests, "
+          "node-token, tls-cert, tls-key, tls-ca, cors-origins, max-queues, insecure, tokens)");
   std::string badValue = writeFile("port: eighty\n");
   EXPECT_EQ(errorOf({"--config", badValue.c_str()}),
             badValue + ":1: port: \"eighty\" is not a valid value");

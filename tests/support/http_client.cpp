@@ -74,6 +74,9 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
     HttpResult result;
     result.status = static_cast<int>(response.result_int());
     result.contentType = std::string(response[http::field::content_type]);
+    for (const auto& field : response) {
+      result.headers[std::string(field.name_string())] = std::string(field.value());
+    }
     result.body = std::move(response.body());
     if (!response.keep_alive()) connection_.reset();
     return result;

@@ -18,6 +18,8 @@ namespace pledge::testing {
 struct HttpResult {
   int status = 0;
   std::string contentType;
+  // Every header of the answer, by its name as sent.
+  std::map<std::string, std::string> headers;
   std::string body;
 
   // The body parsed; throws when it is not JSON.

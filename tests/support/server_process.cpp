@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -21,6 +22,38 @@ std::string buildBinary(const std::string& relativePath) {
 
 std::optional<int> waitForExit(pid_t pid, int timeoutMs) {
   return pledge::waitForExit(pid, std::chrono::milliseconds(timeoutMs));
+}
+
+std::pair<int, std::string> runServerCommand(const std::vector<std::string>& args) {
+  char pattern[] = "/tmp/pledge-command-XXXXXX.log";
+  const int fd = mkstemps(pattern, 4);
+  if (fd >= 0) close(fd);
+  std::vector<std::string> argv = {buildBinary("server/pledge-server")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const pid_t pid = spawnProcess(argv, pattern);
+  const std::optional<int> status = waitForExit(pid, 30'000);
+  std::ifstream in(pattern);
+  std::ostringstream output;
+  output << in.rdbuf();
+  std::filesystem::remove(pattern);
+  return {status.value_or(-1), output.str()};
+}
+
+MadeToken makeToken(const std::string& role, const std::string& name, const std::string& actors) {
+  std::vector<std::string> args = {"token", "create", "--role", role, "--name", name};
+  if (!actors.empty()) args.insert(args.end(), {"--actors", actors});
+  auto [status, output] = runServerCommand(args);
+  if (status != 0) throw std::runtime_error("pledge-server token create failed: " + output);
+  MadeToken token;
+  std::istringstream lines(output);
+  std::string line;
+  bool inEntry = false;
+  while (std::getline(lines, line)) {
+    if (line.starts_with("  pledge_")) token.secret = line.substr(2);
+    if (inEntry && line.starts_with("  ")) token.entry += line + "\n";
+    if (line.find("under tokens:") != std::string::npos) inEntry = true;
+  }
+  return token;
 }
 
 ServerProcess::ServerProcess(std::vector<std::string> extraArgs)

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "http_client.h"
@@ -67,6 +68,20 @@ class ServerProcess {
 
 // A file of this build: PLEDGE_BUILD_DIR + "/" + relativePath.
 std::string buildBinary(const std::string& relativePath);
+
+// Runs this build's pledge-server with args (e.g. token create ...): its exit status (-1 when it
+// did not end within 30 s) and its output.
+std::pair<int, std::string> runServerCommand(const std::vector<std::string>& args);
+
+// A token as `pledge-server token create` prints it: the secret, and the entry (indented YAML
+// lines) to put under tokens: in a server config.
+struct MadeToken {
+  std::string secret;
+  std::string entry;
+};
+// Makes one with pledge-server token create; actors: comma-separated, for a worker token.
+MadeToken makeToken(const std::string& role, const std::string& name,
+                    const std::string& actors = "");
 
 // Waits up to timeoutMs for the process to exit; returns its status or nullopt.
 std::optional<int> waitForExit(pid_t pid, int timeoutMs);

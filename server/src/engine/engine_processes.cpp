@@ -213,6 +213,8 @@ std::optional<std::vector<TaskSnapshot>> Engine::processTasks(const Uuid& proces
   std::vector<TaskSnapshot> snapshots;
   for (TaskRow& row : store_->processTasks(processId)) {
     TaskSpec spec = parseJson(row.spec).get<TaskSpec>();
+    // (The lease its attempts got, as for a live task.)
+    spec.options.timeoutMs = spec.options.timeoutMs.value_or(options_.defaultTimeoutMs);
     row.spec.clear();
     snapshots.push_back(TaskSnapshot{std::move(spec), std::move(row)});
   }

@@ -142,8 +142,10 @@ Json componentSchemas() {
                            {"attempts", integer()},
                            {"taskList", text()},
                            {"priority", integer()},
-                           {"timeoutMs", described(nullable(integer()),
-                                                   "null: the server's --default-timeout-ms")},
+                           {"timeoutMs", described(integer(),
+                                                   "the lease of each attempt: the task's own "
+                                                   "timeoutMs, else the server's "
+                                                   "--default-timeout-ms")},
                            {"retry", ref("RetryPolicy")},
                            {"notBefore", nullable(integer())},
                            {"leaseUntil", nullable(integer())},

@@ -138,7 +138,15 @@ void RestApi::routeRequest(HttpRequest&& request, const Responder& respond) {
     try {
       admit(request, route);
     } catch (const Error& error) {
-      respond(errorResponse(error));
+      HttpResponse refused = errorResponse(error);
+      if (request.method != "GET" && spdlog::should_log(spdlog::level::info)) {
+        // A refused attempt to change something is audited too.
+        const Caller who{request.caller.name.empty() ? "unauthenticated" : request.caller.name,
+                         request.caller.role,
+                         {}};
+        auditRequest(who, route.name, "", refused);
+      }
+      respond(std::move(refused));
       return;
     }
     if (!request.origin.empty() && corsAllowed(request.origin)) {
@@ -174,8 +182,10 @@ void RestApi::dispatch(const HttpRequest& request, const Route& route, Responder
   for (std::size_t i = 0; i < route.pattern.size(); ++i) {
     if (Resources::isParameter(route.pattern[i])) params.push_back(request.segments[i]);
   }
-  if (request.method != "GET" && request.forwardedBy.empty()) {
-    // Every change is audited where it arrived from its client.
+  if (request.method != "GET" && request.forwardedBy.empty() && route.access != Access::Work &&
+      spdlog::should_log(spdlog::level::info)) {
+    // Every change is audited where it arrived from its client; the workers' polls, releases and
+    // heartbeats (tens of thousands a second) are counted by the metrics instead.
     // (The request may be gone when a long poll answers: the caller is copied.)
     measured = [caller = request.caller, &route, subject = params.empty() ? "" : params[0],
                 measured = std::move(measured)](HttpResponse response) {

@@ -1,6 +1,8 @@
 // Routes of tasks: poll (a long poll, cancelled when its client goes away), release (decisions
 // split by owner in a cluster, and an optional poll answered in the same reply) and heartbeat.
 // An answer that leased tasks puts them back when it cannot reach its poller.
+#include <fmt/format.h>
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -8,6 +10,7 @@
 
 #include "pledge/poll_request.h"
 #include "pledge/release.h"
+#include "pledge/text.h"
 #include "rest/routes.h"
 #include "rest/views.h"
 

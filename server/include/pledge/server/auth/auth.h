@@ -53,9 +53,9 @@ struct TokenEntry {
 
 // Who sent a request.
 struct Caller {
-  // The token's name; "anonymous" when the server runs without tokens.
+  // The token's name; "anonymous" when the server runs without tokens; empty until known.
   std::string name;
-  Role role = Role::Admin;
+  Role role = Role::Viewer;
   // Empty: every actor.
   std::vector<std::string> actors;
 
