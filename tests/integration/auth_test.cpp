@@ -26,13 +26,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The roles the issue gives each route (docs/security.md); the server's document must say the
 // same and the server must enforce it.
 const std::map<std::string, std::set<std::string>>& expectedRoles() {

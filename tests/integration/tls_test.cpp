@@ -24,18 +24,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string readText(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Runs a shell script in dir; fails the test with its output unless it exits 0.
 void shell(const fs::path& dir, const std::string& script) {
   const std::string log = (dir / "shell.log").string();
   const pid_t pid = spawnProcess({"/bin/sh", "-c", "cd '" + dir.string() + "' && " + script}, log);
-  ASSERT_EQ(waitForExit(pid, 60'000).value_or(-1), 0) << readText(log);
+  ASSERT_EQ(waitForExit(pid, 60'000).value_or(-1), 0) << readFile(log);
 }
 
 // A CA (ca<n>.pem) and a certificate it signed for 127.0.0.1 and localhost (server<n>.pem/.key).
@@ -115,7 +108,7 @@ TEST_F(Tls, theCliAndTheRunnersWorkOverHttps) {
                                   "start", R"(["user-{i}", "hi"])", "--count", "3", "--wait"},
                                  log);
   EXPECT_EQ(waitForExit(pid, 120'000).value_or(-1), 0)
-      << readText(log) << runners.log();
+      << readFile(log) << runners.log();
 }
 
 TEST_F(Tls, sighupLoadsANewCertificate) {

@@ -24,6 +24,13 @@ std::optional<int> waitForExit(pid_t pid, int timeoutMs) {
   return pledge::waitForExit(pid, std::chrono::milliseconds(timeoutMs));
 }
 
+std::string readFile(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 std::pair<int, std::string> runServerCommand(const std::vector<std::string>& args) {
   char pattern[] = "/tmp/pledge-command-XXXXXX.log";
   const int fd = mkstemps(pattern, 4);
@@ -32,11 +39,9 @@ std::pair<int, std::string> runServerCommand(const std::vector<std::string>& arg
   argv.insert(argv.end(), args.begin(), args.end());
   const pid_t pid = spawnProcess(argv, pattern);
   const std::optional<int> status = waitForExit(pid, 30'000);
-  std::ifstream in(pattern);
-  std::ostringstream output;
-  output << in.rdbuf();
+  std::string output = readFile(pattern);
   std::filesystem::remove(pattern);
-  return {status.value_or(-1), output.str()};
+  return {status.value_or(-1), std::move(output)};
 }
 
 MadeToken makeToken(const std::string& role, const std::string& name, const std::string& actors) {

@@ -69,6 +69,9 @@ class ServerProcess {
 // A file of this build: PLEDGE_BUILD_DIR + "/" + relativePath.
 std::string buildBinary(const std::string& relativePath);
 
+// The whole text of a file ("" when it cannot be read).
+std::string readFile(const std::string& path);
+
 // Runs this build's pledge-server with args (e.g. token create ...): its exit status (-1 when it
 // did not end within 30 s) and its output.
 std::pair<int, std::string> runServerCommand(const std::vector<std::string>& args);
