@@ -6,12 +6,20 @@
 namespace pledge {
 
 std::string_view taskTypeName(TaskType type) {
-  return type == TaskType::Worker ? "worker" : "decider";
+  switch (type) {
+    case TaskType::Worker: return "worker";
+    case TaskType::Decider: return "decider";
+    case TaskType::Event: return "event";
+    case TaskType::Timer: return "timer";
+  }
+  return "worker";
 }
 
 std::optional<TaskType> taskTypeFromName(std::string_view name) {
   if (name == "worker") return TaskType::Worker;
   if (name == "decider") return TaskType::Decider;
+  if (name == "event") return TaskType::Event;
+  if (name == "timer") return TaskType::Timer;
   return std::nullopt;
 }
 
@@ -58,7 +66,8 @@ void to_json(Json& out, const TaskType& type) { out = taskTypeName(type); }
 void from_json(const Json& in, TaskType& type) {
   std::string name = readString(in);
   auto parsed = taskTypeFromName(name);
-  if (!parsed) throw JsonError("expected \"worker\" or \"decider\", got \"" + name + "\"");
+  if (!parsed) throw JsonError("expected \"worker\", \"decider\", \"event\" or \"timer\", got \"" +
+                              name + "\"");
   type = *parsed;
 }
 

@@ -55,7 +55,7 @@ TEST(TaskSpec, badFieldsAreNamed) {
   };
   Json bad = wire;
   bad["type"] = "robot";
-  EXPECT_EQ(messageOf(bad), "type: expected \"worker\" or \"decider\", got \"robot\"");
+  EXPECT_EQ(messageOf(bad), "type: expected \"worker\", \"decider\", \"event\" or \"timer\", got \"robot\"");
   bad = wire;
   bad["actor"] = "MailService";
   EXPECT_EQ(messageOf(bad), "actor: expected \"Name#version\", got \"MailService\"");

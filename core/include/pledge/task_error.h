@@ -47,6 +47,8 @@ class TaskError : public std::exception {
 // Error types the engine itself reports.
 inline constexpr const char* kLeaseExpiredError = "pledge.LeaseExpired";
 inline constexpr const char* kAbortedError = "pledge.Aborted";
+// An event task's wait ran out before a matching event came (not retryable).
+inline constexpr const char* kTimeoutError = "pledge.Timeout";
 
 // What the decoders accept (limits.h): a type is a name (checkName in text.h), a message at
 // most kMaxErrorMessageBytes. The message says what is wrong; nullopt when it is fine.

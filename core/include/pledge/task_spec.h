@@ -18,8 +18,13 @@
 
 namespace pledge {
 
-// Who runs a task: a worker, or a decider (its execute method or an asynchronous one).
-enum class TaskType { Worker, Decider };
+// Who runs a task: a worker, or a decider (its execute method or an asynchronous one). The
+// server itself settles the other two (docs/events.md):
+// - Event: waits for an event named `method` whose correlation key is its one argument; resolves
+//   with the payload of the first matching event, fails with kTimeoutError after
+//   options.timeoutMs (when set).
+// - Timer: resolves with null options.timeoutMs after it became ready (pledge::after).
+enum class TaskType { Worker, Decider, Event, Timer };
 
 std::string_view taskTypeName(TaskType type);
 std::optional<TaskType> taskTypeFromName(std::string_view name);
