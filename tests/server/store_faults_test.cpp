@@ -32,15 +32,30 @@ class FaultyStore final : public Store {
   std::function<void()> beforeFindStarts;
 
   int partitions() const override { return inner_->partitions(); }
-  void commit(const WriteBatch& batch) override {
-    if (batch.empty()) return;
+  EventAnswers commit(const WriteBatch& batch) override {
+    if (batch.empty()) return {};
     if (failCommits)
       throw Error(ErrorCode::Internal, "SQLite: COMMIT: database or disk is full (injected)");
-    inner_->commit(batch);
+    EventAnswers answers = inner_->commit(batch);
     if (commitThenFail > 0) {
       --commitThenFail;
       throw Error(ErrorCode::Unavailable, "connection lost during COMMIT (injected)");
     }
+    return answers;
+  }
+  std::vector<EventDeliveryRow> pendingDeliveries(const PartitionSet& partitions,
+                                                  int limit) override {
+    readCheck();
+    return inner_->pendingDeliveries(partitions, limit);
+  }
+  std::vector<KeptEvent> keptEvents(const std::optional<std::string>& name, std::int64_t now,
+                                    int limit) override {
+    readCheck();
+    return inner_->keptEvents(name, now, limit);
+  }
+  std::int64_t expireEvents(std::int64_t now, std::int64_t idsBefore) override {
+    if (failCommits) throw Error(ErrorCode::Internal, "still full (injected)");
+    return inner_->expireEvents(now, idsBefore);
   }
   void checkWritable() override {
     if (failCommits) throw Error(ErrorCode::Internal, "still full (injected)");

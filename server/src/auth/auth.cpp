@@ -66,6 +66,7 @@ std::string_view accessName(Access access) {
     case Access::ReadProcess: return "read-process";
     case Access::Read: return "read";
     case Access::Operate: return "operate";
+    case Access::Signal: return "signal";
     case Access::Admin: return "admin";
   }
   return "admin";
@@ -82,6 +83,7 @@ bool allows(Role role, Access access) {
       return role == Role::Starter || role == Role::Viewer || role == Role::Operator;
     case Access::Read: return role == Role::Viewer || role == Role::Operator;
     case Access::Operate: return role == Role::Operator;
+    case Access::Signal: return role == Role::Starter || role == Role::Operator;
     case Access::Admin: return false;
   }
   return false;

@@ -98,10 +98,12 @@ void Engine::timerLoop() {
   while (!stopping_) {
     wakeDueProcesses(lock);
     reloadWhenDue(lock);
+    sweepEvents(lock);
     if (stopping_) break;
     std::int64_t now = nowMs();
     std::int64_t next = now + kIdleTimerWaitMs;
     if (storeProblem_ && nextReloadAt_ > 0) next = std::min(next, nextReloadAt_);
+    if (store_->cluster() != nullptr) next = std::min(next, nextDeliverySweep_);
     next = timers_.next(next);
     if (next > now) {
       timers_.wait(lock, now, next);
@@ -112,6 +114,13 @@ void Engine::timerLoop() {
     while (std::optional<Uuid> id = timers_.popDueTask(now)) {
       Task* task = graph_.findTask(*id);
       if (task == nullptr || !serving(task->process->partition)) continue;
+      if (task->state == TaskState::Listening && task->leaseUntil != 0 &&
+          task->leaseUntil <= now) {
+        // The store says whether an event came first (the next batch's commit).
+        commits_.open().events.timeouts.push_back(task->id);
+        commits_.wake();
+        continue;
+      }
       const bool wasLeased = task->state == TaskState::Leased;
       graph_.onDeadline(*task, now, effects);
       if (wasLeased && task->state != TaskState::Leased && metrics_ != nullptr) {

@@ -38,9 +38,12 @@ void Engine::absorb(Effects& effects) {
                                effects.readied.end());
   batch.effects.ended.insert(batch.effects.ended.end(), effects.ended.begin(), effects.ended.end());
   for (Task* task : effects.timed) {
-    std::int64_t deadline = task->state == TaskState::Leased ? task->leaseUntil : task->notBefore;
+    const bool leaseLike =
+        task->state == TaskState::Leased || task->state == TaskState::Listening;
+    std::int64_t deadline = leaseLike ? task->leaseUntil : task->notBefore;
     timers_.atTask(deadline, task->id);
   }
+  for (Task* task : effects.listening) batch.events.claims.push_back(claimOf(*task));
   if (!effects.empty()) commits_.wake();
   effects.clear();
 }
@@ -132,8 +135,14 @@ void Engine::materialize(GroupCommit::Batch& batch, WriteBatch& rows) {
   std::unordered_set<const Task*> seenTasks;
   rows.tasks.reserve(batch.effects.changedTasks.size());
   for (Task* task : batch.effects.changedTasks) {
-    if (seenTasks.insert(task).second) rows.tasks.push_back(rowOf(*task, /*takeSpec=*/true));
+    if (!seenTasks.insert(task).second) continue;
+    rows.tasks.push_back(rowOf(*task, /*takeSpec=*/true));
+    // An event task that ended has no more use for its wait or delivery rows.
+    if (task->type == TaskType::Event && !isLive(task->state)) {
+      batch.events.ended.push_back(task->id);
+    }
   }
+  batch.events.now = now;
 }
 
 void Engine::afterCommit(std::unique_lock<std::mutex>& lock, GroupCommit::Batch& batch) {
@@ -144,11 +153,13 @@ void Engine::afterCommit(std::unique_lock<std::mutex>& lock, GroupCommit::Batch&
     answers.push_back([callback = std::move(callback)] { callback(std::nullopt); });
   }
 
+  Effects effects;
+  applyEventAnswers(batch, now, effects);
+
   // Tasks made ready by this batch are durable now: queue them.
   for (Task* task : batch.effects.readied) {
     if (task->state == TaskState::Ready) queues_.push(*task);
   }
-  Effects effects;
   serveParkedPolls(now, effects, answers);
 
   // Watchers of processes that ended or broke.

@@ -57,6 +57,7 @@ void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
     task->priority = spec.options.priority.value_or(0);
     task->timeoutMs = spec.options.timeoutMs.value_or(options_.defaultTimeoutMs);
     task->retry = graph_.internRetry(spec.options.retry);
+    if (ProcessGraph::isSystemTask(*task)) task->waitMs = spec.options.timeoutMs.value_or(0);
     task->notBefore = row.notBefore;
     task->state = row.state;
     task->promise = row.promise;
@@ -103,7 +104,8 @@ std::optional<std::int64_t> Engine::dormantUntil(const Process& process, std::in
         earliest = std::min(earliest.value_or(task->notBefore), task->notBefore);
         break;
       case TaskState::Ready:
-      case TaskState::Leased: return std::nullopt;
+      case TaskState::Leased:
+      case TaskState::Listening: return std::nullopt;
       default: break;
     }
   }

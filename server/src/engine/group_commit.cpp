@@ -55,11 +55,13 @@ void GroupCommit::writerLoop() {
     open_->seq = nextSeq_++;
     WriteBatch rows;
     hooks_.materialize(*batch, rows);
+    rows.events = std::move(batch->events);
     committingSeq_ = batch->seq;
     lock.unlock();
     const auto started = std::chrono::steady_clock::now();
     try {
-      store_.commit(rows);
+      batch->eventAnswers = store_.commit(rows);
+      batch->events = std::move(rows.events);
     } catch (const std::exception& error) {
       // Memory is ahead of the store; nothing of the batch was acknowledged. The engine
       // forgets what it holds and reloads it from the store.

@@ -12,6 +12,7 @@ namespace pledge::server {
 
 void Effects::clear() {
   readied.clear();
+  listening.clear();
   timed.clear();
   changedTasks.clear();
   changedProcesses.clear();
@@ -56,6 +57,9 @@ Task& ProcessGraph::createTask(Process& process, const TaskSpec& spec, const Uui
   task->priority = spec.options.priority.value_or(0);
   task->timeoutMs = spec.options.timeoutMs.value_or(defaultTimeoutMs_);
   task->retry = internRetry(spec.options.retry);
+  if (spec.type == TaskType::Event || spec.type == TaskType::Timer) {
+    task->waitMs = spec.options.timeoutMs.value_or(0);
+  }
   task->notBefore = spec.options.startTime.value_or(0);
   task->createdAt = now;
   task->pendingSpecJson = toJsonText(spec);
@@ -97,6 +101,7 @@ Process& ProcessGraph::startProcess(const StartRequest& request, Uuid processId,
 }
 
 void ProcessGraph::countState(const Task& task, TaskState state, int delta) {
+  if (isSystemTask(task)) return;  // in no queue
   QueueCounts& counts = queueCounts_[QueueKey{task.actor, task.taskList}];
   switch (state) {
     case TaskState::Waiting:
@@ -118,6 +123,25 @@ void ProcessGraph::setState(Task& task, TaskState state) {
 void ProcessGraph::makeRunnable(Task& task, std::int64_t now, Effects& effects) {
   // Not a changed row by itself: a loaded Waiting task whose promises are settled is made
   // runnable again (settleRestored), so the store may keep Waiting.
+  if (task.type == TaskType::Event) {
+    // Written: the deadline must survive a restart.
+    setState(task, TaskState::Listening);
+    task.readyAt = now;
+    task.leaseUntil = task.waitMs > 0 ? now + task.waitMs : 0;
+    effects.listening.push_back(&task);
+    if (task.leaseUntil != 0) effects.timed.push_back(&task);
+    effects.changedTasks.push_back(&task);
+    return;
+  }
+  if (task.type == TaskType::Timer) {
+    // Due waitMs after it became runnable; written so that a restart keeps the time.
+    task.readyAt = now;
+    task.notBefore = now + task.waitMs;
+    setState(task, TaskState::Scheduled);
+    effects.timed.push_back(&task);
+    effects.changedTasks.push_back(&task);
+    return;
+  }
   if (task.notBefore > now) {
     setState(task, TaskState::Scheduled);
     effects.timed.push_back(&task);
@@ -159,7 +183,12 @@ void ProcessGraph::heartbeat(Task& task, std::int64_t now, Effects& effects) {
 }
 
 void ProcessGraph::onDeadline(Task& task, std::int64_t now, Effects& effects) {
-  if (task.state == TaskState::Scheduled && task.notBefore <= now) {
+  if (task.state == TaskState::Scheduled && task.notBefore <= now &&
+      task.type == TaskType::Timer) {
+    leaveLiveState(task, TaskState::Completed, now, effects);
+    resolvePromise(task, std::make_shared<const Json>(), now, effects);
+    checkCompletion(*task.process, now, effects);
+  } else if (task.state == TaskState::Scheduled && task.notBefore <= now) {
     setState(task, TaskState::Ready);
     task.readyAt = now;
     task.readySeq = nextReadySeq_++;
@@ -172,6 +201,28 @@ void ProcessGraph::onDeadline(Task& task, std::int64_t now, Effects& effects) {
                                       task.attempt, task.timeoutMs)),
                 /*leaseLost=*/true, now, effects);
   }
+}
+
+void ProcessGraph::deliverEvent(Task& task, std::shared_ptr<const Json> payload,
+                                std::int64_t now, Effects& effects) {
+  PLEDGE_ASSERT(task.state == TaskState::Listening, "event for a task in state {}",
+                taskStateName(task.state));
+  task.startedAt = now;
+  leaveLiveState(task, TaskState::Completed, now, effects);
+  resolvePromise(task, std::move(payload), now, effects);
+  checkCompletion(*task.process, now, effects);
+}
+
+void ProcessGraph::timeOut(Task& task, std::int64_t now, Effects& effects) {
+  PLEDGE_ASSERT(task.state == TaskState::Listening, "time-out of a task in state {}",
+                taskStateName(task.state));
+  TaskError error(kTimeoutError,
+                  fmt::format("no event {} came within {} ms", *task.method, task.waitMs),
+                  /*retryable=*/false);
+  task.error = error;
+  leaveLiveState(task, TaskState::Failed, now, effects);
+  failPromise(task, error, now, effects);
+  checkCompletion(*task.process, now, effects);
 }
 
 void ProcessGraph::leaveLiveState(Task& task, TaskState state, std::int64_t now,

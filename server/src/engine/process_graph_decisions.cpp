@@ -8,6 +8,7 @@
 
 #include "engine/promise_walk.h"
 #include "pledge/error.h"
+#include "pledge/event.h"
 #include "pledge/json_writer.h"
 
 namespace pledge::server {
@@ -53,6 +54,36 @@ PolledTask ProcessGraph::polledTask(const Task& task) const {
   return polled;
 }
 
+namespace {
+
+// What an event or a timer task must look like (docs/events.md).
+std::optional<std::string> checkSystemTask(const TaskSpec& spec) {
+  if (spec.type == TaskType::Event) {
+    if (spec.args.size() != 1) {
+      return fmt::format("an event task takes one argument, its correlation key; got {}",
+                         spec.args.size());
+    }
+    const ArgSpec& key = spec.args[0];
+    if (key.kind == ArgSpec::Kind::List) return std::string("args[0]: a key is no list");
+    if (key.kind == ArgSpec::Kind::Value && !key.value.is_string()) {
+      return "args[0]: a key is a string, got " + describeJson(key.value);
+    }
+    if (key.kind == ArgSpec::Kind::Value) {
+      if (auto problem = checkEventKey(key.value.get_ref<const std::string&>())) {
+        return "args[0]: " + *problem;
+      }
+    }
+  } else if (spec.type == TaskType::Timer) {
+    if (!spec.args.empty()) return std::string("a timer task takes no arguments");
+    if (!spec.options.timeoutMs) {
+      return std::string("options.timeoutMs: a timer task needs its delay");
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<Rejection> ProcessGraph::checkNewTasks(const Process& process, const Task& creator,
                                                      const std::vector<TaskSpec>& specs) const {
   if (specs.empty()) return std::nullopt;
@@ -65,6 +96,11 @@ std::optional<Rejection> ProcessGraph::checkNewTasks(const Process& process, con
     if (tasks_.contains(id) || !fresh.emplace(id, i).second) {
       return Rejection{ErrorCode::BadRequest,
                        fmt::format("tasks[{}]: task id {} is already used", i, id.toString())};
+    }
+  }
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (auto problem = checkSystemTask(specs[i])) {
+      return Rejection{ErrorCode::BadRequest, fmt::format("tasks[{}]: {}", i, *problem)};
     }
   }
   // Every promise refers to a task of this process, and the awaited references among the new

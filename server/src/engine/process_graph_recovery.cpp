@@ -88,6 +88,11 @@ void ProcessGraph::settleRestored(std::int64_t now, Effects& effects) {
           break;
         case TaskState::Scheduled:
         case TaskState::Leased: effects.timed.push_back(&task); break;
+        case TaskState::Listening:
+          // It asks for its event again (the store answers a delivery made meanwhile).
+          effects.listening.push_back(&task);
+          if (task.leaseUntil != 0) effects.timed.push_back(&task);
+          break;
         case TaskState::Ready: ready.push_back(&task); break;
         default: break;
       }

@@ -36,6 +36,16 @@ struct Metrics::Families {
   prometheus::Counter& retried = tasks.Add({{"event", "retried"}});
   prometheus::Counter& returned = tasks.Add({{"event", "returned"}});
 
+  prometheus::Family<prometheus::Counter>& events =
+      prometheus::BuildCounter()
+          .Name("pledge_events_total")
+          .Help("Events (docs/events.md): received (sent to this node), delivered (to an event "
+                "task of this node), timed_out (event tasks whose wait ran out)")
+          .Register(registry);
+  prometheus::Counter& eventsReceived = events.Add({{"event", "received"}});
+  prometheus::Counter& eventsDelivered = events.Add({{"event", "delivered"}});
+  prometheus::Counter& eventsTimedOut = events.Add({{"event", "timed_out"}});
+
   prometheus::Family<prometheus::Gauge>& queue = prometheus::BuildGauge()
       .Name("pledge_queue_tasks")
       .Help("Live tasks per actor and task list by state: ready, running, waiting")
@@ -131,6 +141,9 @@ void Metrics::tasksReturned(std::int64_t count) {
 void Metrics::taskReleased() { families_->released.Increment(); }
 void Metrics::taskFailed() { families_->failed.Increment(); }
 void Metrics::taskRetried() { families_->retried.Increment(); }
+void Metrics::eventReceived() { families_->eventsReceived.Increment(); }
+void Metrics::eventDelivered() { families_->eventsDelivered.Increment(); }
+void Metrics::eventTimedOut() { families_->eventsTimedOut.Increment(); }
 
 void Metrics::requestForwarded(std::string_view kind) {
   if (kind == "process") families_->forwardedProcess.Increment();

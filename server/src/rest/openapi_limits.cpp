@@ -86,6 +86,12 @@ void addLimits(Json& doc) {
   start["args"]["maxItems"] = kMaxArgsPerTask;
   setRange(start["startTime"], 0, kMaxEpochMs);
 
+  Json& event = schemas["Event"]["properties"];
+  event["name"].update(nameSchema(kMaxNameBytes));
+  event["key"].update(nameSchema(kMaxCustomIdBytes, true));
+  event["id"].update(nameSchema(kMaxCustomIdBytes));
+  setRange(event["retentionMs"], 0, kMaxTimeoutMs);
+
   Json& spec = schemas["TaskSpec"]["properties"];
   spec["actor"].update(nameSchema(kMaxNameBytes));
   spec["method"].update(nameSchema(kMaxNameBytes));

@@ -118,6 +118,11 @@ std::vector<RestApi::Route> RestApi::Resources::processes() {
       processRoute<[](RestApi& api, const HttpRequest&, const Uuid& id, const std::string&,
                       Responder respond) { api.engine_.abort(id, answerProcess(respond)); }>(
           "POST", "/api/v1/processes/{id}/abort"),
+      processRoute<[](RestApi& api, const HttpRequest& request, const Uuid& id, const std::string&,
+                      Responder respond) {
+        Event event = parseBody(request).get<Event>();
+        api.engine_.sendEvent(std::move(event), id, answerDelivery(std::move(respond)));
+      }>("POST", "/api/v1/processes/{id}/events"),
   };
 }
 

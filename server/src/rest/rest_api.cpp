@@ -68,7 +68,7 @@ std::vector<RestApi::Route> RestApi::Resources::service() {
               const Caller& caller = request.caller;
               Json may = Json::array();
               for (Access access : {Access::Work, Access::Start, Access::ReadProcess, Access::Read,
-                                    Access::Operate, Access::Admin}) {
+                                    Access::Operate, Access::Signal, Access::Admin}) {
                 if (allows(caller.role, access)) may.push_back(accessName(access));
               }
               respond(jsonResponse(200, {{"name", caller.name},
@@ -88,7 +88,7 @@ const std::vector<RestApi::Route>& RestApi::routes() {
   static const std::vector<Route> table = [] {
     std::vector<Route> all;
     for (auto resource : {&Resources::processes, &Resources::tasks, &Resources::queues,
-                          &Resources::cluster, &Resources::service}) {
+                          &Resources::events, &Resources::cluster, &Resources::service}) {
       for (Route& route : resource()) all.push_back(std::move(route));
     }
     return all;

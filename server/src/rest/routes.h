@@ -65,11 +65,16 @@ struct RestApi::Resources {
   static std::vector<Route> tasks();
   // queue_routes.cpp: queues, actors, block and unblock.
   static std::vector<Route> queues();
+  // event_routes.cpp: send events, list kept ones.
+  static std::vector<Route> events();
   // cluster_routes.cpp: the cluster's nodes.
   static std::vector<Route> cluster();
   // rest_api.cpp: metrics and the OpenAPI document.
   static std::vector<Route> service();
 };
+
+// Answers an engine's event delivery (event_routes.cpp).
+std::function<void(Result<EventDelivery>)> answerDelivery(Responder respond);
 
 // What a route needs (access.cpp); Admin for a route the table does not name.
 Access routeAccess(std::string_view method, std::string_view path);

@@ -83,6 +83,49 @@ CREATE TABLE lease_history (
 ALTER TABLE processes ADD COLUMN request_id TEXT;
 CREATE INDEX processes_by_request ON processes (request_id) WHERE request_id IS NOT NULL;
 )sql",
+    // 3: events (docs/events.md): waiting event tasks, deliveries not yet applied, events kept
+    // for a waiter to come, and the ids of delivered events.
+    R"sql(
+CREATE TABLE event_waits (
+  task_id UUID PRIMARY KEY,
+  process_id UUID NOT NULL,
+  partition INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  key TEXT NOT NULL,
+  seq BIGSERIAL
+);
+CREATE INDEX event_waits_by_key ON event_waits (name, key);
+CREATE INDEX event_waits_by_process ON event_waits (process_id);
+CREATE TABLE event_deliveries (
+  task_id UUID PRIMARY KEY,
+  process_id UUID NOT NULL,
+  partition INTEGER NOT NULL,
+  payload TEXT NOT NULL
+);
+CREATE INDEX event_deliveries_by_partition ON event_deliveries (partition);
+CREATE TABLE kept_events (
+  seq BIGSERIAL PRIMARY KEY,
+  name TEXT NOT NULL,
+  key TEXT NOT NULL,
+  event_id TEXT,
+  process_id UUID,
+  payload TEXT NOT NULL,
+  kept_at BIGINT NOT NULL,
+  kept_until BIGINT NOT NULL
+);
+CREATE INDEX kept_events_by_key ON kept_events (name, key, seq);
+CREATE INDEX kept_events_by_process ON kept_events (process_id) WHERE process_id IS NOT NULL;
+CREATE INDEX kept_events_by_expiry ON kept_events (kept_until);
+CREATE TABLE event_ids (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  key TEXT NOT NULL,
+  resolved INTEGER NOT NULL,
+  kept BOOLEAN NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX event_ids_by_time ON event_ids (at);
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.

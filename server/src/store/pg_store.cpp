@@ -12,6 +12,7 @@
 #include "pledge/error.h"
 #include "pledge/json.h"
 #include "store/pg_migrations.h"
+#include "store/pg_events.h"
 #include "store/pg_rows.h"
 #include "store/pg_session.h"
 #include "store/schema_checks.h"
@@ -69,8 +70,9 @@ PgStore::PgStore(const std::string& url, int partitions) : url_(url) {
 
 PgStore::~PgStore() = default;
 
-void PgStore::commit(const WriteBatch& batch) {
-  if (batch.empty()) return;
+EventAnswers PgStore::commit(const WriteBatch& batch) {
+  if (batch.empty()) return {};
+  EventAnswers answers;
   // Later rows of the same id win.
   // A row that was new stays an insert when later rows of the same id change it.
   std::map<Uuid, const ProcessRow*> processes;
@@ -250,7 +252,34 @@ void PgStore::commit(const WriteBatch& batch) {
           c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
           c[7].str(), c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str());
     }
+    answers = pg::applyEventOps(tx, batch.events);
     tx.commit();
+  });
+  return answers;
+}
+
+std::vector<EventDeliveryRow> PgStore::pendingDeliveries(const PartitionSet& partitions,
+                                                         int limit) {
+  return reader_->run("find pending deliveries", true, [&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    return pg::pendingDeliveries(tx, partitions, limit);
+  });
+}
+
+std::vector<KeptEvent> PgStore::keptEvents(const std::optional<std::string>& name,
+                                           std::int64_t now, int limit) {
+  return reader_->run("list kept events", true, [&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    return pg::keptEvents(tx, name, now, limit);
+  });
+}
+
+std::int64_t PgStore::expireEvents(std::int64_t now, std::int64_t idsBefore) {
+  return leases_->run("expire kept events", true, [&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    std::int64_t expired = pg::expireEvents(tx, now, idsBefore);
+    tx.commit();
+    return expired;
   });
 }
 

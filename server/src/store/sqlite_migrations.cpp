@@ -67,6 +67,47 @@ ALTER TABLE tasks ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE processes ADD COLUMN request_id TEXT;
 CREATE INDEX processes_by_request ON processes (request_id) WHERE request_id IS NOT NULL;
 )sql",
+    // 5: events (docs/events.md): waiting event tasks, deliveries not yet applied, events kept
+    // for a waiter to come, and the ids of delivered events.
+    R"sql(
+CREATE TABLE event_waits (
+  task_id BLOB PRIMARY KEY,
+  process_id BLOB NOT NULL,
+  partition INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  key TEXT NOT NULL
+);
+CREATE INDEX event_waits_by_key ON event_waits (name, key);
+CREATE INDEX event_waits_by_process ON event_waits (process_id);
+CREATE TABLE event_deliveries (
+  task_id BLOB PRIMARY KEY,
+  process_id BLOB NOT NULL,
+  partition INTEGER NOT NULL,
+  payload TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE kept_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  key TEXT NOT NULL,
+  event_id TEXT,
+  process_id BLOB,
+  payload TEXT NOT NULL,
+  kept_at INTEGER NOT NULL,
+  kept_until INTEGER NOT NULL
+);
+CREATE INDEX kept_events_by_key ON kept_events (name, key, seq);
+CREATE INDEX kept_events_by_process ON kept_events (process_id) WHERE process_id IS NOT NULL;
+CREATE INDEX kept_events_by_expiry ON kept_events (kept_until);
+CREATE TABLE event_ids (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  key TEXT NOT NULL,
+  resolved INTEGER NOT NULL,
+  kept INTEGER NOT NULL,
+  at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX event_ids_by_time ON event_ids (at);
+)sql",
 };
 
 }  // namespace

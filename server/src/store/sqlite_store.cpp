@@ -10,6 +10,7 @@
 #include "pledge/json.h"
 #include "store/schema_checks.h"
 #include "store/sqlite_connection.h"
+#include "store/sqlite_events.h"
 #include "store/sqlite_migrations.h"
 #include "store/sqlite_store_statements.h"
 #include "store/stored_rows.h"
@@ -61,8 +62,9 @@ SqliteStore::~SqliteStore() {
   sqlite3_close(writer_);
 }
 
-void SqliteStore::commit(const WriteBatch& batch) {
-  if (batch.empty()) return;
+EventAnswers SqliteStore::commit(const WriteBatch& batch) {
+  if (batch.empty()) return {};
+  EventAnswers answers;
   std::lock_guard lock(writeMutex_);
   Statements& s = *writeStatements_;
   s.begin.run();
@@ -141,12 +143,41 @@ void SqliteStore::commit(const WriteBatch& batch) {
         update.run();
       }
     }
+    answers = sqlite::applyEventOps(writer_, batch.events);
     s.commit.run();
   } catch (...) {
     s.insertProcess.reset();
     s.updateProcess.reset();
     s.insertTask.reset();
     s.updateTask.reset();
+    s.commit.reset();
+    rollbackQuietly();
+    throw;
+  }
+  return answers;
+}
+
+std::vector<EventDeliveryRow> SqliteStore::pendingDeliveries(const PartitionSet& partitions,
+                                                             int limit) {
+  std::lock_guard lock(readMutex_);
+  return sqlite::pendingDeliveries(reader_, partitions, limit);
+}
+
+std::vector<KeptEvent> SqliteStore::keptEvents(const std::optional<std::string>& name,
+                                               std::int64_t now, int limit) {
+  std::lock_guard lock(readMutex_);
+  return sqlite::keptEvents(reader_, name, now, limit);
+}
+
+std::int64_t SqliteStore::expireEvents(std::int64_t now, std::int64_t idsBefore) {
+  std::lock_guard lock(writeMutex_);
+  Statements& s = *writeStatements_;
+  s.begin.run();
+  try {
+    std::int64_t expired = sqlite::expireEvents(writer_, now, idsBefore);
+    s.commit.run();
+    return expired;
+  } catch (...) {
     s.commit.reset();
     rollbackQuietly();
     throw;

@@ -59,13 +59,15 @@ std::string_view taskStateName(TaskState state) {
     case TaskState::Completed: return "completed";
     case TaskState::Failed: return "failed";
     case TaskState::Cancelled: return "cancelled";
+    case TaskState::Listening: return "listening";
   }
   return "unknown";
 }
 
 bool isLive(TaskState state) {
   return state == TaskState::Waiting || state == TaskState::Scheduled ||
-         state == TaskState::Ready || state == TaskState::Leased;
+         state == TaskState::Ready || state == TaskState::Leased ||
+         state == TaskState::Listening;
 }
 
 std::string_view promiseStateName(PromiseState state) {

@@ -34,6 +34,7 @@ enum class Access {
   ReadProcess,  // one process, its tasks and result: starter, viewer, operator, admin
   Read,         // lists, queues, actors, cluster, metrics: viewer, operator, admin
   Operate,      // restart, abort, block, unblock: operator, admin
+  Signal,       // send events (docs/events.md): starter, operator, admin
   Admin,        // anything no other access names (fail closed): admin
 };
 

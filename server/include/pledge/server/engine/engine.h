@@ -84,6 +84,11 @@ struct EngineOptions {
   // after, then at doubling intervals up to reloadMaxMs.
   std::int64_t reloadFirstMs = 500;
   std::int64_t reloadMaxMs = 10'000;
+  // Events nobody waits for are kept this long unless they say otherwise; event ids are
+  // remembered (a repeat is a duplicate) as long.
+  std::int64_t eventRetentionMs = kDefaultEventRetentionMs;
+  // A cluster node looks this often for deliveries other nodes made to its tasks.
+  std::int64_t eventSweepMs = 100;
 };
 
 class Engine {
@@ -158,6 +163,15 @@ class Engine {
 
   std::vector<QueueStats> queues();
   std::vector<ActorStats> actors();
+  // ---- events (docs/events.md) -----------------------------------------------------------
+  // Delivers an event to every event task waiting for its name and key (on any node), or to
+  // those of one process (processId set: NotFound when there is none, Conflict when it has
+  // ended); with none waiting it is kept for a waiter to come. Answered once durable.
+  void sendEvent(Event event, std::optional<Uuid> processId,
+                 std::function<void(Result<EventDelivery>)> done);
+  // Kept events not yet consumed, oldest first (of this name when set).
+  std::vector<KeptEvent> keptEvents(const std::optional<std::string>& name, int limit);
+
   // Blocked actors' tasks stay queued until unblocked. Durable when it returns.
   void setBlocked(const std::string& actor, bool blocked);
 
@@ -230,6 +244,20 @@ class Engine {
   ProcessRow rowOf(Process& process);
   ProcessInfo infoOf(const Process& process) const;
 
+  // ---- events (engine_events.cpp) --------------------------------------------------------
+  // What a Listening task asks the store for (under the lock).
+  EventClaim claimOf(const Task& task) const;
+  // Applies what a committed batch's event operations found: deliveries to Listening tasks
+  // this node serves, time-outs, and the answers of sends (under the lock).
+  void applyEventAnswers(GroupCommit::Batch& batch, std::int64_t now, Effects& effects);
+  // A delivery to a task (if it still listens here).
+  void applyDelivery(const Uuid& taskId, const std::string& payload, std::int64_t now,
+                     Effects& effects);
+  // Cluster nodes: applies deliveries another node made to tasks of partitions this node serves
+  // (every eventSweepMs); every node: deletes kept events whose time ran out (every minute).
+  // Timer thread, under the lock, which it releases while it reads the store.
+  void sweepEvents(std::unique_lock<std::mutex>& lock);
+
   // ---- tasks (engine_tasks.cpp) ----------------------------------------------------------
   // Leases up to max tasks from the queues into out (under the lock).
   void takeTasks(const std::vector<ReadyQueues::Queue*>& queues, int max, std::int64_t now,
@@ -288,6 +316,9 @@ class Engine {
   std::optional<std::string> storeProblem_;
   std::int64_t nextReloadAt_ = 0;
   std::int64_t reloadBackoffMs_ = 0;
+
+  std::int64_t nextDeliverySweep_ = 0;
+  std::int64_t nextEventExpiry_ = 0;
 
   bool stopping_ = false;
   std::thread timer_;

@@ -38,8 +38,13 @@ class GroupCommit {
     std::vector<Callback> callbacks;
     // Processes this batch wrote as dormant: they leave memory after the commit.
     std::vector<Process*> dormant;
+    // Event operations it runs in its transaction (docs/events.md), what they found (set by
+    // the commit), and where each send's answer goes (its callback reads it).
+    EventOps events;
+    EventAnswers eventAnswers;
+    std::vector<std::shared_ptr<EventDelivery>> sendSlots;
 
-    bool empty() const { return effects.empty() && callbacks.empty(); }
+    bool empty() const { return effects.empty() && callbacks.empty() && events.empty(); }
   };
 
   struct Hooks {

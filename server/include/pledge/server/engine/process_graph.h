@@ -77,6 +77,8 @@ struct Task {
   int priority = 0;
   std::int64_t timeoutMs = kDefaultTimeoutMs;
   std::shared_ptr<const RetryPolicy> retry;  // null: no retries
+  // An event task's wait and a timer's delay (options.timeoutMs); 0: an event waits forever.
+  std::int64_t waitMs = 0;
   // Not handed out before: the start time of the spec, or of the next retry.
   std::int64_t notBefore = 0;
 
@@ -86,6 +88,7 @@ struct Task {
   int attempt = 0;
   // Attempts before the last restart; retry policies count from here.
   int attemptBase = 0;
+  // Leased: when the lease runs out. Listening: when the wait times out (0: never).
   std::int64_t leaseUntil = 0;
   // Awaited promise arguments (list elements each) not yet settled acceptably.
   int pendingArgs = 0;
@@ -143,6 +146,8 @@ struct Process {
 // which it does only after the batch holding these effects is committed.
 struct Effects {
   std::vector<Task*> readied;
+  // Event tasks that began to listen: the engine asks the store for their event.
+  std::vector<Task*> listening;
   // Tasks whose deadline (notBefore or leaseUntil) was set.
   std::vector<Task*> timed;
   // Tasks whose row must be written. Left out (see ProcessGraph's "what is written"): a task
@@ -154,7 +159,7 @@ struct Effects {
   std::vector<Process*> ended;
 
   bool empty() const {
-    return readied.empty() && timed.empty() && changedTasks.empty() &&
+    return readied.empty() && listening.empty() && timed.empty() && changedTasks.empty() &&
            changedProcesses.empty() && ended.empty();
   }
   void clear();
@@ -222,9 +227,19 @@ class ProcessGraph {
   // Extends the lease of the current attempt (written: heartbeats are few, and a restart must
   // not cut a long task's lease short).
   void heartbeat(Task& task, std::int64_t now, Effects& effects);
-  // A timer fired: a Scheduled task whose time came becomes Ready; a Leased task whose lease
-  // ran out fails its attempt. Anything else (stale timers) is ignored.
+  // A timer fired: a Scheduled task whose time came becomes Ready (a timer task completes); a
+  // Leased task whose lease ran out fails its attempt. Anything else (stale timers, and
+  // Listening tasks: the engine asks the store first, then calls timeOut) is ignored.
   void onDeadline(Task& task, std::int64_t now, Effects& effects);
+  // A Listening event task got its event: it completes with the payload. Requires Listening.
+  void deliverEvent(Task& task, std::shared_ptr<const Json> payload, std::int64_t now,
+                    Effects& effects);
+  // A Listening event task's wait ran out: it fails with kTimeoutError. Requires Listening.
+  void timeOut(Task& task, std::int64_t now, Effects& effects);
+  // Whether the server settles this task itself (an event or a timer task).
+  static bool isSystemTask(const Task& task) {
+    return task.type == TaskType::Event || task.type == TaskType::Timer;
+  }
 
   // Gives every blocking failed task of a broken process a new attempt. Requires Broken.
   void restart(Process& process, std::int64_t now, Effects& effects);

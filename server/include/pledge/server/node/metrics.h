@@ -42,6 +42,9 @@ class Metrics {
   void taskReleased();
   void taskFailed();
   void taskRetried();
+  void eventReceived();
+  void eventDelivered();
+  void eventTimedOut();
   void batchCommitted(std::int64_t rows, double seconds);
   // A group commit failed (the node reloads its partitions from the store).
   void commitFailed();

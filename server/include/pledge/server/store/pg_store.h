@@ -28,7 +28,12 @@ class PgStore final : public Store, public ClusterStore {
   PgStore& operator=(const PgStore&) = delete;
 
   int partitions() const override { return partitions_; }
-  void commit(const WriteBatch& batch) override;
+  EventAnswers commit(const WriteBatch& batch) override;
+  std::vector<EventDeliveryRow> pendingDeliveries(const PartitionSet& partitions,
+                                                  int limit) override;
+  std::vector<KeptEvent> keptEvents(const std::optional<std::string>& name, std::int64_t now,
+                                    int limit) override;
+  std::int64_t expireEvents(std::int64_t now, std::int64_t idsBefore) override;
   void checkWritable() override;
   LiveState loadLive(std::int64_t horizon, const PartitionSet& partitions) override;
   std::vector<Uuid> dormantDue(std::int64_t horizon, int limit,

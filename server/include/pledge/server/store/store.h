@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "pledge/event.h"
 #include "pledge/process_info.h"
 #include "pledge/server/store/task_state.h"
 #include "pledge/start_request.h"
@@ -76,12 +77,86 @@ struct ProcessRow {
   std::optional<std::int64_t> wakeAt;
 };
 
-// The rows one commit writes; later rows of the same id win.
+// ---- events (docs/events.md) ----------------------------------------------------------------
+// The store is where events meet their waiters: each operation below runs in the commit's
+// transaction, serialized per name and key with every other node's (PostgreSQL: an advisory
+// lock of the pair), so an event and a waiter created at once on two nodes always meet.
+
+// An event task began to listen: it takes a delivery already made to it, else the oldest kept
+// event that matches (which then becomes its delivery), else it is recorded as waiting.
+struct EventClaim {
+  Uuid taskId;
+  Uuid processId;
+  int partition = 0;
+  std::string name;
+  std::string key;
+};
+
+// An event from outside: every waiter of its name and key (of processId only, when set; a
+// targeted event with key "" matches any key) gets a delivery; with none it is kept until
+// keptUntil (not when keptUntil <= now). An id seen before changes nothing.
+struct EventSend {
+  Event event;
+  std::optional<Uuid> processId;
+  std::int64_t now = 0;
+  std::int64_t keptUntil = 0;
+};
+
+// A delivery made to a waiting event task, until the task's owner applies it.
+struct EventDeliveryRow {
+  Uuid taskId;
+  Uuid processId;
+  int partition = 0;
+  std::string payload;  // JSON
+};
+
+struct EventOps {
+  // When the batch was made (epoch ms): kept events whose time ran out by then match nothing.
+  std::int64_t now = 0;
+  std::vector<EventClaim> claims;
+  std::vector<EventSend> sends;
+  // Listening tasks whose wait ran out: each stops waiting unless a delivery came first.
+  std::vector<Uuid> timeouts;
+  // Event tasks that ended (got their event, timed out, were cancelled): their wait and
+  // delivery rows go.
+  std::vector<Uuid> ended;
+
+  bool empty() const {
+    return claims.empty() && sends.empty() && timeouts.empty() && ended.empty();
+  }
+};
+
+// What the event operations of a commit found, in the order of the batch's lists.
+struct EventAnswers {
+  // Per claim: the payload (JSON) of its delivery, nullopt when it waits.
+  std::vector<std::optional<std::string>> claims;
+  // Per send: what it did.
+  std::vector<EventDelivery> sends;
+  // The deliveries the sends made (of every partition: the owners apply them).
+  std::vector<EventDeliveryRow> deliveries;
+  // Per timeout: the payload of a delivery that came first, nullopt when it timed out.
+  std::vector<std::optional<std::string>> timeouts;
+};
+
+// An event kept for a waiter to come.
+struct KeptEvent {
+  std::string name;
+  std::string key;
+  std::optional<std::string> id;
+  std::optional<Uuid> processId;
+  std::string payload;  // JSON
+  std::int64_t keptAt = 0;
+  std::int64_t keptUntil = 0;
+};
+
+// The rows one commit writes; later rows of the same id win. Event operations run after the
+// rows, in the order claims, sends, timeouts, ended.
 struct WriteBatch {
   std::vector<ProcessRow> processes;
   std::vector<TaskRow> tasks;
+  EventOps events;
 
-  bool empty() const { return processes.empty() && tasks.empty(); }
+  bool empty() const { return processes.empty() && tasks.empty() && events.empty(); }
 };
 
 // Running and broken processes with all their tasks, as a restart reloads them.
@@ -128,7 +203,17 @@ class Store {
   // Writes the batch in one transaction, durably. Throws pledge::Error on failure, having written
   // nothing (or, when the connection broke during the commit, without knowing: the engine then
   // reloads from the store, and starts carry a requestId so that a retry finds what did commit).
-  virtual void commit(const WriteBatch& batch) = 0;
+  virtual EventAnswers commit(const WriteBatch& batch) = 0;
+  // Deliveries waiting to be applied to tasks of the partitions (their owner missed them: it
+  // was down, or another node made them), at most limit.
+  virtual std::vector<EventDeliveryRow> pendingDeliveries(const PartitionSet& partitions,
+                                                          int limit) = 0;
+  // Kept events not expired at now, oldest first (of this name when set), at most limit.
+  virtual std::vector<KeptEvent> keptEvents(const std::optional<std::string>& name,
+                                            std::int64_t now, int limit) = 0;
+  // Deletes kept events whose time ran out by now and event ids recorded before idsBefore;
+  // returns how many kept events it deleted.
+  virtual std::int64_t expireEvents(std::int64_t now, std::int64_t idsBefore) = 0;
   // A small write transaction, to tell whether writes succeed again after a failed commit (a
   // full disk, a lost connection). Throws pledge::Error when it fails.
   virtual void checkWritable() = 0;

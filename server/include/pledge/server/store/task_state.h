@@ -18,6 +18,7 @@ enum class TaskState : std::uint8_t {
   Completed,  // released with a value or a promise (forwarding)
   Failed,     // failed for good
   Cancelled,  // its process was aborted
+  Listening,  // an event task whose key is known, waiting for its event (docs/events.md)
 };
 
 std::string_view taskStateName(TaskState state);
