@@ -579,5 +579,125 @@ TEST_F(Cluster, aTaskReadyOnAnyNodeReachesAnIdleRunnerAtOnce) {
             << " ms\n";
 }
 
+// A decider played by the test: each "Waiter#1" process waits for the event "ready" keyed by
+// its first argument and completes with the payload.
+class EventDecider {
+ public:
+  explicit EventDecider(std::vector<std::string> urls)
+      : client_(std::move(urls)), thread_([this] { run(); }) {}
+  ~EventDecider() {
+    stop_ = true;
+    thread_.join();
+  }
+
+ private:
+  void run() {
+    while (!stop_) {
+      std::vector<PolledTask> tasks;
+      try {
+        tasks = client_.poll({{"Waiter#1", ""}}, 32, milliseconds(200));
+      } catch (const std::exception&) {
+        std::this_thread::sleep_for(milliseconds(50));  // a node died: the others answer
+        continue;
+      }
+      std::vector<Decision> decisions;
+      for (const PolledTask& task : tasks) {
+        TaskSpec wait{.taskId = Uuid::random(),
+                      .actor = "Waiter#1",
+                      .method = "ready",
+                      .type = TaskType::Event,
+                      .args = {ArgSpec::ofValue(resolvedJson(task.args.at(0)))}};
+        decisions.push_back(Decision{.taskId = task.taskId,
+                                     .processId = task.processId,
+                                     .attempt = task.attempt,
+                                     .promise = wait.taskId,
+                                     .tasks = {wait}});
+      }
+      while (!decisions.empty() && !stop_) {
+        try {
+          client_.release(decisions);
+          break;
+        } catch (const std::exception&) {
+          std::this_thread::sleep_for(milliseconds(50));
+        }
+      }
+    }
+  }
+  static Json resolvedJson(const ArgValue& arg) { return arg.value; }
+
+  RestClient client_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// Events on two nodes sharing PostgreSQL (docs/events.md): an event sent to either node reaches
+// a waiter whose process the other node owns, an early event is kept for a waiter created later
+// on any node, and after a node is killed its waiters are served by the survivor with no event
+// lost.
+TEST_F(Cluster, eventsMeetTheirWaitersOnAnyNodeAndSurviveANodesDeath) {
+  addNode("a");
+  addNode("b");
+  waitBalanced({"a", "b"});
+  RestClient client(urls());
+  EventDecider decider(urls());
+  auto send = [&](std::size_t node, const std::string& key, int payload) {
+    HttpClient http("127.0.0.1", nodes_[node]->port());
+    HttpResult answer = http.post(
+        "/api/v1/events", Json{{"name", "ready"}, {"key", key}, {"payload", payload}}.dump());
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    return parseJson(answer.body);
+  };
+  auto startWaiter = [&](const std::string& key) {
+    return client.start(startWithCustomId("Waiter#1", Json::array({key}), key)).processId;
+  };
+  auto waitListening = [&](const Uuid& process) {
+    const auto deadline = Clock::now() + seconds(20);
+    while (Clock::now() < deadline) {
+      for (const Json& task : client.processTasks(process)) {
+        if (task["state"] == "listening") return;
+      }
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+    FAIL() << "process " << process.toString() << " never listened";
+  };
+  constexpr int kEach = 24;
+  // Waiters first, events sent to alternating nodes.
+  std::vector<Uuid> first;
+  for (int i = 0; i < kEach; ++i) first.push_back(startWaiter(fmt::format("late-{}", i)));
+  for (const Uuid& process : first) waitListening(process);
+  for (int i = 0; i < kEach; ++i) {
+    EXPECT_EQ(send(i % 2, fmt::format("late-{}", i), i)["resolved"], 1);
+  }
+  // Events first (kept), waiters later.
+  for (int i = 0; i < kEach; ++i) {
+    EXPECT_EQ(send(i % 2, fmt::format("early-{}", i), 100 + i)["kept"], true);
+  }
+  std::vector<Uuid> second;
+  for (int i = 0; i < kEach; ++i) second.push_back(startWaiter(fmt::format("early-{}", i)));
+  for (int i = 0; i < kEach; ++i) {
+    ProcessInfo info = client.waitResult(first[i], seconds(30));
+    ASSERT_EQ(info.state, ProcessState::Completed) << info.processId.toString();
+    EXPECT_EQ(info.result, Json(i));
+    info = client.waitResult(second[i], seconds(30));
+    ASSERT_EQ(info.state, ProcessState::Completed) << info.processId.toString();
+    EXPECT_EQ(info.result, Json(100 + i));
+  }
+  // Waiters on both nodes; b dies; the events go to a; every waiter gets its own.
+  std::vector<Uuid> third;
+  for (int i = 0; i < kEach; ++i) third.push_back(startWaiter(fmt::format("kill-{}", i)));
+  for (const Uuid& process : third) waitListening(process);
+  nodes_[1]->stop(SIGKILL);
+  for (int i = 0; i < kEach; ++i) {
+    EXPECT_EQ(send(0, fmt::format("kill-{}", i), 200 + i)["resolved"], 1);
+  }
+  for (int i = 0; i < kEach; ++i) {
+    ProcessInfo info = client.waitResult(third[i], seconds(60));
+    ASSERT_EQ(info.state, ProcessState::Completed) << info.processId.toString();
+    EXPECT_EQ(info.result, Json(200 + i));
+  }
+  EXPECT_EQ(database_->query("SELECT count(*) FROM event_deliveries").front(), "0");
+  EXPECT_EQ(database_->query("SELECT count(*) FROM event_waits").front(), "0");
+}
+
 }  // namespace
 }  // namespace pledge::testing
