@@ -57,7 +57,8 @@ EngineOptions engineOptions(const ServerConfig& config) {
                        .dormantAfterMs = config.dormantAfterMs,
                        .leaseWriteDelayMs = config.leaseWriteDelayMs,
                        .maxParkedRequests = config.maxWaitingRequests,
-                       .maxQueues = config.maxQueues};
+                       .maxQueues = config.maxQueues,
+                       .eventRetentionMs = config.eventRetentionMs};
 }
 
 }  // namespace

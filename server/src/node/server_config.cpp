@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "pledge/error.h"
+#include "pledge/limits.h"
 
 namespace pledge::server {
 namespace {
@@ -42,6 +43,10 @@ const std::array kSettings = {
     Setting{"log-level", "trace, debug, info, warn, error", &ServerConfig::logLevel},
     Setting{"default-timeout-ms", "lease of tasks that set no timeoutMs",
             &ServerConfig::defaultTimeoutMs},
+    Setting{"event-retention-ms",
+            "events nobody waits for are kept this long (unless they say), and event ids "
+            "remembered as long (0: keep none)",
+            &ServerConfig::eventRetentionMs},
     Setting{"dormant-after-ms", "processes whose next task is due later leave memory (0: never)",
             &ServerConfig::dormantAfterMs},
     Setting{"lease-ms",
@@ -166,6 +171,7 @@ void checkConfig(const ServerConfig& config) {
     throw ConfigError(
         fmt::format("default-timeout-ms: must be positive, got {}", config.defaultTimeoutMs));
   }
+  checkRange("event-retention-ms", config.eventRetentionMs, 0, limits::kMaxTimeoutMs);
   checkRange("max-connections", static_cast<std::int64_t>(config.maxConnections), 1, 1'000'000);
   checkRange("idle-timeout-ms", config.idleTimeoutMs, 100, 86'400'000);
   checkRange("header-timeout-ms", config.headerTimeoutMs, 100, 3'600'000);

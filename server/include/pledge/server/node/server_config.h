@@ -46,6 +46,8 @@ struct ServerConfig {
   std::size_t maxQueues = 10'000;
   // Lease of tasks that set no timeoutMs.
   std::int64_t defaultTimeoutMs = 60'000;
+  // Events nobody waits for are kept this long unless they say (docs/events.md).
+  std::int64_t eventRetentionMs = 24LL * 3600 * 1000;
   // Processes whose next task is due later than this leave memory until shortly before (0: never).
   std::int64_t dormantAfterMs = 60'000;
   // A task lease is written once it is this old (EngineOptions::leaseWriteDelayMs).
