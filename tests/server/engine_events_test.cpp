@@ -173,6 +173,18 @@ TEST_F(EngineEvents, aTimerResolvesAfterItsDelayAlsoAcrossARestart) {
   ProcessInfo info = awaitEnd(process);
   EXPECT_EQ(info.state, ProcessState::Completed);
   EXPECT_GE(std::chrono::steady_clock::now() - begun, std::chrono::milliseconds(600));
+  EXPECT_TRUE(info.result.is_number_integer()) << info.result.dump();  // when it fired
+}
+
+TEST_F(EngineEvents, aTaskWaitingForTheFirstOfSeveralEventsSaysWhichCame) {
+  TaskSpec either = waitFor("exp-7", 60'000);
+  either.method = "approved";
+  either.args.push_back(ArgSpec::ofValue(Json::array({"rejected"})));
+  const Uuid process = startWaiting({either});
+  EXPECT_EQ(send(Event{.name = "rejected", .key = "exp-7", .payload = "over budget"}).resolved, 1);
+  EXPECT_EQ(awaitEnd(process).result,
+            (Json{{"name", "rejected"}, {"payload", "over budget"}}));
+  EXPECT_EQ(send(Event{.name = "approved", .key = "exp-7"}).resolved, 0);
 }
 
 TEST_F(EngineEvents, anEventForOneProcessNeedsALiveProcess) {
@@ -220,7 +232,8 @@ TEST_F(EngineEvents, badEventAndTimerTasksAreRejected) {
   TaskSpec noKey = waitFor("k");
   noKey.args.clear();
   EXPECT_EQ(rejection(noKey),
-            "tasks[0]: an event task takes one argument, its correlation key; got 0");
+            "tasks[0]: an event task takes its correlation key (and the names of more events it "
+            "may take first); got 0 arguments");
   TaskSpec numberKey = waitFor("k");
   numberKey.args = {ArgSpec::ofValue(5)};
   EXPECT_EQ(rejection(numberKey), "tasks[0]: args[0]: a key is a string, got 5");

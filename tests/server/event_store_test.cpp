@@ -37,8 +37,11 @@ class EventStore : public ::testing::TestWithParam<std::string> {
     batch.events = std::move(ops);
     return store_->commit(batch);
   }
+  // The payload a claim got, nullopt when it waits.
   std::optional<std::string> claim(const EventClaim& claim) {
-    return run(EventOps{.claims = {claim}}).claims.at(0);
+    std::optional<EventGot> got = run(EventOps{.claims = {claim}}).claims.at(0);
+    if (!got) return std::nullopt;
+    return got->payload;
   }
   EventAnswers send(Event event, std::optional<Uuid> processId = std::nullopt,
                     std::int64_t keptUntil = kNow + 1'000) {
@@ -47,7 +50,7 @@ class EventStore : public ::testing::TestWithParam<std::string> {
   }
 
   static EventClaim waiter(std::string key, Uuid processId = Uuid::random()) {
-    return EventClaim{Uuid::random(), processId, 3, "pizzaReady", std::move(key)};
+    return EventClaim{Uuid::random(), processId, 3, {"pizzaReady"}, std::move(key)};
   }
 
   std::string dir_;
@@ -141,7 +144,7 @@ TEST_P(EventStore, aTimeOutWinsUnlessADeliveryCameFirst) {
   send(pizza("t-2", "in time"));
   EventAnswers answers = run(EventOps{.timeouts = {late.taskId, served.taskId}});
   EXPECT_EQ(answers.timeouts.at(0), std::nullopt);
-  EXPECT_EQ(answers.timeouts.at(1), R"("in time")");
+  EXPECT_EQ(answers.timeouts.at(1), (EventGot{"pizzaReady", R"("in time")"}));
   // The timed-out task waits no more: the event is kept instead.
   EXPECT_TRUE(send(pizza("t-1")).sends.at(0).kept);
 }
@@ -161,6 +164,25 @@ TEST_P(EventStore, anEventForOneProcessReachesOnlyItsWaiters) {
   EXPECT_TRUE(send(pizza(""), quiet).sends.at(0).kept);
   EXPECT_EQ(claim(waiter("x")), std::nullopt);
   EXPECT_EQ(claim(waiter("x", quiet)), R"("ready")");
+}
+
+TEST_P(EventStore, aTaskWaitingForSeveralEventsTakesTheFirstAndNoOther) {
+  EventClaim either = waiter("exp-1");
+  either.names = {"approved", "rejected"};
+  EXPECT_EQ(claim(either), std::nullopt);
+  EventAnswers answers = send(Event{.name = "rejected", .key = "exp-1", .payload = "too much"});
+  EXPECT_EQ(answers.sends.at(0).resolved, 1);
+  ASSERT_EQ(answers.deliveries.size(), 1u);
+  EXPECT_EQ(answers.deliveries[0].name, "rejected");
+  // The other no longer finds it: it is kept (for nobody in particular).
+  EXPECT_EQ(send(Event{.name = "approved", .key = "exp-1"}).sends.at(0).resolved, 0);
+  // A kept event of either name is taken by a later such waiter: the oldest of them.
+  EXPECT_TRUE(send(Event{.name = "rejected", .key = "exp-2", .payload = 1}).sends.at(0).kept);
+  EXPECT_TRUE(send(Event{.name = "approved", .key = "exp-2", .payload = 2}).sends.at(0).kept);
+  EventClaim later = waiter("exp-2");
+  later.names = {"approved", "rejected"};
+  std::optional<EventGot> got = run(EventOps{.claims = {later}}).claims.at(0);
+  EXPECT_EQ(got, (EventGot{"rejected", "1"}));
 }
 
 TEST_P(EventStore, anEndedTaskStopsWaiting) {

@@ -23,7 +23,8 @@ namespace pledge {
 // - Event: waits for an event named `method` whose correlation key is its one argument; resolves
 //   with the payload of the first matching event, fails with kTimeoutError after
 //   options.timeoutMs (when set).
-// - Timer: resolves with null options.timeoutMs after it became ready (pledge::after).
+// - Timer: resolves options.timeoutMs after it became ready, with that time (epoch ms), so its
+//   promise can be the argument of a call (pledge::after).
 enum class TaskType { Worker, Decider, Event, Timer };
 
 std::string_view taskTypeName(TaskType type);

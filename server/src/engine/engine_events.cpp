@@ -23,7 +23,11 @@ EventClaim Engine::claimOf(const Task& task) const {
   claim.taskId = task.id;
   claim.processId = task.process->id;
   claim.partition = task.process->partition;
-  claim.name = *task.method;
+  claim.names.push_back(*task.method);
+  if (task.args.size() > 1) {
+    // The first of several events: the others' names (checked when the task was created).
+    for (const Json& name : task.args[1].value) claim.names.push_back(name.get<std::string>());
+  }
   // The key: a text, or the text of a promise's value (a non-text value by its JSON).
   ArgValue key = graph_.resolvedArg(task, task.args.at(0));
   if (key.kind == ArgValue::Kind::Value) {
@@ -32,7 +36,7 @@ EventClaim Engine::claimOf(const Task& task) const {
   return claim;
 }
 
-void Engine::applyDelivery(const Uuid& taskId, const std::string& payload, std::int64_t now,
+void Engine::applyDelivery(const Uuid& taskId, const EventGot& got, std::int64_t now,
                            Effects& effects) {
   Task* task = graph_.findTask(taskId);
   if (task == nullptr || task->state != TaskState::Listening ||
@@ -42,7 +46,11 @@ void Engine::applyDelivery(const Uuid& taskId, const std::string& payload, std::
   std::shared_ptr<const Json> value;
   {
     limits::Ignored written;  // checked when it came in
-    value = std::make_shared<const Json>(parseJson(payload));
+    Json payload = parseJson(got.payload);
+    // The first of several events says which one came.
+    value = std::make_shared<const Json>(
+        task->args.size() > 1 ? Json{{"name", got.name}, {"payload", std::move(payload)}}
+                              : std::move(payload));
   }
   graph_.deliverEvent(*task, std::move(value), now, effects);
   if (metrics_ != nullptr) metrics_->eventDelivered();
@@ -58,7 +66,7 @@ void Engine::applyEventAnswers(GroupCommit::Batch& batch, std::int64_t now, Effe
     *batch.sendSlots[i] = std::move(found.sends[i]);
   }
   for (const EventDeliveryRow& delivery : found.deliveries) {
-    applyDelivery(delivery.taskId, delivery.payload, now, effects);
+    applyDelivery(delivery.taskId, {delivery.name, delivery.payload}, now, effects);
   }
   for (std::size_t i = 0; i < found.timeouts.size() && i < ops.timeouts.size(); ++i) {
     if (found.timeouts[i]) {
@@ -169,7 +177,7 @@ void Engine::sweepEvents(std::unique_lock<std::mutex>& lock) {
   if (pending.empty()) return;
   Effects effects;
   for (const EventDeliveryRow& delivery : pending) {
-    applyDelivery(delivery.taskId, delivery.payload, nowMs(), effects);
+    applyDelivery(delivery.taskId, {delivery.name, delivery.payload}, nowMs(), effects);
   }
   absorb(effects);
 }

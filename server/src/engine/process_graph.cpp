@@ -185,8 +185,9 @@ void ProcessGraph::heartbeat(Task& task, std::int64_t now, Effects& effects) {
 void ProcessGraph::onDeadline(Task& task, std::int64_t now, Effects& effects) {
   if (task.state == TaskState::Scheduled && task.notBefore <= now &&
       task.type == TaskType::Timer) {
+    // Its value is the time it fired (epoch ms), so that its promise is an argument like others.
     leaveLiveState(task, TaskState::Completed, now, effects);
-    resolvePromise(task, std::make_shared<const Json>(), now, effects);
+    resolvePromise(task, std::make_shared<const Json>(now), now, effects);
     checkCompletion(*task.process, now, effects);
   } else if (task.state == TaskState::Scheduled && task.notBefore <= now) {
     setState(task, TaskState::Ready);

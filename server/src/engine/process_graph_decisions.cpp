@@ -56,12 +56,32 @@ PolledTask ProcessGraph::polledTask(const Task& task) const {
 
 namespace {
 
+// An event task waits for the first of at most this many events.
+constexpr std::size_t kMaxEventNames = 16;
+
 // What an event or a timer task must look like (docs/events.md).
 std::optional<std::string> checkSystemTask(const TaskSpec& spec) {
   if (spec.type == TaskType::Event) {
-    if (spec.args.size() != 1) {
-      return fmt::format("an event task takes one argument, its correlation key; got {}",
-                         spec.args.size());
+    if (spec.args.empty() || spec.args.size() > 2) {
+      return fmt::format(
+          "an event task takes its correlation key (and the names of more events it may take "
+          "first); got {} arguments",
+          spec.args.size());
+    }
+    if (spec.args.size() == 2) {
+      const ArgSpec& more = spec.args[1];
+      if (more.kind != ArgSpec::Kind::Value || !more.value.is_array() || more.value.empty() ||
+          more.value.size() > kMaxEventNames) {
+        return fmt::format("args[1]: the names of more events, a list of 1 to {} names",
+                           kMaxEventNames);
+      }
+      for (std::size_t n = 0; n < more.value.size(); ++n) {
+        const Json& name = more.value[n];
+        if (!name.is_string()) return fmt::format("args[1][{}]: a name is a string", n);
+        if (auto problem = checkMethodName(name.get_ref<const std::string&>())) {
+          return fmt::format("args[1][{}]: {}", n, *problem);
+        }
+      }
     }
     const ArgSpec& key = spec.args[0];
     if (key.kind == ArgSpec::Kind::List) return std::string("args[0]: a key is no list");

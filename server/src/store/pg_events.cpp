@@ -29,8 +29,10 @@ std::int64_t lockKey(std::string_view kind, std::string_view a, std::string_view
 void lockPairs(pqxx::work& tx, const EventOps& ops) {
   std::vector<std::int64_t> keys;
   for (const EventClaim& claim : ops.claims) {
-    keys.push_back(lockKey("key", claim.name, claim.key));
-    keys.push_back(lockKey("process", claim.name, claim.processId.toString()));
+    for (const std::string& name : claim.names) {
+      keys.push_back(lockKey("key", name, claim.key));
+      keys.push_back(lockKey("process", name, claim.processId.toString()));
+    }
   }
   for (const EventSend& send : ops.sends) {
     keys.push_back(send.processId ? lockKey("process", send.event.name, send.processId->toString())
@@ -41,40 +43,47 @@ void lockPairs(pqxx::work& tx, const EventOps& ops) {
   for (std::int64_t key : keys) tx.exec_params("SELECT pg_advisory_xact_lock($1)", key);
 }
 
-std::optional<std::string> deliveryOf(pqxx::work& tx, const Uuid& taskId) {
+std::optional<EventGot> deliveryOf(pqxx::work& tx, const Uuid& taskId) {
   pqxx::result found =
-      tx.exec_params("SELECT payload FROM event_deliveries WHERE task_id = $1::uuid",
+      tx.exec_params("SELECT name, payload FROM event_deliveries WHERE task_id = $1::uuid",
                      taskId.toString());
   if (found.empty()) return std::nullopt;
-  return found[0][0].as<std::string>();
+  return EventGot{found[0][0].as<std::string>(), found[0][1].as<std::string>()};
 }
 
+// The task gets the event: it waits no more (for any of its names) and has a delivery.
 void deliver(pqxx::work& tx, const EventDeliveryRow& row) {
+  tx.exec_params("DELETE FROM event_waits WHERE task_id = $1::uuid", row.taskId.toString());
   tx.exec_params(
-      "INSERT INTO event_deliveries (task_id, process_id, partition, payload) "
-      "VALUES ($1::uuid, $2::uuid, $3, $4) ON CONFLICT (task_id) DO NOTHING",
-      row.taskId.toString(), row.processId.toString(), row.partition, row.payload);
+      "INSERT INTO event_deliveries (task_id, process_id, partition, name, payload) "
+      "VALUES ($1::uuid, $2::uuid, $3, $4, $5) ON CONFLICT (task_id) DO NOTHING",
+      row.taskId.toString(), row.processId.toString(), row.partition, row.name, row.payload);
 }
 
-std::optional<std::string> claim(pqxx::work& tx, const EventClaim& claim, std::int64_t now) {
+std::string textArray(const std::vector<std::string>& texts) {
+  ArrayLiteral array;
+  for (const std::string& text : texts) array.add(text);
+  return array.str();
+}
+
+std::optional<EventGot> claim(pqxx::work& tx, const EventClaim& claim, std::int64_t now) {
   if (auto delivered = deliveryOf(tx, claim.taskId)) return delivered;
+  const std::string names = textArray(claim.names);
   pqxx::result kept = tx.exec_params(
-      "DELETE FROM kept_events WHERE seq = (SELECT seq FROM kept_events WHERE name = $1 AND "
-      "kept_until > $4 AND ((process_id IS NULL AND key = $2) OR "
+      "DELETE FROM kept_events WHERE seq = (SELECT seq FROM kept_events WHERE "
+      "name = ANY($1::text[]) AND kept_until > $4 AND ((process_id IS NULL AND key = $2) OR "
       "(process_id = $3::uuid AND (key = '' OR key = $2))) ORDER BY seq LIMIT 1) "
-      "RETURNING payload",
-      claim.name, claim.key, claim.processId.toString(), now);
+      "RETURNING name, payload",
+      names, claim.key, claim.processId.toString(), now);
   if (!kept.empty()) {
-    std::string payload = kept[0][0].as<std::string>();
-    tx.exec_params("DELETE FROM event_waits WHERE task_id = $1::uuid", claim.taskId.toString());
-    deliver(tx, {claim.taskId, claim.processId, claim.partition, payload});
-    return payload;
+    EventGot got{kept[0][0].as<std::string>(), kept[0][1].as<std::string>()};
+    deliver(tx, {claim.taskId, claim.processId, claim.partition, got.name, got.payload});
+    return got;
   }
   tx.exec_params(
       "INSERT INTO event_waits (task_id, process_id, partition, name, key) "
-      "VALUES ($1::uuid, $2::uuid, $3, $4, $5) ON CONFLICT (task_id) DO NOTHING",
-      claim.taskId.toString(), claim.processId.toString(), claim.partition, claim.name,
-      claim.key);
+      "SELECT $1::uuid, $2::uuid, $3, unnest($4::text[]), $5 ON CONFLICT DO NOTHING",
+      claim.taskId.toString(), claim.processId.toString(), claim.partition, names, claim.key);
   return std::nullopt;
 }
 
@@ -95,20 +104,27 @@ EventDelivery send(pqxx::work& tx, const EventSend& send,
     }
   }
   const std::string payload = event.payload.dump();
+  // Deleting the rows (not reading them) makes a concurrent time-out's delete find nothing.
   pqxx::result waiters =
       send.processId
           ? tx.exec_params(
                 "DELETE FROM event_waits WHERE process_id = $3::uuid AND name = $1 AND "
-                "($2 = '' OR key = $2) RETURNING task_id, process_id, partition",
+                "($2 = '' OR key = $2) RETURNING task_id, process_id, partition, seq",
                 event.name, event.key, send.processId->toString())
           : tx.exec_params(
                 "DELETE FROM event_waits WHERE name = $1 AND key = $2 "
-                "RETURNING task_id, process_id, partition",
+                "RETURNING task_id, process_id, partition, seq",
                 event.name, event.key);
-  std::vector<EventDeliveryRow> found;
+  std::vector<std::pair<std::int64_t, EventDeliveryRow>> ordered;
   for (const auto& row : waiters) {
-    found.push_back({*uuidOf(row[0]), *uuidOf(row[1]), row[2].as<int>(), payload});
+    ordered.emplace_back(row[3].as<std::int64_t>(),
+                         EventDeliveryRow{*uuidOf(row[0]), *uuidOf(row[1]), row[2].as<int>(),
+                                          event.name, payload});
   }
+  std::sort(ordered.begin(), ordered.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<EventDeliveryRow> found;
+  for (auto& [seq, row] : ordered) found.push_back(std::move(row));
   for (const EventDeliveryRow& row : found) deliver(tx, row);
   answer.resolved = static_cast<int>(found.size());
   if (found.empty() && send.keptUntil > send.now) {
@@ -139,7 +155,7 @@ EventAnswers applyEventOps(pqxx::work& tx, const EventOps& ops) {
   for (const EventClaim& one : ops.claims) answers.claims.push_back(claim(tx, one, ops.now));
   for (const EventSend& one : ops.sends) answers.sends.push_back(send(tx, one, answers.deliveries));
   for (const Uuid& taskId : ops.timeouts) {
-    // Whoever deletes the wait row wins: this time-out, or a send (which made a delivery).
+    // Whoever deletes the wait rows wins: this time-out, or a send (which made a delivery).
     pqxx::result removed = tx.exec_params(
         "DELETE FROM event_waits WHERE task_id = $1::uuid RETURNING 1", taskId.toString());
     answers.timeouts.push_back(removed.empty() ? deliveryOf(tx, taskId) : std::nullopt);
@@ -157,11 +173,12 @@ std::vector<EventDeliveryRow> pendingDeliveries(pqxx::transaction_base& tx,
                                                 const PartitionSet& partitions, int limit) {
   std::vector<EventDeliveryRow> rows;
   for (const auto& row : tx.exec_params(
-           fmt::format("SELECT task_id, process_id, partition, payload FROM event_deliveries "
-                       "WHERE true{} LIMIT $1",
+           fmt::format("SELECT task_id, process_id, partition, name, payload "
+                       "FROM event_deliveries WHERE true{} LIMIT $1",
                        partitionFilter("", partitions)),
            limit)) {
-    rows.push_back({*uuidOf(row[0]), *uuidOf(row[1]), row[2].as<int>(), row[3].as<std::string>()});
+    rows.push_back({*uuidOf(row[0]), *uuidOf(row[1]), row[2].as<int>(), row[3].as<std::string>(),
+                    row[4].as<std::string>()});
   }
   return rows;
 }

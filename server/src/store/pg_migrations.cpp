@@ -87,12 +87,13 @@ CREATE INDEX processes_by_request ON processes (request_id) WHERE request_id IS 
     // for a waiter to come, and the ids of delivered events.
     R"sql(
 CREATE TABLE event_waits (
-  task_id UUID PRIMARY KEY,
+  task_id UUID NOT NULL,
   process_id UUID NOT NULL,
   partition INTEGER NOT NULL,
   name TEXT NOT NULL,
   key TEXT NOT NULL,
-  seq BIGSERIAL
+  seq BIGSERIAL,
+  PRIMARY KEY (task_id, name)
 );
 CREATE INDEX event_waits_by_key ON event_waits (name, key);
 CREATE INDEX event_waits_by_process ON event_waits (process_id);
@@ -100,6 +101,7 @@ CREATE TABLE event_deliveries (
   task_id UUID PRIMARY KEY,
   process_id UUID NOT NULL,
   partition INTEGER NOT NULL,
+  name TEXT NOT NULL,
   payload TEXT NOT NULL
 );
 CREATE INDEX event_deliveries_by_partition ON event_deliveries (partition);

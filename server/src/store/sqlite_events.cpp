@@ -8,7 +8,7 @@ namespace {
 // The statements one commit's event operations use, prepared when it has some.
 struct EventStatements {
   explicit EventStatements(sqlite3* db)
-      : deliveryOf(db, "SELECT payload FROM event_deliveries WHERE task_id = ?1"),
+      : deliveryOf(db, "SELECT name, payload FROM event_deliveries WHERE task_id = ?1"),
         oldestKept(db,
                    "SELECT seq, payload FROM kept_events WHERE name = ?1 AND kept_until > ?4 AND "
                    "((process_id IS NULL AND key = ?2) OR "
@@ -16,7 +16,8 @@ struct EventStatements {
         deleteKept(db, "DELETE FROM kept_events WHERE seq = ?1"),
         insertDelivery(db,
                        "INSERT OR IGNORE INTO event_deliveries "
-                       "(task_id, process_id, partition, payload) VALUES (?1, ?2, ?3, ?4)"),
+                       "(task_id, process_id, partition, name, payload) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5)"),
         insertWait(db,
                    "INSERT OR IGNORE INTO event_waits (task_id, process_id, partition, name, key) "
                    "VALUES (?1, ?2, ?3, ?4, ?5)"),
@@ -27,7 +28,8 @@ struct EventStatements {
                      "WHERE name = ?1 AND key = ?2 ORDER BY rowid"),
         waitersOfProcess(db,
                          "SELECT task_id, process_id, partition FROM event_waits "
-                         "WHERE process_id = ?3 AND name = ?1 AND (?2 = '' OR key = ?2)"),
+                         "WHERE process_id = ?3 AND name = ?1 AND (?2 = '' OR key = ?2) "
+                         "ORDER BY rowid"),
         findId(db, "SELECT name, key, resolved, kept FROM event_ids WHERE id = ?1"),
         insertId(db,
                  "INSERT INTO event_ids (id, name, key, resolved, kept, at) "
@@ -51,41 +53,53 @@ struct EventStatements {
   Statement insertKept;
 };
 
-std::optional<std::string> deliveryOf(EventStatements& s, const Uuid& taskId) {
+std::optional<EventGot> deliveryOf(EventStatements& s, const Uuid& taskId) {
   ResetOnExit reset(s.deliveryOf);
   s.deliveryOf.bind(1, taskId);
   if (!s.deliveryOf.step()) return std::nullopt;
-  return s.deliveryOf.text(0);
+  return EventGot{s.deliveryOf.text(0), s.deliveryOf.text(1)};
 }
 
+// The task gets the event: it waits no more (for any of its names) and has a delivery.
 void deliver(EventStatements& s, const EventDeliveryRow& row) {
   s.deleteWait.bind(1, row.taskId).run();
   s.insertDelivery.bind(1, row.taskId)
       .bind(2, row.processId)
       .bind(3, std::int64_t{row.partition})
-      .bind(4, row.payload)
+      .bind(4, row.name)
+      .bind(5, row.payload)
       .run();
 }
 
-std::optional<std::string> claim(EventStatements& s, const EventClaim& claim, std::int64_t now) {
+std::optional<EventGot> claim(EventStatements& s, const EventClaim& claim, std::int64_t now) {
   if (auto delivered = deliveryOf(s, claim.taskId)) return delivered;
-  std::optional<std::pair<std::int64_t, std::string>> kept;
-  {
+  // The oldest kept event of any of its names.
+  struct Kept {
+    std::int64_t seq;
+    std::string name;
+    std::string payload;
+  };
+  std::optional<Kept> kept;
+  for (const std::string& name : claim.names) {
     ResetOnExit reset(s.oldestKept);
-    s.oldestKept.bind(1, claim.name).bind(2, claim.key).bind(3, claim.processId).bind(4, now);
-    if (s.oldestKept.step()) kept.emplace(s.oldestKept.integer(0), s.oldestKept.text(1));
+    s.oldestKept.bind(1, name).bind(2, claim.key).bind(3, claim.processId).bind(4, now);
+    if (s.oldestKept.step() && (!kept || s.oldestKept.integer(0) < kept->seq)) {
+      kept = Kept{s.oldestKept.integer(0), name, s.oldestKept.text(1)};
+    }
   }
   if (kept) {
-    s.deleteKept.bind(1, kept->first).run();
-    deliver(s, {claim.taskId, claim.processId, claim.partition, kept->second});
-    return kept->second;
+    s.deleteKept.bind(1, kept->seq).run();
+    deliver(s, {claim.taskId, claim.processId, claim.partition, kept->name, kept->payload});
+    return EventGot{kept->name, kept->payload};
   }
-  s.insertWait.bind(1, claim.taskId)
-      .bind(2, claim.processId)
-      .bind(3, std::int64_t{claim.partition})
-      .bind(4, claim.name)
-      .bind(5, claim.key)
-      .run();
+  for (const std::string& name : claim.names) {
+    s.insertWait.bind(1, claim.taskId)
+        .bind(2, claim.processId)
+        .bind(3, std::int64_t{claim.partition})
+        .bind(4, name)
+        .bind(5, claim.key)
+        .run();
+  }
   return std::nullopt;
 }
 
@@ -114,7 +128,7 @@ EventDelivery send(EventStatements& s, const EventSend& send,
     if (send.processId) select.bind(3, *send.processId);
     while (select.step()) {
       found.push_back({*select.uuid(0), *select.uuid(1), static_cast<int>(select.integer(2)),
-                       payload});
+                       event.name, payload});
     }
   }
   for (const EventDeliveryRow& row : found) deliver(s, row);
@@ -154,7 +168,7 @@ EventAnswers applyEventOps(sqlite3* db, const EventOps& ops) {
   for (const EventSend& one : ops.sends) answers.sends.push_back(send(s, one, answers.deliveries));
   for (const Uuid& taskId : ops.timeouts) {
     // A delivery that came first wins; else the task stops waiting.
-    std::optional<std::string> delivered = deliveryOf(s, taskId);
+    std::optional<EventGot> delivered = deliveryOf(s, taskId);
     if (!delivered) s.deleteWait.bind(1, taskId).run();
     answers.timeouts.push_back(std::move(delivered));
   }
@@ -168,13 +182,13 @@ EventAnswers applyEventOps(sqlite3* db, const EventOps& ops) {
 std::vector<EventDeliveryRow> pendingDeliveries(sqlite3* db, const PartitionSet& partitions,
                                                 int limit) {
   Statement select(db,
-                   "SELECT task_id, process_id, partition, payload FROM event_deliveries "
+                   "SELECT task_id, process_id, partition, name, payload FROM event_deliveries "
                    "ORDER BY partition");
   std::vector<EventDeliveryRow> rows;
   while (static_cast<int>(rows.size()) < limit && select.step()) {
     int partition = static_cast<int>(select.integer(2));
     if (!partitions.contains(partition)) continue;
-    rows.push_back({*select.uuid(0), *select.uuid(1), partition, select.text(3)});
+    rows.push_back({*select.uuid(0), *select.uuid(1), partition, select.text(3), select.text(4)});
   }
   return rows;
 }

@@ -71,11 +71,12 @@ CREATE INDEX processes_by_request ON processes (request_id) WHERE request_id IS 
     // for a waiter to come, and the ids of delivered events.
     R"sql(
 CREATE TABLE event_waits (
-  task_id BLOB PRIMARY KEY,
+  task_id BLOB NOT NULL,
   process_id BLOB NOT NULL,
   partition INTEGER NOT NULL,
   name TEXT NOT NULL,
-  key TEXT NOT NULL
+  key TEXT NOT NULL,
+  UNIQUE (task_id, name)
 );
 CREATE INDEX event_waits_by_key ON event_waits (name, key);
 CREATE INDEX event_waits_by_process ON event_waits (process_id);
@@ -83,6 +84,7 @@ CREATE TABLE event_deliveries (
   task_id BLOB PRIMARY KEY,
   process_id BLOB NOT NULL,
   partition INTEGER NOT NULL,
+  name TEXT NOT NULL,
   payload TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE kept_events (

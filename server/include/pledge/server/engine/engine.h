@@ -251,8 +251,7 @@ class Engine {
   // this node serves, time-outs, and the answers of sends (under the lock).
   void applyEventAnswers(GroupCommit::Batch& batch, std::int64_t now, Effects& effects);
   // A delivery to a task (if it still listens here).
-  void applyDelivery(const Uuid& taskId, const std::string& payload, std::int64_t now,
-                     Effects& effects);
+  void applyDelivery(const Uuid& taskId, const EventGot& got, std::int64_t now, Effects& effects);
   // Cluster nodes: applies deliveries another node made to tasks of partitions this node serves
   // (every eventSweepMs); every node: deletes kept events whose time ran out (every minute).
   // Timer thread, under the lock, which it releases while it reads the store.

@@ -83,12 +83,14 @@ struct ProcessRow {
 // lock of the pair), so an event and a waiter created at once on two nodes always meet.
 
 // An event task began to listen: it takes a delivery already made to it, else the oldest kept
-// event that matches (which then becomes its delivery), else it is recorded as waiting.
+// event that matches one of its names (which then becomes its delivery), else it is recorded as
+// waiting for each of them.
 struct EventClaim {
   Uuid taskId;
   Uuid processId;
   int partition = 0;
-  std::string name;
+  // The first is its method; more when it waits for the first of several events.
+  std::vector<std::string> names;
   std::string key;
 };
 
@@ -107,7 +109,16 @@ struct EventDeliveryRow {
   Uuid taskId;
   Uuid processId;
   int partition = 0;
+  std::string name;     // of the event that came
   std::string payload;  // JSON
+};
+
+// A delivery as a claim or a time-out finds it: the event's name and payload (JSON).
+struct EventGot {
+  std::string name;
+  std::string payload;
+
+  bool operator==(const EventGot&) const = default;
 };
 
 struct EventOps {
@@ -128,14 +139,14 @@ struct EventOps {
 
 // What the event operations of a commit found, in the order of the batch's lists.
 struct EventAnswers {
-  // Per claim: the payload (JSON) of its delivery, nullopt when it waits.
-  std::vector<std::optional<std::string>> claims;
+  // Per claim: its delivery, nullopt when it waits.
+  std::vector<std::optional<EventGot>> claims;
   // Per send: what it did.
   std::vector<EventDelivery> sends;
   // The deliveries the sends made (of every partition: the owners apply them).
   std::vector<EventDeliveryRow> deliveries;
-  // Per timeout: the payload of a delivery that came first, nullopt when it timed out.
-  std::vector<std::optional<std::string>> timeouts;
+  // Per timeout: a delivery that came first, nullopt when it timed out.
+  std::vector<std::optional<EventGot>> timeouts;
 };
 
 // An event kept for a waiter to come.
