@@ -84,6 +84,25 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   CLI::App* unblockCommand = app.add_subcommand("unblock", "unblock an actor");
   unblockCommand->add_option("actor", actor, "Name#version")->required();
 
+  EventSendOptions event;
+  CLI::App* eventCommand = app.add_subcommand("event", "send events to the processes waiting");
+  eventCommand->require_subcommand(1);
+  CLI::App* eventSendCommand =
+      eventCommand->add_subcommand("send", "send an event: NAME KEY [PAYLOAD_JSON]");
+  eventSendCommand->add_option("name", event.name, "event name, e.g. pizzaReady")->required();
+  eventSendCommand->add_option("key", event.key, "correlation key, e.g. order-42 (may be \"\")")
+      ->required();
+  std::string payload;
+  CLI::Option* payloadOption = eventSendCommand->add_option(
+      "payload", payload, "JSON payload, e.g. '{\"ready\":true}' or '\"text\"' (default null)");
+  eventSendCommand->add_option("--payload-file", event.payloadFile, "read the payload from a file")
+      ->excludes(payloadOption);
+  eventSendCommand->add_option("--id", event.id, "idempotency id: a repeat changes nothing");
+  eventSendCommand->add_option("--process", event.process, "deliver to this process only");
+  std::int64_t retentionMs = 0;
+  CLI::Option* retentionOption = eventSendCommand->add_option(
+      "--retention-ms", retentionMs, "keep it this long when nobody waits yet (0: never)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -124,6 +143,11 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     if (whoamiCommand->parsed()) return commands.whoami();
     if (blockCommand->parsed()) return commands.block(actor, true);
     if (unblockCommand->parsed()) return commands.block(actor, false);
+    if (eventSendCommand->parsed()) {
+      if (payloadOption->count() > 0) event.payload = payload;
+      if (retentionOption->count() > 0) event.retentionMs = retentionMs;
+      return commands.sendEvent(event);
+    }
   } catch (const UsageError& error) {
     err << "pledge: " << error.what() << "\n";
     return kExitUsage;

@@ -6,7 +6,9 @@
 //   int status = commands.show(processIdArgument("0193d4c2-9a4e-7b1c-8f00-1a2b3c4d5e6f"));
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -38,6 +40,17 @@ struct StartOptions {
   std::string taskList;
 };
 
+// pledge event send NAME KEY [PAYLOAD_JSON] and its options, as typed.
+struct EventSendOptions {
+  std::string name;
+  std::string key;
+  std::optional<std::string> payload;
+  std::string payloadFile;
+  std::string id;
+  std::string process;
+  std::optional<std::int64_t> retentionMs;
+};
+
 class Commands {
  public:
   Commands(RestClient& client, std::ostream& out, std::ostream& err,
@@ -55,6 +68,8 @@ class Commands {
   int block(const std::string& actor, bool blocked);
   int cluster();
   int whoami();
+  // event_command.cpp.
+  int sendEvent(const EventSendOptions& options);
 
  private:
   RestClient& client_;

@@ -101,6 +101,7 @@ std::vector<const TaskSpec*> callsOf(const std::vector<TaskSpec>& tasks, std::st
                                      std::string_view method, std::size_t argCount) {
   std::vector<const TaskSpec*> calls;
   for (const TaskSpec& task : tasks) {
+    if (task.type == TaskType::Event || task.type == TaskType::Timer) continue;
     if (task.actor == actor && task.method == method) {
       PLEDGE_REQUIRE(task.args.size() == argCount,
                      "recorded call {}.{} has {} arguments, the IDL says {}", actor, method,
@@ -109,6 +110,19 @@ std::vector<const TaskSpec*> callsOf(const std::vector<TaskSpec>& tasks, std::st
     }
   }
   return calls;
+}
+
+std::vector<const TaskSpec*> eventWaitsOf(const std::vector<TaskSpec>& tasks,
+                                          std::string_view name) {
+  std::vector<const TaskSpec*> waits;
+  for (const TaskSpec& task : tasks) {
+    if (task.type != TaskType::Event || task.method != name) continue;
+    PLEDGE_REQUIRE(task.args.size() == 1,
+                   "recorded wait for event {} has {} arguments, not its one key", name,
+                   task.args.size());
+    waits.push_back(&task);
+  }
+  return waits;
 }
 
 }  // namespace pledge::detail

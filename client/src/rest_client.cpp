@@ -228,6 +228,15 @@ ProcessInfo RestClient::abort(const Uuid& processId) {
   return call("POST", "/api/v1/processes/" + processId.toString() + "/abort").get<ProcessInfo>();
 }
 
+EventDelivery RestClient::sendEvent(const Event& event) {
+  return call("POST", "/api/v1/events", Json(event)).get<EventDelivery>();
+}
+
+EventDelivery RestClient::sendEvent(const Uuid& processId, const Event& event) {
+  return call("POST", "/api/v1/processes/" + processId.toString() + "/events", Json(event))
+      .get<EventDelivery>();
+}
+
 Json RestClient::queues() { return call("GET", "/api/v1/queues"); }
 Json RestClient::actors() { return call("GET", "/api/v1/actors"); }
 Json RestClient::cluster() { return call("GET", "/api/v1/cluster"); }

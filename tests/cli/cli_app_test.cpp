@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "bootstrap_process.h"
+#include "pledge/event.h"
 #include "server_process.h"
 #include "test_api.h"
 
@@ -105,6 +106,35 @@ TEST_F(PledgeCli, restartsAndAbortsBrokenProcesses) {
   Outcome again = run({"abort", broken.processId.toString()});
   EXPECT_EQ(again.status, kExitRefused);
   EXPECT_NE(again.err.find("conflict"), std::string::npos) << again.err;
+}
+
+TEST_F(PledgeCli, sendsEventsToTheProcessesWaitingForThem) {
+  testing::TestApi api(server_.port());
+  // Waiter#1.0 has no runner: the test plays its decider, which waits for pizzaReady order-42.
+  StartedProcess waiting = api.start("Waiter#1.0", "start");
+  PolledTask start = api.poll("Waiter#1.0", 1, 5000).at(0);
+  TaskSpec wait = testing::newTask("Waiter#1.0", "pizzaReady", {ArgSpec::ofValue("order-42")},
+                                   TaskType::Event, CallOptions{.timeoutMs = 60'000});
+  ASSERT_EQ(api.releaseStatus(testing::forwardOf(start, wait.taskId, {wait})), "accepted");
+
+  Outcome sent =
+      run({"event", "send", "pizzaReady", "order-42", R"({"ready":true})", "--id", "e-1"});
+  ASSERT_EQ(sent.status, kExitOk) << sent.err;
+  EXPECT_EQ(sent.out, "pizzaReady order-42: resolved 1 waiting task\n");
+  Outcome result = run({"result", waiting.processId.toString(), "--wait", "10"});
+  ASSERT_EQ(result.status, kExitOk) << result.out;
+  EXPECT_EQ(parseJson(result.out), Json({{"ready", true}}));
+
+  Outcome again = run({"event", "send", "pizzaReady", "order-42", "{}", "--id", "e-1"});
+  EXPECT_EQ(again.out,
+            "pizzaReady order-42: duplicate of an earlier event (id e-1): nothing changed\n");
+  Outcome early = run({"--json", "event", "send", "pizzaReady", "order-43"});
+  EXPECT_EQ(early.status, kExitOk) << early.err;
+  EXPECT_EQ(parseJson(early.out).get<EventDelivery>(),
+            (EventDelivery{.name = "pizzaReady", .key = "order-43", .resolved = 0, .kept = true}));
+  Outcome nobody = run({"event", "send", "poke", "", "--process", Uuid::random().toString()});
+  EXPECT_EQ(nobody.status, kExitRefused);
+  EXPECT_NE(nobody.err.find("not_found"), std::string::npos) << nobody.err;
 }
 
 TEST_F(PledgeCli, blocksAndUnblocksActors) {

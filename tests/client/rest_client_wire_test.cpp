@@ -1,123 +1,22 @@
-// What RestClient puts on the wire for polls and releases, against a recording HTTP server on
-// loopback: the bodies it writes are the wire model's text (poll_request.h, release.h: the same
-// writer the server's views and forwards use), and the answers it reads are the values the
-// server's writer wrote.
+// What RestClient puts on the wire for polls, releases and events, against a recording HTTP
+// server on loopback: the bodies it writes are the wire model's text (poll_request.h, release.h,
+// event.h: the same writer the server's views and forwards use), and the answers it reads are
+// the values the server's writer wrote.
 #include <gtest/gtest.h>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-
-#include <atomic>
-#include <functional>
-#include <map>
-#include <memory>
-#include <mutex>
-#include <thread>
+#include <string>
 #include <vector>
 
+#include "pledge/event.h"
 #include "pledge/json_writer.h"
 #include "pledge/release.h"
 #include "pledge/rest_client.h"
+#include "recording_server.h"
 
 namespace pledge {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-
-// Records every request body by target and answers with the text set for its target (200), or
-// {"nodes":[]} for GET /api/v1/cluster. Each connection is served on a thread of its own.
-class RecordingServer {
- public:
-  RecordingServer() {
-    acceptor_.open(tcp::v4());
-    acceptor_.set_option(asio::socket_base::reuse_address(true));
-    acceptor_.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    acceptor_.listen();
-    acceptThread_ = std::thread([this] { acceptLoop(); });
-  }
-
-  ~RecordingServer() {
-    stopping_ = true;
-    beast::error_code ignored;
-    tcp::socket poke(io_);
-    poke.connect(acceptor_.local_endpoint(), ignored);
-    acceptThread_.join();
-    std::lock_guard lock(mutex_);
-    for (auto& socket : sockets_) socket->shutdown(tcp::socket::shutdown_both, ignored);
-    for (std::thread& thread : threads_) thread.join();
-  }
-
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
-  }
-
-  void answer(const std::string& target, std::string body, int status = 200) {
-    std::lock_guard lock(mutex_);
-    answers_[target] = {status, std::move(body)};
-  }
-
-  // The bodies received for target, in order.
-  std::vector<std::string> bodies(const std::string& target) {
-    std::lock_guard lock(mutex_);
-    return received_[target];
-  }
-
- private:
-  void acceptLoop() {
-    while (true) {
-      auto socket = std::make_shared<tcp::socket>(io_);
-      beast::error_code ec;
-      acceptor_.accept(*socket, ec);
-      if (stopping_ || ec) return;
-      std::lock_guard lock(mutex_);
-      sockets_.push_back(socket);
-      threads_.emplace_back([this, socket] { serve(*socket); });
-    }
-  }
-
-  void serve(tcp::socket& socket) {
-    beast::flat_buffer buffer;
-    while (true) {
-      http::request<http::string_body> request;
-      beast::error_code ec;
-      http::read(socket, buffer, request, ec);
-      if (ec) return;
-      const std::string target(request.target());
-      http::response<http::string_body> response{http::status::ok, 11};
-      {
-        std::lock_guard lock(mutex_);
-        received_[target].push_back(request.body());
-        if (target == "/api/v1/cluster") {
-          response.body() = R"({"nodes":[]})";
-        } else if (auto known = answers_.find(target); known != answers_.end()) {
-          response.result(static_cast<unsigned>(known->second.first));
-          response.body() = known->second.second;
-        } else {
-          response.result(http::status::not_found);
-        }
-      }
-      response.set(http::field::content_type, "application/json");
-      response.keep_alive(true);
-      response.prepare_payload();
-      http::write(socket, response, ec);
-      if (ec) return;
-    }
-  }
-
-  asio::io_context io_;
-  tcp::acceptor acceptor_{io_};
-  std::atomic<bool> stopping_{false};
-  std::thread acceptThread_;
-  std::mutex mutex_;
-  std::vector<std::shared_ptr<tcp::socket>> sockets_;
-  std::vector<std::thread> threads_;
-  std::map<std::string, std::pair<int, std::string>> answers_;
-  std::map<std::string, std::vector<std::string>> received_;
-};
+using testing::RecordingServer;
 
 Decision someDecision() {
   return Decision{.taskId = Uuid::random(), .processId = Uuid::random(), .attempt = 2,
@@ -202,6 +101,51 @@ TEST_F(RestClientWire, aReleaseRefusedAsAWholeKeepsItsResults) {
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::BadRequest);
     EXPECT_EQ(error.message(), "no");
+  }
+}
+
+TEST_F(RestClientWire, anEventIsTheWireModelsTextAndItsDeliveryIsRead) {
+  const Event event{.name = "pizzaReady",
+                    .key = "order-42",
+                    .payload = Json{{"ready", true}},
+                    .id = "e-1",
+                    .retentionMs = 60'000};
+  const EventDelivery delivery{
+      .name = "pizzaReady", .key = "order-42", .id = "e-1", .resolved = 2, .kept = false};
+  server_.answer("/api/v1/events", Json(delivery).dump());
+
+  EXPECT_EQ(client_.sendEvent(event), delivery);
+
+  const std::vector<std::string> bodies = server_.bodies("/api/v1/events");
+  ASSERT_EQ(bodies.size(), 1u);
+  EXPECT_EQ(bodies[0],
+            R"({"id":"e-1","key":"order-42","name":"pizzaReady","payload":{"ready":true},)"
+            R"("retentionMs":60000})");
+  // What the server reads of it.
+  EXPECT_EQ(parseJson(bodies[0]).get<Event>(), event);
+}
+
+TEST_F(RestClientWire, anEventForOneProcessGoesToItsPathAndANotFoundIsAnError) {
+  const Uuid process = Uuid::random();
+  const std::string path = "/api/v1/processes/" + process.toString() + "/events";
+  server_.answer(path, R"({"name":"poke","key":"","resolved":0,"kept":true,"duplicate":false})");
+  const Event poke{.name = "poke", .key = "", .payload = Json(), .id = {}, .retentionMs = {}};
+
+  const EventDelivery delivery = client_.sendEvent(process, poke);
+
+  EXPECT_EQ(delivery, (EventDelivery{.name = "poke", .key = "", .resolved = 0, .kept = true}));
+  EXPECT_EQ(server_.bodies(path),
+            std::vector<std::string>{R"({"key":"","name":"poke","payload":null})"});
+  EXPECT_TRUE(server_.bodies("/api/v1/events").empty());
+
+  server_.answer(path, errorObjectText(ErrorCode::NotFound, "no process " + process.toString()),
+                 404);
+  try {
+    client_.sendEvent(process, poke);
+    FAIL() << "a 404 is an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::NotFound);
+    EXPECT_EQ(error.message(), "no process " + process.toString());
   }
 }
 

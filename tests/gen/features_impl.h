@@ -54,7 +54,9 @@ class CalculatorImpl final : public Calculator {
 };
 
 // plan(n): n + 1 by the calculator, then total([that, n]) as a decider task; the process result
-// is total's promise. recover(v): v, or -1 when the argument failed.
+// is total's promise. recover(v): v, or -1 when the argument failed. settle(order): waits up to
+// a minute for the order's approval, and decide takes a timeout for a refusal; a timer and a
+// wait for a poke whose promises nobody takes show that they are recorded all the same.
 class PlannerImpl final : public Planner {
  public:
   pledge::Promise<std::int64_t> plan(std::int32_t n) override {
@@ -71,6 +73,15 @@ class PlannerImpl final : public Planner {
     return value.hasFailed() ? pledge::Promise<std::int64_t>::of(-1) : value;
   }
   void nothing() override {}
+  pledge::Promise<bool> settle(std::string order) override {
+    pledge::after(1'500);
+    events().poked("");
+    pledge::Promise<bool> approved = events().approved(order, {.timeoutMs = 60'000});
+    return async().decide(approved);
+  }
+  pledge::Promise<bool> decide(pledge::Promise<bool> approved) override {
+    return pledge::Promise<bool>::of(!approved.hasFailed() && approved.get());
+  }
 
  private:
   CalculatorClient calculator_;

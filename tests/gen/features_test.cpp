@@ -280,6 +280,89 @@ TEST(GeneratedRecording, readsTypedCallsFromRecordedTasks) {
   EXPECT_THROW(planner.total()[0].parts.value(), pledge::Error);
 }
 
+TEST(GeneratedEvents, aDeciderRecordsEventWaitsAndTimersOfItsOwn) {
+  pledge::DeciderRuntime runtime(
+      Planner::kActor, std::make_unique<PlannerDispatcher>(std::make_unique<PlannerImpl>()));
+  pledge::Decision decision =
+      runtime.execute(taskFor(Planner::kActor, "settle", {ArgValue::ofValue("order-7")}));
+  ASSERT_FALSE(decision.failed()) << decision.error->message();
+  ASSERT_EQ(decision.tasks.size(), 4u);
+  const pledge::TaskSpec& timer = decision.tasks[0];
+  EXPECT_EQ(timer.type, pledge::TaskType::Timer);
+  EXPECT_EQ(timer.actor, "Planner#1.0");
+  EXPECT_EQ(timer.method, "after");
+  EXPECT_TRUE(timer.args.empty());
+  EXPECT_EQ(timer.options, pledge::CallOptions{.timeoutMs = 1'500});
+  const pledge::TaskSpec& poked = decision.tasks[1];
+  EXPECT_EQ(poked.type, pledge::TaskType::Event);
+  EXPECT_EQ(poked.actor, "Planner#1.0");
+  EXPECT_EQ(poked.method, "poked");
+  EXPECT_EQ(poked.args, std::vector<pledge::ArgSpec>{pledge::ArgSpec::ofValue("")});
+  EXPECT_TRUE(poked.options.empty());
+  const pledge::TaskSpec& approved = decision.tasks[2];
+  EXPECT_EQ(approved.type, pledge::TaskType::Event);
+  EXPECT_EQ(approved.method, "approved");
+  EXPECT_EQ(approved.args, std::vector<pledge::ArgSpec>{pledge::ArgSpec::ofValue("order-7")});
+  EXPECT_EQ(approved.options, pledge::CallOptions{.timeoutMs = 60'000});
+  const pledge::TaskSpec& decide = decision.tasks[3];
+  EXPECT_EQ(decide.type, pledge::TaskType::Decider);
+  EXPECT_EQ(decide.args.at(0),
+            pledge::ArgSpec::ofPromise(
+                approved.taskId, {.acceptFail = pledge::AcceptFail::ofTypes({"pledge.Timeout"})}));
+  EXPECT_EQ(decision.promise, decide.taskId);
+}
+
+TEST(GeneratedEvents, eventPromisesHaveThePayloadTypeJsonWhenNoneIsDeclared) {
+  static_assert(std::is_same_v<decltype(std::declval<PlannerEvents>().approved("k")),
+                               pledge::Promise<bool>>);
+  static_assert(std::is_same_v<decltype(std::declval<PlannerEvents>().moved("k", {})),
+                               pledge::Promise<Point>>);
+  static_assert(std::is_same_v<decltype(std::declval<PlannerEvents>().poked("k")),
+                               pledge::Promise<nlohmann::json>>);
+  pledge::TaskRecorder recorder(Planner::kActor);
+  const pledge::Uuid order = pledge::Uuid::random();
+  {
+    pledge::RecordingScope scope(recorder);
+    PlannerEvents().moved(pledge::Promise<std::string>::ofTask(order), {.timeoutMs = 5});
+  }
+  EXPECT_EQ(recorder.tasks().at(0).args.at(0), pledge::ArgSpec::ofPromise(order));
+  EXPECT_EQ(recorder.tasks().at(0).options.timeoutMs, 5);
+}
+
+TEST(GeneratedEvents, theRecordingListsWaitsApartFromCalls) {
+  pledge::DeciderRuntime runtime(
+      Planner::kActor, std::make_unique<PlannerDispatcher>(std::make_unique<PlannerImpl>()));
+  pledge::Decision decision =
+      runtime.execute(taskFor(Planner::kActor, "settle", {ArgValue::ofValue("order-7")}));
+  PlannerRecording planner(decision.tasks);
+  ASSERT_EQ(planner.events().approved().size(), 1u);
+  const PlannerEventsRecording::ApprovedWait& approved = planner.events().approved()[0];
+  EXPECT_EQ(approved.key.value(), "order-7");
+  EXPECT_EQ(approved.task.options.timeoutMs, 60'000);
+  EXPECT_EQ(planner.events().poked().at(0).key.value(), "");
+  EXPECT_TRUE(planner.events().moved().empty());
+  ASSERT_EQ(planner.decide().size(), 1u);
+  EXPECT_TRUE(planner.decide()[0].approved.isPromiseOf(approved.task));
+  EXPECT_EQ(planner.decide()[0].approved.acceptFail(),
+            pledge::AcceptFail::ofTypes({pledge::kTimeoutError}));
+  EXPECT_TRUE(planner.settle().empty());
+  ASSERT_EQ(pledge::timersOf(decision.tasks).size(), 1u);
+  EXPECT_EQ(pledge::timersOf(decision.tasks)[0]->options.timeoutMs, 1'500);
+  EXPECT_EQ(PlannerEventsRecording(decision.tasks).approved().at(0).task, approved.task);
+}
+
+TEST(GeneratedEvents, aTimedOutWaitArrivesAsAFailedPromiseWhereAcceptFailSaysSo) {
+  pledge::DeciderRuntime runtime(
+      Planner::kActor, std::make_unique<PlannerDispatcher>(std::make_unique<PlannerImpl>()));
+  const pledge::TaskError timeout(pledge::kTimeoutError, "no event within 60000 ms",
+                                  /*retryable=*/false);
+  EXPECT_EQ(runtime.execute(taskFor(Planner::kActor, "decide", {ArgValue::ofFailure(timeout)}))
+                .result,
+            false);
+  EXPECT_EQ(
+      runtime.execute(taskFor(Planner::kActor, "decide", {ArgValue::ofValue(true)})).result, true);
+}
+
 TEST(GeneratedRegistration, registersActorsThatNameAnImplementation) {
   pledge::ActorRegistry registry;
   pledge_register_features(registry);
@@ -287,7 +370,8 @@ TEST(GeneratedRegistration, registersActorsThatNameAnImplementation) {
   const pledge::ActorEntry* planner = registry.find("Planner#1.0");
   ASSERT_NE(planner, nullptr);
   EXPECT_EQ(planner->type, pledge::TaskType::Decider);
-  EXPECT_EQ(planner->methods, (std::vector<std::string>{"plan", "total", "recover", "nothing"}));
+  EXPECT_EQ(planner->methods, (std::vector<std::string>{"plan", "total", "recover", "nothing",
+                                                       "settle", "decide"}));
   EXPECT_EQ(registry.find("Painter#1.0"), nullptr);
   EXPECT_THROW(pledge_register_features(registry), pledge::Error);
 }

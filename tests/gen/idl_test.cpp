@@ -41,7 +41,15 @@ TEST(Idl, readsTheDesignExample) {
   EXPECT_TRUE(inspect.params[1].noWait);
   ASSERT_EQ(idl.deciders.size(), 1u);
   EXPECT_EQ(idl.deciders[0].execute->name, "plan");
-  EXPECT_EQ(idl.deciders[0].methods.size(), 3u);
+  EXPECT_EQ(idl.deciders[0].methods.size(), 5u);
+  const std::vector<IdlEvent>& events = idl.deciders[0].events;
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].name, "approved");
+  EXPECT_EQ(events[0].payload.cppName(), "bool");
+  EXPECT_EQ(events[1].payload.cppName(), "Point");
+  EXPECT_EQ(events[2].name, "poked");
+  EXPECT_EQ(events[2].payload.cppName(), "nlohmann::json");
+  EXPECT_TRUE(idl.workers[0].events.empty());
   EXPECT_FALSE(idl.workers[1].impl);
 }
 
@@ -158,6 +166,58 @@ TEST(Idl, retryPoliciesAreChecked) {
   EXPECT_EQ(
       errorOf(std::string(kWorkerHead) + "      send: {timeoutMs: soon}\n"),
       "bad.pledge.yaml:5: workers.Mail.methods.send.timeoutMs: expected an integer, got 'soon'");
+}
+
+constexpr const char* kDeciderHead = R"(deciders:
+  Shop:
+    version: "1.0"
+    execute: {order: {}}
+    events:
+)";
+
+TEST(Idl, decidersDeclareEventsWithAnOptionalPayload) {
+  IdlFile idl = parseIdlText(std::string(kDeciderHead) + "      paid: {payload: long}\n" +
+                                 "      cancelled:\n      poked: {}\n",
+                             "shop.pledge.yaml");
+  const std::vector<IdlEvent>& events = idl.deciders.at(0).events;
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].payload.idlName(), "long");
+  EXPECT_EQ(events[0].line, 6);
+  EXPECT_EQ(events[1].payload.idlName(), "json");
+  EXPECT_EQ(events[2].payload.idlName(), "json");
+}
+
+TEST(Idl, badEventsAreNamedWithTheirKeyPath) {
+  EXPECT_EQ(errorOf(std::string(kDeciderHead) + "      paid: {paylod: long}\n"),
+            "bad.pledge.yaml:6: deciders.Shop.events.paid.paylod: unknown key (did you mean "
+            "'payload'?) (expected one of: payload)");
+  EXPECT_EQ(errorOf(std::string(kDeciderHead) + "      paid: {payload: Money}\n"),
+            "bad.pledge.yaml:6: deciders.Shop.events.paid.payload: unknown type 'Money': use "
+            "string, int, long, double, bool, json, list<T>, map<T>, optional<T>, or a user type "
+            "declared under 'types'");
+  EXPECT_EQ(errorOf(std::string(kDeciderHead) + "      order-paid: {}\n"),
+            "bad.pledge.yaml:6: deciders.Shop.events.order-paid: event name 'order-paid' is not "
+            "an identifier (letters, digits, _)");
+  EXPECT_EQ(errorOf(std::string(kDeciderHead) + "      delete: {}\n"),
+            "bad.pledge.yaml:6: deciders.Shop.events.delete: event name 'delete' is a C++ "
+            "keyword");
+  EXPECT_EQ(errorOf(std::string(kDeciderHead) + "      with: {}\n"),
+            "bad.pledge.yaml:6: deciders.Shop.events.with: event name 'with' is reserved by the "
+            "generated classes");
+  EXPECT_EQ(errorOf(std::string(kDeciderHead) + "      paid: {}\n      paid: {}\n"),
+            "bad.pledge.yaml:7: deciders.Shop.events.paid: duplicate event (first at line 6)");
+  EXPECT_EQ(errorOf(std::string(kDeciderHead) + "      paid: long\n"),
+            "bad.pledge.yaml:6: deciders.Shop.events.paid: expected {payload: Type}, or nothing "
+            "for a json payload");
+  EXPECT_EQ(errorOf(std::string(kDeciderHead) + "      - paid\n"),
+            "bad.pledge.yaml:6: deciders.Shop.events: expected a map like {paid: {payload: "
+            "Payment}}");
+  EXPECT_EQ(errorOf(std::string(kWorkerHead) + "      send: {}\n    events: {paid: {}}\n"),
+            "bad.pledge.yaml:6: workers.Mail.events: unknown key (expected one of: version, impl, "
+            "methods)");
+  EXPECT_EQ(errorOf("deciders:\n  D:\n    version: \"1\"\n    execute: {events: {}}\n"),
+            "bad.pledge.yaml:4: deciders.D.execute.events: method name 'events' is reserved by "
+            "the generated classes");
 }
 
 TEST(Idl, unreadableFileIsAnError) {

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cpp_events.h"
 #include "cpp_fragments.h"
 
 namespace pledge::gen {
@@ -86,9 +87,11 @@ class Emitter {
     }
     for (const IdlActor& decider : idl_.deciders) {
       proxyDefinitions(out, decider, decider.name + "Async", "Decider", decider.methods);
+      if (!decider.events.empty()) eventsDefinitions(out, decider);
       proxyDefinitions(out, decider, decider.name + "Client", "Decider", {*decider.execute});
       starterDefinition(out, decider);
       dispatcherDefinition(out, decider);
+      if (!decider.events.empty()) eventsRecordingDefinition(out, decider);
       recordingDefinition(out, decider);
     }
     registrationDefinition(out);
@@ -130,6 +133,8 @@ class Emitter {
                      fmt::format("Records {}'s asynchronous methods as decider tasks; see "
                                  "{}::async().",
                                  decider.name, decider.name));
+    const bool events = !decider.events.empty();
+    if (events) eventsDeclaration(out, decider);
     out.line("// {}: decider interface. Implement it; its methods only plan: they call",
              decider.id());
     out.line("// proxies, combine promises and return.");
@@ -153,9 +158,14 @@ class Emitter {
     out.line(" protected:");
     out.line("  // The self-proxy: calls through it record decider tasks of this decider.");
     out.line("  const {}Async& async() const {{ return async_; }}", decider.name);
+    if (events) {
+      out.line("  // Waits for events from outside: calls through it record event tasks.");
+      out.line("  const {}Events& events() const {{ return events_; }}", decider.name);
+    }
     out.blank();
     out.line(" private:");
     out.line("  {}Async async_;", decider.name);
+    if (events) out.line("  {}Events events_;", decider.name);
     out.line("}};");
     out.blank();
     proxyDeclaration(out, decider.name + "Client", {*decider.execute},
@@ -164,6 +174,7 @@ class Emitter {
                                  decider.name));
     starterDeclaration(out, decider);
     dispatcherDeclaration(out, decider);
+    if (events) eventsRecordingDeclaration(out, decider);
     recordingDeclaration(out, decider);
   }
 
@@ -238,11 +249,16 @@ class Emitter {
       out.line("  const std::vector<{}Call>& {}() const {{ return {}_; }}",
                capitalized(method->name), method->name, method->name);
     }
+    if (!actor.events.empty()) {
+      out.line("  // The waits for its events.");
+      out.line("  const {}EventsRecording& events() const {{ return events_; }}", actor.name);
+    }
     out.blank();
     out.line(" private:");
     for (const IdlMethod* method : allMethods(actor)) {
       out.line("  std::vector<{}Call> {}_;", capitalized(method->name), method->name);
     }
+    if (!actor.events.empty()) out.line("  {}EventsRecording events_;", actor.name);
     out.line("}};");
     out.blank();
   }
@@ -319,8 +335,8 @@ class Emitter {
   }
 
   void recordingDefinition(Text& out, const IdlActor& actor) const {
-    out.line("{}Recording::{}Recording(const std::vector<pledge::TaskSpec>& tasks) {{", actor.name,
-             actor.name);
+    out.line("{}Recording::{}Recording(const std::vector<pledge::TaskSpec>& tasks){} {{",
+             actor.name, actor.name, actor.events.empty() ? "" : "\n    : events_(tasks)");
     for (const IdlMethod* method : allMethods(actor)) {
       out.line("  for (const pledge::TaskSpec* task :");
       out.line("       pledge::detail::callsOf(tasks, {}::kActor, {}, {})) {{", actor.name,

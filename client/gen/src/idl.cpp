@@ -17,13 +17,15 @@
 namespace pledge::gen {
 namespace {
 
-// Names the generated classes use for their own members.
+// Names the generated classes use for their own members; a decider's also has events().
 constexpr std::array kReservedMethodNames = {"with",  "async",    "dispatch", "kActor",
                                              "impl_", "options_", "task"};
+constexpr std::string_view kReservedDeciderMethodName = "events";
 
 constexpr std::array kTopLevelKeys = {"namespace", "includes", "types", "workers", "deciders"};
 constexpr std::array kWorkerKeys = {"version", "impl", "methods"};
-constexpr std::array kDeciderKeys = {"version", "impl", "execute", "asynchronous"};
+constexpr std::array kDeciderKeys = {"version", "impl", "execute", "asynchronous", "events"};
+constexpr std::array kEventKeys = {"payload"};
 constexpr std::array kImplKeys = {"class", "include"};
 constexpr std::array kMethodKeys = {"params",    "returns",  "retry",
                                     "timeoutMs", "taskList", "priority"};
@@ -39,7 +41,7 @@ class IdlReader : YamlFields {
   IdlFile read(const YAML::Node& root) {
     IdlFile idl;
     idl.path = path();
-    idl.stem = stemOf(path());
+    idl.stem = stemOfPath(path());
     if (!root.IsDefined() || root.IsNull()) fail(root, "", "the IDL file is empty");
     requireMap(root, "");
     rejectUnknownKeys(root, "", kTopLevelKeys);
@@ -76,21 +78,6 @@ class IdlReader : YamlFields {
   }
 
  private:
-  static std::string stemOf(const std::string& path) {
-    std::string name = path.substr(path.find_last_of('/') + 1);
-    for (std::string_view suffix : {".pledge.yaml", ".pledge.yml", ".yaml", ".yml"}) {
-      if (name.size() > suffix.size() && name.ends_with(suffix)) {
-        name.resize(name.size() - suffix.size());
-        break;
-      }
-    }
-    for (char& c : name) {
-      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-    }
-    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) name.insert(0, "idl_");
-    return name;
-  }
-
   void requireIdentifier(const YAML::Node& node, std::string_view keyPath, const std::string& name,
                          std::string_view what) const {
     if (!isIdentifier(name)) {
@@ -98,6 +85,17 @@ class IdlReader : YamlFields {
            fmt::format("{} '{}' is not an identifier (letters, digits, _)", what, name));
     }
     if (isKeyword(name)) fail(node, keyPath, fmt::format("{} '{}' is a C++ keyword", what, name));
+  }
+
+  // A method's or an event's name: an identifier the generated classes do not use themselves.
+  void requireMethodName(const YAML::Node& node, std::string_view keyPath, const std::string& name,
+                         std::string_view what, bool decider) const {
+    requireIdentifier(node, keyPath, name, what);
+    if (std::find(kReservedMethodNames.begin(), kReservedMethodNames.end(), name) !=
+            kReservedMethodNames.end() ||
+        (decider && name == kReservedDeciderMethodName)) {
+      fail(node, keyPath, fmt::format("{} '{}' is reserved by the generated classes", what, name));
+    }
   }
 
   std::vector<IdlActor> actors(const YAML::Node& node, const std::string& keyPath, bool deciders) {
@@ -147,13 +145,14 @@ class IdlReader : YamlFields {
              fmt::format("a decider has exactly one execute method, found {}", execute.size()));
       }
       auto it = execute.begin();
-      actor.execute = method(it->first, it->second, keyPath + ".execute", methodLines);
+      actor.execute = method(it->first, it->second, keyPath + ".execute", methodLines, true);
       if (node["asynchronous"]) {
-        actor.methods = methods(node["asynchronous"], keyPath + ".asynchronous", methodLines);
+        actor.methods = methods(node["asynchronous"], keyPath + ".asynchronous", methodLines, true);
       }
+      if (node["events"]) actor.events = events(node["events"], keyPath + ".events");
     } else {
       if (!node["methods"]) fail(keyNode, keyPath, "a worker needs 'methods'");
-      actor.methods = methods(node["methods"], keyPath + ".methods", methodLines);
+      actor.methods = methods(node["methods"], keyPath + ".methods", methodLines, false);
       if (actor.methods.empty()) fail(node["methods"], keyPath + ".methods", "no methods");
     }
     return actor;
@@ -175,28 +174,23 @@ class IdlReader : YamlFields {
   }
 
   std::vector<IdlMethod> methods(const YAML::Node& node, const std::string& keyPath,
-                                 std::map<std::string, int>& methodLines) {
+                                 std::map<std::string, int>& methodLines, bool decider) {
     if (node.IsNull()) return {};
     requireMap(node, keyPath);
     std::vector<IdlMethod> result;
     for (auto it = node.begin(); it != node.end(); ++it) {
-      result.push_back(method(it->first, it->second, keyPath, methodLines));
+      result.push_back(method(it->first, it->second, keyPath, methodLines, decider));
     }
     return result;
   }
 
   IdlMethod method(const YAML::Node& keyNode, const YAML::Node& node, const std::string& parentPath,
-                   std::map<std::string, int>& methodLines) {
+                   std::map<std::string, int>& methodLines, bool decider) {
     IdlMethod method;
     method.name = keyNode.Scalar();
     method.line = keyNode.Mark().line + 1;
     const std::string keyPath = parentPath + "." + method.name;
-    requireIdentifier(keyNode, keyPath, method.name, "method name");
-    if (std::find(kReservedMethodNames.begin(), kReservedMethodNames.end(), method.name) !=
-        kReservedMethodNames.end()) {
-      fail(keyNode, keyPath,
-           fmt::format("method name '{}' is reserved by the generated classes", method.name));
-    }
+    requireMethodName(keyNode, keyPath, method.name, "method name", decider);
     auto [previous, inserted] = methodLines.emplace(method.name, method.line);
     if (!inserted) {
       fail(keyNode, keyPath, fmt::format("duplicate method (first at line {})", previous->second));
@@ -221,6 +215,34 @@ class IdlReader : YamlFields {
       method.defaults.priority = static_cast<int>(priority);
     }
     return method;
+  }
+
+  // A decider's events: name -> {payload: Type}, or nothing (a json payload).
+  std::vector<IdlEvent> events(const YAML::Node& node, const std::string& keyPath) const {
+    if (node.IsNull()) return {};
+    if (!node.IsMap()) fail(node, keyPath, "expected a map like {paid: {payload: Payment}}");
+    std::vector<IdlEvent> result;
+    std::map<std::string, int> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      IdlEvent event;
+      event.name = it->first.Scalar();
+      event.line = it->first.Mark().line + 1;
+      const std::string path = keyPath + "." + event.name;
+      requireMethodName(it->first, path, event.name, "event name", /*decider=*/true);
+      auto [previous, inserted] = seen.emplace(event.name, event.line);
+      if (!inserted) {
+        fail(it->first, path, fmt::format("duplicate event (first at line {})", previous->second));
+      }
+      if (!it->second.IsNull()) {
+        if (!it->second.IsMap()) {
+          fail(it->second, path, "expected {payload: Type}, or nothing for a json payload");
+        }
+        rejectUnknownKeys(it->second, path, kEventKeys);
+        if (it->second["payload"]) event.payload = type(it->second["payload"], path + ".payload");
+      }
+      result.push_back(std::move(event));
+    }
+    return result;
   }
 
   IdlType type(const YAML::Node& node, const std::string& keyPath) const {

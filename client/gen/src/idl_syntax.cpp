@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <vector>
 
 #include <fmt/format.h>
@@ -52,6 +53,21 @@ std::size_t editDistance(std::string_view a, std::string_view b) {
     }
   }
   return row[b.size()];
+}
+
+std::string stemOfPath(const std::string& path) {
+  std::string name = path.substr(path.find_last_of('/') + 1);
+  for (std::string_view suffix : {".pledge.yaml", ".pledge.yml", ".yaml", ".yml"}) {
+    if (name.size() > suffix.size() && name.ends_with(suffix)) {
+      name.resize(name.size() - suffix.size());
+      break;
+    }
+  }
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) name.insert(0, "idl_");
+  return name;
 }
 
 bool isIdentifier(std::string_view name) {

@@ -1,7 +1,7 @@
 // The syntax of names and types in the IDL: C++ identifiers and qualified names, the type
-// grammar (string, int, ..., list<T>, map<T>, optional<T>, declared user types), and the
-// "did you mean" hints of pledge-gen's messages. Private to pledge-gen; idl.cpp reads the YAML
-// with these.
+// grammar (string, int, ..., list<T>, map<T>, optional<T>, declared user types), the stem of
+// generated file names, and the "did you mean" hints of pledge-gen's messages. Private to
+// pledge-gen; idl.cpp reads the YAML with these.
 //
 //   std::set<std::string, std::less<>> userTypes = {"example::Order"};
 //   IdlType type = parseType("list<example::Order>", userTypes);  // Kind::List of Kind::User
@@ -44,6 +44,10 @@ std::string listOf(const Names& names) {
   }
   return text;
 }
+
+// The stem of an IDL file's generated files: its name without ".pledge.yaml" (".pledge.yml",
+// ".yaml", ".yml"), every character but letters and digits made '_', "idl_" before a digit.
+std::string stemOfPath(const std::string& path);
 
 // A C++ identifier: a letter or '_', then letters, digits and '_'.
 bool isIdentifier(std::string_view name);

@@ -27,6 +27,7 @@
 
 #include "pledge/decision.h"
 #include "pledge/error.h"
+#include "pledge/event.h"
 #include "pledge/json.h"
 #include "pledge/poll_request.h"
 #include "pledge/polled_task.h"
@@ -86,6 +87,13 @@ class RestClient final : public ProcessStarter {
   Json listProcesses(const std::map<std::string, std::string>& query);
   ProcessInfo restart(const Uuid& processId);
   ProcessInfo abort(const Uuid& processId);
+  // Sends an event (POST /api/v1/events): it resolves every event task waiting for its name and
+  // key, or, with none waiting, is kept for one to come. Give it an id to make sending it again
+  // (after an error, say) safe: a repeat is answered as a duplicate and changes nothing.
+  EventDelivery sendEvent(const Event& event);
+  // Sends an event to one process only (POST /api/v1/processes/{id}/events); its key may be "".
+  // Error(NotFound) when there is no such process.
+  EventDelivery sendEvent(const Uuid& processId, const Event& event);
   Json queues();
   Json actors();
   Json setBlocked(const std::string& actor, bool blocked);

@@ -210,6 +210,32 @@ pledge::Promise<void> PlannerAsync::nothing() const {
       options_));
 }
 
+pledge::Promise<bool> PlannerAsync::settle(pledge::Arg<std::string> order) const {
+  return pledge::Promise<bool>::ofTask(pledge::detail::recordCall(
+      Planner::kActor, "settle", pledge::TaskType::Decider,
+      pledge::detail::argList(std::move(order).spec()),
+      options_));
+}
+
+pledge::Promise<bool> PlannerAsync::decide(pledge::Arg<bool> approved) const {
+  return pledge::Promise<bool>::ofTask(pledge::detail::recordCall(
+      Planner::kActor, "decide", pledge::TaskType::Decider,
+      pledge::detail::argList(pledge::detail::withFlags(std::move(approved).spec(), pledge::PromiseFlags{.noWait = false, .acceptFail = pledge::AcceptFail::ofTypes({"pledge.Timeout"})})),
+      options_));
+}
+
+pledge::Promise<bool> PlannerEvents::approved(pledge::Arg<std::string> key, pledge::EventOptions options) const {
+  return pledge::waitForEvent<bool>("approved", std::move(key), options);
+}
+
+pledge::Promise<Point> PlannerEvents::moved(pledge::Arg<std::string> key, pledge::EventOptions options) const {
+  return pledge::waitForEvent<Point>("moved", std::move(key), options);
+}
+
+pledge::Promise<nlohmann::json> PlannerEvents::poked(pledge::Arg<std::string> key, pledge::EventOptions options) const {
+  return pledge::waitForEvent<nlohmann::json>("poked", std::move(key), options);
+}
+
 PlannerClient PlannerClient::with(pledge::CallOptions options) const {
   PlannerClient copy = *this;
   copy.options_ = options.over(options_);
@@ -254,10 +280,34 @@ pledge::DispatchResult PlannerDispatcher::dispatch(const pledge::PolledTask& tas
     impl_->nothing();
     return pledge::detail::voidResult();
   }
+  if (task.method == "settle") {
+    pledge::detail::requireArgCount(task, 1);
+    return pledge::detail::resultOf(impl_->settle(pledge::detail::decodeArg<std::string>(task, 0)));
+  }
+  if (task.method == "decide") {
+    pledge::detail::requireArgCount(task, 1);
+    return pledge::detail::resultOf(impl_->decide(pledge::detail::decodeArg<pledge::Promise<bool>>(task, 0)));
+  }
   pledge::detail::throwUnknownMethod(task);
 }
 
-PlannerRecording::PlannerRecording(const std::vector<pledge::TaskSpec>& tasks) {
+PlannerEventsRecording::PlannerEventsRecording(const std::vector<pledge::TaskSpec>& tasks) {
+  for (const pledge::TaskSpec* task :
+       pledge::detail::eventWaitsOf(tasks, "approved")) {
+    approved_.push_back(ApprovedWait{*task, pledge::RecordedArg<std::string>(task->args[0])});
+  }
+  for (const pledge::TaskSpec* task :
+       pledge::detail::eventWaitsOf(tasks, "moved")) {
+    moved_.push_back(MovedWait{*task, pledge::RecordedArg<std::string>(task->args[0])});
+  }
+  for (const pledge::TaskSpec* task :
+       pledge::detail::eventWaitsOf(tasks, "poked")) {
+    poked_.push_back(PokedWait{*task, pledge::RecordedArg<std::string>(task->args[0])});
+  }
+}
+
+PlannerRecording::PlannerRecording(const std::vector<pledge::TaskSpec>& tasks)
+    : events_(tasks) {
   for (const pledge::TaskSpec* task :
        pledge::detail::callsOf(tasks, Planner::kActor, "plan", 1)) {
     plan_.push_back(PlanCall{*task, pledge::RecordedArg<std::int32_t>(task->args[0])});
@@ -273,6 +323,14 @@ PlannerRecording::PlannerRecording(const std::vector<pledge::TaskSpec>& tasks) {
   for (const pledge::TaskSpec* task :
        pledge::detail::callsOf(tasks, Planner::kActor, "nothing", 0)) {
     nothing_.push_back(NothingCall{*task});
+  }
+  for (const pledge::TaskSpec* task :
+       pledge::detail::callsOf(tasks, Planner::kActor, "settle", 1)) {
+    settle_.push_back(SettleCall{*task, pledge::RecordedArg<std::string>(task->args[0])});
+  }
+  for (const pledge::TaskSpec* task :
+       pledge::detail::callsOf(tasks, Planner::kActor, "decide", 1)) {
+    decide_.push_back(DecideCall{*task, pledge::RecordedArg<bool>(task->args[0])});
   }
 }
 
@@ -290,7 +348,7 @@ void registerActors(pledge::ActorRegistry& registry) {
   registry.add(pledge::ActorEntry{
       .actor = Planner::kActor,
       .type = pledge::TaskType::Decider,
-      .methods = {"plan", "total", "recover", "nothing"},
+      .methods = {"plan", "total", "recover", "nothing", "settle", "decide"},
       .makeDispatcher = [] {
         return std::make_unique<PlannerDispatcher>(std::make_unique<PlannerImpl>());
       }});

@@ -186,9 +186,21 @@ class PlannerAsync {
   pledge::Promise<std::int64_t> total(pledge::Arg<std::vector<std::int64_t>> parts) const;
   pledge::Promise<std::int64_t> recover(pledge::Arg<std::int64_t> value) const;
   pledge::Promise<void> nothing() const;
+  pledge::Promise<bool> settle(pledge::Arg<std::string> order) const;
+  pledge::Promise<bool> decide(pledge::Arg<bool> approved) const;
 
  private:
   pledge::CallOptions options_;
+};
+
+// Waits for Planner's events: each call records an event task that waits for the event
+// of that name and a correlation key (timeoutMs: fail with pledge.Timeout after it);
+// see Planner::events().
+class PlannerEvents {
+ public:
+  pledge::Promise<bool> approved(pledge::Arg<std::string> key, pledge::EventOptions options = {}) const;
+  pledge::Promise<Point> moved(pledge::Arg<std::string> key, pledge::EventOptions options = {}) const;
+  pledge::Promise<nlohmann::json> poked(pledge::Arg<std::string> key, pledge::EventOptions options = {}) const;
 };
 
 // Planner#1.0: decider interface. Implement it; its methods only plan: they call
@@ -205,13 +217,18 @@ class Planner {
   virtual pledge::Promise<std::int64_t> total(std::vector<std::int64_t> parts) = 0;
   virtual pledge::Promise<std::int64_t> recover(pledge::Promise<std::int64_t> value) = 0;
   virtual void nothing() = 0;
+  virtual pledge::Promise<bool> settle(std::string order) = 0;
+  virtual pledge::Promise<bool> decide(pledge::Promise<bool> approved) = 0;
 
  protected:
   // The self-proxy: calls through it record decider tasks of this decider.
   const PlannerAsync& async() const { return async_; }
+  // Waits for events from outside: calls through it record event tasks.
+  const PlannerEvents& events() const { return events_; }
 
  private:
   PlannerAsync async_;
+  PlannerEvents events_;
 };
 
 // Decider client of Planner: inside a decider, a call records a sub-process whose result comes back as a promise.
@@ -250,6 +267,34 @@ class PlannerDispatcher final : public pledge::ActorDispatcher {
   std::unique_ptr<Planner> impl_;
 };
 
+// Test double: the waits for Planner's events among the tasks a decider recorded.
+class PlannerEventsRecording {
+ public:
+  struct ApprovedWait {
+    pledge::TaskSpec task;
+    pledge::RecordedArg<std::string> key;
+  };
+  struct MovedWait {
+    pledge::TaskSpec task;
+    pledge::RecordedArg<std::string> key;
+  };
+  struct PokedWait {
+    pledge::TaskSpec task;
+    pledge::RecordedArg<std::string> key;
+  };
+
+  explicit PlannerEventsRecording(const std::vector<pledge::TaskSpec>& tasks);
+
+  const std::vector<ApprovedWait>& approved() const { return approved_; }
+  const std::vector<MovedWait>& moved() const { return moved_; }
+  const std::vector<PokedWait>& poked() const { return poked_; }
+
+ private:
+  std::vector<ApprovedWait> approved_;
+  std::vector<MovedWait> moved_;
+  std::vector<PokedWait> poked_;
+};
+
 // Test double: the calls of Planner among the tasks a decider recorded.
 class PlannerRecording {
  public:
@@ -268,6 +313,14 @@ class PlannerRecording {
   struct NothingCall {
     pledge::TaskSpec task;
   };
+  struct SettleCall {
+    pledge::TaskSpec task;
+    pledge::RecordedArg<std::string> order;
+  };
+  struct DecideCall {
+    pledge::TaskSpec task;
+    pledge::RecordedArg<bool> approved;
+  };
 
   explicit PlannerRecording(const std::vector<pledge::TaskSpec>& tasks);
 
@@ -275,12 +328,19 @@ class PlannerRecording {
   const std::vector<TotalCall>& total() const { return total_; }
   const std::vector<RecoverCall>& recover() const { return recover_; }
   const std::vector<NothingCall>& nothing() const { return nothing_; }
+  const std::vector<SettleCall>& settle() const { return settle_; }
+  const std::vector<DecideCall>& decide() const { return decide_; }
+  // The waits for its events.
+  const PlannerEventsRecording& events() const { return events_; }
 
  private:
   std::vector<PlanCall> plan_;
   std::vector<TotalCall> total_;
   std::vector<RecoverCall> recover_;
   std::vector<NothingCall> nothing_;
+  std::vector<SettleCall> settle_;
+  std::vector<DecideCall> decide_;
+  PlannerEventsRecording events_;
 };
 
 }  // namespace features

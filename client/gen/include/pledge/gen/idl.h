@@ -68,6 +68,14 @@ struct IdlMethod {
   int line = 0;
 };
 
+// An event a decider waits for (its `events:`): the event tasks it records name it.
+struct IdlEvent {
+  std::string name;
+  // What the waiting promise resolves with: the type given as `payload`, else json.
+  IdlType payload{.kind = IdlType::Kind::Json, .userName = {}, .element = {}};
+  int line = 0;
+};
+
 // The class that implements an actor, registered by the generated registration function.
 struct IdlImpl {
   std::string className;
@@ -82,6 +90,8 @@ struct IdlActor {
   std::vector<IdlMethod> methods;
   // Deciders only: the execute method.
   std::optional<IdlMethod> execute;
+  // Deciders only: the events it waits for, as declared.
+  std::vector<IdlEvent> events;
   std::optional<IdlImpl> impl;
   int line = 0;
 
