@@ -31,19 +31,20 @@ CallOptions withTimeout(std::int64_t ms) {
 
 }  // namespace
 
-Promise<void> after(std::int64_t ms) {
+Promise<std::int64_t> after(std::int64_t ms) {
   // Checked here, where the call is, rather than when the server refuses the whole decision.
-  PLEDGE_REQUIRE(ms >= 0 && ms <= limits::kMaxTimeoutMs,
-                 "pledge::after({}): the delay must be 0 to {} ms (30 days)", ms,
+  PLEDGE_REQUIRE(ms >= 1 && ms <= limits::kMaxTimeoutMs,
+                 "pledge::after({}): the delay must be 1 to {} ms (30 days)", ms,
                  limits::kMaxTimeoutMs);
   const std::string& actor = runningDecider("pledge::after");
-  return Promise<void>::ofTask(
+  return Promise<std::int64_t>::ofTask(
       detail::recordCall(actor, kTimerMethod, TaskType::Timer, {}, withTimeout(ms)));
 }
 
 namespace detail {
 
-Uuid recordEventWait(std::string_view name, ArgSpec key, const EventOptions& options) {
+Uuid recordEventWait(std::string_view name, ArgSpec key, const EventOptions& options,
+                     const std::vector<std::string>& moreNames) {
   const std::string& actor = runningDecider(fmt::format("waiting for event \"{}\"", name));
   const std::optional<std::string> badName = checkMethodName(name);
   PLEDGE_REQUIRE(!badName, "event name \"{}\": {}", name, *badName);
@@ -61,10 +62,38 @@ Uuid recordEventWait(std::string_view name, ArgSpec key, const EventOptions& opt
                    limits::kMaxTimeoutMs, *options.timeoutMs);
     callOptions = withTimeout(*options.timeoutMs);
   }
-  return recordCall(actor, name, TaskType::Event, argList(std::move(key)), std::move(callOptions));
+  std::vector<ArgSpec> args = argList(std::move(key));
+  if (!moreNames.empty()) {
+    Json names = Json::array();
+    for (const std::string& more : moreNames) {
+      const std::optional<std::string> bad = checkMethodName(more);
+      PLEDGE_REQUIRE(!bad, "event name \"{}\": {}", more, *bad);
+      names.push_back(more);
+    }
+    args.push_back(ArgSpec::ofValue(std::move(names)));
+  }
+  return recordCall(actor, name, TaskType::Event, std::move(args), std::move(callOptions));
 }
 
 }  // namespace detail
+
+void to_json(Json& out, const FirstEvent& event) {
+  out = Json{{"name", event.name}, {"payload", event.payload}};
+}
+
+void from_json(const Json& in, FirstEvent& event) {
+  event.name = readField(in, "name", readString);
+  event.payload = in.contains("payload") ? in.at("payload") : Json();
+}
+
+Promise<FirstEvent> firstEvent(const std::vector<std::string>& names, Arg<std::string> key,
+                               EventOptions options) {
+  PLEDGE_REQUIRE(!names.empty() && names.size() <= 16,
+                 "pledge::firstEvent: wait for 1 to 16 events, got {}", names.size());
+  const std::vector<std::string> more(names.begin() + 1, names.end());
+  return Promise<FirstEvent>::ofTask(
+      detail::recordEventWait(names.front(), std::move(key).spec(), options, more));
+}
 
 std::vector<const TaskSpec*> timersOf(const std::vector<TaskSpec>& tasks) {
   std::vector<const TaskSpec*> timers;

@@ -28,11 +28,11 @@ std::string errorOf(Body body) {
 
 TEST(Events, afterRecordsATimerOfTheRunningDecider) {
   TaskRecorder recorder("Shop#1");
-  Promise<void> later;
+  Promise<std::int64_t> later;
   {
     RecordingScope scope(recorder);
     later = after(60'000);
-    after(0);
+    after(1);
   }
   ASSERT_EQ(recorder.tasks().size(), 2u);
   const TaskSpec& timer = recorder.tasks()[0];
@@ -41,11 +41,28 @@ TEST(Events, afterRecordsATimerOfTheRunningDecider) {
   EXPECT_EQ(timer.method, "after");
   EXPECT_TRUE(timer.args.empty());
   EXPECT_EQ(timer.options, CallOptions{.timeoutMs = 60'000});
-  EXPECT_EQ(recorder.tasks()[1].options.timeoutMs, 0);
+  EXPECT_EQ(recorder.tasks()[1].options.timeoutMs, 1);
   EXPECT_TRUE(later.isPending());
   EXPECT_EQ(later.taskId(), timer.taskId);
   EXPECT_EQ(timersOf(recorder.tasks()),
             (std::vector<const TaskSpec*>{&recorder.tasks()[0], &recorder.tasks()[1]}));
+}
+
+TEST(Events, firstEventRecordsOneTaskWaitingForEveryName) {
+  TaskRecorder recorder("Expense#1");
+  {
+    RecordingScope scope(recorder);
+    firstEvent({"approved", "rejected"}, "exp-1", {.timeoutMs = 1'000});
+  }
+  ASSERT_EQ(recorder.tasks().size(), 1u);
+  const TaskSpec& wait = recorder.tasks()[0];
+  EXPECT_EQ(wait.type, TaskType::Event);
+  EXPECT_EQ(wait.method, "approved");
+  ASSERT_EQ(wait.args.size(), 2u);
+  EXPECT_EQ(wait.args[0].value, "exp-1");
+  EXPECT_EQ(wait.args[1].value, Json::array({"rejected"}));
+  EXPECT_EQ(wait.options.timeoutMs, 1'000);
+  EXPECT_EQ(Json(FirstEvent{"rejected", 3}).get<FirstEvent>(), (FirstEvent{"rejected", 3}));
 }
 
 TEST(Events, waitForEventRecordsAnEventTaskWithItsKeyAndTimeout) {
@@ -89,7 +106,8 @@ TEST(Events, whatTheServerWouldRefuseIsRefusedAtTheCall) {
   TaskRecorder recorder("Shop#1");
   RecordingScope scope(recorder);
   EXPECT_EQ(errorOf([] { after(-1); }),
-            "pledge::after(-1): the delay must be 0 to 2592000000 ms (30 days)");
+            "pledge::after(-1): the delay must be 1 to 2592000000 ms (30 days)");
+  EXPECT_NE(errorOf([] { after(0); }), "");
   EXPECT_NE(errorOf([] { after(limits::kMaxTimeoutMs + 1); }), "");
   EXPECT_NE(errorOf([] { waitForEvent<Json>("", "k"); }).find("event name \"\""),
             std::string::npos);

@@ -45,6 +45,7 @@ class ExampleRun {
   ExampleRun& operator=(const ExampleRun&) = delete;
 
   RestClient& client() { return client_; }
+  std::string serverUrl() const { return server_.url(); }
 
   // The process once it completed, broke or was aborted; as it is after 60 s otherwise.
   ProcessInfo finish(const Uuid& processId) {

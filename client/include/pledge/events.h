@@ -34,17 +34,30 @@ struct EventOptions {
   std::optional<std::int64_t> timeoutMs;
 };
 
-// A promise that resolves ms milliseconds after this task became ready (at once when it
-// waits for nothing: a timer takes no arguments). Throws pledge::Error when ms is outside
-// [0, limits::kMaxTimeoutMs] or no decider task runs on this thread.
-Promise<void> after(std::int64_t ms);
+// A promise that resolves ms milliseconds after this call's decision is applied (a timer waits
+// for nothing), with the time it fired (epoch ms): pass it to the call that must wait, e.g.
+// reminders_.send(text, pledge::after(2 * 86'400'000)) with a `long` parameter. Throws
+// pledge::Error when ms is outside [1, limits::kMaxTimeoutMs] or no decider task runs on this
+// thread.
+Promise<std::int64_t> after(std::int64_t ms);
+
+// Which of several events came first, and its payload (firstEvent).
+struct FirstEvent {
+  std::string name;
+  Json payload;
+
+  bool operator==(const FirstEvent&) const = default;
+};
+void to_json(Json& out, const FirstEvent& event);
+void from_json(const Json& in, FirstEvent& event);
 
 namespace detail {
 
 // Records an event task of the running decider waiting for the event name with key; returns
 // its id. Throws pledge::Error for a name or key the server would refuse, a bad timeout, or no
 // decider task running on this thread.
-Uuid recordEventWait(std::string_view name, ArgSpec key, const EventOptions& options);
+Uuid recordEventWait(std::string_view name, ArgSpec key, const EventOptions& options,
+                     const std::vector<std::string>& moreNames = {});
 
 }  // namespace detail
 
@@ -56,6 +69,14 @@ template <typename T>
 Promise<T> waitForEvent(std::string_view name, Arg<std::string> key, EventOptions options = {}) {
   return Promise<T>::ofTask(detail::recordEventWait(name, std::move(key).spec(), options));
 }
+
+// A promise of the first of several events with this key to come (names: 1 to 16 of them):
+// its name and payload; the others are then ignored by this wait. "Approved or rejected, within
+// a day":
+//   pledge::Promise<pledge::FirstEvent> verdict =
+//       pledge::firstEvent({"approved", "rejected"}, expenseId, {.timeoutMs = 86'400'000});
+Promise<FirstEvent> firstEvent(const std::vector<std::string>& names, Arg<std::string> key,
+                               EventOptions options = {});
 
 // The timers among recorded tasks (TaskType::Timer, made by after()), in call order; for
 // decider unit tests: timersOf(recorder.tasks()).at(0)->options.timeoutMs is the delay.
