@@ -9,6 +9,7 @@
 
 #include "fuzz_check.h"
 #include "pledge/decision.h"
+#include "pledge/event.h"
 #include "pledge/json.h"
 #include "pledge/json_writer.h"
 #include "pledge/polled_task.h"
@@ -60,7 +61,7 @@ void decode(std::string_view text, After after) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 11) {
+  switch (data[0] % 13) {
     case 0: decode<pledge::StartRequest>(text, [](const auto& v) { roundTrip(v); }); break;
     case 1: decode<pledge::Decision>(text, [](const auto& v) { roundTripWithWriter(v); }); break;
     case 2: decode<pledge::TaskSpec>(text, [](const auto& v) { roundTripWithWriter(v); }); break;
@@ -81,6 +82,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(pledge::isValidUtf8(error.message()), "a cursor error that is not UTF-8: " + error.message());
       }
       break;
+    case 11: decode<pledge::Event>(text, [](const auto& v) { roundTrip(v); }); break;
+    case 12: decode<pledge::EventDelivery>(text, [](const auto& v) { roundTrip(v); }); break;
   }
   return 0;
 }

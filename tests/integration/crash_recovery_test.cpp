@@ -1,6 +1,7 @@
 // Durability: 200 processes in flight, kill -9 of the server mid-run, restart on the same data
 // folder: every process completes with its correct result, and no task whose release was
 // acknowledged is handed out again.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -121,6 +122,70 @@ TEST(CrashRecovery, gracefulStopAnswersParkedPollsAndKeepsEverything) {
   TestApi again(server.port());
   EXPECT_EQ(again.process(started.processId).customId, "keep-me");
   EXPECT_EQ(again.poll("D#1", 1, 5000).size(), 1u);
+}
+
+// Events across kill -9 (docs/events.md, E9): what the server answered is there after the
+// restart: waiting event tasks (with their deadlines), kept events, ids of applied events, and
+// a delivery that was acknowledged.
+TEST(CrashRecovery, killDashNineLosesNoWaiterAndNoEvent) {
+  ServerProcess server;
+  auto send = [&](const Json& event) {
+    HttpResult answer = TestApi(server.port()).http().post("/api/v1/events", event);
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    return answer.json();
+  };
+  // Each process i waits for "go" keyed "k-i"; process 3 waits at most 1.5 s.
+  auto waitFor = [&](TestApi& api, int count) {
+    std::vector<StartedProcess> started;
+    for (int i = 0; i < count; ++i) {
+      started.push_back(api.start("W#1", "start", Json::array({i})));
+    }
+    int waiting = 0;
+    while (waiting < count) {
+      for (const PolledTask& task : api.poll("W#1", 10, 2000)) {
+        const int i = task.args[0].value.get<int>();
+        TaskSpec wait = newTask("W#1", "go", {ArgSpec::ofValue(fmt::format("k-{}", i))});
+        wait.type = TaskType::Event;
+        if (i == 3) wait.options.timeoutMs = 1'500;
+        EXPECT_EQ(api.releaseStatus(forwardOf(task, wait.taskId, {wait})), "accepted");
+        ++waiting;
+      }
+    }
+    return started;
+  };
+  TestApi api(server.port());
+  std::vector<StartedProcess> started = waitFor(api, 5);
+  // Process 0 gets its event before the kill; "early" is kept; "once" is applied by id.
+  EXPECT_EQ(send({{"name", "go"}, {"key", "k-0"}, {"payload", 100}})["resolved"], 1);
+  EXPECT_EQ(send({{"name", "go"}, {"key", "k-9"}, {"payload", 109}})["kept"], true);
+  EXPECT_EQ(send({{"name", "go"}, {"key", "k-1"}, {"payload", 101}, {"id", "once"}})["resolved"],
+            1);
+  server.stop(SIGKILL);
+
+  server.start();
+  TestApi again(server.port());
+  // The id is remembered: a retry of the acknowledged send changes nothing.
+  EXPECT_EQ(send({{"name", "go"}, {"key", "k-1"}, {"payload", 0}, {"id", "once"}})["duplicate"],
+            true);
+  EXPECT_EQ(send({{"name", "go"}, {"key", "k-2"}, {"payload", 102}})["resolved"], 1);
+  EXPECT_EQ(send({{"name", "go"}, {"key", "k-4"}, {"payload", 104}})["resolved"], 1);
+  for (int i : {0, 1, 2, 4}) {
+    ProcessInfo info = again.awaitResult(started[i].processId, 10'000);
+    ASSERT_EQ(info.state, ProcessState::Completed) << "process " << i << "\n" << server.log();
+    EXPECT_EQ(info.result, 100 + i);
+  }
+  // The deadline survived too: process 3 timed out.
+  ProcessInfo timedOut = again.awaitResult(started[3].processId, 10'000);
+  ASSERT_EQ(timedOut.state, ProcessState::Broken);
+  EXPECT_EQ(timedOut.error->type(), kTimeoutError);
+  // The kept event is taken by a waiter that came after the restart.
+  TestApi later(server.port());
+  StartedProcess late = later.start("W#1", "start", Json::array({9}));
+  PolledTask task = later.poll("W#1", 1, 5000).at(0);
+  TaskSpec wait = newTask("W#1", "go", {ArgSpec::ofValue("k-9")});
+  wait.type = TaskType::Event;
+  EXPECT_EQ(later.releaseStatus(forwardOf(task, wait.taskId, {wait})), "accepted");
+  EXPECT_EQ(later.awaitResult(late.processId, 10'000).result, 109);
 }
 
 }  // namespace
