@@ -52,6 +52,9 @@ Json taskJson(const TaskSnapshot& snapshot, const Uuid& startTaskId) {
       {"notBefore", nullIfZero(row.notBefore)},
       {"leaseUntil",
        row.state == TaskState::Leased ? Json(row.leaseUntil) : Json()},
+      // A listening event task times out then (docs/events.md); a timer fires at notBefore.
+      {"deadline",
+       row.state == TaskState::Listening && row.leaseUntil != 0 ? Json(row.leaseUntil) : Json()},
       {"createdAt", nullIfZero(row.createdAt)},
       {"readyAt", nullIfZero(row.readyAt)},
       {"startedAt", nullIfZero(row.startedAt)},
