@@ -108,6 +108,16 @@ TEST_F(EngineEvents, anEarlyEventIsConsumedOnceByTheFirstWaiter) {
   EXPECT_FALSE(timedOut.error->retryable());
 }
 
+TEST_F(EngineEvents, aRestartedTimedOutWaitListensAgain) {
+  const Uuid process = startWaiting({waitFor("again", 200)});
+  ASSERT_EQ(awaitEnd(process).state, ProcessState::Broken);
+  std::promise<Result<ProcessInfo>> restarted;
+  engine_->restart(process, [&](Result<ProcessInfo> info) { restarted.set_value(std::move(info)); });
+  ASSERT_EQ(restarted.get_future().get().value().state, ProcessState::Running);
+  EXPECT_EQ(send(pizza("again", "second chance")).resolved, 1);
+  EXPECT_EQ(awaitEnd(process).result, "second chance");
+}
+
 TEST_F(EngineEvents, aTimeOutIsAFailureThatAcceptFailTakes) {
   TaskSpec wait = waitFor("never", 200);
   // A worker task takes the failed promise and runs anyway (acceptFail).
