@@ -158,6 +158,17 @@ TEST_F(EngineEvents, aDeliveryMadeJustBeforeARestartIsApplied) {
   EXPECT_EQ(awaitEnd(waiting).result, 7);
 }
 
+TEST_F(EngineEvents, aKeptEventExpiresAfterItsRetention) {
+  Event event = pizza("stale", "old news");
+  event.retentionMs = 100;
+  EXPECT_TRUE(send(event).kept);
+  EXPECT_EQ(engine_->keptEvents("pizzaReady", 10).size(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_TRUE(engine_->keptEvents("pizzaReady", 10).empty());
+  const Uuid late = startWaiting({waitFor("stale", 300)});
+  EXPECT_EQ(awaitEnd(late).error->type(), kTimeoutError);
+}
+
 TEST_F(EngineEvents, aRepeatedEventIdIsADuplicate) {
   Event event = pizza("dup");
   event.id = "evt-9";
