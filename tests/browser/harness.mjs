@@ -115,6 +115,19 @@ export async function breakAProcess(api, type = 'Boom') {
   return started.processId;
 }
 
+// Starts a process of actor (nobody runs it) and releases its decider task as decided:
+// {promise, tasks} (TaskSpecs: event and timer tasks, worker tasks nobody polls). Resolves to the
+// process id.
+export async function startDecided(api, actor, { promise, tasks }) {
+  const started = await api.start(actor, 'start', []);
+  const polled = await api.post('/api/v1/tasks/poll', { worker: 'browser-test', actors: [{ actor }], max: 1, waitMs: 5000 });
+  const task = polled.tasks[0];
+  if (!task || task.processId !== started.processId) throw new Error(`no decider task of ${started.processId}: ${JSON.stringify(polled)}`);
+  const answer = await api.post('/api/v1/tasks/release', { decisions: [{ taskId: task.taskId, attempt: task.attempt, promise, tasks }] });
+  if (answer.results[0].status !== 'accepted') throw new Error(`decision not accepted: ${JSON.stringify(answer)}`);
+  return started.processId;
+}
+
 // Debian's Chromium, headless, with a fresh empty profile (Playwright makes one per launch) and
 // without the background traffic this closed network would refuse.
 export async function openBrowser() {

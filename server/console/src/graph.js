@@ -1,8 +1,10 @@
 // The process graph: tasks as nodes laid out left to right by dependency (dagre), promise
 // arguments as edges (noWait dashed, accepting a failure marked with ?), results forwarded from
-// another task dotted, and the decision that created a task as a thin grey edge.
+// another task dotted, and the decision that created a task as a thin grey edge. Event tasks (✉)
+// and timers (◷) are drawn apart: their key or firing time instead of the actor, and the time left.
 import dagre from '@dagrejs/dagre';
 import { html } from './ui.js';
+import { eventKey, eventNames, isEvent, isTimer, keyText, waitShort } from './waits.js';
 
 const NODE_WIDTH = 176;
 const NODE_HEIGHT = 58;
@@ -50,8 +52,27 @@ function path(points) {
   return points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
 }
 
-export function ProcessGraph({ tasks, selected, onSelect }) {
+// At most this many characters on a line of a node (the node's title has everything).
+const LINE = 25;
+const clip = (text) => (text.length > LINE ? `${text.slice(0, LINE - 1)}…` : text);
+
+// The three lines of a node: title, detail, state.
+function nodeLines(task, byId, now) {
+  const attempts = task.attempts > 1 ? ` · attempt ${task.attempts}` : '';
+  if (isEvent(task)) {
+    const wait = waitShort(task, now);
+    return [`✉ ${eventNames(task).join(' | ')}`, `key ${keyText(eventKey(task, byId))}`,
+      `${task.state}${wait ? ` · ${wait}` : ''}`];
+  }
+  if (isTimer(task)) {
+    return [`◷ ${task.method}`, waitShort(task, now), task.state];
+  }
+  return [`${task.start ? '▶ ' : ''}${task.method}`, task.actor, `${task.state}${attempts}`];
+}
+
+export function ProcessGraph({ tasks, selected, onSelect, now = Date.now() }) {
   const { nodes, edges, width, height } = layoutGraph(tasks);
+  const byId = new Map(tasks.map((t) => [t.taskId, t]));
   return html`<svg class="process-graph" data-testid="graph" viewBox=${`0 0 ${width} ${height}`}
       width=${width} height=${height} role="img" aria-label="process graph">
     <defs>
@@ -64,13 +85,17 @@ export function ProcessGraph({ tasks, selected, onSelect }) {
       <title>${edge.kind === 'created' ? 'created by' : edge.kind === 'forward' ? 'result forwarded from'
         : edge.kind === 'nowait' ? 'takes without waiting' : edge.acceptFail ? 'waits for (accepts failure)' : 'waits for'}</title>
     </path>`)}
-    ${nodes.map(({ id, x, y, task }) => html`<g key=${id} class=${`node node-${task.type} state-${task.state}${task.start ? ' node-start' : ''}${selected === id ? ' selected' : ''}`}
-        data-testid="node" data-task=${id} data-method=${task.method} data-state=${task.state}
-        transform=${`translate(${x - NODE_WIDTH / 2},${y - NODE_HEIGHT / 2})`} onClick=${() => onSelect(id)}>
-      <rect width=${NODE_WIDTH} height=${NODE_HEIGHT} rx=${task.type === 'decider' ? 16 : 3} />
-      <text x="10" y="20" class="node-method">${task.start ? '▶ ' : ''}${task.method}</text>
-      <text x="10" y="36" class="node-actor">${task.actor}</text>
-      <text x="10" y="50" class="node-state">${task.state}${task.attempts > 1 ? ` · attempt ${task.attempts}` : ''}</text>
-    </g>`)}
+    ${nodes.map(({ id, x, y, task }) => {
+      const [title, detail, state] = nodeLines(task, byId, now);
+      return html`<g key=${id} class=${`node node-${task.type} state-${task.state}${task.start ? ' node-start' : ''}${selected === id ? ' selected' : ''}`}
+          data-testid="node" data-task=${id} data-method=${task.method} data-state=${task.state} data-type=${task.type}
+          transform=${`translate(${x - NODE_WIDTH / 2},${y - NODE_HEIGHT / 2})`} onClick=${() => onSelect(id)}>
+        <title>${`${title}\n${detail}\n${state}`}</title>
+        <rect width=${NODE_WIDTH} height=${NODE_HEIGHT} rx=${task.type === 'decider' ? 16 : isEvent(task) || isTimer(task) ? 10 : 3} />
+        <text x="10" y="20" class="node-method">${clip(title)}</text>
+        <text x="10" y="36" class="node-actor">${clip(detail)}</text>
+        <text x="10" y="50" class="node-state">${clip(state)}</text>
+      </g>`;
+    })}
   </svg>`;
 }

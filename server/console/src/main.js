@@ -11,6 +11,7 @@ import { Processes } from './pages/processes.js';
 import { ProcessDetail } from './pages/process.js';
 import { Broken } from './pages/broken.js';
 import { Actors } from './pages/actors.js';
+import { Events } from './pages/events.js';
 import { Metrics } from './pages/metrics.js';
 import { Cluster } from './pages/cluster.js';
 
@@ -21,6 +22,7 @@ const pages = [
   { path: 'processes', label: 'Processes', page: Processes, needs: 'read-process', what: 'read processes' },
   { path: 'broken', label: 'Broken', page: Broken, needs: 'read', what: 'read the broken processes' },
   { path: 'actors', label: 'Actors', page: Actors, needs: 'read', what: 'read the actors' },
+  { path: 'events', label: 'Events', page: Events, needs: 'read', what: 'read the kept events' },
   { path: 'metrics', label: 'Metrics', page: Metrics, needs: 'read', what: 'read the metrics' },
   { path: 'cluster', label: 'Cluster', page: Cluster, needs: 'read', what: 'read the cluster' },
 ];
@@ -38,7 +40,7 @@ function Body({ current, session, visible }) {
   }
   if (current.path === 'processes' && current.rest[0]) {
     if (!may(session, 'read-process')) return html`<${Refused} what="read processes" />`;
-    return html`<${ProcessDetail} id=${current.rest[0]} />`;
+    return html`<${ProcessDetail} key=${current.rest[0]} id=${current.rest[0]} />`;
   }
   const found = pages.find((p) => p.path === current.path) || visible[0];
   if (!may(session, found.needs)) return html`<section><h1>${found.label}</h1><${Refused} what=${found.what} /></section>`;

@@ -16,7 +16,7 @@ export function useSession() {
 }
 
 // Whether the session's role may do what ("work", "start", "read-process", "read", "operate",
-// "admin"); without a session (a page rendered alone) everything is shown.
+// "signal", "admin"); without a session (a page rendered alone) everything is shown.
 export function may(session, what) {
   return !session || session.may.includes(what);
 }
