@@ -90,6 +90,9 @@ TEST_F(EngineEvents, anEventResolvesTheWaitingTaskAndItsProcessCompletes) {
   const Uuid process = startWaiting({waitFor("order-1")});
   std::vector<TaskSnapshot> tasks = *engine_->processTasks(process);
   ASSERT_EQ(tasks.size(), 2u);
+  EXPECT_EQ(tasks[1].row.state, TaskState::Listening);
+  // An event task's timeoutMs is its wait: none here (not the default lease of runners' tasks).
+  EXPECT_EQ(tasks[1].spec.options.timeoutMs, std::nullopt);
   EXPECT_EQ(send(pizza("order-1", Json{{"oven", 3}})).resolved, 1);
   ProcessInfo info = awaitEnd(process);
   EXPECT_EQ(info.state, ProcessState::Completed);

@@ -201,7 +201,12 @@ std::optional<std::vector<TaskSnapshot>> Engine::processTasks(const Uuid& proces
         spec.args = task->args;
         if (!task->taskList->empty()) spec.options.taskList = *task->taskList;
         if (task->priority != 0) spec.options.priority = task->priority;
-        spec.options.timeoutMs = task->timeoutMs;
+        // A lease for tasks runners take; the wait (or delay) for those the server settles.
+        if (ProcessGraph::isSystemTask(*task)) {
+          if (task->waitMs > 0) spec.options.timeoutMs = task->waitMs;
+        } else {
+          spec.options.timeoutMs = task->timeoutMs;
+        }
         if (task->retry) spec.options.retry = *task->retry;
         snapshots.push_back(TaskSnapshot{std::move(spec), rowOf(*task, /*takeSpec=*/false)});
       }
@@ -213,8 +218,10 @@ std::optional<std::vector<TaskSnapshot>> Engine::processTasks(const Uuid& proces
   std::vector<TaskSnapshot> snapshots;
   for (TaskRow& row : store_->processTasks(processId)) {
     TaskSpec spec = parseJson(row.spec).get<TaskSpec>();
-    // (The lease its attempts got, as for a live task.)
-    spec.options.timeoutMs = spec.options.timeoutMs.value_or(options_.defaultTimeoutMs);
+    // (The lease its attempts got, as for a live task; the wait of an event or timer task.)
+    if (spec.type != TaskType::Event && spec.type != TaskType::Timer) {
+      spec.options.timeoutMs = spec.options.timeoutMs.value_or(options_.defaultTimeoutMs);
+    }
     row.spec.clear();
     snapshots.push_back(TaskSnapshot{std::move(spec), std::move(row)});
   }
