@@ -35,6 +35,7 @@ const std::map<std::string, std::set<std::string>>& expectedRoles() {
   static const std::set<std::string> kReadOne = {"starter", "viewer", "operator", "admin"};
   static const std::set<std::string> kRead = {"viewer", "operator", "admin"};
   static const std::set<std::string> kOperate = {"operator", "admin"};
+  static const std::set<std::string> kSignal = {"starter", "operator", "admin"};
   static const std::map<std::string, std::set<std::string>> roles = {
       {"GET /api/v1/openapi.json", kAll},
       {"GET /api/v1/whoami", kAll},
@@ -46,6 +47,9 @@ const std::map<std::string, std::set<std::string>>& expectedRoles() {
       {"GET /api/v1/processes/{id}/result", kReadOne},
       {"POST /api/v1/processes/{id}/restart", kOperate},
       {"POST /api/v1/processes/{id}/abort", kOperate},
+      {"POST /api/v1/processes/{id}/events", kSignal},
+      {"POST /api/v1/events", kSignal},
+      {"GET /api/v1/events", kRead},
       {"POST /api/v1/tasks/poll", kWork},
       {"POST /api/v1/tasks/release", kWork},
       {"POST /api/v1/tasks/{id}/heartbeat", kWork},
