@@ -1,7 +1,9 @@
 // The benchmark actors: trivial work, so that what is measured is the engine.
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
+#include <string>
 
 #include "bench.pledge.h"
 
@@ -49,6 +51,21 @@ class FanoutImpl final : public Fanout {
 
  private:
   FanClient fan_;
+};
+
+// How long a Waiter waits for its event: a run that dies leaves no process waiting for ever.
+inline constexpr std::int64_t kWaiterTimeoutMs = 3'600'000;
+
+// start(key) = add1(the payload of the event "go" with this key): the event resumes the process
+// and one worker step follows, as a real process goes on after its signal.
+class WaiterImpl final : public Waiter {
+ public:
+  pledge::Promise<std::int64_t> start(std::string key) override {
+    return adder_.add1(events().go(key, {.timeoutMs = kWaiterTimeoutMs}));
+  }
+
+ private:
+  AdderClient adder_;
 };
 
 }  // namespace pledge_bench

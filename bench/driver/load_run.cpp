@@ -62,6 +62,14 @@ const std::map<std::string, Workload>& workloads() {
         "bench/actors/libbench_actors.so",
         [](int i) { return Json::array({i}); },
         [](int) { return Json(); }}},
+      // The events workload (events_run.cpp): start(key) waits for the event "go", then add1.
+      {"events",
+       {"Waiter#1.0",
+        2,
+        {"Adder#1.0"},
+        "bench/actors/libbench_actors.so",
+        [](int i) { return Json::array({fmt::format("events-{}", i)}); },
+        [](int i) { return Json(i + 1); }}},
       {"notification",
        {"NotificationDecider#1.0",
         3,
@@ -211,7 +219,8 @@ LoadResult LoadRun::scaleRun(const std::string& url, pid_t serverPid) {
 LoadResult LoadRun::execute() {
   auto found = workloads().find(options_.workload);
   PLEDGE_REQUIRE(found != workloads().end(),
-                 "workload: expected chain, fanout or notification, got \"{}\"", options_.workload);
+                 "workload: expected chain, fanout, notification, waiting or events, got \"{}\"",
+                 options_.workload);
   const Workload& workload = found->second;
   PLEDGE_REQUIRE(options_.n >= 1, "n: must be positive");
   const fs::path build = fs::path(executableDir()).parent_path();
@@ -305,167 +314,173 @@ LoadResult LoadRun::execute() {
       if (pollers >= static_cast<std::size_t>(options_.workers)) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    const std::string completedSample = "pledge_processes_total{event=\"completed\"} ";
-    const std::string metricsBefore = metricsOfAllNodes();
-    const double completedBefore = metric(metricsBefore, completedSample);
+    if (options_.workload == "events") {
+      result =
+          eventsRun(client, metricsOfAllNodes, serverPids, workers, static_cast<int>(urls.size()));
+    } else {
+      const std::string completedSample = "pledge_processes_total{event=\"completed\"} ";
+      const std::string metricsBefore = metricsOfAllNodes();
+      const double completedBefore = metric(metricsBefore, completedSample);
 
-    // Timed: submit N processes from several threads, until all N completed.
-    const double loadBefore = load1();
-    const double serverCpuBefore = cpuSecondsOf(serverPids);
-    const double workerCpuBefore = cpuSecondsOf(workers);
-    const auto t0 = Clock::now();
-    std::vector<Uuid> processIds(static_cast<std::size_t>(options_.n));
-    std::atomic<int> next{0};
-    std::atomic<int> submitted{0};
-    std::atomic<bool> submitFailed{false};
-    std::string submitError;
-    std::mutex submitErrorMutex;
-    std::vector<std::thread> submitters;
-    // Submitted in batches of options_.batch (BullMQ's driver uses addBulk of 200).
-    for (int t = 0; t < options_.submitters; ++t) {
-      submitters.emplace_back([&] {
-        for (int first = next.fetch_add(options_.batch); first < options_.n && !submitFailed;
-             first = next.fetch_add(options_.batch)) {
-          const int last = std::min(options_.n, first + options_.batch);
-          try {
-            std::vector<StartRequest> requests;
-            for (int i = first; i < last; ++i) {
-              requests.push_back(StartRequest{
-                  .actor = workload.decider, .method = "start", .args = workload.args(i)});
-            }
-            std::vector<Result<StartedProcess>> started = client.startMany(requests);
-            for (int i = first; i < last; ++i) {
-              const Result<StartedProcess>& one = started.at(static_cast<std::size_t>(i - first));
-              if (!one.ok()) throw one.error();
-              processIds[static_cast<std::size_t>(i)] = one.value().processId;
-            }
-            submitted += last - first;
-          } catch (const std::exception& error) {
-            std::lock_guard lock(submitErrorMutex);
-            submitFailed = true;
-            submitError = error.what();
-          }
-        }
-      });
-    }
-    std::optional<Clock::time_point> submittedAt;
-    double completed = 0;
-    const auto deadline = t0 + std::chrono::seconds(options_.timeoutSeconds);
-    auto lastDraw = Clock::now();
-    while (Clock::now() < deadline) {
-      if (!submittedAt && submitted == options_.n) submittedAt = Clock::now();
-      completed = metric(metricsOfAllNodes(), completedSample) - completedBefore;
-      if (options_.progress && Clock::now() - lastDraw > std::chrono::milliseconds(100)) {
-        drawProgress(submitted, static_cast<int>(completed), options_.n,
-                     std::chrono::duration<double>(Clock::now() - t0).count());
-        lastDraw = Clock::now();
-      }
-      if (completed >= options_.n || submitFailed) break;
-      // A scrape of /metrics costs the server ~0.2 ms: every 20 ms it is 1% of a core, and the
-      // end of a run is seen at most 20 ms late (which counts against Pledge, not for it).
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    const auto t1 = Clock::now();
-    const double serverCpu = cpuSecondsOf(serverPids) - serverCpuBefore;
-    const double workerCpu = cpuSecondsOf(workers) - workerCpuBefore;
-    for (std::thread& thread : submitters) thread.join();
-    if (!submittedAt) submittedAt = t1;
-    const double loadAfter = load1();
-    if (options_.progress) {
-      drawProgress(submitted, static_cast<int>(completed), options_.n,
-                   std::chrono::duration<double>(t1 - t0).count());
-      std::fputc('\n', stderr);
-    }
-    PLEDGE_REQUIRE(!submitFailed, "submitting failed: {}", submitError);
-    const std::string metricsAfter = metricsOfAllNodes();
-
-    // Not timed: verify every result.
-    int verified = 0;
-    int wrong = 0;
-    {
-      std::atomic<int> cursor{0};
-      std::mutex countMutex;
-      std::vector<std::thread> checkers;
+      // Timed: submit N processes from several threads, until all N completed.
+      const double loadBefore = load1();
+      const double serverCpuBefore = cpuSecondsOf(serverPids);
+      const double workerCpuBefore = cpuSecondsOf(workers);
+      const auto t0 = Clock::now();
+      std::vector<Uuid> processIds(static_cast<std::size_t>(options_.n));
+      std::atomic<int> next{0};
+      std::atomic<int> submitted{0};
+      std::atomic<bool> submitFailed{false};
+      std::string submitError;
+      std::mutex submitErrorMutex;
+      std::vector<std::thread> submitters;
+      // Submitted in batches of options_.batch (BullMQ's driver uses addBulk of 200).
       for (int t = 0; t < options_.submitters; ++t) {
-        checkers.emplace_back([&] {
-          for (int i = cursor++; i < options_.n; i = cursor++) {
-            bool ok = false;
+        submitters.emplace_back([&] {
+          for (int first = next.fetch_add(options_.batch); first < options_.n && !submitFailed;
+               first = next.fetch_add(options_.batch)) {
+            const int last = std::min(options_.n, first + options_.batch);
             try {
-              ProcessInfo info = client.process(processIds[static_cast<std::size_t>(i)]);
-              const Json want = workload.expected(i);
-              ok = info.state == ProcessState::Completed && (want.is_null() || info.result == want);
-            } catch (const std::exception&) {
+              std::vector<StartRequest> requests;
+              for (int i = first; i < last; ++i) {
+                requests.push_back(StartRequest{
+                    .actor = workload.decider, .method = "start", .args = workload.args(i)});
+              }
+              std::vector<Result<StartedProcess>> started = client.startMany(requests);
+              for (int i = first; i < last; ++i) {
+                const Result<StartedProcess>& one = started.at(static_cast<std::size_t>(i - first));
+                if (!one.ok()) throw one.error();
+                processIds[static_cast<std::size_t>(i)] = one.value().processId;
+              }
+              submitted += last - first;
+            } catch (const std::exception& error) {
+              std::lock_guard lock(submitErrorMutex);
+              submitFailed = true;
+              submitError = error.what();
             }
-            std::lock_guard lock(countMutex);
-            (ok ? verified : wrong) += 1;
           }
         });
       }
-      for (std::thread& thread : checkers) thread.join();
-    }
+      std::optional<Clock::time_point> submittedAt;
+      double completed = 0;
+      const auto deadline = t0 + std::chrono::seconds(options_.timeoutSeconds);
+      auto lastDraw = Clock::now();
+      while (Clock::now() < deadline) {
+        if (!submittedAt && submitted == options_.n) submittedAt = Clock::now();
+        completed = metric(metricsOfAllNodes(), completedSample) - completedBefore;
+        if (options_.progress && Clock::now() - lastDraw > std::chrono::milliseconds(100)) {
+          drawProgress(submitted, static_cast<int>(completed), options_.n,
+                       std::chrono::duration<double>(Clock::now() - t0).count());
+          lastDraw = Clock::now();
+        }
+        if (completed >= options_.n || submitFailed) break;
+        // A scrape of /metrics costs the server ~0.2 ms: every 20 ms it is 1% of a core, and the
+        // end of a run is seen at most 20 ms late (which counts against Pledge, not for it).
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      const auto t1 = Clock::now();
+      const double serverCpu = cpuSecondsOf(serverPids) - serverCpuBefore;
+      const double workerCpu = cpuSecondsOf(workers) - workerCpuBefore;
+      for (std::thread& thread : submitters) thread.join();
+      if (!submittedAt) submittedAt = t1;
+      const double loadAfter = load1();
+      if (options_.progress) {
+        drawProgress(submitted, static_cast<int>(completed), options_.n,
+                     std::chrono::duration<double>(t1 - t0).count());
+        std::fputc('\n', stderr);
+      }
+      PLEDGE_REQUIRE(!submitFailed, "submitting failed: {}", submitError);
+      const std::string metricsAfter = metricsOfAllNodes();
 
-    const double elapsed = std::chrono::duration<double>(t1 - t0).count();
-    const bool finished = completed >= options_.n;
-    const double tasks = static_cast<double>(options_.n) * workload.tasksPerProcess;
-    auto before = handoffBuckets(metricsBefore);
-    auto after = handoffBuckets(metricsAfter);
-    std::optional<double> p50 = quantileMs(before, after, 0.50);
-    std::optional<double> p99 = quantileMs(before, after, 0.99);
-    std::int64_t peakKb = 0;
-    for (pid_t pid : serverPids) peakKb += rssKb(pid);
-    auto round = [](double value, int digits) {
-      const double scale = std::pow(10.0, digits);
-      return std::round(value * scale) / scale;
-    };
-    const std::string concurrency = fmt::format("{}+{}thr x{}", options_.deciderThreads,
-                                                options_.workerThreads, options_.pollBatch);
-    Json line = {
-        {"peer", "pledge"},
-        {"version", "0.1.0"},
-        {"workload", options_.workload},
-        {"n", options_.n},
-        {"tasks", static_cast<std::int64_t>(tasks)},
-        {"workers", options_.workers},
-        {"concurrency", concurrency},
-        {"submit_s", round(std::chrono::duration<double>(*submittedAt - t0).count(), 3)},
-        {"total_s", round(elapsed, 3)},
-        {"status", finished && verified == options_.n ? "ok" : (finished ? "WRONG" : "TIMEOUT")},
-        {"completed_tasks", static_cast<std::int64_t>(completed * workload.tasksPerProcess)},
-        {"failed_tasks", 0},
-        {"verified", verified},
-        {"wrong", wrong},
-        {"proc_per_s", finished ? Json(round(options_.n / elapsed, 1)) : Json()},
-        {"tasks_per_s",
-         round((finished ? tasks : completed * workload.tasksPerProcess) / elapsed, 1)},
-        {"load1_before", round(loadBefore, 2)},
-        {"load1_after", round(loadAfter, 2)},
-        {"handoff_p50_ms", p50 ? Json(round(*p50, 3)) : Json()},
-        {"handoff_p99_ms", p99 ? Json(round(*p99, 3)) : Json()},
-        {"server_peak_rss_mb", peakKb > 0 ? Json(round(peakKb / 1024.0, 1)) : Json()},
-        // CPU time per task of the timed window (what the 2 cores are spent on).
-        {"server_cpu_us_per_task",
-         !serverPids.empty() ? Json(round(serverCpu * 1e6 / tasks, 1)) : Json()},
-        {"workers_cpu_us_per_task", round(workerCpu * 1e6 / tasks, 1)},
-        {"store", !options_.server.empty() ? "as configured"
-                  : options_.store.empty() ? "sqlite (synchronous=FULL)"
-                                           : "postgresql"},
-        {"nodes", static_cast<int>(urls.size())},
-    };
-    result.line = line;
-    result.summary = fmt::format(
-        "pledge {} N={} on {} node(s): {} in {:.3f}s (submit {:.3f}s) -> {:.1f} proc/s, {:.1f} "
-        "tasks/s; hand-off p50 {} ms, "
-        "p99 {} ms; server peak RSS {}; CPU per task: server {}, workers {:.1f} us; verified "
-        "{}/{}; {} worker "
-        "processes x ({} decider + {} worker threads, poll batch {})",
-        options_.workload, options_.n, urls.size(), line["status"].get<std::string>(), elapsed,
-        line["submit_s"].get<double>(), finished ? options_.n / elapsed : 0.0,
-        line["tasks_per_s"].get<double>(), p50 ? fmt::format("{:.3f}", *p50) : "-",
-        p99 ? fmt::format("{:.3f}", *p99) : "-",
-        peakKb > 0 ? fmt::format("{:.1f} MiB", peakKb / 1024.0) : "n/a (not started here)",
-        !serverPids.empty() ? fmt::format("{:.1f}", serverCpu * 1e6 / tasks) : "n/a",
-        workerCpu * 1e6 / tasks, verified, options_.n, options_.workers, options_.deciderThreads,
-        options_.workerThreads, options_.pollBatch);
+      // Not timed: verify every result.
+      int verified = 0;
+      int wrong = 0;
+      {
+        std::atomic<int> cursor{0};
+        std::mutex countMutex;
+        std::vector<std::thread> checkers;
+        for (int t = 0; t < options_.submitters; ++t) {
+          checkers.emplace_back([&] {
+            for (int i = cursor++; i < options_.n; i = cursor++) {
+              bool ok = false;
+              try {
+                ProcessInfo info = client.process(processIds[static_cast<std::size_t>(i)]);
+                const Json want = workload.expected(i);
+                ok = info.state == ProcessState::Completed &&
+                     (want.is_null() || info.result == want);
+              } catch (const std::exception&) {
+              }
+              std::lock_guard lock(countMutex);
+              (ok ? verified : wrong) += 1;
+            }
+          });
+        }
+        for (std::thread& thread : checkers) thread.join();
+      }
+
+      const double elapsed = std::chrono::duration<double>(t1 - t0).count();
+      const bool finished = completed >= options_.n;
+      const double tasks = static_cast<double>(options_.n) * workload.tasksPerProcess;
+      auto before = handoffBuckets(metricsBefore);
+      auto after = handoffBuckets(metricsAfter);
+      std::optional<double> p50 = quantileMs(before, after, 0.50);
+      std::optional<double> p99 = quantileMs(before, after, 0.99);
+      std::int64_t peakKb = 0;
+      for (pid_t pid : serverPids) peakKb += rssKb(pid);
+      auto round = [](double value, int digits) {
+        const double scale = std::pow(10.0, digits);
+        return std::round(value * scale) / scale;
+      };
+      const std::string concurrency = fmt::format("{}+{}thr x{}", options_.deciderThreads,
+                                                  options_.workerThreads, options_.pollBatch);
+      Json line = {
+          {"peer", "pledge"},
+          {"version", "0.1.0"},
+          {"workload", options_.workload},
+          {"n", options_.n},
+          {"tasks", static_cast<std::int64_t>(tasks)},
+          {"workers", options_.workers},
+          {"concurrency", concurrency},
+          {"submit_s", round(std::chrono::duration<double>(*submittedAt - t0).count(), 3)},
+          {"total_s", round(elapsed, 3)},
+          {"status", finished && verified == options_.n ? "ok" : (finished ? "WRONG" : "TIMEOUT")},
+          {"completed_tasks", static_cast<std::int64_t>(completed * workload.tasksPerProcess)},
+          {"failed_tasks", 0},
+          {"verified", verified},
+          {"wrong", wrong},
+          {"proc_per_s", finished ? Json(round(options_.n / elapsed, 1)) : Json()},
+          {"tasks_per_s",
+           round((finished ? tasks : completed * workload.tasksPerProcess) / elapsed, 1)},
+          {"load1_before", round(loadBefore, 2)},
+          {"load1_after", round(loadAfter, 2)},
+          {"handoff_p50_ms", p50 ? Json(round(*p50, 3)) : Json()},
+          {"handoff_p99_ms", p99 ? Json(round(*p99, 3)) : Json()},
+          {"server_peak_rss_mb", peakKb > 0 ? Json(round(peakKb / 1024.0, 1)) : Json()},
+          // CPU time per task of the timed window (what the 2 cores are spent on).
+          {"server_cpu_us_per_task",
+           !serverPids.empty() ? Json(round(serverCpu * 1e6 / tasks, 1)) : Json()},
+          {"workers_cpu_us_per_task", round(workerCpu * 1e6 / tasks, 1)},
+          {"store", !options_.server.empty() ? "as configured"
+                    : options_.store.empty() ? "sqlite (synchronous=FULL)"
+                                             : "postgresql"},
+          {"nodes", static_cast<int>(urls.size())},
+      };
+      result.line = line;
+      result.summary = fmt::format(
+          "pledge {} N={} on {} node(s): {} in {:.3f}s (submit {:.3f}s) -> {:.1f} proc/s, {:.1f} "
+          "tasks/s; hand-off p50 {} ms, "
+          "p99 {} ms; server peak RSS {}; CPU per task: server {}, workers {:.1f} us; verified "
+          "{}/{}; {} worker "
+          "processes x ({} decider + {} worker threads, poll batch {})",
+          options_.workload, options_.n, urls.size(), line["status"].get<std::string>(), elapsed,
+          line["submit_s"].get<double>(), finished ? options_.n / elapsed : 0.0,
+          line["tasks_per_s"].get<double>(), p50 ? fmt::format("{:.3f}", *p50) : "-",
+          p99 ? fmt::format("{:.3f}", *p99) : "-",
+          peakKb > 0 ? fmt::format("{:.1f} MiB", peakKb / 1024.0) : "n/a (not started here)",
+          !serverPids.empty() ? fmt::format("{:.1f}", serverCpu * 1e6 / tasks) : "n/a",
+          workerCpu * 1e6 / tasks, verified, options_.n, options_.workers, options_.deciderThreads,
+          options_.workerThreads, options_.pollBatch);
+    }
   } catch (...) {
     stopAll();
     stopServers();

@@ -8,19 +8,26 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <sys/types.h>
 
 #include "pledge/json.h"
 
+namespace pledge {
+class RestClient;
+}
+
 namespace pledge::bench {
 
 struct LoadOptions {
-  // chain, fanout, notification; or waiting: the scale run (processes whose start task is due an
-  // hour from now; reports the start rate and the server's memory).
+  // chain, fanout, notification; waiting: the scale run (processes whose start task is due an
+  // hour from now; reports the start rate and the server's memory); or events: N processes wait
+  // for an event each, then the driver sends the N events (events_run.cpp).
   std::string workload = "chain";
   int n = 1000;
   // Target a running server; empty: start one on a fresh data folder and stop it after.
@@ -40,6 +47,10 @@ struct LoadOptions {
   // Threads submitting processes, and processes per start request.
   int submitters = 2;
   int batch = 200;
+  // events: threads sending events (one HTTP request per event), and whether each event carries
+  // an id (idempotent sends: the server also records the id).
+  int senders = 32;
+  bool eventIds = false;
   int timeoutSeconds = 300;
   bool progress = true;
   // Passed to a server this run starts.
@@ -60,6 +71,10 @@ class LoadRun {
 
  private:
   LoadResult scaleRun(const std::string& url, pid_t serverPid);
+  // The events workload once the servers and workers run (events_run.cpp).
+  LoadResult eventsRun(RestClient& client, const std::function<std::string()>& metricsOfAllNodes,
+                       const std::vector<pid_t>& serverPids, const std::vector<pid_t>& workers,
+                       int nodes);
   // Starts node `index` of this run in `work`; returns its pid and URL.
   std::pair<pid_t, std::string> startServer(const std::string& work, int index);
 

@@ -1,5 +1,6 @@
-// pledge-bench --workload chain|fanout|notification --n N [--server URL | --store URL --nodes K]
-// [--json FILE] The end-to-end load driver: see load_run.h. Prints a summary and appends one JSON
+// pledge-bench --workload chain|fanout|notification|waiting|events --n N [--server URL | --store
+// URL --nodes K] [--json FILE] The end-to-end load driver: see load_run.h (events:
+// events_run.cpp; --senders, --event-ids). Prints a summary and appends one JSON
 // line per run to --json in the peers' format, so ../shared/peers/table.py prints Pledge beside the
 // peers.
 #include <CLI/CLI.hpp>
@@ -13,9 +14,12 @@ int main(int argc, char** argv) {
   pledge::bench::LoadOptions options;
   std::string jsonFile;
   int repeat = 1;
-  CLI::App app{"pledge-bench: end-to-end load driver (W1 chain, W2 fanout, W3 notification)"};
+  CLI::App app{
+      "pledge-bench: end-to-end load driver (W1 chain, W2 fanout, W3 notification; waiting, "
+      "events)"};
   app.add_option("--workload", options.workload,
-                 "chain, fanout, notification, or waiting (the scale run)")
+                 "chain, fanout, notification, waiting (the scale run) or events (N processes "
+                 "wait for an event each, then N events are sent)")
       ->capture_default_str();
   app.add_option("--n", options.n, "processes")->capture_default_str();
   app.add_option("--server", options.server, "target a running server instead of starting one");
@@ -36,6 +40,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--batch", options.batch, "processes per start request (1 to 1000)")
       ->capture_default_str();
+  app.add_option("--senders", options.senders, "events: threads sending the events")
+      ->capture_default_str();
+  app.add_flag("--event-ids", options.eventIds, "events: send each event with an id (idempotent)");
   app.add_option("--timeout-s", options.timeoutSeconds, "give up after")->capture_default_str();
   app.add_option("--token", options.token, "API token for --server (default $PLEDGE_TOKEN)");
   app.add_option("--server-args", options.serverArgs, "extra arguments for the server it starts");
