@@ -40,7 +40,12 @@ void lockPairs(pqxx::work& tx, const EventOps& ops) {
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  for (std::int64_t key : keys) tx.exec_params("SELECT pg_advisory_xact_lock($1)", key);
+  if (keys.empty()) return;
+  // One round trip; a function scan of unnest yields the (sorted) array in order.
+  ArrayLiteral sorted;
+  for (std::int64_t key : keys) sorted.add(key);
+  tx.exec_params("SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k",
+                 sorted.str());
 }
 
 std::optional<EventGot> deliveryOf(pqxx::work& tx, const Uuid& taskId) {
