@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -23,6 +24,14 @@ std::string brief(const Json& value, std::size_t width = 40) {
   std::string dumped = value.dump();
   if (dumped.size() > width) dumped = dumped.substr(0, width - 1) + "…";
   return dumped;
+}
+
+// The mark of a task's type in the tree.
+const char* typeMark(const std::string& type) {
+  if (type == "decider") return "◆";
+  if (type == "event") return "✉";
+  if (type == "timer") return "◷";
+  return "●";
 }
 
 }  // namespace
@@ -122,10 +131,23 @@ std::string renderProcess(const Json& process, const Json& tasks, const RenderOp
       detail = fmt::format("{}: {}", text(task["error"], "type"),
                            brief(task["error"].value("message", Json("")), 60));
     }
+    // An event task waiting says for what (its key, when known) and until when.
+    if (taskState == "listening") {
+      const Json& args = task.contains("args") ? task["args"] : Json();
+      if (args.is_array() && !args.empty() && args[0].contains("value")) {
+        detail = "key " + brief(args[0]["value"], 40);
+      }
+      if (task.contains("deadline") && task["deadline"].is_number_integer()) {
+        const std::int64_t left =
+            std::max<std::int64_t>(0, task["deadline"].get<std::int64_t>() - options.now);
+        detail += (detail.empty() ? "" : ", ") + std::string("times out in ") +
+                  humanDuration(left);
+      }
+    }
     const int attempts = static_cast<int>(number(task, "attempts"));
     const std::string branch = root ? "" : (last ? "└─ " : "├─ ");
     out += fmt::format("{}{}{} {} {}  {}  {}{}{}{}\n", indent, branch, ref(text(task, "taskId")),
-                       text(task, "method"), text(task, "type") == "decider" ? "◆" : "●",
+                       text(task, "method"), typeMark(text(task, "type")),
                        text(task, "actor"), paintState(taskState, options.colour),
                        attempts > 1 ? fmt::format(" (attempt {})", attempts) : "",
                        edges.empty() ? "" : "  " + edges.substr(1),
@@ -136,8 +158,8 @@ std::string renderProcess(const Json& process, const Json& tasks, const RenderOp
     }
   };
   for (std::size_t i = 0; i < roots.size(); ++i) draw(*roots[i], "", i + 1 == roots.size(), true);
-  out += "\n◆ decider  ● worker   ← waits for   ⇢ takes without waiting   ? accepts its failure"
-         "   = result is\n";
+  out += "\n◆ decider  ● worker  ✉ event  ◷ timer   ← waits for   ⇢ takes without waiting"
+         "   ? accepts its failure   = result is\n";
   return out;
 }
 

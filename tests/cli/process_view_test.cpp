@@ -33,6 +33,26 @@ TEST(ProcessView, drawsTheDecisionTreeWithPromiseEdges) {
   EXPECT_NE(text.find("└─ #4 after ◆  D#1  waiting  ← #3?"), std::string::npos) << text;
 }
 
+TEST(ProcessView, eventAndTimerTasksSayWhatTheyWaitFor) {
+  Json process = parseJson(R"({"processId":"p2","actor":"P#1","method":"order","state":"running",
+    "startedAt":1000,"endedAt":null,"customId":null,"result":null})");
+  Json tasks = parseJson(R"([
+    {"taskId":"t1","parentId":null,"method":"order","type":"decider","actor":"P#1",
+     "state":"completed","attempts":1,"args":[],"forwardTo":"t2","result":null},
+    {"taskId":"t2","parentId":"t1","method":"pizzaReady","type":"event","actor":"P#1",
+     "state":"listening","attempts":0,"args":[{"value":"order-7"}],"forwardTo":null,
+     "deadline":126000},
+    {"taskId":"t3","parentId":"t1","method":"after","type":"timer","actor":"P#1",
+     "state":"scheduled","attempts":0,"args":[],"forwardTo":null}
+  ])");
+  std::string text = renderProcess(process, tasks, RenderOptions{.colour = false, .now = 6000});
+  EXPECT_NE(text.find("├─ #2 pizzaReady ✉  P#1  listening  key \"order-7\", times out in 2 min"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("└─ #3 after ◷  P#1  scheduled"), std::string::npos) << text;
+  EXPECT_NE(text.find("✉ event  ◷ timer"), std::string::npos) << text;
+}
+
 TEST(ProcessView, durationsAndRelativeTimesAreShort) {
   EXPECT_EQ(humanDuration(340), "340 ms");
   EXPECT_EQ(humanDuration(4200), "4.2 s");
