@@ -85,7 +85,8 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   unblockCommand->add_option("actor", actor, "Name#version")->required();
 
   EventSendOptions event;
-  CLI::App* eventCommand = app.add_subcommand("event", "send events to the processes waiting");
+  CLI::App* eventCommand =
+      app.add_subcommand("event", "send events to the processes waiting; list kept ones");
   eventCommand->require_subcommand(1);
   CLI::App* eventSendCommand =
       eventCommand->add_subcommand("send", "send an event: NAME KEY [PAYLOAD_JSON]");
@@ -102,6 +103,13 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   std::int64_t retentionMs = 0;
   CLI::Option* retentionOption = eventSendCommand->add_option(
       "--retention-ms", retentionMs, "keep it this long when nobody waits yet (0: never)");
+  std::string eventName;
+  int eventLimit = 100;
+  CLI::App* eventListCommand =
+      eventCommand->add_subcommand("list", "events kept for a waiter to come, oldest first");
+  CLI::Option* eventNameOption =
+      eventListCommand->add_option("--name", eventName, "only events of this name");
+  eventListCommand->add_option("--limit", eventLimit, "at most this many (1 to 1000)");
 
   try {
     app.parse(argc, argv);
@@ -147,6 +155,10 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       if (payloadOption->count() > 0) event.payload = payload;
       if (retentionOption->count() > 0) event.retentionMs = retentionMs;
       return commands.sendEvent(event);
+    }
+    if (eventListCommand->parsed()) {
+      return commands.listEvents(
+          eventNameOption->count() > 0 ? std::optional(eventName) : std::nullopt, eventLimit);
     }
   } catch (const UsageError& error) {
     err << "pledge: " << error.what() << "\n";

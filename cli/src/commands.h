@@ -70,6 +70,8 @@ class Commands {
   int whoami();
   // event_command.cpp.
   int sendEvent(const EventSendOptions& options);
+  // pledge event list [--name NAME] [--limit N]: the kept events.
+  int listEvents(const std::optional<std::string>& name, int limit);
 
  private:
   RestClient& client_;

@@ -1,11 +1,15 @@
-// pledge event send: an event from the command line, and what its delivery did, in words.
+// pledge event send: an event from the command line, and what its delivery did, in words;
+// pledge event list: the events kept for a waiter to come.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
 #include "commands.h"
 #include "pledge/cli/process_view.h"
+#include "pledge/cli/table.h"
 #include "pledge/event.h"
 #include "pledge/limits.h"
 #include "pledge/task_spec.h"
@@ -92,6 +96,33 @@ int Commands::sendEvent(const EventSendOptions& options) {
   } else {
     out_ << describe(delivery, options.retentionMs) << "\n";
   }
+  return kExitOk;
+}
+
+int Commands::listEvents(const std::optional<std::string>& name, int limit) {
+  if (limit < 1 || limit > 1000) throw UsageError("--limit must be 1 to 1000");
+  const Json events = client_.keptEvents(name, limit);
+  if (json_) {
+    out_ << events.dump(2) << "\n";
+    return kExitOk;
+  }
+  if (events.empty()) {
+    out_ << "no kept events: every event sent found its waiters, or expired\n";
+    return kExitOk;
+  }
+  Table table({"NAME", "KEY", "ID", "FOR PROCESS", "PAYLOAD", "KEPT FOR"});
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  for (const Json& event : events) {
+    std::string payload = event.value("payload", Json()).dump();
+    if (payload.size() > 40) payload = payload.substr(0, 39) + "…";
+    const std::int64_t until = event.value("keptUntil", std::int64_t{0});
+    table.add({event.value("name", ""), event.value("key", ""), event.value("id", ""),
+               event.value("processId", "any"), payload,
+               humanDuration(std::max<std::int64_t>(0, until - now))});
+  }
+  out_ << table.render();
   return kExitOk;
 }
 

@@ -237,6 +237,12 @@ EventDelivery RestClient::sendEvent(const Uuid& processId, const Event& event) {
       .get<EventDelivery>();
 }
 
+Json RestClient::keptEvents(const std::optional<std::string>& name, int limit) {
+  std::string path = "/api/v1/events?limit=" + std::to_string(limit);
+  if (name) path += "&name=" + urlEncode(*name);
+  return call("GET", path).at("items");
+}
+
 Json RestClient::queues() { return call("GET", "/api/v1/queues"); }
 Json RestClient::actors() { return call("GET", "/api/v1/actors"); }
 Json RestClient::cluster() { return call("GET", "/api/v1/cluster"); }

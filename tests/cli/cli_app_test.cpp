@@ -132,6 +132,14 @@ TEST_F(PledgeCli, sendsEventsToTheProcessesWaitingForThem) {
   EXPECT_EQ(early.status, kExitOk) << early.err;
   EXPECT_EQ(parseJson(early.out).get<EventDelivery>(),
             (EventDelivery{.name = "pizzaReady", .key = "order-43", .resolved = 0, .kept = true}));
+  // The kept one is listed, by name too; an unknown name lists nothing.
+  Outcome kept = run({"event", "list", "--name", "pizzaReady"});
+  EXPECT_EQ(kept.status, kExitOk) << kept.err;
+  EXPECT_NE(kept.out.find("order-43"), std::string::npos) << kept.out;
+  EXPECT_NE(kept.out.find("any"), std::string::npos) << kept.out;
+  EXPECT_EQ(parseJson(run({"--json", "event", "list"}).out).size(), 1u);
+  EXPECT_EQ(run({"event", "list", "--name", "other"}).out,
+            "no kept events: every event sent found its waiters, or expired\n");
   Outcome nobody = run({"event", "send", "poke", "", "--process", Uuid::random().toString()});
   EXPECT_EQ(nobody.status, kExitRefused);
   EXPECT_NE(nobody.err.find("not_found"), std::string::npos) << nobody.err;

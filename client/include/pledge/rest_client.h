@@ -94,6 +94,8 @@ class RestClient final : public ProcessStarter {
   // Sends an event to one process only (POST /api/v1/processes/{id}/events); its key may be "".
   // Error(NotFound) when there is no such process.
   EventDelivery sendEvent(const Uuid& processId, const Event& event);
+  // The events kept for a waiter to come (GET /api/v1/events), oldest first: the items.
+  Json keptEvents(const std::optional<std::string>& name = std::nullopt, int limit = 100);
   Json queues();
   Json actors();
   Json setBlocked(const std::string& actor, bool blocked);
