@@ -1,4 +1,5 @@
 // The pledge CLI against a real pledge-server and pledge-bootstrap (the notification actors).
+#include "cli_run.h"
 #include "pledge/cli/cli_app.h"
 
 #include <gtest/gtest.h>
@@ -16,24 +17,9 @@ namespace {
 using testing::BootstrapProcess;
 using testing::ServerProcess;
 
-struct Outcome {
-  int status;
-  std::string out;
-  std::string err;
-};
-
 class PledgeCli : public ::testing::Test {
  protected:
-  Outcome run(std::vector<std::string> args) {
-    std::vector<std::string> argv = {"pledge", "--server", server_.url()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<const char*> raw;
-    for (const std::string& arg : argv) raw.push_back(arg.c_str());
-    std::ostringstream out;
-    std::ostringstream err;
-    int status = runCli(static_cast<int>(raw.size()), raw.data(), out, err, CliEnvironment{});
-    return Outcome{status, out.str(), err.str()};
-  }
+  Outcome run(const std::vector<std::string>& args) { return runPledge(server_.url(), args); }
 
   void TearDown() override {
     if (HasFailure())

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli_run.h"
 #include "pledge/cli/cli_app.h"
 #include "pledge/event.h"
 #include "recording_server.h"
@@ -17,24 +18,9 @@ namespace {
 
 constexpr const char* kEvents = "/api/v1/events";
 
-struct Outcome {
-  int status;
-  std::string out;
-  std::string err;
-};
-
 class EventSend : public ::testing::Test {
  protected:
-  Outcome run(std::vector<std::string> args) {
-    std::vector<std::string> argv = {"pledge", "--server", server_.url()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<const char*> raw;
-    for (const std::string& arg : argv) raw.push_back(arg.c_str());
-    std::ostringstream out;
-    std::ostringstream err;
-    int status = runCli(static_cast<int>(raw.size()), raw.data(), out, err, CliEnvironment{});
-    return Outcome{status, out.str(), err.str()};
-  }
+  Outcome run(const std::vector<std::string>& args) { return runPledge(server_.url(), args); }
 
   // Answers POST /api/v1/events with delivery.
   void deliver(const EventDelivery& delivery, const std::string& target = kEvents) {
