@@ -273,12 +273,8 @@ LoadResult LoadRun::eventsRun(RestClient& client,
   auto after = handoffBuckets(metricsAfter);
   std::optional<double> handoffP50 = quantileMs(before, after, 0.50);
   std::optional<double> handoffP99 = quantileMs(before, after, 0.99);
-  std::int64_t peakKb = 0;
-  for (pid_t pid : serverPids) peakKb += rssKb(pid);
-  auto round = [](double value, int digits) {
-    const double scale = std::pow(10.0, digits);
-    return std::round(value * scale) / scale;
-  };
+  const std::int64_t peakKb = peakRssKbOf(serverPids);
+  const auto round = roundTo;
   // The event task and add1 (the decider's start task is not counted, as in the other workloads).
   const double tasks = 2.0 * n;
   const std::string status = !finished       ? "TIMEOUT"
@@ -328,9 +324,7 @@ LoadResult LoadRun::eventsRun(RestClient& client,
       {"server_cpu_us_per_event",
        !serverPids.empty() ? Json(round(serverCpu * 1e6 / n, 1)) : Json()},
       {"workers_cpu_us_per_event", round(workerCpu * 1e6 / n, 1)},
-      {"store", !options_.server.empty() ? "as configured"
-                : options_.store.empty() ? "sqlite (synchronous=FULL)"
-                                         : "postgresql"},
+      {"store", storeLabel()},
       {"nodes", nodes},
   };
   auto ms = [&](const char* field) {

@@ -97,6 +97,11 @@ void drawProgress(int submitted, int completed, int n, double seconds) {
 
 LoadRun::LoadRun(LoadOptions options) : options_(std::move(options)) {}
 
+std::string LoadRun::storeLabel() const {
+  if (!options_.server.empty()) return "as configured";
+  return options_.store.empty() ? "sqlite (synchronous=FULL)" : "postgresql";
+}
+
 std::pair<pid_t, std::string> LoadRun::startServer(const std::string& work, int index) {
   const fs::path build = fs::path(executableDir()).parent_path();
   const fs::path portFile = fs::path(work) / fmt::format("port-{}", index);
@@ -425,12 +430,8 @@ LoadResult LoadRun::execute() {
       auto after = handoffBuckets(metricsAfter);
       std::optional<double> p50 = quantileMs(before, after, 0.50);
       std::optional<double> p99 = quantileMs(before, after, 0.99);
-      std::int64_t peakKb = 0;
-      for (pid_t pid : serverPids) peakKb += rssKb(pid);
-      auto round = [](double value, int digits) {
-        const double scale = std::pow(10.0, digits);
-        return std::round(value * scale) / scale;
-      };
+      const std::int64_t peakKb = peakRssKbOf(serverPids);
+      const auto round = roundTo;
       const std::string concurrency = fmt::format("{}+{}thr x{}", options_.deciderThreads,
                                                   options_.workerThreads, options_.pollBatch);
       Json line = {
@@ -460,9 +461,7 @@ LoadResult LoadRun::execute() {
           {"server_cpu_us_per_task",
            !serverPids.empty() ? Json(round(serverCpu * 1e6 / tasks, 1)) : Json()},
           {"workers_cpu_us_per_task", round(workerCpu * 1e6 / tasks, 1)},
-          {"store", !options_.server.empty() ? "as configured"
-                    : options_.store.empty() ? "sqlite (synchronous=FULL)"
-                                             : "postgresql"},
+          {"store", storeLabel()},
           {"nodes", static_cast<int>(urls.size())},
       };
       result.line = line;

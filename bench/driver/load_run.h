@@ -70,6 +70,8 @@ class LoadRun {
   LoadResult execute();
 
  private:
+  // The store of the run as its result line names it.
+  std::string storeLabel() const;
   LoadResult scaleRun(const std::string& url, pid_t serverPid);
   // The events workload once the servers and workers run (events_run.cpp).
   LoadResult eventsRun(RestClient& client, const std::function<std::string()>& metricsOfAllNodes,

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -71,6 +72,17 @@ std::int64_t rssKb(pid_t pid, const std::string& field) {
     if (line.rfind(field, 0) == 0) return std::stoll(line.substr(field.size()));
   }
   return 0;
+}
+
+std::int64_t peakRssKbOf(const std::vector<pid_t>& pids) {
+  std::int64_t kb = 0;
+  for (pid_t pid : pids) kb += rssKb(pid);
+  return kb;
+}
+
+double roundTo(double value, int digits) {
+  const double scale = std::pow(10.0, digits);
+  return std::round(value * scale) / scale;
 }
 
 double cpuSeconds(pid_t pid) {

@@ -31,6 +31,10 @@ std::optional<double> quantileMs(const std::vector<std::pair<double, double>>& b
                                  const std::vector<std::pair<double, double>>& after, double q);
 // A "VmHWM:" (peak) or "VmRSS:" (now) figure of /proc/<pid>/status, in KiB.
 std::int64_t rssKb(pid_t pid, const std::string& field = "VmHWM:");
+// rssKb (peak) summed over the processes: the servers of a run.
+std::int64_t peakRssKbOf(const std::vector<pid_t>& pids);
+// value rounded to digits decimals, for the result lines.
+double roundTo(double value, int digits);
 // CPU seconds (user + system) a process has used, from /proc/<pid>/stat; 0 when unknown.
 double cpuSeconds(pid_t pid);
 // cpuSeconds summed over the processes.
