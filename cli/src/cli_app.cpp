@@ -111,6 +111,9 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       eventListCommand->add_option("--name", eventName, "only events of this name");
   eventListCommand->add_option("--limit", eventLimit, "at most this many (1 to 1000)");
 
+  WorkflowCommandLine workflow;
+  addWorkflowCommands(app, workflow);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -127,6 +130,7 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
 
   // The one place where a command's errors are caught.
   try {
+    if (auto status = runLocalWorkflowCommand(workflow, out, err)) return *status;
     RestClient::setIoThreads(4);
     RestClient client({server},
                       RestClientOptions{.workerId = "pledge-cli", .token = token, .caFile = ca});

@@ -16,6 +16,10 @@
 #include "pledge/cli/cli_app.h"
 #include "pledge/rest_client.h"
 
+namespace CLI {
+class App;
+}  // namespace CLI
+
 namespace pledge::cli {
 
 // A usage error found after parsing (CLI11 reports its own).
@@ -50,6 +54,26 @@ struct EventSendOptions {
   std::string process;
   std::optional<std::int64_t> retentionMs;
 };
+
+// pledge workflow ...: the subcommands addWorkflowCommands adds, and their options as typed
+// (workflow_command.cpp). A subcommand that needs the server is a Commands method, like
+// event_command.cpp's; one that works on files alone runs in runLocalWorkflowCommand, before
+// any client exists.
+struct WorkflowCommandLine {
+  CLI::App* group = nullptr;
+  // pledge workflow import --from orchy FILE [-o OUT]
+  CLI::App* import = nullptr;
+  std::string importFrom;
+  std::string importFile;
+  std::string importOutput;
+};
+
+// Adds the workflow command group and its subcommands to app.
+void addWorkflowCommands(CLI::App& app, WorkflowCommandLine& line);
+// Runs the parsed workflow subcommand that needs no server and returns its exit status; nullopt
+// when none was parsed. Bad input: a message naming the file (and the field) and kExitUsage.
+std::optional<int> runLocalWorkflowCommand(const WorkflowCommandLine& line, std::ostream& out,
+                                           std::ostream& err);
 
 class Commands {
  public:
