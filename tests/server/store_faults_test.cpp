@@ -103,6 +103,12 @@ class FaultyStore final : public Store {
     inner_->setActorBlocked(actor, blocked);
   }
   std::vector<std::string> blockedActors() override { return inner_->blockedActors(); }
+  bool putWorkflow(const WorkflowRow& row) override { return inner_->putWorkflow(row); }
+  std::optional<WorkflowRow> findWorkflow(const std::string& name,
+                                          std::optional<int> version) override {
+    return inner_->findWorkflow(name, version);
+  }
+  std::vector<WorkflowRow> listWorkflows() override { return inner_->listWorkflows(); }
 
  private:
   void readCheck() const {

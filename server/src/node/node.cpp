@@ -1,8 +1,10 @@
 #include "pledge/server/node/node.h"
+#include "pledge/server/workflow/workflow_runner.h"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "pledge/server/cluster/cluster.h"
@@ -61,6 +63,14 @@ EngineOptions engineOptions(const ServerConfig& config) {
                        .eventRetentionMs = config.eventRetentionMs};
 }
 
+// pledge-script: as configured, else beside this executable.
+std::string scriptProgram(const ServerConfig& config) {
+  if (!config.scriptProgram.empty()) return config.scriptProgram;
+  std::error_code error;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? std::string("pledge-script") : (self.parent_path() / "pledge-script").string();
+}
+
 }  // namespace
 
 // Declared in the order they start; members are destroyed in reverse.
@@ -75,6 +85,14 @@ struct Node::Parts {
   Store* store = nullptr;
   std::unique_ptr<Engine> engine;
   std::unique_ptr<Cluster> cluster;
+  std::unique_ptr<workflow::WorkflowRunner> workflows;
+
+  // Stops what runs on its own, in order: workflow steps, the cluster, the engine.
+  void stop() {
+    if (workflows) workflows->stop();
+    if (cluster) cluster->stop();
+    if (engine) engine->shutdown();
+  }
 
   explicit Parts(ServerConfig settings)
       : config(std::move(settings)),
@@ -99,6 +117,13 @@ Node::Node(ServerConfig config, std::string builtConsole)
   p.cluster = std::make_unique<Cluster>(
       *p.store, *p.engine,
       ClusterOptions{.nodeName = c.nodeName, .address = p.url, .leaseMs = c.leaseMs});
+  p.workflows = std::make_unique<workflow::WorkflowRunner>(
+      *p.engine,
+      workflow::WorkflowRunnerOptions{
+          .scripts = {.program = scriptProgram(c),
+                      .timeoutMs = c.scriptTimeoutMs,
+                      .memoryBytes = c.scriptMemoryMb << 20,
+                      .processes = 2}});
   p.api = std::make_unique<RestApi>(
       *p.engine, p.metrics,
       RestApiOptions{.nodeName = c.nodeName,
@@ -108,11 +133,8 @@ Node::Node(ServerConfig config, std::string builtConsole)
                      .nodeToken = c.nodeToken,
                      .tlsCa = c.tlsCa,
                      .corsOrigins = splitList(c.corsOrigins)},
-      p.cluster.get());
-  p.http.onShutdownSignal([&p] {
-    p.cluster->stop();
-    p.engine->shutdown();
-  });
+      p.cluster.get(), p.workflows.get());
+  p.http.onShutdownSignal([&p] { p.stop(); });
   if (p.cluster->shared() && !c.tokens.empty() && c.nodeToken.empty()) {
     throw ConfigError("node-token: a cluster node with tokens needs one (an admin token's secret, "
                       "the same tokens on every node) to forward requests to the others");
@@ -138,9 +160,8 @@ Node::Node(ServerConfig config, std::string builtConsole)
 
 Node::~Node() {
   // Stop before the parts go: the cluster hands its partitions over, the engine commits what
-  // it acknowledged. Both are idempotent.
-  if (parts_->cluster) parts_->cluster->stop();
-  if (parts_->engine) parts_->engine->shutdown();
+  // it acknowledged. All idempotent.
+  parts_->stop();
 }
 
 void Node::run() {
@@ -151,8 +172,7 @@ void Node::run() {
                p.url, PgStore::redact(p.config.storeUrl()), p.engine->partitions(),
                p.cluster->shared() ? ", shared by a cluster" : "");
   p.http.run();
-  p.cluster->stop();
-  p.engine->shutdown();
+  p.stop();
   spdlog::info("pledge-server stopped");
 }
 

@@ -47,6 +47,13 @@ const std::array kSettings = {
             "events nobody waits for are kept this long (unless they say), and event ids "
             "remembered as long (0: keep none)",
             &ServerConfig::eventRetentionMs},
+    Setting{"script-program",
+            "the helper workflow scripts run in (default: pledge-script beside pledge-server)",
+            &ServerConfig::scriptProgram},
+    Setting{"script-timeout-ms", "a workflow script (INLINE, jq, SWITCH) runs at most this long",
+            &ServerConfig::scriptTimeoutMs},
+    Setting{"script-memory-mb", "a workflow script uses at most this much memory",
+            &ServerConfig::scriptMemoryMb},
     Setting{"dormant-after-ms", "processes whose next task is due later leave memory (0: never)",
             &ServerConfig::dormantAfterMs},
     Setting{"lease-ms",
@@ -172,6 +179,8 @@ void checkConfig(const ServerConfig& config) {
         fmt::format("default-timeout-ms: must be positive, got {}", config.defaultTimeoutMs));
   }
   checkRange("event-retention-ms", config.eventRetentionMs, 0, limits::kMaxTimeoutMs);
+  checkRange("script-timeout-ms", config.scriptTimeoutMs, 10, 600'000);
+  checkRange("script-memory-mb", config.scriptMemoryMb, 1, 65'536);
   checkRange("max-connections", static_cast<std::int64_t>(config.maxConnections), 1, 1'000'000);
   checkRange("idle-timeout-ms", config.idleTimeoutMs, 100, 86'400'000);
   checkRange("header-timeout-ms", config.headerTimeoutMs, 100, 3'600'000);

@@ -37,6 +37,10 @@ constexpr std::array kRouteAccess{
     RouteAccess{"GET", "/api/v1/actors", Access::Read},
     RouteAccess{"POST", "/api/v1/actors/{actor}/block", Access::Operate},
     RouteAccess{"POST", "/api/v1/actors/{actor}/unblock", Access::Operate},
+    RouteAccess{"POST", "/api/v1/workflows", Access::Admin},
+    RouteAccess{"GET", "/api/v1/workflows", Access::Read},
+    RouteAccess{"GET", "/api/v1/workflows/{name}", Access::Read},
+    RouteAccess{"GET", "/api/v1/workflows/{name}/{version}", Access::Read},
     RouteAccess{"GET", "/api/v1/cluster", Access::Read},
     RouteAccess{"GET", "/metrics", Access::Read},
 };

@@ -45,10 +45,14 @@ Json componentSchemas() {
                         {"message", text()}})}})},
       {"ProcessState", textOneOf({"running", "completed", "broken", "aborted"})},
       {"StartRequest",
-       object({"actor", "method"},
-              {{"actor", with(text(), {{"example", "NotificationDecider#1.0"}})},
-               {"method", with(text(), {{"example", "start"}})},
+       object({"actor"},
+              {{"actor", described(with(text(), {{"example", "NotificationDecider#1.0"}}),
+                                   "A decider's actor id, or \"workflow:NAME\" (the latest "
+                                   "version) or \"workflow:NAME#VERSION\" for a workflow")},
+               {"method", described(with(text(), {{"example", "start"}}),
+                                    "Required for a decider; \"execute\" for a workflow")},
                {"args", arrayOf(anyValue())},
+               {"input", described(anyValue(), "A workflow's input (its one argument)")},
                {"customId", text()},
                {"startTime", int64()},
                {"taskList", text()},
@@ -58,6 +62,17 @@ Json componentSchemas() {
                           "request again with the same requestId answers the process the first "
                           "one started (200, existing), also when its answer was lost. The "
                           "Pledge client library sends one with every start.")}})},
+      {"WorkflowSummary",
+       object({{"name", text()}, {"version", integer()},
+               {"actor", described(text(), "What starts it: \"workflow:NAME#VERSION\"")},
+               {"description", text()}, {"tasks", integer()}, {"createdAt", int64()}})},
+      {"Workflow",
+       object({{"name", text()}, {"version", integer()}, {"actor", text()},
+               {"description", text()}, {"tasks", integer()}, {"createdAt", int64()},
+               {"created", described(boolean(), "On registration: false when this version "
+                                                "held the same definition already")},
+               {"definition", described(anyValue(), "The definition as registered "
+                                                   "(Conductor's schema, docs/workflows.md)")}})},
       {"StartedProcess",
        object({{"processId", uuid()}, {"taskId", uuid()}, {"existing", boolean()}})},
       {"Event",

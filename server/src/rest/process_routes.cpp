@@ -42,7 +42,9 @@ std::vector<RestApi::Route> RestApi::Resources::processes() {
   return {
       route("POST", "/api/v1/processes",
             [](RestApi& api, const HttpRequest& request, const PathParams&, Responder respond) {
-              StartRequest start = parseBody(request).get<StartRequest>();
+              Json body = parseBody(request);
+              api.prepareWorkflowStart(body);
+              StartRequest start = body.get<StartRequest>();
               const std::optional<int> partition = api.engine_.partitionOfStart(start);
               std::optional<std::string> owner =
                   partition ? api.ownerElsewhere(request, *partition) : api.startTarget(request);
@@ -56,6 +58,9 @@ std::vector<RestApi::Route> RestApi::Resources::processes() {
             [](RestApi& api, const HttpRequest& request, const PathParams&, Responder respond) {
               Json body = parseBody(request);
               rejectUnknownFields(body, {"processes"});
+              if (body["processes"].is_array()) {
+                for (Json& start : body["processes"]) api.prepareWorkflowStart(start);
+              }
               std::vector<StartRequest> starts =
                   readField(body, "processes", readArray<StartRequest>);
               PLEDGE_REQUIRE(!starts.empty() && starts.size() <= limits::kMaxStartsPerBatch,

@@ -67,6 +67,8 @@ struct RestApi::Resources {
   static std::vector<Route> queues();
   // event_routes.cpp: send events, list kept ones.
   static std::vector<Route> events();
+  // workflow_routes.cpp: register, list and read workflow definitions.
+  static std::vector<Route> workflows();
   // cluster_routes.cpp: the cluster's nodes.
   static std::vector<Route> cluster();
   // rest_api.cpp: metrics and the OpenAPI document.

@@ -128,6 +128,16 @@ CREATE TABLE event_ids (
 );
 CREATE INDEX event_ids_by_time ON event_ids (at);
 )sql",
+    // 4: workflow definitions (docs/workflows.md).
+    R"sql(
+CREATE TABLE workflows (
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  definition TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (name, version)
+);
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.

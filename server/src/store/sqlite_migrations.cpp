@@ -110,6 +110,16 @@ CREATE TABLE event_ids (
 ) WITHOUT ROWID;
 CREATE INDEX event_ids_by_time ON event_ids (at);
 )sql",
+    // 6: workflow definitions (docs/workflows.md).
+    R"sql(
+CREATE TABLE workflows (
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  definition TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (name, version)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

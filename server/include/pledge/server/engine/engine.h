@@ -207,6 +207,8 @@ class Engine {
   std::int64_t processesInMemory();
   std::int64_t dormantProcesses() const { return dormantCount_; }
   const EngineOptions& options() const { return options_; }
+  // The store, for what is written beside the batches (workflow definitions); thread-safe.
+  Store& store() { return *store_; }
   std::int64_t startedAt() const { return startedAt_; }
 
  private:

@@ -52,6 +52,11 @@ struct ServerConfig {
   std::int64_t dormantAfterMs = 60'000;
   // A task lease is written once it is this old (EngineOptions::leaseWriteDelayMs).
   std::int64_t leaseWriteDelayMs = 1'000;
+  // Workflow scripts (docs/workflows.md): the pledge-script helper (empty: the one beside
+  // pledge-server), and each evaluation's limits.
+  std::string scriptProgram;
+  std::int64_t scriptTimeoutMs = 2'000;
+  std::int64_t scriptMemoryMb = 64;
   std::string logLevel = "info";
   // The web console's built assets; empty: the folder this build made.
   std::string consoleDir;

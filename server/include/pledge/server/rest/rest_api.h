@@ -26,6 +26,10 @@
 
 namespace pledge::server {
 
+namespace workflow {
+class WorkflowRunner;
+}
+
 struct RestApiOptions {
   std::string nodeName = "node-1";
   // How clients reach this node, as /api/v1/cluster lists it.
@@ -50,7 +54,8 @@ struct RestApiOptions {
 // over the live nodes (?scope=local: this node only).
 class RestApi {
  public:
-  RestApi(Engine& engine, Metrics& metrics, RestApiOptions options, Cluster* cluster = nullptr);
+  RestApi(Engine& engine, Metrics& metrics, RestApiOptions options, Cluster* cluster = nullptr,
+          workflow::WorkflowRunner* workflows = nullptr);
 
   // Answers the request through respond, exactly once; never throws.
   void handle(HttpRequest&& request, Responder respond);
@@ -97,12 +102,17 @@ class RestApi {
   // Answers local merged with every live peer's answer to GET path?scope=local.
   void gatherFromPeers(const HttpRequest& request, const std::string& path, Json local,
                        std::function<Json(std::vector<Json>)> merge, Responder respond);
+  // A start of "workflow:NAME" or "workflow:NAME#VERSION": names the version (the latest when
+  // none is given), defaults the method, takes "input" as the one argument. NotFound for a
+  // workflow that is not registered.
+  void prepareWorkflowStart(Json& start) const;
   bool clustered() const { return cluster_ != nullptr && cluster_->shared(); }
 
   Engine& engine_;
   Metrics& metrics_;
   RestApiOptions options_;
   Cluster* cluster_;
+  workflow::WorkflowRunner* workflows_;
   std::unique_ptr<Forwarder> forwarder_;
 };
 

@@ -49,6 +49,10 @@ class PgStore final : public Store, public ClusterStore {
   ProcessCounts countProcesses() override;
   void setActorBlocked(const std::string& actor, bool blocked) override;
   std::vector<std::string> blockedActors() override;
+  bool putWorkflow(const WorkflowRow& row) override;
+  std::optional<WorkflowRow> findWorkflow(const std::string& name,
+                                          std::optional<int> version) override;
+  std::vector<WorkflowRow> listWorkflows() override;
   ClusterStore* cluster() override { return this; }
 
   std::vector<NodeRecord> heartbeat(const std::string& node, const std::string& address,

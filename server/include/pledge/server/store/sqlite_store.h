@@ -51,6 +51,10 @@ class SqliteStore final : public Store {
   ProcessCounts countProcesses() override;
   void setActorBlocked(const std::string& actor, bool blocked) override;
   std::vector<std::string> blockedActors() override;
+  bool putWorkflow(const WorkflowRow& row) override;
+  std::optional<WorkflowRow> findWorkflow(const std::string& name,
+                                          std::optional<int> version) override;
+  std::vector<WorkflowRow> listWorkflows() override;
 
  private:
   class Statements;

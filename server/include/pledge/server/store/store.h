@@ -198,6 +198,15 @@ struct StartKey {
   std::optional<std::string> requestId;
 };
 
+// A workflow definition as registered (docs/workflows.md): its JSON text, checked before it is
+// stored; (name, version) names it for good.
+struct WorkflowRow {
+  std::string name;
+  int version = 1;
+  std::string definition;  // JSON
+  std::int64_t createdAt = 0;
+};
+
 struct ProcessCounts {
   std::int64_t running = 0;
   std::int64_t completed = 0;
@@ -254,6 +263,16 @@ class Store {
   // Blocked actors survive restarts. setActorBlocked is durable when it returns.
   virtual void setActorBlocked(const std::string& actor, bool blocked) = 0;
   virtual std::vector<std::string> blockedActors() = 0;
+
+  // Workflow definitions. putWorkflow stores the row durably when (name, version) is free and
+  // answers true; it answers true too when that version holds the same text already, false
+  // when it holds another (nothing changes).
+  virtual bool putWorkflow(const WorkflowRow& row) = 0;
+  // The version asked for, or the highest one when version is nullopt.
+  virtual std::optional<WorkflowRow> findWorkflow(const std::string& name,
+                                                  std::optional<int> version) = 0;
+  // Every version of every definition (definition text included), by name then version.
+  virtual std::vector<WorkflowRow> listWorkflows() = 0;
 
   // Membership and partition leases when several nodes share this store; null for a store only
   // one node uses (that node owns every partition).
