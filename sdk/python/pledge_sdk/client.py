@@ -119,6 +119,33 @@ class Client:
             body["retentionMs"] = retention_ms
         return self.request("POST", "/events", body)
 
+    # Workflows (docs/workflows.md) ------------------------------------------------------------
+
+    def register_workflow(self, definition):
+        """Registers a Conductor JSON definition (admin): the workflow with "created" false when
+        that version held the same definition; PledgeError 400 names the JSON pointer of a bad
+        field, 409 a version that holds another definition."""
+        return self.request("POST", "/workflows", definition)
+
+    def workflows(self):
+        """Every registered version: [{name, version, actor, description, tasks, createdAt}]."""
+        return self.request("GET", "/workflows")["items"]
+
+    def workflow(self, name, version=None):
+        """One version (the latest when version is None) with its "definition"."""
+        path = f"/workflows/{_segment(name)}"
+        return self.request("GET", path if version is None else f"{path}/{int(version)}")
+
+    def start_workflow(self, name, input=None, version=None, custom_id=None,  # noqa: A002
+                       request_id=None):
+        """Starts workflow name (its latest version unless version is given) with input."""
+        actor = f"workflow:{name}" if version is None else f"workflow:{name}#{int(version)}"
+        body = {"actor": actor, "input": input if input is not None else {},
+                "requestId": request_id or str(uuid.uuid4())}
+        if custom_id is not None:
+            body["customId"] = custom_id
+        return self.request("POST", "/processes", body)
+
     # Tasks (runners) ------------------------------------------------------------------------
 
     def poll(self, actors, max=1, wait_ms=0, worker=None,  # noqa: A002 - the wire name
