@@ -193,7 +193,7 @@ test('several listening events are a choice; timers show when they fire; a pendi
 test('a viewer sees the waits but no send-event form, and reads the kept events', async () => {
   await signIn(tokens.viewer);
   const nav = await page.locator('header nav a').allTextContents();
-  assert.deepEqual(nav, ['Queues', 'Processes', 'Broken', 'Actors', 'Events', 'Metrics', 'Cluster']);
+  assert.deepEqual(nav, ['Queues', 'Processes', 'Broken', 'Actors', 'Workflows', 'Events', 'Metrics', 'Cluster']);
   await page.goto(`${url}/#/processes/${approval}`);
   await wait(ids.timer).waitFor();
   await node(ids.delivered).waitFor();

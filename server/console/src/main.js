@@ -12,6 +12,8 @@ import { ProcessDetail } from './pages/process.js';
 import { Broken } from './pages/broken.js';
 import { Actors } from './pages/actors.js';
 import { Events } from './pages/events.js';
+import { Workflows } from './pages/workflows.js';
+import { WorkflowDetail } from './pages/workflow.js';
 import { Metrics } from './pages/metrics.js';
 import { Cluster } from './pages/cluster.js';
 
@@ -22,6 +24,7 @@ const pages = [
   { path: 'processes', label: 'Processes', page: Processes, needs: 'read-process', what: 'read processes' },
   { path: 'broken', label: 'Broken', page: Broken, needs: 'read', what: 'read the broken processes' },
   { path: 'actors', label: 'Actors', page: Actors, needs: 'read', what: 'read the actors' },
+  { path: 'workflows', label: 'Workflows', page: Workflows, needs: 'read', what: 'read the workflows' },
   { path: 'events', label: 'Events', page: Events, needs: 'read', what: 'read the kept events' },
   { path: 'metrics', label: 'Metrics', page: Metrics, needs: 'read', what: 'read the metrics' },
   { path: 'cluster', label: 'Cluster', page: Cluster, needs: 'read', what: 'read the cluster' },
@@ -34,6 +37,14 @@ function route() {
   return { path: path.split('?')[0], rest: rest.map((part) => part.split('?')[0]), query };
 }
 
+function decodePart(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch (error) {
+    return part;
+  }
+}
+
 function Body({ current, session, visible }) {
   if (visible.length === 0) {
     return html`<${Refused} what="read anything the console shows; sign in with a viewer, operator or admin token" />`;
@@ -41,6 +52,11 @@ function Body({ current, session, visible }) {
   if (current.path === 'processes' && current.rest[0]) {
     if (!may(session, 'read-process')) return html`<${Refused} what="read processes" />`;
     return html`<${ProcessDetail} key=${current.rest[0]} id=${current.rest[0]} />`;
+  }
+  if (current.path === 'workflows' && current.rest[0]) {
+    if (!may(session, 'read')) return html`<${Refused} what="read the workflows" />`;
+    const [name, version] = current.rest.map(decodePart);
+    return html`<${WorkflowDetail} key=${current.rest.join('/')} name=${name} version=${version || null} />`;
   }
   const found = pages.find((p) => p.path === current.path) || visible[0];
   if (!may(session, found.needs)) return html`<section><h1>${found.label}</h1><${Refused} what=${found.what} /></section>`;

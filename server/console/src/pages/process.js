@@ -7,6 +7,7 @@ import { ago, clock, duration, json } from '../format.js';
 import { ProcessGraph } from '../graph.js';
 import { may, useSession } from '../session.js';
 import { Timeline } from '../timeline.js';
+import { workflowHref, workflowOfActor } from '../workflow_graph.js';
 import { ErrorBanner, Loading, StateBadge, html, usePolling } from '../ui.js';
 import {
   eventKey, eventNames, isEvent, isTimer, isWait, keyText, listeningChoices, waitLong,
@@ -181,12 +182,15 @@ export function ProcessDetail({ id }) {
   const failed = process.failedTaskId && tasks.find((t) => t.taskId === process.failedTaskId);
   const ended = process.state !== 'running' && process.state !== 'broken';
   const waits = tasks.some(isWait);
+  const workflow = workflowOfActor(process.actor);  // a process of a workflow definition
   return html`<section>
     <h1>Process <span class="mono">${process.processId}</span> <${StateBadge} state=${process.state} /></h1>
     <${ErrorBanner} error=${error} what="read processes" />
     <${ErrorBanner} error=${actionError} what="restart or abort processes" />
     <div class="summary">
       <div><b>${process.actor}</b>.${process.method}</div>
+      ${workflow ? html`<div><a data-testid="process-workflow" href=${workflowHref(workflow.name, workflow.version)}
+        >workflow ${workflow.name} v${workflow.version}: its definition</a></div>` : null}
       ${process.customId ? html`<div>custom id <b>${process.customId}</b></div>` : null}
       <div>started ${ago(process.startedAt, now)}</div>
       ${process.endedAt ? html`<div>took ${duration(process.endedAt - process.startedAt)}</div>` : null}
