@@ -26,12 +26,24 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   app.add_option("--ca", ca, "https: PEM file of a private CA to trust (default $PLEDGE_CA)");
 
   StartOptions start;
-  CLI::App* startCommand = app.add_subcommand("start", "start processes: ACTOR METHOD [ARGS_JSON]");
-  startCommand->add_option("actor", start.actor, "decider, e.g. NotificationDecider#1.0")
+  CLI::App* startCommand = app.add_subcommand(
+      "start",
+      "start processes: ACTOR METHOD [ARGS_JSON], or a workflow: workflow:NAME --input JSON");
+  startCommand
+      ->add_option("actor", start.actor,
+                   "decider, e.g. NotificationDecider#1.0, or workflow:NAME[#VERSION]")
       ->required();
-  startCommand->add_option("method", start.method, "its execute method, e.g. start")->required();
-  startCommand->add_option("args", start.args,
-                           "JSON array of arguments; {i} becomes the process index");
+  startCommand->add_option("method", start.method,
+                           "its execute method, e.g. start (a workflow's: execute, the default)");
+  std::string startArgs;
+  CLI::Option* startArgsOption = startCommand->add_option(
+      "args", startArgs, "JSON array of arguments; {i} becomes the process index");
+  std::string startInput;
+  CLI::Option* startInputOption = startCommand->add_option(
+      "--input", startInput, "a workflow's input, a JSON object; {i} becomes the process index");
+  startCommand
+      ->add_option("--input-file", start.inputFile, "read a workflow's input from this JSON file")
+      ->excludes(startInputOption);
   startCommand->add_option("--count", start.count, "start this many processes")
       ->capture_default_str();
   startCommand->add_flag("--wait", start.wait, "wait until they end; fail unless all completed");
@@ -135,7 +147,11 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     RestClient client({server},
                       RestClientOptions{.workerId = "pledge-cli", .token = token, .caFile = ca});
     Commands commands(client, out, err, environment, json);
-    if (startCommand->parsed()) return commands.start(start);
+    if (startCommand->parsed()) {
+      if (startArgsOption->count() > 0) start.args = startArgs;
+      if (startInputOption->count() > 0) start.input = startInput;
+      return commands.start(start);
+    }
     if (psCommand->parsed()) {
       if (!psState.empty()) psQuery["state"] = psState;
       if (!psActor.empty()) psQuery["actor"] = psActor;
@@ -160,6 +176,7 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       if (retentionOption->count() > 0) event.retentionMs = retentionMs;
       return commands.sendEvent(event);
     }
+    if (auto status = runWorkflowCommand(workflow, commands)) return *status;
     if (eventListCommand->parsed()) {
       return commands.listEvents(
           eventNameOption->count() > 0 ? std::optional(eventName) : std::nullopt, eventLimit);

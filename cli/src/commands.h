@@ -12,6 +12,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "pledge/cli/cli_app.h"
 #include "pledge/rest_client.h"
@@ -31,10 +32,18 @@ class UsageError : public std::runtime_error {
 // The process id of a command line argument; UsageError when it is not one.
 Uuid processIdArgument(const std::string& text);
 
+// pledge start ACTOR [METHOD] [ARGS_JSON] and its options, as typed.
 struct StartOptions {
   std::string actor;
+  // Empty when not typed: "execute" for a workflow's actor (workflow:NAME[#VERSION]), required
+  // for any other.
   std::string method;
-  std::string args = "[]";
+  // ARGS_JSON; nullopt when not typed ("[]", or a workflow's input).
+  std::optional<std::string> args;
+  // A workflow's input object, as --input JSON (with {i}) or in --input-file; a workflow
+  // started with neither gets {}.
+  std::optional<std::string> input;
+  std::string inputFile;
   int count = 1;
   bool wait = false;
   int timeoutSeconds = 300;
@@ -66,6 +75,16 @@ struct WorkflowCommandLine {
   std::string importFrom;
   std::string importFile;
   std::string importOutput;
+  // pledge workflow register FILE... [--from orchy]
+  CLI::App* registerCommand = nullptr;
+  std::vector<std::string> registerFiles;
+  std::string registerFrom;
+  // pledge workflow list
+  CLI::App* list = nullptr;
+  // pledge workflow show NAME [--version V]
+  CLI::App* show = nullptr;
+  std::string showName;
+  int showVersion = 0;  // 0: the latest
 };
 
 // Adds the workflow command group and its subcommands to app.
@@ -96,6 +115,13 @@ class Commands {
   int sendEvent(const EventSendOptions& options);
   // pledge event list [--name NAME] [--limit N]: the kept events.
   int listEvents(const std::optional<std::string>& name, int limit);
+  // workflow_command.cpp. pledge workflow register: each file's definition (an Orchy workflow
+  // converted first when from is "orchy"); exit kExitRefused when the server refused any.
+  int registerWorkflows(const std::vector<std::string>& files, const std::string& from);
+  // pledge workflow list: every registered version.
+  int listWorkflows();
+  // pledge workflow show: one definition drawn as a tree (--json: the definition).
+  int showWorkflow(const std::string& name, std::optional<int> version);
 
  private:
   RestClient& client_;
@@ -104,5 +130,9 @@ class Commands {
   const CliEnvironment& environment_;
   bool json_;
 };
+
+// Runs the parsed workflow subcommand that needs the server through commands; nullopt when none
+// was parsed (workflow_command.cpp).
+std::optional<int> runWorkflowCommand(const WorkflowCommandLine& line, Commands& commands);
 
 }  // namespace pledge::cli

@@ -24,18 +24,6 @@ std::string defaultWorkerId() {
   return fmt::format("{}:{}", host[0] != '\0' ? host : "worker", getpid());
 }
 
-std::string urlEncode(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 RestClient::RestClient(std::vector<std::string> servers, RestClientOptions options)

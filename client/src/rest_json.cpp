@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "pledge/limits.h"
 
 namespace pledge {
@@ -18,6 +20,18 @@ Error errorFromResponse(int status, const std::string& body) {
   }
   return Error(status == 404 ? ErrorCode::NotFound : ErrorCode::Internal,
                fmt::format("HTTP {}: {}", status, body.substr(0, 500)));
+}
+
+std::string urlEncode(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
 }
 
 }  // namespace pledge

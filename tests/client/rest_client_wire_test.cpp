@@ -1,7 +1,7 @@
-// What RestClient puts on the wire for polls, releases and events, against a recording HTTP
-// server on loopback: the bodies it writes are the wire model's text (poll_request.h, release.h,
-// event.h: the same writer the server's views and forwards use), and the answers it reads are
-// the values the server's writer wrote.
+// What RestClient puts on the wire for polls, releases, events and workflow definitions, against
+// a recording HTTP server on loopback: the bodies it writes are the wire model's text
+// (poll_request.h, release.h, event.h: the same writer the server's views and forwards use), and
+// the answers it reads are the values the server's writer wrote.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -146,6 +146,64 @@ TEST_F(RestClientWire, anEventForOneProcessGoesToItsPathAndANotFoundIsAnError) {
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::NotFound);
     EXPECT_EQ(error.message(), "no process " + process.toString());
+  }
+}
+
+TEST_F(RestClientWire, workflowsAreRegisteredListedAndReadWithTheirDefinition) {
+  const Json definition = {{"name", "greet"}, {"version", 2},
+                           {"tasks", {{{"name", "hi"}, {"taskReferenceName", "hi"}}}}};
+  Json registered = {{"name", "greet"},       {"version", 2},   {"actor", "workflow:greet#2"},
+                     {"description", "says hi"}, {"tasks", 1}, {"createdAt", 1767225600000},
+                     {"created", true},       {"definition", definition}};
+  server_.answer("/api/v1/workflows", registered.dump(), 201);
+
+  const WorkflowInfo info = client_.registerWorkflow(definition);
+
+  EXPECT_EQ(server_.bodies("/api/v1/workflows"), std::vector<std::string>{definition.dump()});
+  EXPECT_EQ(info, (WorkflowInfo{.name = "greet", .version = 2, .actor = "workflow:greet#2",
+                                .description = "says hi", .tasks = 1, .createdAt = 1767225600000,
+                                .created = true, .definition = definition}));
+  EXPECT_EQ(Json(info), registered);
+
+  registered["created"] = false;
+  server_.answer("/api/v1/workflows", registered.dump());
+  EXPECT_FALSE(client_.registerWorkflow(definition).created);
+
+  Json summary = registered;
+  summary.erase("created");
+  summary.erase("definition");
+  server_.answer("/api/v1/workflows", Json{{"items", {summary}}}.dump());
+  const std::vector<WorkflowInfo> listed = client_.workflows();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].actor, "workflow:greet#2");
+  EXPECT_TRUE(listed[0].definition.is_null());
+
+  Json one = summary;
+  one["definition"] = definition;
+  server_.answer("/api/v1/workflows/greet", one.dump());
+  server_.answer("/api/v1/workflows/a%20b/7", one.dump());
+  EXPECT_EQ(client_.workflow("greet").definition, definition);
+  EXPECT_EQ(client_.workflow("a b", 7).version, 2);
+  EXPECT_EQ(server_.bodies("/api/v1/workflows/a%20b/7").size(), 1u);
+}
+
+TEST_F(RestClientWire, aBadDefinitionIsABadRequestNamingTheFieldAndAnUnknownOneNotFound) {
+  server_.answer("/api/v1/workflows",
+                 errorObjectText(ErrorCode::BadRequest, "/tasks/0/type: unknown task type"), 400);
+  try {
+    client_.registerWorkflow(Json{{"name", "w"}});
+    FAIL() << "a 400 is an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::BadRequest);
+    EXPECT_EQ(error.message(), "/tasks/0/type: unknown task type");
+  }
+  server_.answer("/api/v1/workflows/nope",
+                 errorObjectText(ErrorCode::NotFound, "no workflow \"nope\" is registered"), 404);
+  try {
+    client_.workflow("nope");
+    FAIL() << "a 404 is an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::NotFound);
   }
 }
 

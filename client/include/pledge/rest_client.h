@@ -6,6 +6,7 @@
 //   pledge::StartedProcess started = client.start(request);
 //   pledge::ProcessInfo done = client.waitResult(started.processId, std::chrono::seconds(30));
 //   auto tasks = client.poll({{"MailService#1.0", ""}}, 16, std::chrono::seconds(5));
+//   pledge::WorkflowInfo greet = client.registerWorkflow(pledge::parseJson(definitionText));
 //
 // Nodes: the servers given, joined by every node GET /api/v1/cluster lists when it lists more
 // than one. Starts go round robin over the nodes, or straight to the owner of their partition
@@ -19,6 +20,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -62,6 +64,27 @@ struct RestClientOptions {
 // or Rejected; releaseStatusName gives the wire name) and, when rejected, the error.
 using ReleaseOutcome = ReleaseResult;
 
+// A workflow definition registered on the server (POST/GET /api/v1/workflows): a value.
+// Processes of it start with the actor "workflow:NAME" (the latest version) or actor.
+struct WorkflowInfo {
+  std::string name;
+  int version = 1;
+  std::string actor;  // "workflow:NAME#VERSION"
+  std::string description;
+  int tasks = 0;  // how many tasks it defines, nested ones included
+  std::int64_t createdAt = 0;  // epoch ms of its registration
+  // registerWorkflow(): true when this call registered it, false when the same version held the
+  // same definition already. Always false from workflows() and workflow().
+  bool created = false;
+  // The definition as registered (Conductor JSON); null from workflows().
+  Json definition;
+
+  bool operator==(const WorkflowInfo&) const = default;
+};
+
+void to_json(Json& out, const WorkflowInfo& info);
+void from_json(const Json& in, WorkflowInfo& info);
+
 class RestClient final : public ProcessStarter {
  public:
   // servers: base URLs like "http://127.0.0.1:8080". Throws Error(BadRequest) for none or a
@@ -102,6 +125,16 @@ class RestClient final : public ProcessStarter {
   Json cluster();
   // GET /api/v1/whoami: the token's name, role, actors and what it may do.
   Json whoami();
+
+  // Registers a workflow definition (Conductor JSON; an admin token's call). Registering the
+  // same definition again under its version changes nothing (created false). Error(BadRequest)
+  // for a definition that does not hold together, its message "<JSON pointer>: <problem>";
+  // Error(Conflict) when its version holds another definition (raise "version").
+  WorkflowInfo registerWorkflow(const Json& definition);
+  // Every registered version of every workflow, without their definitions.
+  std::vector<WorkflowInfo> workflows();
+  // One workflow with its definition: that version, or the latest. Error(NotFound) when none.
+  WorkflowInfo workflow(const std::string& name, std::optional<int> version = std::nullopt);
 
   // Leases up to max tasks, waiting up to wait for the first. With several nodes, each holding
   // the tasks of its own partitions, it asks them all without waiting (from a rotating first

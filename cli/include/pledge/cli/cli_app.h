@@ -1,11 +1,14 @@
 // The pledge command-line tool over REST API v1: start processes (many at once, with a progress
 // bar), list and inspect them (drawn as a tree), restart, abort, send events, see queues, actors
-// and the cluster, block and unblock actors. `--json` prints the API's JSON for scripts.
+// and the cluster, block and unblock actors, register and draw workflow definitions. `--json`
+// prints the API's JSON for scripts.
 //
 //   pledge start NotificationDecider#1.0 start '["user-{i}","hi"]' --count 91 --wait
 //   pledge ps --state broken
 //   pledge show 0193d4c2-...
 //   pledge event send pizzaReady order-42 '{"ready":true}' --id delivery-7
+//   pledge workflow register greet.json
+//   pledge start workflow:greet --input '{"id":"ann"}' --wait
 #pragma once
 
 #include <ostream>
