@@ -54,6 +54,14 @@ const std::map<std::string, Workload>& workloads() {
         "bench/actors/libbench_actors.so",
         [](int i) { return Json::array({i}); },
         [](int i) { return Json(10 * (i + 1)); }}},
+      // The same fanout as a workflow (workflow_run.cpp): the server's built-in decider.
+      {"workflow-fanout",
+       {"workflow:bench-fanout#1",
+        12,
+        {"Fan#1.0"},
+        "bench/actors/libbench_actors.so",
+        [](int i) { return Json::array({Json{{"i", i}}}); },
+        [](int i) { return Json(10 * (i + 1)); }}},
       // The scale run: processes whose start task is due an hour from now; no workers.
       {"waiting",
        {"Chain#1.0",
@@ -224,7 +232,8 @@ LoadResult LoadRun::scaleRun(const std::string& url, pid_t serverPid) {
 LoadResult LoadRun::execute() {
   auto found = workloads().find(options_.workload);
   PLEDGE_REQUIRE(found != workloads().end(),
-                 "workload: expected chain, fanout, notification, waiting or events, got \"{}\"",
+                 "workload: expected chain, fanout, workflow-fanout, notification, waiting or "
+                 "events, got \"{}\"",
                  options_.workload);
   const Workload& workload = found->second;
   PLEDGE_REQUIRE(options_.n >= 1, "n: must be positive");
@@ -276,8 +285,10 @@ LoadResult LoadRun::execute() {
     if (!options_.token.empty()) yaml << "token: " << Json(options_.token).dump() << "\n";
     yaml << "plugins: [\"" << (build / workload.plugin).string() << "\"]\n";
     yaml << "actors:\n";
-    yaml << fmt::format("  - {{actor: \"{}\", threads: {}, pollBatch: {}}}\n", workload.decider,
-                        options_.deciderThreads, options_.pollBatch);
+    if (!isWorkflow(workload.decider)) {  // a workflow's steps run in the server
+      yaml << fmt::format("  - {{actor: \"{}\", threads: {}, pollBatch: {}}}\n",
+                          workload.decider, options_.deciderThreads, options_.pollBatch);
+    }
     for (const std::string& actor : workload.workerActors) {
       yaml << fmt::format("  - {{actor: \"{}\", threads: {}, pollBatch: {}}}\n", actor,
                           options_.workerThreads, options_.pollBatch);
@@ -310,11 +321,14 @@ LoadResult LoadRun::execute() {
   };
   LoadResult result;
   try {
-    // Not timed: wait until every worker process polls.
+    // Not timed: register the workflow; wait until every worker process polls.
+    if (isWorkflow(workload.decider)) registerBenchWorkflow(client, workload.decider);
+    const std::string polled =
+        isWorkflow(workload.decider) ? workload.workerActors.at(0) : workload.decider;
     for (int i = 0; i < 2000; ++i) {
       std::size_t pollers = 0;
       for (const Json& actor : client.actors()) {
-        if (actor.at("actor") == workload.decider) pollers = actor.at("pollers").size();
+        if (actor.at("actor") == polled) pollers = actor.at("pollers").size();
       }
       if (pollers >= static_cast<std::size_t>(options_.workers)) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -348,8 +362,10 @@ LoadResult LoadRun::execute() {
             try {
               std::vector<StartRequest> requests;
               for (int i = first; i < last; ++i) {
-                requests.push_back(StartRequest{
-                    .actor = workload.decider, .method = "start", .args = workload.args(i)});
+                requests.push_back(
+                    StartRequest{.actor = workload.decider,
+                                 .method = isWorkflow(workload.decider) ? "execute" : "start",
+                                 .args = workload.args(i)});
               }
               std::vector<Result<StartedProcess>> started = client.startMany(requests);
               for (int i = first; i < last; ++i) {

@@ -24,8 +24,13 @@ class RestClient;
 
 namespace pledge::bench {
 
+// Workloads whose decider is a workflow (workflow_run.cpp): the server runs their steps.
+inline bool isWorkflow(const std::string& decider) { return decider.starts_with("workflow:"); }
+// Registers the definition of the bench workflow named by its actor ("workflow:NAME#V").
+void registerBenchWorkflow(RestClient& client, const std::string& actor);
+
 struct LoadOptions {
-  // chain, fanout, notification; waiting: the scale run (processes whose start task is due an
+  // chain, fanout, workflow-fanout (fanout as a workflow), notification; waiting: the scale run (processes whose start task is due an
   // hour from now; reports the start rate and the server's memory); or events: N processes wait
   // for an event each, then the driver sends the N events (events_run.cpp).
   std::string workload = "chain";

@@ -1,4 +1,4 @@
-// pledge-bench --workload chain|fanout|notification|waiting|events --n N [--server URL | --store
+// pledge-bench --workload chain|fanout|workflow-fanout|notification|waiting|events --n N [--server URL | --store
 // URL --nodes K] [--json FILE] The end-to-end load driver: see load_run.h (events:
 // events_run.cpp; --senders, --event-ids). Prints a summary and appends one JSON
 // line per run to --json in the peers' format, so ../shared/peers/table.py prints Pledge beside the
@@ -18,8 +18,9 @@ int main(int argc, char** argv) {
       "pledge-bench: end-to-end load driver (W1 chain, W2 fanout, W3 notification; waiting, "
       "events)"};
   app.add_option("--workload", options.workload,
-                 "chain, fanout, notification, waiting (the scale run) or events (N processes "
-                 "wait for an event each, then N events are sent)")
+                 "chain, fanout, workflow-fanout (the fanout as a workflow), notification, "
+                 "waiting (the scale run) or events (N processes wait for an event each, then N "
+                 "events are sent)")
       ->capture_default_str();
   app.add_option("--n", options.n, "processes")->capture_default_str();
   app.add_option("--server", options.server, "target a running server instead of starting one");

@@ -57,6 +57,10 @@ const std::map<std::string, std::set<std::string>>& expectedRoles() {
       {"GET /api/v1/actors", kRead},
       {"POST /api/v1/actors/{actor}/block", kOperate},
       {"POST /api/v1/actors/{actor}/unblock", kOperate},
+      {"POST /api/v1/workflows", {"admin"}},
+      {"GET /api/v1/workflows", kRead},
+      {"GET /api/v1/workflows/{name}", kRead},
+      {"GET /api/v1/workflows/{name}/{version}", kRead},
       {"GET /api/v1/cluster", kRead},
       {"GET /metrics", kRead},
   };

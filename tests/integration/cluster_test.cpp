@@ -318,6 +318,55 @@ TEST_F(Cluster, nodesSharePartitionsAndForwardRequestsToTheOwner) {
 // Nodes with tokens: every node lists the same tokens and forwards with its node token; a
 // forwarded request keeps its caller's role at the owner; a node with tokens but no node token
 // refuses to start.
+// Workflows in a cluster (docs/workflows.md): a definition registered on one node is run by
+// every node, each running the steps of the processes it owns; events sent to any node reach
+// them.
+TEST_F(Cluster, workflowsRunOnTheNodeThatOwnsTheirProcess) {
+  addNode("a");
+  addNode("b");
+  waitBalanced({"a", "b"});
+  RestClient clientOfA({nodes_[0]->url()});
+  clientOfA.registerWorkflow(parseJson(R"({
+    "name": "double", "inputParameters": ["x", "key"],
+    "tasks": [
+      {"name": "twice", "taskReferenceName": "twice", "type": "INLINE",
+       "inputParameters": {"evaluatorType": "javascript", "expression": "$.x * 2",
+                           "x": "${workflow.input.x}"}},
+      {"name": "go", "taskReferenceName": "go", "type": "WAIT",
+       "inputParameters": {"event": "go", "key": "${workflow.input.key}"}}],
+    "outputParameters": {"twice": "${twice.output.result}", "plus": "${go.output}"}})"));
+  RestClient both(urls());
+  constexpr int kWorkflows = 40;
+  std::vector<StartRequest> starts;
+  for (int i = 0; i < kWorkflows; ++i) {
+    starts.push_back(StartRequest{.actor = "workflow:double#1",
+                                  .method = "execute",
+                                  .args = Json::array({Json{{"x", i}, {"key", fmt::format("k{}", i)}}}),
+                                  .options = {.customId = fmt::format("wf-{}", i)}});
+  }
+  std::vector<Uuid> ids;
+  for (const Result<StartedProcess>& started : both.startMany(starts)) {
+    ASSERT_TRUE(started.ok()) << started.error().message();
+    ids.push_back(started.value().processId);
+  }
+  for (int i = 0; i < kWorkflows; ++i) {
+    clientOfA.sendEvent(Event{.name = "go", .key = fmt::format("k{}", i), .payload = 1000});
+  }
+  for (int i = 0; i < kWorkflows; ++i) {
+    ProcessInfo done = both.waitResult(ids[static_cast<std::size_t>(i)], seconds(30));
+    ASSERT_EQ(done.state, ProcessState::Completed) << "workflow " << i;
+    EXPECT_EQ(done.result, (Json{{"twice", 2 * i}, {"plus", 1000}}));
+  }
+  // Both nodes learned the definition (registered on a) and poll its steps on their engine.
+  for (const auto& node : nodes_) {
+    HttpClient http("127.0.0.1", node->port());
+    Json actors = http.get("/api/v1/actors?scope=local").json();
+    bool stepped = false;
+    for (const Json& actor : actors) stepped = stepped || actor["actor"] == "workflow:double#1";
+    EXPECT_TRUE(stepped) << "node " << node->url() << " polls no step";
+  }
+}
+
 TEST_F(Cluster, nodesWithTokensForwardWithTheirNodeTokenAndKeepTheCallersRole) {
   const MadeToken node = makeToken("admin", "nodes");
   const MadeToken starter = makeToken("starter", "starter-1");

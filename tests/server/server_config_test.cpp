@@ -71,7 +71,8 @@ TEST(ServerConfig, unknownKeysAndBadValuesNameTheFileLineAndKey) {
       unknown +
           ":2: prot: unknown key (expected one of: address, port, data-dir, store, "
           "node-name, partitions, max-body-bytes, io-threads, log-level, default-timeout-ms, "
-          "event-retention-ms, dormant-after-ms, lease-ms, advertise-url, lease-write-delay-ms, "
+          "event-retention-ms, script-program, script-timeout-ms, script-memory-mb, "
+          "dormant-after-ms, lease-ms, advertise-url, lease-write-delay-ms, "
           "max-connections, idle-timeout-ms, header-timeout-ms, body-timeout-ms, "
           "max-waiting-requests, "
           "node-token, tls-cert, tls-key, tls-ca, cors-origins, max-queues, insecure, tokens)");

@@ -219,3 +219,41 @@ TEST_P(WorkflowTasks, aVersionIsRegisteredOnceAndNeverChanges) {
 
 }  // namespace
 }  // namespace pledge::server::workflow::testing
+
+#include "recording_server.h"
+
+namespace pledge::server::workflow::testing {
+namespace {
+
+TEST_P(WorkflowTasks, anHttpTaskCallsAServiceAndFailsOnAnAnswerThatIsNot2xx) {
+  ::pledge::testing::RecordingServer service;
+  service.answer("/hooks/order", R"({"accepted":true,"ticket":7})", 201);
+  const Json definition = workflow(
+      "http",
+      {task("call", "HTTP",
+            {{"inputParameters",
+              {{"http_request",
+                {{"uri", "${workflow.input.url}/hooks/order"},
+                 {"method", "POST"},
+                 {"headers", {{"X-Order", "${workflow.input.order}"}}},
+                 {"body", {{"order", "${workflow.input.order}"}, {"qty", 2}}}}}}}})},
+      {{"status", "${call.output.response.statusCode}"},
+       {"ticket", "${call.output.response.body.ticket}"}});
+  const ProcessInfo done = run(definition, {{"url", service.url()}, {"order", "o-1"}});
+  ASSERT_EQ(done.state, ProcessState::Completed) << (done.error ? done.error->message() : "");
+  EXPECT_EQ(done.result, (Json{{"status", 201}, {"ticket", 7}}));
+  ASSERT_EQ(service.bodies("/hooks/order").size(), 1U);
+  EXPECT_EQ(parseJson(service.bodies("/hooks/order")[0]), (Json{{"order", "o-1"}, {"qty", 2}}));
+
+  Json missing = definition;
+  missing["name"] = "http404";
+  missing["tasks"][0]["inputParameters"]["http_request"]["uri"] = "${workflow.input.url}/nothing";
+  const ProcessInfo broken = run(missing, {{"url", service.url()}, {"order", "o-2"}});
+  ASSERT_EQ(broken.state, ProcessState::Broken);
+  EXPECT_EQ(broken.error->type(), "pledge.HttpStatus");
+  EXPECT_NE(broken.error->message().find("answered 404"), std::string::npos)
+      << broken.error->message();
+}
+
+}  // namespace
+}  // namespace pledge::server::workflow::testing

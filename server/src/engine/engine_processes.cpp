@@ -66,7 +66,7 @@ void Engine::awaitProcess(const Uuid& processId, std::int64_t waitMs,
     done(info);
     return;
   }
-  if (queues_.parkedCount() + watches_.count() >= options_.maxParkedRequests) {
+  if (!waitsAreUnderTheLimit({})) {
     throw Error(
         ErrorCode::LimitExceeded,
         fmt::format(

@@ -112,10 +112,26 @@ Result<StartedProcess> Engine::startLocked(const StartRequest& request, std::int
   return StartedProcess{process.id, process.startTask->id, false};
 }
 
+bool Engine::waitsAreUnderTheLimit(const std::vector<QueueSelector>& queues) const {
+  const bool server = !queues.empty() && std::all_of(queues.begin(), queues.end(),
+                                                      [](const QueueSelector& queue) {
+                                                        return isServerActor(queue.actor);
+                                                      });
+  if (server) return true;  // the server's own runner: not a client's wait
+  if (queues_.parkedCount() + watches_.count() < options_.maxParkedRequests) return true;
+  return queues_.clientParkedCount() + watches_.count() < options_.maxParkedRequests;
+}
+
+std::size_t Engine::clientQueues() const {
+  const std::size_t all = std::max(queues_.size(), graph_.queueCounts().size());
+  return all - std::min(all, queues_.serverQueues());
+}
+
 void Engine::checkRoomFor(const std::vector<QueueSelector>& queues) const {
   std::size_t newNames = 0;
   std::size_t newQueues = 0;
   for (const QueueSelector& queue : queues) {
+    if (isServerActor(queue.actor)) continue;  // not the clients' to count
     const std::string* actor = graph_.findName(queue.actor);
     const std::string* taskList = graph_.findName(queue.taskList);
     newNames += (actor != nullptr ? 0 : 1) + (taskList != nullptr ? 0 : 1);
@@ -125,7 +141,7 @@ void Engine::checkRoomFor(const std::vector<QueueSelector>& queues) const {
       ++newQueues;
     }
   }
-  const std::size_t tracked = std::max(queues_.size(), graph_.queueCounts().size());
+  const std::size_t tracked = clientQueues();
   if (newQueues > 0 && tracked + newQueues > options_.maxQueues) {
     throw Error(
         ErrorCode::LimitExceeded,
@@ -151,10 +167,11 @@ std::optional<Error> Engine::checkRoomFor(const std::vector<TaskSpec>& specs) co
       if (!graph_.knowsName(*name)) names.insert(*name);
     }
     if (!graph_.knowsName(taskList)) names.insert(taskList);
-    if (!graph_.knowsName(spec.actor) || !graph_.knowsName(taskList))
+    if ((!graph_.knowsName(spec.actor) || !graph_.knowsName(taskList)) &&
+        !isServerActor(spec.actor))
       queues.emplace(spec.actor, taskList);
   }
-  const std::size_t tracked = std::max(queues_.size(), graph_.queueCounts().size());
+  const std::size_t tracked = clientQueues();
   if (!queues.empty() && tracked + queues.size() > options_.maxQueues) {
     return Error(
         ErrorCode::LimitExceeded,

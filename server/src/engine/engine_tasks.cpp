@@ -45,7 +45,7 @@ std::function<void()> Engine::poll(const PollRequest& request,
       takeTasks(queues, request.max, now, effects, tasks);
       absorb(effects);
       if (tasks.empty() && request.waitMs > 0) {
-        if (queues_.parkedCount() + watches_.count() >= options_.maxParkedRequests) {
+        if (!waitsAreUnderTheLimit(request.queues)) {
           throw Error(ErrorCode::LimitExceeded,
                       fmt::format("waitMs: the server holds its limit of {} waiting requests; poll "
                                   "without waiting or retry later",

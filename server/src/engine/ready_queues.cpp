@@ -16,6 +16,7 @@ constexpr std::size_t kMaxPollersPerActor = 1'000;
 ReadyQueues::Queue& ReadyQueues::queueFor(const std::string* actor, const std::string* taskList) {
   auto& slot = queues_[QueueKey{actor, taskList}];
   if (!slot) {
+    if (isServerActor(*actor)) ++serverQueues_;
     slot = std::make_unique<Queue>();
     slot->actor = actor;
     slot->taskList = taskList;
@@ -73,8 +74,15 @@ std::shared_ptr<ReadyQueues::ParkedPoll> ReadyQueues::park(
   parked->queues = std::move(queues);
   parked->max = max;
   parked->done = std::move(done);
+  parked->server = std::all_of(parked->queues.begin(), parked->queues.end(),
+                               [](const Queue* queue) { return isServerActor(*queue->actor); });
   parked_.push_back(parked);
   return parked;
+}
+
+std::size_t ReadyQueues::clientParkedCount() const {
+  return static_cast<std::size_t>(std::count_if(
+      parked_.begin(), parked_.end(), [](const auto& parked) { return !parked->server; }));
 }
 
 void ReadyQueues::serveParked(const Take& take, std::vector<std::function<void()>>& answers) {

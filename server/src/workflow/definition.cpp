@@ -28,6 +28,7 @@ constexpr KindName kKinds[] = {
     {TaskKind::Human, "HUMAN"},            {TaskKind::Inline, "INLINE"},
     {TaskKind::JsonJq, "JSON_JQ_TRANSFORM"}, {TaskKind::SetVariable, "SET_VARIABLE"},
     {TaskKind::Terminate, "TERMINATE"},    {TaskKind::Event, "EVENT"},
+    {TaskKind::Http, "HTTP"},
 };
 
 [[noreturn]] void fail(const std::string& pointer, const std::string& detail) {
@@ -197,6 +198,17 @@ class Reader {
           fail(at + "/sink", "the event name after ':' " + *problem);
         }
         t.sink = event;
+        return;
+      }
+      case TaskKind::Http: {
+        const Json* call = field(t.inputParameters, "http_request");
+        const std::string at2 = at + "/inputParameters/http_request";
+        if (!call || !call->is_object()) fail(at2, "expected the request: {uri, method, ...}");
+        const std::string uri = text(*call, "uri", at2, true);
+        if (uri.find("${") == std::string::npos && !uri.starts_with("http://") &&
+            !uri.starts_with("https://")) {
+          fail(at2 + "/uri", "expected an http:// or https:// URL, got \"" + quoteInput(uri) + "\"");
+        }
         return;
       }
       case TaskKind::SetVariable: return;

@@ -87,6 +87,9 @@ void Step::recordTask(const WorkflowTask& t, Json input, const std::string& ref)
     case TaskKind::JsonJq:
       system("jq", {{"query", t.expression}, {"input", without(input, {"queryExpression"})}});
       break;
+    case TaskKind::Http:
+      system("http", {{"request", input.value("http_request", Json::object())}});
+      break;
     case TaskKind::Event:
       system("event", {{"name", t.sink}, {"key", eventKey(input)}, {"payload", input}});
       break;
@@ -187,9 +190,10 @@ void Step::forkDynamic(const WorkflowTask& t) {
                                     error.message().substr(std::string("/tasks/0").size())));
     }
     if (dynamic.kind != TaskKind::Simple && dynamic.kind != TaskKind::SubWorkflow &&
-        dynamic.kind != TaskKind::Inline && dynamic.kind != TaskKind::JsonJq) {
-      throw badInput(t, fmt::format("{}[{}]: a dynamic fork runs SIMPLE, SUB_WORKFLOW, INLINE "
-                                    "or JSON_JQ_TRANSFORM tasks",
+        dynamic.kind != TaskKind::Inline && dynamic.kind != TaskKind::JsonJq &&
+        dynamic.kind != TaskKind::Http) {
+      throw badInput(t, fmt::format("{}[{}]: a dynamic fork runs SIMPLE, SUB_WORKFLOW, INLINE, "
+                                    "JSON_JQ_TRANSFORM or HTTP tasks",
                                     t.dynamicTasksParam, i));
     }
     if (scope_.contains(dynamic.ref)) {

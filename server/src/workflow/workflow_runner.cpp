@@ -8,6 +8,7 @@
 
 #include "pledge/event.h"
 #include "pledge/limits.h"
+#include "workflow/http_task.h"
 
 namespace pledge::server::workflow {
 namespace {
@@ -268,6 +269,7 @@ Json WorkflowRunner::runSystemTask(const PolledTask& task) {
     Json first = all.empty() ? Json() : all[0];
     return {{"result", std::move(first)}, {"resultList", std::move(all)}};
   }
+  if (task.method == "http") return runHttpTask(arg.value("request", Json::object()));
   if (task.method == "event") {
     Event event{.name = arg.at("name").get<std::string>(),
                 .key = arg.at("key").get<std::string>(),

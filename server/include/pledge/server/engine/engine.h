@@ -285,6 +285,12 @@ class Engine {
   // Throws LimitExceeded when a poll of these queues, or new tasks of these specs, would make
   // the engine track more queues or names than its limits (under the lock).
   void checkRoomFor(const std::vector<QueueSelector>& queues) const;
+  // The queues that count toward maxQueues: all but the server's own (isServerActor).
+  std::size_t clientQueues() const;
+  // Whether one more request of a client may wait (polls of these queues; a result wait when
+  // queues is empty): the waiting requests of clients are under maxParkedRequests. The server's
+  // own polls (every queue isServerActor) always may, and are not counted.
+  bool waitsAreUnderTheLimit(const std::vector<QueueSelector>& queues) const;
   std::optional<Error> checkRoomFor(const std::vector<TaskSpec>& specs) const;
 
   // ---- operations (engine_processes.cpp) -------------------------------------------------

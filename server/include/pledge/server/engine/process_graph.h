@@ -165,6 +165,12 @@ struct Effects {
   void clear();
 };
 
+// The actors whose tasks the server runs itself (docs/workflows.md): workflow steps and the
+// system tasks of scripts, events and HTTP. Their queues do not count toward --max-queues.
+inline bool isServerActor(std::string_view actor) {
+  return actor.starts_with("workflow:") || actor == "pledge.system#1";
+}
+
 // A queue: tasks of one actor on one task list (interned pointers).
 struct QueueKey {
   const std::string* actor;

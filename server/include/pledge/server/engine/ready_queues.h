@@ -55,6 +55,8 @@ class ReadyQueues {
     int max = 1;
     std::function<void(std::vector<PolledTask>)> done;
     bool answered = false;
+    // Every queue is of the server's own actors (isServerActor): the server's workflow runner.
+    bool server = false;
   };
   // Leases up to max tasks of the queues into out (the engine's part: leases and metrics).
   using Take = std::function<void(const std::vector<Queue*>& queues, int max,
@@ -72,6 +74,8 @@ class ReadyQueues {
   // partition served now; nullptr when none is.
   Task* popReady(Queue& queue);
   std::size_t size() const { return queues_.size(); }
+  // Queues of the server's own actors (isServerActor) among them.
+  std::size_t serverQueues() const { return serverQueues_; }
   bool contains(const QueueKey& key) const { return queues_.contains(key); }
   // Empties every queue (their tasks left memory).
   void clear();
@@ -87,6 +91,8 @@ class ReadyQueues {
   // Forgets a parked poll (answered by its caller).
   void unpark(const std::shared_ptr<ParkedPoll>& parked) { std::erase(parked_, parked); }
   std::size_t parkedCount() const { return parked_.size(); }
+  // The parked polls of clients: all but the server's own (counted when asked).
+  std::size_t clientParkedCount() const;
   // Gives queued tasks to parked polls, oldest first; their answers join answers.
   void serveParked(const Take& take, std::vector<std::function<void()>>& answers);
   // Answers every parked poll with no tasks (the engine stops).
@@ -109,6 +115,7 @@ class ReadyQueues {
   std::set<std::string, std::less<>> blocked_;
   std::map<std::string, ActorRecord, std::less<>> actors_;
   std::vector<std::shared_ptr<ParkedPoll>> parked_;
+  std::size_t serverQueues_ = 0;
 };
 
 }  // namespace pledge::server

@@ -50,6 +50,7 @@ enum class TaskKind {
   SetVariable,
   Terminate,
   Event,            // sends a Pledge event
+  Http,             // an HTTP request from the server
 };
 
 std::string_view taskKindName(TaskKind kind);
