@@ -116,6 +116,32 @@ TEST(WorkflowDefinition, refusesTasksThatCannotRun) {
   EXPECT_TRUE(problemOf(badVersion).starts_with("/version: expected a version number"));
 }
 
+TEST(WorkflowDefinition, readsConductorsOlderDecisionAsASwitch) {
+  Json byValue = {{"name", "d"}, {"taskReferenceName", "d"}, {"type", "DECISION"},
+                  {"caseValueParam", "kind"}, {"inputParameters", {{"kind", "x"}}},
+                  {"decisionCases", {{"a", Json::array({simple("b")})}}}};
+  Json byScript = {{"name", "e"}, {"taskReferenceName", "e"}, {"type", "DECISION"},
+                   {"caseExpression", "$.n > 1 ? 'big' : 'small'"},
+                   {"decisionCases", {{"big", Json::array({simple("f")})}}}};
+  auto def = parseWorkflow(workflowOf({byValue, byScript}));
+  EXPECT_EQ(def->byRef.at("d")->kind, TaskKind::Switch);
+  EXPECT_EQ(def->byRef.at("d")->evaluatorType, "value-param");
+  EXPECT_EQ(def->byRef.at("d")->expression, "kind");
+  EXPECT_EQ(def->byRef.at("e")->evaluatorType, "javascript");
+  EXPECT_EQ(def->list("/tasks/1/decisionCases/big").at(0).ref, "f");
+}
+
+TEST(WorkflowDefinition, checksTheUrlOfAnHttpTaskUnlessATemplateMakesIt) {
+  Json call = {{"name", "h"}, {"taskReferenceName", "h"}, {"type", "HTTP"},
+               {"inputParameters", {{"http_request", {{"uri", "ftp://x"}}}}}};
+  EXPECT_TRUE(problemOf(workflowOf({call}))
+                  .starts_with("/tasks/0/inputParameters/http_request/uri: expected an http"));
+  call["inputParameters"]["http_request"]["uri"] = "${workflow.input.user}/hook";
+  EXPECT_EQ(problemOf(workflowOf({call})), "");
+  call["inputParameters"].erase("http_request");
+  EXPECT_TRUE(problemOf(workflowOf({call})).starts_with("/tasks/0/inputParameters/http_request:"));
+}
+
 TEST(WorkflowDefinition, ignoresConductorFieldsItDoesNotUse) {
   Json task = simple("a");
   task["startDelay"] = 0;
