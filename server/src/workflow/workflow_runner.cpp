@@ -13,7 +13,9 @@
 namespace pledge::server::workflow {
 namespace {
 
-constexpr int kPollBatch = 16;
+constexpr int kPollBatch = 32;
+// Tasks polled and not yet released durably, per thread.
+constexpr int kInHandPerThread = 16;
 
 std::int64_t steadyMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -61,7 +63,12 @@ void WorkflowRunner::stop() {
   for (std::thread& thread : threads_) {
     if (thread.joinable()) thread.join();
   }
-  std::lock_guard lock(mutex_);
+  // Releases in flight answer once their batch is committed (or failed): their callbacks use
+  // this runner.
+  std::unique_lock lock(mutex_);
+  if (!changed_.wait_for(lock, std::chrono::seconds(60), [&] { return inHand_ == 0; })) {
+    spdlog::warn("workflows: {} releases still unanswered when stopping", inHand_);
+  }
   threads_.clear();
 }
 
@@ -151,7 +158,7 @@ std::vector<QueueSelector> WorkflowRunner::queues() {
 // ---- running -------------------------------------------------------------------------------
 
 void WorkflowRunner::pollLoop() {
-  const int capacity = options_.threads * 4;
+  const int capacity = options_.threads * kInHandPerThread;
   while (true) {
     if (steadyMs() - refreshedAt_ >= options_.refreshMs) refreshActors();
     PollRequest request;
@@ -171,6 +178,7 @@ void WorkflowRunner::pollLoop() {
       cancel = engine_.poll(request, [this](std::vector<PolledTask> tasks) {
         std::lock_guard lock(mutex_);
         inHand_ += static_cast<int>(tasks.size());
+        lastPolled_ = static_cast<int>(tasks.size());
         for (PolledTask& task : tasks) work_.push_back(std::move(task));
         polling_ = false;
         changed_.notify_all();
@@ -178,6 +186,7 @@ void WorkflowRunner::pollLoop() {
     } catch (const std::exception& error) {
       spdlog::warn("workflows: poll refused: {}", error.what());
       std::lock_guard lock(mutex_);
+      lastPolled_ = 0;
       polling_ = false;
     }
     std::unique_lock lock(mutex_);
@@ -189,7 +198,7 @@ void WorkflowRunner::pollLoop() {
       if (polling_ && cancel) cancel();
       return;
     }
-    if (work_.empty() && steadyMs() - startedAt < 20) {  // answered at once with nothing
+    if (lastPolled_ == 0 && steadyMs() - startedAt < 20) {  // answered at once with nothing
       changed_.wait_for(lock, std::chrono::milliseconds(50), [&] { return stopping_; });
     }
   }
@@ -205,21 +214,20 @@ void WorkflowRunner::workLoop() {
       task = std::move(work_.front());
       work_.pop_front();
     }
+    // Released without waiting for the commit: the thread goes on with the next task while
+    // the group commit makes this one durable (the task stays in hand until then).
     Decision decision = decide(task);
-    std::promise<void> released;
-    engine_.release({decision}, [&](std::vector<ReleaseResult> results) {
+    engine_.release({decision}, [this, actor = task.actor](std::vector<ReleaseResult> results) {
       for (const ReleaseResult& result : results) {
         if (result.error && result.error->code() != ErrorCode::Unavailable) {
           spdlog::warn("workflows: the decision of task {} ({}) was rejected: {}",
-                       task.taskId.toString(), task.actor, result.error->message());
+                       result.taskId.toString(), actor, result.error->message());
         }
       }
-      released.set_value();
+      std::lock_guard lock(mutex_);
+      --inHand_;
+      changed_.notify_all();
     });
-    released.get_future().wait();
-    std::lock_guard lock(mutex_);
-    --inHand_;
-    changed_.notify_all();
   }
 }
 

@@ -87,6 +87,7 @@ class WorkflowRunner {
   std::size_t nextChunk_ = 0;
   std::deque<PolledTask> work_;
   int inHand_ = 0;  // tasks polled and not yet released
+  int lastPolled_ = 0;  // tasks the last poll brought
   bool polling_ = false;
   bool stopping_ = false;
   std::function<void()> cancelPoll_;
