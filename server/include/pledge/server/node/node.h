@@ -18,8 +18,8 @@ namespace pledge::server {
 
 class Node {
  public:
-  // builtConsole: the console's folder as built with the server ("" for none); config's
-  // consoleDir replaces it.
+  // builtConsole: the console's folder, installed beside the executable or in the build tree
+  // ("" for none); config's consoleDir replaces it.
   Node(ServerConfig config, std::string builtConsole);
   ~Node();
   Node(const Node&) = delete;
