@@ -62,7 +62,7 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   int psLimit = 20;
   bool psAll = false;
   CLI::App* psCommand = app.add_subcommand("ps", "list processes, newest first");
-  psCommand->add_option("--state", psState, "running, completed, broken or aborted");
+  psCommand->add_option("--state", psState, "running, paused, completed, broken or aborted");
   psCommand->add_option("--actor", psActor, "decider actor id");
   psCommand->add_option("--custom-id", psCustomId, "custom id");
   psCommand->add_option("--limit", psLimit, "processes per page")->capture_default_str();
@@ -84,6 +84,9 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   CLI::App* restartCommand =
       withId("restart", "give the failed tasks of a broken process a new attempt");
   CLI::App* abortCommand = withId("abort", "abort a running or broken process");
+  CLI::App* pauseCommand =
+      withId("pause", "hand out no task of a process until it is resumed (running ones finish)");
+  CLI::App* resumeCommand = withId("resume", "hand out the tasks of a paused process again");
   CLI::App* queuesCommand =
       app.add_subcommand("queues", "ready, running and waiting tasks per queue");
   CLI::App* actorsCommand = app.add_subcommand("actors", "actors, their pollers and blocked flag");
@@ -163,8 +166,10 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     if (showCommand->parsed()) return commands.show(processIdArgument(id));
     if (tasksCommand->parsed()) return commands.tasks(processIdArgument(id));
     if (resultCommand->parsed()) return commands.result(processIdArgument(id), resultWait);
-    if (restartCommand->parsed()) return commands.operate(processIdArgument(id), true);
-    if (abortCommand->parsed()) return commands.operate(processIdArgument(id), false);
+    if (restartCommand->parsed()) return commands.operate(processIdArgument(id), "restart");
+    if (abortCommand->parsed()) return commands.operate(processIdArgument(id), "abort");
+    if (pauseCommand->parsed()) return commands.operate(processIdArgument(id), "pause");
+    if (resumeCommand->parsed()) return commands.operate(processIdArgument(id), "resume");
     if (queuesCommand->parsed()) return commands.queues();
     if (actorsCommand->parsed()) return commands.actors();
     if (clusterCommand->parsed()) return commands.cluster();

@@ -63,7 +63,8 @@ int Commands::ps(const std::map<std::string, std::string>& query, bool all) {
   for (const Json& item : items) {
     const std::int64_t ended = integer(item, "endedAt");
     table.add({field(item, "processId"),
-               paintState(field(item, "state"), environment_.stdoutTerminal),
+               paintState(field(item, "state"), environment_.stdoutTerminal) +
+                   (item.value("paused", false) ? " (paused)" : ""),
                field(item, "actor"), field(item, "method"), field(item, "customId"),
                relativeTime(integer(item, "startedAt"), now),
                ended > 0 ? humanDuration(ended - integer(item, "startedAt")) : ""});
@@ -131,14 +132,18 @@ int Commands::result(const Uuid& id, int waitSeconds) {
   return info.state == ProcessState::Completed ? kExitOk : kExitRefused;
 }
 
-int Commands::operate(const Uuid& id, bool restart) {
-  ProcessInfo info = restart ? client_.restart(id) : client_.abort(id);
+int Commands::operate(const Uuid& id, std::string_view operation) {
+  ProcessInfo info = operation == "restart" ? client_.restart(id)
+                     : operation == "abort" ? client_.abort(id)
+                     : operation == "pause" ? client_.pause(id)
+                                            : client_.resume(id);
   if (json_) {
     out_ << Json(info).dump(2) << "\n";
   } else {
     out_ << fmt::format(
-        "process {} is {}\n", id.toString(),
-        paintState(std::string(processStateName(info.state)), environment_.stdoutTerminal));
+        "process {} is {}{}\n", id.toString(),
+        paintState(std::string(processStateName(info.state)), environment_.stdoutTerminal),
+        info.paused ? ", paused: no task of it is handed out until pledge resume" : "");
   }
   return kExitOk;
 }

@@ -105,7 +105,8 @@ class Commands {
   int show(const Uuid& id);
   int tasks(const Uuid& id);
   int result(const Uuid& id, int waitSeconds);
-  int operate(const Uuid& id, bool restart);
+  // operation: "restart", "abort", "pause" or "resume".
+  int operate(const Uuid& id, std::string_view operation);
   int queues();
   int actors();
   int block(const std::string& actor, bool blocked);

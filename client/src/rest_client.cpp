@@ -216,6 +216,14 @@ ProcessInfo RestClient::abort(const Uuid& processId) {
   return call("POST", "/api/v1/processes/" + processId.toString() + "/abort").get<ProcessInfo>();
 }
 
+ProcessInfo RestClient::pause(const Uuid& processId) {
+  return call("POST", "/api/v1/processes/" + processId.toString() + "/pause").get<ProcessInfo>();
+}
+
+ProcessInfo RestClient::resume(const Uuid& processId) {
+  return call("POST", "/api/v1/processes/" + processId.toString() + "/resume").get<ProcessInfo>();
+}
+
 EventDelivery RestClient::sendEvent(const Event& event) {
   return call("POST", "/api/v1/events", Json(event)).get<EventDelivery>();
 }

@@ -51,7 +51,8 @@ void to_json(Json& out, const ProcessInfo& process) {
              {"endedAt", process.endedAt},
              {"result", process.result},
              {"error", process.error},
-             {"failedTaskId", process.failedTaskId}};
+             {"failedTaskId", process.failedTaskId},
+             {"paused", process.paused}};
 }
 
 void from_json(const Json& in, ProcessInfo& process) {
@@ -70,6 +71,7 @@ void from_json(const Json& in, ProcessInfo& process) {
     return value.get<TaskError>();
   });
   result.failedTaskId = readOptionalField(in, "failedTaskId", readUuid);
+  result.paused = readOptionalField(in, "paused", readBool).value_or(false);
   process = std::move(result);
 }
 

@@ -94,6 +94,28 @@ TEST_F(PledgeCli, restartsAndAbortsBrokenProcesses) {
   EXPECT_NE(again.err.find("conflict"), std::string::npos) << again.err;
 }
 
+TEST_F(PledgeCli, pausesAndResumesAProcess) {
+  testing::TestApi api(server_.port());
+  // Held#1.0 has no runner: the test polls its start task.
+  StartedProcess held = api.start("Held#1.0", "start");
+  Outcome paused = run({"pause", held.processId.toString()});
+  EXPECT_EQ(paused.status, kExitOk) << paused.err;
+  EXPECT_NE(paused.out.find("is running, paused"), std::string::npos) << paused.out;
+  EXPECT_TRUE(api.poll("Held#1.0", 1, 300).empty()) << "a paused process's task was handed out";
+  Outcome listed = run({"ps", "--state", "paused"});
+  EXPECT_NE(listed.out.find(held.processId.toString()), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("(paused)"), std::string::npos) << listed.out;
+  Outcome resumed = run({"resume", held.processId.toString()});
+  EXPECT_EQ(resumed.status, kExitOk) << resumed.err;
+  EXPECT_EQ(resumed.out.find("paused"), std::string::npos) << resumed.out;
+  PolledTask task = api.poll("Held#1.0", 1, 5000).at(0);
+  ASSERT_EQ(api.releaseStatus(testing::valueOf(task, 1)), "accepted");
+  Outcome ended = run({"pause", held.processId.toString()});
+  EXPECT_EQ(ended.status, kExitRefused);
+  EXPECT_NE(ended.err.find("only a running or broken process can be paused"), std::string::npos)
+      << ended.err;
+}
+
 TEST_F(PledgeCli, sendsEventsToTheProcessesWaitingForThem) {
   testing::TestApi api(server_.port());
   // Waiter#1.0 has no runner: the test plays its decider, which waits for pizzaReady order-42.

@@ -47,6 +47,8 @@ const std::map<std::string, std::set<std::string>>& expectedRoles() {
       {"GET /api/v1/processes/{id}/result", kReadOne},
       {"POST /api/v1/processes/{id}/restart", kOperate},
       {"POST /api/v1/processes/{id}/abort", kOperate},
+      {"POST /api/v1/processes/{id}/pause", kOperate},
+      {"POST /api/v1/processes/{id}/resume", kOperate},
       {"POST /api/v1/processes/{id}/events", kSignal},
       {"POST /api/v1/events", kSignal},
       {"GET /api/v1/events", kRead},

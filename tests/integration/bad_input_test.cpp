@@ -118,7 +118,7 @@ TEST_F(BadInput, badQueryParametersAre400) {
   expectError("GET", "/api/v1/processes?limit=0", "", 400, "bad_request",
               "limit: must be 1 to 1000");
   expectError("GET", "/api/v1/processes?state=finished", "", 400, "bad_request",
-              "state: expected running, completed, broken or aborted");
+              "state: expected running, paused, completed, broken or aborted");
   expectError("GET", "/api/v1/processes?cursor=garbage", "", 400, "bad_request", "cursor");
 }
 

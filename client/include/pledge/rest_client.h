@@ -110,6 +110,9 @@ class RestClient final : public ProcessStarter {
   Json listProcesses(const std::map<std::string, std::string>& query);
   ProcessInfo restart(const Uuid& processId);
   ProcessInfo abort(const Uuid& processId);
+  // Pause: no task of the process is handed out until resume (docs/operations.md).
+  ProcessInfo pause(const Uuid& processId);
+  ProcessInfo resume(const Uuid& processId);
   // Sends an event (POST /api/v1/events): it resolves every event task waiting for its name and
   // key, or, with none waiting, is kept for one to come. Give it an id to make sending it again
   // (after an error, say) safe: a repeat is answered as a duplicate and changes nothing.

@@ -44,6 +44,8 @@ struct ProcessInfo {
   // Broken: the error of the task that failed for good, and that task.
   std::optional<TaskError> error;
   std::optional<Uuid> failedTaskId;
+  // Paused (docs/operations.md): none of its tasks is handed out until it is resumed.
+  bool paused = false;
 
   bool ended() const { return state == ProcessState::Completed || state == ProcessState::Aborted; }
 

@@ -97,6 +97,7 @@ ProcessInfo Engine::infoOf(const Process& process) const {
   }
   info.error = process.error;
   info.failedTaskId = process.failedTaskId;
+  info.paused = process.paused;
   return info;
 }
 

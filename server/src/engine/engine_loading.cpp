@@ -29,6 +29,7 @@ void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
     process->startedAt = row.info.startedAt;
     process->error = row.info.error;
     process->failedTaskId = row.info.failedTaskId;
+    process->paused = row.info.paused;
     process->rowWritten = true;
     process->reportedState = row.info.state;
     const Uuid id = process->id;

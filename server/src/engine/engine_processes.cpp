@@ -99,9 +99,24 @@ void Engine::abort(const Uuid& processId, std::function<void(Result<ProcessInfo>
   operate(Operation::Abort, processId, std::move(done));
 }
 
+void Engine::pause(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done) {
+  operate(Operation::Pause, processId, std::move(done));
+}
+
+void Engine::resume(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done) {
+  operate(Operation::Resume, processId, std::move(done));
+}
+
 namespace {
 
 Error cannot(Engine::Operation operation, ProcessState state) {
+  if (operation == Engine::Operation::Pause || operation == Engine::Operation::Resume) {
+    return Error(ErrorCode::Conflict,
+                 fmt::format("the process is {}: it has ended; only a running or broken process "
+                             "can be {}",
+                             processStateName(state),
+                             operation == Engine::Operation::Pause ? "paused" : "resumed"));
+  }
   if (operation == Engine::Operation::Restart) {
     return Error(ErrorCode::Conflict,
                  fmt::format("the process is {}; only a broken process can be restarted",
@@ -172,8 +187,17 @@ void Engine::operate(Operation operation, const Uuid& processId,
   Effects effects;
   if (operation == Operation::Restart) {
     graph_.restart(*process, nowMs(), effects);
-  } else {
+  } else if (operation == Operation::Abort) {
     graph_.abort(*process, nowMs(), effects);
+  } else if (process->paused != (operation == Operation::Pause)) {
+    process->paused = operation == Operation::Pause;
+    effects.changedProcesses.push_back(process);
+    if (!process->paused) {  // what was held back is handed out again once this is durable
+      for (Task* task : process->held) {
+        if (task->state == TaskState::Ready) effects.readied.push_back(task);
+      }
+      process->held.clear();
+    }
   }
   ProcessInfo info = infoOf(*process);
   absorb(effects);

@@ -41,6 +41,10 @@ Task* ReadyQueues::popReady(Queue& queue) {
     Task* task = graph_.findTask(entry.taskId);
     if (task != nullptr && task->state == TaskState::Ready && task->readySeq == entry.seq &&
         ownership_.serving(task->process->partition)) {
+      if (task->process->paused) {  // held back until the process is resumed
+        task->process->held.push_back(task);
+        continue;
+      }
       return task;
     }
   }

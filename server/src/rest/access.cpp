@@ -27,6 +27,8 @@ constexpr std::array kRouteAccess{
     RouteAccess{"GET", "/api/v1/processes/{id}/result", Access::ReadProcess},
     RouteAccess{"POST", "/api/v1/processes/{id}/restart", Access::Operate},
     RouteAccess{"POST", "/api/v1/processes/{id}/abort", Access::Operate},
+    RouteAccess{"POST", "/api/v1/processes/{id}/pause", Access::Operate},
+    RouteAccess{"POST", "/api/v1/processes/{id}/resume", Access::Operate},
     RouteAccess{"POST", "/api/v1/processes/{id}/events", Access::Signal},
     RouteAccess{"POST", "/api/v1/events", Access::Signal},
     RouteAccess{"GET", "/api/v1/events", Access::Read},

@@ -111,7 +111,9 @@ Json componentSchemas() {
                           {"endedAt", nullable(integer())},
                           {"result", anyValue()},
                           {"error", ref("TaskError")},
-                          {"failedTaskId", nullable(text())}})},
+                          {"failedTaskId", nullable(text())},
+                          {"paused", described(boolean(), "No task of it is handed out until "
+                                                          "it is resumed")}})},
       {"RetryPolicy",
        object({"policy"}, {{"policy", textOneOf({"none", "fixed", "linear", "exponential"})},
                            {"initialMs", integer()},

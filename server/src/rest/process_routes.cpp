@@ -72,10 +72,15 @@ std::vector<RestApi::Route> RestApi::Resources::processes() {
             [](RestApi& api, const HttpRequest& request, const PathParams&, Responder respond) {
               ProcessQuery query;
               if (auto state = textQuery(request, "state")) {
-                query.state = processStateFromName(*state);
-                PLEDGE_REQUIRE(query.state.has_value(),
-                               "state: expected running, completed, broken or aborted, got \"{}\"",
-                               quoteInput(*state));
+                if (*state == "paused") {  // running or broken, and paused
+                  query.paused = true;
+                } else {
+                  query.state = processStateFromName(*state);
+                  PLEDGE_REQUIRE(query.state.has_value(),
+                                 "state: expected running, paused, completed, broken or aborted, "
+                                 "got \"{}\"",
+                                 quoteInput(*state));
+                }
               }
               query.actor = textQuery(request, "actor");
               query.customId = textQuery(request, "customId");
@@ -123,6 +128,12 @@ std::vector<RestApi::Route> RestApi::Resources::processes() {
       processRoute<[](RestApi& api, const HttpRequest&, const Uuid& id, const std::string&,
                       Responder respond) { api.engine_.abort(id, answerProcess(respond)); }>(
           "POST", "/api/v1/processes/{id}/abort"),
+      processRoute<[](RestApi& api, const HttpRequest&, const Uuid& id, const std::string&,
+                      Responder respond) { api.engine_.pause(id, answerProcess(respond)); }>(
+          "POST", "/api/v1/processes/{id}/pause"),
+      processRoute<[](RestApi& api, const HttpRequest&, const Uuid& id, const std::string&,
+                      Responder respond) { api.engine_.resume(id, answerProcess(respond)); }>(
+          "POST", "/api/v1/processes/{id}/resume"),
       processRoute<[](RestApi& api, const HttpRequest& request, const Uuid& id, const std::string&,
                       Responder respond) {
         Event event = parseBody(request).get<Event>();

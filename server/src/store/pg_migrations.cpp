@@ -138,6 +138,11 @@ CREATE TABLE workflows (
   PRIMARY KEY (name, version)
 );
 )sql",
+    // 5: paused processes (docs/operations.md): their tasks are held back until resumed.
+    R"sql(
+ALTER TABLE processes ADD COLUMN paused INT NOT NULL DEFAULT 0;
+CREATE INDEX processes_paused ON processes (started_at) WHERE paused = 1;
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.

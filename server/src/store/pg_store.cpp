@@ -95,8 +95,8 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
   for (const auto& [id, row] : tasks) written.insert(row->partition);
 
   // Columns of the statements, one array each.
-  std::array<ArrayLiteral, 14> newProcess;
-  std::array<ArrayLiteral, 7> changedProcess;
+  std::array<ArrayLiteral, 15> newProcess;
+  std::array<ArrayLiteral, 8> changedProcess;
   std::size_t newProcesses = 0;
   std::size_t changedProcesses = 0;
   for (const auto& [id, row] : processes) {
@@ -128,6 +128,7 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
       } else {
         c[13].addNull();
       }
+      c[14].add(std::int64_t{info.paused ? 1 : 0});
     } else {
       ++changedProcesses;
       auto& c = changedProcess;
@@ -138,6 +139,7 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
       c[4].addTextOrNull(error);
       c[5].add(info.failedTaskId);
       c[6].add(row->wakeAt);
+      c[7].add(std::int64_t{info.paused ? 1 : 0});
     }
   }
   std::array<ArrayLiteral, 18> newTask;
@@ -209,21 +211,23 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
           fmt::format(
               "INSERT INTO processes ({}) SELECT * FROM unnest($1::uuid[], $2::int[], "
               "$3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], "
-              "$9::bigint[], $10::text[], $11::text[], $12::uuid[], $13::bigint[], $14::text[])",
+              "$9::bigint[], $10::text[], $11::text[], $12::uuid[], $13::bigint[], $14::text[], "
+              "$15::int[])",
               kProcessColumns),
           c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
-          c[7].str(), c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str(), c[13].str());
+          c[7].str(), c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str(), c[13].str(),
+          c[14].str());
     }
     if (changedProcesses > 0) {
       auto& c = changedProcess;
       tx.exec_params(
           "UPDATE processes p SET state = u.state, ended_at = u.ended_at, result = u.result, "
-          "error = u.error, failed_task = u.failed_task, wake_at = u.wake_at FROM "
-          "unnest($1::uuid[], "
-          "$2::int[], $3::bigint[], $4::text[], $5::text[], $6::uuid[], $7::bigint[]) AS u(id, "
-          "state, "
-          "ended_at, result, error, failed_task, wake_at) WHERE p.id = u.id",
-          c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str());
+          "error = u.error, failed_task = u.failed_task, wake_at = u.wake_at, paused = u.paused "
+          "FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::uuid[], "
+          "$7::bigint[], $8::int[]) AS u(id, state, ended_at, result, error, failed_task, wake_at, "
+          "paused) WHERE p.id = u.id",
+          c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
+          c[7].str());
     }
     if (newTasks > 0) {
       auto& c = newTask;

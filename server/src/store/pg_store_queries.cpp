@@ -178,8 +178,9 @@ ProcessPage PgStore::listProcesses(const ProcessQuery& query) {
       "AND ($3::text IS NULL OR custom_id = $3) AND ($4::bigint IS NULL OR started_at >= $4) "
       "AND ($5::bigint IS NULL OR started_at < $5) AND ($6::bigint IS NULL OR (started_at, id) < "
       "($6, $7::uuid)) "
-      "ORDER BY started_at DESC, id DESC LIMIT $8",
-      kProcessColumns);
+      "{} ORDER BY started_at DESC, id DESC LIMIT $8",
+      kProcessColumns,
+      !query.paused ? "" : *query.paused ? "AND paused = 1" : "AND paused = 0");
   std::optional<int> state;
   if (query.state) state = storedState(*query.state);
   std::optional<std::int64_t> afterStarted;

@@ -120,6 +120,11 @@ CREATE TABLE workflows (
   PRIMARY KEY (name, version)
 ) WITHOUT ROWID;
 )sql",
+    // 7: paused processes (docs/operations.md): their tasks are held back until resumed.
+    R"sql(
+ALTER TABLE processes ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX processes_paused ON processes (started_at) WHERE paused = 1;
+)sql",
 };
 
 }  // namespace

@@ -101,6 +101,7 @@ EventAnswers SqliteStore::commit(const WriteBatch& batch) {
         } else {
           insert.bindNull(14);
         }
+        insert.bind(15, std::int64_t{info.paused ? 1 : 0});
         insert.run();
       } else {
         Statement& update = s.updateProcess;
@@ -116,6 +117,7 @@ EventAnswers SqliteStore::commit(const WriteBatch& batch) {
         } else {
           update.bindNull(7);
         }
+        update.bind(8, std::int64_t{info.paused ? 1 : 0});
         update.run();
       }
     }

@@ -151,6 +151,7 @@ ProcessPage SqliteStore::listProcesses(const ProcessQuery& query) {
   const std::optional<std::pair<std::int64_t, Uuid>> after = rows::pageStart(query);
   std::string sql = fmt::format("SELECT {} FROM processes WHERE 1 = 1", kProcessColumns);
   if (query.state) sql += " AND state = ?1";
+  if (query.paused) sql += *query.paused ? " AND paused = 1" : " AND paused = 0";
   if (query.actor) sql += " AND actor = ?2";
   if (query.customId) sql += " AND custom_id = ?3";
   if (query.startedAfter) sql += " AND started_at >= ?4";

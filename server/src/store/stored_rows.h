@@ -22,7 +22,7 @@ namespace pledge::server::rows {
 
 inline constexpr const char* kProcessColumns =
     "id, partition, start_task, custom_id, actor, method, state, started_at, ended_at, result, "
-    "error, failed_task, wake_at, request_id";
+    "error, failed_task, wake_at, request_id, paused";
 inline constexpr const char* kTaskColumns =
     "id, process_id, spec, state, promise, attempt, attempt_base, not_before, lease_until, "
     "forward_to, value, error, created_at, ready_at, started_at, ended_at, parent_id, seq";
@@ -59,6 +59,7 @@ ProcessRow readProcess(const Row& row) {
   process.info.failedTaskId = row.uuid(11);
   if (!row.isNull(12)) process.wakeAt = row.integer(12);
   if (!row.isNull(13)) process.requestId = row.text(13);
+  process.info.paused = row.integer(14) != 0;
   return process;
 }
 

@@ -158,7 +158,12 @@ class Engine {
   void restart(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done);
   void abort(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done);
   std::optional<std::vector<TaskSnapshot>> processTasks(const Uuid& processId);
-  enum class Operation { Restart, Abort };
+  // Pause holds back every task of a running or broken process that is not yet handed out
+  // (those running finish); resume hands them out again. Both are durable when answered and
+  // idempotent; Conflict for an ended process.
+  void pause(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done);
+  void resume(const Uuid& processId, std::function<void(Result<ProcessInfo>)> done);
+  enum class Operation { Restart, Abort, Pause, Resume };
   ProcessPage listProcesses(const ProcessQuery& query);
 
   std::vector<QueueStats> queues();

@@ -132,6 +132,9 @@ struct Process {
   // Failed tasks whose failure nobody accepted; a restart gives them a new attempt.
   std::vector<Task*> blockingTasks;
   std::vector<std::unique_ptr<Task>> tasks;
+  // Paused: its Ready tasks are held back (held, as the queues came upon them) until resumed.
+  bool paused = false;
+  std::vector<Task*> held;
 
   // Kept by the engine: the row exists in the store; the newest batch holding a change of this
   // process (it is evicted only once that batch is committed); the state metrics last counted.

@@ -178,6 +178,8 @@ struct LiveState {
 
 struct ProcessQuery {
   std::optional<ProcessState> state;
+  // Only paused (true) or only not paused (false) processes.
+  std::optional<bool> paused;
   std::optional<std::string> actor;
   std::optional<std::string> customId;
   std::optional<std::int64_t> startedAfter;
