@@ -31,7 +31,7 @@ export function usePolling(load, intervalMs, deps = []) {
       if (timer) clearInterval(timer);
     };
   }, [reload, intervalMs]);
-  return { data, error, reload };
+  return { data, error, reload, setData };
 }
 
 export function StateBadge({ state }) {

@@ -1,6 +1,6 @@
 // Process detail: its state, the graph of its tasks (click a node for its details), what it waits
 // for (event and timer tasks) with a form that sends an event to it, the timeline of task runs,
-// restart and abort. Refreshes every second while it runs.
+// pause and resume, restart and abort. Refreshes every second while it runs.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { ago, clock, duration, json } from '../format.js';
@@ -163,7 +163,7 @@ export function ProcessDetail({ id }) {
   const session = useSession();
   const operate = may(session, 'operate');
   const signal = may(session, 'signal');
-  const { data, error, reload } = usePolling(async () => {
+  const { data, error, reload, setData } = usePolling(async () => {
     const [process, tasks] = await Promise.all([api(`/api/v1/processes/${id}`), api(`/api/v1/processes/${id}/tasks`)]);
     return { process, tasks };
   }, 1000, [id]);
@@ -172,7 +172,9 @@ export function ProcessDetail({ id }) {
   const act = async (action) => {
     try {
       setActionError(null);
-      await api(`/api/v1/processes/${id}/${action}`, { method: 'POST' });
+      const answer = await api(`/api/v1/processes/${id}/${action}`, { method: 'POST' });
+      // Pause and resume answer the process: show its new state at once.
+      if (answer && answer.processId) setData((d) => (d ? { ...d, process: answer } : d));
       reload();
     } catch (failure) {
       setActionError(failure);
@@ -184,9 +186,13 @@ export function ProcessDetail({ id }) {
   const waits = tasks.some(isWait);
   const workflow = workflowOfActor(process.actor);  // a process of a workflow definition
   return html`<section>
-    <h1>Process <span class="mono">${process.processId}</span> <${StateBadge} state=${process.state} /></h1>
+    <h1>Process <span class="mono">${process.processId}</span> <${StateBadge} state=${process.state} />${process.paused
+      ? html` <span class="badge paused" data-testid="paused-badge">paused</span>` : null}</h1>
     <${ErrorBanner} error=${error} what="read processes" />
-    <${ErrorBanner} error=${actionError} what="restart or abort processes" />
+    <${ErrorBanner} error=${actionError} what="pause, resume, restart or abort processes" />
+    ${process.paused && !ended ? html`<div class="banner paused" role="status" data-testid="paused-notice">
+      This process is paused: none of its tasks is handed out until it is resumed (a task already
+      running finishes; its timers and event waits keep their place).</div>` : null}
     <div class="summary">
       <div><b>${process.actor}</b>.${process.method}</div>
       ${workflow ? html`<div><a data-testid="process-workflow" href=${workflowHref(workflow.name, workflow.version)}
@@ -196,6 +202,9 @@ export function ProcessDetail({ id }) {
       ${process.endedAt ? html`<div>took ${duration(process.endedAt - process.startedAt)}</div>` : null}
       <div>${tasks.length} tasks</div>
       ${operate ? html`<div class="actions">
+        ${ended ? null : process.paused
+          ? html`<button data-testid="resume" onClick=${() => act('resume')}>Resume</button>`
+          : html`<button data-testid="pause" onClick=${() => act('pause')}>Pause</button>`}
         <button data-testid="restart" disabled=${process.state !== 'broken'} onClick=${() => act('restart')}>Restart</button>
         <button data-testid="abort" class="danger" disabled=${process.state !== 'running' && process.state !== 'broken'}
           onClick=${() => act('abort')}>Abort</button>

@@ -51,7 +51,7 @@ export function Processes({ query }) {
       <button type="submit">Search</button>
       <select data-testid="state-filter" value=${filters.state} onChange=${change('state')}>
         <option value="">any state</option>
-        ${['running', 'completed', 'broken', 'aborted'].map((s) => html`<option value=${s}>${s}</option>`)}
+        ${['running', 'completed', 'broken', 'aborted', 'paused'].map((s) => html`<option value=${s}>${s}</option>`)}
       </select>
       <input placeholder="actor, e.g. NotificationDecider#1.0" value=${filters.actor} onChange=${change('actor')} />
       <label>started after <input type="datetime-local" value=${filters.after} onChange=${change('after')} /></label>
@@ -67,7 +67,8 @@ export function Processes({ query }) {
             <th>Started</th><th class="num">Took</th></tr></thead>
           <tbody>${data.items.map((p) => html`<tr key=${p.processId}>
             <td><a class="mono" href=${`#/processes/${p.processId}`}>${p.processId}</a></td>
-            <td><${StateBadge} state=${p.state} /></td>
+            <td><${StateBadge} state=${p.state} />${p.paused
+              ? html` <span class="badge paused" data-testid="paused-marker" title="paused: none of its tasks is handed out">paused</span>` : null}</td>
             <td>${p.actor}</td><td>${p.method}</td><td>${p.customId || ''}</td>
             <td title=${new Date(p.startedAt).toLocaleString()}>${ago(p.startedAt)}</td>
             <td class="num">${p.endedAt ? duration(p.endedAt - p.startedAt) : ''}</td></tr>`)}</tbody>
