@@ -18,7 +18,7 @@ namespace {
 constexpr std::array kTopKeys = {"servers", "plugins", "actors", "log",
                                  "poll",    "token",   "tokenFile", "ca"};
 constexpr std::array kActorKeys = {"actor", "threads", "pollBatch", "taskList"};
-constexpr std::array kLogKeys = {"level"};
+constexpr std::array kLogKeys = {"level", "format"};
 constexpr std::array kPollKeys = {"waitMs"};
 constexpr std::array kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
 
@@ -178,6 +178,13 @@ BootstrapConfig parseBootstrapConfigText(const std::string& text, const std::str
 
   if (root["log"]) {
     reader.onlyKeys(root["log"], "log", kLogKeys);
+    if (root["log"]["format"]) {
+      config.logFormat = reader.text(root["log"]["format"], "log.format");
+      if (config.logFormat != "text" && config.logFormat != "json") {
+        reader.fail(root["log"]["format"], "log.format",
+                    fmt::format("expected text or json, got '{}'", config.logFormat));
+      }
+    }
     if (root["log"]["level"]) {
       config.logLevel = reader.text(root["log"]["level"], "log.level");
       if (std::find(kLevels.begin(), kLevels.end(), config.logLevel) == kLevels.end()) {

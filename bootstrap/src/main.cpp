@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "pledge/log_format.h"
+
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
@@ -25,6 +27,10 @@ int main(int argc, char** argv) {
   std::string token;
   app.add_option("--token", token,
                  "API token; replaces the file's token: (default: the file's, else $PLEDGE_TOKEN)");
+  std::string logFormat;
+  app.add_option("--log-format", logFormat,
+                 "text, or json: one object per line (replaces the file's log: format:)")
+      ->check(CLI::IsMember({"text", "json"}));
   CLI11_PARSE(app, argc, argv);
 
   bootstrap::BootstrapConfig config;
@@ -42,7 +48,9 @@ int main(int argc, char** argv) {
     config.token = fromEnvironment;
   }
   spdlog::set_level(spdlog::level::from_str(config.logLevel));
-  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ [bootstrap] %v");
+  if (!logFormat.empty()) config.logFormat = logFormat;
+  pledge::setLogFormat(config.logFormat, "bootstrap",
+                       "%Y-%m-%d %H:%M:%S.%e %^%l%$ [bootstrap] %v");
 
   // Signals are taken by sigwait below, not by whichever thread they hit.
   sigset_t signals;

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "pledge/log_format.h"
 #include "pledge/server/node/node.h"
 #include "pledge/server/node/server_config.h"
 #include "pledge/server/node/token_command.h"
@@ -49,7 +50,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   spdlog::set_level(spdlog::level::from_str(config.logLevel));
-  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  pledge::setLogFormat(config.logFormat, "server", "%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
   // The one place where start-up errors are caught.
   try {
     Node node(std::move(config), consoleFolder());

@@ -70,7 +70,8 @@ TEST(ServerConfig, unknownKeysAndBadValuesNameTheFileLineAndKey) {
       errorOf({"--config", unknown.c_str()}),
       unknown +
           ":2: prot: unknown key (expected one of: address, port, data-dir, store, "
-          "node-name, partitions, max-body-bytes, io-threads, log-level, default-timeout-ms, "
+          "node-name, partitions, max-body-bytes, io-threads, log-level, log-format, "
+          "default-timeout-ms, "
           "event-retention-ms, script-program, script-timeout-ms, script-memory-mb, "
           "dormant-after-ms, lease-ms, advertise-url, lease-write-delay-ms, "
           "max-connections, idle-timeout-ms, header-timeout-ms, body-timeout-ms, "
@@ -116,6 +117,7 @@ TEST(ServerConfig, outOfRangeValuesAreErrors) {
   EXPECT_EQ(errorOf({"--partitions", "0"}), "partitions: must be 1 to 4096, got 0");
   EXPECT_EQ(errorOf({"--log-level", "loud"}),
             "log-level: expected trace, debug, info, warn, error, critical or off, got \"loud\"");
+  EXPECT_EQ(errorOf({"--log-format", "xml"}), "log-format: expected text or json, got \"xml\"");
   EXPECT_NE(errorOf({"--port", "99999"}).find("--port"), std::string::npos);
   EXPECT_NE(errorOf({"--unknown"}).find("--unknown"), std::string::npos);
   EXPECT_EQ(errorOf({"--advertise-url", "10.0.0.5:9000"}),

@@ -41,6 +41,8 @@ const std::array kSettings = {
     Setting{"max-body-bytes", "largest request body", &ServerConfig::maxBodyBytes},
     Setting{"io-threads", "HTTP threads", &ServerConfig::ioThreads},
     Setting{"log-level", "trace, debug, info, warn, error", &ServerConfig::logLevel},
+    Setting{"log-format", "text, or json: one object per line with process and task ids",
+            &ServerConfig::logFormat},
     Setting{"default-timeout-ms", "lease of tasks that set no timeoutMs",
             &ServerConfig::defaultTimeoutMs},
     Setting{"event-retention-ms",
@@ -227,6 +229,10 @@ void checkConfig(const ServerConfig& config) {
     throw ConfigError(fmt::format(
         "log-level: expected trace, debug, info, warn, error, critical or off, got \"{}\"",
         config.logLevel));
+  }
+  if (config.logFormat != "text" && config.logFormat != "json") {
+    throw ConfigError(
+        fmt::format("log-format: expected text or json, got \"{}\"", config.logFormat));
   }
 }
 

@@ -28,6 +28,8 @@ struct BootstrapConfig {
   std::vector<std::string> plugins;
   std::vector<ActorPoolConfig> actors;
   std::string logLevel = "info";
+  // log: {format: json}: one JSON object per line (pledge/log_format.h); text by default.
+  std::string logFormat = "text";
   std::chrono::milliseconds pollWait{2'000};
   // The API token (token:, or the first line of tokenFile:); empty: none.
   std::string token;

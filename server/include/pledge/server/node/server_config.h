@@ -58,6 +58,8 @@ struct ServerConfig {
   std::int64_t scriptTimeoutMs = 2'000;
   std::int64_t scriptMemoryMb = 64;
   std::string logLevel = "info";
+  // text, or json: one object per line (pledge/log_format.h).
+  std::string logFormat = "text";
   // The web console's built assets; empty: the folder this build made.
   std::string consoleDir;
   // Where to write the bound port (useful with --port 0).
