@@ -44,8 +44,12 @@ export async function startServer(extraArgs = [], { config } = {}) {
   }
   const server = launch([serverBinary(), '--port', '0', '--address', '127.0.0.1',
     '--port-file', portFile, '--data-dir', join(dir, 'data'), '--log-level', 'warn', ...configArgs, ...extraArgs], 'server');
-  for (let i = 0; i < 600 && !existsSync(portFile); ++i) await sleep(20);
-  const port = Number(readFileSync(portFile, 'utf8').trim());
+  // The server creates the file, then writes the port: wait for a number, not for the file.
+  let port = 0;
+  for (let i = 0; i < 600 && !port; ++i) {
+    if (existsSync(portFile)) port = Number(readFileSync(portFile, 'utf8').trim());
+    if (!port) await sleep(20);
+  }
   if (!port) throw new Error(`pledge-server did not start:\n${server.output}`);
   return `http://127.0.0.1:${port}`;
 }

@@ -167,7 +167,11 @@ Node::~Node() {
 void Node::run() {
   Parts& p = *parts_;
   p.cluster->start();
-  if (p.config.portFile) std::ofstream(*p.config.portFile) << p.http.port() << "\n";
+  if (p.config.portFile) {  // written whole, then renamed: a reader never sees it half-written
+    const std::string partial = *p.config.portFile + ".partial";
+    std::ofstream(partial) << p.http.port() << "\n";
+    std::filesystem::rename(partial, *p.config.portFile);
+  }
   spdlog::info("pledge-server {} listening on {} (store {}, {} partitions{})", p.config.nodeName,
                p.url, PgStore::redact(p.config.storeUrl()), p.engine->partitions(),
                p.cluster->shared() ? ", shared by a cluster" : "");
