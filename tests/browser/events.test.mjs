@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
-  createToken, logs, openBrowser, restClient, screenshot, startDecided, startServer, stopAll, tokensConfig,
+  createToken, openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs,
+  signOutOf, startDecided, startServer, stopAll, tokensConfig,
 } from './harness.mjs';
 
 const tokens = {
@@ -45,8 +46,7 @@ before(async () => {
   const kept = await api.post('/api/v1/events', { name: 'stockLow', key: 'sku-9', payload: { left: 2 } });
   assert.equal(kept.kept, true);
   browser = await openBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (error) => console.error('page error:', error));
+  page = await openPage(browser);
 });
 
 after(async () => {
@@ -54,22 +54,10 @@ after(async () => {
   await stopAll();
 });
 
-process.on('exit', (code) => {
-  if (code !== 0) console.error(logs());
-});
+printLogsOnFailure();
 
-async function signIn(token) {
-  await page.goto(`${url}/`);
-  await page.getByTestId('sign-in').waitFor();
-  await page.getByTestId('token').fill(token.secret);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('account').getByText(`${token.name} · ${token.role}`).waitFor();
-}
-
-async function signOut() {
-  await page.getByTestId('sign-out').click();
-  await page.getByTestId('sign-in').waitFor();
-}
+const signIn = (token) => signInAs(page, url, token);
+const signOut = () => signOutOf(page);
 
 const wait = (task) => page.locator(`[data-testid="wait"][data-task="${task}"]`);
 const node = (task) => page.getByTestId('graph').locator(`[data-task="${task}"]`);

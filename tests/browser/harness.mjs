@@ -145,3 +145,31 @@ export async function openBrowser() {
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
+
+// A page of the browser at the tests' size; errors in the page are printed.
+export async function openPage(browser, { height = 900 } = {}) {
+  const page = await browser.newPage({ viewport: { width: 1440, height } });
+  page.on('pageerror', (error) => console.error('page error:', error));
+  return page;
+}
+
+// Prints the logs of what was started when the test process ends with a failure.
+export function printLogsOnFailure() {
+  process.on('exit', (code) => {
+    if (code !== 0) console.error(logs());
+  });
+}
+
+// Signs in on the console at url with an API token made by createToken, and out again.
+export async function signInAs(page, url, token) {
+  await page.goto(`${url}/`);
+  await page.getByTestId('sign-in').waitFor();
+  await page.getByTestId('token').fill(token.secret);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('account').getByText(`${token.name} · ${token.role}`).waitFor();
+}
+
+export async function signOutOf(page) {
+  await page.getByTestId('sign-out').click();
+  await page.getByTestId('sign-in').waitFor();
+}

@@ -7,7 +7,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createToken, logs, openBrowser, restClient, screenshot, startServer, stopAll, tokensConfig,
+  createToken, openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs,
+  signOutOf, startServer, stopAll, tokensConfig,
 } from './harness.mjs';
 
 const tokens = {
@@ -28,8 +29,7 @@ before(async () => {
   held = (await api.start('Held#1.0', 'start', [])).processId;
   other = (await api.start('Other#1.0', 'start', [])).processId;
   browser = await openBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (error) => console.error('page error:', error));
+  page = await openPage(browser);
 });
 
 after(async () => {
@@ -37,22 +37,10 @@ after(async () => {
   await stopAll();
 });
 
-process.on('exit', (code) => {
-  if (code !== 0) console.error(logs());
-});
+printLogsOnFailure();
 
-async function signIn(token) {
-  await page.goto(`${url}/`);
-  await page.getByTestId('sign-in').waitFor();
-  await page.getByTestId('token').fill(token.secret);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('account').getByText(`${token.name} · ${token.role}`).waitFor();
-}
-
-async function signOut() {
-  await page.getByTestId('sign-out').click();
-  await page.getByTestId('sign-in').waitFor();
-}
+const signIn = (token) => signInAs(page, url, token);
+const signOut = () => signOutOf(page);
 
 const poll = (waitMs) => api.post('/api/v1/tasks/poll', {
   worker: 'browser-test', actors: [{ actor: 'Held#1.0' }], max: 1, waitMs,

@@ -8,7 +8,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createToken, logs, openBrowser, restClient, screenshot, startServer, stopAll, tokensConfig,
+  createToken, openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs,
+  signOutOf, startServer, stopAll, tokensConfig,
 } from './harness.mjs';
 
 const tokens = {
@@ -79,8 +80,7 @@ before(async () => {
   api = restClient(url, tokens.admin.secret);
   await api.post('/api/v1/workflows', notify);
   browser = await openBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  page.on('pageerror', (error) => console.error('page error:', error));
+  page = await openPage(browser, { height: 1000 });
 });
 
 after(async () => {
@@ -88,22 +88,10 @@ after(async () => {
   await stopAll();
 });
 
-process.on('exit', (code) => {
-  if (code !== 0) console.error(logs());
-});
+printLogsOnFailure();
 
-async function signIn(token) {
-  await page.goto(`${url}/`);
-  await page.getByTestId('sign-in').waitFor();
-  await page.getByTestId('token').fill(token.secret);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('account').getByText(`${token.name} · ${token.role}`).waitFor();
-}
-
-async function signOut() {
-  await page.getByTestId('sign-out').click();
-  await page.getByTestId('sign-in').waitFor();
-}
+const signIn = (token) => signInAs(page, url, token);
+const signOut = () => signOutOf(page);
 
 const graph = () => page.getByTestId('wf-graph');
 const node = (ref) => graph().locator(`[data-testid="wf-node"][data-ref="${ref}"]`);
