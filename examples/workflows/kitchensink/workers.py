@@ -4,11 +4,8 @@ round) and garnisher. The C++ ones (Pantry, Chef, Sommelier) run in pledge-boots
 
     PYTHONPATH=sdk/python python3 examples/workflows/kitchensink/workers.py --url URL --token T
 """
-import argparse
-import os
-import sys
 
-from pledge_sdk import Client, PledgeError, Runner, Worker
+from pledge_sdk import Worker, serve_from_command_line
 
 saucier = Worker("saucier#1")
 garnisher = Worker("garnisher#1")
@@ -32,16 +29,5 @@ def garnish(input):  # noqa: A002
 WORKERS = [saucier, garnisher]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default=os.environ.get("PLEDGE_URL", "http://127.0.0.1:8080"))
-    parser.add_argument("--token", default=os.environ.get("PLEDGE_TOKEN"))
-    options = parser.parse_args()
-    try:
-        Runner(Client(options.url, token=options.token), WORKERS, threads=4).run()
-    except PledgeError as error:
-        sys.exit(f"workers.py: {error}")
-
-
 if __name__ == "__main__":
-    main()
+    serve_from_command_line(WORKERS, __doc__, threads=4)

@@ -8,14 +8,10 @@ as one argument).
 "Images" are text here: a selfie is "face" repeated once per face found, an identity document
 "ID:<name>". MARKED and TICKETS record what the workers did (the test reads them).
 """
-import argparse
 import itertools
-import logging
-import os
-import sys
 import threading
 
-from pledge_sdk import Client, PledgeError, Runner, TaskFailure, Worker
+from pledge_sdk import TaskFailure, Worker, serve_from_command_line
 
 MARKED = {}
 TICKETS = []
@@ -70,17 +66,5 @@ def notify(input):  # noqa: A002
 WORKERS = [face_detect, document_ocr, mark_verified, mark_rejected, notify_compliance]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default=os.environ.get("PLEDGE_URL", "http://127.0.0.1:8080"))
-    parser.add_argument("--token", default=os.environ.get("PLEDGE_TOKEN"))
-    options = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    try:
-        Runner(Client(options.url, token=options.token), WORKERS, threads=8).run()
-    except PledgeError as error:
-        sys.exit(f"workers.py: {error}")
-
-
 if __name__ == "__main__":
-    main()
+    serve_from_command_line(WORKERS, __doc__, threads=8)

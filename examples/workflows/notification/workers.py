@@ -7,13 +7,9 @@ by actors NAME#1, method execute, with the task's inputs as one argument).
 
 Each sender records what it sent in SENT (the test reads it) and answers {"sent": ..., "to": ...}.
 """
-import argparse
-import logging
-import os
-import sys
 import threading
 
-from pledge_sdk import Client, PledgeError, Runner, TaskFailure, Worker
+from pledge_sdk import TaskFailure, Worker, serve_from_command_line
 
 USERS = {
     "u-1": {"name": "Ann", "age": 34, "gender": "FEMALE", "email": "ann@example.com",
@@ -68,17 +64,5 @@ def whatsapp(input):  # noqa: A002
 WORKERS = [query_db, send_sms, send_email, send_whatsapp]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default=os.environ.get("PLEDGE_URL", "http://127.0.0.1:8080"))
-    parser.add_argument("--token", default=os.environ.get("PLEDGE_TOKEN"))
-    options = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    try:
-        Runner(Client(options.url, token=options.token), WORKERS, threads=4).run()
-    except PledgeError as error:
-        sys.exit(f"workers.py: {error}")
-
-
 if __name__ == "__main__":
-    main()
+    serve_from_command_line(WORKERS, __doc__, threads=4)

@@ -16,10 +16,12 @@ Client     the REST API (start, process, result, poll, release, heartbeat, send_
 Worker     handlers of one actor's methods; Actor: the same as a class
 Runner     polls, runs tasks on a pool of threads, releases, keeps leases, stops gracefully
 current_task(), cancelled()   the task a handler runs for, and whether it was cancelled
+serve_from_command_line(workers, description)   a worker program's --url/--token main
 """
 import logging
 
 from .client import Client, poll_body
+from .command import serve_from_command_line
 from .context import TaskContext, cancelled, current_task
 from .errors import FailedArg, PendingArg, PledgeError, TaskFailure
 from .runner import Runner
