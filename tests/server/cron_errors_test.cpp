@@ -132,7 +132,8 @@ TEST(CronRuleErrors, anUnknownTimeZoneIsNamed) {
   EXPECT_EQ(errorOf("@daily", "../../etc/passwd"), "unknown time zone '../../etc/passwd'" + help);
   EXPECT_EQ(errorOf("@daily", "Europe/Berlin\n"), "unknown time zone 'Europe/Berlin\\x0A'" + help);
   EXPECT_EQ(errorOf("@daily", ""), "time zone is empty" + help);
-  EXPECT_EQ(problemOf("@daily", std::string(500, 'A')), "unknown time zone '" + std::string(80, 'A') + "...'");
+  EXPECT_EQ(problemOf("@daily", std::string(500, 'A')),
+            "unknown time zone '" + std::string(80, 'A') + "...'");
   EXPECT_EQ(errorOf("@daily", "America/New_York"), "parsed");
   EXPECT_EQ(errorOf("@daily", "Etc/UTC"), "parsed");
 }

@@ -73,6 +73,17 @@ TEST(CronRuleTimeZones, startingInsideTheRepeatedHourWaitsForItsEnd) {
   EXPECT_EQ(nextFire("*/15 * * * *", "2026-10-25T00:10:00Z", kBerlin), "2026-10-25T00:15:00Z");
 }
 
+TEST(CronRuleTimeZones, halfHourChangesAndSkippedDaysFollowTheSameRules) {
+  // Lord Howe Island turns its clocks back 30 minutes at 02:00 on 5 April 2026 (+11 -> +10:30):
+  // 01:45 comes at 14:45 UTC (+11), again at 15:15 UTC (+10:30), and fires the first time.
+  EXPECT_EQ(fires("45 1 * * *", "2026-04-03T12:00:00Z", 3, "Australia/Lord_Howe"),
+            (Fires{"2026-04-03T14:45:00Z", "2026-04-04T14:45:00Z", "2026-04-05T15:15:00Z"}));
+  // Samoa skipped 30 December 2011 (-10 -> +14 at midnight): that day's noon fires at the end of
+  // the gap, 00:00 on 31 December (10:00 UTC).
+  EXPECT_EQ(fires("0 12 * * *", "2011-12-29T00:00:00Z", 3, "Pacific/Apia"),
+            (Fires{"2011-12-29T22:00:00Z", "2011-12-30T10:00:00Z", "2011-12-30T22:00:00Z"}));
+}
+
 TEST(CronRuleTimeZones, aDailyRuleFiresOnceOnEveryDayOfAYear) {
   for (std::string_view zone : {kBerlin, kNewYork}) {
     for (std::string_view rule : {"30 2 * * *", "30 1 * * *", "0 12 * * *"}) {

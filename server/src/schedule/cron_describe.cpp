@@ -84,7 +84,9 @@ std::string timeWords(const CronFields& f) {
   if (onTheMinute && everyMinute && everyHour) return "every minute";
   if (f.seconds.count() == 1 && f.minutes.count() * f.hours.count() <= 4) return clockTimes(f);
   std::string out;
-  if (!onTheMinute) out = everySecond ? "every second of " : "at second " + numbers(f.seconds, 0) + " of ";
+  if (!onTheMinute) {
+    out = everySecond ? "every second of " : "at second " + numbers(f.seconds, 0) + " of ";
+  }
   if (everyMinute) {
     out += "every minute";
   } else {

@@ -249,7 +249,9 @@ ParsedRule parseRule(std::string_view expression) {
                             kMaxExpressionBytes, kForms));
   }
   const std::vector<std::string_view> words = splitOnSpaces(expression);
-  if (words.empty()) throw Error(ErrorCode::BadRequest, fmt::format("cron rule is empty; {}", kForms));
+  if (words.empty()) {
+    throw Error(ErrorCode::BadRequest, fmt::format("cron rule is empty; {}", kForms));
+  }
   if (words[0][0] == '@') return readMacro(expression);
   if (words.size() != 5 && words.size() != 6) {
     throw Error(ErrorCode::BadRequest, fmt::format("cron rule '{}' has {} field{}; {}",
