@@ -45,6 +45,15 @@ const date::time_zone* locateZone(std::string_view name) {
                                 "America/New_York";
   if (name.empty()) throw Error(ErrorCode::BadRequest, fmt::format("time zone is empty{}", help));
   try {
+    (void)date::get_tzdb();
+  } catch (const std::exception& error) {
+    // The server's installation, not the request, is at fault.
+    throw Error(ErrorCode::Internal,
+                fmt::format("the time zone database cannot be read ({}); install the tzdata "
+                            "package (/usr/share/zoneinfo)",
+                            error.what()));
+  }
+  try {
     if (name.size() <= kMaxTimeZoneBytes) return date::locate_zone(name);
   } catch (const std::exception&) {
     // Unknown to the database: reported below like a name that is too long.
