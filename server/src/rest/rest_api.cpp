@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <random>
@@ -125,17 +126,24 @@ void RestApi::routeRequest(HttpRequest&& request, const Responder& respond) {
     return;
   }
   if (request.method == "OPTIONS" && answerPreflight(request, respond)) return;
-  // Find the route: the first whose pattern matches the path; a path that matches only with
-  // another method is 405.
-  bool pathKnown = false;
-  for (const Route& route : routes()) {
-    if (route.pattern.size() != request.segments.size()) continue;
-    bool matches = true;
-    for (std::size_t i = 0; i < route.pattern.size() && matches; ++i) {
-      matches = Resources::isParameter(route.pattern[i]) || route.pattern[i] == request.segments[i];
+  // Find the route: of those whose pattern matches the path, the ones naming most of its
+  // segments literally (POST /api/v1/tasks/poll, not GET /api/v1/tasks/{id}), the first with
+  // the request's method; a path that matches only with another method is 405.
+  auto literalsMatched = [&request](const Route& route) {
+    if (route.pattern.size() != request.segments.size()) return -1;
+    int literals = 0;
+    for (std::size_t i = 0; i < route.pattern.size(); ++i) {
+      if (Resources::isParameter(route.pattern[i])) continue;
+      if (route.pattern[i] != request.segments[i]) return -1;
+      ++literals;
     }
-    if (!matches) continue;
-    pathKnown = true;
+    return literals;
+  };
+  int best = -1;
+  for (const Route& route : routes()) best = std::max(best, literalsMatched(route));
+  const bool pathKnown = best >= 0;
+  for (const Route& route : routes()) {
+    if (!pathKnown || literalsMatched(route) != best) continue;
     if (request.method != route.method) continue;
     try {
       admit(request, route);
