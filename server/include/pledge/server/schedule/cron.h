@@ -22,7 +22,8 @@ class CronRule {
  public:
   // Throws pledge::Error(ErrorCode::BadRequest) whose message says what is wrong and where
   // (e.g. "cron field 2 (hour): 25 is out of range 0-23; ...") and how to write it, or names the
-  // unknown time zone.
+  // unknown time zone; Error(Internal) when the system's time zone database (package tzdata)
+  // cannot be read.
   static CronRule parse(std::string_view expression, std::string_view timeZone = "UTC");
 
   // The first fire time strictly after epochMs (epoch milliseconds), nullopt when none exists
