@@ -351,7 +351,8 @@ Json describedDocument() {
     for (auto& [status, response] : operation.responses) responses[status] = std::move(response);
     paths[operation.path][method] = std::move(written);
   }
-  for (auto& [path, methods] : scheduleOperations().items()) paths[path] = methods;
+  const Json schedules = scheduleOperations();
+  for (const auto& [path, methods] : schedules.items()) paths[path] = methods;
   return {{"openapi", "3.0.3"},
           {"info",
            {{"title", "Pledge REST API"},
