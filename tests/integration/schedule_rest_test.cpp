@@ -114,7 +114,8 @@ TEST(ScheduleRest, anEverySecondScheduleStartsProcessesThatCompleteUntilPaused) 
   EXPECT_TRUE(one.at("upcoming").empty());
   ASSERT_FALSE(one.at("recent").empty());
   EXPECT_EQ(one.at("recent")[0].at("processId"), triggered.json().at("processId"));
-  for (const Json& process : http.get("/api/v1/processes?limit=1000").json().at("items")) {
+  const Json processes = http.get("/api/v1/processes?limit=1000").json();
+  for (const Json& process : processes.at("items")) {
     EXPECT_EQ(api.awaitResult(process.at("processId").get<Uuid>(), 10'000).state,
               ProcessState::Completed);
   }
