@@ -91,8 +91,8 @@ const std::vector<RestApi::Route>& RestApi::routes() {
   static const std::vector<Route> table = [] {
     std::vector<Route> all;
     for (auto resource : {&Resources::processes, &Resources::tasks, &Resources::queues,
-                          &Resources::events, &Resources::workflows, &Resources::schedules, &Resources::cluster,
-                          &Resources::service}) {
+                          &Resources::events, &Resources::workflows, &Resources::schedules,
+                          &Resources::cluster, &Resources::service}) {
       for (Route& route : resource()) all.push_back(std::move(route));
     }
     return all;
