@@ -94,6 +94,15 @@ void addWorkflowCommands(CLI::App& app, WorkflowCommandLine& line);
 std::optional<int> runLocalWorkflowCommand(const WorkflowCommandLine& line, std::ostream& out,
                                            std::ostream& err);
 
+// pledge replay TASK_ID --plugin LIB... (replay_command.cpp).
+struct ReplayCommandLine {
+  CLI::App* command = nullptr;
+  std::string task;
+  std::vector<std::string> plugins;
+};
+
+void addReplayCommand(CLI::App& app, ReplayCommandLine& line);
+
 class Commands {
  public:
   Commands(RestClient& client, std::ostream& out, std::ostream& err,
@@ -123,6 +132,9 @@ class Commands {
   int listWorkflows();
   // pledge workflow show: one definition drawn as a tree (--json: the definition).
   int showWorkflow(const std::string& name, std::optional<int> version);
+  // replay_command.cpp. pledge replay: the task's decider from plugins run on its recorded
+  // input; kExitOk when it decides the same, kExitRefused (with the difference) when not.
+  int replay(const Uuid& taskId, const std::vector<std::string>& plugins);
 
  private:
   RestClient& client_;
@@ -135,5 +147,7 @@ class Commands {
 // Runs the parsed workflow subcommand that needs the server through commands; nullopt when none
 // was parsed (workflow_command.cpp).
 std::optional<int> runWorkflowCommand(const WorkflowCommandLine& line, Commands& commands);
+// Runs pledge replay when it was parsed; nullopt otherwise.
+std::optional<int> runReplayCommand(const ReplayCommandLine& line, Commands& commands);
 
 }  // namespace pledge::cli

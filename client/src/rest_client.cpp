@@ -198,6 +198,10 @@ Json RestClient::processTasks(const Uuid& processId) {
   return call("GET", "/api/v1/processes/" + processId.toString() + "/tasks");
 }
 
+Json RestClient::task(const Uuid& taskId) {
+  return call("GET", "/api/v1/tasks/" + taskId.toString());
+}
+
 Json RestClient::listProcesses(const std::map<std::string, std::string>& query) {
   std::string path = "/api/v1/processes";
   char separator = '?';

@@ -54,6 +54,7 @@ const std::map<std::string, std::set<std::string>>& expectedRoles() {
       {"GET /api/v1/events", kRead},
       {"POST /api/v1/tasks/poll", kWork},
       {"POST /api/v1/tasks/release", kWork},
+      {"GET /api/v1/tasks/{id}", kRead},
       {"POST /api/v1/tasks/{id}/heartbeat", kWork},
       {"GET /api/v1/queues", kRead},
       {"GET /api/v1/actors", kRead},

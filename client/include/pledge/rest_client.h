@@ -106,6 +106,8 @@ class RestClient final : public ProcessStarter {
   // Long-polls until the process is no longer running or timeout passed; returns it as it is.
   ProcessInfo waitResult(const Uuid& processId, std::chrono::milliseconds timeout);
   Json processTasks(const Uuid& processId);
+  // GET /api/v1/tasks/{id}: the task, the input a poll hands it and the decision it made.
+  Json task(const Uuid& taskId);
   // GET /api/v1/processes with the given query parameters.
   Json listProcesses(const std::map<std::string, std::string>& query);
   ProcessInfo restart(const Uuid& processId);

@@ -34,6 +34,7 @@ constexpr std::array kRouteAccess{
     RouteAccess{"GET", "/api/v1/events", Access::Read},
     RouteAccess{"POST", "/api/v1/tasks/poll", Access::Work},
     RouteAccess{"POST", "/api/v1/tasks/release", Access::Work},
+    RouteAccess{"GET", "/api/v1/tasks/{id}", Access::Read},
     RouteAccess{"POST", "/api/v1/tasks/{id}/heartbeat", Access::Work},
     RouteAccess{"GET", "/api/v1/queues", Access::Read},
     RouteAccess{"GET", "/api/v1/actors", Access::Read},

@@ -199,6 +199,24 @@ Json componentSchemas() {
                            {"readyAt", nullable(integer())},
                            {"startedAt", nullable(integer())},
                            {"endedAt", nullable(integer())}})},
+      {"TaskRecord",
+       described(
+           Json{{"allOf",
+                 {ref("TaskView"),
+                  object({{"processId", text()},
+                          {"spec", ref("TaskSpec")},
+                          {"input", described(ref("PolledTask"),
+                                              "What a poll hands the task: its promised "
+                                              "arguments as they resolved")},
+                          {"decision",
+                           described(nullable(object({{"tasks", arrayOf(ref("TaskSpec"))},
+                                                      {"result", anyValue()},
+                                                      {"promise", text()},
+                                                      {"error", ref("TaskError")}})),
+                                     "What its last execution decided: one of result, "
+                                     "promise, error, and the tasks it created in creation "
+                                     "order; null until it decided")}})}}},
+           "A task, what it was given and what it decided (pledge replay)")},
       {"Actor",
        object({{"actor", text()},
                {"blocked", boolean()},

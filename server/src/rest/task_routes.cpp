@@ -1,5 +1,6 @@
 // Routes of tasks: poll (a long poll, cancelled when its client goes away), release (decisions
-// split by owner in a cluster, and an optional poll answered in the same reply) and heartbeat.
+// split by owner in a cluster, and an optional poll answered in the same reply), heartbeat, and
+// one task's record (what it was given and what it decided).
 // An answer that leased tasks puts them back when it cannot reach its poller.
 #include <fmt/format.h>
 
@@ -113,6 +114,24 @@ std::vector<RestApi::Route> RestApi::Resources::tasks() {
               };
               api.releaseAcrossNodes(request, std::move(release.decisions),
                                      std::move(whenReleased));
+            }),
+      route("GET", "/api/v1/tasks/{id}",
+            [](RestApi& api, const HttpRequest& request, const PathParams& params,
+               Responder respond) {
+              const Uuid id = uuidParam(params[0], "task");
+              // The store knows every task an answer acknowledged, and its process.
+              std::optional<TaskRow> row = api.engine_.store().findTask(id);
+              if (!row) throw Error(ErrorCode::NotFound, "no task " + quoteInput(params[0]));
+              const int partition = api.engine_.partitionOf(row->processId);
+              if (auto owner = api.ownerElsewhere(request, partition)) {
+                return api.relay(*owner, request, std::move(respond));
+              }
+              auto process = api.engine_.process(row->processId);
+              auto tasks = api.engine_.processTasks(row->processId);
+              std::optional<Json> record;
+              if (process && tasks) record = taskRecordJson(*tasks, id, *process);
+              if (!record) throw Error(ErrorCode::NotFound, "no task " + quoteInput(params[0]));
+              respond(jsonResponse(200, *record));
             }),
       route(
           "POST", "/api/v1/tasks/{id}/heartbeat",

@@ -7,6 +7,7 @@
 // Pure functions over values; thread-safe.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "pledge/json.h"
@@ -26,6 +27,12 @@ std::string pollAnswerText(const std::vector<PolledTask>& tasks);
 
 // A task of GET /api/v1/processes/{id}/tasks (TaskView); start tells the process's first task.
 Json taskJson(const TaskSnapshot& snapshot, const Uuid& startTaskId);
+
+// GET /api/v1/tasks/{id} (task_record.cpp): the task's view with its processId, its spec, the
+// input a poll hands it (promised arguments resolved) and its decision (null until it made
+// one); nullopt when tasks has no such task.
+std::optional<Json> taskRecordJson(const std::vector<TaskSnapshot>& tasks, const Uuid& taskId,
+                                   const ProcessInfo& process);
 
 // An item of GET /api/v1/queues.
 Json queueJson(const QueueStats& queue);
