@@ -332,7 +332,11 @@ Json components() {
           {"schema", text()},
           {"description", "Name#version, URL-encoded (# as %23)"}}}}},
       {"responses", {{"Error", answer("An error", ref("Error"))}}},
-      {"schemas", componentSchemas()},
+      {"schemas", [] {
+         Json schemas = componentSchemas();
+         schemas.update(scheduleSchemas());
+         return schemas;
+       }()},
   };
 }
 
@@ -353,6 +357,8 @@ Json describedDocument() {
     for (auto& [status, response] : operation.responses) responses[status] = std::move(response);
     paths[operation.path][method] = std::move(written);
   }
+  const Json schedules = scheduleOperations();
+  for (const auto& [path, methods] : schedules.items()) paths[path] = methods;
   return {{"openapi", "3.0.3"},
           {"info",
            {{"title", "Pledge REST API"},
