@@ -6,6 +6,7 @@
 #include <cctype>
 #include <span>
 
+#include "pledge/duration.h"
 #include "pledge/limits.h"
 #include "pledge/text.h"
 #include "pledge/server/workflow/templates.h"
@@ -119,37 +120,7 @@ std::optional<std::int64_t> parseDurationMs(const Json& value) {
     return seconds * 1000;
   }
   if (!value.is_string()) return std::nullopt;
-  const std::string& text = value.get_ref<const std::string&>();
-  std::int64_t total = 0;
-  std::size_t at = 0;
-  bool any = false;
-  auto skipSpaces = [&] {
-    while (at < text.size() && text[at] == ' ') ++at;
-  };
-  while (skipSpaces(), at < text.size()) {
-    std::int64_t number = 0;
-    const std::size_t digits = at;
-    while (at < text.size() && text[at] >= '0' && text[at] <= '9' && number < 1'000'000'000) {
-      number = number * 10 + (text[at++] - '0');
-    }
-    if (at == digits) return std::nullopt;
-    skipSpaces();
-    const std::size_t unitStart = at;
-    while (at < text.size() && std::isalpha(static_cast<unsigned char>(text[at]))) ++at;
-    const std::string unit = text.substr(unitStart, at - unitStart);
-    std::int64_t scale = 0;
-    if (unit == "ms") scale = 1;
-    else if (unit == "s" || unit.starts_with("sec")) scale = 1000;
-    else if (unit == "m" || unit.starts_with("min")) scale = 60'000;
-    else if (unit == "h" || unit.starts_with("hour") || unit.starts_with("hr")) scale = 3'600'000;
-    else if (unit == "d" || unit.starts_with("day")) scale = 86'400'000;
-    else return std::nullopt;
-    total += number * scale;
-    if (total > limits::kMaxTimeoutMs * 12) return std::nullopt;
-    any = true;
-  }
-  if (!any) return std::nullopt;
-  return total;
+  return parseDurationText(value.get_ref<const std::string&>(), limits::kMaxTimeoutMs * 12);
 }
 
 }  // namespace pledge::server::workflow
