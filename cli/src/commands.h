@@ -123,6 +123,14 @@ class Commands {
   int listWorkflows();
   // pledge workflow show: one definition drawn as a tree (--json: the definition).
   int showWorkflow(const std::string& name, std::optional<int> version);
+  // schedule_command.cpp. pledge schedule create (replace false) or replace.
+  int saveSchedule(const Schedule& schedule, bool replace);
+  int listSchedules();
+  // pledge schedule show: the definition, next fire times, last fires with their processes'
+  // states.
+  int showSchedule(const std::string& id);
+  // operation: "pause", "resume", "trigger" or "delete".
+  int operateSchedule(const std::string& id, std::string_view operation);
 
  private:
   RestClient& client_;
