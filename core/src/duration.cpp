@@ -2,12 +2,14 @@
 
 #include <array>
 #include <cctype>
+#include <cstddef>
+#include <string_view>
 #include <utility>
 
 namespace pledge {
 namespace {
 
-// The milliseconds of one unit as typed; 0 for an unknown unit.
+// Milliseconds per unit; 0 when the unit is unknown.
 std::int64_t unitMs(std::string_view unit) {
   if (unit == "ms") return 1;
   if (unit == "s" || unit.starts_with("sec")) return 1000;
@@ -29,6 +31,7 @@ std::optional<std::int64_t> parseDurationText(std::string_view text, std::int64_
   while (skipSpaces(), at < text.size()) {
     std::int64_t number = 0;
     const std::size_t digits = at;
+    // The cap keeps number * unit inside 64 bits; a longer number leaves a digit as its "unit".
     while (at < text.size() && text[at] >= '0' && text[at] <= '9' && number < 1'000'000'000) {
       number = number * 10 + (text[at++] - '0');
     }

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstdio>
 
 #include "pledge/start_request.h"
 #include "pledge/task_spec.h"
@@ -141,6 +142,30 @@ std::string formatUtcTime(std::int64_t epochMs) {
 
 std::string scheduleFireCustomId(std::string_view scheduleId, std::int64_t fireAt) {
   return fmt::format("schedule:{}@{}", scheduleId, formatUtcTime(fireAt));
+}
+
+std::optional<std::int64_t> fireTimeOfCustomId(std::string_view customId) {
+  using namespace std::chrono;
+  const std::size_t at = customId.rfind('@');
+  if (!customId.starts_with("schedule:") || at == std::string_view::npos) return std::nullopt;
+  const std::string time(customId.substr(at + 1));
+  int y = 0;
+  unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
+  int used = 0;
+  if (std::sscanf(time.c_str(), "%d-%u-%uT%u:%u:%u%n", &y, &mo, &d, &h, &mi, &s, &used) != 6) {
+    return std::nullopt;
+  }
+  std::string_view rest = std::string_view(time).substr(static_cast<std::size_t>(used));
+  if (rest.size() == 5 && std::sscanf(std::string(rest).c_str(), ".%3u", &ms) == 1) {
+    rest.remove_prefix(4);
+  }
+  const year_month_day date{year(y), month(mo), day(d)};
+  if (rest != "Z" || !date.ok() || h > 23 || mi > 59 || s > 59) return std::nullopt;
+  const std::int64_t epochMs =
+      (sys_days(date).time_since_epoch() + hours(h) + minutes(mi) + seconds(s)) / milliseconds(1) +
+      ms;
+  if (scheduleFireCustomId(customId.substr(9, at - 9), epochMs) != customId) return std::nullopt;
+  return epochMs;
 }
 
 std::string scheduleTriggerCustomId(std::string_view scheduleId, std::int64_t epochMs) {

@@ -124,6 +124,15 @@ TEST(Schedule, customIdsNameTheScheduleAndTheFireTime) {
   EXPECT_EQ(scheduleFireCustomId("s", 1'796'349'600'250), "schedule:s@2026-12-04T02:00:00.250Z");
   EXPECT_EQ(formatUtcTime(0), "1970-01-01T00:00:00Z");
   EXPECT_EQ(scheduleTriggerCustomId("s", 1'796'349'600'250), "schedule:s@trigger:1796349600250");
+  for (std::int64_t at :
+       {std::int64_t{0}, std::int64_t{1'796'349'600'000}, std::int64_t{1'796'349'600'250}}) {
+    EXPECT_EQ(fireTimeOfCustomId(scheduleFireCustomId("a.b-c", at)), at);
+  }
+  for (const char* other :
+       {"schedule:s@trigger:1796349600250", "order-17", "schedule:s@2026-02-30T02:00:00Z",
+        "schedule:s@2026-12-04T02:00:00", "schedule:s@2026-12-04T02:00:00.5Z"}) {
+    EXPECT_FALSE(fireTimeOfCustomId(other).has_value()) << other;
+  }
 }
 
 }  // namespace

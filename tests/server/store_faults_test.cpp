@@ -109,6 +109,15 @@ class FaultyStore final : public Store {
     return inner_->findWorkflow(name, version);
   }
   std::vector<WorkflowRow> listWorkflows() override { return inner_->listWorkflows(); }
+  std::optional<ScheduleRow> insertSchedule(const ScheduleRow& row) override {
+    return inner_->insertSchedule(row);
+  }
+  bool updateSchedule(const ScheduleRow& row) override { return inner_->updateSchedule(row); }
+  std::optional<ScheduleRow> findSchedule(const std::string& id) override {
+    return inner_->findSchedule(id);
+  }
+  std::vector<ScheduleRow> listSchedules() override { return inner_->listSchedules(); }
+  bool deleteSchedule(const std::string& id) override { return inner_->deleteSchedule(id); }
 
  private:
   void readCheck() const {

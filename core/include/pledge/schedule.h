@@ -104,6 +104,9 @@ bool sameScheduleDefinition(const Schedule& a, const Schedule& b);
 std::string scheduleFireCustomId(std::string_view scheduleId, std::int64_t fireAt);
 // The customId of a manual trigger: "schedule:<id>@trigger:<epoch ms>".
 std::string scheduleTriggerCustomId(std::string_view scheduleId, std::int64_t epochMs);
+// The fire time a customId of scheduleFireCustomId names; nullopt for any other text (a
+// trigger's customId included).
+std::optional<std::int64_t> fireTimeOfCustomId(std::string_view customId);
 // An epoch millisecond time as "2026-12-04T02:00:00Z" (UTC; ".250" before the Z when the
 // milliseconds are not 0).
 std::string formatUtcTime(std::int64_t epochMs);

@@ -46,6 +46,19 @@ struct Metrics::Families {
   prometheus::Counter& eventsDelivered = events.Add({{"event", "delivered"}});
   prometheus::Counter& eventsTimedOut = events.Add({{"event", "timed_out"}});
 
+  prometheus::Family<prometheus::Counter>& scheduleFires =
+      prometheus::BuildCounter()
+          .Name("pledge_schedule_fires_total")
+          .Help("Processes started by schedules on this node (fires, caught-up fires, triggers)")
+          .Register(registry);
+  prometheus::Counter& scheduleFireCount = scheduleFires.Add({});
+  prometheus::Family<prometheus::Counter>& scheduleSkips =
+      prometheus::BuildCounter()
+          .Name("pledge_schedule_skipped_total")
+          .Help("Schedule fires skipped because the schedule's previous process still ran")
+          .Register(registry);
+  prometheus::Counter& scheduleSkipCount = scheduleSkips.Add({});
+
   prometheus::Family<prometheus::Gauge>& queue = prometheus::BuildGauge()
       .Name("pledge_queue_tasks")
       .Help("Live tasks per actor and task list by state: ready, running, waiting")
@@ -144,6 +157,8 @@ void Metrics::taskRetried() { families_->retried.Increment(); }
 void Metrics::eventReceived() { families_->eventsReceived.Increment(); }
 void Metrics::eventDelivered() { families_->eventsDelivered.Increment(); }
 void Metrics::eventTimedOut() { families_->eventsTimedOut.Increment(); }
+void Metrics::scheduleFired() { families_->scheduleFireCount.Increment(); }
+void Metrics::scheduleSkipped() { families_->scheduleSkipCount.Increment(); }
 
 void Metrics::requestForwarded(std::string_view kind) {
   if (kind == "process") families_->forwardedProcess.Increment();

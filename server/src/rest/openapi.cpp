@@ -326,7 +326,11 @@ Json components() {
           {"schema", text()},
           {"description", "Name#version, URL-encoded (# as %23)"}}}}},
       {"responses", {{"Error", answer("An error", ref("Error"))}}},
-      {"schemas", componentSchemas()},
+      {"schemas", [] {
+         Json schemas = componentSchemas();
+         schemas.update(scheduleSchemas());
+         return schemas;
+       }()},
   };
 }
 
@@ -347,6 +351,7 @@ Json describedDocument() {
     for (auto& [status, response] : operation.responses) responses[status] = std::move(response);
     paths[operation.path][method] = std::move(written);
   }
+  for (auto& [path, methods] : scheduleOperations().items()) paths[path] = methods;
   return {{"openapi", "3.0.3"},
           {"info",
            {{"title", "Pledge REST API"},

@@ -36,4 +36,9 @@ Json described(Json schema, std::string_view description);
 // components/schemas of the document, before addLimits adds the limits to them.
 Json componentSchemas();
 
+// The schedules' schemas and operations (openapi_schedules.cpp): {name: schema} and
+// {path: {method: operation}}.
+Json scheduleSchemas();
+Json scheduleOperations();
+
 }  // namespace pledge::server::openapi

@@ -69,6 +69,9 @@ struct RestApi::Resources {
   static std::vector<Route> events();
   // workflow_routes.cpp: register, list and read workflow definitions.
   static std::vector<Route> workflows();
+  // schedule_routes.cpp: create, list, read, replace, delete, pause, resume and trigger
+  // schedules.
+  static std::vector<Route> schedules();
   // cluster_routes.cpp: the cluster's nodes.
   static std::vector<Route> cluster();
   // rest_api.cpp: metrics and the OpenAPI document.

@@ -143,6 +143,22 @@ CREATE TABLE workflows (
 ALTER TABLE processes ADD COLUMN paused INT NOT NULL DEFAULT 0;
 CREATE INDEX processes_paused ON processes (started_at) WHERE paused = 1;
 )sql",
+    // 6: schedules (docs/operations.md "Schedules"): the definition, the fire state and the
+    // latest fires; revision makes every update a compare and set.
+    R"sql(
+CREATE TABLE schedules (
+  id TEXT PRIMARY KEY,
+  definition TEXT NOT NULL,
+  paused INT NOT NULL,
+  created_at BIGINT NOT NULL,
+  next_fire_at BIGINT,
+  last_fire_at BIGINT,
+  last_process_id UUID,
+  buffered_fire_at BIGINT,
+  recent TEXT NOT NULL,
+  revision BIGINT NOT NULL
+);
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.

@@ -125,6 +125,22 @@ CREATE TABLE workflows (
 ALTER TABLE processes ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX processes_paused ON processes (started_at) WHERE paused = 1;
 )sql",
+    // 8: schedules (docs/operations.md "Schedules"): the definition, the fire state and the
+    // latest fires; revision makes every update a compare and set.
+    R"sql(
+CREATE TABLE schedules (
+  id TEXT PRIMARY KEY,
+  definition TEXT NOT NULL,
+  paused INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  next_fire_at INTEGER,
+  last_fire_at INTEGER,
+  last_process_id BLOB,
+  buffered_fire_at INTEGER,
+  recent TEXT NOT NULL,
+  revision INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

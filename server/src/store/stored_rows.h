@@ -88,6 +88,29 @@ TaskRow readTask(const Row& row) {
   return task;
 }
 
+inline constexpr const char* kScheduleColumns =
+    "id, definition, paused, created_at, next_fire_at, last_fire_at, last_process_id, "
+    "buffered_fire_at, recent, revision";
+
+// A row of SELECT kScheduleColumns.
+template <ResultRow Row>
+ScheduleRow readSchedule(const Row& row) {
+  auto optionalInteger = [&](int column) -> std::optional<std::int64_t> {
+    if (row.isNull(column)) return std::nullopt;
+    return row.integer(column);
+  };
+  return ScheduleRow{.id = row.text(0),
+                     .definition = row.text(1),
+                     .paused = row.integer(2) != 0,
+                     .createdAt = row.integer(3),
+                     .nextFireAt = optionalInteger(4),
+                     .lastFireAt = optionalInteger(5),
+                     .lastProcessId = row.uuid(6),
+                     .bufferedFireAt = optionalInteger(7),
+                     .recent = row.text(8),
+                     .revision = row.integer(9)};
+}
+
 // "a, b" -> "t.a, t.b".
 std::string qualified(std::string_view columns, std::string_view alias);
 

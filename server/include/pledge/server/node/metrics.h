@@ -45,6 +45,10 @@ class Metrics {
   void eventReceived();
   void eventDelivered();
   void eventTimedOut();
+  // A schedule started a process (a fire or a trigger), or skipped a fire (docs/operations.md
+  // "Schedules").
+  void scheduleFired();
+  void scheduleSkipped();
   void batchCommitted(std::int64_t rows, double seconds);
   // A group commit failed (the node reloads its partitions from the store).
   void commitFailed();

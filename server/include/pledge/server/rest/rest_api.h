@@ -17,6 +17,7 @@
 
 #include "pledge/json.h"
 #include "pledge/release.h"
+#include "pledge/schedule.h"
 #include "pledge/server/auth/auth.h"
 #include "pledge/server/cluster/cluster.h"
 #include "pledge/server/engine/engine.h"
@@ -29,6 +30,7 @@ namespace pledge::server {
 namespace workflow {
 class WorkflowRunner;
 }
+class Scheduler;
 
 struct RestApiOptions {
   std::string nodeName = "node-1";
@@ -55,7 +57,7 @@ struct RestApiOptions {
 class RestApi {
  public:
   RestApi(Engine& engine, Metrics& metrics, RestApiOptions options, Cluster* cluster = nullptr,
-          workflow::WorkflowRunner* workflows = nullptr);
+          workflow::WorkflowRunner* workflows = nullptr, Scheduler* scheduler = nullptr);
 
   // Answers the request through respond, exactly once; never throws.
   void handle(HttpRequest&& request, Responder respond);
@@ -64,6 +66,10 @@ class RestApi {
     std::string method;  // "GET"
     std::string path;    // "/api/v1/processes/{id}"
   };
+  // Starts the process of a schedule's fire (the Scheduler's FireStarter): start is a start
+  // body with its customId; it is started here, or on the node that owns its partition.
+  void startScheduledProcess(Json start, std::function<void(Result<StartedProcess>)> done);
+
   // Every route, in the order requests are matched against them (what the OpenAPI document
   // describes).
   static std::vector<RouteTemplate> routeTemplates();
@@ -106,6 +112,9 @@ class RestApi {
   // none is given), defaults the method, takes "input" as the one argument. NotFound for a
   // workflow that is not registered.
   void prepareWorkflowStart(Json& start) const;
+  // The schedule of a POST or PUT body (the path's id when given), its start checked as
+  // POST /api/v1/processes checks one; BadRequest naming the field (schedule_routes.cpp).
+  Schedule readSchedule(const HttpRequest& request, const std::optional<std::string>& pathId) const;
   bool clustered() const { return cluster_ != nullptr && cluster_->shared(); }
 
   Engine& engine_;
@@ -113,6 +122,7 @@ class RestApi {
   RestApiOptions options_;
   Cluster* cluster_;
   workflow::WorkflowRunner* workflows_;
+  Scheduler* scheduler_;
   std::unique_ptr<Forwarder> forwarder_;
 };
 

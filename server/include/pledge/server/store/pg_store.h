@@ -53,6 +53,11 @@ class PgStore final : public Store, public ClusterStore {
   std::optional<WorkflowRow> findWorkflow(const std::string& name,
                                           std::optional<int> version) override;
   std::vector<WorkflowRow> listWorkflows() override;
+  std::optional<ScheduleRow> insertSchedule(const ScheduleRow& row) override;
+  bool updateSchedule(const ScheduleRow& row) override;
+  std::optional<ScheduleRow> findSchedule(const std::string& id) override;
+  std::vector<ScheduleRow> listSchedules() override;
+  bool deleteSchedule(const std::string& id) override;
   ClusterStore* cluster() override { return this; }
 
   std::vector<NodeRecord> heartbeat(const std::string& node, const std::string& address,

@@ -55,6 +55,11 @@ class SqliteStore final : public Store {
   std::optional<WorkflowRow> findWorkflow(const std::string& name,
                                           std::optional<int> version) override;
   std::vector<WorkflowRow> listWorkflows() override;
+  std::optional<ScheduleRow> insertSchedule(const ScheduleRow& row) override;
+  bool updateSchedule(const ScheduleRow& row) override;
+  std::optional<ScheduleRow> findSchedule(const std::string& id) override;
+  std::vector<ScheduleRow> listSchedules() override;
+  bool deleteSchedule(const std::string& id) override;
 
  private:
   class Statements;

@@ -209,6 +209,25 @@ struct WorkflowRow {
   std::int64_t createdAt = 0;
 };
 
+// A schedule (docs/operations.md "Schedules"): its definition and its fire state. revision
+// counts the row's writes: an update names the revision it read and changes nothing when another
+// write came between (compare and set), so neither two nodes nor a node and a REST request
+// lose or double a fire.
+struct ScheduleRow {
+  std::string id;
+  std::string definition;  // JSON: the Schedule's definition fields (pledge/schedule.h)
+  bool paused = false;
+  std::int64_t createdAt = 0;
+  std::optional<std::int64_t> nextFireAt;
+  std::optional<std::int64_t> lastFireAt;
+  std::optional<Uuid> lastProcessId;
+  std::optional<std::int64_t> bufferedFireAt;
+  std::string recent = "[]";  // JSON array of the latest ScheduleFires, newest first
+  std::int64_t revision = 0;
+
+  bool operator==(const ScheduleRow&) const = default;
+};
+
 struct ProcessCounts {
   std::int64_t running = 0;
   std::int64_t completed = 0;
@@ -275,6 +294,18 @@ class Store {
                                                   std::optional<int> version) = 0;
   // Every version of every definition (definition text included), by name then version.
   virtual std::vector<WorkflowRow> listWorkflows() = 0;
+
+  // Schedules. insertSchedule stores the row at revision 1 when its id is free and answers
+  // nullopt; else it changes nothing and answers the stored row.
+  virtual std::optional<ScheduleRow> insertSchedule(const ScheduleRow& row) = 0;
+  // Writes row over the stored one if that is still at row.revision, which becomes
+  // row.revision + 1; false, changing nothing, when the row is gone or was written since.
+  virtual bool updateSchedule(const ScheduleRow& row) = 0;
+  virtual std::optional<ScheduleRow> findSchedule(const std::string& id) = 0;
+  // Every schedule, by id.
+  virtual std::vector<ScheduleRow> listSchedules() = 0;
+  // False when there was none.
+  virtual bool deleteSchedule(const std::string& id) = 0;
 
   // Membership and partition leases when several nodes share this store; null for a store only
   // one node uses (that node owns every partition).
