@@ -4,18 +4,27 @@
 // pages/schedule.js.
 import cronstrue from 'cronstrue';
 
-const UNITS = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000 };
+// The milliseconds of a unit as the server reads it (core/src/duration.cpp); 0 when unknown.
+function unitMs(unit) {
+  if (unit === 'ms') return 1;
+  if (unit === 's' || unit.startsWith('sec')) return 1000;
+  if (unit === 'm' || unit.startsWith('min')) return 60000;
+  if (unit === 'h' || unit.startsWith('hour') || unit.startsWith('hr')) return 3600000;
+  if (unit === 'd' || unit.startsWith('day')) return 86400000;
+  return 0;
+}
 
-// "90s", "1h 30m", "250ms", "2d" as milliseconds; null when the text is none of these. An empty
-// text is 0.
+// "90s", "1h 30m", "250ms", "1 day 2 hours" as milliseconds; null when the text is none of
+// these. An empty text is 0.
 export function parseDuration(text) {
   const trimmed = (text || '').trim();
   if (trimmed === '') return 0;
-  const part = /(\d+)\s*(ms|s|m|h|d)\s*/gy;
+  const part = /(\d+)\s*([a-z]+)\s*/gy;
   let total = 0;
   let at = 0;
   for (let match = part.exec(trimmed); match; match = part.exec(trimmed)) {
-    total += Number(match[1]) * UNITS[match[2]];
+    if (!unitMs(match[2])) return null;
+    total += Number(match[1]) * unitMs(match[2]);
     at = part.lastIndex;
   }
   return at === trimmed.length && at > 0 ? total : null;
