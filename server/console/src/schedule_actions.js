@@ -60,8 +60,8 @@ export function ScheduleActions({ schedule, onChanged, onDeleted }) {
             <button onClick=${() => setConfirming(false)}>Keep it</button></span>`
         : html`<button class="danger" data-testid="schedule-delete" disabled=${busy} onClick=${() => setConfirming(true)}>Delete</button>`}
     </div>
-    ${triggered ? html`<div class="banner info" role="status" data-testid="trigger-answer">Started process
-      <a class="mono" data-testid="triggered-process" href=${`#/processes/${triggered.processId}`}>${triggered.processId}</a></div>` : null}
+    ${triggered ? html`<div class="banner info" role="status" data-testid="trigger-answer">Started process${' '}<a
+      class="mono" data-testid="triggered-process" href=${`#/processes/${triggered.processId}`}>${triggered.processId}</a></div>` : null}
     <${ErrorBanner} error=${error} what="pause, resume, trigger or delete schedules" />
   </div>`;
 }

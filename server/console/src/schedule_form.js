@@ -90,7 +90,7 @@ export function CreateSchedule({ onCreated }) {
       <div class="column">
         ${field('id', 'Id', { required: true, placeholder: 'nightly-report' }, 'Letters, digits, _ . and -.')}
         ${field('cron', 'Rule', { required: true, placeholder: '0 2 * * *', class: 'mono' })}
-        <span class=${rule.error ? 'hint rule-error' : 'hint rule-text'} data-testid="cron-preview"
+        <span class=${form.cron.trim() !== '' && rule.error ? 'hint rule-error' : 'hint rule-text'} data-testid="cron-preview"
           aria-live="polite">${form.cron.trim() === '' ? 'minute hour day-of-month month day-of-week (seconds first with 6 fields), @daily, @every 10m…'
             : rule.error || rule.text}</span>
         <label for="schedule-timeZone">Time zone</label>
@@ -119,7 +119,7 @@ export function CreateSchedule({ onCreated }) {
     <div><button type="submit" class="primary" data-testid="create-schedule-button" disabled=${busy}>Create</button></div>
     ${problem ? html`<div class="banner error" role="alert" data-testid="schedule-problem">${problem}</div>` : null}
     <${ErrorBanner} error=${error} what="create schedules" />
-    ${created ? html`<div class="banner info" role="status" data-testid="schedule-created">Created
-      <a href=${scheduleHref(created.id)}>${created.id}</a>.</div>` : null}
+    ${created ? html`<div class="banner info" role="status" data-testid="schedule-created">Created${' '}<a
+      href=${scheduleHref(created.id)}>${created.id}</a>.</div>` : null}
   </form>`;
 }
