@@ -6,6 +6,8 @@
 #include <string>
 
 #include "commands.h"
+#include "schedule_command.h"
+#include "start_arguments.h"
 #include "pledge/rest_client.h"
 
 namespace pledge::cli {
@@ -25,34 +27,20 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   app.add_option("--token", token, "API token (default $PLEDGE_TOKEN); see pledge whoami");
   app.add_option("--ca", ca, "https: PEM file of a private CA to trust (default $PLEDGE_CA)");
 
-  StartOptions start;
+  StartLine start;
   CLI::App* startCommand = app.add_subcommand(
       "start",
       "start processes: ACTOR METHOD [ARGS_JSON], or a workflow: workflow:NAME --input JSON");
-  startCommand
-      ->add_option("actor", start.actor,
-                   "decider, e.g. NotificationDecider#1.0, or workflow:NAME[#VERSION]")
-      ->required();
-  startCommand->add_option("method", start.method,
-                           "its execute method, e.g. start (a workflow's: execute, the default)");
-  std::string startArgs;
-  CLI::Option* startArgsOption = startCommand->add_option(
-      "args", startArgs, "JSON array of arguments; {i} becomes the process index");
-  std::string startInput;
-  CLI::Option* startInputOption = startCommand->add_option(
-      "--input", startInput, "a workflow's input, a JSON object; {i} becomes the process index");
-  startCommand
-      ->add_option("--input-file", start.inputFile, "read a workflow's input from this JSON file")
-      ->excludes(startInputOption);
-  startCommand->add_option("--count", start.count, "start this many processes")
+  addStartArguments(*startCommand, start, "pledge start", /*indexed=*/true);
+  StartOptions& started = start.options;
+  startCommand->add_option("--count", started.count, "start this many processes")
       ->capture_default_str();
-  startCommand->add_flag("--wait", start.wait, "wait until they end; fail unless all completed");
-  startCommand->add_option("--timeout", start.timeoutSeconds, "seconds --wait waits per process")
+  startCommand->add_flag("--wait", started.wait, "wait until they end; fail unless all completed");
+  startCommand->add_option("--timeout", started.timeoutSeconds, "seconds --wait waits per process")
       ->capture_default_str();
-  startCommand->add_option("--custom-id", start.customId,
+  startCommand->add_option("--custom-id", started.customId,
                            "idempotency key ({i} becomes the index)");
-  startCommand->add_option("--start-time", start.startTime, "epoch ms, or +SECONDS from now");
-  startCommand->add_option("--task-list", start.taskList, "task list of the start task");
+  startCommand->add_option("--start-time", started.startTime, "epoch ms, or +SECONDS from now");
 
   std::map<std::string, std::string> psQuery;
   std::string psState;
@@ -130,6 +118,8 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   addWorkflowCommands(app, workflow);
   ReplayCommandLine replay;
   addReplayCommand(app, replay);
+  ScheduleCommandLine schedule;
+  addScheduleCommands(app, schedule);
 
   try {
     app.parse(argc, argv);
@@ -152,11 +142,7 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     RestClient client({server},
                       RestClientOptions{.workerId = "pledge-cli", .token = token, .caFile = ca});
     Commands commands(client, out, err, environment, json);
-    if (startCommand->parsed()) {
-      if (startArgsOption->count() > 0) start.args = startArgs;
-      if (startInputOption->count() > 0) start.input = startInput;
-      return commands.start(start);
-    }
+    if (startCommand->parsed()) return commands.start(start.typed());
     if (psCommand->parsed()) {
       if (!psState.empty()) psQuery["state"] = psState;
       if (!psActor.empty()) psQuery["actor"] = psActor;
@@ -185,6 +171,7 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     }
     if (auto status = runWorkflowCommand(workflow, commands)) return *status;
     if (auto status = runReplayCommand(replay, commands)) return *status;
+    if (auto status = runScheduleCommand(schedule, commands)) return *status;
     if (eventListCommand->parsed()) {
       return commands.listEvents(
           eventNameOption->count() > 0 ? std::optional(eventName) : std::nullopt, eventLimit);

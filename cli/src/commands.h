@@ -135,6 +135,14 @@ class Commands {
   // replay_command.cpp. pledge replay: the task's decider from plugins run on its recorded
   // input; kExitOk when it decides the same, kExitRefused (with the difference) when not.
   int replay(const Uuid& taskId, const std::vector<std::string>& plugins);
+  // schedule_command.cpp. pledge schedule create (replace false) or replace.
+  int saveSchedule(const Schedule& schedule, bool replace);
+  int listSchedules();
+  // pledge schedule show: the definition, next fire times, last fires with their processes'
+  // states.
+  int showSchedule(const std::string& id);
+  // operation: "pause", "resume", "trigger" or "delete".
+  int operateSchedule(const std::string& id, std::string_view operation);
 
  private:
   RestClient& client_;

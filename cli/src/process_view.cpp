@@ -1,6 +1,7 @@
 #include "pledge/cli/process_view.h"
 
 #include <fmt/format.h>
+#include <time.h>
 
 #include <algorithm>
 #include <functional>
@@ -50,6 +51,18 @@ std::string relativeTime(std::int64_t at, std::int64_t now) {
   if (delta < 1'000) return "just now";
   if (delta < 60'000) return fmt::format("{}s ago", delta / 1000);
   return humanDuration(delta) + " ago";
+}
+
+std::string localTime(std::int64_t epochMs) {
+  if (epochMs <= 0) return "-";
+  const time_t seconds = static_cast<time_t>(epochMs / 1000);
+  struct tm local {};
+  char printed[32] = {};
+  if (localtime_r(&seconds, &local) == nullptr ||
+      strftime(printed, sizeof(printed), "%Y-%m-%d %H:%M:%S", &local) == 0) {
+    return std::to_string(epochMs);
+  }
+  return printed;
 }
 
 std::string paintState(const std::string& state, bool colour) {

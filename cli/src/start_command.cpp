@@ -5,127 +5,24 @@
 
 #include <atomic>
 #include <chrono>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "commands.h"
 #include "pledge/cli/arguments.h"
 #include "pledge/cli/process_view.h"
 #include "pledge/cli/progress_bar.h"
+#include "start_arguments.h"
 
 namespace pledge::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::string_view kWorkflowPrefix = "workflow:";
-
 std::int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-bool isWorkflow(const std::string& actor) { return actor.starts_with(kWorkflowPrefix); }
-
-// The method typed, or "execute" for a workflow; UsageError for a decider without one.
-std::string methodOf(const StartOptions& options) {
-  if (options.method.empty()) {
-    if (isWorkflow(options.actor)) return "execute";
-    throw UsageError(fmt::format(
-        "METHOD is required: the execute method of {}, e.g. pledge start {} start '[\"user-1\"]' "
-        "(only workflow:NAME actors have a default, execute)",
-        options.actor, options.actor));
-  }
-  const char first = options.method.front();
-  if (isWorkflow(options.actor) && (first == '{' || first == '[' || first == '"')) {
-    throw UsageError(fmt::format(
-        "\"{}\" is no method name: give the workflow's input with --input, e.g. pledge start {} "
-        "--input '{}'",
-        options.method, options.actor, first == '{' ? options.method : "{\"a\":1}"));
-  }
-  return options.method;
-}
-
-// The arguments of each process: ARGS_JSON or --input with {i} replaced, or --input-file's.
-class Arguments {
- public:
-  static Arguments pattern(std::string text, bool fromInput) {
-    Arguments made;
-    made.pattern_ = std::move(text);
-    made.fromInput_ = fromInput;
-    return made;
-  }
-  static Arguments fixed(Json args) {
-    Arguments made;
-    made.fixed_ = std::move(args);
-    return made;
-  }
-
-  // Those of process index; UsageError when they are not what the method takes.
-  Json at(int index) const {
-    if (fixed_) return *fixed_;
-    const char* what = fromInput_ ? "--input" : "ARGS_JSON";
-    Json args;
-    try {
-      args = parseJson(substituteIndex(pattern_, index));
-    } catch (const Error& error) {
-      throw UsageError(fmt::format("{} is not JSON: {}", what, error.what()));
-    }
-    if (fromInput_ && !(args.size() == 1 && args[0].is_object())) {
-      throw UsageError("--input must be one JSON object, the workflow's input, e.g. '{\"a\":1}'");
-    }
-    if (!args.is_array()) {
-      throw UsageError("ARGS_JSON must be a JSON array of the method's arguments");
-    }
-    return args;
-  }
-
- private:
-  std::string pattern_;
-  bool fromInput_ = false;
-  std::optional<Json> fixed_;
-};
-
-Json inputFileOf(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (!in || !(text << in.rdbuf()))
-    throw UsageError(fmt::format("--input-file: cannot read {}", path));
-  Json input;
-  try {
-    input = parseJson(text.str());
-  } catch (const Error& error) {
-    throw UsageError(fmt::format("--input-file {} is not JSON: {}", path, error.what()));
-  }
-  if (!input.is_object()) {
-    throw UsageError(fmt::format("--input-file {} holds {}: a workflow's input is one JSON object",
-                                 path, describeJson(input)));
-  }
-  return input;
-}
-
-Arguments argumentsOf(const StartOptions& options) {
-  const bool input = options.input || !options.inputFile.empty();
-  if (!input) {
-    return Arguments::pattern(options.args.value_or(isWorkflow(options.actor) ? "[{}]" : "[]"),
-                              false);
-  }
-  if (!isWorkflow(options.actor)) {
-    throw UsageError(fmt::format(
-        "--input and --input-file give a workflow's input (actor workflow:NAME); {} takes "
-        "ARGS_JSON, a JSON array of its method's arguments",
-        options.actor));
-  }
-  if (options.args)
-    throw UsageError("give the workflow's input with --input or ARGS_JSON, not both");
-  if (options.input && !options.inputFile.empty()) {
-    throw UsageError("give the workflow's input with --input or --input-file, not both");
-  }
-  if (options.input) return Arguments::pattern("[" + *options.input + "]", true);
-  return Arguments::fixed(Json::array({inputFileOf(options.inputFile)}));
 }
 
 }  // namespace
@@ -144,8 +41,8 @@ int Commands::start(const StartOptions& options) {
     throw UsageError(
         "--custom-id with --count needs {i} in it, or every process would be the same one");
   }
-  const std::string method = methodOf(options);
-  const Arguments arguments = argumentsOf(options);
+  const std::string method = methodOf(options, "pledge start");
+  const StartArguments arguments = argumentsOf(options);
   auto requestFor = [&](int i) {
     StartRequest request;
     request.actor = options.actor;

@@ -4,14 +4,13 @@
 // and run through Commands methods (runWorkflowCommand).
 #include <fmt/format.h>
 
-#include <time.h>
-
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <sstream>
 
 #include "commands.h"
 #include "orchy_import.h"
+#include "pledge/cli/process_view.h"
 #include "pledge/cli/table.h"
 #include "pledge/cli/workflow_view.h"
 #include "pledge/json.h"
@@ -56,19 +55,6 @@ int importWorkflow(const WorkflowCommandLine& line, std::ostream& out, std::ostr
     return kExitRefused;
   }
   return kExitOk;
-}
-
-// Epoch ms as local time, "2026-12-04 17:04:12".
-std::string localTime(std::int64_t epochMs) {
-  if (epochMs <= 0) return "-";
-  const time_t seconds = static_cast<time_t>(epochMs / 1000);
-  struct tm local {};
-  char printed[32] = {};
-  if (localtime_r(&seconds, &local) == nullptr ||
-      strftime(printed, sizeof(printed), "%Y-%m-%d %H:%M:%S", &local) == 0) {
-    return std::to_string(epochMs);
-  }
-  return printed;
 }
 
 // Why the server refused to register file's definition, and what to do.

@@ -1,8 +1,10 @@
 #include "pledge/duration.h"
 
+#include <array>
 #include <cctype>
 #include <cstddef>
 #include <string_view>
+#include <utility>
 
 namespace pledge {
 namespace {
@@ -45,6 +47,20 @@ std::optional<std::int64_t> parseDurationText(std::string_view text, std::int64_
   }
   if (!any) return std::nullopt;
   return total;
+}
+
+std::string durationText(std::int64_t ms) {
+  if (ms <= 0) return "0s";
+  constexpr std::array<std::pair<std::int64_t, const char*>, 5> kUnits{
+      {{86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}}};
+  std::string out;
+  for (const auto& [size, unit] : kUnits) {
+    if (ms < size) continue;
+    if (!out.empty()) out += ' ';
+    out += std::to_string(ms / size) + unit;
+    ms %= size;
+  }
+  return out;
 }
 
 }  // namespace pledge

@@ -36,7 +36,7 @@ test('a server without tokens needs no sign-in: the header says it is open', asy
   await page.getByTestId('open-server').waitFor();
   assert.equal(await page.getByTestId('sign-in').count(), 0);
   assert.equal(await page.getByTestId('sign-out').count(), 0);
-  assert.equal(await page.locator('header nav a').count(), 8);
+  assert.equal(await page.locator('header nav a').count(), 9);
 });
 
 test('queues show every actor and task list that has worked', async () => {

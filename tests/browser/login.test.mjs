@@ -89,7 +89,7 @@ test('a viewer reads queues, processes and actors but sees no restart, abort or 
   assert.equal(await storedToken(), tokens.viewer.secret);
   await assertOnlySessionStorage();
   const nav = await page.locator('header nav a').allTextContents();
-  assert.deepEqual(nav, ['Queues', 'Processes', 'Broken', 'Actors', 'Workflows', 'Events', 'Metrics', 'Cluster']);
+  assert.deepEqual(nav, ['Queues', 'Processes', 'Broken', 'Actors', 'Workflows', 'Schedules', 'Events', 'Metrics', 'Cluster']);
 
   await page.getByTestId('queues').getByText('Crash#1.0', { exact: true }).waitFor();
   await screenshot(page, 'login-viewer-queues');

@@ -153,6 +153,56 @@ TEST_F(PledgeCli, sendsEventsToTheProcessesWaitingForThem) {
   EXPECT_NE(nobody.err.find("not_found"), std::string::npos) << nobody.err;
 }
 
+TEST_F(PledgeCli, definesTriggersPausesAndDeletesASchedule) {
+  Outcome created = run({"schedule", "create", "nightly", "--cron", "0 2 * * *", "--tz",
+                         "Europe/Berlin", "--overlap", "buffer-one", "--catchup", "1h",
+                         "NotificationDecider#1.0", "start", R"(["user-7","hi"])"});
+  ASSERT_EQ(created.status, kExitOk) << created.err;
+  EXPECT_NE(created.out.find("schedule nightly: 0 2 * * * (Europe/Berlin), next fire "),
+            std::string::npos)
+      << created.out;
+  Outcome listed = run({"schedule", "list"});
+  EXPECT_NE(listed.out.find("nightly  0 2 * * *  Europe/Berlin"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("active  buffer-one"), std::string::npos) << listed.out;
+
+  Outcome triggered = run({"schedule", "trigger", "nightly"});
+  ASSERT_EQ(triggered.status, kExitOk) << triggered.err;
+  ASSERT_TRUE(triggered.out.starts_with("started process ")) << triggered.out;
+  const std::string processId = triggered.out.substr(16, 36);
+  Outcome result = run({"result", processId, "--wait", "30"});
+  EXPECT_EQ(result.status, kExitOk) << result.out << result.err;
+  Outcome shown = run({"schedule", "show", "nightly"});
+  EXPECT_EQ(shown.status, kExitOk) << shown.err;
+  EXPECT_NE(shown.out.find("starts   NotificationDecider#1.0.start [\"user-7\",\"hi\"]"),
+            std::string::npos)
+      << shown.out;
+  EXPECT_NE(shown.out.find(processId + "  completed"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find(":00:00 (in "), std::string::npos) << "next fires: " << shown.out;
+
+  Outcome paused = run({"schedule", "pause", "nightly"});
+  EXPECT_EQ(paused.status, kExitOk) << paused.err;
+  EXPECT_NE(run({"schedule", "list"}).out.find("- (paused)"), std::string::npos);
+  Outcome resumed = run({"schedule", "resume", "nightly"});
+  EXPECT_NE(resumed.out.find("resumed schedule nightly: next fire "), std::string::npos)
+      << resumed.out;
+
+  Outcome other = run({"schedule", "create", "nightly", "--cron", "0 3 * * *", "A#1", "m"});
+  EXPECT_EQ(other.status, kExitRefused);
+  EXPECT_NE(other.err.find("pledge schedule replace nightly"), std::string::npos) << other.err;
+  Outcome badRule = run({"schedule", "create", "bad", "--cron", "0 25 * * *", "A#1", "m"});
+  EXPECT_EQ(badRule.status, kExitRefused);
+  EXPECT_NE(badRule.err.find("cron"), std::string::npos) << badRule.err;
+
+  EXPECT_EQ(run({"schedule", "delete", "nightly"}).status, kExitOk);
+  Outcome gone = run({"schedule", "show", "nightly"});
+  EXPECT_EQ(gone.status, kExitRefused);
+  EXPECT_NE(gone.err.find("pledge schedule list shows the schedules there are"), std::string::npos)
+      << gone.err;
+  EXPECT_EQ(run({"schedule", "list"}).out,
+            "no schedules: pledge schedule create ID --cron '0 2 * * *' ACTOR METHOD [ARGS] makes "
+            "one\n");
+}
+
 TEST_F(PledgeCli, blocksAndUnblocksActors) {
   Outcome blocked = run({"block", "MailService#1.0"});
   EXPECT_EQ(blocked.status, kExitOk);

@@ -43,5 +43,15 @@ TEST(DurationText, rejectsTotalsAboveTheLimit) {
   EXPECT_EQ(parseDurationText("99999999999999999999d", kYearMs), std::nullopt);
 }
 
+TEST(DurationText, isWrittenAsTheShortestTextThatReadsBack) {
+  EXPECT_EQ(durationText(5'400'000), "1h 30m");
+  EXPECT_EQ(durationText(30'000), "30s");
+  EXPECT_EQ(durationText(93'600'250), "1d 2h 250ms");
+  EXPECT_EQ(durationText(0), "0s");
+  for (std::int64_t ms : {1LL, 999LL, 61'000LL, 86'400'001LL}) {
+    EXPECT_EQ(parseDurationText(durationText(ms), kYearMs), ms) << ms;
+  }
+}
+
 }  // namespace
 }  // namespace pledge

@@ -37,6 +37,7 @@
 #include "pledge/process_starter.h"
 #include "pledge/release.h"
 #include "pledge/result.h"
+#include "pledge/schedule.h"
 
 namespace pledge {
 
@@ -84,6 +85,19 @@ struct WorkflowInfo {
 
 void to_json(Json& out, const WorkflowInfo& info);
 void from_json(const Json& in, WorkflowInfo& info);
+
+// The answer to POST /api/v1/schedules/{id}/trigger: the process the trigger started, and its
+// customId ("schedule:<id>@trigger:<epoch ms>").
+struct ScheduleTrigger {
+  Uuid processId;
+  Uuid taskId;
+  std::string customId;
+
+  bool operator==(const ScheduleTrigger&) const = default;
+};
+
+void to_json(Json& out, const ScheduleTrigger& trigger);
+void from_json(const Json& in, ScheduleTrigger& trigger);
 
 class RestClient final : public ProcessStarter {
  public:
@@ -140,6 +154,25 @@ class RestClient final : public ProcessStarter {
   std::vector<WorkflowInfo> workflows();
   // One workflow with its definition: that version, or the latest. Error(NotFound) when none.
   WorkflowInfo workflow(const std::string& name, std::optional<int> version = std::nullopt);
+
+  // Schedules (rest_client_schedules.cpp; docs/operations.md "Schedules"). Writes take an
+  // operator or admin token. createSchedule sends the definition fields of schedule: the same
+  // id with the same definition again answers the schedule as it is; Error(Conflict) when the id
+  // holds another definition (replaceSchedule changes it, keeping its fire history).
+  // Error(BadRequest) names the field ("cron", "timeZone", "start.actor", ...); Error(NotFound)
+  // for an unknown id.
+  Schedule createSchedule(const Schedule& schedule);
+  Schedule replaceSchedule(const Schedule& schedule);
+  // Every schedule, by id, with its fire state.
+  std::vector<Schedule> schedules();
+  // One schedule with its next fire times (upcoming) and latest fires (recent).
+  Schedule schedule(const std::string& id);
+  void deleteSchedule(const std::string& id);
+  // A paused schedule starts no process on its rule (a trigger still does). Idempotent.
+  Schedule pauseSchedule(const std::string& id);
+  Schedule resumeSchedule(const std::string& id);
+  // Starts the schedule's process now, whatever its pause and overlap.
+  ScheduleTrigger triggerSchedule(const std::string& id);
 
   // Leases up to max tasks, waiting up to wait for the first. With several nodes, each holding
   // the tasks of its own partitions, it asks them all without waiting (from a rotating first

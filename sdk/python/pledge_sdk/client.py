@@ -146,6 +146,55 @@ class Client:
             body["customId"] = custom_id
         return self.request("POST", "/processes", body)
 
+    # Schedules (docs/operations.md "Schedules") ----------------------------------------------
+
+    def create_schedule(self, schedule_id, cron, actor, method=None, args=(),
+                        input=None,  # noqa: A002 - the wire name
+                        time_zone="UTC", overlap="skip", catchup_window_ms=0, jitter_ms=0,
+                        task_list=None, paused=False, note=None):
+        """Defines a schedule that starts actor.method(*args) on the cron rule (a workflow:NAME
+        actor takes input instead, and execute as its method): the schedule with its "nextFireAt".
+        overlap: "skip", "bufferOne" or "allow". The same id with the same definition again
+        answers it as it is; PledgeError 409 when the id holds another definition
+        (replace_schedule), 400 naming the field ("cron", "timeZone", "start.actor", ...)."""
+        return self.request("POST", "/schedules", _schedule_body(
+            schedule_id, cron, actor, method, args, input, time_zone, overlap, catchup_window_ms,
+            jitter_ms, task_list, paused, note))
+
+    def replace_schedule(self, schedule_id, cron, actor, method=None, args=(),
+                         input=None,  # noqa: A002 - the wire name
+                         time_zone="UTC", overlap="skip", catchup_window_ms=0, jitter_ms=0,
+                         task_list=None, paused=False, note=None):
+        """Replaces a schedule's definition, as create_schedule takes it; its fire history stays."""
+        return self.request("PUT", f"/schedules/{_segment(schedule_id)}", _schedule_body(
+            schedule_id, cron, actor, method, args, input, time_zone, overlap, catchup_window_ms,
+            jitter_ms, task_list, paused, note))
+
+    def schedules(self):
+        """Every schedule, by id, with "nextFireAt", "lastFireAt" and "lastProcessId"."""
+        return self.request("GET", "/schedules")["items"]
+
+    def schedule(self, schedule_id):
+        """One schedule with its next fire times ("upcoming") and latest fires ("recent":
+        [{"fireAt", "processId", "skipped"}]); PledgeError 404 when there is none."""
+        return self.request("GET", f"/schedules/{_segment(schedule_id)}")
+
+    def pause_schedule(self, schedule_id):
+        """Stops the schedule's rule from starting processes (a trigger still does)."""
+        return self.request("POST", f"/schedules/{_segment(schedule_id)}/pause")
+
+    def resume_schedule(self, schedule_id):
+        """Lets the rule start processes again, from its next fire on."""
+        return self.request("POST", f"/schedules/{_segment(schedule_id)}/resume")
+
+    def trigger_schedule(self, schedule_id):
+        """Starts the schedule's process now, paused or not: {"processId", "taskId", "customId"}."""
+        return self.request("POST", f"/schedules/{_segment(schedule_id)}/trigger", retry_for=0)
+
+    def delete_schedule(self, schedule_id):
+        """Deletes the schedule; the processes it started stay."""
+        self.request("DELETE", f"/schedules/{_segment(schedule_id)}")
+
     # Tasks (runners) ------------------------------------------------------------------------
 
     def poll(self, actors, max=1, wait_ms=0, worker=None,  # noqa: A002 - the wire name
@@ -274,6 +323,26 @@ class Client:
     def _unreachable(self, error):
         return (f"cannot reach {self.url} ({type(error).__name__}: {error}); "
                 "is pledge-server running there?")
+
+
+def _schedule_body(schedule_id, cron, actor, method, args, input, time_zone,  # noqa: A002
+                   overlap, catchup_window_ms, jitter_ms, task_list, paused, note):
+    """The wire form of a schedule's definition; a workflow's input is its one argument."""
+    workflow = actor.startswith("workflow:")
+    if input is not None and not workflow:
+        raise ValueError(f"input is a workflow's (actor workflow:NAME); {actor} takes args")
+    start = {"actor": actor, "method": method or ("execute" if workflow else None),
+             "args": [input if input is not None else {}] if workflow and not args else list(args)}
+    if start["method"] is None:
+        raise ValueError(f"method: the execute method of {actor} is required")
+    if task_list is not None:
+        start["taskList"] = task_list
+    body = {"id": schedule_id, "cron": cron, "timeZone": time_zone, "start": start,
+            "overlap": overlap, "catchupWindowMs": int(catchup_window_ms),
+            "jitterMs": int(jitter_ms), "paused": bool(paused)}
+    if note is not None:
+        body["note"] = note
+    return body
 
 
 def _segment(value):

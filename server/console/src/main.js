@@ -14,6 +14,8 @@ import { Actors } from './pages/actors.js';
 import { Events } from './pages/events.js';
 import { Workflows } from './pages/workflows.js';
 import { WorkflowDetail } from './pages/workflow.js';
+import { Schedules } from './pages/schedules.js';
+import { ScheduleDetail } from './pages/schedule.js';
 import { Metrics } from './pages/metrics.js';
 import { Cluster } from './pages/cluster.js';
 
@@ -25,6 +27,7 @@ const pages = [
   { path: 'broken', label: 'Broken', page: Broken, needs: 'read', what: 'read the broken processes' },
   { path: 'actors', label: 'Actors', page: Actors, needs: 'read', what: 'read the actors' },
   { path: 'workflows', label: 'Workflows', page: Workflows, needs: 'read', what: 'read the workflows' },
+  { path: 'schedules', label: 'Schedules', page: Schedules, needs: 'read', what: 'read the schedules' },
   { path: 'events', label: 'Events', page: Events, needs: 'read', what: 'read the kept events' },
   { path: 'metrics', label: 'Metrics', page: Metrics, needs: 'read', what: 'read the metrics' },
   { path: 'cluster', label: 'Cluster', page: Cluster, needs: 'read', what: 'read the cluster' },
@@ -57,6 +60,11 @@ function Body({ current, session, visible }) {
     if (!may(session, 'read')) return html`<${Refused} what="read the workflows" />`;
     const [name, version] = current.rest.map(decodePart);
     return html`<${WorkflowDetail} key=${current.rest.join('/')} name=${name} version=${version || null} />`;
+  }
+  if (current.path === 'schedules' && current.rest[0]) {
+    if (!may(session, 'read')) return html`<${Refused} what="read the schedules" />`;
+    const id = decodePart(current.rest[0]);
+    return html`<${ScheduleDetail} key=${id} id=${id} />`;
   }
   const found = pages.find((p) => p.path === current.path) || visible[0];
   if (!may(session, found.needs)) return html`<section><h1>${found.label}</h1><${Refused} what=${found.what} /></section>`;

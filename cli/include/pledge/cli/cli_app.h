@@ -1,7 +1,7 @@
 // The pledge command-line tool over REST API v1: start processes (many at once, with a progress
 // bar), list and inspect them (drawn as a tree), restart, abort, send events, see queues, actors
-// and the cluster, block and unblock actors, register and draw workflow definitions. `--json`
-// prints the API's JSON for scripts.
+// and the cluster, block and unblock actors, register and draw workflow definitions, define and
+// operate schedules. `--json` prints the API's JSON for scripts.
 //
 //   pledge start NotificationDecider#1.0 start '["user-{i}","hi"]' --count 91 --wait
 //   pledge ps --state broken
@@ -9,6 +9,7 @@
 //   pledge event send pizzaReady order-42 '{"ready":true}' --id delivery-7
 //   pledge workflow register greet.json
 //   pledge start workflow:greet --input '{"id":"ann"}' --wait
+//   pledge schedule create nightly --cron '0 2 * * *' --tz Europe/Berlin Report#1.0 start
 #pragma once
 
 #include <ostream>

@@ -25,6 +25,8 @@ std::string renderProcess(const Json& process, const Json& tasks, const RenderOp
 std::string humanDuration(std::int64_t ms);
 // "just now", "3s ago", "5 min ago", "2 h ago", "in 4 min".
 std::string relativeTime(std::int64_t at, std::int64_t now);
+// Epoch ms as the local time, "2026-12-04 17:04:12"; "-" for 0 or less.
+std::string localTime(std::int64_t epochMs);
 // A state word in its colour (when colour is on): completed green, running/ready yellow,
 // waiting/scheduled grey, failed/broken red, aborted/cancelled magenta.
 std::string paintState(const std::string& state, bool colour);
