@@ -143,6 +143,11 @@ CREATE TABLE workflows (
 ALTER TABLE processes ADD COLUMN paused INT NOT NULL DEFAULT 0;
 CREATE INDEX processes_paused ON processes (started_at) WHERE paused = 1;
 )sql",
+    // 6: retention (docs/operations.md "Retention") finds ended processes by when they ended;
+    // the condition is rows::endedCondition's (completed = 1, aborted = 3).
+    R"sql(
+CREATE INDEX processes_ended ON processes (ended_at) WHERE state IN (1, 3);
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.
