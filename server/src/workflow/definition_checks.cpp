@@ -112,10 +112,12 @@ std::string pointerToken(std::string_view key) {
   return out;
 }
 
-std::optional<std::int64_t> parseDurationMs(const Json& value) {
+std::optional<std::int64_t> parseDurationMs(const Json& value, std::int64_t maxMs) {
   if (value.is_number_integer()) {
     const auto seconds = value.get<std::int64_t>();
-    if (seconds < 0 || seconds > limits::kMaxTimeoutMs / 1000) return std::nullopt;
+    if (seconds < 0 || seconds > limits::kMaxTimeoutMs / 1000 || seconds > maxMs / 1000) {
+      return std::nullopt;
+    }
     return seconds * 1000;
   }
   if (!value.is_string()) return std::nullopt;
@@ -145,7 +147,7 @@ std::optional<std::int64_t> parseDurationMs(const Json& value) {
     else if (unit == "d" || unit.starts_with("day")) scale = 86'400'000;
     else return std::nullopt;
     total += number * scale;
-    if (total > limits::kMaxTimeoutMs * 12) return std::nullopt;
+    if (total > maxMs) return std::nullopt;
     any = true;
   }
   if (!any) return std::nullopt;
