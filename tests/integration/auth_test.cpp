@@ -64,6 +64,8 @@ const std::map<std::string, std::set<std::string>>& expectedRoles() {
       {"GET /api/v1/workflows/{name}", kRead},
       {"GET /api/v1/workflows/{name}/{version}", kRead},
       {"GET /api/v1/cluster", kRead},
+      {"GET /api/v1/retention", kRead},
+      {"POST /api/v1/retention/run", {"admin"}},
       {"GET /metrics", kRead},
   };
   return roles;

@@ -44,6 +44,8 @@ constexpr std::array kRouteAccess{
     RouteAccess{"GET", "/api/v1/workflows/{name}", Access::Read},
     RouteAccess{"GET", "/api/v1/workflows/{name}/{version}", Access::Read},
     RouteAccess{"GET", "/api/v1/cluster", Access::Read},
+    RouteAccess{"GET", "/api/v1/retention", Access::Read},
+    RouteAccess{"POST", "/api/v1/retention/run", Access::Admin},
     RouteAccess{"GET", "/metrics", Access::Read},
 };
 

@@ -20,12 +20,13 @@
 namespace pledge::server {
 
 RestApi::RestApi(Engine& engine, Metrics& metrics, RestApiOptions options, Cluster* cluster,
-                 workflow::WorkflowRunner* workflows)
+                 workflow::WorkflowRunner* workflows, Retention* retention)
     : engine_(engine),
       metrics_(metrics),
       options_(std::move(options)),
       cluster_(cluster),
       workflows_(workflows),
+      retention_(retention),
       forwarder_(clustered() ? std::make_unique<Forwarder>(options_.nodeName, options_.nodeToken,
                                                              options_.tlsCa)
                              : nullptr) {}
@@ -90,7 +91,8 @@ const std::vector<RestApi::Route>& RestApi::routes() {
   static const std::vector<Route> table = [] {
     std::vector<Route> all;
     for (auto resource : {&Resources::processes, &Resources::tasks, &Resources::queues,
-                          &Resources::events, &Resources::workflows, &Resources::cluster, &Resources::service}) {
+                          &Resources::events, &Resources::workflows, &Resources::cluster,
+                          &Resources::retention, &Resources::service}) {
       for (Route& route : resource()) all.push_back(std::move(route));
     }
     return all;

@@ -29,6 +29,7 @@ namespace pledge::server {
 namespace workflow {
 class WorkflowRunner;
 }
+class Retention;
 
 struct RestApiOptions {
   std::string nodeName = "node-1";
@@ -55,7 +56,7 @@ struct RestApiOptions {
 class RestApi {
  public:
   RestApi(Engine& engine, Metrics& metrics, RestApiOptions options, Cluster* cluster = nullptr,
-          workflow::WorkflowRunner* workflows = nullptr);
+          workflow::WorkflowRunner* workflows = nullptr, Retention* retention = nullptr);
 
   // Answers the request through respond, exactly once; never throws.
   void handle(HttpRequest&& request, Responder respond);
@@ -113,8 +114,14 @@ class RestApi {
   RestApiOptions options_;
   Cluster* cluster_;
   workflow::WorkflowRunner* workflows_;
+  Retention* retention_;
   std::unique_ptr<Forwarder> forwarder_;
 };
+
+// A process as the retention archive keeps it (docs/operations.md "Retention"): one JSON line
+// {"process": <as GET /api/v1/processes/{id}>, "tasks": <as GET .../tasks>}; defaultTimeoutMs
+// is the lease of tasks that set none (EngineOptions).
+std::string archiveLineOf(const EndedProcess& ended, std::int64_t defaultTimeoutMs);
 
 // The OpenAPI 3 document of REST API v1.
 const std::string& openApiDocument();
