@@ -36,24 +36,22 @@ export function RetentionPanel() {
   return html`<div class="retention" data-testid="retention">
     <h2>Retention</h2>
     <${ErrorBanner} error=${runError} what="run a retention pass" />
-    ${on ? html`<p data-testid="retention-setting">Ended processes (completed, aborted) are deleted
-      ${age(data.maxAgeMs)} after they end: a pass every ${duration(data.intervalMs)}, ${data.batch}
-      per transaction; ${data.archiveDir
-        ? html`each is archived first to <span class="mono">${data.archiveDir}</span>.`
-        : 'without an archive.'}</p>`
-      : html`<p data-testid="retention-setting">Off: ended processes are kept forever
-      (pledge-server --retention 30d deletes them 30 days after they end).</p>`}
+    <p data-testid="retention-setting">${on
+      ? `Ended processes (completed, aborted) are deleted ${age(data.maxAgeMs)} after they end: a pass every `
+        + `${duration(data.intervalMs)}, ${data.batch} per transaction; `
+        + (data.archiveDir ? `each is archived first to ${data.archiveDir}.` : 'without an archive.')
+      : 'Off: ended processes are kept forever (pledge-server --retention 30d deletes them 30 days after they end).'}</p>
     <table class="grid"><tbody>
-      <tr><td>Deleted</td><td class="num" data-testid="retention-deleted">${data.deletedProcesses} processes,
-        ${data.deletedTasks} tasks</td></tr>
+      <tr><td>Deleted</td><td class="num" data-testid="retention-deleted">${
+        `${data.deletedProcesses} processes, ${data.deletedTasks} tasks`}</td></tr>
       <tr><td>Archived</td><td class="num">${data.archivedBytes} bytes</td></tr>
-      <tr><td>Last pass</td><td data-testid="retention-last-run">${data.lastRunAt ? ago(data.lastRunAt) : 'none yet'}
-        ${data.lastError ? html` <span class="error-text">failed: ${data.lastError}</span>` : null}</td></tr>
+      <tr><td>Last pass</td><td data-testid="retention-last-run">${data.lastRunAt ? ago(data.lastRunAt) : 'none yet'}${
+        data.lastError ? html` <span class="error-text">failed: ${data.lastError}</span>` : null}</td></tr>
       <tr><td>Oldest ended process</td><td>${data.oldestEndedAt ? `ended ${ago(data.oldestEndedAt)}` : 'none'}</td></tr>
     </tbody></table>
     ${on && may(session, 'admin') ? html`<div class="actions">
       <button data-testid="retention-run" disabled=${running} onClick=${run}>${running ? 'Running…' : 'Run now'}</button>
-      ${pass ? html`<span data-testid="retention-pass">deleted ${pass.deletedProcesses} processes
-        (${pass.deletedTasks} tasks)</span>` : null}</div>` : null}
+      ${pass ? html`<span data-testid="retention-pass">${
+        `deleted ${pass.deletedProcesses} processes (${pass.deletedTasks} tasks)`}</span>` : null}</div>` : null}
   </div>`;
 }
