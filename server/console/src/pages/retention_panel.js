@@ -42,9 +42,9 @@ export function RetentionPanel() {
         + (data.archiveDir ? `each is archived first to ${data.archiveDir}.` : 'without an archive.')
       : 'Off: ended processes are kept forever (pledge-server --retention 30d deletes them 30 days after they end).'}</p>
     <table class="grid"><tbody>
-      <tr><td>Deleted</td><td class="num" data-testid="retention-deleted">${
+      <tr><td>Deleted</td><td data-testid="retention-deleted">${
         `${data.deletedProcesses} processes, ${data.deletedTasks} tasks`}</td></tr>
-      <tr><td>Archived</td><td class="num">${data.archivedBytes} bytes</td></tr>
+      <tr><td>Archived</td><td>${data.archivedBytes} bytes</td></tr>
       <tr><td>Last pass</td><td data-testid="retention-last-run">${data.lastRunAt ? ago(data.lastRunAt) : 'none yet'}${
         data.lastError ? html` <span class="error-text">failed: ${data.lastError}</span>` : null}</td></tr>
       <tr><td>Oldest ended process</td><td>${data.oldestEndedAt ? `ended ${ago(data.oldestEndedAt)}` : 'none'}</td></tr>
