@@ -25,7 +25,9 @@ std::string humanBytes(std::int64_t bytes) {
 // "30 days" for whole days (retention is sized in days), else as humanDuration writes it.
 std::string ageText(std::int64_t ms) {
   constexpr std::int64_t kDay = 86'400'000;
-  if (ms >= kDay && ms % kDay == 0) return fmt::format("{} day{}", ms / kDay, ms == kDay ? "" : "s");
+  if (ms >= kDay && ms % kDay == 0) {
+    return fmt::format("{} day{}", ms / kDay, ms == kDay ? "" : "s");
+  }
   return humanDuration(ms);
 }
 

@@ -28,7 +28,9 @@ before(async () => {
     worker: 'browser-test', actors: [{ actor: 'Short#1' }], max: 1, waitMs: 5000,
   });
   const task = polled.tasks[0];
-  await api.post('/api/v1/tasks/release', { decisions: [{ taskId: task.taskId, attempt: task.attempt, result: 1 }] });
+  await api.post('/api/v1/tasks/release', {
+    decisions: [{ taskId: task.taskId, attempt: task.attempt, result: 1 }],
+  });
   assert.equal((await api.result(started.processId)).state, 'completed');
   browser = await openBrowser();
   page = await openPage(browser);

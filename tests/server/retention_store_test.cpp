@@ -126,7 +126,8 @@ TEST_P(RetentionStore, aDeletedProcessTakesItsTasksAndEventRowsAndNothingElse) {
                           EventClaim{Uuid::random(), kept, 3, {"shipped"}, "order-2"}};
   events.events.sends = {
       EventSend{Event{.name = "paid", .key = "order-1", .payload = 1}, std::nullopt, kNow, kNow},
-      EventSend{Event{.name = "refund", .key = "order-1", .payload = 2}, gone, kNow, kNow + 10'000}};
+      EventSend{Event{.name = "refund", .key = "order-1", .payload = 2}, gone, kNow,
+                kNow + 10'000}};
   EventAnswers answers = store_->commit(events);
   ASSERT_EQ(answers.sends.at(0).resolved, 1);
   ASSERT_TRUE(answers.sends.at(1).kept);
@@ -152,7 +153,8 @@ TEST_P(RetentionStore, aDeletedProcessTakesItsTasksAndEventRowsAndNothingElse) {
   later.events.now = kNow;
   later.events.sends = {
       EventSend{Event{.name = "shipped", .key = "order-1", .payload = 3}, std::nullopt, kNow, kNow},
-      EventSend{Event{.name = "shipped", .key = "order-2", .payload = 4}, std::nullopt, kNow, kNow}};
+      EventSend{Event{.name = "shipped", .key = "order-2", .payload = 4}, std::nullopt, kNow,
+                kNow}};
   answers = store_->commit(later);
   EXPECT_EQ(answers.sends.at(0).resolved, 0);
   EXPECT_EQ(answers.sends.at(1).resolved, 1);

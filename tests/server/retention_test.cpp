@@ -55,7 +55,8 @@ class RetentionOfEngine : public ::testing::TestWithParam<std::string> {
   }
   void release(Decision decision) {
     std::promise<void> released;
-    engine_->release({std::move(decision)}, [&](std::vector<ReleaseResult>) { released.set_value(); });
+    engine_->release({std::move(decision)},
+                     [&](std::vector<ReleaseResult>) { released.set_value(); });
     released.get_future().wait();
   }
   // A process of two tasks (its start task forwards to a W#1 task), run to its end.

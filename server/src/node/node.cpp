@@ -130,8 +130,9 @@ Node::Node(ServerConfig config, std::string builtConsole)
   Engine* engine = p.engine.get();
   p.retention = std::make_unique<Retention>(
       *p.store,
-      RetentionOptions{
-          .maxAgeMs = retentionMs(c), .archiveDir = c.retentionArchiveDir, .batch = c.retentionBatch},
+      RetentionOptions{.maxAgeMs = retentionMs(c),
+                       .archiveDir = c.retentionArchiveDir,
+                       .batch = c.retentionBatch},
       // Only the partitions this node owns: nodes of a cluster never delete the same rows.
       [engine] {
         std::vector<int> owned = engine->ownedPartitions();

@@ -40,7 +40,8 @@ Retention::Retention(Store& store, RetentionOptions options, OwnedPartitions own
   PLEDGE_REQUIRE(options_.batch >= 1, "retention-batch: must be at least 1, got {}",
                  options_.batch);
   PLEDGE_REQUIRE(!options_.maxAgeMs || *options_.maxAgeMs >= 1,
-                 "retention: must be a positive duration, got {} ms", options_.maxAgeMs.value_or(0));
+                 "retention: must be a positive duration, got {} ms",
+                 options_.maxAgeMs.value_or(0));
   totals_.options = options_;
   if (!options_.archiveDir.empty()) {
     std::error_code error;

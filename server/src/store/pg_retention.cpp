@@ -64,7 +64,9 @@ DeletedRows PgStore::deleteEnded(const std::vector<Uuid>& ids) {
       for (const rows::OwnedRows& table : rows::kRowsOfAProcess) {
         pqxx::result result =
             tx.exec_params(rows::deleteOwnedRows(table, "= ANY($1::uuid[])"), gone.str());
-        if (std::string_view(table.table) == "tasks") removed.tasks += static_cast<std::int64_t>(result.affected_rows());
+        if (std::string_view(table.table) == "tasks") {
+          removed.tasks += static_cast<std::int64_t>(result.affected_rows());
+        }
       }
     }
     tx.commit();
