@@ -79,6 +79,10 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       app.add_subcommand("queues", "ready, running and waiting tasks per queue");
   CLI::App* actorsCommand = app.add_subcommand("actors", "actors, their pollers and blocked flag");
   CLI::App* clusterCommand = app.add_subcommand("cluster", "nodes and their partitions");
+  CLI::App* retentionCommand = app.add_subcommand(
+      "retention", "retention of ended processes: its settings and what it deleted");
+  CLI::App* retentionRunCommand =
+      retentionCommand->add_subcommand("run", "run a retention pass now (admin)");
   CLI::App* whoamiCommand =
       app.add_subcommand("whoami", "the token's name, role and what it may do");
   std::string actor;
@@ -161,6 +165,8 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     if (queuesCommand->parsed()) return commands.queues();
     if (actorsCommand->parsed()) return commands.actors();
     if (clusterCommand->parsed()) return commands.cluster();
+    if (retentionRunCommand->parsed()) return commands.runRetention();
+    if (retentionCommand->parsed()) return commands.retention();
     if (whoamiCommand->parsed()) return commands.whoami();
     if (blockCommand->parsed()) return commands.block(actor, true);
     if (unblockCommand->parsed()) return commands.block(actor, false);

@@ -121,6 +121,10 @@ class Commands {
   int block(const std::string& actor, bool blocked);
   int cluster();
   int whoami();
+  // retention_command.cpp. pledge retention: the settings and counters; pledge retention run:
+  // a pass now and what it deleted.
+  int retention();
+  int runRetention();
   // event_command.cpp.
   int sendEvent(const EventSendOptions& options);
   // pledge event list [--name NAME] [--limit N]: the kept events.

@@ -249,6 +249,10 @@ Json RestClient::cluster() { return call("GET", "/api/v1/cluster"); }
 
 Json RestClient::whoami() { return call("GET", "/api/v1/whoami"); }
 
+Json RestClient::retention() { return call("GET", "/api/v1/retention"); }
+
+Json RestClient::runRetention() { return call("POST", "/api/v1/retention/run"); }
+
 Json RestClient::setBlocked(const std::string& actor, bool blocked) {
   return call("POST", "/api/v1/actors/" + urlEncode(actor) + (blocked ? "/block" : "/unblock"));
 }

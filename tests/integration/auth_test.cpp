@@ -73,6 +73,8 @@ const std::map<std::string, std::set<std::string>>& expectedRoles() {
       {"POST /api/v1/schedules/{id}/resume", kOperate},
       {"POST /api/v1/schedules/{id}/trigger", kOperate},
       {"GET /api/v1/cluster", kRead},
+      {"GET /api/v1/retention", kRead},
+      {"POST /api/v1/retention/run", {"admin"}},
       {"GET /metrics", kRead},
   };
   return roles;

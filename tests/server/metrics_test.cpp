@@ -30,5 +30,19 @@ TEST(Metrics, scrapeHasCountersQueueDepthsAndLatencies) {
   EXPECT_NE(text.find("pledge_forwarded_requests_total{kind=\"start\"} 0"), std::string::npos);
 }
 
+TEST(Metrics, retentionCountsWhatItDeletedAndArchivedAndWhenItRan) {
+  Metrics metrics;
+  metrics.retentionBatch(500, 1500, 900'000);
+  metrics.retentionBatch(20, 60, 36'000);
+  metrics.retentionPassEnded(1'796'328'290'000, false);
+  metrics.retentionPassEnded(1'796'328'350'000, true);
+  const std::string text = metrics.scrape({}, 0, 0);
+  EXPECT_NE(text.find("pledge_retention_deleted_processes_total 520"), std::string::npos) << text;
+  EXPECT_NE(text.find("pledge_retention_deleted_tasks_total 1560"), std::string::npos);
+  EXPECT_NE(text.find("pledge_retention_archived_bytes_total 936000"), std::string::npos);
+  EXPECT_NE(text.find("pledge_retention_failures_total 1"), std::string::npos);
+  EXPECT_NE(text.find("pledge_retention_last_run_timestamp_seconds 1796328350"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pledge::server

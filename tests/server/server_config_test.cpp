@@ -76,7 +76,8 @@ TEST(ServerConfig, unknownKeysAndBadValuesNameTheFileLineAndKey) {
           "dormant-after-ms, lease-ms, advertise-url, lease-write-delay-ms, "
           "max-connections, idle-timeout-ms, header-timeout-ms, body-timeout-ms, "
           "max-waiting-requests, "
-          "node-token, tls-cert, tls-key, tls-ca, cors-origins, max-queues, insecure, tokens)");
+          "node-token, tls-cert, tls-key, tls-ca, cors-origins, retention, "
+          "retention-archive-dir, retention-batch, max-queues, insecure, tokens)");
   std::string badValue = writeFile("port: eighty\n");
   EXPECT_EQ(errorOf({"--config", badValue.c_str()}),
             badValue + ":1: port: \"eighty\" is not a valid value");
@@ -125,6 +126,23 @@ TEST(ServerConfig, outOfRangeValuesAreErrors) {
   EXPECT_EQ(errorOf({"--lease-ms", "10"}), "lease-ms: must be 1000 to 600000, got 10");
   EXPECT_EQ(errorOf({"--max-connections", "0"}), "max-connections: must be 1 to 1000000, got 0");
   EXPECT_EQ(errorOf({"--idle-timeout-ms", "5"}), "idle-timeout-ms: must be 100 to 86400000, got 5");
+}
+
+TEST(ServerConfig, retentionIsOffByDefaultAndTakesADurationAnArchiveFolderAndABatch) {
+  ServerConfig config = parse({});
+  EXPECT_EQ(retentionMs(config), std::nullopt);
+  EXPECT_EQ(config.retentionBatch, 500);
+  config = parse({"--retention", "30d", "--retention-archive-dir", "/tmp/a", "--retention-batch",
+                  "50"});
+  EXPECT_EQ(retentionMs(config), 30LL * 86'400'000);
+  EXPECT_EQ(config.retentionArchiveDir, "/tmp/a");
+  EXPECT_EQ(config.retentionBatch, 50);
+  EXPECT_EQ(retentionMs(parse({"--retention", "400 days"})), 400LL * 86'400'000);
+  EXPECT_EQ(errorOf({"--retention", "soon"}),
+            "retention: expected a duration of 1s to 100 years such as 30d or 12h, got \"soon\"");
+  EXPECT_NE(errorOf({"--retention", "10ms"}).find("retention: expected a duration"),
+            std::string::npos);
+  EXPECT_NE(errorOf({"--retention-batch", "0"}).find("retention-batch"), std::string::npos);
 }
 
 }  // namespace

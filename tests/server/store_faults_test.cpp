@@ -99,6 +99,16 @@ class FaultyStore final : public Store {
     return inner_->listProcesses(query);
   }
   ProcessCounts countProcesses() override { return inner_->countProcesses(); }
+  std::vector<EndedProcess> endedBefore(std::int64_t cutoff, int limit,
+                                        const PartitionSet& partitions) override {
+    return inner_->endedBefore(cutoff, limit, partitions);
+  }
+  DeletedRows deleteEnded(const std::vector<Uuid>& ids) override {
+    return inner_->deleteEnded(ids);
+  }
+  std::optional<std::int64_t> oldestEnded(const PartitionSet& partitions) override {
+    return inner_->oldestEnded(partitions);
+  }
   void setActorBlocked(const std::string& actor, bool blocked) override {
     inner_->setActorBlocked(actor, blocked);
   }

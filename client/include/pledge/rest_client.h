@@ -144,6 +144,11 @@ class RestClient final : public ProcessStarter {
   Json cluster();
   // GET /api/v1/whoami: the token's name, role, actors and what it may do.
   Json whoami();
+  // GET /api/v1/retention: this node's retention settings and counters (docs/operations.md).
+  Json retention();
+  // POST /api/v1/retention/run: a retention pass now (an admin token's call); what it deleted.
+  // Error(Conflict) when the server runs without --retention.
+  Json runRetention();
 
   // Registers a workflow definition (Conductor JSON; an admin token's call). Registering the
   // same definition again under its version changes nothing (created false). Error(BadRequest)

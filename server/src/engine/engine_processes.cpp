@@ -238,18 +238,22 @@ std::optional<std::vector<TaskSnapshot>> Engine::processTasks(const Uuid& proces
     }
   }
   if (!store_->findProcess(processId)) return std::nullopt;
-  limits::Ignored stored;
   std::vector<TaskSnapshot> snapshots;
   for (TaskRow& row : store_->processTasks(processId)) {
-    TaskSpec spec = parseJson(row.spec).get<TaskSpec>();
-    // (The lease its attempts got, as for a live task; the wait of an event or timer task.)
-    if (spec.type != TaskType::Event && spec.type != TaskType::Timer) {
-      spec.options.timeoutMs = spec.options.timeoutMs.value_or(options_.defaultTimeoutMs);
-    }
-    row.spec.clear();
-    snapshots.push_back(TaskSnapshot{std::move(spec), std::move(row)});
+    snapshots.push_back(storedTaskSnapshot(std::move(row), options_.defaultTimeoutMs));
   }
   return snapshots;
+}
+
+TaskSnapshot storedTaskSnapshot(TaskRow row, std::int64_t defaultTimeoutMs) {
+  limits::Ignored stored;
+  TaskSpec spec = parseJson(row.spec).get<TaskSpec>();
+  // (The lease its attempts got, as for a live task; the wait of an event or timer task.)
+  if (spec.type != TaskType::Event && spec.type != TaskType::Timer) {
+    spec.options.timeoutMs = spec.options.timeoutMs.value_or(defaultTimeoutMs);
+  }
+  row.spec.clear();
+  return TaskSnapshot{std::move(spec), std::move(row)};
 }
 
 ProcessPage Engine::listProcesses(const ProcessQuery& query) {

@@ -134,6 +134,33 @@ struct Metrics::Families {
   prometheus::Counter& forwardedStart = forwarded.Add({{"kind", "start"}});
   prometheus::Counter& forwardedGather = forwarded.Add({{"kind", "gather"}});
 
+  // Retention (docs/operations.md "Retention").
+  prometheus::Counter& retentionProcesses = prometheus::BuildCounter()
+      .Name("pledge_retention_deleted_processes_total")
+      .Help("Ended processes retention deleted from the store")
+      .Register(registry)
+      .Add({});
+  prometheus::Counter& retentionTasks = prometheus::BuildCounter()
+      .Name("pledge_retention_deleted_tasks_total")
+      .Help("Tasks of the processes retention deleted")
+      .Register(registry)
+      .Add({});
+  prometheus::Counter& retentionBytes = prometheus::BuildCounter()
+      .Name("pledge_retention_archived_bytes_total")
+      .Help("Bytes retention appended to its archive before deleting")
+      .Register(registry)
+      .Add({});
+  prometheus::Counter& retentionFailures = prometheus::BuildCounter()
+      .Name("pledge_retention_failures_total")
+      .Help("Retention passes that failed (GET /api/v1/retention says why)")
+      .Register(registry)
+      .Add({});
+  prometheus::Gauge& retentionLastRun = prometheus::BuildGauge()
+      .Name("pledge_retention_last_run_timestamp_seconds")
+      .Help("When the last retention pass ran (Unix time)")
+      .Register(registry)
+      .Add({});
+
   std::mutex routesMutex;
   std::map<std::string, prometheus::Histogram*, std::less<>> routes;
 };
@@ -171,6 +198,18 @@ void Metrics::batchCommitted(std::int64_t rows, double seconds) {
   families_->commitCount.Increment();
   families_->rowCount.Increment(static_cast<double>(rows));
   families_->commitLatency.Observe(seconds);
+}
+
+void Metrics::retentionBatch(std::int64_t processes, std::int64_t tasks,
+                             std::int64_t archivedBytes) {
+  families_->retentionProcesses.Increment(static_cast<double>(processes));
+  families_->retentionTasks.Increment(static_cast<double>(tasks));
+  families_->retentionBytes.Increment(static_cast<double>(archivedBytes));
+}
+
+void Metrics::retentionPassEnded(std::int64_t at, bool failed) {
+  families_->retentionLastRun.Set(static_cast<double>(at) / 1000.0);
+  if (failed) families_->retentionFailures.Increment();
 }
 
 void Metrics::commitFailed() { families_->commitFailureCount.Increment(); }

@@ -13,6 +13,7 @@
 #include "pledge/server/node/metrics.h"
 #include "pledge/server/rest/rest_api.h"
 #include "pledge/server/schedule/scheduler.h"
+#include "pledge/server/retention/retention.h"
 #include "pledge/server/store/pg_store.h"
 #include "pledge/server/store/store.h"
 
@@ -88,10 +89,13 @@ struct Node::Parts {
   std::unique_ptr<Cluster> cluster;
   std::unique_ptr<workflow::WorkflowRunner> workflows;
   std::unique_ptr<Scheduler> scheduler;
+  std::unique_ptr<Retention> retention;
 
-  // Stops what runs on its own, in order: schedules, workflow steps, the cluster, the engine.
+  // Stops what runs on its own, in order: schedules, retention, workflow steps, the cluster,
+  // the engine.
   void stop() {
     if (scheduler) scheduler->stop();
+    if (retention) retention->stop();
     if (workflows) workflows->stop();
     if (cluster) cluster->stop();
     if (engine) engine->shutdown();
@@ -133,6 +137,23 @@ Node::Node(ServerConfig config, std::string builtConsole)
       [&p](Json start, std::function<void(Result<StartedProcess>)> done) {
         p.api->startScheduledProcess(std::move(start), std::move(done));
       });
+  Engine* engine = p.engine.get();
+  p.retention = std::make_unique<Retention>(
+      *p.store,
+      RetentionOptions{.maxAgeMs = retentionMs(c),
+                       .archiveDir = c.retentionArchiveDir,
+                       .batch = c.retentionBatch},
+      // Only the partitions this node owns: nodes of a cluster never delete the same rows.
+      [engine] {
+        std::vector<int> owned = engine->ownedPartitions();
+        return static_cast<int>(owned.size()) == engine->partitions()
+                   ? PartitionSet::all()
+                   : PartitionSet::of(std::move(owned));
+      },
+      [engine](const EndedProcess& ended) {
+        return archiveLineOf(ended, engine->options().defaultTimeoutMs);
+      },
+      &p.metrics);
   p.api = std::make_unique<RestApi>(
       *p.engine, p.metrics,
       RestApiOptions{.nodeName = c.nodeName,
@@ -142,7 +163,8 @@ Node::Node(ServerConfig config, std::string builtConsole)
                      .nodeToken = c.nodeToken,
                      .tlsCa = c.tlsCa,
                      .corsOrigins = splitList(c.corsOrigins)},
-      p.cluster.get(), p.workflows.get(), p.scheduler.get());
+      p.cluster.get(), p.workflows.get(), p.scheduler.get(),
+      p.retention.get());
   p.http.onShutdownSignal([&p] { p.stop(); });
   if (p.cluster->shared() && !c.tokens.empty() && c.nodeToken.empty()) {
     throw ConfigError("node-token: a cluster node with tokens needs one (an admin token's secret, "
@@ -177,6 +199,7 @@ void Node::run() {
   Parts& p = *parts_;
   p.cluster->start();
   p.scheduler->start();
+  p.retention->start();
   if (p.config.portFile) {  // written whole, then renamed: a reader never sees it half-written
     const std::string partial = *p.config.portFile + ".partial";
     std::ofstream(partial) << p.http.port() << "\n";

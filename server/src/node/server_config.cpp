@@ -13,6 +13,7 @@
 
 #include "pledge/error.h"
 #include "pledge/limits.h"
+#include "pledge/server/workflow/definition.h"
 
 namespace pledge::server {
 namespace {
@@ -95,6 +96,16 @@ const std::array kSettings = {
     Setting{"cors-origins",
             "comma-separated origins whose web pages may call the API (CORS); default none",
             &ServerConfig::corsOrigins},
+    Setting{"retention",
+            "delete ended (completed, aborted) processes this long after they ended, e.g. 30d, "
+            "12h (default: keep forever)",
+            &ServerConfig::retention},
+    Setting{"retention-archive-dir",
+            "append each process retention deletes, as a JSON line, to "
+            "DIR/processes-YYYY-MM-DD.jsonl first",
+            &ServerConfig::retentionArchiveDir},
+    Setting{"retention-batch", "processes retention deletes per transaction",
+            &ServerConfig::retentionBatch},
     Setting{"max-queues",
             "queues (actor and task list pairs) a node tracks; a poll or task adding one more "
             "is answered 429",
@@ -190,6 +201,8 @@ void checkConfig(const ServerConfig& config) {
   checkRange("max-waiting-requests", static_cast<std::int64_t>(config.maxWaitingRequests), 1,
              10'000'000);
   checkRange("max-queues", static_cast<std::int64_t>(config.maxQueues), 1, 10'000'000);
+  (void)retentionMs(config);
+  checkRange("retention-batch", config.retentionBatch, 1, 100'000);
   if (config.tlsCert.empty() != config.tlsKey.empty()) {
     throw ConfigError(config.tlsCert.empty() ? "tls-cert: needed with --tls-key"
                                              : "tls-key: needed with --tls-cert");
@@ -237,6 +250,18 @@ void checkConfig(const ServerConfig& config) {
 }
 
 }  // namespace
+
+std::optional<std::int64_t> retentionMs(const ServerConfig& config) {
+  if (config.retention.empty()) return std::nullopt;
+  constexpr std::int64_t kCenturyMs = 100LL * 365 * 86'400'000;
+  const std::optional<std::int64_t> ms = workflow::parseDurationMs(config.retention, kCenturyMs);
+  if (!ms || *ms < 1'000) {
+    throw ConfigError(fmt::format(
+        "retention: expected a duration of 1s to 100 years such as 30d or 12h, got \"{}\"",
+        config.retention));
+  }
+  return ms;
+}
 
 bool isLoopback(const std::string& address) {
   return address.starts_with("127.") || address == "::1" || address == "localhost";

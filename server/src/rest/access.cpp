@@ -53,6 +53,8 @@ constexpr std::array kRouteAccess{
     RouteAccess{"POST", "/api/v1/schedules/{id}/resume", Access::Operate},
     RouteAccess{"POST", "/api/v1/schedules/{id}/trigger", Access::Operate},
     RouteAccess{"GET", "/api/v1/cluster", Access::Read},
+    RouteAccess{"GET", "/api/v1/retention", Access::Read},
+    RouteAccess{"POST", "/api/v1/retention/run", Access::Admin},
     RouteAccess{"GET", "/metrics", Access::Read},
 };
 

@@ -225,6 +225,27 @@ Json componentSchemas() {
                {"ready", integer()},
                {"running", integer()},
                {"waiting", integer()}})},
+      {"Retention",
+       object({{"maxAgeMs", described(nullable(int64()),
+                                      "--retention: ended processes older than this are "
+                                      "deleted; null: kept forever (off)")},
+               {"archiveDir", described(nullable(text()), "--retention-archive-dir")},
+               {"batch", described(integer(), "--retention-batch: processes per transaction")},
+               {"intervalMs", described(nullable(integer()), "how often a pass runs")},
+               {"deletedProcesses", int64()},
+               {"deletedTasks", int64()},
+               {"archivedBytes", int64()},
+               {"lastRunAt", described(nullable(int64()), "epoch ms of the last pass")},
+               {"lastError", described(nullable(text()), "why the last pass failed")},
+               {"oldestEndedAt",
+                described(nullable(int64()),
+                          "when the earliest ended process this node may delete ended")}})},
+      {"RetentionPass",
+       object({{"cutoff", described(int64(), "processes that ended before (epoch ms) were due")},
+               {"deletedProcesses", int64()},
+               {"deletedTasks", int64()},
+               {"archivedBytes", int64()},
+               {"batches", integer()}})},
   };
   return schemas;
 }

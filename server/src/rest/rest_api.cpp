@@ -21,13 +21,15 @@
 namespace pledge::server {
 
 RestApi::RestApi(Engine& engine, Metrics& metrics, RestApiOptions options, Cluster* cluster,
-                 workflow::WorkflowRunner* workflows, Scheduler* scheduler)
+                 workflow::WorkflowRunner* workflows, Scheduler* scheduler,
+                 Retention* retention)
     : engine_(engine),
       metrics_(metrics),
       options_(std::move(options)),
       cluster_(cluster),
       workflows_(workflows),
       scheduler_(scheduler),
+      retention_(retention),
       forwarder_(clustered() ? std::make_unique<Forwarder>(options_.nodeName, options_.nodeToken,
                                                              options_.tlsCa)
                              : nullptr) {}
@@ -93,7 +95,7 @@ const std::vector<RestApi::Route>& RestApi::routes() {
     std::vector<Route> all;
     for (auto resource : {&Resources::processes, &Resources::tasks, &Resources::queues,
                           &Resources::events, &Resources::workflows, &Resources::schedules,
-                          &Resources::cluster, &Resources::service}) {
+                          &Resources::cluster, &Resources::retention, &Resources::service}) {
       for (Route& route : resource()) all.push_back(std::move(route));
     }
     return all;

@@ -74,6 +74,8 @@ struct RestApi::Resources {
   static std::vector<Route> schedules();
   // cluster_routes.cpp: the cluster's nodes.
   static std::vector<Route> cluster();
+  // retention_routes.cpp: retention's settings and counters, a pass now.
+  static std::vector<Route> retention();
   // rest_api.cpp: metrics and the OpenAPI document.
   static std::vector<Route> service();
 };

@@ -6,6 +6,7 @@
 
 #include "pledge/json_writer.h"
 #include "pledge/limits.h"
+#include "pledge/server/rest/rest_api.h"
 
 namespace pledge::server {
 namespace {
@@ -61,6 +62,15 @@ Json taskJson(const TaskSnapshot& snapshot, const Uuid& startTaskId) {
       {"endedAt", nullIfZero(row.endedAt)},
   };
   return task;
+}
+
+std::string archiveLineOf(const EndedProcess& ended, std::int64_t defaultTimeoutMs) {
+  Json tasks = Json::array();
+  for (const TaskRow& row : ended.tasks) {
+    tasks.push_back(
+        taskJson(storedTaskSnapshot(row, defaultTimeoutMs), ended.process.info.taskId));
+  }
+  return Json{{"process", ended.process.info}, {"tasks", std::move(tasks)}}.dump();
 }
 
 Json queueJson(const QueueStats& queue) {

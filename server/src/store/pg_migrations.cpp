@@ -159,6 +159,11 @@ CREATE TABLE schedules (
   revision BIGINT NOT NULL
 );
 )sql",
+    // 7: retention (docs/operations.md "Retention") finds ended processes by when they ended;
+    // the condition is rows::endedCondition's (completed = 1, aborted = 3).
+    R"sql(
+CREATE INDEX processes_ended ON processes (ended_at) WHERE state IN (1, 3);
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.

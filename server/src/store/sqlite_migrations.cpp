@@ -141,6 +141,11 @@ CREATE TABLE schedules (
   revision INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 9: retention (docs/operations.md "Retention") finds ended processes by when they ended;
+    // the condition is rows::endedCondition's (completed = 1, aborted = 3).
+    R"sql(
+CREATE INDEX processes_ended ON processes (ended_at) WHERE state IN (1, 3);
+)sql",
 };
 
 }  // namespace

@@ -8,21 +8,21 @@
 #include "store/stored_rows.h"
 
 namespace pledge::server {
-namespace {
+namespace sqlite {
 
-// " AND <alias>partition IN (...)", or nothing for every partition.
 std::string partitionFilter(std::string_view alias, const PartitionSet& partitions) {
   if (partitions.everything) return "";
   return fmt::format(" AND {}partition IN ({})", alias, fmt::join(partitions.list, ", "));
 }
 
-}  // namespace
+}  // namespace sqlite
 
 using rows::kProcessColumns;
 using rows::kTaskColumns;
 using rows::readProcess;
 using rows::readTask;
 using rows::storedState;
+using sqlite::partitionFilter;
 using sqlite::ResetOnExit;
 using sqlite::Statement;
 

@@ -5,12 +5,19 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "pledge/server/store/sqlite_store.h"
 #include "store/sqlite_connection.h"
 #include "store/stored_rows.h"
 
 namespace pledge::server {
+
+namespace sqlite {
+// " AND <alias>partition IN (...)", or nothing for every partition.
+std::string partitionFilter(std::string_view alias, const PartitionSet& partitions);
+}  // namespace sqlite
 
 // The start lookups of the reader connection, prepared once (findStarts).
 struct SqliteStore::StartLookups {

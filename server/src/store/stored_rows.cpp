@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <unordered_map>
+
 #include "pledge/error.h"
 
 namespace pledge::server::rows {
@@ -20,6 +22,33 @@ std::string qualified(std::string_view columns, std::string_view alias) {
     start = comma + 1;
   }
   return out;
+}
+
+std::string endedCondition(std::string_view alias) {
+  return fmt::format("{0}state IN ({1}, {2})", alias, storedState(ProcessState::Completed),
+                     storedState(ProcessState::Aborted));
+}
+
+std::string deleteOwnedRows(const OwnedRows& rows, std::string_view match) {
+  return fmt::format("DELETE FROM {} WHERE {}", rows.table,
+                     fmt::format(fmt::runtime(rows.condition), fmt::arg("match", match)));
+}
+
+std::vector<EndedProcess> pairEnded(std::vector<ProcessRow> processes, std::vector<TaskRow> tasks) {
+  std::unordered_map<Uuid, std::size_t> index;
+  std::vector<EndedProcess> ended;
+  ended.reserve(processes.size());
+  for (ProcessRow& process : processes) {
+    index[process.info.processId] = ended.size();
+    ended.push_back(EndedProcess{std::move(process), {}});
+  }
+  for (TaskRow& task : tasks) {
+    auto found = index.find(task.processId);
+    if (found == index.end()) continue;
+    task.partition = ended[found->second].process.partition;
+    ended[found->second].tasks.push_back(std::move(task));
+  }
+  return ended;
 }
 
 std::string liveCondition(std::string_view alias, std::int64_t horizon,

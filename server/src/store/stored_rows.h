@@ -6,12 +6,14 @@
 //   for (const auto& row : result) live.tasks.push_back(rows::readTask(pg::Fields(row)));
 #pragma once
 
+#include <array>
 #include <concepts>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "pledge/json.h"
 #include "pledge/limits.h"
@@ -29,6 +31,34 @@ inline constexpr const char* kTaskColumns =
 
 // Process states as stored; the numbers must never change.
 inline int storedState(ProcessState state) { return static_cast<int>(state); }
+
+// ---- retention: THE list of what belongs to a process -----------------------------------------
+// Every table with rows keyed by a process or one of its tasks, as (table, condition): the rows
+// deleteEnded removes with the process, in this order. {match} stands for the database's test of
+// a process id ("= ?1" in SQLite, "= ANY($1::uuid[])" in PostgreSQL). A new table keyed by a
+// process or a task id (process_tags, ...) gets a line here, or retention leaves its rows behind.
+// tasks comes last: the conditions before it find a process's tasks through it.
+struct OwnedRows {
+  const char* table;
+  const char* condition;
+};
+inline constexpr std::array<OwnedRows, 4> kRowsOfAProcess = {{
+    {"event_deliveries", "task_id IN (SELECT id FROM tasks WHERE process_id {match})"},
+    {"event_waits", "process_id {match}"},
+    {"kept_events", "process_id {match}"},
+    {"tasks", "process_id {match}"},
+}};
+
+// The condition (on the processes table, alias "" or "p.") that selects ended processes, those
+// retention may delete: completed and aborted, never running or broken ones. The partial index
+// processes_ended (migrations) has the same condition.
+std::string endedCondition(std::string_view alias);
+
+// "DELETE FROM <table> WHERE <condition>" of one entry of kRowsOfAProcess, {match} replaced.
+std::string deleteOwnedRows(const OwnedRows& rows, std::string_view match);
+
+// Ended processes and their tasks (ordered by process), paired; processes keep their order.
+std::vector<EndedProcess> pairEnded(std::vector<ProcessRow> processes, std::vector<TaskRow> tasks);
 
 // A row of a result as each database's reader gives it: the column's NULL, its integer, its text
 // ("" for NULL) and its uuid (nullopt for NULL).

@@ -112,14 +112,16 @@ std::string pointerToken(std::string_view key) {
   return out;
 }
 
-std::optional<std::int64_t> parseDurationMs(const Json& value) {
+std::optional<std::int64_t> parseDurationMs(const Json& value, std::int64_t maxMs) {
   if (value.is_number_integer()) {
     const auto seconds = value.get<std::int64_t>();
-    if (seconds < 0 || seconds > limits::kMaxTimeoutMs / 1000) return std::nullopt;
+    if (seconds < 0 || seconds > limits::kMaxTimeoutMs / 1000 || seconds > maxMs / 1000) {
+      return std::nullopt;
+    }
     return seconds * 1000;
   }
   if (!value.is_string()) return std::nullopt;
-  return parseDurationText(value.get_ref<const std::string&>(), limits::kMaxTimeoutMs * 12);
+  return parseDurationText(value.get_ref<const std::string&>(), maxMs);
 }
 
 }  // namespace pledge::server::workflow

@@ -54,4 +54,9 @@ struct TaskSnapshot {
   TaskRow row;
 };
 
+// A stored task as the API shows it (a task not in memory: an ended process's, or one retention
+// archives); defaultTimeoutMs is the lease of tasks that set none. Throws JsonError for a stored
+// spec that is not a TaskSpec.
+TaskSnapshot storedTaskSnapshot(TaskRow row, std::int64_t defaultTimeoutMs);
+
 }  // namespace pledge::server

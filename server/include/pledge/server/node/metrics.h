@@ -52,6 +52,9 @@ class Metrics {
   void batchCommitted(std::int64_t rows, double seconds);
   // A group commit failed (the node reloads its partitions from the store).
   void commitFailed();
+  // Retention: a batch deleted (after archiving), a pass ended at `at` (epoch ms).
+  void retentionBatch(std::int64_t processes, std::int64_t tasks, std::int64_t archivedBytes);
+  void retentionPassEnded(std::int64_t at, bool failed);
   // From a task becoming ready (its decision applied in memory) to a poll handing it out.
   void handedOut(double secondsSinceReady);
   // A request, or part of one, sent on to another node of the cluster: kind is process (a process

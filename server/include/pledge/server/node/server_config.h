@@ -48,6 +48,12 @@ struct ServerConfig {
   std::int64_t defaultTimeoutMs = 60'000;
   // Events nobody waits for are kept this long unless they say (docs/events.md).
   std::int64_t eventRetentionMs = 24LL * 3600 * 1000;
+  // Retention (docs/operations.md "Retention"): ended processes older than this duration
+  // ("30d", "12h", "2s") are deleted; empty: kept forever. retentionArchiveDir, when set, gets
+  // each one as a JSON line first; retentionBatch processes go per delete transaction.
+  std::string retention;
+  std::string retentionArchiveDir;
+  int retentionBatch = 500;
   // Processes whose next task is due later than this leave memory until shortly before (0: never).
   std::int64_t dormantAfterMs = 60'000;
   // A task lease is written once it is this old (EngineOptions::leaseWriteDelayMs).
@@ -82,6 +88,10 @@ struct ServerConfig {
 
   std::string storeUrl() const { return store.value_or("sqlite:" + dataDir); }
 };
+
+// --retention in milliseconds; nullopt when off. Throws ConfigError for a text that is no
+// duration of 1 s to 100 years.
+std::optional<std::int64_t> retentionMs(const ServerConfig& config);
 
 // The address to listen on: address, or the default of the security settings.
 std::string listenAddress(const ServerConfig& config);

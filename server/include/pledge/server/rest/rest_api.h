@@ -31,6 +31,7 @@ namespace workflow {
 class WorkflowRunner;
 }
 class Scheduler;
+class Retention;
 
 struct RestApiOptions {
   std::string nodeName = "node-1";
@@ -57,7 +58,8 @@ struct RestApiOptions {
 class RestApi {
  public:
   RestApi(Engine& engine, Metrics& metrics, RestApiOptions options, Cluster* cluster = nullptr,
-          workflow::WorkflowRunner* workflows = nullptr, Scheduler* scheduler = nullptr);
+          workflow::WorkflowRunner* workflows = nullptr, Scheduler* scheduler = nullptr,
+          Retention* retention = nullptr);
 
   // Answers the request through respond, exactly once; never throws.
   void handle(HttpRequest&& request, Responder respond);
@@ -123,8 +125,14 @@ class RestApi {
   Cluster* cluster_;
   workflow::WorkflowRunner* workflows_;
   Scheduler* scheduler_;
+  Retention* retention_;
   std::unique_ptr<Forwarder> forwarder_;
 };
+
+// A process as the retention archive keeps it (docs/operations.md "Retention"): one JSON line
+// {"process": <as GET /api/v1/processes/{id}>, "tasks": <as GET .../tasks>}; defaultTimeoutMs
+// is the lease of tasks that set none (EngineOptions).
+std::string archiveLineOf(const EndedProcess& ended, std::int64_t defaultTimeoutMs);
 
 // The OpenAPI 3 document of REST API v1.
 const std::string& openApiDocument();

@@ -47,6 +47,10 @@ class PgStore final : public Store, public ClusterStore {
   std::vector<TaskRow> processTasks(const Uuid& processId) override;
   ProcessPage listProcesses(const ProcessQuery& query) override;
   ProcessCounts countProcesses() override;
+  std::vector<EndedProcess> endedBefore(std::int64_t cutoff, int limit,
+                                        const PartitionSet& partitions) override;
+  DeletedRows deleteEnded(const std::vector<Uuid>& ids) override;
+  std::optional<std::int64_t> oldestEnded(const PartitionSet& partitions) override;
   void setActorBlocked(const std::string& actor, bool blocked) override;
   std::vector<std::string> blockedActors() override;
   bool putWorkflow(const WorkflowRow& row) override;

@@ -228,6 +228,19 @@ struct ScheduleRow {
   bool operator==(const ScheduleRow&) const = default;
 };
 
+// ---- retention (docs/operations.md "Retention") ---------------------------------------------
+// An ended process (completed or aborted) with its tasks, as retention archives it.
+struct EndedProcess {
+  ProcessRow process;
+  std::vector<TaskRow> tasks;
+};
+
+// What one deleteEnded transaction removed.
+struct DeletedRows {
+  std::int64_t processes = 0;
+  std::int64_t tasks = 0;
+};
+
 struct ProcessCounts {
   std::int64_t running = 0;
   std::int64_t completed = 0;
@@ -280,6 +293,18 @@ class Store {
   // Newest first; throws pledge::Error(BadRequest) for a malformed cursor.
   virtual ProcessPage listProcesses(const ProcessQuery& query) = 0;
   virtual ProcessCounts countProcesses() = 0;
+
+  // Retention: up to limit ended processes (completed, aborted) of the partitions that ended
+  // before cutoff (epoch ms), the earliest ended first, with their tasks. Running and broken
+  // processes are never among them.
+  virtual std::vector<EndedProcess> endedBefore(std::int64_t cutoff, int limit,
+                                                const PartitionSet& partitions) = 0;
+  // Deletes these processes, those of them that are ended, with every row that belongs to them
+  // (tasks, event waits and deliveries, events kept for them), in one transaction. Throws
+  // pledge::Error having deleted nothing.
+  virtual DeletedRows deleteEnded(const std::vector<Uuid>& ids) = 0;
+  // When the earliest ended process of the partitions still stored ended; nullopt for none.
+  virtual std::optional<std::int64_t> oldestEnded(const PartitionSet& partitions) = 0;
 
   // Blocked actors survive restarts. setActorBlocked is durable when it returns.
   virtual void setActorBlocked(const std::string& actor, bool blocked) = 0;

@@ -21,6 +21,7 @@
 #include "pledge/call_options.h"
 #include "pledge/error.h"
 #include "pledge/json.h"
+#include "pledge/limits.h"
 
 namespace pledge::server::workflow {
 
@@ -120,8 +121,9 @@ std::optional<std::pair<std::string, int>> workflowOfActor(std::string_view acto
 std::unique_ptr<const WorkflowDef> parseWorkflow(const Json& source);
 
 // A duration as Conductor writes them: "30s", "10 m", "2 minutes", "1 days 2 hours", or a
-// number of seconds; nullopt when the text is none of these.
-std::optional<std::int64_t> parseDurationMs(const Json& value);
+// number of seconds; nullopt when the text is none of these or the sum is above maxMs.
+std::optional<std::int64_t> parseDurationMs(const Json& value,
+                                            std::int64_t maxMs = limits::kMaxTimeoutMs * 12);
 
 // A JSON pointer's escaping of one reference token.
 std::string pointerToken(std::string_view key);

@@ -1,0 +1,88 @@
+// PgStore's part of retention (docs/operations.md "Retention"): finding ended processes by when
+// they ended (reader connection) and deleting them with what belongs to them
+// (rows::kRowsOfAProcess) in one transaction per batch, on the connection of the other small
+// writes, so that the group commits of the engine do not wait for it.
+#include <fmt/format.h>
+
+#include <pqxx/pqxx>
+
+#include "pledge/server/store/pg_store.h"
+#include "store/pg_rows.h"
+#include "store/pg_session.h"
+
+namespace pledge::server {
+
+using pg::ArrayLiteral;
+using pg::partitionFilter;
+
+std::vector<EndedProcess> PgStore::endedBefore(std::int64_t cutoff, int limit,
+                                               const PartitionSet& partitions) {
+  return reader_->run("find ended processes", true, [&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    std::vector<ProcessRow> processes;
+    ArrayLiteral ids;
+    for (const auto& row : tx.exec_params(
+             fmt::format("SELECT {} FROM processes WHERE {} AND ended_at < $1{} "
+                         "ORDER BY ended_at LIMIT $2",
+                         pg::kProcessColumns, rows::endedCondition(""),
+                         partitionFilter("", partitions)),
+             cutoff, limit)) {
+      processes.push_back(pg::readProcess(row));
+      ids.add(processes.back().info.processId);
+    }
+    std::vector<TaskRow> tasks;
+    if (!processes.empty()) {
+      for (const auto& row : tx.exec_params(
+               fmt::format("SELECT {} FROM tasks WHERE process_id = ANY($1::uuid[]) "
+                           "ORDER BY process_id, seq",
+                           pg::kTaskColumns),
+               ids.str())) {
+        tasks.push_back(pg::readTask(row));
+      }
+    }
+    return rows::pairEnded(std::move(processes), std::move(tasks));
+  });
+}
+
+DeletedRows PgStore::deleteEnded(const std::vector<Uuid>& ids) {
+  DeletedRows deleted;
+  if (ids.empty()) return deleted;
+  ArrayLiteral wanted;
+  for (const Uuid& id : ids) wanted.add(id);
+  return leases_->run("delete ended processes", false, [&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    ArrayLiteral gone;
+    DeletedRows removed;
+    for (const auto& row : tx.exec_params(
+             fmt::format("DELETE FROM processes WHERE id = ANY($1::uuid[]) AND {} RETURNING id",
+                         rows::endedCondition("")),
+             wanted.str())) {
+      gone.add(*pg::uuidOf(row[0]));
+      ++removed.processes;
+    }
+    if (removed.processes > 0) {
+      for (const rows::OwnedRows& table : rows::kRowsOfAProcess) {
+        pqxx::result result =
+            tx.exec_params(rows::deleteOwnedRows(table, "= ANY($1::uuid[])"), gone.str());
+        if (std::string_view(table.table) == "tasks") {
+          removed.tasks += static_cast<std::int64_t>(result.affected_rows());
+        }
+      }
+    }
+    tx.commit();
+    return removed;
+  });
+}
+
+std::optional<std::int64_t> PgStore::oldestEnded(const PartitionSet& partitions) {
+  return reader_->run("find the oldest ended process", true, [&](pqxx::connection& connection) {
+    pqxx::read_transaction tx(connection);
+    pqxx::result oldest = tx.exec(fmt::format(
+        "SELECT ended_at FROM processes WHERE {}{} ORDER BY ended_at LIMIT 1",
+        rows::endedCondition(""), partitionFilter("", partitions)));
+    if (oldest.empty()) return std::optional<std::int64_t>();
+    return std::optional<std::int64_t>(oldest[0][0].as<std::int64_t>());
+  });
+}
+
+}  // namespace pledge::server

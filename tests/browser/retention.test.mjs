@@ -1,0 +1,70 @@
+// Retention in the web console (docs/operations.md "Retention"), in real headless Chromium
+// against a real pledge-server started with --retention 1s and API tokens: the Metrics page shows
+// the settings and what was deleted; an admin's "Run now" runs a pass and shows what it deleted;
+// a viewer sees the settings but no button. Screenshots go to <build>/test-artifacts/console
+// (retention-*).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createToken, openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs,
+  signOutOf, startServer, stopAll, tokensConfig,
+} from './harness.mjs';
+
+const tokens = {
+  admin: createToken('admin', 'admin-1'),
+  viewer: createToken('viewer', 'viewer-1'),
+};
+let url;
+let api;
+let browser;
+let page;
+
+before(async () => {
+  url = await startServer(['--retention', '1s'], { config: tokensConfig(Object.values(tokens)) });
+  api = restClient(url, tokens.admin.secret);
+  // One completed process, for retention to delete.
+  const started = await api.start('Short#1', 'start', []);
+  const polled = await api.post('/api/v1/tasks/poll', {
+    worker: 'browser-test', actors: [{ actor: 'Short#1' }], max: 1, waitMs: 5000,
+  });
+  const task = polled.tasks[0];
+  await api.post('/api/v1/tasks/release', {
+    decisions: [{ taskId: task.taskId, attempt: task.attempt, result: 1 }],
+  });
+  assert.equal((await api.result(started.processId)).state, 'completed');
+  browser = await openBrowser();
+  page = await openPage(browser);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  await stopAll();
+});
+
+printLogsOnFailure();
+
+test('the Metrics page shows retention and an admin runs a pass from it', async () => {
+  await signInAs(page, url, tokens.admin);
+  await page.goto(`${url}/#/metrics`);
+  await page.getByTestId('retention').waitFor();
+  assert.match(await page.getByTestId('retention-setting').textContent(),
+    /deleted\s+1\.0 s after they end/);
+  await page.getByRole('button', { name: 'Run now' }).click();
+  await page.getByTestId('retention-pass').waitFor();
+  assert.match(await page.getByTestId('retention-pass').textContent(), /deleted \d+ processes/);
+  // By that pass or one of the server's (a pass a second), the process is gone.
+  await page.waitForFunction(() => /1 processes/.test(
+    document.querySelector('[data-testid="retention-deleted"]')?.textContent ?? ''), null,
+  { timeout: 20000 });
+  assert.doesNotMatch(await page.getByTestId('retention-last-run').textContent(), /none yet/);
+  await screenshot(page, 'retention-admin');
+  await signOutOf(page);
+});
+
+test('a viewer sees the retention settings but no Run now button', async () => {
+  await signInAs(page, url, tokens.viewer);
+  await page.goto(`${url}/#/metrics`);
+  await page.getByTestId('retention').waitFor();
+  assert.equal(await page.getByTestId('retention-run').count(), 0);
+  await signOutOf(page);
+});
