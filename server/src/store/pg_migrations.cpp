@@ -143,6 +143,17 @@ CREATE TABLE workflows (
 ALTER TABLE processes ADD COLUMN paused INT NOT NULL DEFAULT 0;
 CREATE INDEX processes_paused ON processes (started_at) WHERE paused = 1;
 )sql",
+    // 6: limits per actor and task list (docs/operations.md, "Limits"); NULL: no bound.
+    R"sql(
+CREATE TABLE limits (
+  actor TEXT NOT NULL,
+  task_list TEXT NOT NULL,
+  max_running BIGINT,
+  per_second DOUBLE PRECISION,
+  burst BIGINT,
+  PRIMARY KEY (actor, task_list)
+);
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.

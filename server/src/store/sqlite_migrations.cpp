@@ -125,6 +125,17 @@ CREATE TABLE workflows (
 ALTER TABLE processes ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX processes_paused ON processes (started_at) WHERE paused = 1;
 )sql",
+    // 8: limits per actor and task list (docs/operations.md, "Limits"); NULL: no bound.
+    R"sql(
+CREATE TABLE limits (
+  actor TEXT NOT NULL,
+  task_list TEXT NOT NULL,
+  max_running INTEGER,
+  per_second REAL,
+  burst INTEGER,
+  PRIMARY KEY (actor, task_list)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace
