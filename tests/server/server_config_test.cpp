@@ -76,7 +76,8 @@ TEST(ServerConfig, unknownKeysAndBadValuesNameTheFileLineAndKey) {
           "dormant-after-ms, lease-ms, advertise-url, lease-write-delay-ms, "
           "max-connections, idle-timeout-ms, header-timeout-ms, body-timeout-ms, "
           "max-waiting-requests, "
-          "node-token, tls-cert, tls-key, tls-ca, cors-origins, max-queues, insecure, tokens)");
+          "node-token, tls-cert, tls-key, tls-ca, cors-origins, max-queues, insecure, tokens, "
+          "limits)");
   std::string badValue = writeFile("port: eighty\n");
   EXPECT_EQ(errorOf({"--config", badValue.c_str()}),
             badValue + ":1: port: \"eighty\" is not a valid value");

@@ -84,7 +84,7 @@ bool RestApi::answerPreflight(const HttpRequest& request, const Responder& respo
                        "text/plain",
                        "",
                        {{"Access-Control-Allow-Origin", request.origin},
-                        {"Access-Control-Allow-Methods", "GET, POST"},
+                        {"Access-Control-Allow-Methods", "GET, POST, PUT, DELETE"},
                         {"Access-Control-Allow-Headers", "Authorization, Content-Type"},
                         {"Access-Control-Max-Age", "600"},
                         {"Vary", "Origin"}}});
