@@ -128,6 +128,8 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
 
   WorkflowCommandLine workflow;
   addWorkflowCommands(app, workflow);
+  LimitCommandLine limit;
+  addLimitCommands(app, limit);
 
   try {
     app.parse(argc, argv);
@@ -182,6 +184,7 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       return commands.sendEvent(event);
     }
     if (auto status = runWorkflowCommand(workflow, commands)) return *status;
+    if (auto status = runLimitCommand(limit, commands)) return *status;
     if (eventListCommand->parsed()) {
       return commands.listEvents(
           eventNameOption->count() > 0 ? std::optional(eventName) : std::nullopt, eventLimit);
