@@ -251,7 +251,9 @@ Json RestClient::setBlocked(const std::string& actor, bool blocked) {
 
 Json RestClient::limits() { return call("GET", "/api/v1/limits"); }
 
-Json RestClient::setLimit(const Json& limit) { return call("PUT", "/api/v1/limits", limit); }
+Json RestClient::setLimit(const Json& limit) {
+  return call("PUT", "/api/v1/limits", std::optional<Json>(limit));
+}
 
 Json RestClient::clearLimit(const std::string& actor, const std::string& taskList) {
   return call("DELETE",

@@ -98,6 +98,29 @@ TEST(ServerConfig, limitsAreSettingsLikeAnyOther) {
   std::remove(file.c_str());
 }
 
+TEST(ServerConfig, limitsAreAListAndABadEntryNamesTheFileLineAndKey) {
+  std::string file = writeFile(
+      "port: 7000\nlimits:\n  - {actor: \"Mailer#1.0\", maxRunning: 10, perSecond: 2.5, "
+      "burst: 4}\n  - actor: \"Mailer#1.0\"\n    taskList: bulk\n    maxRunning: 2\n");
+  ServerConfig config = parse({"--config", file.c_str()});
+  ASSERT_EQ(config.limits.size(), 2U);
+  EXPECT_EQ(config.limits[0],
+            (TaskLimit{.actor = "Mailer#1.0", .maxRunning = 10, .perSecond = 2.5, .burst = 4}));
+  EXPECT_EQ(config.limits[1],
+            (TaskLimit{.actor = "Mailer#1.0", .taskList = "bulk", .maxRunning = 2}));
+  std::string zero = writeFile("limits:\n  - {actor: \"A#1\", maxRunning: 0}\n");
+  EXPECT_EQ(
+      errorOf({"--config", zero.c_str()}).rfind(zero + ":2: limits[0].maxRunning: must be", 0), 0U);
+  std::string unknown = writeFile("limits:\n  - actor: \"A#1\"\n    max: 3\n");
+  EXPECT_EQ(errorOf({"--config", unknown.c_str()}),
+            unknown + ":3: limits[0].max: unknown key (expected actor, taskList, maxRunning, "
+                      "perSecond, burst)");
+  std::string notNumber = writeFile("limits:\n  - {actor: \"A#1\", perSecond: fast}\n");
+  EXPECT_EQ(errorOf({"--config", notNumber.c_str()}),
+            notNumber + ":2: limits[0].perSecond: \"fast\" is not a number");
+  for (const std::string& path : {file, zero, unknown, notNumber}) std::remove(path.c_str());
+}
+
 TEST(ServerConfig, yamlThatIsNoMapOfScalarsNamesTheLine) {
   ServerConfig config;
   auto errorOfText = [&](const std::string& text) {
