@@ -124,6 +124,8 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   addReplayCommand(app, replay);
   ScheduleCommandLine schedule;
   addScheduleCommands(app, schedule);
+  LimitCommandLine limit;
+  addLimitCommands(app, limit);
 
   try {
     app.parse(argc, argv);
@@ -178,6 +180,7 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     if (auto status = runWorkflowCommand(workflow, commands)) return *status;
     if (auto status = runReplayCommand(replay, commands)) return *status;
     if (auto status = runScheduleCommand(schedule, commands)) return *status;
+    if (auto status = runLimitCommand(limit, commands)) return *status;
     if (eventListCommand->parsed()) {
       return commands.listEvents(
           eventNameOption->count() > 0 ? std::optional(eventName) : std::nullopt, eventLimit);

@@ -158,13 +158,21 @@ int Commands::queues() {
     out_ << "no queues: nothing has polled and nothing is waiting\n";
     return kExitOk;
   }
-  Table table({"ACTOR", "TASK LIST", "READY", "RUNNING", "WAITING", "OLDEST READY"});
+  Table table({"ACTOR", "TASK LIST", "READY", "RUNNING", "WAITING", "OLDEST READY", "LIMIT",
+               "HELD"});
   for (const Json& queue : queues) {
     const Json& oldest = queue.value("oldestReadyMs", Json());
+    const Json& limit = queue.value("limit", Json());
+    std::string limited;
+    if (limit.is_object()) {
+      // An actor's limit counts the tasks of all its task lists.
+      limited = limitText(limit) + (limit.value("taskList", "").empty() ? " (actor)" : "");
+    }
     table.add({field(queue, "actor"),
                field(queue, "taskList").empty() ? "(default)" : field(queue, "taskList"),
                field(queue, "ready"), field(queue, "running"), field(queue, "waiting"),
-               oldest.is_number() ? humanDuration(oldest.get<std::int64_t>()) : ""});
+               oldest.is_number() ? humanDuration(oldest.get<std::int64_t>()) : "", limited,
+               integer(queue, "held") > 0 ? field(queue, "held") : ""});
   }
   out_ << table.render();
   return kExitOk;

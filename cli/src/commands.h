@@ -19,6 +19,7 @@
 
 namespace CLI {
 class App;
+class Option;
 }  // namespace CLI
 
 namespace pledge::cli {
@@ -102,6 +103,30 @@ struct ReplayCommandLine {
 };
 
 void addReplayCommand(CLI::App& app, ReplayCommandLine& line);
+class Commands;
+
+// pledge limit set ACTOR [--task-list L] [--max-running N] [--per-second R] [--burst B],
+// pledge limit list, pledge limit clear ACTOR [--task-list L] (limit_command.cpp).
+struct LimitCommandLine {
+  CLI::App* group = nullptr;
+  CLI::App* set = nullptr;
+  CLI::App* list = nullptr;
+  CLI::App* clear = nullptr;
+  std::string actor;
+  std::string taskList;
+  CLI::Option* maxRunning = nullptr;
+  CLI::Option* perSecond = nullptr;
+  CLI::Option* burst = nullptr;
+  std::int64_t maxRunningValue = 0;
+  double perSecondValue = 0;
+  std::int64_t burstValue = 0;
+};
+
+void addLimitCommands(CLI::App& app, LimitCommandLine& line);
+// Runs the parsed limit subcommand through commands; nullopt when none was parsed.
+std::optional<int> runLimitCommand(const LimitCommandLine& line, Commands& commands);
+// A limit of the API as the tables show it: "10 at once, 5/s burst 10".
+std::string limitText(const Json& limit);
 
 class Commands {
  public:
@@ -119,6 +144,10 @@ class Commands {
   int queues();
   int actors();
   int block(const std::string& actor, bool blocked);
+  // limit_command.cpp: PUT, GET and DELETE /api/v1/limits.
+  int setLimit(const Json& limit);
+  int listLimits();
+  int clearLimit(const std::string& actor, const std::string& taskList);
   int cluster();
   int whoami();
   // retention_command.cpp. pledge retention: the settings and counters; pledge retention run:

@@ -257,6 +257,17 @@ Json RestClient::setBlocked(const std::string& actor, bool blocked) {
   return call("POST", "/api/v1/actors/" + urlEncode(actor) + (blocked ? "/block" : "/unblock"));
 }
 
+Json RestClient::limits() { return call("GET", "/api/v1/limits"); }
+
+Json RestClient::setLimit(const Json& limit) {
+  return call("PUT", "/api/v1/limits", std::optional<Json>(limit));
+}
+
+Json RestClient::clearLimit(const std::string& actor, const std::string& taskList) {
+  return call("DELETE",
+              "/api/v1/limits?actor=" + urlEncode(actor) + "&taskList=" + urlEncode(taskList));
+}
+
 PollRequest RestClient::pollRequest(const std::vector<QueueSelector>& queues, int max,
                                     std::chrono::milliseconds wait) const {
   return PollRequest{

@@ -104,6 +104,8 @@ export function restClient(url, token) {
   return {
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
+    put: (path, body) => call('PUT', path, body),
+    del: (path) => call('DELETE', path),
     start: (actor, method, args) => call('POST', '/api/v1/processes', { actor, method, args }),
     result: (id, waitMs = 30000) => call('GET', `/api/v1/processes/${id}/result?waitMs=${waitMs}`),
   };

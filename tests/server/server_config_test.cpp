@@ -77,7 +77,7 @@ TEST(ServerConfig, unknownKeysAndBadValuesNameTheFileLineAndKey) {
           "max-connections, idle-timeout-ms, header-timeout-ms, body-timeout-ms, "
           "max-waiting-requests, "
           "node-token, tls-cert, tls-key, tls-ca, cors-origins, retention, "
-          "retention-archive-dir, retention-batch, max-queues, insecure, tokens)");
+          "retention-archive-dir, retention-batch, max-queues, insecure, tokens, limits)");
   std::string badValue = writeFile("port: eighty\n");
   EXPECT_EQ(errorOf({"--config", badValue.c_str()}),
             badValue + ":1: port: \"eighty\" is not a valid value");
@@ -96,6 +96,29 @@ TEST(ServerConfig, limitsAreSettingsLikeAnyOther) {
   EXPECT_EQ(config.maxQueues, 9u);
   EXPECT_EQ(config.headerTimeoutMs, 2000);
   std::remove(file.c_str());
+}
+
+TEST(ServerConfig, limitsAreAListAndABadEntryNamesTheFileLineAndKey) {
+  std::string file = writeFile(
+      "port: 7000\nlimits:\n  - {actor: \"Mailer#1.0\", maxRunning: 10, perSecond: 2.5, "
+      "burst: 4}\n  - actor: \"Mailer#1.0\"\n    taskList: bulk\n    maxRunning: 2\n");
+  ServerConfig config = parse({"--config", file.c_str()});
+  ASSERT_EQ(config.limits.size(), 2U);
+  EXPECT_EQ(config.limits[0],
+            (TaskLimit{.actor = "Mailer#1.0", .maxRunning = 10, .perSecond = 2.5, .burst = 4}));
+  EXPECT_EQ(config.limits[1],
+            (TaskLimit{.actor = "Mailer#1.0", .taskList = "bulk", .maxRunning = 2}));
+  std::string zero = writeFile("limits:\n  - {actor: \"A#1\", maxRunning: 0}\n");
+  EXPECT_EQ(
+      errorOf({"--config", zero.c_str()}).rfind(zero + ":2: limits[0].maxRunning: must be", 0), 0U);
+  std::string unknown = writeFile("limits:\n  - actor: \"A#1\"\n    max: 3\n");
+  EXPECT_EQ(errorOf({"--config", unknown.c_str()}),
+            unknown + ":3: limits[0].max: unknown key (expected actor, taskList, maxRunning, "
+                      "perSecond, burst)");
+  std::string notNumber = writeFile("limits:\n  - {actor: \"A#1\", perSecond: fast}\n");
+  EXPECT_EQ(errorOf({"--config", notNumber.c_str()}),
+            notNumber + ":2: limits[0].perSecond: \"fast\" is not a number");
+  for (const std::string& path : {file, zero, unknown, notNumber}) std::remove(path.c_str());
 }
 
 TEST(ServerConfig, yamlThatIsNoMapOfScalarsNamesTheLine) {

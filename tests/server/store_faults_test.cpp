@@ -113,6 +113,11 @@ class FaultyStore final : public Store {
     inner_->setActorBlocked(actor, blocked);
   }
   std::vector<std::string> blockedActors() override { return inner_->blockedActors(); }
+  void setLimit(const TaskLimit& limit) override { inner_->setLimit(limit); }
+  bool deleteLimit(const std::string& actor, const std::string& taskList) override {
+    return inner_->deleteLimit(actor, taskList);
+  }
+  std::vector<TaskLimit> limits() override { return inner_->limits(); }
   bool putWorkflow(const WorkflowRow& row) override { return inner_->putWorkflow(row); }
   std::optional<WorkflowRow> findWorkflow(const std::string& name,
                                           std::optional<int> version) override {

@@ -228,6 +228,21 @@ TEST_P(StoreContract, blockedActorsPersist) {
   EXPECT_EQ(open(4)->blockedActors(), std::vector<std::string>{"A#1"});
 }
 
+TEST_P(StoreContract, limitsPersistAreReplacedAndDeleted) {
+  const TaskLimit all{.actor = "A#1", .maxRunning = 10};
+  const TaskLimit list{.actor = "A#1", .taskList = "slow", .perSecond = 2.5, .burst = 7};
+  {
+    auto store = open(4);
+    store->setLimit(all);
+    store->setLimit(TaskLimit{.actor = "A#1", .taskList = "slow", .maxRunning = 1});
+    store->setLimit(list);  // replaces: unset bounds are unset again
+    store->setLimit(TaskLimit{.actor = "B#1", .perSecond = 1});
+    EXPECT_TRUE(store->deleteLimit("B#1", ""));
+    EXPECT_FALSE(store->deleteLimit("B#1", ""));
+  }
+  EXPECT_EQ(open(4)->limits(), (std::vector<TaskLimit>{all, list}));
+}
+
 TEST_P(StoreContract, batchesWriteManyRowsAndLaterRowsOfAnIdWin) {
   auto store = open(16);
   WriteBatch batch;

@@ -141,6 +141,12 @@ class RestClient final : public ProcessStarter {
   Json queues();
   Json actors();
   Json setBlocked(const std::string& actor, bool blocked);
+  // Limits per actor and task list (docs/operations.md, "Limits"): GET /api/v1/limits (the
+  // items), PUT one ({"actor", "taskList", "maxRunning", "perSecond", "burst"}; Error(BadRequest)
+  // naming a bad field), DELETE one (taskList "" : the actor's own); answers what the server did.
+  Json limits();
+  Json setLimit(const Json& limit);
+  Json clearLimit(const std::string& actor, const std::string& taskList);
   Json cluster();
   // GET /api/v1/whoami: the token's name, role, actors and what it may do.
   Json whoami();

@@ -204,6 +204,8 @@ void Cluster::balanceOnce() {
 
   refreshRouting();
   engine_.syncBlocked(store_.blockedActors());
+  // Each live node applies its share of every limit (docs/operations.md, "Limits").
+  engine_.syncLimits(store_.limits(), alive);
 }
 
 void Cluster::refreshRouting() {

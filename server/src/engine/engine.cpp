@@ -34,6 +34,7 @@ Engine::Engine(std::unique_ptr<Store> store, EngineOptions options, Metrics* met
       queues_(graph_, ownership_),
       commits_(*store_, mutex_, metrics_) {
   for (std::string& actor : store_->blockedActors()) queues_.setBlocked(actor, true);
+  limits_.replace(store_->limits(), nowMs());
   if (store_->cluster() == nullptr) {
     // Alone on the store: every partition is ours.
     ownership_.setAll(true);
@@ -104,6 +105,8 @@ void Engine::timerLoop() {
     std::int64_t next = now + kIdleTimerWaitMs;
     if (storeProblem_ && nextReloadAt_ > 0) next = std::min(next, nextReloadAt_);
     if (store_->cluster() != nullptr) next = std::min(next, nextDeliverySweep_);
+    if (auto refill = serveRefilledLimits(lock, now)) next = std::min(next, *refill);
+    if (stopping_) break;
     next = timers_.next(next);
     if (next > now) {
       timers_.wait(lock, now, next);
@@ -139,11 +142,6 @@ void Engine::timerLoop() {
 }
 
 // ---- queues and actors --------------------------------------------------------------------
-
-std::vector<QueueStats> Engine::queues() {
-  std::lock_guard lock(mutex_);
-  return queues_.stats(nowMs());
-}
 
 std::vector<ActorStats> Engine::actors() {
   std::lock_guard lock(mutex_);

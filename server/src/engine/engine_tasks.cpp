@@ -81,7 +81,15 @@ void Engine::takeTasks(const std::vector<ReadyQueues::Queue*>& queues, int max, 
                        Effects& effects, std::vector<PolledTask>& out) {
   for (ReadyQueues::Queue* queue : queues) {
     if (queues_.blocked(*queue->actor)) continue;
-    while (static_cast<int>(out.size()) < max) {
+    const std::int64_t wanted = max - static_cast<std::int64_t>(out.size());
+    if (wanted <= 0) break;
+    const QueueKey key{queue->actor, queue->taskList};
+    // No limits at all: not even a lookup; an actor without limits: one. A limited queue's
+    // held tasks stay queued.
+    TaskLimits::ActorLimits* limited = limits_.empty() ? nullptr : limits_.find(queue->actor);
+    const std::int64_t room = limited ? limits_.room(*limited, key, wanted, now) : wanted;
+    std::int64_t taken = 0;
+    while (taken < room) {
       Task* task = queues_.popReady(*queue);
       if (task == nullptr) break;
       if (metrics_ != nullptr && task->readyStampUs != 0) {
@@ -89,11 +97,23 @@ void Engine::takeTasks(const std::vector<ReadyQueues::Queue*>& queues, int max, 
       }
       leaseTask(*task, now, effects);
       out.push_back(graph_.polledTask(*task));
+      ++taken;
     }
+    if (limited != nullptr) noteLimited(*limited, key, taken, room < wanted);
   }
   if (metrics_ != nullptr && !out.empty()) {
     metrics_->tasksHandedOut(static_cast<std::int64_t>(out.size()));
   }
+}
+
+void Engine::noteLimited(TaskLimits::ActorLimits& limited, const QueueKey& key,
+                         std::int64_t taken, bool bound) {
+  if (taken > 0) limits_.took(limited, key, taken);
+  if (!bound) return;
+  auto counts = graph_.queueCounts().find(key);
+  if (counts == graph_.queueCounts().end() || counts->second.ready == 0) return;
+  const TaskLimit* held = limits_.noteHeld(limited, key);
+  if (held != nullptr && metrics_ != nullptr) metrics_->limitHeld(held->actor, held->taskList);
 }
 
 void Engine::serveParkedPolls(std::int64_t now, Effects& effects,

@@ -10,6 +10,13 @@
 #include <mutex>
 
 namespace pledge::server {
+namespace {
+
+// The gauges of each limit, (actor, task list): maxRunning (null when unset) and running.
+using LimitGauges = std::map<std::pair<std::string, std::string>,
+                             std::pair<prometheus::Gauge*, prometheus::Gauge*>>;
+
+}  // namespace
 
 struct Metrics::Families {
   prometheus::Registry registry;
@@ -160,6 +167,25 @@ struct Metrics::Families {
       .Help("When the last retention pass ran (Unix time)")
       .Register(registry)
       .Add({});
+  prometheus::Family<prometheus::Gauge>& limitMaxRunning =
+      prometheus::BuildGauge()
+          .Name("pledge_limit_max_running")
+          .Help("Limits: the tasks of an actor (task_list empty: all its task lists) this node "
+                "may have running at once, its share of maxRunning")
+          .Register(registry);
+  prometheus::Family<prometheus::Gauge>& limitRunning =
+      prometheus::BuildGauge()
+          .Name("pledge_tasks_running")
+          .Help("Limits: tasks running on this node that count against a limit")
+          .Register(registry);
+  prometheus::Family<prometheus::Counter>& limitHeld =
+      prometheus::BuildCounter()
+          .Name("pledge_limit_held_total")
+          .Help("Limits: polls that found ready tasks held back by a limit")
+          .Register(registry);
+  // The gauges of the limits of the last scrape, removed when their limit goes.
+  std::mutex limitsMutex;
+  LimitGauges limitGauges;
 
   std::mutex routesMutex;
   std::map<std::string, prometheus::Histogram*, std::less<>> routes;
@@ -237,10 +263,14 @@ void Metrics::observeRequest(std::string_view route, double seconds) {
   histogram->Observe(seconds);
 }
 
+void Metrics::limitHeld(const std::string& actor, const std::string& taskList) {
+  families_->limitHeld.Add({{"actor", actor}, {"task_list", taskList}}).Increment();
+}
+
 void Metrics::setInsecure(bool insecure) { families_->insecure.Set(insecure ? 1 : 0); }
 
 std::string Metrics::scrape(const std::vector<QueueDepth>& depths, std::int64_t processesInMemory,
-                            std::int64_t dormantProcesses) {
+                            std::int64_t dormantProcesses, const std::vector<LimitGauge>& limits) {
   families_->inMemory.Set(static_cast<double>(processesInMemory));
   families_->dormant.Set(static_cast<double>(dormantProcesses));
   for (const QueueDepth& depth : depths) {
@@ -252,6 +282,31 @@ std::string Metrics::scrape(const std::vector<QueueDepth>& depths, std::int64_t 
     set("ready", depth.ready);
     set("running", depth.running);
     set("waiting", depth.waiting);
+  }
+  {
+    std::lock_guard lock(families_->limitsMutex);
+    auto& gauges = families_->limitGauges;
+    LimitGauges current;
+    for (const LimitGauge& limit : limits) {
+      const std::map<std::string, std::string> labels{{"actor", limit.actor},
+                                                      {"task_list", limit.taskList}};
+      prometheus::Gauge* max = nullptr;
+      if (limit.maxRunning) {
+        max = &families_->limitMaxRunning.Add(labels);
+        max->Set(static_cast<double>(*limit.maxRunning));
+      }
+      prometheus::Gauge& running = families_->limitRunning.Add(labels);
+      running.Set(static_cast<double>(limit.running));
+      current[{limit.actor, limit.taskList}] = {max, &running};
+    }
+    for (auto& [key, old] : gauges) {
+      auto now = current.find(key);
+      if (old.first != nullptr && (now == current.end() || now->second.first == nullptr)) {
+        families_->limitMaxRunning.Remove(old.first);
+      }
+      if (now == current.end()) families_->limitRunning.Remove(old.second);
+    }
+    gauges = std::move(current);
   }
   prometheus::TextSerializer serializer;
   return serializer.Serialize(families_->registry.Collect());

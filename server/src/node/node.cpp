@@ -121,6 +121,8 @@ Node::Node(ServerConfig config, std::string builtConsole)
   std::unique_ptr<Store> opened = openStore(c.storeUrl(), c.partitions);
   p.store = opened.get();
   p.engine = std::make_unique<Engine>(std::move(opened), engineOptions(c), &p.metrics);
+  // The config's limits win over what was set at run time for the same actor and task list.
+  for (const TaskLimit& limit : c.limits) p.engine->setLimit(limit);
   p.cluster = std::make_unique<Cluster>(
       *p.store, *p.engine,
       ClusterOptions{.nodeName = c.nodeName, .address = p.url, .leaseMs = c.leaseMs});

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "pledge/error.h"
+#include "node/config_limits.h"
 #include "pledge/limits.h"
 #include "pledge/server/workflow/definition.h"
 
@@ -295,6 +296,10 @@ void applyConfigText(const std::string& text, const std::string& path, ServerCon
       config.tokens = readTokens(value, path);
       continue;
     }
+    if (key == "limits") {
+      config.limits = readLimits(value, path);
+      continue;
+    }
     if (key == "insecure") {
       try {
         config.insecure = value.as<bool>();
@@ -308,7 +313,7 @@ void applyConfigText(const std::string& text, const std::string& path, ServerCon
     if (setting == kSettings.end()) {
       std::string known;
       for (const Setting& s : kSettings) known += (known.empty() ? "" : ", ") + std::string(s.key);
-      throw fail("unknown key (expected one of: " + known + ", insecure, tokens)");
+      throw fail("unknown key (expected one of: " + known + ", insecure, tokens, limits)");
     }
     if (!value.IsScalar()) throw fail("expected a single value");
     try {

@@ -11,6 +11,7 @@ Json text() { return {{"type", "string"}}; }
 Json uuid() { return {{"type", "string"}, {"format", "uuid"}}; }
 Json integer() { return {{"type", "integer"}}; }
 Json int64() { return {{"type", "integer"}, {"format", "int64"}}; }
+Json number() { return {{"type", "number"}}; }
 Json boolean() { return {{"type", "boolean"}}; }
 Json anyValue() { return Json::object(); }
 Json textOneOf(std::vector<std::string> values) {
@@ -217,6 +218,24 @@ Json componentSchemas() {
                                      "promise, error, and the tasks it created in creation "
                                      "order; null until it decided")}})}}},
            "A task, what it was given and what it decided (pledge replay)")},
+      {"Limit",
+       object({"actor"},
+              {{"actor", text()},
+               {"taskList", described(text(), "empty or absent: every task list of the actor")},
+               {"maxRunning", described(nullable(int64()), "tasks handed out at once, at least 1")},
+               {"perSecond", described(nullable(number()), "hand-outs a second, above 0")},
+               {"burst", described(nullable(int64()), "hand-outs at once (needs perSecond)")}})},
+      {"LimitView",
+       object({{"actor", text()},
+               {"taskList", text()},
+               {"maxRunning", nullable(int64())},
+               {"perSecond", nullable(number())},
+               {"burst", nullable(int64())},
+               {"running", described(int64(), "tasks running now that count against it")},
+               {"heldTotal", described(int64(), "polls that found ready tasks held back")},
+               {"node", described(object({{"maxRunning", nullable(int64())},
+                                          {"perSecond", nullable(number())}}),
+                                  "the answering node's share")}})},
       {"Actor",
        object({{"actor", text()},
                {"blocked", boolean()},

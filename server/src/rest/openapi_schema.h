@@ -20,6 +20,7 @@ Json text();
 Json uuid();
 Json integer();
 Json int64();
+Json number();
 Json boolean();
 // Any JSON value: {}.
 Json anyValue();

@@ -1,5 +1,5 @@
 // Routes of queues and actors: live tasks per queue and actor (summed over a cluster's nodes),
-// blocking and unblocking an actor.
+// blocking and unblocking an actor, and the limits on handing out an actor's tasks.
 #include <utility>
 
 #include "rest/routes.h"
@@ -37,6 +37,36 @@ std::vector<RestApi::Route> RestApi::Resources::queues() {
             }),
       route("POST", "/api/v1/actors/{actor}/block", setBlocked),
       route("POST", "/api/v1/actors/{actor}/unblock", setBlocked),
+      route("GET", "/api/v1/limits",
+            [](RestApi& api, const HttpRequest& request, const PathParams&, Responder respond) {
+              Json items = Json::array();
+              for (const LimitStats& limit : api.engine_.limits())
+                items.push_back(limitJson(limit));
+              api.gatherFromPeers(request, "/api/v1/limits", std::move(items), mergeLimits,
+                                  respond);
+            }),
+      // Stored in the shared store: every node applies it (the others within a second).
+      route("PUT", "/api/v1/limits",
+            [](RestApi& api, const HttpRequest& request, const PathParams&, Responder respond) {
+              const TaskLimit limit = readLimit(parseBody(request));
+              api.engine_.setLimit(limit);
+              for (const LimitStats& applied : api.engine_.limits()) {
+                if (applied.limit.actor == limit.actor && applied.limit.taskList == limit.taskList)
+                  return respond(jsonResponse(200, limitJson(applied)));
+              }
+              respond(jsonResponse(200, limitJson(LimitStats{.limit = limit})));
+            }),
+      route("DELETE", "/api/v1/limits",
+            [](RestApi& api, const HttpRequest& request, const PathParams&, Responder respond) {
+              auto actor = request.query.find("actor");
+              PLEDGE_REQUIRE(actor != request.query.end() && !actor->second.empty(),
+                             "actor: name the actor whose limit to clear (?actor=Name%23version)");
+              auto taskList = request.query.find("taskList");
+              const std::string list = taskList == request.query.end() ? "" : taskList->second;
+              const bool cleared = api.engine_.clearLimit(actor->second, list);
+              respond(jsonResponse(
+                  200, {{"actor", actor->second}, {"taskList", list}, {"cleared", cleared}}));
+            }),
   };
 }
 

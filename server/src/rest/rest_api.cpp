@@ -63,10 +63,15 @@ std::vector<RestApi::Route> RestApi::Resources::service() {
                 depths.push_back(QueueDepth{queue.actor, queue.taskList, queue.ready, queue.running,
                                             queue.waiting});
               }
+              std::vector<LimitGauge> limits;
+              for (const LimitStats& limit : api.engine_.limits()) {
+                limits.push_back(LimitGauge{limit.limit.actor, limit.limit.taskList,
+                                            limit.nodeMaxRunning, limit.running});
+              }
               respond(HttpResponse{200,
                                    "text/plain; version=0.0.4",
                                    api.metrics_.scrape(depths, api.engine_.processesInMemory(),
-                                                       api.engine_.dormantProcesses()),
+                                                       api.engine_.dormantProcesses(), limits),
                                    {}});
             }),
       route("GET", "/api/v1/whoami",

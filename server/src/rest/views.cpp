@@ -79,7 +79,67 @@ Json queueJson(const QueueStats& queue) {
           {"ready", queue.ready},
           {"running", queue.running},
           {"waiting", queue.waiting},
-          {"oldestReadyMs", queue.oldestReadyMs ? Json(*queue.oldestReadyMs) : Json()}};
+          {"oldestReadyMs", queue.oldestReadyMs ? Json(*queue.oldestReadyMs) : Json()},
+          {"limit", queue.limit ? limitJson(*queue.limit) : Json()},
+          {"held", queue.held}};
+}
+
+namespace {
+
+template <typename T>
+Json orNull(const std::optional<T>& value) {
+  return value ? Json(*value) : Json();
+}
+
+// Sums the counts of other into into.
+void addCounts(Json& into, const Json& other, std::initializer_list<const char*> counts) {
+  for (const char* count : counts) {
+    into[count] = into.value(count, std::int64_t{0}) + other.value(count, std::int64_t{0});
+  }
+}
+
+}  // namespace
+
+Json limitJson(const LimitStats& limit) {
+  return {{"actor", limit.limit.actor},
+          {"taskList", limit.limit.taskList},
+          {"maxRunning", orNull(limit.limit.maxRunning)},
+          {"perSecond", orNull(limit.limit.perSecond)},
+          {"burst", orNull(limit.limit.burst)},
+          {"running", limit.running},
+          {"heldTotal", limit.heldTotal},
+          {"node", {{"maxRunning", orNull(limit.nodeMaxRunning)},
+                    {"perSecond", orNull(limit.nodePerSecond)}}}};
+}
+
+TaskLimit readLimit(const Json& body) {
+  requireObject(body);
+  rejectUnknownFields(body, {"actor", "taskList", "maxRunning", "perSecond", "burst"});
+  TaskLimit limit;
+  limit.actor = readField(body, "actor", readString);
+  limit.taskList = readOptionalField(body, "taskList", readString).value_or("");
+  limit.maxRunning = readOptionalField(body, "maxRunning", readInt);
+  limit.perSecond = readOptionalField(body, "perSecond", readNumber);
+  limit.burst = readOptionalField(body, "burst", readInt);
+  return limit;
+}
+
+Json mergeLimits(std::vector<Json> answers) {
+  std::map<std::pair<std::string, std::string>, Json> merged;
+  for (const Json& answer : answers) {
+    if (!answer.is_array()) continue;
+    for (const Json& limit : answer) {
+      Json& into = merged[{limit.value("actor", ""), limit.value("taskList", "")}];
+      if (into.is_null()) {
+        into = limit;
+      } else {
+        addCounts(into, limit, {"running", "heldTotal"});
+      }
+    }
+  }
+  Json items = Json::array();
+  for (auto& [key, limit] : merged) items.push_back(std::move(limit));
+  return items;
 }
 
 Json actorJson(const ActorStats& actor) {
@@ -110,8 +170,9 @@ Json mergeQueues(std::vector<Json> answers) {
         into = queue;
         continue;
       }
-      for (const char* count : {"ready", "running", "waiting"}) {
-        into[count] = into.value(count, std::int64_t{0}) + queue.value(count, std::int64_t{0});
+      addCounts(into, queue, {"ready", "running", "waiting", "held"});
+      if (into["limit"].is_object() && queue["limit"].is_object()) {
+        addCounts(into["limit"], queue["limit"], {"running", "heldTotal"});
       }
       if (queue["oldestReadyMs"].is_number() &&
           (!into["oldestReadyMs"].is_number() || queue["oldestReadyMs"] > into["oldestReadyMs"])) {
@@ -134,9 +195,7 @@ Json mergeActors(std::vector<Json> answers) {
         into = actor;
         continue;
       }
-      for (const char* count : {"ready", "running", "waiting"}) {
-        into[count] = into.value(count, std::int64_t{0}) + actor.value(count, std::int64_t{0});
-      }
+      addCounts(into, actor, {"ready", "running", "waiting"});
       into["blocked"] = into.value("blocked", false) || actor.value("blocked", false);
       if (actor["lastPollAt"].is_number() &&
           (!into["lastPollAt"].is_number() || actor["lastPollAt"] > into["lastPollAt"])) {

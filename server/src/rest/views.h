@@ -37,6 +37,15 @@ std::optional<Json> taskRecordJson(const std::vector<TaskSnapshot>& tasks, const
 // An item of GET /api/v1/queues.
 Json queueJson(const QueueStats& queue);
 
+// A limit as GET /api/v1/limits and the queues show it: what is set, this node's share, and
+// what counts against it here (summed over a cluster's nodes by mergeLimits).
+Json limitJson(const LimitStats& limit);
+// The body of PUT /api/v1/limits: one limit; unknown fields and wrong types throw JsonError
+// naming the field (the engine checks the values).
+TaskLimit readLimit(const Json& body);
+// Limits of several nodes: running and heldTotal summed per (actor, taskList).
+Json mergeLimits(std::vector<Json> answers);
+
 // An item of GET /api/v1/actors, and the answer to block and unblock.
 Json actorJson(const ActorStats& actor);
 

@@ -164,6 +164,17 @@ CREATE TABLE schedules (
     R"sql(
 CREATE INDEX processes_ended ON processes (ended_at) WHERE state IN (1, 3);
 )sql",
+    // 8: limits per actor and task list (docs/operations.md, "Limits"); NULL: no bound.
+    R"sql(
+CREATE TABLE limits (
+  actor TEXT NOT NULL,
+  task_list TEXT NOT NULL,
+  max_running BIGINT,
+  per_second DOUBLE PRECISION,
+  burst BIGINT,
+  PRIMARY KEY (actor, task_list)
+);
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.

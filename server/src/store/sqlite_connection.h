@@ -67,6 +67,10 @@ class Statement {
     }
     return bind(index, *id);
   }
+  Statement& bind(int index, double value) {
+    check(sqlite3_bind_double(statement_, index, value));
+    return *this;
+  }
   Statement& bindNull(int index) {
     check(sqlite3_bind_null(statement_, index));
     return *this;
@@ -94,6 +98,7 @@ class Statement {
   }
 
   std::int64_t integer(int column) const { return sqlite3_column_int64(statement_, column); }
+  double real(int column) const { return sqlite3_column_double(statement_, column); }
   bool isNull(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
   std::string text(int column) const {
     const auto* data = sqlite3_column_text(statement_, column);

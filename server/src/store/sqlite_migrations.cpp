@@ -146,6 +146,17 @@ CREATE TABLE schedules (
     R"sql(
 CREATE INDEX processes_ended ON processes (ended_at) WHERE state IN (1, 3);
 )sql",
+    // 10: limits per actor and task list (docs/operations.md, "Limits"); NULL: no bound.
+    R"sql(
+CREATE TABLE limits (
+  actor TEXT NOT NULL,
+  task_list TEXT NOT NULL,
+  max_running INTEGER,
+  per_second REAL,
+  burst INTEGER,
+  PRIMARY KEY (actor, task_list)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -47,6 +47,7 @@
 #include "pledge/server/engine/process_watches.h"
 #include "pledge/server/engine/ready_queues.h"
 #include "pledge/server/engine/start_keys.h"
+#include "pledge/server/engine/task_limits.h"
 #include "pledge/server/engine/timers.h"
 #include "pledge/server/store/store.h"
 #include "pledge/start_request.h"
@@ -180,6 +181,19 @@ class Engine {
   // Blocked actors' tasks stay queued until unblocked. Durable when it returns.
   void setBlocked(const std::string& actor, bool blocked);
 
+  // ---- limits (docs/operations.md, "Limits") --------------------------------------------
+  // Sets (replaces) or clears the limit of an actor or of one of its task lists; durable when
+  // it returns, applied at once (polls it held back are served). setLimit throws
+  // pledge::Error(BadRequest) naming the field checkLimit refuses; clearLimit answers whether
+  // there was one.
+  void setLimit(const TaskLimit& limit);
+  bool clearLimit(const std::string& actor, const std::string& taskList);
+  // The limits this node applies, with its share and what counts against them here.
+  std::vector<LimitStats> limits();
+  // Replaces the limits with the store's and sets how many live nodes share them (a cluster
+  // node, each balancing round: another node may have changed them, or membership changed).
+  void syncLimits(const std::vector<TaskLimit>& limits, int nodes);
+
   int partitions() const { return graph_.partitions(); }
 
   // ---- partitions -----------------------------------------------------------------------
@@ -268,6 +282,10 @@ class Engine {
   // Leases up to max tasks from the queues into out (under the lock).
   void takeTasks(const std::vector<ReadyQueues::Queue*>& queues, int max, std::int64_t now,
                  Effects& effects, std::vector<PolledTask>& out);
+  // takeTasks took taken tasks of a limited queue: they take their tokens; when a limit bound
+  // the queue and ready tasks stay, the poll counts as held back.
+  void noteLimited(TaskLimits::ActorLimits& limited, const QueueKey& key, std::int64_t taken,
+                   bool bound);
   // Gives queued tasks to parked polls, oldest first (under the lock).
   void serveParkedPolls(std::int64_t now, Effects& effects,
                         std::vector<std::function<void()>>& answers);
@@ -279,6 +297,12 @@ class Engine {
   // Moves the leases due to be written, and still held, into effects.
   void writeDueLeases(std::int64_t now, Effects& effects);
   void timerLoop();
+  // Replaces the limits and serves the polls they may have held back (takes the lock).
+  void applyLimits(const std::vector<TaskLimit>& limits, std::optional<int> nodes);
+  // Token buckets that held tasks back and have a token again: their polls are served (timer
+  // thread, under the lock, which it releases to answer). Answers the next such time.
+  std::optional<std::int64_t> serveRefilledLimits(std::unique_lock<std::mutex>& lock,
+                                                  std::int64_t now);
 
   // ---- starts (engine_starts.cpp) --------------------------------------------------------
   // Starts one process or finds the existing one of its key (under the lock). stored is what
@@ -315,6 +339,7 @@ class Engine {
   ProcessGraph graph_;
   PartitionOwnership ownership_;
   ReadyQueues queues_;
+  TaskLimits limits_{graph_};
   ProcessWatches watches_;
   Timers timers_;
   StartKeys startKeys_;

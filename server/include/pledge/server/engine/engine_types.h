@@ -22,6 +22,18 @@ namespace pledge::server {
 // Whether a caller may work for an actor ("MailService#1.0"); empty: for every actor.
 using ActorFilter = std::function<bool(std::string_view actor)>;
 
+// What the API shows of the limit that binds a queue.
+struct LimitStats {
+  TaskLimit limit;
+  // This node's share: what it enforces.
+  std::optional<std::int64_t> nodeMaxRunning;
+  std::optional<double> nodePerSecond;
+  // Tasks leased now that count against it (of every task list for an actor's limit).
+  std::int64_t running = 0;
+  // Polls that found ready tasks of it held back, since this node started.
+  std::int64_t heldTotal = 0;
+};
+
 struct QueueStats {
   std::string actor;
   std::string taskList;
@@ -30,6 +42,10 @@ struct QueueStats {
   std::int64_t waiting = 0;
   // Age of the oldest ready task; nullopt when none is ready.
   std::optional<std::int64_t> oldestReadyMs;
+  // The limit that binds the queue (its task list's, else its actor's), and how many of its
+  // ready tasks that limit holds back now.
+  std::optional<LimitStats> limit;
+  std::int64_t held = 0;
 };
 
 struct PollerStats {

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,15 @@ struct QueueDepth {
   std::int64_t ready = 0;
   std::int64_t running = 0;
   std::int64_t waiting = 0;
+};
+
+// A limit (docs/operations.md, "Limits") as this node applies it: its share of maxRunning
+// (nullopt: it bounds only starts per second) and the tasks counted against it here.
+struct LimitGauge {
+  std::string actor;
+  std::string taskList;
+  std::optional<std::int64_t> maxRunning;
+  std::int64_t running = 0;
 };
 
 class Metrics {
@@ -63,12 +73,16 @@ class Metrics {
   // route is the pattern, e.g. "GET /api/v1/processes/{id}".
   void observeRequest(std::string_view route, double seconds);
 
+  // A poll found ready tasks of a limit held back by it: pledge_limit_held_total.
+  void limitHeld(const std::string& actor, const std::string& taskList);
+
   // Whether the node runs open beyond loopback (--insecure without tokens): pledge_insecure.
   void setInsecure(bool insecure);
 
-  // The text exposition, with queue depths and live process counts as of now.
+  // The text exposition, with queue depths, limits and live process counts as of now. Limits
+  // no longer given lose their gauges.
   std::string scrape(const std::vector<QueueDepth>& depths, std::int64_t processesInMemory,
-                     std::int64_t dormantProcesses);
+                     std::int64_t dormantProcesses, const std::vector<LimitGauge>& limits = {});
 
  private:
   struct Families;

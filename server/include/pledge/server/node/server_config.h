@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "pledge/server/auth/auth.h"
+#include "pledge/server/store/store.h"
 
 namespace pledge::server {
 
@@ -74,6 +75,9 @@ struct ServerConfig {
   // Who may do what (config file key tokens:, a list; pledge-server token create prints an entry).
   // None: the server is open to whoever reaches it, so it listens on loopback only.
   std::vector<TokenEntry> tokens;
+  // Limits per actor and task list (config file key limits:, a list); set in the store at start,
+  // replacing what was set at run time for the same actor and task list.
+  std::vector<TaskLimit> limits;
   // Listen beyond loopback without tokens; logged as a warning and shown on /metrics.
   bool insecure = false;
   // The secret of an admin token (one of tokens), sent on requests forwarded to other nodes.

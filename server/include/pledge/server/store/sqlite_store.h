@@ -55,6 +55,9 @@ class SqliteStore final : public Store {
   std::optional<std::int64_t> oldestEnded(const PartitionSet& partitions) override;
   void setActorBlocked(const std::string& actor, bool blocked) override;
   std::vector<std::string> blockedActors() override;
+  void setLimit(const TaskLimit& limit) override;
+  bool deleteLimit(const std::string& actor, const std::string& taskList) override;
+  std::vector<TaskLimit> limits() override;
   bool putWorkflow(const WorkflowRow& row) override;
   std::optional<WorkflowRow> findWorkflow(const std::string& name,
                                           std::optional<int> version) override;

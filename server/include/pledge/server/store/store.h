@@ -241,6 +241,18 @@ struct DeletedRows {
   std::int64_t tasks = 0;
 };
 
+// A limit on handing out the tasks of an actor (docs/operations.md, "Limits"), of all its task
+// lists (taskList empty) or of one: at most maxRunning handed out and not yet released or
+// expired, at most perSecond hand-outs a second with bursts of up to burst. Unset: no bound.
+struct TaskLimit {
+  std::string actor;
+  std::string taskList;
+  std::optional<std::int64_t> maxRunning;
+  std::optional<double> perSecond;
+  std::optional<std::int64_t> burst;
+  bool operator==(const TaskLimit&) const = default;
+};
+
 struct ProcessCounts {
   std::int64_t running = 0;
   std::int64_t completed = 0;
@@ -309,6 +321,13 @@ class Store {
   // Blocked actors survive restarts. setActorBlocked is durable when it returns.
   virtual void setActorBlocked(const std::string& actor, bool blocked) = 0;
   virtual std::vector<std::string> blockedActors() = 0;
+
+  // Limits survive restarts and are shared by the nodes of a store. setLimit replaces the limit
+  // of its (actor, taskList); deleteLimit answers whether there was one. Durable when they
+  // return. limits() is ordered by actor, then task list.
+  virtual void setLimit(const TaskLimit& limit) = 0;
+  virtual bool deleteLimit(const std::string& actor, const std::string& taskList) = 0;
+  virtual std::vector<TaskLimit> limits() = 0;
 
   // Workflow definitions. putWorkflow stores the row durably when (name, version) is free and
   // answers true; it answers true too when that version holds the same text already, false
