@@ -144,6 +144,13 @@ int Commands::start(const StartOptions& options) {
     throw UsageError(
         "--custom-id with --count needs {i} in it, or every process would be the same one");
   }
+  const std::vector<TagFilter> tagList = tagArguments(options.tags);
+  Tags tags;
+  for (const TagFilter& tag : tagList) {
+    if (!tags.emplace(tag.key, tag.value).second) {
+      throw UsageError(fmt::format("--tag {}: given twice", tag.key));
+    }
+  }
   const std::string method = methodOf(options);
   const Arguments arguments = argumentsOf(options);
   auto requestFor = [&](int i) {
@@ -156,6 +163,7 @@ int Commands::start(const StartOptions& options) {
     }
     request.options.startTime = startTime;
     if (!options.taskList.empty()) request.options.taskList = options.taskList;
+    request.options.tags = tags;
     return request;
   };
 

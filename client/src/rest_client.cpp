@@ -198,11 +198,16 @@ Json RestClient::processTasks(const Uuid& processId) {
   return call("GET", "/api/v1/processes/" + processId.toString() + "/tasks");
 }
 
-Json RestClient::listProcesses(const std::map<std::string, std::string>& query) {
+Json RestClient::listProcesses(const std::map<std::string, std::string>& query,
+                               const std::vector<TagFilter>& tags) {
   std::string path = "/api/v1/processes";
   char separator = '?';
   for (const auto& [key, value] : query) {
     path += separator + urlEncode(key) + "=" + urlEncode(value);
+    separator = '&';
+  }
+  for (const TagFilter& tag : tags) {
+    path += separator + std::string("tag=") + urlEncode(tag.key + ":" + tag.value);
     separator = '&';
   }
   return call("GET", path);
