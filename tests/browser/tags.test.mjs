@@ -19,7 +19,8 @@ let prod;      // team:billing env:prod
 let dev;       // team:billing env:dev
 let untagged;  // no tags
 
-const start = (api, tags) => api.post('/api/v1/processes', { actor: 'Tagged#1.0', method: 'start', tags });
+const start = (api, tags) => api.post('/api/v1/processes',
+  { actor: 'Tagged#1.0', method: 'start', tags });
 
 before(async () => {
   url = await startServer([], { config: tokensConfig([viewer, admin]) });

@@ -84,7 +84,6 @@ Process& ProcessGraph::startProcess(const StartRequest& request, Uuid processId,
   processes_.emplace(processId, std::move(owned));
   if (process.customId) customIds_.emplace(*process.customId, &process);
   if (process.requestId) requestIds_.emplace(*process.requestId, &process);
-
   TaskSpec spec;
   spec.taskId = taskId;
   spec.actor = request.actor;

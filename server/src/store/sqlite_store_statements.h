@@ -25,9 +25,9 @@ class SqliteStore::Statements {
       : begin(db, "BEGIN IMMEDIATE"),
         commit(db, "COMMIT"),
         rollback(db, "ROLLBACK"),
-        insertProcess(db,
-                      fmt::format("INSERT INTO processes ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                                  rows::kProcessColumns)),
+        insertProcess(
+            db, fmt::format("INSERT INTO processes ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            rows::kProcessColumns)),
         updateProcess(db,
                       "UPDATE processes SET state = ?2, ended_at = ?3, result = ?4, error = ?5, "
                       "failed_task = ?6, wake_at = ?7, paused = ?8 WHERE id = ?1"),

@@ -198,8 +198,9 @@ export function ProcessDetail({ id }) {
       ${workflow ? html`<div><a data-testid="process-workflow" href=${workflowHref(workflow.name, workflow.version)}
         >workflow ${workflow.name} v${workflow.version}: its definition</a></div>` : null}
       ${process.customId ? html`<div>custom id <b>${process.customId}</b></div>` : null}
-      ${Object.keys(process.tags || {}).length > 0 ? html`<div data-testid="process-tags">tags <${TagChips}
-        tags=${process.tags} href=${(tag) => `#/processes?tag=${encodeURIComponent(tag)}`} /></div>` : null}
+      ${Object.keys(process.tags || {}).length > 0 ? html`<div data-testid="process-tags">tags
+        <${TagChips} tags=${process.tags}
+          href=${(tag) => `#/processes?tag=${encodeURIComponent(tag)}`} /></div>` : null}
       <div>started ${ago(process.startedAt, now)}</div>
       ${process.endedAt ? html`<div>took ${duration(process.endedAt - process.startedAt)}</div>` : null}
       <div>${tasks.length} tasks</div>

@@ -88,11 +88,13 @@ export function Processes({ query }) {
       <label>before <input type="datetime-local" value=${filters.before} onChange=${change('before')} /></label>
     </form>
     <form class="toolbar" onSubmit=${addTag}>
-      <input data-testid="tag-filter" placeholder="tag KEY:VALUE, e.g. team:billing" value=${tagText}
-        onInput=${(e) => setTagText(e.target.value)} />
+      <input data-testid="tag-filter" placeholder="tag KEY:VALUE, e.g. team:billing"
+        value=${tagText} onInput=${(e) => setTagText(e.target.value)} />
       <button type="submit">Add tag filter</button>
-      ${tags.map((tag) => html`<span class="tag active" key=${tag} data-testid="tag-filter-chip">${tag}
-        <a href=${hrefWith(tags.filter((t) => t !== tag))} title="remove this filter" aria-label=${`remove ${tag}`}>×</a></span>`)}
+      ${tags.map((tag) => html`<span class="tag active" key=${tag}
+        data-testid="tag-filter-chip">${tag}
+        <a href=${hrefWith(tags.filter((t) => t !== tag))} title="remove this filter"
+          aria-label=${`remove ${tag}`}>×</a></span>`)}
       ${tagError ? html`<span class="hint error" data-testid="tag-error">${tagError}</span>` : null}
     </form>
     ${filters.customId ? html`<p class="hint">custom id ${filters.customId}
@@ -110,7 +112,8 @@ export function Processes({ query }) {
             <td>${p.actor}</td><td>${p.method}</td><td>${p.customId || ''}</td>
             <td title=${new Date(p.startedAt).toLocaleString()}>${ago(p.startedAt)}</td>
             <td class="num">${p.endedAt ? duration(p.endedAt - p.startedAt) : ''}</td>
-            <td><${TagChips} tags=${p.tags} href=${(tag) => hrefWith([...tags, tag])} /></td></tr>`)}</tbody>
+            <td><${TagChips} tags=${p.tags}
+              href=${(tag) => hrefWith([...tags, tag])} /></td></tr>`)}</tbody>
         </table>`}
     <div class="pager">
       <button disabled=${page === 0} onClick=${() => setCursors(cursors.slice(0, -1))}>← Newer</button>
