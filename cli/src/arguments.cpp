@@ -29,6 +29,26 @@ std::optional<std::int64_t> parseStartTime(const std::string& text, std::int64_t
   return relative ? nowMs + value * 1000 : value;
 }
 
+std::optional<TagFilter> parseTagArgument(std::string_view text, std::string& problem) {
+  const std::size_t at = text.find_first_of("=:");
+  try {
+    return parseTagFilter(text, at == std::string_view::npos ? '=' : text[at]);
+  } catch (const JsonError& error) {
+    problem = error.message();
+    return std::nullopt;
+  }
+}
+
+std::string tagsText(const Json& tags) {
+  std::string out;
+  if (!tags.is_object()) return out;
+  for (const auto& [key, value] : tags.items()) {
+    if (!out.empty()) out += ' ';
+    out += key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+  }
+  return out;
+}
+
 std::optional<std::string> normalizeId(const std::string& text) {
   auto id = Uuid::parse(text);
   if (!id) return std::nullopt;

@@ -41,18 +41,29 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   startCommand->add_option("--custom-id", started.customId,
                            "idempotency key ({i} becomes the index)");
   startCommand->add_option("--start-time", started.startTime, "epoch ms, or +SECONDS from now");
+  // One value per --tag, so that a --tag before ACTOR does not swallow it.
+  startCommand
+      ->add_option("--tag", started.tags,
+                   "KEY=VALUE kept with the process to list it by (repeatable; at most 20, keys "
+                   "[A-Za-z0-9_.-] up to 64 bytes, values up to 256)")
+      ->allow_extra_args(false);
 
   std::map<std::string, std::string> psQuery;
   std::string psState;
   std::string psActor;
   std::string psCustomId;
   std::string psCursor;
+  std::vector<std::string> psTags;
   int psLimit = 20;
   bool psAll = false;
   CLI::App* psCommand = app.add_subcommand("ps", "list processes, newest first");
   psCommand->add_option("--state", psState, "running, paused, completed, broken or aborted");
   psCommand->add_option("--actor", psActor, "decider actor id");
   psCommand->add_option("--custom-id", psCustomId, "custom id");
+  psCommand
+      ->add_option("--tag", psTags,
+                   "KEY=VALUE: only processes with this tag (repeatable: with every one)")
+      ->allow_extra_args(false);
   psCommand->add_option("--limit", psLimit, "processes per page")->capture_default_str();
   psCommand->add_option("--cursor", psCursor, "the page after this cursor");
   psCommand->add_flag("--all", psAll, "every page");
@@ -155,7 +166,7 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       if (!psCustomId.empty()) psQuery["customId"] = psCustomId;
       if (!psCursor.empty()) psQuery["cursor"] = psCursor;
       psQuery["limit"] = std::to_string(psLimit);
-      return commands.ps(psQuery, psAll);
+      return commands.ps(psQuery, tagArguments(psTags), psAll);
     }
     if (showCommand->parsed()) return commands.show(processIdArgument(id));
     if (tasksCommand->parsed()) return commands.tasks(processIdArgument(id));

@@ -1,11 +1,14 @@
 #include "commands.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
 
+#include "pledge/cli/arguments.h"
 #include "pledge/cli/process_view.h"
 #include "pledge/cli/table.h"
+#include "pledge/text.h"
 
 namespace pledge::cli {
 namespace {
@@ -38,12 +41,24 @@ Uuid processIdArgument(const std::string& text) {
   return *id;
 }
 
-int Commands::ps(const std::map<std::string, std::string>& query, bool all) {
+std::vector<TagFilter> tagArguments(const std::vector<std::string>& texts) {
+  std::vector<TagFilter> tags;
+  for (const std::string& text : texts) {
+    std::string problem;
+    auto tag = parseTagArgument(text, problem);
+    if (!tag) throw UsageError(fmt::format("--tag \"{}\": {}", quoteInput(text), problem));
+    tags.push_back(std::move(*tag));
+  }
+  return tags;
+}
+
+int Commands::ps(const std::map<std::string, std::string>& query,
+                 const std::vector<TagFilter>& tags, bool all) {
   Json items = Json::array();
   std::optional<std::string> next;
   std::map<std::string, std::string> page = query;
   do {
-    Json answer = client_.listProcesses(page);
+    Json answer = client_.listProcesses(page, tags);
     for (Json& item : answer.at("items")) items.push_back(std::move(item));
     next = answer.value("next", Json()).is_string()
                ? std::optional(answer["next"].get<std::string>())
@@ -58,16 +73,26 @@ int Commands::ps(const std::map<std::string, std::string>& query, bool all) {
     out_ << "no processes match\n";
     return kExitOk;
   }
-  Table table({"PROCESS", "STATE", "ACTOR", "METHOD", "CUSTOM ID", "STARTED", "TOOK"});
+  // The TAGS column only when a process listed has tags.
+  const bool anyTags = std::any_of(items.begin(), items.end(), [](const Json& item) {
+    return !tagsText(item.value("tags", Json())).empty();
+  });
+  std::vector<std::string> columns{"PROCESS", "STATE",   "ACTOR", "METHOD",
+                                   "CUSTOM ID", "STARTED", "TOOK"};
+  if (anyTags) columns.push_back("TAGS");
+  Table table(columns);
   const std::int64_t now = nowMs();
   for (const Json& item : items) {
     const std::int64_t ended = integer(item, "endedAt");
-    table.add({field(item, "processId"),
-               paintState(field(item, "state"), environment_.stdoutTerminal) +
-                   (item.value("paused", false) ? " (paused)" : ""),
-               field(item, "actor"), field(item, "method"), field(item, "customId"),
-               relativeTime(integer(item, "startedAt"), now),
-               ended > 0 ? humanDuration(ended - integer(item, "startedAt")) : ""});
+    std::vector<std::string> row{
+        field(item, "processId"),
+        paintState(field(item, "state"), environment_.stdoutTerminal) +
+            (item.value("paused", false) ? " (paused)" : ""),
+        field(item, "actor"), field(item, "method"), field(item, "customId"),
+        relativeTime(integer(item, "startedAt"), now),
+        ended > 0 ? humanDuration(ended - integer(item, "startedAt")) : ""};
+    if (anyTags) row.push_back(tagsText(item.value("tags", Json())));
+    table.add(row);
   }
   out_ << table.render();
   if (next && !all) out_ << fmt::format("more: pledge ps --cursor {} (or --all)\n", *next);

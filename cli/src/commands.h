@@ -32,6 +32,8 @@ class UsageError : public std::runtime_error {
 
 // The process id of a command line argument; UsageError when it is not one.
 Uuid processIdArgument(const std::string& text);
+// --tag arguments (KEY=VALUE); UsageError naming the bad one.
+std::vector<TagFilter> tagArguments(const std::vector<std::string>& texts);
 
 // pledge start ACTOR [METHOD] [ARGS_JSON] and its options, as typed.
 struct StartOptions {
@@ -52,6 +54,8 @@ struct StartOptions {
   std::string customId;
   std::string startTime;
   std::string taskList;
+  // --tag KEY=VALUE, repeatable.
+  std::vector<std::string> tags;
 };
 
 // pledge event send NAME KEY [PAYLOAD_JSON] and its options, as typed.
@@ -135,7 +139,8 @@ class Commands {
       : client_(client), out_(out), err_(err), environment_(environment), json_(json) {}
 
   int start(const StartOptions& options);
-  int ps(const std::map<std::string, std::string>& query, bool all);
+  int ps(const std::map<std::string, std::string>& query, const std::vector<TagFilter>& tags,
+         bool all);
   int show(const Uuid& id);
   int tasks(const Uuid& id);
   int result(const Uuid& id, int waitSeconds);

@@ -7,6 +7,8 @@
 #include <functional>
 #include <map>
 
+#include "pledge/cli/arguments.h"
+
 namespace pledge::cli {
 namespace {
 
@@ -108,6 +110,8 @@ std::string renderProcess(const Json& process, const Json& tasks, const RenderOp
   out += ended > 0 ? fmt::format("  took {}", humanDuration(ended - started))
                    : fmt::format("  started {}", relativeTime(started, options.now));
   out += "\n";
+  const std::string tags = tagsText(process.value("tags", Json()));
+  if (!tags.empty()) out += "tags   " + tags + "\n";
   if (state == "completed") out += "result " + brief(process.value("result", Json()), 200) + "\n";
   if (process.contains("error") && process["error"].is_object()) {
     out += fmt::format("error  {}: {}  (task {})\n", text(process["error"], "type"),

@@ -41,6 +41,13 @@ int Commands::start(const StartOptions& options) {
     throw UsageError(
         "--custom-id with --count needs {i} in it, or every process would be the same one");
   }
+  const std::vector<TagFilter> tagList = tagArguments(options.tags);
+  Tags tags;
+  for (const TagFilter& tag : tagList) {
+    if (!tags.emplace(tag.key, tag.value).second) {
+      throw UsageError(fmt::format("--tag {}: given twice", tag.key));
+    }
+  }
   const std::string method = methodOf(options, "pledge start");
   const StartArguments arguments = argumentsOf(options);
   auto requestFor = [&](int i) {
@@ -53,6 +60,7 @@ int Commands::start(const StartOptions& options) {
     }
     request.options.startTime = startTime;
     if (!options.taskList.empty()) request.options.taskList = options.taskList;
+    request.options.tags = tags;
     return request;
   };
 

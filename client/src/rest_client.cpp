@@ -202,11 +202,16 @@ Json RestClient::task(const Uuid& taskId) {
   return call("GET", "/api/v1/tasks/" + taskId.toString());
 }
 
-Json RestClient::listProcesses(const std::map<std::string, std::string>& query) {
+Json RestClient::listProcesses(const std::map<std::string, std::string>& query,
+                               const std::vector<TagFilter>& tags) {
   std::string path = "/api/v1/processes";
   char separator = '?';
   for (const auto& [key, value] : query) {
     path += separator + urlEncode(key) + "=" + urlEncode(value);
+    separator = '&';
+  }
+  for (const TagFilter& tag : tags) {
+    path += separator + std::string("tag=") + urlEncode(tag.key + ":" + tag.value);
     separator = '&';
   }
   return call("GET", path);

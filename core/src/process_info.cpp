@@ -52,7 +52,8 @@ void to_json(Json& out, const ProcessInfo& process) {
              {"result", process.result},
              {"error", process.error},
              {"failedTaskId", process.failedTaskId},
-             {"paused", process.paused}};
+             {"paused", process.paused},
+             {"tags", tagsJson(process.tags)}};
 }
 
 void from_json(const Json& in, ProcessInfo& process) {
@@ -72,6 +73,7 @@ void from_json(const Json& in, ProcessInfo& process) {
   });
   result.failedTaskId = readOptionalField(in, "failedTaskId", readUuid);
   result.paused = readOptionalField(in, "paused", readBool).value_or(false);
+  result.tags = readOptionalField(in, "tags", readTags).value_or(Tags{});
   process = std::move(result);
 }
 

@@ -12,11 +12,12 @@ void to_json(Json& out, const StartRequest& request) {
   if (request.options.startTime) out["startTime"] = *request.options.startTime;
   if (request.options.taskList) out["taskList"] = *request.options.taskList;
   if (request.options.requestId) out["requestId"] = *request.options.requestId;
+  if (!request.options.tags.empty()) out["tags"] = tagsJson(request.options.tags);
 }
 
 void from_json(const Json& in, StartRequest& request) {
   rejectUnknownFields(
-      in, {"actor", "method", "args", "customId", "startTime", "taskList", "requestId"});
+      in, {"actor", "method", "args", "customId", "startTime", "taskList", "requestId", "tags"});
   StartRequest result;
   result.actor = readField(in, "actor", readActorId);
   result.method = readField(in, "method", readMethodName);
@@ -33,6 +34,7 @@ void from_json(const Json& in, StartRequest& request) {
   result.options.startTime = readOptionalField(in, "startTime", readEpochMs);
   result.options.taskList = readOptionalField(in, "taskList", readTaskList);
   result.options.requestId = readOptionalField(in, "requestId", readId);
+  result.options.tags = readOptionalField(in, "tags", readTags).value_or(Tags{});
   request = std::move(result);
 }
 

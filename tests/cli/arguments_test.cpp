@@ -19,6 +19,20 @@ TEST(Arguments, startTimeIsEpochMillisecondsOrSecondsFromNow) {
   EXPECT_FALSE(parseStartTime("-5", 0));
 }
 
+TEST(Arguments, aTagIsKeyEqualsValueOrKeyColonValue) {
+  std::string problem;
+  EXPECT_EQ(parseTagArgument("team=billing", problem), (TagFilter{"team", "billing"}));
+  EXPECT_EQ(parseTagArgument("team:billing", problem), (TagFilter{"team", "billing"}));
+  EXPECT_EQ(parseTagArgument("url=http://x", problem), (TagFilter{"url", "http://x"}));
+  EXPECT_EQ(parseTagArgument("env=", problem), (TagFilter{"env", ""}));
+  EXPECT_FALSE(parseTagArgument("team", problem));
+  EXPECT_EQ(problem, "expected KEY=VALUE, got \"team\"");
+  EXPECT_FALSE(parseTagArgument("a b=c", problem));
+  EXPECT_EQ(problem, "a tag key holds only A-Z a-z 0-9 _ . -, got \"a b\"");
+  EXPECT_EQ(tagsText(Json{{"team", "billing"}, {"env", "prod"}}), "env=prod team=billing");
+  EXPECT_EQ(tagsText(Json::object()), "");
+}
+
 TEST(Arguments, idsMustBeUuids) {
   EXPECT_EQ(normalizeId("1B4E28BA-2FA1-41D2-883F-0016D3CCA427"),
             "1b4e28ba-2fa1-41d2-883f-0016d3cca427");

@@ -116,6 +116,55 @@ TEST_F(PledgeCli, pausesAndResumesAProcess) {
       << ended.err;
 }
 
+TEST_F(PledgeCli, startsTaggedProcessesAndListsThemByTag) {
+  // Tagged#1.0 has no runner: its processes stay running.
+  auto startTagged = [&](std::vector<std::string> tags) {
+    // The tags before ACTOR METHOD: each --tag takes one value.
+    std::vector<std::string> args{"--json", "start"};
+    for (const std::string& tag : tags) {
+      args.push_back("--tag");
+      args.push_back(tag);
+    }
+    args.push_back("Tagged#1.0");
+    args.push_back("start");
+    Outcome started = run(args);
+    EXPECT_EQ(started.status, kExitOk) << started.err;
+    return parseJson(started.out).at("processId").get<std::string>();
+  };
+  const std::string prod = startTagged({"team=billing", "env=prod"});
+  const std::string dev = startTagged({"team=billing", "env=dev"});
+  const std::string untagged = startTagged({});
+
+  Outcome billing = run({"ps", "--tag", "team=billing"});
+  ASSERT_EQ(billing.status, kExitOk) << billing.err;
+  EXPECT_NE(billing.out.find("TAGS"), std::string::npos) << billing.out;
+  EXPECT_NE(billing.out.find("env=prod team=billing"), std::string::npos) << billing.out;
+  EXPECT_NE(billing.out.find(dev), std::string::npos) << billing.out;
+  EXPECT_EQ(billing.out.find(untagged), std::string::npos) << billing.out;
+  Outcome both = run({"--json", "ps", "--tag", "team=billing", "--tag", "env:prod"});
+  Json items = parseJson(both.out).at("items");
+  ASSERT_EQ(items.size(), 1U) << both.out;
+  EXPECT_EQ(items[0]["processId"], prod);
+  EXPECT_EQ(items[0]["tags"], Json({{"team", "billing"}, {"env", "prod"}}));
+  Outcome none = run({"ps", "--tag", "team=ops"});
+  EXPECT_EQ(none.out, "no processes match\n");
+
+  Outcome show = run({"show", prod});
+  EXPECT_NE(show.out.find("tags   env=prod team=billing"), std::string::npos) << show.out;
+  Outcome plain = run({"show", untagged});
+  EXPECT_EQ(plain.out.find("tags"), std::string::npos) << plain.out;
+
+  Outcome bad = run({"start", "Tagged#1.0", "start", "--tag", "no value"});
+  EXPECT_EQ(bad.status, kExitUsage);
+  EXPECT_NE(bad.err.find("--tag \"no value\": expected KEY=VALUE"), std::string::npos) << bad.err;
+  Outcome badPs = run({"ps", "--tag", "a/b=c"});
+  EXPECT_EQ(badPs.status, kExitUsage);
+  Outcome tooLong = run({"start", "Tagged#1.0", "start", "--tag", "v=" + std::string(257, 'x')});
+  EXPECT_EQ(tooLong.status, kExitUsage);  // checked before anything is sent
+  EXPECT_NE(tooLong.err.find(": must be at most 256 bytes long"), std::string::npos)
+      << tooLong.err;
+}
+
 TEST_F(PledgeCli, sendsEventsToTheProcessesWaitingForThem) {
   testing::TestApi api(server_.port());
   // Waiter#1.0 has no runner: the test plays its decider, which waits for pizzaReady order-42.

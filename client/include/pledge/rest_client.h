@@ -122,8 +122,10 @@ class RestClient final : public ProcessStarter {
   Json processTasks(const Uuid& processId);
   // GET /api/v1/tasks/{id}: the task, the input a poll hands it and the decision it made.
   Json task(const Uuid& taskId);
-  // GET /api/v1/processes with the given query parameters.
-  Json listProcesses(const std::map<std::string, std::string>& query);
+  // GET /api/v1/processes with the given query parameters, and a tag=KEY:VALUE per tag (only
+  // processes with every one of them).
+  Json listProcesses(const std::map<std::string, std::string>& query,
+                     const std::vector<TagFilter>& tags = {});
   ProcessInfo restart(const Uuid& processId);
   ProcessInfo abort(const Uuid& processId);
   // Pause: no task of the process is handed out until resume (docs/operations.md).

@@ -22,6 +22,10 @@ inline constexpr std::size_t kMaxWrittenJsonDepth = 1'024;
 inline constexpr std::size_t kMaxNameBytes = 256;
 // A process's customId and a start's requestId.
 inline constexpr std::size_t kMaxCustomIdBytes = 512;
+// A process's tags (docs/operations.md): how many, a key's and a value's bytes.
+inline constexpr std::size_t kMaxTagsPerProcess = 20;
+inline constexpr std::size_t kMaxTagKeyBytes = 64;
+inline constexpr std::size_t kMaxTagValueBytes = 256;
 // A task error's message.
 inline constexpr std::size_t kMaxErrorMessageBytes = 64 * 1024;
 

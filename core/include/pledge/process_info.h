@@ -2,9 +2,9 @@
 //
 // Wire form (GET /api/v1/processes/{id}):
 //   {"processId","taskId","customId","actor","method","state":"running|completed|broken|aborted",
-//    "startedAt","endedAt","result","error","failedTaskId"}
+//    "startedAt","endedAt","result","error","failedTaskId","paused","tags"}
 // customId, endedAt, error and failedTaskId are null when not applicable; result is null until
-// the process completes.
+// the process completes; tags is {} for a process started without tags.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "pledge/json.h"
+#include "pledge/tags.h"
 #include "pledge/task_error.h"
 #include "pledge/uuid.h"
 
@@ -46,6 +47,8 @@ struct ProcessInfo {
   std::optional<Uuid> failedTaskId;
   // Paused (docs/operations.md): none of its tasks is handed out until it is resumed.
   bool paused = false;
+  // Given by the start request (StartOptions::tags); never change.
+  Tags tags;
 
   bool ended() const { return state == ProcessState::Completed || state == ProcessState::Aborted; }
 

@@ -3,7 +3,7 @@
 //
 //   {"actor":"NotificationDecider#1.0","method":"start","args":["user-1","hello"],
 //    "customId":"order-17","startTime":1767225600000,"taskList":"batch",
-//    "requestId":"5f0c..."}
+//    "requestId":"5f0c...","tags":{"team":"billing"}}
 //   -> {"processId":"<uuid>","taskId":"<uuid>"}
 #pragma once
 
@@ -12,6 +12,7 @@
 #include <string>
 
 #include "pledge/json.h"
+#include "pledge/tags.h"
 #include "pledge/uuid.h"
 
 namespace pledge {
@@ -26,6 +27,8 @@ struct StartOptions {
   // same requestId returns the process the first try started, also when the client never saw
   // the first answer. Unlike customId it names the request, not the process.
   std::optional<std::string> requestId;
+  // Kept with the process, which can then be listed by them (pledge/tags.h for the limits).
+  Tags tags;
 
   bool operator==(const StartOptions&) const = default;
 };

@@ -74,17 +74,37 @@ class Client:
     # Processes ------------------------------------------------------------------------------
 
     def start(self, actor, method, args=(), custom_id=None, task_list=None, start_time=None,
-              request_id=None):
-        """Starts a process: {"processId", "taskId"} (and "existing": true for a known one)."""
+              request_id=None, tags=None):
+        """Starts a process: {"processId", "taskId"} (and "existing": true for a known one).
+
+        tags: {key: value} strings kept with the process to list it by (see processes()).
+        """
         body = {"actor": actor, "method": method, "args": list(args),
                 "requestId": request_id or str(uuid.uuid4())}
         if custom_id is not None:
             body["customId"] = custom_id
+        if tags:
+            body["tags"] = dict(tags)
         if task_list is not None:
             body["taskList"] = task_list
         if start_time is not None:
             body["startTime"] = start_time
         return self.request("POST", "/processes", body)
+
+    def processes(self, state=None, actor=None, custom_id=None, tags=None, limit=None,
+                  cursor=None):
+        """One page of processes, newest first: {"items": [...], "next": cursor or None}.
+
+        tags: {key: value}; only processes with every one of these tags are listed.
+        """
+        query = [(name, value) for name, value in
+                 (("state", state), ("actor", actor), ("customId", custom_id),
+                  ("limit", limit), ("cursor", cursor)) if value is not None]
+        query += [("tag", f"{key}:{value}") for key, value in (tags or {}).items()]
+        path = "/processes"
+        if query:
+            path += "?" + urllib.parse.urlencode(query)
+        return self.request("GET", path)
 
     def process(self, process_id):
         """The process as it is now: state, result, error, ..."""
@@ -137,13 +157,15 @@ class Client:
         return self.request("GET", path if version is None else f"{path}/{int(version)}")
 
     def start_workflow(self, name, input=None, version=None, custom_id=None,  # noqa: A002
-                       request_id=None):
+                       request_id=None, tags=None):
         """Starts workflow name (its latest version unless version is given) with input."""
         actor = f"workflow:{name}" if version is None else f"workflow:{name}#{int(version)}"
         body = {"actor": actor, "input": input if input is not None else {},
                 "requestId": request_id or str(uuid.uuid4())}
         if custom_id is not None:
             body["customId"] = custom_id
+        if tags:
+            body["tags"] = dict(tags)
         return self.request("POST", "/processes", body)
 
     # Schedules (docs/operations.md "Schedules") ----------------------------------------------

@@ -44,6 +44,26 @@ class ClientTest(unittest.TestCase):
         self.assertEqual((error.status, error.code, error.field), (400, "bad_request", "actor"))
         self.assertIn("Name#version", error.message)
 
+    def test_tagged_processes_are_listed_by_their_tags_page_by_page(self):
+        billing = [self.admin.start("Tagged#1.0", "run", tags={"team": "sdk-billing", "n": str(i)})
+                   ["processId"] for i in range(3)]
+        other = self.admin.start("Tagged#1.0", "run", tags={"team": "sdk-ops"})["processId"]
+        self.assertEqual(self.admin.process(other)["tags"], {"team": "sdk-ops"})
+        listed, cursor = [], None
+        while True:
+            page = self.admin.processes(tags={"team": "sdk-billing"}, limit=2, cursor=cursor)
+            listed += [p["processId"] for p in page["items"]]
+            cursor = page["next"]
+            if cursor is None:
+                break
+        self.assertEqual(listed, billing[::-1])
+        both = self.admin.processes(tags={"team": "sdk-billing", "n": "1"}, state="running")
+        self.assertEqual([p["processId"] for p in both["items"]], [billing[1]])
+        self.assertEqual(both["items"][0]["tags"], {"team": "sdk-billing", "n": "1"})
+        with self.assertRaises(PledgeError) as caught:
+            self.admin.start("Tagged#1.0", "run", tags={"v": "x" * 257})
+        self.assertEqual((caught.exception.status, caught.exception.field), (400, "tags.v"))
+
     def test_an_unknown_process_is_not_found(self):
         with self.assertRaises(PledgeError) as caught:
             self.admin.process("01a23d82-8967-71cc-8bb7-0e65d2edb662")

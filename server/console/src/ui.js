@@ -86,6 +86,15 @@ export function SortableTable({ columns, rows, initial, rowKey, testId }) {
   </table>`;
 }
 
+// A process's tags as chips ("team: billing"), each a link: href(tag) with tag as "key:value".
+export function TagChips({ tags, href }) {
+  const entries = Object.entries(tags || {});
+  if (entries.length === 0) return null;
+  return html`<span class="tags">${entries.map(([key, value]) => html`<a class="tag" key=${key}
+    data-testid="tag" data-tag=${`${key}:${value}`} href=${href(`${key}:${value}`)}
+    title=${`processes tagged ${key}:${value}`}>${key}: ${value}</a>`)}</span>`;
+}
+
 export function navigate(hash) {
   window.location.hash = hash;
 }

@@ -80,7 +80,7 @@ TaskRow Engine::rowOf(Task& task, bool takeSpec) {
   return row;
 }
 
-ProcessInfo Engine::infoOf(const Process& process) const {
+ProcessInfo Engine::infoOf(const Process& process, bool withTags) const {
   ProcessInfo info;
   info.processId = process.id;
   info.taskId = process.startTask->id;
@@ -98,16 +98,17 @@ ProcessInfo Engine::infoOf(const Process& process) const {
   info.error = process.error;
   info.failedTaskId = process.failedTaskId;
   info.paused = process.paused;
+  if (withTags) info.tags = process.tags;
   return info;
 }
 
 ProcessRow Engine::rowOf(Process& process) {
   ProcessRow row;
-  row.info = infoOf(process);
+  row.isNew = !process.rowWritten;
+  row.info = infoOf(process, /*withTags=*/row.isNew);
   row.partition = process.partition;
   row.requestId = process.requestId;
   row.wakeAt = process.wakeAt;
-  row.isNew = !process.rowWritten;
   process.rowWritten = true;
   return row;
 }

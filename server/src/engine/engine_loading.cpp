@@ -25,6 +25,7 @@ void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
     process->partition = row.partition;
     process->customId = row.info.customId;
     process->requestId = row.requestId;
+    process->tags = std::move(row.info.tags);
     process->state = row.info.state;
     process->startedAt = row.info.startedAt;
     process->error = row.info.error;

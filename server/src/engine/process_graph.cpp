@@ -79,11 +79,11 @@ Process& ProcessGraph::startProcess(const StartRequest& request, Uuid processId,
   process.partition = partitionOf(processId);
   process.customId = request.options.customId;
   process.requestId = request.options.requestId;
+  process.tags = request.options.tags;
   process.startedAt = now;
   processes_.emplace(processId, std::move(owned));
   if (process.customId) customIds_.emplace(*process.customId, &process);
   if (process.requestId) requestIds_.emplace(*process.requestId, &process);
-
   TaskSpec spec;
   spec.taskId = taskId;
   spec.actor = request.actor;

@@ -50,6 +50,7 @@ bool parseTarget(HttpRequest& request) {
                                                                 : pair.substr(equals + 1));
     if (!key || !value) return false;
     request.query[*key] = *value;
+    request.repeatedQuery.emplace(std::move(*key), std::move(*value));
   }
   return true;
 }

@@ -108,6 +108,8 @@ std::vector<Operation> operations() {
         described(queryParameter("actor", text()),
                   "Decider actor id, e.g. NotificationDecider#1.0"),
         queryParameter("customId", text()),
+        described(with(queryParameter("tag", arrayOf(text())), {{"explode", true}}),
+                  "KEY:VALUE, repeatable: only processes with every tag given"),
         described(queryParameter("startedAfter", int64()), "Epoch ms, inclusive"),
         described(queryParameter("startedBefore", int64()), "Epoch ms, exclusive"),
         queryParameter("limit",

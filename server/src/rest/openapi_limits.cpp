@@ -35,6 +35,9 @@ void addLimits(Json& doc) {
       {"nameBytes", kMaxNameBytes},
       {"customIdBytes", kMaxCustomIdBytes},
       {"errorMessageBytes", kMaxErrorMessageBytes},
+      {"tagsPerProcess", kMaxTagsPerProcess},
+      {"tagKeyBytes", kMaxTagKeyBytes},
+      {"tagValueBytes", kMaxTagValueBytes},
       {"decisionsPerRelease", kMaxDecisionsPerRelease},
       {"tasksPerDecision", kMaxTasksPerDecision},
       {"argsPerTask", kMaxArgsPerTask},
@@ -85,6 +88,11 @@ void addLimits(Json& doc) {
   start["requestId"].update(nameSchema(kMaxCustomIdBytes));
   start["args"]["maxItems"] = kMaxArgsPerTask;
   setRange(start["startTime"], 0, kMaxEpochMs);
+
+  Json& tags = schemas["Tags"];
+  tags["maxProperties"] = kMaxTagsPerProcess;
+  tags["propertyNames"] = {{"pattern", fmt::format("^[A-Za-z0-9_.-]{{1,{}}}$", kMaxTagKeyBytes)}};
+  tags["additionalProperties"]["maxLength"] = kMaxTagValueBytes;
 
   Json& event = schemas["Event"]["properties"];
   event["name"].update(nameSchema(kMaxNameBytes));

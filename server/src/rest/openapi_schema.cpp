@@ -57,6 +57,7 @@ Json componentSchemas() {
                {"customId", text()},
                {"startTime", int64()},
                {"taskList", text()},
+               {"tags", ref("Tags")},
                {"requestId",
                 described(text(),
                           "Chosen by the client for this request (a UUID, say): sending the "
@@ -114,7 +115,11 @@ Json componentSchemas() {
                           {"error", ref("TaskError")},
                           {"failedTaskId", nullable(text())},
                           {"paused", described(boolean(), "No task of it is handed out until "
-                                                          "it is resumed")}})},
+                                                          "it is resumed")},
+                          {"tags", ref("Tags")}})},
+      {"Tags", described(with(object(Json::object()), {{"additionalProperties", text()}}),
+                         "Search attributes given at start: string keys and values; processes "
+                         "are listed by them (GET /api/v1/processes?tag=KEY:VALUE)")},
       {"RetryPolicy",
        object({"policy"}, {{"policy", textOneOf({"none", "fixed", "linear", "exponential"})},
                            {"initialMs", integer()},

@@ -84,6 +84,7 @@ std::vector<RestApi::Route> RestApi::Resources::processes() {
               }
               query.actor = textQuery(request, "actor");
               query.customId = textQuery(request, "customId");
+              query.tags = tagQuery(request);
               if (request.query.contains("startedAfter")) {
                 query.startedAfter = intQuery(request, "startedAfter", 0);
               }

@@ -261,6 +261,17 @@ std::optional<std::string> textQuery(const HttpRequest& request, std::string_vie
   return it->second;
 }
 
+std::vector<TagFilter> tagQuery(const HttpRequest& request) {
+  std::vector<TagFilter> tags;
+  auto [first, last] = request.repeatedQuery.equal_range("tag");
+  for (auto it = first; it != last; ++it) {
+    PLEDGE_REQUIRE(tags.size() < limits::kMaxTagsPerProcess, "tag: at most {} tags, got more",
+                   limits::kMaxTagsPerProcess);
+    tags.push_back(atField("tag", [&] { return parseTagFilter(it->second); }));
+  }
+  return tags;
+}
+
 // ---- cluster routing ----------------------------------------------------------------------
 
 std::optional<std::string> RestApi::ownerElsewhere(const HttpRequest& request,

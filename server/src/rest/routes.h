@@ -21,6 +21,7 @@
 #include "pledge/limits.h"
 #include "pledge/server/http/http_server.h"
 #include "pledge/server/rest/rest_api.h"
+#include "pledge/tags.h"
 #include "pledge/uuid.h"
 
 namespace pledge::server {
@@ -109,5 +110,9 @@ std::int64_t intQuery(const HttpRequest& request, std::string_view name, std::in
 // or empty. BadRequest when it is not such a name.
 std::optional<std::string> textQuery(const HttpRequest& request, std::string_view name,
                                      std::size_t maxBytes = limits::kMaxCustomIdBytes);
+
+// Every ?tag=KEY:VALUE of the request (pledge/tags.h), at most limits::kMaxTagsPerProcess;
+// BadRequest naming `tag` when one is malformed.
+std::vector<TagFilter> tagQuery(const HttpRequest& request);
 
 }  // namespace pledge::server

@@ -174,6 +174,19 @@ CREATE TABLE limits (
   burst BIGINT,
   PRIMARY KEY (actor, task_list)
 );
+    // 9: tags (docs/operations.md): the JSON object read back with the process (NULL when it has
+    // none), and one row per tag, written with the new process row, that listing by tag walks
+    // newest first.
+    R"sql(
+ALTER TABLE processes ADD COLUMN tags TEXT;
+CREATE TABLE process_tags (
+  process_id UUID NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  PRIMARY KEY (process_id, key)
+);
+CREATE INDEX process_tags_by_value ON process_tags (key, value, started_at DESC, process_id DESC);
 )sql",
 };
 

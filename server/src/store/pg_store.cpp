@@ -77,8 +77,11 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
   // A row that was new stays an insert when later rows of the same id change it.
   std::map<Uuid, const ProcessRow*> processes;
   std::unordered_map<Uuid, bool> processIsNew;
+  // The tags travel with the row that was new, like a task's spec.
+  std::unordered_map<Uuid, const Tags*> processTags;
   for (const ProcessRow& row : batch.processes) {
     processIsNew[row.info.processId] = processIsNew[row.info.processId] || row.isNew;
+    if (row.isNew) processTags[row.info.processId] = &row.info.tags;
     processes[row.info.processId] = &row;
   }
   std::map<Uuid, const TaskRow*> tasks;
@@ -95,7 +98,10 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
   for (const auto& [id, row] : tasks) written.insert(row->partition);
 
   // Columns of the statements, one array each.
-  std::array<ArrayLiteral, 15> newProcess;
+  std::array<ArrayLiteral, 16> newProcess;
+  // process_tags rows of the new processes: process_id, key, value, started_at.
+  std::array<ArrayLiteral, 4> newTag;
+  std::size_t newTags = 0;
   std::array<ArrayLiteral, 8> changedProcess;
   std::size_t newProcesses = 0;
   std::size_t changedProcesses = 0;
@@ -129,6 +135,15 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
         c[13].addNull();
       }
       c[14].add(std::int64_t{info.paused ? 1 : 0});
+      const Tags& tags = *processTags[id];
+      c[15].addTextOrNull(rows::storedTags(tags));
+      for (const auto& [key, value] : tags) {
+        ++newTags;
+        newTag[0].add(info.processId);
+        newTag[1].add(key);
+        newTag[2].add(value);
+        newTag[3].add(info.startedAt);
+      }
     } else {
       ++changedProcesses;
       auto& c = changedProcess;
@@ -212,11 +227,18 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
               "INSERT INTO processes ({}) SELECT * FROM unnest($1::uuid[], $2::int[], "
               "$3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], "
               "$9::bigint[], $10::text[], $11::text[], $12::uuid[], $13::bigint[], $14::text[], "
-              "$15::int[])",
+              "$15::int[], $16::text[])",
               kProcessColumns),
           c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
           c[7].str(), c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str(), c[13].str(),
-          c[14].str());
+          c[14].str(), c[15].str());
+    }
+    if (newTags > 0) {
+      auto& c = newTag;
+      tx.exec_params(
+          "INSERT INTO process_tags (process_id, key, value, started_at) SELECT * FROM "
+          "unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[])",
+          c[0].str(), c[1].str(), c[2].str(), c[3].str());
     }
     if (changedProcesses > 0) {
       auto& c = changedProcess;

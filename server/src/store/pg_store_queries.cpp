@@ -171,16 +171,44 @@ std::vector<TaskRow> PgStore::processTasks(const Uuid& processId) {
 
 ProcessPage PgStore::listProcesses(const ProcessQuery& query) {
   const std::optional<std::pair<std::int64_t, Uuid>> after = rows::pageStart(query);
+  const std::vector<TagFilter> tags = rows::distinctTags(query);
+  // With tags, the first tag's index rows ($9, $10) drive the walk newest first, and a process
+  // must have every other tag too ($11, $12: keys and values, one stored row each as the pairs
+  // are distinct and a process has one value per key); order and cursor are the index row's.
+  std::string from = "processes p";
+  std::string order = "p.started_at DESC, p.id DESC";
+  std::string_view startedAt = "p.started_at";
+  std::string_view id = "p.id";
+  ArrayLiteral otherKeys;
+  ArrayLiteral otherValues;
+  std::optional<std::string> firstKey;
+  std::optional<std::string> firstValue;
+  if (!tags.empty()) {
+    from =
+        "process_tags t0 JOIN processes p ON p.id = t0.process_id WHERE t0.key = $9 AND "
+        "t0.value = $10 AND (SELECT COUNT(*) FROM process_tags t JOIN unnest($11::text[], "
+        "$12::text[]) AS f(key, value) ON t.key = f.key AND t.value = f.value WHERE "
+        "t.process_id = p.id) = cardinality($11::text[]) AND";
+    startedAt = "t0.started_at";
+    id = "t0.process_id";
+    order = "t0.started_at DESC, t0.process_id DESC";
+    firstKey = tags[0].key;
+    firstValue = tags[0].value;
+    for (std::size_t i = 1; i < tags.size(); ++i) {
+      otherKeys.add(tags[i].key);
+      otherValues.add(tags[i].value);
+    }
+  } else {
+    from += " WHERE";
+  }
   // Absent filters are NULL parameters that match everything.
   const std::string sql = fmt::format(
-      "SELECT {} FROM processes WHERE ($1::int IS NULL OR state = $1) AND ($2::text IS NULL OR "
-      "actor = $2) "
-      "AND ($3::text IS NULL OR custom_id = $3) AND ($4::bigint IS NULL OR started_at >= $4) "
-      "AND ($5::bigint IS NULL OR started_at < $5) AND ($6::bigint IS NULL OR (started_at, id) < "
-      "($6, $7::uuid)) "
-      "{} ORDER BY started_at DESC, id DESC LIMIT $8",
-      kProcessColumns,
-      !query.paused ? "" : *query.paused ? "AND paused = 1" : "AND paused = 0");
+      "SELECT {0} FROM {1} ($1::int IS NULL OR p.state = $1) AND ($2::text IS NULL OR "
+      "p.actor = $2) AND ($3::text IS NULL OR p.custom_id = $3) AND ($4::bigint IS NULL OR "
+      "{2} >= $4) AND ($5::bigint IS NULL OR {2} < $5) AND ($6::bigint IS NULL OR ({2}, {3}) < "
+      "($6, $7::uuid)) {4} ORDER BY {5} LIMIT $8",
+      rows::qualified(kProcessColumns, "p"), from, startedAt, id,
+      !query.paused ? "" : *query.paused ? "AND p.paused = 1" : "AND p.paused = 0", order);
   std::optional<int> state;
   if (query.state) state = storedState(*query.state);
   std::optional<std::int64_t> afterStarted;
@@ -192,9 +220,14 @@ ProcessPage PgStore::listProcesses(const ProcessQuery& query) {
   return reader_->run("list processes", true, [&](pqxx::connection& connection) {
     pqxx::read_transaction tx(connection);
     ProcessPage page;
-    for (const auto& row :
-         tx.exec_params(sql, state, query.actor, query.customId, query.startedAfter,
-                        query.startedBefore, afterStarted, afterId, query.limit + 1)) {
+    // A statement must use every parameter it is given: the tag ones only go with tags.
+    const pqxx::result found =
+        tags.empty() ? tx.exec_params(sql, state, query.actor, query.customId, query.startedAfter,
+                                      query.startedBefore, afterStarted, afterId, query.limit + 1)
+                     : tx.exec_params(sql, state, query.actor, query.customId, query.startedAfter,
+                                      query.startedBefore, afterStarted, afterId, query.limit + 1,
+                                      firstKey, firstValue, otherKeys.str(), otherValues.str());
+    for (const auto& row : found) {
       if (!rows::addToPage(page, query.limit, readProcess(row).info)) break;
     }
     return page;

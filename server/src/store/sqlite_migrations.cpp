@@ -156,6 +156,19 @@ CREATE TABLE limits (
   burst INTEGER,
   PRIMARY KEY (actor, task_list)
 ) WITHOUT ROWID;
+    // 11: tags (docs/operations.md): the JSON object read back with the process (NULL when it has
+    // none), and one row per tag, written with the new process row, that listing by tag walks
+    // newest first.
+    R"sql(
+ALTER TABLE processes ADD COLUMN tags TEXT;
+CREATE TABLE process_tags (
+  process_id BLOB NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  PRIMARY KEY (process_id, key)
+) WITHOUT ROWID;
+CREATE INDEX process_tags_by_value ON process_tags (key, value, started_at DESC, process_id DESC);
 )sql",
 };
 

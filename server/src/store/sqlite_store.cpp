@@ -102,7 +102,12 @@ EventAnswers SqliteStore::commit(const WriteBatch& batch) {
           insert.bindNull(14);
         }
         insert.bind(15, std::int64_t{info.paused ? 1 : 0});
+        insert.bindOptionalText(16, rows::storedTags(info.tags));
         insert.run();
+        for (const auto& [key, value] : info.tags) {
+          s.insertTag.bind(1, info.processId).bind(2, key).bind(3, value).bind(4, info.startedAt);
+          s.insertTag.run();
+        }
       } else {
         Statement& update = s.updateProcess;
         update.bind(1, info.processId).bind(2, std::int64_t{storedState(info.state)});
@@ -150,6 +155,7 @@ EventAnswers SqliteStore::commit(const WriteBatch& batch) {
   } catch (...) {
     s.insertProcess.reset();
     s.updateProcess.reset();
+    s.insertTag.reset();
     s.insertTask.reset();
     s.updateTask.reset();
     s.commit.reset();

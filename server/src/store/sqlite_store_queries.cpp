@@ -149,15 +149,34 @@ std::vector<TaskRow> SqliteStore::processTasks(const Uuid& processId) {
 
 ProcessPage SqliteStore::listProcesses(const ProcessQuery& query) {
   const std::optional<std::pair<std::int64_t, Uuid>> after = rows::pageStart(query);
-  std::string sql = fmt::format("SELECT {} FROM processes WHERE 1 = 1", kProcessColumns);
-  if (query.state) sql += " AND state = ?1";
-  if (query.paused) sql += *query.paused ? " AND paused = 1" : " AND paused = 0";
-  if (query.actor) sql += " AND actor = ?2";
-  if (query.customId) sql += " AND custom_id = ?3";
-  if (query.startedAfter) sql += " AND started_at >= ?4";
-  if (query.startedBefore) sql += " AND started_at < ?5";
-  if (after) sql += " AND (started_at < ?6 OR (started_at = ?6 AND id < ?7))";
-  sql += " ORDER BY started_at DESC, id DESC LIMIT ?8";
+  const std::vector<TagFilter> tags = rows::distinctTags(query);
+  // With tags, the first tag's index rows drive the walk (newest first) and the others are
+  // looked up per process; the order and the cursor are the index row's (the same values).
+  std::string sql = fmt::format("SELECT {} FROM ", rows::qualified(kProcessColumns, "p"));
+  std::string_view startedAt = "p.started_at";
+  std::string_view id = "p.id";
+  if (tags.empty()) {
+    sql += "processes p WHERE 1 = 1";
+  } else {
+    sql += "process_tags t0 CROSS JOIN processes p ON p.id = t0.process_id "
+           "WHERE t0.key = ?9 AND t0.value = ?10";
+    for (std::size_t i = 1; i < tags.size(); ++i) {
+      sql += fmt::format(
+          " AND EXISTS (SELECT 1 FROM process_tags t WHERE t.process_id = p.id AND t.key = ?{} "
+          "AND t.value = ?{})",
+          9 + 2 * i, 10 + 2 * i);
+    }
+    startedAt = "t0.started_at";
+    id = "t0.process_id";
+  }
+  if (query.state) sql += " AND p.state = ?1";
+  if (query.paused) sql += *query.paused ? " AND p.paused = 1" : " AND p.paused = 0";
+  if (query.actor) sql += " AND p.actor = ?2";
+  if (query.customId) sql += " AND p.custom_id = ?3";
+  if (query.startedAfter) sql += fmt::format(" AND {} >= ?4", startedAt);
+  if (query.startedBefore) sql += fmt::format(" AND {} < ?5", startedAt);
+  if (after) sql += fmt::format(" AND ({0} < ?6 OR ({0} = ?6 AND {1} < ?7))", startedAt, id);
+  sql += fmt::format(" ORDER BY {} DESC, {} DESC LIMIT ?8", startedAt, id);
 
   std::lock_guard lock(readMutex_);
   Statement select(reader_, sql);
@@ -168,6 +187,10 @@ ProcessPage SqliteStore::listProcesses(const ProcessQuery& query) {
   if (query.startedBefore) select.bind(5, *query.startedBefore);
   if (after) select.bind(6, after->first).bind(7, after->second);
   select.bind(8, std::int64_t{query.limit + 1});
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    const int at = static_cast<int>(9 + 2 * i);
+    select.bind(at, tags[i].key).bind(at + 1, tags[i].value);
+  }
   ProcessPage page;
   while (select.step()) {
     if (!rows::addToPage(page, query.limit, readProcess(select).info)) break;

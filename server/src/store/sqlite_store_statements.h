@@ -32,12 +32,15 @@ class SqliteStore::Statements {
       : begin(db, "BEGIN IMMEDIATE"),
         commit(db, "COMMIT"),
         rollback(db, "ROLLBACK"),
-        insertProcess(db,
-                      fmt::format("INSERT INTO processes ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                                  rows::kProcessColumns)),
+        insertProcess(
+            db, fmt::format("INSERT INTO processes ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            rows::kProcessColumns)),
         updateProcess(db,
                       "UPDATE processes SET state = ?2, ended_at = ?3, result = ?4, error = ?5, "
                       "failed_task = ?6, wake_at = ?7, paused = ?8 WHERE id = ?1"),
+        insertTag(db,
+                  "INSERT INTO process_tags (process_id, key, value, started_at) "
+                  "VALUES (?, ?, ?, ?)"),
         insertTask(
             db, fmt::format("INSERT INTO tasks ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                             rows::kTaskColumns)),
@@ -51,6 +54,7 @@ class SqliteStore::Statements {
   sqlite::Statement rollback;
   sqlite::Statement insertProcess;
   sqlite::Statement updateProcess;
+  sqlite::Statement insertTag;
   sqlite::Statement insertTask;
   sqlite::Statement updateTask;
 };

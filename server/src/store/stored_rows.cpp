@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "pledge/error.h"
@@ -51,11 +52,23 @@ std::vector<EndedProcess> pairEnded(std::vector<ProcessRow> processes, std::vect
   return ended;
 }
 
+std::string storedTags(const Tags& tags) {
+  return tags.empty() ? std::string() : tagsJson(tags).dump();
+}
+
 std::string liveCondition(std::string_view alias, std::int64_t horizon,
                           std::string_view partitionFilter) {
   return fmt::format("{0}state IN ({1}, {2}) AND ({0}wake_at IS NULL OR {0}wake_at <= {3}){4}",
                      alias, storedState(ProcessState::Running), storedState(ProcessState::Broken),
                      horizon, partitionFilter);
+}
+
+std::vector<TagFilter> distinctTags(const ProcessQuery& query) {
+  std::vector<TagFilter> tags;
+  for (const TagFilter& filter : query.tags) {
+    if (std::find(tags.begin(), tags.end(), filter) == tags.end()) tags.push_back(filter);
+  }
+  return tags;
 }
 
 std::optional<std::pair<std::int64_t, Uuid>> pageStart(const ProcessQuery& query) {

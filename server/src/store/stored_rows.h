@@ -24,10 +24,13 @@ namespace pledge::server::rows {
 
 inline constexpr const char* kProcessColumns =
     "id, partition, start_task, custom_id, actor, method, state, started_at, ended_at, result, "
-    "error, failed_task, wake_at, request_id, paused";
+    "error, failed_task, wake_at, request_id, paused, tags";
 inline constexpr const char* kTaskColumns =
     "id, process_id, spec, state, promise, attempt, attempt_base, not_before, lease_until, "
     "forward_to, value, error, created_at, ready_at, started_at, ended_at, parent_id, seq";
+
+// The tags column: the JSON object, "" (NULL) for none.
+std::string storedTags(const Tags& tags);
 
 // Process states as stored; the numbers must never change.
 inline int storedState(ProcessState state) { return static_cast<int>(state); }
@@ -42,10 +45,11 @@ struct OwnedRows {
   const char* table;
   const char* condition;
 };
-inline constexpr std::array<OwnedRows, 4> kRowsOfAProcess = {{
+inline constexpr std::array<OwnedRows, 5> kRowsOfAProcess = {{
     {"event_deliveries", "task_id IN (SELECT id FROM tasks WHERE process_id {match})"},
     {"event_waits", "process_id {match}"},
     {"kept_events", "process_id {match}"},
+    {"process_tags", "process_id {match}"},
     {"tasks", "process_id {match}"},
 }};
 
@@ -90,6 +94,7 @@ ProcessRow readProcess(const Row& row) {
   if (!row.isNull(12)) process.wakeAt = row.integer(12);
   if (!row.isNull(13)) process.requestId = row.text(13);
   process.info.paused = row.integer(14) != 0;
+  if (!row.isNull(15)) process.info.tags = readTags(parseJson(std::string(row.text(15))));
   return process;
 }
 
@@ -149,6 +154,9 @@ std::string qualified(std::string_view columns, std::string_view alias);
 // database's own " AND ..." text).
 std::string liveCondition(std::string_view alias, std::int64_t horizon,
                           std::string_view partitionFilter);
+
+// The query's tag filters without repeats, so that each matches a different stored tag row.
+std::vector<TagFilter> distinctTags(const ProcessQuery& query);
 
 // Where a page of listProcesses starts: after the process the query's cursor names, or at the
 // newest. Throws pledge::Error(BadRequest) for a limit outside 1 to 1000 or a malformed cursor.

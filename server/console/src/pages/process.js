@@ -8,7 +8,7 @@ import { ProcessGraph } from '../graph.js';
 import { may, useSession } from '../session.js';
 import { Timeline } from '../timeline.js';
 import { workflowHref, workflowOfActor } from '../workflow_graph.js';
-import { ErrorBanner, Loading, StateBadge, html, usePolling } from '../ui.js';
+import { ErrorBanner, Loading, StateBadge, TagChips, html, usePolling } from '../ui.js';
 import {
   eventKey, eventNames, isEvent, isTimer, isWait, keyText, listeningChoices, waitLong,
 } from '../waits.js';
@@ -198,6 +198,9 @@ export function ProcessDetail({ id }) {
       ${workflow ? html`<div><a data-testid="process-workflow" href=${workflowHref(workflow.name, workflow.version)}
         >workflow ${workflow.name} v${workflow.version}: its definition</a></div>` : null}
       ${process.customId ? html`<div>custom id <b>${process.customId}</b></div>` : null}
+      ${Object.keys(process.tags || {}).length > 0 ? html`<div data-testid="process-tags">tags
+        <${TagChips} tags=${process.tags}
+          href=${(tag) => `#/processes?tag=${encodeURIComponent(tag)}`} /></div>` : null}
       <div>started ${ago(process.startedAt, now)}</div>
       ${process.endedAt ? html`<div>took ${duration(process.endedAt - process.startedAt)}</div>` : null}
       <div>${tasks.length} tasks</div>

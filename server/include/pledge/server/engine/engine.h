@@ -263,7 +263,8 @@ class Engine {
                          std::vector<GroupCommit::Callback> callbacks, const std::string& why);
   TaskRow rowOf(Task& task, bool takeSpec);
   ProcessRow rowOf(Process& process);
-  ProcessInfo infoOf(const Process& process) const;
+  // withTags false leaves info.tags empty: a row that is not new never writes them again.
+  ProcessInfo infoOf(const Process& process, bool withTags = true) const;
 
   // ---- events (engine_events.cpp) --------------------------------------------------------
   // What a Listening task asks the store for (under the lock).

@@ -120,6 +120,8 @@ struct Process {
   std::optional<std::string> customId;
   // The requestId of the start that created it (a retry of that start answers this process).
   std::optional<std::string> requestId;
+  // Its start request's tags (they never change).
+  Tags tags;
   Task* startTask = nullptr;
   ProcessState state = ProcessState::Running;
   std::int64_t startedAt = 0;

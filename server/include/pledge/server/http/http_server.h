@@ -39,7 +39,10 @@ struct HttpRequest {
   std::string target;  // as sent, e.g. "/api/v1/processes?state=broken"
   // Path segments, percent-decoded: "/api/v1/actors/A%231.0/block" -> api, v1, actors, A#1.0, block
   std::vector<std::string> segments;
+  // The last value of each query parameter; repeatedQuery holds every value of the ones that
+  // may repeat (?tag=a:1&tag=b:2), in order.
   std::map<std::string, std::string, std::less<>> query;
+  std::multimap<std::string, std::string, std::less<>> repeatedQuery;
   std::string body;
   // The node that forwarded this request (header X-Pledge-Forwarded); empty when it came from
   // a client. A forwarded request is never forwarded again.

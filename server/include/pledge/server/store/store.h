@@ -184,6 +184,8 @@ struct ProcessQuery {
   std::optional<std::string> customId;
   std::optional<std::int64_t> startedAfter;
   std::optional<std::int64_t> startedBefore;
+  // Only processes with every one of these tags (the key with that value).
+  std::vector<TagFilter> tags;
   int limit = 50;
   // Opaque position from the previous page's `next`.
   std::optional<std::string> cursor;
