@@ -1,7 +1,8 @@
 // The OpenAPI 3 document of REST API v1, served at GET /api/v1/openapi.json (and describing that
-// route too). It is built from the table of operations and the component schemas below; the
-// limits (limits.h) and the error codes (error.h) are added to them from the code
-// (openapi_limits.cpp), so that the document states what the server enforces.
+// route too). It is built from the table of operations below (those of processes, events,
+// workflows and tasks; openapi_service.cpp and openapi_schedules.cpp hold the others) and the
+// component schemas; the limits (limits.h) and the error codes (error.h) are added to them from
+// the code (openapi_limits.cpp), so that the document states what the server enforces.
 // tests/server/openapi_test.cpp holds the operations and RestApi's routes to the same set of
 // (method, path).
 #include <cctype>
@@ -11,6 +12,7 @@
 
 #include "pledge/server/rest/rest_api.h"
 #include "rest/openapi_limits.h"
+#include "rest/openapi_operation.h"
 #include "rest/openapi_schema.h"
 #include "rest/routes.h"
 
@@ -19,40 +21,6 @@ namespace openapi {
 namespace {
 
 // ---- operations ---------------------------------------------------------------------------
-
-Json errorAnswer() { return {{"$ref", "#/components/responses/Error"}}; }
-// An answer with a JSON body.
-Json answer(std::string_view description, Json schema) {
-  return {{"description", description},
-          {"content", {{"application/json", {{"schema", std::move(schema)}}}}}};
-}
-// An answer without a body.
-Json answer(std::string_view description) { return {{"description", description}}; }
-
-Json queryParameter(std::string_view name, Json schema) {
-  return {{"name", name}, {"in", "query"}, {"schema", std::move(schema)}};
-}
-Json parameterRef(std::string_view name) {
-  return {{"$ref", "#/components/parameters/" + std::string(name)}};
-}
-Json scopeParameter() {
-  return with(
-      queryParameter("scope", textOneOf({"local"})),
-      {{"required", false},
-       {"description", "local: this node only; otherwise the sum over the cluster's nodes"}});
-}
-
-// One operation: a method on a path template, as RestApi's routes write them.
-struct Operation {
-  std::string method;  // "GET", "POST"
-  std::string path;
-  std::string summary;
-  std::vector<Json> parameters;
-  // The schema of the JSON body it requires; null when it takes none.
-  Json requestBody;
-  // Status, answer; addLimits adds the 400, 413, 429 and 503 every operation may meet.
-  std::vector<std::pair<std::string, Json>> responses;
-};
 
 Json pollSchema() {
   return object(
@@ -63,33 +31,9 @@ Json pollSchema() {
        {"waitMs", {{"type", "integer"}, {"minimum", 0}, {"maximum", 60000}, {"default", 0}}}});
 }
 
-Json clusterSchema() {
-  Json node = object({{"name", text()},
-                      {"address", text()},
-                      {"role", text()},
-                      {"self", boolean()},
-                      {"alive", boolean()},
-                      {"startedAt", described(integer(), "epoch ms")},
-                      {"lastHeartbeatMs", integer()},
-                      {"partitions", arrayOf(integer())}});
-  return object({{"partitions", integer()},
-                 {"store", textOneOf({"embedded", "shared"})},
-                 {"leaseMs", integer()},
-                 {"unownedPartitions", described(integer(), "partitions no live node holds")},
-                 {"nodes", arrayOf(std::move(node))}});
-}
-
 std::vector<Operation> operations() {
   const Json process = answer("The process", ref("Process"));
-  const Json queue = object({{"actor", text()},
-                             {"taskList", text()},
-                             {"ready", integer()},
-                             {"running", integer()},
-                             {"waiting", integer()},
-                             {"oldestReadyMs", nullable(integer())},
-                             {"limit", nullable(ref("LimitView"))},
-                             {"held", described(integer(), "ready tasks its limit holds back")}});
-  return {
+  std::vector<Operation> operations = {
       {"POST",
        "/api/v1/processes",
        "Start a process (idempotent by customId)",
@@ -268,92 +212,9 @@ std::vector<Operation> operations() {
        {{{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", uuid()}}},
        nullptr,
        {{"200", answer("The task", ref("TaskRecord"))}, {"404", errorAnswer()}}},
-      {"GET",
-       "/api/v1/queues",
-       "Live tasks per actor and task list",
-       {scopeParameter()},
-       nullptr,
-       {{"200", answer("Queues", arrayOf(queue))}}},
-      {"GET",
-       "/api/v1/actors",
-       "Actors with tasks or pollers, their last poll and blocked flag",
-       {scopeParameter()},
-       nullptr,
-       {{"200", answer("Actors", arrayOf(ref("Actor")))}}},
-      {"POST",
-       "/api/v1/actors/{actor}/block",
-       "Block an actor: its tasks stay queued",
-       {parameterRef("Actor")},
-       nullptr,
-       {{"200", answer("The actor", ref("Actor"))}}},
-      {"POST",
-       "/api/v1/actors/{actor}/unblock",
-       "Unblock an actor",
-       {parameterRef("Actor")},
-       nullptr,
-       {{"200", answer("The actor", ref("Actor"))}}},
-      {"GET",
-       "/api/v1/limits",
-       "Limits per actor and task list, with what runs against them (summed over the nodes)",
-       {scopeParameter()},
-       nullptr,
-       {{"200", answer("Limits", arrayOf(ref("LimitView")))}}},
-      {"PUT",
-       "/api/v1/limits",
-       "Set (replace) the limit of an actor or of one of its task lists",
-       {},
-       ref("Limit"),
-       {{"200", answer("The limit as applied", ref("LimitView"))}, {"400", errorAnswer()}}},
-      {"DELETE",
-       "/api/v1/limits",
-       "Clear the limit of an actor or of one of its task lists",
-       {described(queryParameter("actor", text()), "Name#version (# written %23)"),
-        described(queryParameter("taskList", text()), "absent: the actor's own limit")},
-       nullptr,
-       {{"200", answer("Whether there was one", object({{"actor", text()},
-                                                         {"taskList", text()},
-                                                         {"cleared", boolean()}}))}}},
-      {"GET",
-       "/api/v1/cluster",
-       "Nodes, their address, role, partitions and heartbeat age",
-       {},
-       nullptr,
-       {{"200", answer("The cluster", clusterSchema())}}},
-      {"GET",
-       "/api/v1/retention",
-       "Retention of ended processes on this node: its settings and what it deleted",
-       {},
-       nullptr,
-       {{"200", answer("Retention", ref("Retention"))}}},
-      {"POST",
-       "/api/v1/retention/run",
-       "Run a retention pass now (409 when retention is off); answers what it deleted",
-       {},
-       nullptr,
-       {{"200", answer("The pass", ref("RetentionPass"))}}},
-      {"GET",
-       "/api/v1/whoami",
-       "The caller: its token's name, role and actors, and what the role may do",
-       {},
-       nullptr,
-       {{"200", answer("The caller", object({{"name", text()},
-                                              {"role", text()},
-                                              {"actors", arrayOf(text())},
-                                              {"may", arrayOf(text())},
-                                              {"open", boolean()}}))}}},
-      {"GET",
-       "/api/v1/openapi.json",
-       "This document: REST API v1 in OpenAPI 3, with the server's limits and error codes",
-       {},
-       nullptr,
-       {{"200", answer("The OpenAPI document", Json::object())}}},
-      {"GET",
-       "/metrics",
-       "Prometheus text format",
-       {},
-       nullptr,
-       {{"200", {{"description", "Metrics"}, {"content", {{"text/plain", Json::object()}}}}}}},
   };
+  for (Operation& operation : serviceOperations()) operations.push_back(std::move(operation));
+  return operations;
 }
 
 // ---- the document ------------------------------------------------------------------------

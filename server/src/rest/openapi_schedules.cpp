@@ -1,16 +1,11 @@
 // The schedules part of the OpenAPI document (docs/rest.md "Schedules"): the operations of
 // /api/v1/schedules, written as the document's paths hold them, and the Schedule schemas.
 #include "pledge/schedule.h"
-#include "rest/openapi_schema.h"
+#include "rest/openapi_operation.h"
 
 namespace pledge::server::openapi {
 namespace {
 
-Json errorAnswer() { return {{"$ref", "#/components/responses/Error"}}; }
-Json answer(std::string_view description, Json schema) {
-  return {{"description", description},
-          {"content", {{"application/json", {{"schema", std::move(schema)}}}}}};
-}
 Json idParameter() {
   return {{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", text()}};
 }
