@@ -195,8 +195,9 @@ RetryPolicy retryPolicyOf(Element element) {
 }
 
 CallOptions callOptionsOf(Element element) {
-  enum { kStartTime, kTaskList, kPriority, kTimeoutMs, kRetry };
-  Fields<5> f(element, {"startTime", "taskList", "priority", "timeoutMs", "retry"});
+  enum { kStartTime, kTaskList, kPriority, kTimeoutMs, kScheduleToStartMs, kRetry };
+  Fields<6> f(element,
+              {"startTime", "taskList", "priority", "timeoutMs", "scheduleToStartMs", "retry"});
   CallOptions options;
   if (f.given(kStartTime)) {
     options.startTime = integerOf(f[kStartTime]);
@@ -213,6 +214,12 @@ CallOptions callOptionsOf(Element element) {
   if (f.given(kTimeoutMs)) {
     options.timeoutMs = integerOf(f[kTimeoutMs]);
     if (*options.timeoutMs <= 0 || *options.timeoutMs > limits::kMaxTimeoutMs) throw Decline{};
+  }
+  if (f.given(kScheduleToStartMs)) {
+    options.scheduleToStartMs = integerOf(f[kScheduleToStartMs]);
+    if (*options.scheduleToStartMs <= 0 || *options.scheduleToStartMs > limits::kMaxTimeoutMs) {
+      throw Decline{};
+    }
   }
   if (f.given(kRetry)) options.retry = retryPolicyOf(f[kRetry]);
   return options;
@@ -242,8 +249,9 @@ ArgSpec argSpecOf(Element element) {
 }
 
 TaskSpec taskSpecOf(Element element) {
-  enum { kTaskId, kActor, kMethod, kType, kArgs, kOptions };
-  Fields<6> f(element, {"taskId", "actor", "method", "type", "args", "options"});
+  enum { kTaskId, kActor, kMethod, kType, kArgs, kOptions, kProcessDeadline };
+  Fields<7> f(element,
+              {"taskId", "actor", "method", "type", "args", "options", "processDeadline"});
   if (!f.has(kTaskId) || !f.has(kActor) || !f.has(kMethod) || !f.has(kType)) throw Decline{};
   TaskSpec task;
   task.taskId = uuidOf(f[kTaskId]);
@@ -252,6 +260,10 @@ TaskSpec taskSpecOf(Element element) {
   task.type = taskTypeOf(f[kType]);
   if (f.given(kArgs)) task.args = arrayOf<ArgSpec>(f[kArgs], argSpecOf, limits::kMaxArgsPerTask);
   if (f.given(kOptions)) task.options = callOptionsOf(f[kOptions]);
+  if (f.given(kProcessDeadline)) {
+    task.processDeadline = integerOf(f[kProcessDeadline]);
+    if (*task.processDeadline < 0 || *task.processDeadline > limits::kMaxEpochMs) throw Decline{};
+  }
   return task;
 }
 

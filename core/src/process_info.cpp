@@ -53,6 +53,7 @@ void to_json(Json& out, const ProcessInfo& process) {
              {"error", process.error},
              {"failedTaskId", process.failedTaskId},
              {"paused", process.paused}};
+  if (process.deadline) out["deadline"] = *process.deadline;
 }
 
 void from_json(const Json& in, ProcessInfo& process) {
@@ -72,6 +73,7 @@ void from_json(const Json& in, ProcessInfo& process) {
   });
   result.failedTaskId = readOptionalField(in, "failedTaskId", readUuid);
   result.paused = readOptionalField(in, "paused", readBool).value_or(false);
+  result.deadline = readOptionalField(in, "deadline", readEpochMs);
   process = std::move(result);
 }
 

@@ -1,5 +1,6 @@
 #include "pledge/start_request.h"
 
+#include "pledge/call_options.h"
 #include "pledge/limits.h"
 #include "pledge/task_spec.h"
 #include "pledge/text.h"
@@ -12,11 +13,15 @@ void to_json(Json& out, const StartRequest& request) {
   if (request.options.startTime) out["startTime"] = *request.options.startTime;
   if (request.options.taskList) out["taskList"] = *request.options.taskList;
   if (request.options.requestId) out["requestId"] = *request.options.requestId;
+  if (request.options.scheduleToStartMs) {
+    out["scheduleToStartMs"] = *request.options.scheduleToStartMs;
+  }
+  if (request.options.deadlineMs) out["deadlineMs"] = *request.options.deadlineMs;
 }
 
 void from_json(const Json& in, StartRequest& request) {
-  rejectUnknownFields(
-      in, {"actor", "method", "args", "customId", "startTime", "taskList", "requestId"});
+  rejectUnknownFields(in, {"actor", "method", "args", "customId", "startTime", "taskList",
+                           "requestId", "scheduleToStartMs", "deadlineMs"});
   StartRequest result;
   result.actor = readField(in, "actor", readActorId);
   result.method = readField(in, "method", readMethodName);
@@ -33,6 +38,9 @@ void from_json(const Json& in, StartRequest& request) {
   result.options.startTime = readOptionalField(in, "startTime", readEpochMs);
   result.options.taskList = readOptionalField(in, "taskList", readTaskList);
   result.options.requestId = readOptionalField(in, "requestId", readId);
+  result.options.scheduleToStartMs =
+      readOptionalField(in, "scheduleToStartMs", readDurationMs);
+  result.options.deadlineMs = readOptionalField(in, "deadlineMs", readDurationMs);
   request = std::move(result);
 }
 

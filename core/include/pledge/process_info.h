@@ -2,7 +2,7 @@
 //
 // Wire form (GET /api/v1/processes/{id}):
 //   {"processId","taskId","customId","actor","method","state":"running|completed|broken|aborted",
-//    "startedAt","endedAt","result","error","failedTaskId"}
+//    "startedAt","endedAt","result","error","failedTaskId","paused","deadline"?}
 // customId, endedAt, error and failedTaskId are null when not applicable; result is null until
 // the process completes.
 #pragma once
@@ -46,6 +46,9 @@ struct ProcessInfo {
   std::optional<Uuid> failedTaskId;
   // Paused (docs/operations.md): none of its tasks is handed out until it is resumed.
   bool paused = false;
+  // Its deadline (epoch ms) when it has one (StartOptions::deadlineMs); shown while the process
+  // is in memory (not for an ended or dormant one, read from the store).
+  std::optional<std::int64_t> deadline;
 
   bool ended() const { return state == ProcessState::Completed || state == ProcessState::Aborted; }
 

@@ -56,6 +56,12 @@ Json componentSchemas() {
                {"customId", text()},
                {"startTime", int64()},
                {"taskList", text()},
+               {"scheduleToStartMs",
+                described(int64(), "The start task fails (pledge.Timeout) unless a runner takes "
+                                   "it within this many ms of becoming ready")},
+               {"deadlineMs",
+                described(int64(), "The process breaks (pledge.Timeout) and its live tasks are "
+                                   "cancelled this many ms after the start")},
                {"requestId",
                 described(text(),
                           "Chosen by the client for this request (a UUID, say): sending the "
@@ -113,7 +119,9 @@ Json componentSchemas() {
                           {"error", ref("TaskError")},
                           {"failedTaskId", nullable(text())},
                           {"paused", described(boolean(), "No task of it is handed out until "
-                                                          "it is resumed")}})},
+                                                          "it is resumed")},
+                          {"deadline", described(integer(), "epoch ms; when it has one (shown "
+                                                            "while it is in memory)")}})},
       {"RetryPolicy",
        object({"policy"}, {{"policy", textOneOf({"none", "fixed", "linear", "exponential"})},
                            {"initialMs", integer()},
@@ -137,7 +145,9 @@ Json componentSchemas() {
                                                {"taskList", text()},
                                                {"priority", integer()},
                                                {"timeoutMs", integer()},
-                                               {"retry", ref("RetryPolicy")}})}})},
+                                               {"scheduleToStartMs", integer()},
+                                               {"retry", ref("RetryPolicy")}})},
+                           {"processDeadline", described(integer(), "a start task's only")}})},
       {"Decision",
        described(
            object({"taskId", "attempt"},
@@ -190,6 +200,10 @@ Json componentSchemas() {
                                                    "timeoutMs, else the server's "
                                                    "--default-timeout-ms")},
                            {"retry", ref("RetryPolicy")},
+                           {"scheduleToStartMs",
+                            described(nullable(integer()),
+                                      "fails (pledge.Timeout) unless taken this long after it "
+                                      "became ready")},
                            {"notBefore", nullable(integer())},
                            {"leaseUntil", nullable(integer())},
                            {"deadline",
