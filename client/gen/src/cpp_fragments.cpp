@@ -98,10 +98,12 @@ std::string defaultsLiteral(const CallOptions& defaults) {
   auto orNull = [](bool has, const std::string& value) { return has ? value : "std::nullopt"; };
   return fmt::format(
       "pledge::CallOptions{{.startTime = std::nullopt, .taskList = {}, .priority = {}, "
-      ".timeoutMs = {}, .retry = {}}}",
+      ".timeoutMs = {}, .scheduleToStartMs = {}, .retry = {}}}",
       orNull(defaults.taskList.has_value(), cppString(defaults.taskList.value_or(""))),
       orNull(defaults.priority.has_value(), std::to_string(defaults.priority.value_or(0))),
       orNull(defaults.timeoutMs.has_value(), std::to_string(defaults.timeoutMs.value_or(0))),
+      orNull(defaults.scheduleToStartMs.has_value(),
+             std::to_string(defaults.scheduleToStartMs.value_or(0))),
       orNull(defaults.retry.has_value(),
              defaults.retry ? retryLiteral(*defaults.retry) : std::string()));
 }

@@ -27,8 +27,9 @@ constexpr std::array kWorkerKeys = {"version", "impl", "methods"};
 constexpr std::array kDeciderKeys = {"version", "impl", "execute", "asynchronous", "events"};
 constexpr std::array kEventKeys = {"payload"};
 constexpr std::array kImplKeys = {"class", "include"};
-constexpr std::array kMethodKeys = {"params",    "returns",  "retry",
-                                    "timeoutMs", "taskList", "priority"};
+constexpr std::array kMethodKeys = {"params",   "returns",           "retry",     "timeoutMs",
+                                    "taskList", "priority",          "deadlineMs",
+                                    "scheduleToStartMs"};
 constexpr std::array kRetryKeys = {"policy",     "initialMs",   "maxMs",
                                    "multiplier", "maxAttempts", "nonRetryable"};
 constexpr std::array kParamFlags = {"acceptFail", "noWait"};
@@ -203,6 +204,17 @@ class IdlReader : YamlFields {
     if (node["retry"]) method.defaults.retry = retry(node["retry"], keyPath + ".retry");
     if (node["timeoutMs"]) {
       method.defaults.timeoutMs = integer(node["timeoutMs"], keyPath + ".timeoutMs", 1);
+    }
+    if (node["scheduleToStartMs"]) {
+      method.defaults.scheduleToStartMs =
+          integer(node["scheduleToStartMs"], keyPath + ".scheduleToStartMs", 1);
+    }
+    if (node["deadlineMs"]) {
+      if (!parentPath.ends_with(".execute")) {
+        fail(node["deadlineMs"], keyPath + ".deadlineMs",
+             "only a decider's execute method has a deadline (its process's)");
+      }
+      method.deadlineMs = integer(node["deadlineMs"], keyPath + ".deadlineMs", 1);
     }
     if (node["taskList"]) {
       method.defaults.taskList = scalar(node["taskList"], keyPath + ".taskList");
