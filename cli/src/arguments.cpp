@@ -1,6 +1,8 @@
 #include "pledge/cli/arguments.h"
 
 #include <charconv>
+#include <cstdint>
+#include <string_view>
 
 #include "pledge/uuid.h"
 
@@ -27,6 +29,23 @@ std::optional<std::int64_t> parseStartTime(const std::string& text, std::int64_t
   auto [rest, ec] = std::from_chars(begin, end, value);
   if (ec != std::errc() || rest != end || begin == end || value < 0) return std::nullopt;
   return relative ? nowMs + value * 1000 : value;
+}
+
+std::optional<std::int64_t> parseDurationMs(const std::string& text) {
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  std::int64_t value = 0;
+  auto [rest, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || rest == begin || value <= 0) return std::nullopt;
+  const std::string_view unit(rest, static_cast<std::size_t>(end - rest));
+  std::int64_t scale = 0;
+  if (unit.empty() || unit == "ms") scale = 1;
+  if (unit == "s") scale = 1'000;
+  if (unit == "m") scale = 60'000;
+  if (unit == "h") scale = 3'600'000;
+  if (unit == "d") scale = 86'400'000;
+  if (scale == 0 || value > INT64_MAX / scale) return std::nullopt;
+  return value * scale;
 }
 
 std::optional<std::string> normalizeId(const std::string& text) {

@@ -53,6 +53,12 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
                            "idempotency key ({i} becomes the index)");
   startCommand->add_option("--start-time", start.startTime, "epoch ms, or +SECONDS from now");
   startCommand->add_option("--task-list", start.taskList, "task list of the start task");
+  startCommand->add_option("--deadline", start.deadline,
+                           "the process breaks (timed out) and its tasks are cancelled after "
+                           "this long: 1h, 30m, 90s, 500ms");
+  startCommand->add_option("--schedule-to-start", start.scheduleToStart,
+                           "the start task fails (timed out) unless a runner takes it within "
+                           "this long: 30s");
 
   std::map<std::string, std::string> psQuery;
   std::string psState;

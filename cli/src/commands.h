@@ -51,6 +51,9 @@ struct StartOptions {
   std::string customId;
   std::string startTime;
   std::string taskList;
+  // Durations as parseDurationMs takes them ("1h", "30s"); "" when not typed.
+  std::string deadline;
+  std::string scheduleToStart;
 };
 
 // pledge event send NAME KEY [PAYLOAD_JSON] and its options, as typed.

@@ -14,6 +14,10 @@ std::string substituteIndex(const std::string& pattern, int index);
 // nullopt when it is neither.
 std::optional<std::int64_t> parseStartTime(const std::string& text, std::int64_t nowMs);
 
+// A duration such as --deadline takes: a number and a unit, ms, s, m, h or d ("1h", "30s",
+// "500ms"), or a plain number of milliseconds. nullopt when it is none of these or not positive.
+std::optional<std::int64_t> parseDurationMs(const std::string& text);
+
 // The process id a user typed: a full UUID. nullopt otherwise.
 std::optional<std::string> normalizeId(const std::string& text);
 
