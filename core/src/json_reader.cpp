@@ -58,6 +58,13 @@ std::int64_t integerOf(Element element) {
   return element.get_int64().value_unsafe();
 }
 
+// An integer from min to max: epoch ms (startTime, processDeadline), durations (timeoutMs, ...).
+std::int64_t integerIn(Element element, std::int64_t min, std::int64_t max) {
+  const std::int64_t value = integerOf(element);
+  if (value < min || value > max) throw Decline{};
+  return value;
+}
+
 double numberOf(Element element) {
   switch (element.type()) {
     case element_type::INT64: return static_cast<double>(element.get_int64().value_unsafe());
@@ -199,10 +206,7 @@ CallOptions callOptionsOf(Element element) {
   Fields<6> f(element,
               {"startTime", "taskList", "priority", "timeoutMs", "scheduleToStartMs", "retry"});
   CallOptions options;
-  if (f.given(kStartTime)) {
-    options.startTime = integerOf(f[kStartTime]);
-    if (*options.startTime < 0 || *options.startTime > limits::kMaxEpochMs) throw Decline{};
-  }
+  if (f.given(kStartTime)) options.startTime = integerIn(f[kStartTime], 0, limits::kMaxEpochMs);
   if (f.given(kTaskList)) options.taskList = checkedStringOf(f[kTaskList], checkTaskList);
   if (f.given(kPriority)) {
     const std::int64_t priority = integerOf(f[kPriority]);
@@ -211,15 +215,9 @@ CallOptions callOptionsOf(Element element) {
     }
     options.priority = static_cast<int>(priority);
   }
-  if (f.given(kTimeoutMs)) {
-    options.timeoutMs = integerOf(f[kTimeoutMs]);
-    if (*options.timeoutMs <= 0 || *options.timeoutMs > limits::kMaxTimeoutMs) throw Decline{};
-  }
+  if (f.given(kTimeoutMs)) options.timeoutMs = integerIn(f[kTimeoutMs], 1, limits::kMaxTimeoutMs);
   if (f.given(kScheduleToStartMs)) {
-    options.scheduleToStartMs = integerOf(f[kScheduleToStartMs]);
-    if (*options.scheduleToStartMs <= 0 || *options.scheduleToStartMs > limits::kMaxTimeoutMs) {
-      throw Decline{};
-    }
+    options.scheduleToStartMs = integerIn(f[kScheduleToStartMs], 1, limits::kMaxTimeoutMs);
   }
   if (f.given(kRetry)) options.retry = retryPolicyOf(f[kRetry]);
   return options;
@@ -261,8 +259,7 @@ TaskSpec taskSpecOf(Element element) {
   if (f.given(kArgs)) task.args = arrayOf<ArgSpec>(f[kArgs], argSpecOf, limits::kMaxArgsPerTask);
   if (f.given(kOptions)) task.options = callOptionsOf(f[kOptions]);
   if (f.given(kProcessDeadline)) {
-    task.processDeadline = integerOf(f[kProcessDeadline]);
-    if (*task.processDeadline < 0 || *task.processDeadline > limits::kMaxEpochMs) throw Decline{};
+    task.processDeadline = integerIn(f[kProcessDeadline], 0, limits::kMaxEpochMs);
   }
   return task;
 }

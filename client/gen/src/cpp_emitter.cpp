@@ -307,22 +307,12 @@ class Emitter {
              starterParams(execute));
     out.line("  nlohmann::json args = nlohmann::json::array();");
     for (const std::string& value : values) out.line("  args.push_back({});", value);
-    // The IDL's deadlineMs and scheduleToStartMs, unless with() set them.
-    std::string options = "options_";
-    if (execute.deadlineMs || execute.defaults.scheduleToStartMs) {
-      options = "options";
-      out.line("  pledge::StartOptions options = options_;");
-      if (execute.deadlineMs) {
-        out.line("  if (!options.deadlineMs) options.deadlineMs = {};", *execute.deadlineMs);
-      }
-      if (execute.defaults.scheduleToStartMs) {
-        out.line("  if (!options.scheduleToStartMs) options.scheduleToStartMs = {};",
-                 *execute.defaults.scheduleToStartMs);
-      }
-    }
+    const std::vector<std::string> defaults = starterDefaults(execute);
+    for (const std::string& line : defaults) out.line("{}", line);
     out.line("  return pledge::detail::startProcess(*starter_, {}::kActor, {}, std::move(args),",
              decider.name, cppString(execute.name));
-    out.line("                                      {});", options);
+    out.line("                                      {});",
+             defaults.empty() ? "options_" : "options");
     out.line("}}");
     out.blank();
   }

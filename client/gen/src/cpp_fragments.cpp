@@ -108,6 +108,22 @@ std::string defaultsLiteral(const CallOptions& defaults) {
              defaults.retry ? retryLiteral(*defaults.retry) : std::string()));
 }
 
+std::vector<std::string> starterDefaults(const IdlMethod& execute) {
+  std::vector<std::string> lines;
+  if (!execute.deadlineMs && !execute.defaults.scheduleToStartMs) return lines;
+  lines.push_back("  pledge::StartOptions options = options_;");
+  if (execute.deadlineMs) {
+    lines.push_back(fmt::format("  if (!options.deadlineMs) options.deadlineMs = {};",
+                                *execute.deadlineMs));
+  }
+  if (execute.defaults.scheduleToStartMs) {
+    lines.push_back(
+        fmt::format("  if (!options.scheduleToStartMs) options.scheduleToStartMs = {};",
+                    *execute.defaults.scheduleToStartMs));
+  }
+  return lines;
+}
+
 std::string argSpecs(const IdlMethod& method) {
   std::vector<std::string> parts;
   for (const IdlParam& param : method.params) {

@@ -4,8 +4,8 @@
 // until acknowledged (release is idempotent); the release also leases the next batch when one is
 // ready, so a busy thread makes one request per batch. Tasks held longer than half their lease
 // get heartbeats; a heartbeat answered "cancelled" (or that the lease is lost) requests a stop of
-// the task's stop token, which its method sees through pledge::cancelled() (cancellation.h). pledge-bootstrap is this plus YAML and plugins; a program that links its actors
-// uses it directly:
+// the task's stop token, which its method sees through pledge::cancelled() (cancellation.h).
+// pledge-bootstrap is this plus YAML and plugins; a program that links its actors uses it directly:
 //
 //   pledge::ActorRegistry registry;
 //   pledge_register_notification(registry);
