@@ -72,7 +72,8 @@ class Timeouts : public WorkflowFixture {
     EXPECT_EQ(info.failedTaskId, info.taskId);
   }
   std::optional<TaskState> stateOf(const Uuid& processId, const Uuid& taskId) {
-    for (const TaskSnapshot& task : engine_->processTasks(processId).value()) {
+    const std::vector<TaskSnapshot> tasks = engine_->processTasks(processId).value();
+    for (const TaskSnapshot& task : tasks) {
       if (task.spec.taskId == taskId) return task.row.state;
     }
     return std::nullopt;
