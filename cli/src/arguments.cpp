@@ -1,7 +1,12 @@
 #include "pledge/cli/arguments.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <string_view>
 
+#include "pledge/duration.h"
+#include "pledge/limits.h"
 #include "pledge/uuid.h"
 
 namespace pledge::cli {
@@ -47,6 +52,20 @@ std::string tagsText(const Json& tags) {
     out += key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
   }
   return out;
+}
+
+std::optional<std::int64_t> parseDurationMs(const std::string& text) {
+  if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return c >= '0' && c <= '9';
+      })) {
+    std::int64_t value = 0;
+    auto [rest, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || value <= 0) return std::nullopt;
+    return value;
+  }
+  std::optional<std::int64_t> ms = parseDurationText(text, limits::kMaxTimeoutMs);
+  if (!ms || *ms <= 0) return std::nullopt;
+  return ms;
 }
 
 std::optional<std::string> normalizeId(const std::string& text) {

@@ -47,6 +47,12 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
                    "KEY=VALUE kept with the process to list it by (repeatable; at most 20, keys "
                    "[A-Za-z0-9_.-] up to 64 bytes, values up to 256)")
       ->allow_extra_args(false);
+  startCommand->add_option("--deadline", started.deadline,
+                           "the process breaks (timed out) and its tasks are cancelled after "
+                           "this long: 1h, 30m, 90s, 500ms");
+  startCommand->add_option("--schedule-to-start", started.scheduleToStart,
+                           "the start task fails (timed out) unless a runner takes it within "
+                           "this long: 30s");
 
   std::map<std::string, std::string> psQuery;
   std::string psState;

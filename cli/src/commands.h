@@ -56,6 +56,9 @@ struct StartOptions {
   std::string taskList;
   // --tag KEY=VALUE, repeatable.
   std::vector<std::string> tags;
+  // Durations as parseDurationMs takes them ("1h", "30s"); "" when not typed.
+  std::string deadline;
+  std::string scheduleToStart;
 };
 
 // pledge event send NAME KEY [PAYLOAD_JSON] and its options, as typed.

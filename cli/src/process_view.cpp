@@ -109,13 +109,19 @@ std::string renderProcess(const Json& process, const Json& tasks, const RenderOp
   const std::int64_t ended = number(process, "endedAt");
   out += ended > 0 ? fmt::format("  took {}", humanDuration(ended - started))
                    : fmt::format("  started {}", relativeTime(started, options.now));
+  if (number(process, "deadline") > 0) {
+    out += fmt::format("  deadline {}", relativeTime(number(process, "deadline"), options.now));
+  }
   out += "\n";
   const std::string tags = tagsText(process.value("tags", Json()));
   if (!tags.empty()) out += "tags   " + tags + "\n";
   if (state == "completed") out += "result " + brief(process.value("result", Json()), 200) + "\n";
   if (process.contains("error") && process["error"].is_object()) {
-    out += fmt::format("error  {}: {}  (task {})\n", text(process["error"], "type"),
-                       text(process["error"], "message"), ref(text(process, "failedTaskId")));
+    // A deadline or a schedule-to-start (docs/operations.md) says so first.
+    const bool timedOut = text(process["error"], "type") == "pledge.Timeout";
+    out += fmt::format("{}error  {}: {}  (task {})\n", timedOut ? "timed out  " : "",
+                       text(process["error"], "type"), text(process["error"], "message"),
+                       ref(text(process, "failedTaskId")));
   }
   out += "\n";
 

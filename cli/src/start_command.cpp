@@ -36,6 +36,15 @@ int Commands::start(const StartOptions& options) {
       throw UsageError("--start-time takes epoch milliseconds, or +SECONDS from now");
     }
   }
+  auto durationOf = [](const std::string& text, const char* flag) -> std::optional<std::int64_t> {
+    if (text.empty()) return std::nullopt;
+    auto ms = parseDurationMs(text);
+    if (!ms) throw UsageError(fmt::format("{} takes a duration like 1h, 30s or 500ms", flag));
+    return ms;
+  };
+  const std::optional<std::int64_t> deadlineMs = durationOf(options.deadline, "--deadline");
+  const std::optional<std::int64_t> scheduleToStartMs =
+      durationOf(options.scheduleToStart, "--schedule-to-start");
   if (!options.customId.empty() && options.count > 1 &&
       options.customId.find("{i}") == std::string::npos) {
     throw UsageError(
@@ -61,6 +70,8 @@ int Commands::start(const StartOptions& options) {
     request.options.startTime = startTime;
     if (!options.taskList.empty()) request.options.taskList = options.taskList;
     request.options.tags = tags;
+    request.options.deadlineMs = deadlineMs;
+    request.options.scheduleToStartMs = scheduleToStartMs;
     return request;
   };
 

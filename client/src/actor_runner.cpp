@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "pledge/cancellation.h"
 #include "pledge/task_runtime.h"
 
 namespace pledge {
@@ -125,6 +126,18 @@ void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool)
     std::vector<Decision> decisions;
     decisions.reserve(tasks.size());
     for (const PolledTask& task : tasks) {
+      std::stop_source stop;
+      {
+        std::lock_guard lock(mutex_);
+        auto held = held_.find(task.taskId);
+        if (held == held_.end()) {
+          stop.request_stop();  // refused while it waited its turn in the batch
+        } else {
+          stop = held->second.stop;
+        }
+      }
+      std::stop_token token = stop.get_token();
+      detail::CurrentTaskScope current(std::move(token));
       decisions.push_back(runtime->execute(task));
       ++executed_;
       if (decisions.back().failed()) {
@@ -179,6 +192,11 @@ std::vector<PolledTask> ActorRunner::releaseUntilAcknowledged(
         const ReleaseOutcome& outcome = answer.results[i];
         if (outcome.status != ReleaseStatus::Rejected) {
           ++released_;
+        } else if (outcome.error && outcome.error->code() == ErrorCode::Cancelled) {
+          // Expected after an abort or a deadline: nothing to keep.
+          ++rejected_;
+          spdlog::debug("{}: release of cancelled task {} dropped", actor,
+                        outcome.taskId.toString());
         } else if (outcome.error && outcome.error->code() == ErrorCode::Unavailable &&
                    i < pending.size()) {
           again.push_back(pending[i]);
@@ -237,10 +255,18 @@ void ActorRunner::heartbeatLoop() {
     for (const auto& [id, attempt] : due) {
       try {
         if (auto refused = client_.heartbeat(id, attempt)) {
-          spdlog::warn("heartbeat of task {} refused, its lease is lost: {}", id.toString(),
-                       refused->message());
+          if (refused->code() == ErrorCode::Cancelled) {
+            spdlog::info("{}; asking its code to stop", refused->message());
+          } else {
+            spdlog::warn("heartbeat of task {} refused, its lease is lost: {}", id.toString(),
+                         refused->message());
+          }
+          // Either way its work is no longer wanted: pledge::cancelled() turns true.
           std::lock_guard lock(mutex_);
-          held_.erase(id);
+          if (auto held = held_.find(id); held != held_.end()) {
+            held->second.stop.request_stop();
+            held_.erase(held);
+          }
         } else {
           ++heartbeatsSent_;
         }

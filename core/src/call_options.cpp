@@ -13,12 +13,13 @@ CallOptions CallOptions::over(const CallOptions& defaults) const {
   if (!merged.taskList) merged.taskList = defaults.taskList;
   if (!merged.priority) merged.priority = defaults.priority;
   if (!merged.timeoutMs) merged.timeoutMs = defaults.timeoutMs;
+  if (!merged.scheduleToStartMs) merged.scheduleToStartMs = defaults.scheduleToStartMs;
   if (!merged.retry) merged.retry = defaults.retry;
   return merged;
 }
 
 bool CallOptions::empty() const {
-  return !startTime && !taskList && !priority && !timeoutMs && !retry;
+  return !startTime && !taskList && !priority && !timeoutMs && !scheduleToStartMs && !retry;
 }
 
 void to_json(Json& out, const CallOptions& options) {
@@ -27,11 +28,22 @@ void to_json(Json& out, const CallOptions& options) {
   if (options.taskList) out["taskList"] = *options.taskList;
   if (options.priority) out["priority"] = *options.priority;
   if (options.timeoutMs) out["timeoutMs"] = *options.timeoutMs;
+  if (options.scheduleToStartMs) out["scheduleToStartMs"] = *options.scheduleToStartMs;
   if (options.retry) out["retry"] = *options.retry;
 }
 
+std::int64_t readDurationMs(const Json& value) {
+  std::int64_t ms = readInt(value);
+  if (ms <= 0 || (ms > limits::kMaxTimeoutMs && limits::enforced())) {
+    throw JsonError(
+        fmt::format("must be 1 to {} (30 days), got {}", limits::kMaxTimeoutMs, value.dump()));
+  }
+  return ms;
+}
+
 void from_json(const Json& in, CallOptions& options) {
-  rejectUnknownFields(in, {"startTime", "taskList", "priority", "timeoutMs", "retry"});
+  rejectUnknownFields(
+      in, {"startTime", "taskList", "priority", "timeoutMs", "scheduleToStartMs", "retry"});
   CallOptions result;
   result.startTime = readOptionalField(in, "startTime", readEpochMs);
   result.taskList = readOptionalField(in, "taskList", readTaskList);
@@ -42,14 +54,8 @@ void from_json(const Json& in, CallOptions& options) {
     }
     return static_cast<int>(priority);
   });
-  result.timeoutMs = readOptionalField(in, "timeoutMs", [](const Json& value) {
-    std::int64_t ms = readInt(value);
-    if (ms <= 0 || (ms > limits::kMaxTimeoutMs && limits::enforced())) {
-      throw JsonError(
-          fmt::format("must be 1 to {} (30 days), got {}", limits::kMaxTimeoutMs, value.dump()));
-    }
-    return ms;
-  });
+  result.timeoutMs = readOptionalField(in, "timeoutMs", readDurationMs);
+  result.scheduleToStartMs = readOptionalField(in, "scheduleToStartMs", readDurationMs);
   result.retry = readOptionalField(in, "retry", [](const Json& value) {
     return value.get<RetryPolicy>();
   });

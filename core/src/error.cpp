@@ -18,6 +18,7 @@ constexpr std::array kCodeTable{
     CodeRow{ErrorCode::NotFound, "not_found", 404},
     CodeRow{ErrorCode::MethodNotAllowed, "method_not_allowed", 405},
     CodeRow{ErrorCode::Conflict, "conflict", 409},
+    CodeRow{ErrorCode::Cancelled, "cancelled", 409},
     CodeRow{ErrorCode::PayloadTooLarge, "payload_too_large", 413},
     CodeRow{ErrorCode::LimitExceeded, "limit_exceeded", 429},
     CodeRow{ErrorCode::Unavailable, "unavailable", 503},

@@ -58,6 +58,13 @@ std::int64_t integerOf(Element element) {
   return element.get_int64().value_unsafe();
 }
 
+// An integer from min to max: epoch ms (startTime, processDeadline), durations (timeoutMs, ...).
+std::int64_t integerIn(Element element, std::int64_t min, std::int64_t max) {
+  const std::int64_t value = integerOf(element);
+  if (value < min || value > max) throw Decline{};
+  return value;
+}
+
 double numberOf(Element element) {
   switch (element.type()) {
     case element_type::INT64: return static_cast<double>(element.get_int64().value_unsafe());
@@ -195,13 +202,11 @@ RetryPolicy retryPolicyOf(Element element) {
 }
 
 CallOptions callOptionsOf(Element element) {
-  enum { kStartTime, kTaskList, kPriority, kTimeoutMs, kRetry };
-  Fields<5> f(element, {"startTime", "taskList", "priority", "timeoutMs", "retry"});
+  enum { kStartTime, kTaskList, kPriority, kTimeoutMs, kScheduleToStartMs, kRetry };
+  Fields<6> f(element,
+              {"startTime", "taskList", "priority", "timeoutMs", "scheduleToStartMs", "retry"});
   CallOptions options;
-  if (f.given(kStartTime)) {
-    options.startTime = integerOf(f[kStartTime]);
-    if (*options.startTime < 0 || *options.startTime > limits::kMaxEpochMs) throw Decline{};
-  }
+  if (f.given(kStartTime)) options.startTime = integerIn(f[kStartTime], 0, limits::kMaxEpochMs);
   if (f.given(kTaskList)) options.taskList = checkedStringOf(f[kTaskList], checkTaskList);
   if (f.given(kPriority)) {
     const std::int64_t priority = integerOf(f[kPriority]);
@@ -210,9 +215,9 @@ CallOptions callOptionsOf(Element element) {
     }
     options.priority = static_cast<int>(priority);
   }
-  if (f.given(kTimeoutMs)) {
-    options.timeoutMs = integerOf(f[kTimeoutMs]);
-    if (*options.timeoutMs <= 0 || *options.timeoutMs > limits::kMaxTimeoutMs) throw Decline{};
+  if (f.given(kTimeoutMs)) options.timeoutMs = integerIn(f[kTimeoutMs], 1, limits::kMaxTimeoutMs);
+  if (f.given(kScheduleToStartMs)) {
+    options.scheduleToStartMs = integerIn(f[kScheduleToStartMs], 1, limits::kMaxTimeoutMs);
   }
   if (f.given(kRetry)) options.retry = retryPolicyOf(f[kRetry]);
   return options;
@@ -242,8 +247,9 @@ ArgSpec argSpecOf(Element element) {
 }
 
 TaskSpec taskSpecOf(Element element) {
-  enum { kTaskId, kActor, kMethod, kType, kArgs, kOptions };
-  Fields<6> f(element, {"taskId", "actor", "method", "type", "args", "options"});
+  enum { kTaskId, kActor, kMethod, kType, kArgs, kOptions, kProcessDeadline };
+  Fields<7> f(element,
+              {"taskId", "actor", "method", "type", "args", "options", "processDeadline"});
   if (!f.has(kTaskId) || !f.has(kActor) || !f.has(kMethod) || !f.has(kType)) throw Decline{};
   TaskSpec task;
   task.taskId = uuidOf(f[kTaskId]);
@@ -252,6 +258,9 @@ TaskSpec taskSpecOf(Element element) {
   task.type = taskTypeOf(f[kType]);
   if (f.given(kArgs)) task.args = arrayOf<ArgSpec>(f[kArgs], argSpecOf, limits::kMaxArgsPerTask);
   if (f.given(kOptions)) task.options = callOptionsOf(f[kOptions]);
+  if (f.given(kProcessDeadline)) {
+    task.processDeadline = integerIn(f[kProcessDeadline], 0, limits::kMaxEpochMs);
+  }
   return task;
 }
 

@@ -144,6 +144,10 @@ void appendJson(std::string& out, const CallOptions& options) {
     appendKey(out, first, "retry");
     appendJson(out, *options.retry);
   }
+  if (options.scheduleToStartMs) {
+    appendKey(out, first, "scheduleToStartMs");
+    appendInteger(out, *options.scheduleToStartMs);
+  }
   if (options.startTime) {
     appendKey(out, first, "startTime");
     appendInteger(out, *options.startTime);
@@ -204,6 +208,10 @@ void appendJson(std::string& out, const TaskSpec& task) {
   appendJsonString(out, task.method);
   appendKey(out, first, "options");
   appendJson(out, task.options);
+  if (task.processDeadline) {
+    appendKey(out, first, "processDeadline");
+    appendInteger(out, *task.processDeadline);
+  }
   appendKey(out, first, "taskId");
   appendJson(out, task.taskId);
   appendKey(out, first, "type");

@@ -54,6 +54,7 @@ void to_json(Json& out, const ProcessInfo& process) {
              {"failedTaskId", process.failedTaskId},
              {"paused", process.paused},
              {"tags", tagsJson(process.tags)}};
+  if (process.deadline) out["deadline"] = *process.deadline;
 }
 
 void from_json(const Json& in, ProcessInfo& process) {
@@ -74,6 +75,7 @@ void from_json(const Json& in, ProcessInfo& process) {
   result.failedTaskId = readOptionalField(in, "failedTaskId", readUuid);
   result.paused = readOptionalField(in, "paused", readBool).value_or(false);
   result.tags = readOptionalField(in, "tags", readTags).value_or(Tags{});
+  result.deadline = readOptionalField(in, "deadline", readEpochMs);
   process = std::move(result);
 }
 

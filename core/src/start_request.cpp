@@ -1,5 +1,6 @@
 #include "pledge/start_request.h"
 
+#include "pledge/call_options.h"
 #include "pledge/limits.h"
 #include "pledge/task_spec.h"
 #include "pledge/text.h"
@@ -13,11 +14,15 @@ void to_json(Json& out, const StartRequest& request) {
   if (request.options.taskList) out["taskList"] = *request.options.taskList;
   if (request.options.requestId) out["requestId"] = *request.options.requestId;
   if (!request.options.tags.empty()) out["tags"] = tagsJson(request.options.tags);
+  if (request.options.scheduleToStartMs) {
+    out["scheduleToStartMs"] = *request.options.scheduleToStartMs;
+  }
+  if (request.options.deadlineMs) out["deadlineMs"] = *request.options.deadlineMs;
 }
 
 void from_json(const Json& in, StartRequest& request) {
-  rejectUnknownFields(
-      in, {"actor", "method", "args", "customId", "startTime", "taskList", "requestId", "tags"});
+  rejectUnknownFields(in, {"actor", "method", "args", "customId", "startTime", "taskList",
+                           "requestId", "tags", "scheduleToStartMs", "deadlineMs"});
   StartRequest result;
   result.actor = readField(in, "actor", readActorId);
   result.method = readField(in, "method", readMethodName);
@@ -35,6 +40,9 @@ void from_json(const Json& in, StartRequest& request) {
   result.options.taskList = readOptionalField(in, "taskList", readTaskList);
   result.options.requestId = readOptionalField(in, "requestId", readId);
   result.options.tags = readOptionalField(in, "tags", readTags).value_or(Tags{});
+  result.options.scheduleToStartMs =
+      readOptionalField(in, "scheduleToStartMs", readDurationMs);
+  result.options.deadlineMs = readOptionalField(in, "deadlineMs", readDurationMs);
   request = std::move(result);
 }
 

@@ -76,10 +76,12 @@ void to_json(Json& out, const TaskSpec& task) {
   for (const ArgSpec& arg : task.args) args.push_back(arg);
   out = Json{{"taskId", task.taskId}, {"actor", task.actor},       {"method", task.method},
              {"type", task.type},     {"args", std::move(args)}, {"options", task.options}};
+  if (task.processDeadline) out["processDeadline"] = *task.processDeadline;
 }
 
 void from_json(const Json& in, TaskSpec& task) {
-  rejectUnknownFields(in, {"taskId", "actor", "method", "type", "args", "options"});
+  rejectUnknownFields(in,
+                      {"taskId", "actor", "method", "type", "args", "options", "processDeadline"});
   TaskSpec result;
   result.taskId = readField(in, "taskId", readUuid);
   result.actor = readField(in, "actor", readActorId);
@@ -91,6 +93,7 @@ void from_json(const Json& in, TaskSpec& task) {
   if (const Json* options = optionalField(in, "options")) {
     result.options = atField("options", [&] { return options->get<CallOptions>(); });
   }
+  result.processDeadline = readOptionalField(in, "processDeadline", readEpochMs);
   task = std::move(result);
 }
 

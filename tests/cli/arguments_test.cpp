@@ -33,6 +33,19 @@ TEST(Arguments, aTagIsKeyEqualsValueOrKeyColonValue) {
   EXPECT_EQ(tagsText(Json::object()), "");
 }
 
+TEST(Arguments, durationsTakeAUnitOrAreMilliseconds) {
+  EXPECT_EQ(parseDurationMs("1h"), 3'600'000);
+  EXPECT_EQ(parseDurationMs("30s"), 30'000);
+  EXPECT_EQ(parseDurationMs("2m"), 120'000);
+  EXPECT_EQ(parseDurationMs("1d"), 86'400'000);
+  EXPECT_EQ(parseDurationMs("500ms"), 500);
+  EXPECT_EQ(parseDurationMs("750"), 750);
+  EXPECT_FALSE(parseDurationMs("0s"));
+  EXPECT_FALSE(parseDurationMs("-1h"));
+  EXPECT_FALSE(parseDurationMs("h"));
+  EXPECT_FALSE(parseDurationMs("1w"));
+}
+
 TEST(Arguments, idsMustBeUuids) {
   EXPECT_EQ(normalizeId("1B4E28BA-2FA1-41D2-883F-0016D3CCA427"),
             "1b4e28ba-2fa1-41d2-883f-0016d3cca427");

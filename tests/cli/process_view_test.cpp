@@ -33,6 +33,22 @@ TEST(ProcessView, drawsTheDecisionTreeWithPromiseEdges) {
   EXPECT_NE(text.find("└─ #4 after ◆  D#1  waiting  ← #3?"), std::string::npos) << text;
 }
 
+TEST(ProcessView, showsTheDeadlineAndThatTheProcessTimedOut) {
+  Json running = parseJson(R"({"processId":"p1","actor":"D#1","method":"start","state":"running",
+    "startedAt":1000,"endedAt":null,"customId":null,"result":null,"deadline":3601000})");
+  std::string text = renderProcess(running, Json::array(), RenderOptions{.colour = false,
+                                                                        .now = 1000});
+  EXPECT_NE(text.find("started just now  deadline in 1 h"), std::string::npos) << text;
+  Json broken = running;
+  broken["state"] = "broken";
+  broken["error"] = {{"type", "pledge.Timeout"}, {"message", "the process's deadline passed"}};
+  broken["failedTaskId"] = "t1";
+  text = renderProcess(broken, Json::array(), RenderOptions{.colour = false, .now = 1000});
+  EXPECT_NE(text.find("timed out  error  pledge.Timeout: the process's deadline passed"),
+            std::string::npos)
+      << text;
+}
+
 TEST(ProcessView, eventAndTimerTasksSayWhatTheyWaitFor) {
   Json process = parseJson(R"({"processId":"p2","actor":"P#1","method":"order","state":"running",
     "startedAt":1000,"endedAt":null,"customId":null,"result":null})");

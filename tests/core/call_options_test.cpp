@@ -19,9 +19,10 @@ TEST(CallOptions, setFieldsWinOverDefaults) {
 TEST(CallOptions, jsonHoldsOnlyWhatIsSet) {
   EXPECT_EQ(Json(CallOptions{}), Json::object());
   CallOptions options{.startTime = 1700000000000, .taskList = "", .priority = -2,
-                      .timeoutMs = 1000, .retry = RetryPolicy{.kind = RetryKind::Fixed}};
+                      .timeoutMs = 1000, .scheduleToStartMs = 30'000,
+                      .retry = RetryPolicy{.kind = RetryKind::Fixed}};
   Json wire = options;
-  EXPECT_EQ(wire.size(), 5u);
+  EXPECT_EQ(wire.size(), 6u);
   EXPECT_EQ(wire.get<CallOptions>(), options);
 }
 
@@ -35,6 +36,8 @@ TEST(CallOptions, badValuesAreNamed) {
     return std::string("no error");
   };
   EXPECT_EQ(messageOf(R"({"timeoutMs":0})"), "timeoutMs: must be 1 to 2592000000 (30 days), got 0");
+  EXPECT_EQ(messageOf(R"({"scheduleToStartMs":-1})"),
+            "scheduleToStartMs: must be 1 to 2592000000 (30 days), got -1");
   EXPECT_EQ(messageOf(R"({"timeoutMs":9223372036854775807})"),
             "timeoutMs: must be 1 to 2592000000 (30 days), got 9223372036854775807");
   EXPECT_EQ(

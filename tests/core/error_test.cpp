@@ -13,6 +13,9 @@ TEST(Error, everyCodeHasAWireNameAndAStatus) {
     EXPECT_GE(httpStatus(code), 400);
   }
   EXPECT_EQ(httpStatus(ErrorCode::Conflict), 409);
+  // A cancelled task's heartbeat or release: a 409 of its own code, so a runner can tell.
+  EXPECT_EQ(httpStatus(ErrorCode::Cancelled), 409);
+  EXPECT_EQ(errorCodeFromName("cancelled"), ErrorCode::Cancelled);
   EXPECT_EQ(httpStatus(ErrorCode::PayloadTooLarge), 413);
   EXPECT_EQ(errorCodeName(ErrorCode::NotFound), "not_found");
 }

@@ -117,7 +117,8 @@ Decision fullDecision() {
                                   PromiseFlags{.acceptFail = AcceptFail::ofTypes({"E"})}),
                ArgSpec::ofList({ArgSpec::ofPromise(Uuid::random()), ArgSpec::ofValue(7)})},
       .options = CallOptions{
-          .startTime = 5, .taskList = "l", .priority = 2, .timeoutMs = 9, .retry = retry}};
+          .startTime = 5, .taskList = "l", .priority = 2, .timeoutMs = 9,
+          .scheduleToStartMs = 4, .retry = retry}};
   return Decision{.taskId = Uuid::random(),
                   .processId = Uuid::random(),
                   .attempt = 2,

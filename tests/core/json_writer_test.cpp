@@ -63,7 +63,9 @@ TaskSpec fullSpec() {
                              .taskList = "slow",
                              .priority = -3,
                              .timeoutMs = 30'000,
-                             .retry = retry}};
+                             .scheduleToStartMs = 12'000,
+                             .retry = retry},
+      .processDeadline = 1'700'000'360'000};
 }
 
 TEST(JsonWriter, taskSpecsMatchDump) {

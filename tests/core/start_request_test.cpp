@@ -33,6 +33,10 @@ TEST(StartRequest, badFieldsAreNamed) {
   EXPECT_EQ(messageOf(R"({"actor":"D#1","method":"s","startTime":-4})"),
             "startTime: must be epoch milliseconds from 0 to 253402300799999 (the end of year "
             "9999), got -4");
+  EXPECT_EQ(messageOf(R"({"actor":"D#1","method":"s","deadlineMs":0})"),
+            "deadlineMs: must be 1 to 2592000000 (30 days), got 0");
+  EXPECT_EQ(messageOf(R"({"actor":"D#1","method":"s","scheduleToStartMs":"1h"})"),
+            "scheduleToStartMs: expected an integer, got the string \"1h\"");
   EXPECT_EQ(messageOf(R"({"actor":"D#1","method":"s","customId":""})"),
             "customId: must not be empty");
   EXPECT_EQ(messageOf(("{\"actor\":\"D#1\",\"method\":\"s\",\"customId\":\"" +

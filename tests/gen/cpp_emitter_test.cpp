@@ -52,5 +52,15 @@ TEST(CppEmitter, generatedFilesSayWhereTheyComeFrom) {
             std::string::npos);
 }
 
+TEST(CppEmitter, aStarterStartsWithTheExecuteMethodsDeadlineUnlessWithSetsOne) {
+  GeneratedCode code = emitCpp(parseIdlText(
+      "deciders:\n  D:\n    version: \"1\"\n    execute: {run: {deadlineMs: 3600000}}\n",
+      "d.pledge.yaml"));
+  EXPECT_NE(code.source.find("  pledge::StartOptions options = options_;\n"
+                             "  if (!options.deadlineMs) options.deadlineMs = 3600000;\n"),
+            std::string::npos)
+      << code.source;
+}
+
 }  // namespace
 }  // namespace pledge::gen

@@ -77,7 +77,8 @@ TEST(Idl, unknownKeysAreNamedWithASuggestion) {
             "namespace, includes, types, workers, deciders)");
   EXPECT_EQ(errorOf(std::string(kWorkerHead) + "      send: {retrys: 3}\n"),
             "bad.pledge.yaml:5: workers.Mail.methods.send.retrys: unknown key (did you mean "
-            "'retry'?) (expected one of: params, returns, retry, timeoutMs, taskList, priority)");
+            "'retry'?) (expected one of: params, returns, retry, timeoutMs, taskList, priority, "
+            "deadlineMs, scheduleToStartMs)");
 }
 
 TEST(Idl, missingVersionIsAnError) {
@@ -128,6 +129,23 @@ TEST(Idl, decidersNeedExactlyOneExecuteMethod) {
   EXPECT_EQ(errorOf("deciders:\n  D:\n    version: \"1\"\n    execute: {a: {}, b: {}}\n"),
             "bad.pledge.yaml:4: deciders.D.execute: a decider has exactly one execute method, "
             "found 2");
+}
+
+TEST(Idl, methodsTakeAScheduleToStartAndAnExecuteMethodADeadline) {
+  IdlFile idl = parseIdlText(
+      "workers:\n  W:\n    version: \"1\"\n    methods:\n      go: {scheduleToStartMs: 30000}\n"
+      "deciders:\n  D:\n    version: \"1\"\n"
+      "    execute: {run: {deadlineMs: 3600000, scheduleToStartMs: 500}}\n",
+      "ok.pledge.yaml");
+  EXPECT_EQ(idl.workers[0].methods[0].defaults.scheduleToStartMs, 30'000);
+  EXPECT_EQ(idl.deciders[0].execute->deadlineMs, 3'600'000);
+  EXPECT_EQ(idl.deciders[0].execute->defaults.scheduleToStartMs, 500);
+  EXPECT_EQ(errorOf(std::string(kWorkerHead) + "      send: {deadlineMs: 5}\n"),
+            "bad.pledge.yaml:5: workers.Mail.methods.send.deadlineMs: only a decider's execute "
+            "method has a deadline (its process's)");
+  EXPECT_NE(errorOf(std::string(kWorkerHead) + "      send: {scheduleToStartMs: 0}\n")
+                .find("send.scheduleToStartMs"),
+            std::string::npos);
 }
 
 TEST(Idl, namesMustBeIdentifiersAndNotReserved) {

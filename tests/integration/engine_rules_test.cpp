@@ -475,7 +475,14 @@ TEST_F(EngineRules, Rule6_abortCancelsEveryLiveTask) {
   EXPECT_EQ(aborted.json().at("state"), "aborted");
   EXPECT_FALSE(aborted.json().at("endedAt").is_null());
   EXPECT_TRUE(api_.poll("Q#1").empty());
-  EXPECT_EQ(api_.release({valueOf(running, 1)}).status, 409);
+  // The running task hears it from its release and heartbeat: 409 cancelled.
+  HttpResult late = api_.release({valueOf(running, 1)});
+  EXPECT_EQ(late.status, 409);
+  EXPECT_EQ(late.json().at("error").at("code"), "cancelled") << late.body;
+  HttpResult beat = api_.http().post(
+      "/api/v1/tasks/" + running.taskId.toString() + "/heartbeat", R"({"attempt":1})");
+  EXPECT_EQ(beat.status, 409);
+  EXPECT_EQ(beat.json().at("error").at("code"), "cancelled") << beat.body;
   EXPECT_EQ(api_.process(started_.processId).state, ProcessState::Aborted);
   EXPECT_EQ(
       api_.http().post("/api/v1/processes/" + started_.processId.toString() + "/abort", "").status,

@@ -184,5 +184,29 @@ TEST(WorkflowTemplates, tellWorkflowActorsApart) {
   EXPECT_EQ(workflowOfActor("Mailer#1.0"), std::nullopt);
 }
 
+TEST(WorkflowDefinition, mapsConductorsTimeoutsToADeadlineAndScheduleToStart) {
+  Json source = workflowOf({simple("a"), simple("b")});
+  source["tasks"][0]["pollTimeoutSeconds"] = 30;
+  source["tasks"][1]["pollTimeoutSeconds"] = 30;
+  source["tasks"][1]["options"] = {{"scheduleToStartMs", 500}};  // the task's own options win
+  source["timeoutSeconds"] = 3600;
+  source["timeoutPolicy"] = "TIME_OUT_WF";
+  auto def = parseWorkflow(source);
+  EXPECT_EQ(def->deadlineMs, 3'600'000);
+  EXPECT_EQ(def->tasks[0].options.scheduleToStartMs, 30'000);
+  EXPECT_EQ(def->tasks[1].options.scheduleToStartMs, 500);
+
+  source["timeoutPolicy"] = "ALERT_ONLY";  // Conductor only alerts: no deadline
+  EXPECT_FALSE(parseWorkflow(source)->deadlineMs.has_value());
+  source.erase("timeoutPolicy");
+  EXPECT_FALSE(parseWorkflow(source)->deadlineMs.has_value());
+  source["timeoutPolicy"] = "RETRY";
+  EXPECT_NE(problemOf(source).find("/timeoutPolicy"), std::string::npos) << problemOf(source);
+  source["timeoutPolicy"] = "TIME_OUT_WF";
+  source["tasks"][0]["pollTimeoutSeconds"] = -1;
+  EXPECT_NE(problemOf(source).find("/tasks/0/pollTimeoutSeconds"), std::string::npos)
+      << problemOf(source);
+}
+
 }  // namespace
 }  // namespace pledge::server::workflow

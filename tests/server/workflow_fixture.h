@@ -41,7 +41,7 @@ class WorkflowFixture : public ::testing::TestWithParam<std::string> {
     } else {
       store = std::make_unique<SqliteStore>(dir_, 8);
     }
-    engine_ = std::make_unique<Engine>(std::move(store), EngineOptions{}, &metrics_);
+    engine_ = std::make_unique<Engine>(std::move(store), engineOptions_, &metrics_);
     // A store nodes may share starts a node with no partition: this one takes them all.
     if (!engine_->servesAnyPartition()) engine_->adoptPartitions({0, 1, 2, 3, 4, 5, 6, 7});
     runner_ = std::make_unique<WorkflowRunner>(
@@ -154,6 +154,8 @@ class WorkflowFixture : public ::testing::TestWithParam<std::string> {
   std::string dir_;
   std::unique_ptr<::pledge::testing::TestDatabase> database_;
   Metrics metrics_;
+  // What open() gives the engine (a test may change it, then close() and open()).
+  EngineOptions engineOptions_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<WorkflowRunner> runner_;
   std::mutex mutex_;

@@ -307,9 +307,12 @@ class Emitter {
              starterParams(execute));
     out.line("  nlohmann::json args = nlohmann::json::array();");
     for (const std::string& value : values) out.line("  args.push_back({});", value);
+    const std::vector<std::string> defaults = starterDefaults(execute);
+    for (const std::string& line : defaults) out.line("{}", line);
     out.line("  return pledge::detail::startProcess(*starter_, {}::kActor, {}, std::move(args),",
              decider.name, cppString(execute.name));
-    out.line("                                      options_);");
+    out.line("                                      {});",
+             defaults.empty() ? "options_" : "options");
     out.line("}}");
     out.blank();
   }

@@ -98,12 +98,30 @@ std::string defaultsLiteral(const CallOptions& defaults) {
   auto orNull = [](bool has, const std::string& value) { return has ? value : "std::nullopt"; };
   return fmt::format(
       "pledge::CallOptions{{.startTime = std::nullopt, .taskList = {}, .priority = {}, "
-      ".timeoutMs = {}, .retry = {}}}",
+      ".timeoutMs = {}, .scheduleToStartMs = {}, .retry = {}}}",
       orNull(defaults.taskList.has_value(), cppString(defaults.taskList.value_or(""))),
       orNull(defaults.priority.has_value(), std::to_string(defaults.priority.value_or(0))),
       orNull(defaults.timeoutMs.has_value(), std::to_string(defaults.timeoutMs.value_or(0))),
+      orNull(defaults.scheduleToStartMs.has_value(),
+             std::to_string(defaults.scheduleToStartMs.value_or(0))),
       orNull(defaults.retry.has_value(),
              defaults.retry ? retryLiteral(*defaults.retry) : std::string()));
+}
+
+std::vector<std::string> starterDefaults(const IdlMethod& execute) {
+  std::vector<std::string> lines;
+  if (!execute.deadlineMs && !execute.defaults.scheduleToStartMs) return lines;
+  lines.push_back("  pledge::StartOptions options = options_;");
+  if (execute.deadlineMs) {
+    lines.push_back(fmt::format("  if (!options.deadlineMs) options.deadlineMs = {};",
+                                *execute.deadlineMs));
+  }
+  if (execute.defaults.scheduleToStartMs) {
+    lines.push_back(
+        fmt::format("  if (!options.scheduleToStartMs) options.scheduleToStartMs = {};",
+                    *execute.defaults.scheduleToStartMs));
+  }
+  return lines;
 }
 
 std::string argSpecs(const IdlMethod& method) {

@@ -52,6 +52,9 @@ std::string implReturnType(const IdlMethod& method, bool decider);
 
 // A pledge::CallOptions literal of a method's IDL defaults.
 std::string defaultsLiteral(const CallOptions& defaults);
+// The lines of a Starter's start that apply the execute method's IDL deadlineMs and
+// scheduleToStartMs to its StartOptions ("options"), unless with() set them; none without them.
+std::vector<std::string> starterDefaults(const IdlMethod& execute);
 // A proxy call's argument list: each Arg's spec, with its PromiseFlags when it has some.
 std::string argSpecs(const IdlMethod& method);
 // A dispatcher's arguments: each decoded from the task as the implementation takes it.

@@ -27,8 +27,8 @@ constexpr std::array kWorkerKeys = {"version", "impl", "methods"};
 constexpr std::array kDeciderKeys = {"version", "impl", "execute", "asynchronous", "events"};
 constexpr std::array kEventKeys = {"payload"};
 constexpr std::array kImplKeys = {"class", "include"};
-constexpr std::array kMethodKeys = {"params",    "returns",  "retry",
-                                    "timeoutMs", "taskList", "priority"};
+constexpr std::array kMethodKeys = {"params",   "returns",  "retry",      "timeoutMs",
+                                    "taskList", "priority", "deadlineMs", "scheduleToStartMs"};
 constexpr std::array kRetryKeys = {"policy",     "initialMs",   "maxMs",
                                    "multiplier", "maxAttempts", "nonRetryable"};
 constexpr std::array kParamFlags = {"acceptFail", "noWait"};
@@ -201,8 +201,15 @@ class IdlReader : YamlFields {
     if (node["params"]) method.params = params(node["params"], keyPath + ".params");
     if (node["returns"]) method.returns = type(node["returns"], keyPath + ".returns");
     if (node["retry"]) method.defaults.retry = retry(node["retry"], keyPath + ".retry");
-    if (node["timeoutMs"]) {
-      method.defaults.timeoutMs = integer(node["timeoutMs"], keyPath + ".timeoutMs", 1);
+    auto ms = [&](const char* key) { return integer(node[key], keyPath + "." + key, 1); };
+    if (node["timeoutMs"]) method.defaults.timeoutMs = ms("timeoutMs");
+    if (node["scheduleToStartMs"]) method.defaults.scheduleToStartMs = ms("scheduleToStartMs");
+    if (node["deadlineMs"]) {
+      if (!parentPath.ends_with(".execute")) {
+        fail(node["deadlineMs"], keyPath + ".deadlineMs",
+             "only a decider's execute method has a deadline (its process's)");
+      }
+      method.deadlineMs = ms("deadlineMs");
     }
     if (node["taskList"]) {
       method.defaults.taskList = scalar(node["taskList"], keyPath + ".taskList");

@@ -3,8 +3,9 @@
 // running them through the actor's runtime and releasing the decisions in one request, retried
 // until acknowledged (release is idempotent); the release also leases the next batch when one is
 // ready, so a busy thread makes one request per batch. Tasks held longer than half their lease
-// get heartbeats. pledge-bootstrap is this plus YAML and plugins; a program that links its actors
-// uses it directly:
+// get heartbeats; a heartbeat answered "cancelled" (or that the lease is lost) requests a stop of
+// the task's stop token, which its method sees through pledge::cancelled() (cancellation.h).
+// pledge-bootstrap is this plus YAML and plugins; a program that links its actors uses it directly:
 //
 //   pledge::ActorRegistry registry;
 //   pledge_register_notification(registry);
@@ -24,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -80,6 +82,8 @@ class ActorRunner {
     int attempt;
     std::int64_t timeoutMs;
     std::chrono::steady_clock::time_point lastBeat;
+    // Stopped when the server says the task was cancelled or its lease is lost.
+    std::stop_source stop;
   };
 
   void poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool);

@@ -4,7 +4,7 @@
 //
 // Unset fields fall back to the IDL method's defaults, then to the server's.
 // Wire form (the "options" of a TaskSpec):
-//   {"startTime"?,"taskList"?,"priority"?,"timeoutMs"?,"retry"?}
+//   {"startTime"?,"taskList"?,"priority"?,"timeoutMs"?,"scheduleToStartMs"?,"retry"?}
 #pragma once
 
 #include <cstdint>
@@ -26,6 +26,9 @@ struct CallOptions {
   std::optional<int> priority;
   // Lease of one attempt; a worker that neither releases nor heartbeats in time loses it.
   std::optional<std::int64_t> timeoutMs;
+  // Schedule-to-start: a task that becomes ready and is not handed out within this many ms
+  // fails with kTimeoutError (not retried: a retry would only queue it again).
+  std::optional<std::int64_t> scheduleToStartMs;
   std::optional<RetryPolicy> retry;
 
   // These options with every unset field taken from defaults.
@@ -34,6 +37,10 @@ struct CallOptions {
 
   bool operator==(const CallOptions&) const = default;
 };
+
+// A duration in ms as the options take it (timeoutMs, scheduleToStartMs, a process's
+// deadlineMs): 1 to limits::kMaxTimeoutMs. Throws JsonError saying what is wrong.
+std::int64_t readDurationMs(const Json& value);
 
 void to_json(Json& out, const CallOptions& options);
 void from_json(const Json& in, CallOptions& options);

@@ -27,6 +27,7 @@ enum class ErrorCode {
   NotFound,         // unknown id, actor or route (404)
   MethodNotAllowed, // known route, wrong HTTP method (405)
   Conflict,         // stale attempt, state does not allow the operation (409)
+  Cancelled,        // the task was cancelled (process aborted or past its deadline): stop (409)
   PayloadTooLarge,  // request body over the configured limit (413)
   LimitExceeded,    // a server-wide limit is reached: parked polls, queues, connections (429)
   Unavailable,      // the node is stopping or does not own the partition (503)

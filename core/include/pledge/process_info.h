@@ -2,7 +2,7 @@
 //
 // Wire form (GET /api/v1/processes/{id}):
 //   {"processId","taskId","customId","actor","method","state":"running|completed|broken|aborted",
-//    "startedAt","endedAt","result","error","failedTaskId","paused","tags"}
+//    "startedAt","endedAt","result","error","failedTaskId","paused","tags","deadline"?}
 // customId, endedAt, error and failedTaskId are null when not applicable; result is null until
 // the process completes; tags is {} for a process started without tags.
 #pragma once
@@ -49,6 +49,9 @@ struct ProcessInfo {
   bool paused = false;
   // Given by the start request (StartOptions::tags); never change.
   Tags tags;
+  // Its deadline (epoch ms) when it has one (StartOptions::deadlineMs); shown while the process
+  // is in memory (not for an ended or dormant one, read from the store).
+  std::optional<std::int64_t> deadline;
 
   bool ended() const { return state == ProcessState::Completed || state == ProcessState::Aborted; }
 

@@ -3,7 +3,8 @@
 //
 //   {"actor":"NotificationDecider#1.0","method":"start","args":["user-1","hello"],
 //    "customId":"order-17","startTime":1767225600000,"taskList":"batch",
-//    "requestId":"5f0c...","tags":{"team":"billing"}}
+//    "requestId":"5f0c...","tags":{"team":"billing"},"scheduleToStartMs":30000,
+//    "deadlineMs":3600000}
 //   -> {"processId":"<uuid>","taskId":"<uuid>"}
 #pragma once
 
@@ -23,6 +24,11 @@ struct StartOptions {
   // Epoch milliseconds; the start task is not handed out before.
   std::optional<std::int64_t> startTime;
   std::optional<std::string> taskList;
+  // The start task's schedule-to-start (CallOptions::scheduleToStartMs).
+  std::optional<std::int64_t> scheduleToStartMs;
+  // The process's deadline, ms from the start: when it passes the process breaks with
+  // kTimeoutError and every live task of it is cancelled (docs/operations.md).
+  std::optional<std::int64_t> deadlineMs;
   // Chosen by the client for this start request (a UUID, say): a retry of the request with the
   // same requestId returns the process the first try started, also when the client never saw
   // the first answer. Unlike customId it names the request, not the process.

@@ -6,6 +6,7 @@
 //    "args":[{"value":"a@b.c"},{"promise":"<uuid>"}],"options":{"timeoutMs":30000}}
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,9 @@ struct TaskSpec {
   TaskType type = TaskType::Worker;
   std::vector<ArgSpec> args;
   CallOptions options;
+  // A start task's only: its process's deadline (epoch ms, from StartOptions::deadlineMs); kept
+  // in the spec so that it survives restarts and moves with the partition.
+  std::optional<std::int64_t> processDeadline;
 
   bool operator==(const TaskSpec&) const = default;
 };

@@ -74,10 +74,12 @@ class Client:
     # Processes ------------------------------------------------------------------------------
 
     def start(self, actor, method, args=(), custom_id=None, task_list=None, start_time=None,
-              request_id=None, tags=None):
+              request_id=None, tags=None, deadline_ms=None, schedule_to_start_ms=None):
         """Starts a process: {"processId", "taskId"} (and "existing": true for a known one).
 
         tags: {key: value} strings kept with the process to list it by (see processes()).
+        deadline_ms: the process breaks (pledge.Timeout) and its tasks are cancelled that long
+        after the start; schedule_to_start_ms: the start task fails unless handed out within.
         """
         body = {"actor": actor, "method": method, "args": list(args),
                 "requestId": request_id or str(uuid.uuid4())}
@@ -89,6 +91,10 @@ class Client:
             body["taskList"] = task_list
         if start_time is not None:
             body["startTime"] = start_time
+        if deadline_ms is not None:
+            body["deadlineMs"] = deadline_ms
+        if schedule_to_start_ms is not None:
+            body["scheduleToStartMs"] = schedule_to_start_ms
         return self.request("POST", "/processes", body)
 
     def processes(self, state=None, actor=None, custom_id=None, tags=None, limit=None,

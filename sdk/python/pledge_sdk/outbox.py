@@ -74,8 +74,10 @@ class Outbox:
                 again.append(_failed_for(decision, PledgeError(400, "bad_request",
                                                                error.get("message", ""))))
             elif status == "rejected" and error.get("code") not in _RETRY_CODES:
-                # conflict, not_found: the task was cancelled, or this attempt is stale.
-                level = logging.INFO if error.get("code") in ("conflict", "not_found") \
+                # cancelled, conflict, not_found: the task was cancelled (its process aborted or
+                # past its deadline), or this attempt is stale.
+                level = logging.INFO if error.get("code") in ("cancelled", "conflict",
+                                                              "not_found") \
                     else logging.ERROR
                 log.log(level, "release of task %s attempt %s rejected: %s: %s",
                         decision["taskId"], decision["attempt"], error.get("code"),

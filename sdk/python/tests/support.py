@@ -146,11 +146,12 @@ _ARG_KEYS = {"value", "promise", "noWait", "acceptFail", "list"}
 _deciders = iter(range(1, 1_000_000))
 
 
-def start_process(admin, tasks, forward_to=None):
+def start_process(admin, tasks, forward_to=None, **start_options):
     """Starts a process and plays its decider: it creates tasks and forwards its result to
-    forward_to (default: the last task). Returns the process id."""
+    forward_to (default: the last task). Returns the process id. start_options go to
+    Client.start (deadline_ms=...)."""
     actor = f"SdkTestDecider{next(_deciders)}#1.0"
-    ids = admin.start(actor, "start", [])
+    ids = admin.start(actor, "start", [], **start_options)
     polled = admin.poll([actor], max=1, wait_ms=10000, worker="sdk-test-decider")
     if len(polled) != 1:
         raise AssertionError(f"the start task of {ids} was not handed out: {polled}")

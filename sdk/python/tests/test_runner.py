@@ -241,6 +241,25 @@ class LeaseTest(RunnerTestCase):
         self.assertTrue(saw_cancel.wait(3), "the handler never saw cancelled()")
         self.assertEqual(task_of(self.admin, pid, call["taskId"])["state"], "cancelled")
 
+    def test_a_handler_sees_cancelled_after_the_process_deadline_passes(self):
+        waiting = Worker("RunnerDeadline#1.0")
+        saw_cancel = threading.Event()
+
+        @waiting.method("wait")
+        def wait():
+            if pledge_sdk.current_task().wait_cancelled(20):
+                saw_cancel.set()
+            return pledge_sdk.cancelled()
+
+        self.serve(waiting)
+        call = task("RunnerDeadline#1.0", "wait", timeoutMs=600)
+        pid = support.start_process(self.admin, [call], deadline_ms=1500)
+        self.assertTrue(saw_cancel.wait(15), "the handler never saw cancelled()")
+        process = self.result_of(pid)
+        self.assertEqual(process["state"], "broken", process)
+        self.assertEqual(process["error"]["type"], "pledge.Timeout", process)
+        self.assertEqual(task_of(self.admin, pid, call["taskId"])["state"], "cancelled")
+
 
 class StopTest(RunnerTestCase):
     def test_stop_finishes_and_releases_the_running_tasks_then_polls_no_more(self):

@@ -131,6 +131,15 @@ void Engine::timerLoop() {
         if (isLive(task->state)) metrics_->taskRetried();
       }
     }
+    while (std::optional<Uuid> id = timers_.popDueProcess(now)) {
+      Process* process = graph_.findProcess(*id);
+      if (process == nullptr || !serving(process->partition) ||
+          process->state != ProcessState::Running || process->deadlineAt == 0 ||
+          process->deadlineAt > now) {
+        continue;  // ended, broken, dormant (it wakes for its deadline) or moved on
+      }
+      graph_.passDeadline(*process, now, effects);
+    }
     // Parked requests that expired leave their answers in timers_.
     timers_.expireRequests(now);
     std::vector<std::function<void()>> answers = timers_.takeAnswers();

@@ -38,12 +38,14 @@ void Engine::absorb(Effects& effects) {
                                effects.readied.end());
   batch.effects.ended.insert(batch.effects.ended.end(), effects.ended.begin(), effects.ended.end());
   for (Task* task : effects.timed) {
-    const bool leaseLike =
-        task->state == TaskState::Leased || task->state == TaskState::Listening;
+    // (A Ready task's leaseUntil is its schedule-to-start.)
+    const bool leaseLike = task->state == TaskState::Leased ||
+                           task->state == TaskState::Listening || task->state == TaskState::Ready;
     std::int64_t deadline = leaseLike ? task->leaseUntil : task->notBefore;
     timers_.atTask(deadline, task->id);
   }
   for (Task* task : effects.listening) batch.events.claims.push_back(claimOf(*task));
+  for (Process* process : effects.deadlines) timers_.atProcess(process->deadlineAt, process->id);
   if (!effects.empty()) commits_.wake();
   effects.clear();
 }
@@ -99,6 +101,7 @@ ProcessInfo Engine::infoOf(const Process& process, bool withTags) const {
   info.failedTaskId = process.failedTaskId;
   info.paused = process.paused;
   if (withTags) info.tags = process.tags;
+  if (process.deadlineAt != 0) info.deadline = process.deadlineAt;
   return info;
 }
 

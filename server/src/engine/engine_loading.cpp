@@ -43,6 +43,8 @@ void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
     }
   }
   std::vector<std::pair<Task*, Uuid>> forwards;
+  // Start tasks' processDeadline by task id.
+  std::unordered_map<Uuid, std::int64_t> deadlines;
   for (TaskRow& row : live.tasks) {
     auto found = processes.find(row.processId);
     if (found == processes.end()) continue;
@@ -61,6 +63,8 @@ void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
     task->retry = graph_.internRetry(spec.options.retry);
     if (ProcessGraph::isSystemTask(*task)) task->waitMs = spec.options.timeoutMs.value_or(0);
     task->notBefore = row.notBefore;
+    task->scheduleToStartMs = spec.options.scheduleToStartMs.value_or(0);
+    if (spec.processDeadline) deadlines.emplace(row.id, *spec.processDeadline);
     task->state = row.state;
     task->promise = row.promise;
     task->attempt = row.attempt;
@@ -84,6 +88,10 @@ void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
     found->second->startTask = graph_.findTask(row.info.taskId);
     PLEDGE_ASSERT(found->second->startTask != nullptr, "process {} lost its start task {}",
                   row.info.processId.toString(), row.info.taskId.toString());
+    if (auto deadline = deadlines.find(row.info.taskId); deadline != deadlines.end()) {
+      found->second->deadlineAt = deadline->second;
+      effects.deadlines.push_back(found->second);
+    }
   }
   for (auto& [task, target] : forwards) task->forwardTo = graph_.findTask(target);
   graph_.settleRestored(now, effects);
@@ -111,6 +119,8 @@ std::optional<std::int64_t> Engine::dormantUntil(const Process& process, std::in
       default: break;
     }
   }
+  // A deadline wakes it too (and fires once it is back in memory).
+  if (earliest && process.deadlineAt != 0) earliest = std::min(*earliest, process.deadlineAt);
   if (!earliest || *earliest < now + options_.dormantAfterMs) return std::nullopt;
   return earliest;
 }

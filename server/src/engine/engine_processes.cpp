@@ -178,6 +178,13 @@ void Engine::operate(Operation operation, const Uuid& processId,
             ? process->state == ProcessState::Broken
             : process->state == ProcessState::Running || process->state == ProcessState::Broken;
     if (!allowed) problem = cannot(operation, process->state);
+    if (allowed && operation == Operation::Restart && process->deadlineAt != 0 &&
+        process->deadlineAt <= nowMs()) {
+      // Its deadline cancelled what was running; a restart would start half a process.
+      problem = Error(ErrorCode::Conflict,
+                      "the process is past its deadline; it cannot be restarted: abort it and "
+                      "start a new process");
+    }
   }
   if (problem) {
     lock.unlock();
@@ -197,6 +204,10 @@ void Engine::operate(Operation operation, const Uuid& processId,
         if (task->state == TaskState::Ready) effects.readied.push_back(task);
       }
       process->held.clear();
+      // Schedule-to-start does not count the pause.
+      for (const auto& task : process->tasks) {
+        if (task->state == TaskState::Ready) graph_.startPickupClock(*task, nowMs(), effects);
+      }
     }
   }
   ProcessInfo info = infoOf(*process);
@@ -232,6 +243,7 @@ std::optional<std::vector<TaskSnapshot>> Engine::processTasks(const Uuid& proces
           spec.options.timeoutMs = task->timeoutMs;
         }
         if (task->retry) spec.options.retry = *task->retry;
+        if (task->scheduleToStartMs > 0) spec.options.scheduleToStartMs = task->scheduleToStartMs;
         snapshots.push_back(TaskSnapshot{std::move(spec), rowOf(*task, /*takeSpec=*/false)});
       }
       return snapshots;

@@ -13,6 +13,18 @@ std::string forbiddenActor(const std::string& actor) {
                      actor);
 }
 
+// The answer to the heartbeat or release of a task that was cancelled: its code should stop.
+Error cancelledTask(const Uuid& taskId, const Process* process) {
+  std::string why = "its process has ended";
+  if (process != nullptr && process->state == ProcessState::Aborted) {
+    why = "its process was aborted";
+  } else if (process != nullptr && process->state == ProcessState::Broken) {
+    why = "its process's deadline passed";
+  }
+  return Error(ErrorCode::Cancelled, fmt::format("task {} was cancelled: {}", taskId.toString(),
+                                                 why));
+}
+
 }  // namespace
 
 void Engine::checkPoll(const PollRequest& request) const {
@@ -218,6 +230,9 @@ void Engine::release(const std::vector<Decision>& decisions,
         result.error = notServed(graph_.partitionOf(row->processId));
       } else if (!row) {
         reject(ErrorCode::NotFound, fmt::format("no task {}", decision.taskId.toString()));
+      } else if (row->state == TaskState::Cancelled) {
+        result.status = ReleaseStatus::Rejected;
+        result.error = cancelledTask(decision.taskId, nullptr);
       } else if (row->attempt == decision.attempt &&
                  (row->state == TaskState::Completed || row->state == TaskState::Failed)) {
         result.status = ReleaseStatus::Duplicate;
@@ -248,8 +263,8 @@ void Engine::release(const std::vector<Decision>& decisions,
     } else if (task->releasedAttempt == decision.attempt) {
       result.status = ReleaseStatus::Duplicate;
     } else if (task->state == TaskState::Cancelled) {
-      reject(ErrorCode::Conflict, fmt::format("task {} was cancelled: its process was aborted",
-                                              decision.taskId.toString()));
+      result.status = ReleaseStatus::Rejected;
+      result.error = cancelledTask(task->id, task->process);
     } else {
       reject(ErrorCode::Conflict,
              fmt::format("attempt {} of task {} is stale: the task is {} on attempt {}",
@@ -284,6 +299,10 @@ std::optional<Error> Engine::heartbeat(const Uuid& taskId, int attempt,
       Effects effects;
       const std::int64_t now = nowMs();
       resumeUndurableLease(*task, attempt, now, effects);
+      if (task->state == TaskState::Cancelled) {
+        absorb(effects);
+        return cancelledTask(taskId, task->process);
+      }
       if (task->state != TaskState::Leased || task->attempt != attempt) {
         absorb(effects);
         return Error(
@@ -308,6 +327,7 @@ std::optional<Error> Engine::heartbeat(const Uuid& taskId, int attempt,
   const int partition = graph_.partitionOf(row->processId);
   std::lock_guard lock(mutex_);
   if (!serving(partition)) return notServed(partition);
+  if (row->state == TaskState::Cancelled) return cancelledTask(taskId, nullptr);
   return Error(ErrorCode::Conflict,
                fmt::format("task {} belongs to a process that has ended", taskId.toString()));
 }

@@ -17,6 +17,7 @@ void Effects::clear() {
   changedTasks.clear();
   changedProcesses.clear();
   ended.clear();
+  deadlines.clear();
 }
 
 ProcessGraph::ProcessGraph(int partitions, std::int64_t defaultTimeoutMs)
@@ -61,6 +62,7 @@ Task& ProcessGraph::createTask(Process& process, const TaskSpec& spec, const Uui
     task->waitMs = spec.options.timeoutMs.value_or(0);
   }
   task->notBefore = spec.options.startTime.value_or(0);
+  task->scheduleToStartMs = spec.options.scheduleToStartMs.value_or(0);
   task->createdAt = now;
   task->pendingSpecJson = toJsonText(spec);
   Task& created = *task;
@@ -92,6 +94,12 @@ Process& ProcessGraph::startProcess(const StartRequest& request, Uuid processId,
   for (const Json& arg : request.args) spec.args.push_back(ArgSpec::ofValue(arg));
   spec.options.startTime = request.options.startTime;
   spec.options.taskList = request.options.taskList;
+  spec.options.scheduleToStartMs = request.options.scheduleToStartMs;
+  if (request.options.deadlineMs) {
+    process.deadlineAt = now + *request.options.deadlineMs;
+    spec.processDeadline = process.deadlineAt;
+    effects.deadlines.push_back(&process);
+  }
   Task& start = createTask(process, spec, Uuid(), now);
   process.startTask = &start;
   effects.changedProcesses.push_back(&process);
@@ -146,11 +154,22 @@ void ProcessGraph::makeRunnable(Task& task, std::int64_t now, Effects& effects) 
     setState(task, TaskState::Scheduled);
     effects.timed.push_back(&task);
   } else {
-    setState(task, TaskState::Ready);
-    task.readyAt = now;
-    task.readySeq = nextReadySeq_++;
-    effects.readied.push_back(&task);
+    enterReady(task, now, effects);
   }
+}
+
+void ProcessGraph::enterReady(Task& task, std::int64_t now, Effects& effects) {
+  setState(task, TaskState::Ready);
+  task.readyAt = now;
+  task.readySeq = nextReadySeq_++;
+  effects.readied.push_back(&task);
+  startPickupClock(task, now, effects);
+}
+
+void ProcessGraph::startPickupClock(Task& task, std::int64_t now, Effects& effects) {
+  // Only tasks that set it get a timer: an unset schedule-to-start costs nothing.
+  task.leaseUntil = task.scheduleToStartMs > 0 ? now + task.scheduleToStartMs : 0;
+  if (task.leaseUntil != 0) effects.timed.push_back(&task);
 }
 
 void ProcessGraph::lease(Task& task, std::int64_t now, Effects& effects) {
@@ -167,12 +186,8 @@ void ProcessGraph::unlease(Task& task, std::int64_t now, Effects& effects) {
   PLEDGE_ASSERT(task.state == TaskState::Leased, "unlease of a task in state {}",
                 taskStateName(task.state));
   --task.attempt;
-  task.leaseUntil = 0;
   task.startedAt = 0;
-  setState(task, TaskState::Ready);
-  task.readyAt = now;
-  task.readySeq = nextReadySeq_++;
-  effects.readied.push_back(&task);
+  enterReady(task, now, effects);
 }
 
 void ProcessGraph::heartbeat(Task& task, std::int64_t now, Effects& effects) {
@@ -190,10 +205,19 @@ void ProcessGraph::onDeadline(Task& task, std::int64_t now, Effects& effects) {
     resolvePromise(task, std::make_shared<const Json>(now), now, effects);
     checkCompletion(*task.process, now, effects);
   } else if (task.state == TaskState::Scheduled && task.notBefore <= now) {
-    setState(task, TaskState::Ready);
-    task.readyAt = now;
-    task.readySeq = nextReadySeq_++;
-    effects.readied.push_back(&task);
+    enterReady(task, now, effects);
+  } else if (task.state == TaskState::Ready && task.leaseUntil != 0 && task.leaseUntil <= now &&
+             !task.process->paused) {
+    // Schedule-to-start ran out. Not retried: another attempt would only wait in the same queue.
+    const std::string list = task.taskList->empty() ? "" : fmt::format(" (task list {})",
+                                                                        *task.taskList);
+    failForGood(task,
+                TaskError(kTimeoutError,
+                          fmt::format("not picked up within its schedule-to-start of {} ms: no "
+                                      "worker of {}{} polled for it",
+                                      task.scheduleToStartMs, *task.actor, list),
+                          /*retryable=*/false),
+                now, effects);
   } else if (task.state == TaskState::Leased && task.leaseUntil <= now) {
     failAttempt(task,
                 TaskError(kLeaseExpiredError,
@@ -217,9 +241,15 @@ void ProcessGraph::deliverEvent(Task& task, std::shared_ptr<const Json> payload,
 void ProcessGraph::timeOut(Task& task, std::int64_t now, Effects& effects) {
   PLEDGE_ASSERT(task.state == TaskState::Listening, "time-out of a task in state {}",
                 taskStateName(task.state));
-  TaskError error(kTimeoutError,
-                  fmt::format("no event {} came within {} ms", *task.method, task.waitMs),
-                  /*retryable=*/false);
+  failForGood(task,
+              TaskError(kTimeoutError,
+                        fmt::format("no event {} came within {} ms", *task.method, task.waitMs),
+                        /*retryable=*/false),
+              now, effects);
+}
+
+void ProcessGraph::failForGood(Task& task, const TaskError& error, std::int64_t now,
+                               Effects& effects) {
   task.error = error;
   leaveLiveState(task, TaskState::Failed, now, effects);
   failPromise(task, error, now, effects);
@@ -338,41 +368,6 @@ void ProcessGraph::checkCompletion(Process& process, std::int64_t now, Effects& 
   }
   process.state = ProcessState::Completed;
   process.endedAt = now;
-  effects.changedProcesses.push_back(&process);
-  effects.ended.push_back(&process);
-}
-
-void ProcessGraph::restart(Process& process, std::int64_t now, Effects& effects) {
-  PLEDGE_ASSERT(process.state == ProcessState::Broken, "restart of a process that is not broken");
-  process.state = ProcessState::Running;
-  process.error.reset();
-  process.failedTaskId.reset();
-  std::vector<Task*> blocking = std::move(process.blockingTasks);
-  process.blockingTasks.clear();
-  for (Task* task : blocking) {
-    if (task->state != TaskState::Failed) continue;
-    task->promise = PromiseState::Pending;
-    task->error.reset();
-    task->attemptBase = task->attempt;
-    task->notBefore = 0;
-    setState(*task, TaskState::Waiting);
-    ++process.liveTasks;
-    makeRunnable(*task, now, effects);
-    effects.changedTasks.push_back(task);
-  }
-  effects.changedProcesses.push_back(&process);
-  checkCompletion(process, now, effects);
-}
-
-void ProcessGraph::abort(Process& process, std::int64_t now, Effects& effects) {
-  PLEDGE_ASSERT(process.state == ProcessState::Running || process.state == ProcessState::Broken,
-                "abort of an ended process");
-  for (const auto& task : process.tasks) {
-    if (isLive(task->state)) leaveLiveState(*task, TaskState::Cancelled, now, effects);
-  }
-  process.state = ProcessState::Aborted;
-  process.endedAt = now;
-  process.blockingTasks.clear();
   effects.changedProcesses.push_back(&process);
   effects.ended.push_back(&process);
 }

@@ -122,6 +122,12 @@ std::optional<Rejection> ProcessGraph::checkNewTasks(const Process& process, con
     if (auto problem = checkSystemTask(specs[i])) {
       return Rejection{ErrorCode::BadRequest, fmt::format("tasks[{}]: {}", i, *problem)};
     }
+    if (specs[i].processDeadline) {
+      return Rejection{ErrorCode::BadRequest,
+                       fmt::format("tasks[{}].processDeadline: only a start task has one (start "
+                                   "the process with deadlineMs)",
+                                   i)};
+    }
   }
   // Every promise refers to a task of this process, and the awaited references among the new
   // tasks form no cycle (such tasks could never become ready).

@@ -104,6 +104,7 @@ void ProcessGraph::settleRestored(std::int64_t now, Effects& effects) {
   for (Task* task : ready) {
     task->readySeq = nextReadySeq_++;
     effects.readied.push_back(task);
+    startPickupClock(*task, now, effects);
   }
   restored_.clear();
 }

@@ -18,6 +18,11 @@ void Timers::atTask(std::int64_t deadline, const Uuid& taskId) {
   arm(deadline);
 }
 
+void Timers::atProcess(std::int64_t deadline, const Uuid& processId) {
+  processes_.emplace(deadline, processId);
+  arm(deadline);
+}
+
 void Timers::atRequest(std::int64_t deadline, std::function<void()> expire) {
   requests_.emplace(deadline, std::move(expire));
   arm(deadline);
@@ -31,6 +36,7 @@ void Timers::atLeaseWrite(std::int64_t due, const Uuid& taskId, int attempt) {
 std::int64_t Timers::next(std::int64_t fallback) const {
   std::int64_t next = fallback;
   if (!tasks_.empty()) next = std::min(next, tasks_.top().first);
+  if (!processes_.empty()) next = std::min(next, processes_.top().first);
   if (!requests_.empty()) next = std::min(next, requests_.begin()->first);
   if (!leaseWrites_.empty()) {
     next = std::min(next, std::get<0>(leaseWrites_.front()) + kLeaseWriteSlackMs);
@@ -52,6 +58,13 @@ std::optional<Uuid> Timers::popDueTask(std::int64_t now) {
   if (tasks_.empty() || tasks_.top().first > now) return std::nullopt;
   Uuid id = tasks_.top().second;
   tasks_.pop();
+  return id;
+}
+
+std::optional<Uuid> Timers::popDueProcess(std::int64_t now) {
+  if (processes_.empty() || processes_.top().first > now) return std::nullopt;
+  Uuid id = processes_.top().second;
+  processes_.pop();
   return id;
 }
 

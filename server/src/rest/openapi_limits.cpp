@@ -88,6 +88,8 @@ void addLimits(Json& doc) {
   start["requestId"].update(nameSchema(kMaxCustomIdBytes));
   start["args"]["maxItems"] = kMaxArgsPerTask;
   setRange(start["startTime"], 0, kMaxEpochMs);
+  setRange(start["scheduleToStartMs"], 1, kMaxTimeoutMs);
+  setRange(start["deadlineMs"], 1, kMaxTimeoutMs);
 
   Json& tags = schemas["Tags"];
   tags["maxProperties"] = kMaxTagsPerProcess;
@@ -108,6 +110,7 @@ void addLimits(Json& doc) {
   options["taskList"].update(nameSchema(kMaxNameBytes, true));
   setRange(options["startTime"], 0, kMaxEpochMs);
   setRange(options["timeoutMs"], 1, kMaxTimeoutMs);
+  setRange(options["scheduleToStartMs"], 1, kMaxTimeoutMs);
 
   schemas["ArgSpec"]["properties"]["list"]["maxItems"] = kMaxListItems;
   schemas["ArgSpec"]["properties"]["acceptFail"]["oneOf"][1]["maxItems"] = kMaxErrorTypes;

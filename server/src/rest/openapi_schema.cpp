@@ -58,6 +58,12 @@ Json componentSchemas() {
                {"startTime", int64()},
                {"taskList", text()},
                {"tags", ref("Tags")},
+               {"scheduleToStartMs",
+                described(int64(), "The start task fails (pledge.Timeout) unless a runner takes "
+                                   "it within this many ms of becoming ready")},
+               {"deadlineMs",
+                described(int64(), "The process breaks (pledge.Timeout) and its live tasks are "
+                                   "cancelled this many ms after the start")},
                {"requestId",
                 described(text(),
                           "Chosen by the client for this request (a UUID, say): sending the "
@@ -116,7 +122,9 @@ Json componentSchemas() {
                           {"failedTaskId", nullable(text())},
                           {"paused", described(boolean(), "No task of it is handed out until "
                                                           "it is resumed")},
-                          {"tags", ref("Tags")}})},
+                          {"tags", ref("Tags")},
+                          {"deadline", described(integer(), "epoch ms; when it has one (shown "
+                                                            "while it is in memory)")}})},
       {"Tags", described(with(object(Json::object()), {{"additionalProperties", text()}}),
                          "Search attributes given at start: string keys and values; processes "
                          "are listed by them (GET /api/v1/processes?tag=KEY:VALUE)")},
@@ -143,7 +151,9 @@ Json componentSchemas() {
                                                {"taskList", text()},
                                                {"priority", integer()},
                                                {"timeoutMs", integer()},
-                                               {"retry", ref("RetryPolicy")}})}})},
+                                               {"scheduleToStartMs", integer()},
+                                               {"retry", ref("RetryPolicy")}})},
+                           {"processDeadline", described(integer(), "a start task's only")}})},
       {"Decision",
        described(
            object({"taskId", "attempt"},
@@ -196,6 +206,10 @@ Json componentSchemas() {
                                                    "timeoutMs, else the server's "
                                                    "--default-timeout-ms")},
                            {"retry", ref("RetryPolicy")},
+                           {"scheduleToStartMs",
+                            described(nullable(integer()),
+                                      "fails (pledge.Timeout) unless taken this long after it "
+                                      "became ready")},
                            {"notBefore", nullable(integer())},
                            {"leaseUntil", nullable(integer())},
                            {"deadline",

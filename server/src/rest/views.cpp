@@ -50,6 +50,8 @@ Json taskJson(const TaskSnapshot& snapshot, const Uuid& startTaskId) {
       {"priority", spec.options.priority.value_or(0)},
       {"timeoutMs", spec.options.timeoutMs ? Json(*spec.options.timeoutMs) : Json()},
       {"retry", spec.options.retry ? Json(*spec.options.retry) : Json()},
+      {"scheduleToStartMs",
+       spec.options.scheduleToStartMs ? Json(*spec.options.scheduleToStartMs) : Json()},
       {"notBefore", nullIfZero(row.notBefore)},
       {"leaseUntil",
        row.state == TaskState::Leased ? Json(row.leaseUntil) : Json()},

@@ -117,6 +117,7 @@ void RestApi::prepareWorkflowStart(Json& start) const {
                             name, version ? fmt::format(" version {}", *version) : ""));
   }
   start["actor"] = def->actor();
+  if (def->deadlineMs && !start.contains("deadlineMs")) start["deadlineMs"] = *def->deadlineMs;
   if (!start.contains("method")) start["method"] = "execute";
   if (start.contains("input")) {
     PLEDGE_REQUIRE(!start.contains("args"), "input: give the workflow's input or args, not both");

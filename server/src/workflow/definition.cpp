@@ -60,6 +60,19 @@ std::string name(const Json& object, std::string_view key, const std::string& at
   return value;
 }
 
+// A number of seconds (0 to 30 days) as ms; nullopt when absent or 0 (Conductor's "none").
+std::optional<std::int64_t> secondsMs(const Json& object, std::string_view key,
+                                      const std::string& at) {
+  const Json* seconds = field(object, key);
+  if (!seconds) return std::nullopt;
+  if (!seconds->is_number_integer() || seconds->get<std::int64_t>() < 0 ||
+      seconds->get<std::int64_t>() > limits::kMaxTimeoutMs / 1000) {
+    fail(at + "/" + std::string(key), "expected seconds from 0 to 30 days");
+  }
+  if (seconds->get<std::int64_t>() == 0) return std::nullopt;
+  return seconds->get<std::int64_t>() * 1000;
+}
+
 const Json& array(const Json& object, std::string_view key, const std::string& at) {
   const Json* value = field(object, key);
   if (!value) fail(at + "/" + std::string(key), "is required");
@@ -112,13 +125,7 @@ class Reader {
       if (!optional->is_boolean()) fail(at + "/optional", "expected true or false");
       t.optional = optional->get<bool>();
     }
-    if (const Json* seconds = field(in, "timeoutSeconds")) {
-      if (!seconds->is_number_integer() || seconds->get<std::int64_t>() < 0 ||
-          seconds->get<std::int64_t>() > limits::kMaxTimeoutMs / 1000) {
-        fail(at + "/timeoutSeconds", "expected seconds from 0 to 30 days");
-      }
-      if (seconds->get<std::int64_t>() > 0) t.timeoutMs = seconds->get<std::int64_t>() * 1000;
-    }
+    t.timeoutMs = secondsMs(in, "timeoutSeconds", at);
     readKind(t, in, at);
     return t;
   }
@@ -231,6 +238,9 @@ class Reader {
         fail(at + "/options", error.message());
       }
     }
+    // Conductor's pollTimeoutSeconds: how long it may wait for a poll (unless options say).
+    auto pollMs = secondsMs(in, "pollTimeoutSeconds", at);
+    if (!t.options.scheduleToStartMs) t.options.scheduleToStartMs = pollMs;
   }
 
   void readSwitch(WorkflowTask& t, const Json& in, const std::string& at) {
@@ -374,6 +384,12 @@ std::unique_ptr<const WorkflowDef> parseWorkflow(const Json& source) {
     if (!outputs->is_object()) fail("/outputParameters", "expected an object");
     def->outputParameters = *outputs;
   }
+  // timeoutSeconds is a deadline under TIME_OUT_WF (Conductor's default ALERT_ONLY only alerts).
+  const std::string policy = text(source, "timeoutPolicy", "", false);
+  if (!policy.empty() && policy != "TIME_OUT_WF" && policy != "ALERT_ONLY") {
+    fail("/timeoutPolicy", "expected TIME_OUT_WF or ALERT_ONLY, got " + quoteInput(policy));
+  }
+  if (policy == "TIME_OUT_WF") def->deadlineMs = secondsMs(source, "timeoutSeconds", "");
   Reader reader;
   def->tasks = reader.list(array(source, "tasks", ""), "/tasks");
   index(*def, def->tasks, "/tasks");

@@ -64,7 +64,7 @@ pledge::Promise<void> CalculatorClient::fail(pledge::Arg<std::string> kind) cons
   return pledge::Promise<void>::ofTask(pledge::detail::recordCall(
       Calculator::kActor, "fail", pledge::TaskType::Worker,
       pledge::detail::argList(std::move(kind).spec()),
-      options_.over(pledge::CallOptions{.startTime = std::nullopt, .taskList = "slow", .priority = 3, .timeoutMs = 1500, .retry = pledge::RetryPolicy{.kind = pledge::RetryKind::Linear, .initialMs = 5, .maxMs = 50, .multiplier = 2, .maxAttempts = 2, .nonRetryable = {"features::Fatal"}}})));
+      options_.over(pledge::CallOptions{.startTime = std::nullopt, .taskList = "slow", .priority = 3, .timeoutMs = 1500, .scheduleToStartMs = std::nullopt, .retry = pledge::RetryPolicy{.kind = pledge::RetryKind::Linear, .initialMs = 5, .maxMs = 50, .multiplier = 2, .maxAttempts = 2, .nonRetryable = {"features::Fatal"}}})));
 }
 
 pledge::Promise<std::string> CalculatorClient::inspect(pledge::Arg<std::int32_t> maybe, pledge::Arg<std::string> later) const {
@@ -200,7 +200,7 @@ pledge::Promise<std::int64_t> PlannerAsync::recover(pledge::Arg<std::int64_t> va
   return pledge::Promise<std::int64_t>::ofTask(pledge::detail::recordCall(
       Planner::kActor, "recover", pledge::TaskType::Decider,
       pledge::detail::argList(pledge::detail::withFlags(std::move(value).spec(), pledge::PromiseFlags{.noWait = false, .acceptFail = pledge::AcceptFail::any()})),
-      options_.over(pledge::CallOptions{.startTime = std::nullopt, .taskList = std::nullopt, .priority = 7, .timeoutMs = std::nullopt, .retry = std::nullopt})));
+      options_.over(pledge::CallOptions{.startTime = std::nullopt, .taskList = std::nullopt, .priority = 7, .timeoutMs = std::nullopt, .scheduleToStartMs = std::nullopt, .retry = std::nullopt})));
 }
 
 pledge::Promise<void> PlannerAsync::nothing() const {

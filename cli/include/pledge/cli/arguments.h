@@ -25,6 +25,10 @@ std::optional<TagFilter> parseTagArgument(std::string_view text, std::string& pr
 // A process's tags as the CLI shows them: "env=prod team=billing" ("" for none).
 std::string tagsText(const Json& tags);
 
+// A duration such as --deadline takes: a number and a unit, ms, s, m, h or d ("1h", "30s",
+// "500ms"), or a plain number of milliseconds. nullopt when it is none of these or not positive.
+std::optional<std::int64_t> parseDurationMs(const std::string& text);
+
 // The process id a user typed: a full UUID. nullopt otherwise.
 std::optional<std::string> normalizeId(const std::string& text);
 

@@ -203,6 +203,7 @@ export function ProcessDetail({ id }) {
           href=${(tag) => `#/processes?tag=${encodeURIComponent(tag)}`} /></div>` : null}
       <div>started ${ago(process.startedAt, now)}</div>
       ${process.endedAt ? html`<div>took ${duration(process.endedAt - process.startedAt)}</div>` : null}
+      ${process.deadline ? html`<div data-testid="process-deadline">deadline ${clock(process.deadline)}</div>` : null}
       <div>${tasks.length} tasks</div>
       ${operate ? html`<div class="actions">
         ${ended ? null : process.paused
@@ -214,7 +215,8 @@ export function ProcessDetail({ id }) {
       </div>` : null}
     </div>
     ${process.state === 'completed' ? html`<div class="result">Result <pre data-testid="process-result">${json(process.result)}</pre></div>` : null}
-    ${process.error ? html`<div class="banner error" data-testid="process-error">${process.error.type}: ${process.error.message}
+    ${process.error ? html`<div class="banner error" data-testid="process-error">${process.error.type === 'pledge.Timeout'
+      ? html`<b data-testid="timed-out">Timed out.</b> ` : null}${process.error.type}: ${process.error.message}
       ${failed ? html` — task <a href="javascript:void 0" onClick=${() => setSelected(failed.taskId)}>${failed.method}</a>` : null}</div>` : null}
     <div class="legend">
       <span class="swatch state-completed"></span>completed <span class="swatch state-running"></span>running

@@ -63,8 +63,10 @@ struct IdlMethod {
   std::string name;
   std::vector<IdlParam> params;
   std::optional<IdlType> returns;
-  // retry, timeoutMs, taskList, priority given in the IDL.
+  // retry, timeoutMs, scheduleToStartMs, taskList, priority given in the IDL.
   CallOptions defaults;
+  // A decider's execute method: the deadline of its processes (StartOptions::deadlineMs).
+  std::optional<std::int64_t> deadlineMs;
   int line = 0;
 };
 

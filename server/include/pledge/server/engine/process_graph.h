@@ -81,6 +81,8 @@ struct Task {
   std::int64_t waitMs = 0;
   // Not handed out before: the start time of the spec, or of the next retry.
   std::int64_t notBefore = 0;
+  // Schedule-to-start (options.scheduleToStartMs); 0: a ready task may wait any time.
+  std::int64_t scheduleToStartMs = 0;
 
   TaskState state = TaskState::Waiting;
   PromiseState promise = PromiseState::Pending;
@@ -88,7 +90,8 @@ struct Task {
   int attempt = 0;
   // Attempts before the last restart; retry policies count from here.
   int attemptBase = 0;
-  // Leased: when the lease runs out. Listening: when the wait times out (0: never).
+  // Leased: when the lease runs out. Listening: when the wait times out (0: never). Ready: when
+  // schedule-to-start runs out (0: never; in memory only, a restart starts it anew).
   std::int64_t leaseUntil = 0;
   // Awaited promise arguments (list elements each) not yet settled acceptably.
   int pendingArgs = 0;
@@ -145,6 +148,8 @@ struct Process {
   ProcessState reportedState = ProcessState::Running;
   // Set when the engine decided the process may leave memory until then (dormant).
   std::optional<std::int64_t> wakeAt;
+  // Its deadline (epoch ms; 0: none): the start task spec's processDeadline.
+  std::int64_t deadlineAt = 0;
 };
 
 // What operations ask of the engine. Pointers stay valid until the engine evicts the process,
@@ -162,10 +167,12 @@ struct Effects {
   std::vector<Process*> changedProcesses;
   // Completed or aborted processes.
   std::vector<Process*> ended;
+  // Processes whose deadline timer is to be armed (started, or loaded, with one).
+  std::vector<Process*> deadlines;
 
   bool empty() const {
     return readied.empty() && listening.empty() && timed.empty() && changedTasks.empty() &&
-           changedProcesses.empty() && ended.empty();
+           changedProcesses.empty() && ended.empty() && deadlines.empty();
   }
   void clear();
 };
@@ -239,7 +246,8 @@ class ProcessGraph {
   // not cut a long task's lease short).
   void heartbeat(Task& task, std::int64_t now, Effects& effects);
   // A timer fired: a Scheduled task whose time came becomes Ready (a timer task completes); a
-  // Leased task whose lease ran out fails its attempt. Anything else (stale timers, and
+  // Leased task whose lease ran out fails its attempt; a Ready task whose schedule-to-start ran
+  // out (unless its process is paused) fails for good with kTimeoutError. Anything else (stale timers, and
   // Listening tasks: the engine asks the store first, then calls timeOut) is ignored.
   void onDeadline(Task& task, std::int64_t now, Effects& effects);
   // A Listening event task got its event: it completes with the payload. Requires Listening.
@@ -256,6 +264,12 @@ class ProcessGraph {
   void restart(Process& process, std::int64_t now, Effects& effects);
   // Cancels every live task. Requires Running or Broken.
   void abort(Process& process, std::int64_t now, Effects& effects);
+  // The process's deadline passed: it breaks with kTimeoutError (failedTaskId: the start task)
+  // and every live task is cancelled. Requires Running.
+  void passDeadline(Process& process, std::int64_t now, Effects& effects);
+  // A Ready task's schedule-to-start starts now (its timer in effects.timed when it has one):
+  // when it became ready, and when its paused process resumes.
+  void startPickupClock(Task& task, std::int64_t now, Effects& effects);
 
   Task* findTask(const Uuid& id) const;
   Process* findProcess(const Uuid& id) const;
@@ -303,6 +317,9 @@ class ProcessGraph {
   void countState(const Task& task, TaskState state, int delta);
   void setState(Task& task, TaskState state);
   void makeRunnable(Task& task, std::int64_t now, Effects& effects);
+  void enterReady(Task& task, std::int64_t now, Effects& effects);
+  // A task that failed and is not retried: its promise fails (or its process breaks).
+  void failForGood(Task& task, const TaskError& error, std::int64_t now, Effects& effects);
   void leaveLiveState(Task& task, TaskState state, std::int64_t now, Effects& effects);
   void failAttempt(Task& task, const TaskError& error, bool leaseLost, std::int64_t now,
                    Effects& effects);

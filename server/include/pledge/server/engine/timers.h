@@ -1,5 +1,5 @@
 // Timers: what the engine's timer thread waits for. Task deadlines (a start time, a retry's
-// delay, a lease's expiry: (epoch ms, task id), checked against the task when due, so a
+// delay, a lease's expiry, a schedule-to-start: (epoch ms, task id), process deadlines, checked against the task when due, so a
 // deadline that no longer applies costs nothing), the deadlines of parked requests (each
 // expiry runs under the engine's lock and leaves its answer for after it), and the leases
 // handed out but not yet written.
@@ -26,6 +26,8 @@ namespace pledge::server {
 class Timers {
  public:
   void atTask(std::int64_t deadline, const Uuid& taskId);
+  // A process's deadline; checked against the process when due.
+  void atProcess(std::int64_t deadline, const Uuid& processId);
   // expire runs under the engine's lock when the deadline comes (or the engine stops); it
   // answers through answerLater().
   void atRequest(std::int64_t deadline, std::function<void()> expire);
@@ -44,6 +46,8 @@ class Timers {
 
   // The next task deadline due by now; nullopt when none is.
   std::optional<Uuid> popDueTask(std::int64_t now);
+  // The next process deadline due by now.
+  std::optional<Uuid> popDueProcess(std::int64_t now);
   // The next lease write due by now: (task id, attempt).
   std::optional<std::pair<Uuid, int>> popDueLeaseWrite(std::int64_t now);
   // Runs the expiries of the request deadlines due by now (every one, for expireAll).
@@ -56,6 +60,9 @@ class Timers {
   std::priority_queue<std::pair<std::int64_t, Uuid>, std::vector<std::pair<std::int64_t, Uuid>>,
                       std::greater<>>
       tasks_;
+  std::priority_queue<std::pair<std::int64_t, Uuid>, std::vector<std::pair<std::int64_t, Uuid>>,
+                      std::greater<>>
+      processes_;
   std::multimap<std::int64_t, std::function<void()>> requests_;
   std::vector<std::function<void()>> answers_;
   // Leases handed out and not yet written, oldest first: (when to write it, task id, attempt).

@@ -102,6 +102,8 @@ struct WorkflowDef {
   std::vector<std::string> inputParameters;
   std::optional<Json> outputParameters;
   std::vector<WorkflowTask> tasks;
+  // The deadline of its processes (timeoutSeconds with timeoutPolicy TIME_OUT_WF).
+  std::optional<std::int64_t> deadlineMs;
   // Every task list by its pointer, and every task by its reference name.
   std::map<std::string, const std::vector<WorkflowTask>*, std::less<>> lists;
   std::map<std::string, const WorkflowTask*, std::less<>> byRef;
