@@ -174,6 +174,7 @@ CREATE TABLE limits (
   burst BIGINT,
   PRIMARY KEY (actor, task_list)
 );
+)sql",
     // 9: tags (docs/operations.md): the JSON object read back with the process (NULL when it has
     // none), and one row per tag, written with the new process row, that listing by tag walks
     // newest first.

@@ -156,6 +156,7 @@ CREATE TABLE limits (
   burst INTEGER,
   PRIMARY KEY (actor, task_list)
 ) WITHOUT ROWID;
+)sql",
     // 11: tags (docs/operations.md): the JSON object read back with the process (NULL when it has
     // none), and one row per tag, written with the new process row, that listing by tag walks
     // newest first.
