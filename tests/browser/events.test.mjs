@@ -7,15 +7,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
-  createToken, openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs,
-  signOutOf, startDecided, startServer, stopAll, tokensConfig,
+  openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs, signOutOf,
+  startDecided, startServerWith, stopAll, tokensOf,
 } from './harness.mjs';
 
-const tokens = {
-  admin: createToken('admin', 'admin-1'),
-  starter: createToken('starter', 'starter-1'),
-  viewer: createToken('viewer', 'viewer-1'),
-};
+const tokens = tokensOf('admin', 'starter', 'viewer');
 let url;
 let api;
 let browser;
@@ -25,7 +21,7 @@ let approval;  // waits for the first of approved or rejected "exp-7", a timer, 
 const ids = { ready: randomUUID(), verdict: randomUUID(), timer: randomUUID(), orderId: randomUUID(), delivered: randomUUID() };
 
 before(async () => {
-  url = await startServer([], { config: tokensConfig(Object.values(tokens)) });
+  url = await startServerWith(tokens);
   api = restClient(url, tokens.admin.secret);
   pizza = await startDecided(api, 'Pizza#1.0', {
     promise: ids.ready,
@@ -181,7 +177,7 @@ test('several listening events are a choice; timers show when they fire; a pendi
 test('a viewer sees the waits but no send-event form, and reads the kept events', async () => {
   await signIn(tokens.viewer);
   const nav = await page.locator('header nav a').allTextContents();
-  assert.deepEqual(nav, ['Queues', 'Processes', 'Broken', 'Actors', 'Workflows', 'Events', 'Metrics', 'Cluster']);
+  assert.deepEqual(nav, ['Queues', 'Processes', 'Broken', 'Actors', 'Workflows', 'Schedules', 'Events', 'Metrics', 'Cluster']);
   await page.goto(`${url}/#/processes/${approval}`);
   await wait(ids.timer).waitFor();
   await node(ids.delivered).waitFor();

@@ -71,6 +71,16 @@ export function tokensConfig(tokens) {
   return `tokens:\n${tokens.map((token) => `${token.entry}\n`).join('')}`;
 }
 
+// A token per role, each named <role>-1: tokensOf('admin', 'viewer') -> {admin, viewer}.
+export function tokensOf(...roles) {
+  return Object.fromEntries(roles.map((role) => [role, createToken(role, `${role}-1`)]));
+}
+
+// startServer with these tokens (tokensOf's map) in its config.
+export function startServerWith(tokens, extraArgs = []) {
+  return startServer(extraArgs, { config: tokensConfig(Object.values(tokens)) });
+}
+
 export function startBootstrap(url, actorsYaml = 'examples/notification/actors.yaml') {
   return launch([join(buildDir, 'bootstrap/pledge-bootstrap'), '-f', join(buildDir, actorsYaml), '--server', url], 'bootstrap');
 }

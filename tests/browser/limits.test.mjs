@@ -6,22 +6,18 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createToken, openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs,
-  signOutOf, startServer, stopAll, tokensConfig,
+  openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs, signOutOf,
+  startServerWith, stopAll, tokensOf,
 } from './harness.mjs';
 
-const tokens = {
-  admin: createToken('admin', 'admin-1'),
-  operator: createToken('operator', 'operator-1'),
-  viewer: createToken('viewer', 'viewer-1'),
-};
+const tokens = tokensOf('admin', 'operator', 'viewer');
 let url;
 let api;
 let browser;
 let page;
 
 before(async () => {
-  url = await startServer([], { config: tokensConfig(Object.values(tokens)) });
+  url = await startServerWith(tokens);
   api = restClient(url, tokens.admin.secret);
   // Slow#1.0 has no runner: the test holds one task, its limit holds the other four back.
   await api.put('/api/v1/limits', { actor: 'Slow#1.0', maxRunning: 1 });

@@ -4,16 +4,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  breakAProcess, createToken, logs, openBrowser, restClient, screenshot, startServer, stopAll, tokensConfig,
+  breakAProcess, logs, openBrowser, restClient, screenshot, startServerWith, stopAll, tokensOf,
 } from './harness.mjs';
 
-const tokens = {
-  admin: createToken('admin', 'admin-1'),
-  viewer: createToken('viewer', 'viewer-1'),
-  operator: createToken('operator', 'operator-1'),
-  starter: createToken('starter', 'starter-1'),
-  worker: createToken('worker', 'worker-1'),
-};
+const tokens = tokensOf('admin', 'viewer', 'operator', 'starter', 'worker');
 let url;
 let broken;  // a broken process of Crash#1.0
 let browser;
@@ -21,7 +15,7 @@ let context;  // one browser profile: its tabs share cookies and localStorage, n
 let page;
 
 before(async () => {
-  url = await startServer([], { config: tokensConfig(Object.values(tokens)) });
+  url = await startServerWith(tokens);
   const api = restClient(url, tokens.admin.secret);
   broken = await breakAProcess(api);
   await api.start('Crash#1.0', 'start', []);  // waits in the queue: nobody polls it again

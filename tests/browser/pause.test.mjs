@@ -7,15 +7,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createToken, openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs,
-  signOutOf, startServer, stopAll, tokensConfig,
+  openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs, signOutOf,
+  startServerWith, stopAll, tokensOf,
 } from './harness.mjs';
 
-const tokens = {
-  admin: createToken('admin', 'admin-1'),
-  operator: createToken('operator', 'operator-1'),
-  viewer: createToken('viewer', 'viewer-1'),
-};
+const tokens = tokensOf('admin', 'operator', 'viewer');
 let url;
 let api;
 let browser;
@@ -24,7 +20,7 @@ let held;   // a process of Held#1.0: paused and resumed from its page
 let other;  // a process of Other#1.0, never paused
 
 before(async () => {
-  url = await startServer([], { config: tokensConfig(Object.values(tokens)) });
+  url = await startServerWith(tokens);
   api = restClient(url, tokens.admin.secret);
   held = (await api.start('Held#1.0', 'start', [])).processId;
   other = (await api.start('Other#1.0', 'start', [])).processId;

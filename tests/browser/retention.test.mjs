@@ -6,21 +6,18 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createToken, openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs,
-  signOutOf, startServer, stopAll, tokensConfig,
+  openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs, signOutOf,
+  startServerWith, stopAll, tokensOf,
 } from './harness.mjs';
 
-const tokens = {
-  admin: createToken('admin', 'admin-1'),
-  viewer: createToken('viewer', 'viewer-1'),
-};
+const tokens = tokensOf('admin', 'viewer');
 let url;
 let api;
 let browser;
 let page;
 
 before(async () => {
-  url = await startServer(['--retention', '1s'], { config: tokensConfig(Object.values(tokens)) });
+  url = await startServerWith(tokens, ['--retention', '1s']);
   api = restClient(url, tokens.admin.secret);
   // One completed process, for retention to delete.
   const started = await api.start('Short#1', 'start', []);

@@ -8,21 +8,18 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createToken, openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs,
-  signOutOf, startServer, stopAll, tokensConfig,
+  openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs, signOutOf,
+  startServerWith, stopAll, tokensOf,
 } from './harness.mjs';
 
-const tokens = {
-  operator: createToken('operator', 'operator-1'),
-  viewer: createToken('viewer', 'viewer-1'),
-};
+const tokens = tokensOf('operator', 'viewer');
 let url;
 let api;
 let browser;
 let page;
 
 before(async () => {
-  url = await startServer([], { config: tokensConfig(Object.values(tokens)) });
+  url = await startServerWith(tokens);
   api = restClient(url, tokens.operator.secret);
   browser = await openBrowser();
   page = await openPage(browser);

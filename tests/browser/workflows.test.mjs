@@ -8,14 +8,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createToken, openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs,
-  signOutOf, startServer, stopAll, tokensConfig,
+  openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs, signOutOf,
+  startServerWith, stopAll, tokensOf,
 } from './harness.mjs';
 
-const tokens = {
-  admin: createToken('admin', 'admin-1'),
-  viewer: createToken('viewer', 'viewer-1'),
-};
+const tokens = tokensOf('admin', 'viewer');
 let url;
 let api;
 let browser;
@@ -76,7 +73,7 @@ const doubler = {
 };
 
 before(async () => {
-  url = await startServer([], { config: tokensConfig(Object.values(tokens)) });
+  url = await startServerWith(tokens);
   api = restClient(url, tokens.admin.secret);
   await api.post('/api/v1/workflows', notify);
   browser = await openBrowser();
