@@ -40,7 +40,10 @@ Tags readTags(const Json& value) {
                                 value.size()));
   }
   Tags tags;
-  for (const auto& [key, item] : value.items()) {
+  for (auto entry = value.begin(); entry != value.end(); ++entry) {
+    // (Not a structured binding: clang before 16 lets no lambda capture one.)
+    const std::string& key = entry.key();
+    const Json& item = entry.value();
     atField(quoteInput(key), [&] {
       if (auto problem = checkTagKey(key)) throw JsonError(*problem);
       std::string text = readString(item);
