@@ -20,16 +20,16 @@
 namespace pledge::testing {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-using std::chrono::milliseconds;
-using std::chrono::seconds;
-
 constexpr int kPartitions = 64;
 constexpr int kProcesses = 60;
 // Processes the workers complete while both nodes live; the rest wait for the survivor.
 constexpr int kBeforeKill = 30;
 constexpr int kWorkersPerNode = 3;
 const std::string kActor = "Slow#1.0";
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
 
 // How many tasks a set of workers holds at once, and the most it ever held.
 struct Holding {
