@@ -1,9 +1,10 @@
 // Limits in a cluster (docs/operations.md "Limits", "Several nodes: each node enforces its
 // share"): two nodes on one PostgreSQL each hand out at most ceil(maxRunning / 2) tasks of a
-// limited actor at once, so the cluster may hold maxRunning + 1 when maxRunning is odd; real
-// concurrent workers polling both nodes never see more than a node's share on a node nor more
-// than maxRunning in the cluster; once a node is killed -9 the survivor's share grows back to the
-// whole limit, and every process completes. No timed assertion: counts and upper bounds.
+// limited actor at once, so the cluster may hold maxRunning + 1 when maxRunning is odd, and fewer
+// than maxRunning when one node has no work; real concurrent workers polling both nodes never
+// see more than a node's share on a node nor more than maxRunning in the cluster; once a node is
+// killed -9 the survivor's share grows back to the whole limit, and every process completes.
+// No timed assertion: counts and upper bounds.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -102,6 +103,13 @@ class LimitsCluster : public ::testing::Test {
               200);
   }
 
+  // Releases each task with a value, counting the processes that completed.
+  void complete(TestApi& api, const std::vector<PolledTask>& tasks) {
+    for (const PolledTask& task : tasks) {
+      if (api.releaseStatus(valueOf(task, 1)) == "accepted") ++completed_;
+    }
+  }
+
   // Workers on each node (kWorkersPerNode threads), each polling up to 2 tasks and holding them
   // a moment, until `until` processes completed in all. A worker counts a task from its poll's
   // answer to just before its release: a window inside the server's lease, so what it sees held
@@ -122,9 +130,7 @@ class LimitsCluster : public ::testing::Test {
             std::this_thread::sleep_for(milliseconds(50));
             node.give(count);
             cluster_.give(count);
-            for (const PolledTask& task : tasks) {
-              if (api.releaseStatus(valueOf(task, 1)) == "accepted") ++completed_;
-            }
+            complete(api, tasks);
           }
         });
       }
@@ -152,11 +158,19 @@ TEST_F(LimitsCluster, eachNodeRunsItsShareAndTheSurvivorOfAKillRunsTheWholeLimit
   setLimit(b_, 3);
   ASSERT_TRUE(waitFor([&] { return nodeShareOf(a_) == 2 && nodeShareOf(b_) == 2; }, seconds(10)))
       << "shares: a " << nodeShareOf(a_) << ", b " << nodeShareOf(b_);
-  // A node starts a process in a partition of its own: half are started on each.
+  // A node starts a process in a partition of its own. With work on a only, b's share stays
+  // unused: 2 run while a third waits on a, under maxRunning 3.
   TestApi onA(a_.port());
   TestApi onB(b_.port());
   std::vector<Uuid> ids;
-  for (int i = 0; i < kProcesses; ++i) {
+  for (int i = 0; i < 3; ++i) ids.push_back(onA.start(kActor, "start").processId);
+  EXPECT_EQ(onB.poll(kActor, 10, 0).size(), 0U);
+  std::vector<PolledTask> onlyOnA = onA.poll(kActor, 10, 0);
+  EXPECT_EQ(onlyOnA.size(), 2U);
+  EXPECT_EQ(localEntryOf(a_, "/api/v1/queues")["held"], 1);
+  complete(onA, onlyOnA);
+  // The rest are started half on each node.
+  for (int i = 3; i < kProcesses; ++i) {
     ids.push_back((i % 2 == 0 ? onA : onB).start(kActor, "start").processId);
   }
   std::vector<PolledTask> heldOnA = onA.poll(kActor, 10, 0);
@@ -183,12 +197,8 @@ TEST_F(LimitsCluster, eachNodeRunsItsShareAndTheSurvivorOfAKillRunsTheWholeLimit
       EXPECT_EQ(queue["limit"]["running"], 4) << queue.dump();
     }
   }
-  for (const PolledTask& task : heldOnA) {
-    if (onA.releaseStatus(valueOf(task, 1)) == "accepted") ++completed_;
-  }
-  for (const PolledTask& task : heldOnB) {
-    if (onB.releaseStatus(valueOf(task, 1)) == "accepted") ++completed_;
-  }
+  complete(onA, heldOnA);
+  complete(onB, heldOnB);
 
   // maxRunning 4: real workers on both nodes, three per node, each taking up to 2 at once.
   setLimit(b_, 4);
@@ -215,9 +225,7 @@ TEST_F(LimitsCluster, eachNodeRunsItsShareAndTheSurvivorOfAKillRunsTheWholeLimit
   EXPECT_EQ(alone.size(), 4U) << "the survivor hands out the whole maxRunning";
   EXPECT_EQ(onA.poll(kActor, 10, 0).size(), 0U);
   EXPECT_EQ(limitSampleOf(a_, "pledge_limit_max_running"), "4");
-  for (const PolledTask& task : alone) {
-    if (onA.releaseStatus(valueOf(task, 1)) == "accepted") ++completed_;
-  }
+  complete(onA, alone);
   onA_.peak = 0;
   work({&a_}, kProcesses);
   EXPECT_EQ(completed_.load(), kProcesses);
