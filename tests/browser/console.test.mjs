@@ -1,13 +1,14 @@
 // The web console in real headless Chromium against real pledge-server and pledge-bootstrap
 // processes: what a person sees on each page. Screenshots go to <build>/test-artifacts/console.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { breakAProcess, logs, openBrowser, restClient, screenshot, startBootstrap, startServer, stopAll } from './harness.mjs';
+import {
+  breakAProcess, openPage, restClient, screenshot, startBootstrap, startServer, stopAllAfterTests,
+} from './harness.mjs';
 
 let url;
 let api;
-let browser;
 let page;
 const notifications = [];
 
@@ -17,19 +18,10 @@ before(async () => {
   startBootstrap(url);
   for (let n = 1; n <= 12; ++n) notifications.push((await api.start('NotificationDecider#1.0', 'start', [`user-${n}`, 'hi'])).processId);
   for (const id of notifications) assert.equal((await api.result(id)).state, 'completed');
-  browser = await openBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (error) => console.error('page error:', error));
+  page = await openPage();
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  await stopAll();
-});
-
-process.on('exit', (code) => {
-  if (code !== 0) console.error(logs());
-});
+stopAllAfterTests();
 
 test('a server without tokens needs no sign-in: the header says it is open', async () => {
   await page.goto(`${url}/`);

@@ -3,18 +3,17 @@
 // (for roles that may signal), and the kept events page. The waiting processes are made by hand:
 // a decider task polled and released over REST with event and timer tasks. Screenshots go to
 // <build>/test-artifacts/console (events-*).
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
-  openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs, signOutOf,
-  startDecided, startServerWith, stopAll, tokensOf,
+  openPage, restClient, screenshot, signInAs, signOutOf, startDecided, startServerWith,
+  stopAllAfterTests, tokensOf,
 } from './harness.mjs';
 
 const tokens = tokensOf('admin', 'starter', 'viewer');
 let url;
 let api;
-let browser;
 let page;
 let pizza;     // waits for pizzaReady "order-1" (10 min), its result
 let approval;  // waits for the first of approved or rejected "exp-7", a timer, an event keyed by a pending task
@@ -41,16 +40,10 @@ before(async () => {
   // Nobody waits for it: kept.
   const kept = await api.post('/api/v1/events', { name: 'stockLow', key: 'sku-9', payload: { left: 2 } });
   assert.equal(kept.kept, true);
-  browser = await openBrowser();
-  page = await openPage(browser);
+  page = await openPage();
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  await stopAll();
-});
-
-printLogsOnFailure();
+stopAllAfterTests();
 
 const signIn = (token) => signInAs(page, url, token);
 const signOut = () => signOutOf(page);

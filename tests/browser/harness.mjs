@@ -1,6 +1,7 @@
 // The browser tests' world: a real pledge-server and pledge-bootstrap on loopback ports they pick,
 // REST helpers, API tokens made by the server binary, and headless Debian Chromium driven by
 // Playwright. Everything started is stopped by stopAll(), also when a test fails.
+import { after } from 'node:test';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ mkdirSync(artifacts, { recursive: true });
 
 const children = [];
 const folders = [];
+let browser;  // opened by openBrowser(), closed by stopAll()
 
 function launch(argv, log) {
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -86,6 +88,8 @@ export function startBootstrap(url, actorsYaml = 'examples/notification/actors.y
 }
 
 export async function stopAll() {
+  if (browser) await browser.close();
+  browser = undefined;
   for (const child of children.reverse()) {
     if (child.exitCode === null) {
       child.kill('SIGTERM');
@@ -145,22 +149,24 @@ export async function startDecided(api, actor, { promise, tasks }) {
 }
 
 // Debian's Chromium, headless, with a fresh empty profile (Playwright makes one per launch) and
-// without the background traffic this closed network would refuse.
+// without the background traffic this closed network would refuse. One per test file: launched
+// at the first call, closed by stopAll().
 export async function openBrowser() {
-  return chromium.launch({
+  browser ??= await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  return browser;
 }
 
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
 
-// A page of the browser at the tests' size; errors in the page are printed.
-export async function openPage(browser, { height = 900 } = {}) {
-  const page = await browser.newPage({ viewport: { width: 1440, height } });
+// A page of the browser (openBrowser's) at the tests' size; errors in the page are printed.
+export async function openPage({ height = 900 } = {}) {
+  const page = await (await openBrowser()).newPage({ viewport: { width: 1440, height } });
   page.on('pageerror', (error) => console.error('page error:', error));
   return page;
 }
@@ -170,6 +176,13 @@ export function printLogsOnFailure() {
   process.on('exit', (code) => {
     if (code !== 0) console.error(logs());
   });
+}
+
+// The end of every test file: after its tests, the browser, servers and runners are stopped and
+// their folders removed; on a failure, their logs are printed.
+export function stopAllAfterTests() {
+  after(stopAll);
+  printLogsOnFailure();
 }
 
 // Signs in on the console at url with an API token made by createToken, and out again.

@@ -3,17 +3,16 @@
 // limit and the ready tasks it holds back, every limit in a table, an operator's form that sets
 // one (and shows the server's refusal naming the field) and Clear buttons; a viewer sees the
 // limits but neither. Screenshots go to <build>/test-artifacts/console (limits-*).
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs, signOutOf,
-  startServerWith, stopAll, tokensOf,
+  openPage, restClient, screenshot, signInAs, signOutOf, startServerWith, stopAllAfterTests,
+  tokensOf,
 } from './harness.mjs';
 
 const tokens = tokensOf('admin', 'operator', 'viewer');
 let url;
 let api;
-let browser;
 let page;
 
 before(async () => {
@@ -26,16 +25,10 @@ before(async () => {
     worker: 'browser-test', actors: [{ actor: 'Slow#1.0' }], max: 5, waitMs: 0,
   });
   assert.equal(polled.tasks.length, 1, 'the limit hands out one task at once');
-  browser = await openBrowser();
-  page = await openPage(browser);
+  page = await openPage();
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  await stopAll();
-});
-
-printLogsOnFailure();
+stopAllAfterTests();
 
 const slowRow = () => page.getByTestId('queues').locator('tr').filter({ hasText: 'Slow#1.0' });
 const limitRow = (actor) => page.locator(`[data-testid="limit"][data-actor="${actor}"]`);

@@ -1,16 +1,15 @@
 // Signing in to the web console of a server with API tokens, in real headless Chromium: the
 // sign-in form, a refused token, what each role sees (and does not), sign-out, and a session that
 // lasts while the tab does. Screenshots go to <build>/test-artifacts/console (login-*).
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  breakAProcess, logs, openBrowser, restClient, screenshot, startServerWith, stopAll, tokensOf,
+  breakAProcess, openBrowser, restClient, screenshot, startServerWith, stopAllAfterTests, tokensOf,
 } from './harness.mjs';
 
 const tokens = tokensOf('admin', 'viewer', 'operator', 'starter', 'worker');
 let url;
 let broken;  // a broken process of Crash#1.0
-let browser;
 let context;  // one browser profile: its tabs share cookies and localStorage, not sessionStorage
 let page;
 
@@ -19,20 +18,12 @@ before(async () => {
   const api = restClient(url, tokens.admin.secret);
   broken = await breakAProcess(api);
   await api.start('Crash#1.0', 'start', []);  // waits in the queue: nobody polls it again
-  browser = await openBrowser();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context = await (await openBrowser()).newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   page.on('pageerror', (error) => console.error('page error:', error));
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  await stopAll();
-});
-
-process.on('exit', (code) => {
-  if (code !== 0) console.error(logs());
-});
+stopAllAfterTests();
 
 const storedToken = (on = page) => on.evaluate(() => window.sessionStorage.getItem('pledge.token'));
 

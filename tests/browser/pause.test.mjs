@@ -4,17 +4,16 @@
 // viewer gets no Pause button. The process is of Held#1.0, which nobody runs: its start task stays
 // ready, so a poll over REST shows whether it is handed out. Screenshots go to
 // <build>/test-artifacts/console (pause-*).
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs, signOutOf,
-  startServerWith, stopAll, tokensOf,
+  openPage, restClient, screenshot, signInAs, signOutOf, startServerWith, stopAllAfterTests,
+  tokensOf,
 } from './harness.mjs';
 
 const tokens = tokensOf('admin', 'operator', 'viewer');
 let url;
 let api;
-let browser;
 let page;
 let held;   // a process of Held#1.0: paused and resumed from its page
 let other;  // a process of Other#1.0, never paused
@@ -24,16 +23,10 @@ before(async () => {
   api = restClient(url, tokens.admin.secret);
   held = (await api.start('Held#1.0', 'start', [])).processId;
   other = (await api.start('Other#1.0', 'start', [])).processId;
-  browser = await openBrowser();
-  page = await openPage(browser);
+  page = await openPage();
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  await stopAll();
-});
-
-printLogsOnFailure();
+stopAllAfterTests();
 
 const signIn = (token) => signInAs(page, url, token);
 const signOut = () => signOutOf(page);

@@ -3,17 +3,16 @@
 // the settings and what was deleted; an admin's "Run now" runs a pass and shows what it deleted;
 // a viewer sees the settings but no button. Screenshots go to <build>/test-artifacts/console
 // (retention-*).
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs, signOutOf,
-  startServerWith, stopAll, tokensOf,
+  openPage, restClient, screenshot, signInAs, signOutOf, startServerWith, stopAllAfterTests,
+  tokensOf,
 } from './harness.mjs';
 
 const tokens = tokensOf('admin', 'viewer');
 let url;
 let api;
-let browser;
 let page;
 
 before(async () => {
@@ -29,16 +28,10 @@ before(async () => {
     decisions: [{ taskId: task.taskId, attempt: task.attempt, result: 1 }],
   });
   assert.equal((await api.result(started.processId)).state, 'completed');
-  browser = await openBrowser();
-  page = await openPage(browser);
+  page = await openPage();
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  await stopAll();
-});
-
-printLogsOnFailure();
+stopAllAfterTests();
 
 test('the Metrics page shows retention and an admin runs a pass from it', async () => {
   await signInAs(page, url, tokens.admin);

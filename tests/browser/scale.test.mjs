@@ -1,8 +1,8 @@
 // The console stays responsive with 100,000 processes in the store: every page uses paged
 // queries, so the Processes page and paging through it take about as long as with ten.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { logs, openBrowser, restClient, screenshot, startServer, stopAll } from './harness.mjs';
+import { openBrowser, restClient, screenshot, startServer, stopAllAfterTests } from './harness.mjs';
 
 const PROCESSES = 100000;
 let url;
@@ -22,14 +22,7 @@ before(async () => {
   browser = await openBrowser();
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  await stopAll();
-});
-
-process.on('exit', (code) => {
-  if (code !== 0) console.error(logs());
-});
+stopAllAfterTests();
 
 test('processes page and paging stay fast with 100,000 processes', async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -5,32 +5,25 @@
 // resumes it, reads its page, and deletes it; a viewer sees the schedules but no button and no
 // form. The schedule starts Held#1.0, which nobody runs. Screenshots go to
 // <build>/test-artifacts/console (schedules-*).
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs, signOutOf,
-  startServerWith, stopAll, tokensOf,
+  openPage, restClient, screenshot, signInAs, signOutOf, startServerWith, stopAllAfterTests,
+  tokensOf,
 } from './harness.mjs';
 
 const tokens = tokensOf('operator', 'viewer');
 let url;
 let api;
-let browser;
 let page;
 
 before(async () => {
   url = await startServerWith(tokens);
   api = restClient(url, tokens.operator.secret);
-  browser = await openBrowser();
-  page = await openPage(browser);
+  page = await openPage();
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  await stopAll();
-});
-
-printLogsOnFailure();
+stopAllAfterTests();
 
 const row = (id) => page.locator(`[data-testid="schedule-row"][data-id="${id}"]`);
 const fill = async (field, value) => page.getByTestId(`schedule-${field}`).fill(value);

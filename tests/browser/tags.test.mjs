@@ -3,17 +3,16 @@
 // KEY:VALUE, several at once, kept in the URL), and a click on a chip filtering by it. The
 // processes are of Tagged#1.0, which nobody runs: they stay running. Screenshots go to
 // <build>/test-artifacts/console (tags-*).
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createToken, openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs,
-  startServer, stopAll, tokensConfig,
+  createToken, openPage, restClient, screenshot, signInAs, startServer, stopAllAfterTests,
+  tokensConfig,
 } from './harness.mjs';
 
 const viewer = createToken('viewer', 'viewer-1');
 const admin = createToken('admin', 'admin-1');
 let url;
-let browser;
 let page;
 let prod;      // team:billing env:prod
 let dev;       // team:billing env:dev
@@ -28,17 +27,11 @@ before(async () => {
   prod = (await start(api, { team: 'billing', env: 'prod' })).processId;
   dev = (await start(api, { team: 'billing', env: 'dev' })).processId;
   untagged = (await start(api, undefined)).processId;
-  browser = await openBrowser();
-  page = await openPage(browser);
+  page = await openPage();
   await signInAs(page, url, viewer);
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  await stopAll();
-});
-
-printLogsOnFailure();
+stopAllAfterTests();
 
 const rowOf = (id) => page.getByTestId('processes').locator('tbody tr')
   .filter({ has: page.locator(`a[href="#/processes/${id}"]`) });

@@ -5,17 +5,16 @@
 // a SUB_WORKFLOW's link), starting a workflow from its page and following it to its process.
 // INLINE tasks run in pledge-script, built beside pledge-server. Screenshots go to
 // <build>/test-artifacts/console (workflows-*).
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs, signOutOf,
-  startServerWith, stopAll, tokensOf,
+  openPage, restClient, screenshot, signInAs, signOutOf, startServerWith, stopAllAfterTests,
+  tokensOf,
 } from './harness.mjs';
 
 const tokens = tokensOf('admin', 'viewer');
 let url;
 let api;
-let browser;
 let page;
 
 const simple = (ref, extra = {}) => ({ name: ref, taskReferenceName: ref, type: 'SIMPLE', ...extra });
@@ -76,16 +75,10 @@ before(async () => {
   url = await startServerWith(tokens);
   api = restClient(url, tokens.admin.secret);
   await api.post('/api/v1/workflows', notify);
-  browser = await openBrowser();
-  page = await openPage(browser, { height: 1000 });
+  page = await openPage({ height: 1000 });
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  await stopAll();
-});
-
-printLogsOnFailure();
+stopAllAfterTests();
 
 const signIn = (token) => signInAs(page, url, token);
 const signOut = () => signOutOf(page);

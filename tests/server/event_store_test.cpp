@@ -2,12 +2,8 @@
 // waiters. Claims, sends, time-outs and ended tasks, as the engine's commits run them.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
-#include "pledge/server/store/pg_store.h"
-#include "pledge/server/store/sqlite_store.h"
 #include "pledge/server/store/store.h"
-#include "test_database.h"
+#include "store_fixture.h"
 
 namespace pledge::server {
 namespace {
@@ -16,21 +12,6 @@ constexpr std::int64_t kNow = 1'000'000;
 
 class EventStore : public ::testing::TestWithParam<std::string> {
  protected:
-  EventStore() {
-    char pattern[] = "/tmp/pledge-events-XXXXXX";
-    dir_ = mkdtemp(pattern);
-    if (GetParam() == "sqlite") {
-      store_ = std::make_unique<SqliteStore>(dir_, 8);
-    } else {
-      database_ = std::make_unique<pledge::testing::TestDatabase>();
-      store_ = std::make_unique<PgStore>(database_->url(), 8);
-    }
-  }
-  ~EventStore() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   EventAnswers run(EventOps ops) {
     WriteBatch batch;
     ops.now = kNow;
@@ -53,9 +34,8 @@ class EventStore : public ::testing::TestWithParam<std::string> {
     return EventClaim{Uuid::random(), processId, 3, {"pizzaReady"}, std::move(key)};
   }
 
-  std::string dir_;
-  std::unique_ptr<pledge::testing::TestDatabase> database_;
-  std::unique_ptr<Store> store_;
+  StorePlace place_{GetParam()};
+  std::unique_ptr<Store> store_ = place_.open();
 };
 
 INSTANTIATE_TEST_SUITE_P(Stores, EventStore, ::testing::Values("sqlite", "postgresql"),

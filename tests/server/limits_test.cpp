@@ -6,13 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <filesystem>
 #include <future>
 
-#include "pledge/server/engine/engine.h"
-#include "pledge/server/store/pg_store.h"
-#include "pledge/server/store/sqlite_store.h"
-#include "test_database.h"
+#include "store_fixture.h"
 
 namespace pledge::server {
 namespace {
@@ -21,26 +17,10 @@ constexpr std::int64_t kLongWaitMs = 30'000;
 
 class Limits : public ::testing::TestWithParam<std::string> {
  protected:
-  Limits() {
-    char pattern[] = "/tmp/pledge-limits-XXXXXX";
-    dir_ = mkdtemp(pattern);
-    if (GetParam() != "sqlite") database_ = std::make_unique<::pledge::testing::TestDatabase>();
-    open();
-  }
-  ~Limits() override {
-    engine_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  Limits() { open(); }
   void open(EngineOptions options = {}) {
     engine_.reset();
-    std::unique_ptr<Store> store;
-    if (database_) {
-      store = std::make_unique<PgStore>(database_->url(), 8);
-    } else {
-      store = std::make_unique<SqliteStore>(dir_, 8);
-    }
-    engine_ = std::make_unique<Engine>(std::move(store), std::move(options), &metrics_);
-    if (!engine_->servesAnyPartition()) engine_->adoptPartitions({0, 1, 2, 3, 4, 5, 6, 7});
+    engine_ = place_.openEngine(std::move(options), &metrics_);
   }
   void startMany(const std::string& actor, int count, const std::string& taskList = "") {
     for (int i = 0; i < count; ++i) {
@@ -84,8 +64,7 @@ class Limits : public ::testing::TestWithParam<std::string> {
     return later.get();
   }
 
-  std::string dir_;
-  std::unique_ptr<::pledge::testing::TestDatabase> database_;
+  StorePlace place_{GetParam()};
   Metrics metrics_;
   std::unique_ptr<Engine> engine_;
 };

@@ -172,6 +172,14 @@ TEST_F(PgStoreTest, aCommitInFlightHoldsOffATakeover) {
   EXPECT_EQ(other.countProcesses().running, 100) << "the new owner sees the whole batch";
 }
 
+// The test write a node makes before it serves again after a failed commit (an upsert).
+TEST_F(PgStoreTest, theWriteCheckWritesOneRowAgainAndAgain) {
+  store_.checkWritable();
+  store_.checkWritable();
+  EXPECT_EQ(database_.query("SELECT count(*) FROM meta WHERE key = 'write_check'"),
+            (std::vector<std::string>{"1"}));
+}
+
 TEST(PgStore, unreachableDatabaseIsAClearError) {
   try {
     PgStore store("postgresql://nobody:secret@127.0.0.1:1/nothing", 8);

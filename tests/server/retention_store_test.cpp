@@ -3,12 +3,8 @@
 // tasks, its event waits and deliveries and the events kept for it, nothing of the others.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
-#include "pledge/server/store/pg_store.h"
-#include "pledge/server/store/sqlite_store.h"
 #include "pledge/server/store/store.h"
-#include "test_database.h"
+#include "store_fixture.h"
 
 namespace pledge::server {
 namespace {
@@ -17,21 +13,6 @@ constexpr std::int64_t kNow = 1'000'000;
 
 class RetentionStore : public ::testing::TestWithParam<std::string> {
  protected:
-  RetentionStore() {
-    char pattern[] = "/tmp/pledge-retention-XXXXXX";
-    dir_ = mkdtemp(pattern);
-    if (GetParam() == "sqlite") {
-      store_ = std::make_unique<SqliteStore>(dir_, 8);
-    } else {
-      database_ = std::make_unique<pledge::testing::TestDatabase>();
-      store_ = std::make_unique<PgStore>(database_->url(), 8);
-    }
-  }
-  ~RetentionStore() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   // A process in state, ended at endedAt (when it ended), of partition, with tasks tasks.
   Uuid add(ProcessState state, std::int64_t endedAt, int partition, int tasks = 2) {
     WriteBatch batch;
@@ -73,9 +54,8 @@ class RetentionStore : public ::testing::TestWithParam<std::string> {
     return ids;
   }
 
-  std::string dir_;
-  std::unique_ptr<pledge::testing::TestDatabase> database_;
-  std::unique_ptr<Store> store_;
+  StorePlace place_{GetParam()};
+  std::unique_ptr<Store> store_ = place_.open();
 };
 
 INSTANTIATE_TEST_SUITE_P(Stores, RetentionStore, ::testing::Values("sqlite", "postgresql"),

@@ -11,33 +11,13 @@
 #include "pledge/server/engine/engine.h"
 #include "pledge/server/retention/retention.h"
 #include "pledge/server/rest/rest_api.h"
-#include "pledge/server/store/pg_store.h"
-#include "pledge/server/store/sqlite_store.h"
-#include "test_database.h"
+#include "store_fixture.h"
 
 namespace pledge::server {
 namespace {
 
 class RetentionOfEngine : public ::testing::TestWithParam<std::string> {
  protected:
-  RetentionOfEngine() {
-    char pattern[] = "/tmp/pledge-retention-XXXXXX";
-    dir_ = mkdtemp(pattern);
-    std::unique_ptr<Store> store;
-    if (GetParam() == "sqlite") {
-      store = std::make_unique<SqliteStore>(dir_ + "/data", 8);
-    } else {
-      database_ = std::make_unique<pledge::testing::TestDatabase>();
-      store = std::make_unique<PgStore>(database_->url(), 8);
-    }
-    engine_ = std::make_unique<Engine>(std::move(store), EngineOptions{}, nullptr);
-    if (!engine_->servesAnyPartition()) engine_->adoptPartitions({0, 1, 2, 3, 4, 5, 6, 7});
-  }
-  ~RetentionOfEngine() override {
-    engine_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   StartedProcess start(const std::string& actor, std::optional<std::string> customId = {}) {
     std::promise<Result<StartedProcess>> started;
     engine_->startProcess(
@@ -92,16 +72,18 @@ class RetentionOfEngine : public ::testing::TestWithParam<std::string> {
   }
   std::vector<std::string> archivedLines() {
     std::vector<std::string> lines;
-    for (const auto& file : std::filesystem::directory_iterator(dir_ + "/archive")) {
+    for (const auto& file : std::filesystem::directory_iterator(archiveDir())) {
       std::ifstream in(file.path());
       for (std::string line; std::getline(in, line);) lines.push_back(line);
     }
     return lines;
   }
 
-  std::string dir_;
-  std::unique_ptr<pledge::testing::TestDatabase> database_;
-  std::unique_ptr<Engine> engine_;
+  // Where a pass writes its archive files.
+  std::string archiveDir() const { return place_.dir() + "/archive"; }
+
+  StorePlace place_{GetParam()};
+  std::unique_ptr<Engine> engine_ = place_.openEngine();
 };
 
 INSTANTIATE_TEST_SUITE_P(Stores, RetentionOfEngine, ::testing::Values("sqlite", "postgresql"),
@@ -112,7 +94,7 @@ TEST_P(RetentionOfEngine, aPassArchivesThenDeletesEachEndedProcessInBatchesAndKe
   for (int i = 0; i < 4; ++i) ended[completed()] = 2;
   ended[aborted()] = 1;
   const Uuid running = start("Idle#1").processId;
-  auto pass = retention({.maxAgeMs = 1'000, .archiveDir = dir_ + "/archive", .batch = 2});
+  auto pass = retention({.maxAgeMs = 1'000, .archiveDir = archiveDir(), .batch = 2});
   const std::int64_t now = retentionNowMs() + 60'000;
   const RetentionPass done = pass->runPass(now);
   EXPECT_EQ(done.deletedProcesses, 5);
@@ -179,9 +161,9 @@ TEST_P(RetentionOfEngine, aStartWithTheCustomIdOfADeletedProcessStartsANewOne) {
 TEST_P(RetentionOfEngine, nothingIsDeletedThatCouldNotBeArchived) {
   const Uuid id = completed();
   const std::int64_t now = retentionNowMs() + 60'000;
-  auto pass = retention({.maxAgeMs = 1'000, .archiveDir = dir_ + "/archive"});
+  auto pass = retention({.maxAgeMs = 1'000, .archiveDir = archiveDir()});
   // The day's archive file cannot be opened for writing: a folder stands in its way.
-  std::filesystem::create_directories(dir_ + "/archive/" + archiveFileName(now));
+  std::filesystem::create_directories(archiveDir() + "/" + archiveFileName(now));
   EXPECT_THROW(pass->runPass(now), Error);
   EXPECT_TRUE(engine_->process(id));
   const RetentionStatus status = pass->status();

@@ -2,31 +2,17 @@
 // compare and set on its revision, rows survive reopening.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
-#include "pledge/server/store/pg_store.h"
-#include "pledge/server/store/sqlite_store.h"
-#include "test_database.h"
+#include "store_fixture.h"
 
 namespace pledge::server {
 namespace {
 
 class ScheduleStore : public ::testing::TestWithParam<std::string> {
  protected:
-  ScheduleStore() {
-    char pattern[] = "/tmp/pledge-schedules-XXXXXX";
-    dir_ = mkdtemp(pattern);
-    if (GetParam() != "sqlite") database_ = std::make_unique<pledge::testing::TestDatabase>();
-  }
-  ~ScheduleStore() override { std::filesystem::remove_all(dir_); }
-  std::unique_ptr<Store> open() {
-    if (database_) return std::make_unique<PgStore>(database_->url(), 8);
-    return std::make_unique<SqliteStore>(dir_, 8);
-  }
+  std::unique_ptr<Store> open() { return place_.open(); }
 
  private:
-  std::string dir_;
-  std::unique_ptr<pledge::testing::TestDatabase> database_;
+  StorePlace place_{GetParam()};
 };
 
 INSTANTIATE_TEST_SUITE_P(Stores, ScheduleStore, ::testing::Values("sqlite", "postgresql"),

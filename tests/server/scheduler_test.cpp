@@ -4,12 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <future>
 
-#include "pledge/server/store/pg_store.h"
-#include "pledge/server/store/sqlite_store.h"
-#include "test_database.h"
+#include "store_fixture.h"
 
 namespace pledge::server {
 namespace {
@@ -19,26 +16,11 @@ constexpr std::int64_t kT0 = 1'800'000'000'000;
 
 class Scheduling : public ::testing::TestWithParam<std::string> {
  protected:
-  Scheduling() {
-    char pattern[] = "/tmp/pledge-scheduler-XXXXXX";
-    dir_ = mkdtemp(pattern);
-    if (GetParam() != "sqlite") database_ = std::make_unique<pledge::testing::TestDatabase>();
-    open();
-  }
-  ~Scheduling() override {
-    close();
-    std::filesystem::remove_all(dir_);
-  }
+  Scheduling() { open(); }
+  ~Scheduling() override { close(); }
 
   void open() {
-    std::unique_ptr<Store> store;
-    if (database_) {
-      store = std::make_unique<PgStore>(database_->url(), 8);
-    } else {
-      store = std::make_unique<SqliteStore>(dir_, 8);
-    }
-    engine_ = std::make_unique<Engine>(std::move(store), EngineOptions{}, &metrics_);
-    if (!engine_->servesAnyPartition()) engine_->adoptPartitions({0, 1, 2, 3, 4, 5, 6, 7});
+    engine_ = place_.openEngine({}, &metrics_);
     scheduler_ = std::make_unique<Scheduler>(
         *engine_, &metrics_,
         [this](Json start, std::function<void(Result<StartedProcess>)> done) {
@@ -85,8 +67,7 @@ class Scheduling : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(done.get_future().get().ok());
   }
 
-  std::string dir_;
-  std::unique_ptr<pledge::testing::TestDatabase> database_;
+  StorePlace place_{GetParam()};
   Metrics metrics_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Scheduler> scheduler_;

@@ -12,10 +12,8 @@
 #include <thread>
 
 #include "pledge/server/engine/engine.h"
-#include "pledge/server/store/pg_store.h"
-#include "pledge/server/store/sqlite_store.h"
 #include "pledge/server/workflow/workflow_runner.h"
-#include "test_database.h"
+#include "store_fixture.h"
 
 namespace pledge::server::workflow::testing {
 
@@ -23,27 +21,11 @@ using Handler = std::function<Json(const PolledTask&)>;
 
 class WorkflowFixture : public ::testing::TestWithParam<std::string> {
  protected:
-  WorkflowFixture() {
-    char pattern[] = "/tmp/pledge-workflows-XXXXXX";
-    dir_ = mkdtemp(pattern);
-    if (GetParam() != "sqlite") database_ = std::make_unique<::pledge::testing::TestDatabase>();
-    open();
-  }
-  ~WorkflowFixture() override {
-    close();
-    std::filesystem::remove_all(dir_);
-  }
+  WorkflowFixture() { open(); }
+  ~WorkflowFixture() override { close(); }
 
   void open() {
-    std::unique_ptr<Store> store;
-    if (database_) {
-      store = std::make_unique<PgStore>(database_->url(), 8);
-    } else {
-      store = std::make_unique<SqliteStore>(dir_, 8);
-    }
-    engine_ = std::make_unique<Engine>(std::move(store), engineOptions_, &metrics_);
-    // A store nodes may share starts a node with no partition: this one takes them all.
-    if (!engine_->servesAnyPartition()) engine_->adoptPartitions({0, 1, 2, 3, 4, 5, 6, 7});
+    engine_ = place_.openEngine(engineOptions_, &metrics_);
     runner_ = std::make_unique<WorkflowRunner>(
         *engine_, WorkflowRunnerOptions{.scripts = {.program = PLEDGE_SCRIPT_PROGRAM,
                                                     .timeoutMs = 700,
@@ -151,8 +133,7 @@ class WorkflowFixture : public ::testing::TestWithParam<std::string> {
     FAIL() << "no task of " << processId.toString() << " listens";
   }
 
-  std::string dir_;
-  std::unique_ptr<::pledge::testing::TestDatabase> database_;
+  StorePlace place_{GetParam()};
   Metrics metrics_;
   // What open() gives the engine (a test may change it, then close() and open()).
   EngineOptions engineOptions_;

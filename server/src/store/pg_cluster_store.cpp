@@ -42,68 +42,58 @@ std::vector<NodeRecord> PgStore::heartbeat(const std::string& node, const std::s
 }
 
 std::vector<int> PgStore::renewLeases(const std::string& owner, std::int64_t leaseMs) {
-  return leases_->run("renew leases", true, [&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    std::vector<int> held;
-    for (const auto& row : tx.exec_params(
-             "UPDATE partition_leases SET expires_at = now() + $2 * interval '1 millisecond' "
-             "WHERE owner = $1 AND expires_at > now() RETURNING partition",
-             owner, leaseMs)) {
-      held.push_back(row[0].as<int>());
-    }
-    tx.commit();
-    std::sort(held.begin(), held.end());
-    return held;
-  });
+  std::vector<int> held;
+  for (const auto& row :
+       leases_->write("renew leases", true,
+                      "UPDATE partition_leases SET expires_at = now() + $2 * interval "
+                      "'1 millisecond' WHERE owner = $1 AND expires_at > now() RETURNING partition",
+                      owner, leaseMs)) {
+    held.push_back(row[0].as<int>());
+  }
+  std::sort(held.begin(), held.end());
+  return held;
 }
 
 std::vector<int> PgStore::acquireLeases(const std::string& owner, int count, std::int64_t leaseMs) {
   if (count <= 0) return {};
-  return leases_->run("acquire leases", true, [&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    // SKIP LOCKED passes over partitions a commit of their owner still holds (FOR KEY SHARE):
-    // they are taken on a later round, after that commit. Leases of an earlier run of this node
-    // (same name, so that run is gone) are taken at once, without waiting for their expiry.
-    const std::string earlierRuns = owner.substr(0, owner.rfind('#') + 1);
-    pqxx::result taken = tx.exec_params(
-        "WITH candidates AS ("
-        "  SELECT partition, epoch AS old_epoch, expires_at AS old_expires FROM partition_leases "
-        "  WHERE owner IS NULL OR expires_at <= now() "
-        "     OR ($4 <> '' AND owner <> $1 AND starts_with(owner, $4)) "
-        "  ORDER BY partition LIMIT $2 FOR UPDATE SKIP LOCKED), "
-        "taken AS ("
-        "  UPDATE partition_leases l SET owner = $1, epoch = l.epoch + 1, "
-        "  expires_at = now() + $3 * interval '1 millisecond' FROM candidates c "
-        "  WHERE l.partition = c.partition RETURNING l.partition, l.epoch, c.old_epoch, "
-        "c.old_expires), "
-        "closed AS ("
-        "  UPDATE lease_history h SET ended_at = LEAST(t.old_expires, now()) FROM taken t "
-        "  WHERE h.partition = t.partition AND h.epoch = t.old_epoch AND h.ended_at IS NULL "
-        "RETURNING 1), "
-        "opened AS ("
-        "  INSERT INTO lease_history (partition, epoch, owner, acquired_at) "
-        "  SELECT partition, epoch, $1, now() FROM taken RETURNING 1) "
-        "SELECT partition FROM taken ORDER BY partition",
-        owner, count, leaseMs, earlierRuns);
-    tx.commit();
-    std::vector<int> partitions;
-    for (const auto& row : taken) partitions.push_back(row[0].as<int>());
-    return partitions;
-  });
+  // SKIP LOCKED passes over partitions a commit of their owner still holds (FOR KEY SHARE):
+  // they are taken on a later round, after that commit. Leases of an earlier run of this node
+  // (same name, so that run is gone) are taken at once, without waiting for their expiry.
+  const std::string earlierRuns = owner.substr(0, owner.rfind('#') + 1);
+  pqxx::result taken = leases_->write(
+      "acquire leases", true,
+      "WITH candidates AS ("
+      "  SELECT partition, epoch AS old_epoch, expires_at AS old_expires FROM partition_leases "
+      "  WHERE owner IS NULL OR expires_at <= now() "
+      "     OR ($4 <> '' AND owner <> $1 AND starts_with(owner, $4)) "
+      "  ORDER BY partition LIMIT $2 FOR UPDATE SKIP LOCKED), "
+      "taken AS ("
+      "  UPDATE partition_leases l SET owner = $1, epoch = l.epoch + 1, "
+      "  expires_at = now() + $3 * interval '1 millisecond' FROM candidates c "
+      "  WHERE l.partition = c.partition RETURNING l.partition, l.epoch, c.old_epoch, "
+      "c.old_expires), "
+      "closed AS ("
+      "  UPDATE lease_history h SET ended_at = LEAST(t.old_expires, now()) FROM taken t "
+      "  WHERE h.partition = t.partition AND h.epoch = t.old_epoch AND h.ended_at IS NULL "
+      "RETURNING 1), "
+      "opened AS ("
+      "  INSERT INTO lease_history (partition, epoch, owner, acquired_at) "
+      "  SELECT partition, epoch, $1, now() FROM taken RETURNING 1) "
+      "SELECT partition FROM taken ORDER BY partition",
+      owner, count, leaseMs, earlierRuns);
+  std::vector<int> partitions;
+  for (const auto& row : taken) partitions.push_back(row[0].as<int>());
+  return partitions;
 }
 
 void PgStore::releaseLeases(const std::string& owner, const std::vector<int>& partitions) {
   if (partitions.empty()) return;
-  leases_->run("release leases", true, [&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    tx.exec_params(
-        "WITH freed AS (UPDATE partition_leases SET owner = NULL, expires_at = now() "
-        "  WHERE owner = $1 AND partition = ANY($2::int[]) RETURNING partition, epoch) "
-        "UPDATE lease_history h SET ended_at = now() FROM freed f "
-        "WHERE h.partition = f.partition AND h.epoch = f.epoch AND h.ended_at IS NULL",
-        owner, intArray(partitions));
-    tx.commit();
-  });
+  leases_->write("release leases", true,
+                 "WITH freed AS (UPDATE partition_leases SET owner = NULL, expires_at = now() "
+                 "  WHERE owner = $1 AND partition = ANY($2::int[]) RETURNING partition, epoch) "
+                 "UPDATE lease_history h SET ended_at = now() FROM freed f "
+                 "WHERE h.partition = f.partition AND h.epoch = f.epoch AND h.ended_at IS NULL",
+                 owner, intArray(partitions));
 }
 
 void PgStore::leave(const std::string& node, const std::string& owner) {

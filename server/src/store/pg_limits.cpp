@@ -17,26 +17,19 @@ std::optional<T> optionalField(const pqxx::field& field) {
 }  // namespace
 
 void PgStore::setLimit(const TaskLimit& limit) {
-  leases_->run("set limit", true, [&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    tx.exec_params(
-        "INSERT INTO limits (actor, task_list, max_running, per_second, burst) "
-        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (actor, task_list) DO UPDATE SET "
-        "max_running = excluded.max_running, per_second = excluded.per_second, "
-        "burst = excluded.burst",
-        limit.actor, limit.taskList, limit.maxRunning, limit.perSecond, limit.burst);
-    tx.commit();
-  });
+  leases_->write("set limit", true,
+                 "INSERT INTO limits (actor, task_list, max_running, per_second, burst) "
+                 "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (actor, task_list) DO UPDATE SET "
+                 "max_running = excluded.max_running, per_second = excluded.per_second, "
+                 "burst = excluded.burst",
+                 limit.actor, limit.taskList, limit.maxRunning, limit.perSecond, limit.burst);
 }
 
 bool PgStore::deleteLimit(const std::string& actor, const std::string& taskList) {
-  return leases_->run("delete limit", true, [&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    pqxx::result deleted = tx.exec_params(
-        "DELETE FROM limits WHERE actor = $1 AND task_list = $2", actor, taskList);
-    tx.commit();
-    return deleted.affected_rows() > 0;
-  });
+  return leases_
+             ->write("delete limit", true, "DELETE FROM limits WHERE actor = $1 AND task_list = $2",
+                     actor, taskList)
+             .affected_rows() > 0;
 }
 
 std::vector<TaskLimit> PgStore::limits() {

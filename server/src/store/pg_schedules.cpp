@@ -83,12 +83,8 @@ std::vector<ScheduleRow> PgStore::listSchedules() {
 }
 
 bool PgStore::deleteSchedule(const std::string& id) {
-  return leases_->run("delete schedule", true, [&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    pqxx::result removed = tx.exec_params("DELETE FROM schedules WHERE id = $1", id);
-    tx.commit();
-    return removed.affected_rows() == 1;
-  });
+  return leases_->write("delete schedule", true, "DELETE FROM schedules WHERE id = $1", id)
+             .affected_rows() == 1;
 }
 
 }  // namespace pledge::server

@@ -56,6 +56,19 @@ class PgStore::Session {
     }
   }
 
+  // Runs one statement with params in a transaction of its own and commits it, under run()'s
+  // rules (retry: see run()). Returns the statement's result: its rows, its affected rows.
+  template <typename... Params>
+  pqxx::result write(const std::string& what, bool retry, const std::string& sql,
+                     const Params&... params) {
+    return run(what, retry, [&](pqxx::connection& connection) {
+      pqxx::work tx(connection);
+      pqxx::result result = tx.exec_params(sql, params...);
+      tx.commit();
+      return result;
+    });
+  }
+
  private:
   std::string url_;
   std::mutex mutex_;

@@ -310,25 +310,16 @@ std::int64_t PgStore::expireEvents(std::int64_t now, std::int64_t idsBefore) {
 }
 
 void PgStore::checkWritable() {
-  writer_->run("check that writes succeed", false, [&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    tx.exec(
-        "INSERT INTO meta (key, value) VALUES ('write_check', now()::text) ON CONFLICT (key) DO "
-        "UPDATE SET "
-        "value = excluded.value");
-    tx.commit();
-  });
+  writer_->write("check that writes succeed", false,
+                 "INSERT INTO meta (key, value) VALUES ('write_check', now()::text) "
+                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
 }
 
 void PgStore::setActorBlocked(const std::string& actor, bool blocked) {
-  leases_->run("block actor", true, [&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    tx.exec_params(
-        "INSERT INTO actors (actor, blocked) VALUES ($1, $2) ON CONFLICT (actor) DO UPDATE SET "
-        "blocked = excluded.blocked",
-        actor, blocked);
-    tx.commit();
-  });
+  leases_->write("block actor", true,
+                 "INSERT INTO actors (actor, blocked) VALUES ($1, $2) ON CONFLICT (actor) DO "
+                 "UPDATE SET blocked = excluded.blocked",
+                 actor, blocked);
 }
 
 }  // namespace pledge::server
