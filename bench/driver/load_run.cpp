@@ -105,8 +105,21 @@ void drawProgress(int submitted, int completed, int n, double seconds) {
 
 LoadRun::LoadRun(LoadOptions options) : options_(std::move(options)) {}
 
+double LoadRun::keptStoreMb() const {
+  if (options_.keepStore.empty()) return 0;
+  std::error_code error;
+  std::uintmax_t bytes = 0;
+  for (const auto& entry : fs::directory_iterator(options_.keepStore, error)) {
+    if (entry.is_regular_file(error)) bytes += entry.file_size(error);
+  }
+  return static_cast<double>(bytes) / 1e6;
+}
+
 std::string LoadRun::storeLabel() const {
   if (!options_.server.empty()) return "as configured";
+  if (!options_.keepStore.empty()) {
+    return fmt::format("sqlite (synchronous=FULL), kept in {}", options_.keepStore);
+  }
   return options_.store.empty() ? "sqlite (synchronous=FULL)" : "postgresql";
 }
 
@@ -123,7 +136,9 @@ std::pair<pid_t, std::string> LoadRun::startServer(const std::string& work, int 
                                    portFile.string(),
                                    "--log-level",
                                    "warn"};
-  if (options_.store.empty()) {
+  if (!options_.keepStore.empty()) {
+    argv.insert(argv.end(), {"--data-dir", options_.keepStore});
+  } else if (options_.store.empty()) {
     argv.insert(argv.end(), {"--data-dir", (fs::path(work) / "data").string()});
   } else {
     argv.insert(argv.end(),
@@ -246,6 +261,11 @@ LoadResult LoadRun::execute() {
   PLEDGE_REQUIRE(options_.nodes == 1 || options_.store.rfind("postgresql://", 0) == 0,
                  "nodes: {} nodes need a shared store; pass --store postgresql://...",
                  options_.nodes);
+  PLEDGE_REQUIRE(options_.keepStore.empty() || (options_.store.empty() && options_.server.empty()),
+                 "keep-store: an embedded store of the server this run starts; it does not go "
+                 "with --store or --server (a PostgreSQL database keeps its data anyway)");
+  // How big the kept store was when the run began (the files of its folder).
+  const double storeMbBefore = keptStoreMb();
   std::vector<std::string> urls;
   std::vector<pid_t> serverPids;
   if (!options_.server.empty()) {
@@ -478,6 +498,7 @@ LoadResult LoadRun::execute() {
            !serverPids.empty() ? Json(round(serverCpu * 1e6 / tasks, 1)) : Json()},
           {"workers_cpu_us_per_task", round(workerCpu * 1e6 / tasks, 1)},
           {"store", storeLabel()},
+          {"store_mb_before", options_.keepStore.empty() ? Json() : Json(round(storeMbBefore, 1))},
           {"nodes", static_cast<int>(urls.size())},
       };
       result.line = line;
@@ -486,7 +507,7 @@ LoadResult LoadRun::execute() {
           "tasks/s; hand-off p50 {} ms, "
           "p99 {} ms; server peak RSS {}; CPU per task: server {}, workers {:.1f} us; verified "
           "{}/{}; {} worker "
-          "processes x ({} decider + {} worker threads, poll batch {})",
+          "processes x ({} decider + {} worker threads, poll batch {}){}",
           options_.workload, options_.n, urls.size(), line["status"].get<std::string>(), elapsed,
           line["submit_s"].get<double>(), finished ? options_.n / elapsed : 0.0,
           line["tasks_per_s"].get<double>(), p50 ? fmt::format("{:.3f}", *p50) : "-",
@@ -494,7 +515,10 @@ LoadResult LoadRun::execute() {
           peakKb > 0 ? fmt::format("{:.1f} MiB", peakKb / 1024.0) : "n/a (not started here)",
           !serverPids.empty() ? fmt::format("{:.1f}", serverCpu * 1e6 / tasks) : "n/a",
           workerCpu * 1e6 / tasks, verified, options_.n, options_.workers, options_.deciderThreads,
-          options_.workerThreads, options_.pollBatch);
+          options_.workerThreads, options_.pollBatch,
+          options_.keepStore.empty()
+              ? ""
+              : fmt::format("; kept store {:.1f} MB at the start", storeMbBefore));
     }
   } catch (...) {
     stopAll();

@@ -42,6 +42,9 @@ struct LoadOptions {
   // The store of the servers this run starts: empty for the embedded store in a fresh data folder,
   // or a postgresql:// URL (its database should be fresh: processes left there are reloaded).
   std::string store;
+  // An embedded store kept in this folder (created when missing) instead of a fresh one, and
+  // left there after the run: runs on a store that earlier runs grew (--repeat grows it too).
+  std::string keepStore;
   // Servers this run starts on that store (more than one needs a shared store).
   int nodes = 1;
   // Worker processes (pledge-bootstrap) and their pools.
@@ -77,6 +80,8 @@ class LoadRun {
  private:
   // The store of the run as its result line names it.
   std::string storeLabel() const;
+  // The size of the --keep-store folder's files (0 without one).
+  double keptStoreMb() const;
   LoadResult scaleRun(const std::string& url, pid_t serverPid);
   // The events workload once the servers and workers run (events_run.cpp).
   LoadResult eventsRun(RestClient& client, const std::function<std::string()>& metricsOfAllNodes,

@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
   app.add_option(
       "--store", options.store,
       "store of the servers it starts: a postgresql:// URL (default: embedded, fresh folder)");
+  app.add_option("--keep-store", options.keepStore,
+                 "the embedded store in this folder, kept after the run and reused by the next: "
+                 "measure on a store that earlier runs grew");
   app.add_option("--nodes", options.nodes,
                  "servers it starts on --store (more than 1 needs postgresql)")
       ->capture_default_str();
