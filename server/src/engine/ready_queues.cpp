@@ -10,6 +10,12 @@ namespace {
 // Pollers an actor remembers: those seen within this long, at most kMaxPollersPerActor.
 constexpr std::int64_t kPollerMemoryMs = 60'000;
 constexpr std::size_t kMaxPollersPerActor = 1'000;
+// A queue's ready-order list drops the entries of tasks that moved on once it holds this many
+// more than twice its heap: each drop looks at every entry, after the list has at least doubled,
+// so it costs at most about one look-up per push, and the list stays within a constant factor of
+// the tasks queued (else it would grow with every task ever made ready unless something read
+// the queue's statistics).
+constexpr std::size_t kFifoSlack = 1'024;
 
 }  // namespace
 
@@ -32,6 +38,16 @@ void ReadyQueues::push(const Task& task) {
   Queue& queue = queueFor(task.actor, task.taskList);
   queue.heap.push(Queue::Entry{task.priority, task.readySeq, task.id});
   queue.fifo.emplace_back(task.readySeq, task.id);
+  if (queue.fifo.size() > 2 * queue.heap.size() + kFifoSlack) dropMovedOn(queue);
+}
+
+bool ReadyQueues::stillReady(const std::pair<std::uint64_t, Uuid>& entry) const {
+  const Task* task = graph_.findTask(entry.second);
+  return task != nullptr && task->state == TaskState::Ready && task->readySeq == entry.first;
+}
+
+void ReadyQueues::dropMovedOn(Queue& queue) {
+  std::erase_if(queue.fifo, [this](const auto& entry) { return !stillReady(entry); });
 }
 
 Task* ReadyQueues::popReady(Queue& queue) {
@@ -142,9 +158,8 @@ std::vector<QueueStats> ReadyQueues::stats(std::int64_t now) {
   for (auto& [key, queue] : queues_) {
     QueueStats& entry = stats[{*key.actor, *key.taskList}];
     while (!queue->fifo.empty()) {
-      Task* task = graph_.findTask(queue->fifo.front().second);
-      if (task != nullptr && task->state == TaskState::Ready &&
-          task->readySeq == queue->fifo.front().first) {
+      if (stillReady(queue->fifo.front())) {
+        const Task* task = graph_.findTask(queue->fifo.front().second);
         entry.oldestReadyMs = std::max<std::int64_t>(0, now - task->readyAt);
         break;
       }

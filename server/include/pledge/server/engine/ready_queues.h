@@ -46,7 +46,7 @@ class ReadyQueues {
     const std::string* taskList = nullptr;
     std::priority_queue<Entry> heap;
     // Ready order, oldest first, for the age of the oldest ready task. Stale entries are dropped
-    // when they reach the front.
+    // when they reach the front, and all of them whenever the list outgrows the heap.
     std::deque<std::pair<std::uint64_t, Uuid>> fifo;
   };
 
@@ -104,6 +104,11 @@ class ReadyQueues {
   std::vector<ActorStats> actorStats(const std::vector<QueueStats>& queues, std::int64_t now) const;
 
  private:
+  // Whether a ready-order entry's task is still Ready under the sequence it was queued with.
+  bool stillReady(const std::pair<std::uint64_t, Uuid>& entry) const;
+  // Drops the ready-order entries of tasks that moved on.
+  void dropMovedOn(Queue& queue);
+
   struct ActorRecord {
     std::optional<std::int64_t> lastPollAt;
     std::map<std::string, std::int64_t> pollers;
