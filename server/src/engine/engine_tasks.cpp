@@ -169,8 +169,10 @@ void Engine::release(const std::vector<Decision>& decisions,
   // node) are read first, outside the lock, before anything changes: a failed read changes
   // nothing and the release can be retried as a whole.
   std::vector<std::size_t> missing;
+  std::vector<Task*> live(decisions.size(), nullptr);
   for (std::size_t i = 0; i < decisions.size() && !stopping_; ++i) {
-    if (graph_.findTask(decisions[i].taskId) == nullptr) missing.push_back(i);
+    live[i] = graph_.findTask(decisions[i].taskId);
+    if (live[i] == nullptr) missing.push_back(i);
   }
   std::vector<std::optional<TaskRow>> rows(decisions.size());
   std::vector<bool> read(decisions.size(), false);
@@ -204,7 +206,8 @@ void Engine::release(const std::vector<Decision>& decisions,
       result.status = ReleaseStatus::Rejected;
       result.error = Error(code, std::move(message));
     };
-    Task* task = graph_.findTask(decision.taskId);
+    // (Found before, unless the lock was let go for the store meanwhile: tasks may have left.)
+    Task* task = missing.empty() ? live[i] : graph_.findTask(decision.taskId);
     if (task != nullptr && !serving(task->process->partition)) {
       result.status = ReleaseStatus::Rejected;
       result.error = notServed(task->process->partition);
