@@ -4,18 +4,16 @@
 // Deadline column. The processes are of Timed#1.0, which nobody runs: the start task stays ready
 // until the deadline breaks the process. Screenshots go to <build>/test-artifacts/console
 // (deadline-*).
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  openBrowser, openPage, printLogsOnFailure, restClient, screenshot, signInAs, startServerWith,
-  stopAll, tokensOf,
+  openPage, restClient, screenshot, signInAs, startServerWith, stopAllAfterTests, tokensOf,
 } from './harness.mjs';
 
 const tokens = tokensOf('admin', 'viewer');
 const deadlineMs = 4000;
 let url;
 let api;
-let browser;
 let page;
 let timed;     // started with a deadline of deadlineMs
 let deadline;  // its deadline (epoch ms) as REST answers it
@@ -24,23 +22,17 @@ let untimed;   // started with none
 before(async () => {
   url = await startServerWith(tokens);
   api = restClient(url, tokens.admin.secret);
-  const before = Date.now();
+  const startedAt = Date.now();
   timed = (await api.post('/api/v1/processes', { actor: 'Timed#1.0', method: 'start', deadlineMs }))
     .processId;
   untimed = (await api.start('Timed#1.0', 'start', [])).processId;
   deadline = (await api.get(`/api/v1/processes/${timed}`)).deadline;
-  assert.ok(deadline >= before + deadlineMs && deadline <= Date.now() + deadlineMs, `${deadline}`);
-  browser = await openBrowser();
-  page = await openPage(browser);
+  assert.ok(deadline >= startedAt + deadlineMs && deadline <= Date.now() + deadlineMs, `${deadline}`);
+  page = await openPage();
   await signInAs(page, url, tokens.viewer);
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  await stopAll();
-});
-
-printLogsOnFailure();
+stopAllAfterTests();
 
 // The deadline as the browser writes a time (format.js clock).
 const clockOf = (at) => page.evaluate((epochMs) => new Date(epochMs).toLocaleString(), at);
