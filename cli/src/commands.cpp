@@ -77,8 +77,13 @@ int Commands::ps(const std::map<std::string, std::string>& query,
   const bool anyTags = std::any_of(items.begin(), items.end(), [](const Json& item) {
     return !tagsText(item.value("tags", Json())).empty();
   });
+  // The DEADLINE column only when a process listed has one.
+  const bool anyDeadline = std::any_of(items.begin(), items.end(), [](const Json& item) {
+    return integer(item, "deadline") > 0;
+  });
   std::vector<std::string> columns{"PROCESS", "STATE",   "ACTOR", "METHOD",
                                    "CUSTOM ID", "STARTED", "TOOK"};
+  if (anyDeadline) columns.push_back("DEADLINE");
   if (anyTags) columns.push_back("TAGS");
   Table table(columns);
   const std::int64_t now = nowMs();
@@ -91,6 +96,10 @@ int Commands::ps(const std::map<std::string, std::string>& query,
         field(item, "actor"), field(item, "method"), field(item, "customId"),
         relativeTime(integer(item, "startedAt"), now),
         ended > 0 ? humanDuration(ended - integer(item, "startedAt")) : ""};
+    if (anyDeadline) {
+      const std::int64_t deadline = integer(item, "deadline");
+      row.push_back(deadline > 0 ? relativeTime(deadline, now) : "");
+    }
     if (anyTags) row.push_back(tagsText(item.value("tags", Json())));
     table.add(row);
   }

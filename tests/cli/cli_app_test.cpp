@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <sstream>
 
 #include "bootstrap_process.h"
@@ -114,6 +115,31 @@ TEST_F(PledgeCli, pausesAndResumesAProcess) {
   EXPECT_EQ(ended.status, kExitRefused);
   EXPECT_NE(ended.err.find("only a running or broken process can be paused"), std::string::npos)
       << ended.err;
+}
+
+TEST_F(PledgeCli, showsAndListsTheDeadlineOfAProcessReadFromTheStore) {
+  testing::TestApi api(server_.port());
+  // Held#1.0 has no runner: the test completes its start task well before the deadline.
+  Outcome started = run({"--json", "start", "Held#1.0", "start", "--deadline", "2h"});
+  ASSERT_EQ(started.status, kExitOk) << started.err;
+  const std::string id = parseJson(started.out).at("processId").get<std::string>();
+  PolledTask task = api.poll("Held#1.0", 1, 5000).at(0);
+  ASSERT_EQ(api.releaseStatus(testing::valueOf(task, 1)), "accepted");
+  ASSERT_EQ(run({"result", id}).status, kExitOk);
+  // After a restart the ended process is read from the store only.
+  server_.stop(SIGTERM);
+  server_.start();
+  Outcome show = run({"show", id});
+  EXPECT_NE(show.out.find("completed  took "), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("  deadline in 1 h\n"), std::string::npos) << show.out;
+  Outcome listed = run({"ps", "--actor", "Held#1.0"});
+  EXPECT_NE(listed.out.find("DEADLINE"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("in 1 h"), std::string::npos) << listed.out;
+  // A list with no process that has a deadline has no such column.
+  ASSERT_EQ(run({"start", "Other#1.0", "start"}).status, kExitOk);
+  Outcome none = run({"ps", "--actor", "Other#1.0"});
+  EXPECT_NE(none.out.find("Other#1.0"), std::string::npos) << none.out;
+  EXPECT_EQ(none.out.find("DEADLINE"), std::string::npos) << none.out;
 }
 
 TEST_F(PledgeCli, startsTaggedProcessesAndListsThemByTag) {

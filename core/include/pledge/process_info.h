@@ -49,8 +49,8 @@ struct ProcessInfo {
   bool paused = false;
   // Given by the start request (StartOptions::tags); never change.
   Tags tags;
-  // Its deadline (epoch ms) when it has one (StartOptions::deadlineMs); shown while the process
-  // is in memory (not for an ended or dormant one, read from the store).
+  // Its deadline (epoch ms) when it has one (StartOptions::deadlineMs); stored with the process,
+  // so answered in every state, ended and dormant ones included.
   std::optional<std::int64_t> deadline;
 
   bool ended() const { return state == ProcessState::Completed || state == ProcessState::Aborted; }

@@ -123,8 +123,8 @@ Json componentSchemas() {
                           {"paused", described(boolean(), "No task of it is handed out until "
                                                           "it is resumed")},
                           {"tags", ref("Tags")},
-                          {"deadline", described(integer(), "epoch ms; when it has one (shown "
-                                                            "while it is in memory)")}})},
+                          {"deadline", described(integer(), "epoch ms; when it has one (stored "
+                                                            "with the process: in any state)")}})},
       {"Tags", described(with(object(Json::object()), {{"additionalProperties", text()}}),
                          "Search attributes given at start: string keys and values; processes "
                          "are listed by them (GET /api/v1/processes?tag=KEY:VALUE)")},

@@ -189,6 +189,12 @@ CREATE TABLE process_tags (
 );
 CREATE INDEX process_tags_by_value ON process_tags (key, value, started_at DESC, process_id DESC);
 )sql",
+    // 10: the process deadline (docs/operations.md "Timeouts"), epoch ms, NULL for none; written
+    // with the new process row and never changed, so that an ended or dormant process read from
+    // the store answers it too.
+    R"sql(
+ALTER TABLE processes ADD COLUMN deadline_at BIGINT;
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.

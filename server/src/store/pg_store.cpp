@@ -98,7 +98,7 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
   for (const auto& [id, row] : tasks) written.insert(row->partition);
 
   // Columns of the statements, one array each.
-  std::array<ArrayLiteral, 16> newProcess;
+  std::array<ArrayLiteral, 17> newProcess;
   // process_tags rows of the new processes: process_id, key, value, started_at.
   std::array<ArrayLiteral, 4> newTag;
   std::size_t newTags = 0;
@@ -137,6 +137,7 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
       c[14].add(std::int64_t{info.paused ? 1 : 0});
       const Tags& tags = *processTags[id];
       c[15].addTextOrNull(rows::storedTags(tags));
+      c[16].add(info.deadline);
       for (const auto& [key, value] : tags) {
         ++newTags;
         newTag[0].add(info.processId);
@@ -227,11 +228,11 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
               "INSERT INTO processes ({}) SELECT * FROM unnest($1::uuid[], $2::int[], "
               "$3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], "
               "$9::bigint[], $10::text[], $11::text[], $12::uuid[], $13::bigint[], $14::text[], "
-              "$15::int[], $16::text[])",
+              "$15::int[], $16::text[], $17::bigint[])",
               kProcessColumns),
           c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
           c[7].str(), c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str(), c[13].str(),
-          c[14].str(), c[15].str());
+          c[14].str(), c[15].str(), c[16].str());
     }
     if (newTags > 0) {
       auto& c = newTag;

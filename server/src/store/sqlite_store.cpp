@@ -103,6 +103,11 @@ EventAnswers SqliteStore::commit(const WriteBatch& batch) {
         }
         insert.bind(15, std::int64_t{info.paused ? 1 : 0});
         insert.bindOptionalText(16, rows::storedTags(info.tags));
+        if (info.deadline) {
+          insert.bind(17, *info.deadline);
+        } else {
+          insert.bindNull(17);
+        }
         insert.run();
         for (const auto& [key, value] : info.tags) {
           s.insertTag.bind(1, info.processId).bind(2, key).bind(3, value).bind(4, info.startedAt);

@@ -33,7 +33,7 @@ class SqliteStore::Statements {
         commit(db, "COMMIT"),
         rollback(db, "ROLLBACK"),
         insertProcess(
-            db, fmt::format("INSERT INTO processes ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            db, fmt::format("INSERT INTO processes ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                             rows::kProcessColumns)),
         updateProcess(db,
                       "UPDATE processes SET state = ?2, ended_at = ?3, result = ?4, error = ?5, "

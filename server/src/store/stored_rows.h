@@ -24,7 +24,7 @@ namespace pledge::server::rows {
 
 inline constexpr const char* kProcessColumns =
     "id, partition, start_task, custom_id, actor, method, state, started_at, ended_at, result, "
-    "error, failed_task, wake_at, request_id, paused, tags";
+    "error, failed_task, wake_at, request_id, paused, tags, deadline_at";
 inline constexpr const char* kTaskColumns =
     "id, process_id, spec, state, promise, attempt, attempt_base, not_before, lease_until, "
     "forward_to, value, error, created_at, ready_at, started_at, ended_at, parent_id, seq";
@@ -95,6 +95,7 @@ ProcessRow readProcess(const Row& row) {
   if (!row.isNull(13)) process.requestId = row.text(13);
   process.info.paused = row.integer(14) != 0;
   if (!row.isNull(15)) process.info.tags = readTags(parseJson(std::string(row.text(15))));
+  if (!row.isNull(16)) process.info.deadline = row.integer(16);
   return process;
 }
 

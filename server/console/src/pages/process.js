@@ -203,7 +203,9 @@ export function ProcessDetail({ id }) {
           href=${(tag) => `#/processes?tag=${encodeURIComponent(tag)}`} /></div>` : null}
       <div>started ${ago(process.startedAt, now)}</div>
       ${process.endedAt ? html`<div>took ${duration(process.endedAt - process.startedAt)}</div>` : null}
-      ${process.deadline ? html`<div data-testid="process-deadline">deadline ${clock(process.deadline)}</div>` : null}
+      ${process.deadline ? html`<div data-testid="process-deadline">
+        deadline ${clock(process.deadline)}${ended
+          ? null : html` <span class="hint">(${ago(process.deadline, now)})</span>`}</div>` : null}
       <div>${tasks.length} tasks</div>
       ${operate ? html`<div class="actions">
         ${ended ? null : process.paused

@@ -3,7 +3,7 @@
 // in the URL (#/processes?tag=team:billing&tag=env:prod): a tag chip anywhere links to them.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { ago, duration } from '../format.js';
+import { ago, clock, duration } from '../format.js';
 import {
   Empty, ErrorBanner, Loading, StateBadge, TagChips, html, navigate, usePolling,
 } from '../ui.js';
@@ -104,7 +104,7 @@ export function Processes({ query }) {
       : data.items.length === 0 ? html`<${Empty}>No process matches.<//>`
       : html`<table class="grid" data-testid="processes">
           <thead><tr><th>Process</th><th>State</th><th>Actor</th><th>Method</th><th>Custom id</th>
-            <th>Started</th><th class="num">Took</th><th>Tags</th></tr></thead>
+            <th>Started</th><th class="num">Took</th><th>Deadline</th><th>Tags</th></tr></thead>
           <tbody>${data.items.map((p) => html`<tr key=${p.processId}>
             <td><a class="mono" href=${`#/processes/${p.processId}`}>${p.processId}</a></td>
             <td><${StateBadge} state=${p.state} />${p.paused
@@ -112,6 +112,8 @@ export function Processes({ query }) {
             <td>${p.actor}</td><td>${p.method}</td><td>${p.customId || ''}</td>
             <td title=${new Date(p.startedAt).toLocaleString()}>${ago(p.startedAt)}</td>
             <td class="num">${p.endedAt ? duration(p.endedAt - p.startedAt) : ''}</td>
+            <td data-testid="deadline" title=${p.deadline ? clock(p.deadline) : ''}>${p.deadline
+              ? ago(p.deadline) : ''}</td>
             <td><${TagChips} tags=${p.tags}
               href=${(tag) => hrefWith([...tags, tag])} /></td></tr>`)}</tbody>
         </table>`}
