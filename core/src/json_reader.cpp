@@ -4,6 +4,7 @@
 
 #include <initializer_list>
 #include <limits>
+#include <new>
 
 #include "pledge/limits.h"
 
@@ -314,18 +315,34 @@ PolledTask polledTaskOf(Element element) {
   return task;
 }
 
+// This thread's parser for the JSON depth limit in force (limits::enforced()), with the limit as
+// its max_depth. simdjson counts an empty innermost array or object as no level, so it takes
+// every document within the limit except one whose deepest level is a non-empty container at
+// exactly the limit (the strict decoders take that one), and refuses every deeper document.
+// Growing the parser for a larger document keeps its max_depth.
+simdjson::dom::parser& depthLimitedParser() {
+  auto make = [](std::size_t limit) {
+    simdjson::dom::parser parser;
+    if (parser.allocate(4096, limit) != simdjson::SUCCESS) {  // (grows as documents need)
+      throw std::bad_alloc();
+    }
+    return parser;
+  };
+  thread_local simdjson::dom::parser enforced = make(limits::kMaxJsonDepth);
+  thread_local simdjson::dom::parser written = make(limits::kMaxWrittenJsonDepth);
+  return limits::enforced() ? enforced : written;
+}
+
 // {"<listKey>": [T...], ...}: the list read with read, the other fields kept as Json.
 template <typename T, typename Read>
 std::optional<FastDocument<T>> readDocument(std::string_view text, std::string_view listKey,
                                             Read read) {
-  // Deeper documents are the strict decoders' to refuse (with the limit in the message).
-  if (findExcessNesting(
-          text, limits::enforced() ? limits::kMaxJsonDepth : limits::kMaxWrittenJsonDepth)) {
+  // Deeper documents are the strict decoders' to refuse (with the limit in the message): the
+  // parser refuses them itself, in the same pass (a separate scan for depth was ~5% of a runner).
+  Element root;
+  if (depthLimitedParser().parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) {
     return std::nullopt;
   }
-  thread_local simdjson::dom::parser parser;
-  Element root;
-  if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) return std::nullopt;
   try {
     simdjson::dom::object object;
     if (root.get_object().get(object) != simdjson::SUCCESS) return std::nullopt;

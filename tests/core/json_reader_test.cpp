@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "pledge/json_writer.h"
+#include "pledge/limits.h"
 
 namespace pledge {
 namespace {
@@ -204,6 +205,37 @@ TEST(JsonReader, otherTopLevelFieldsComeBackAsJson) {
   EXPECT_FALSE(readDecisionsFast(R"({"poll":1,"poll":2,"decisions":[]})"))
       << "a duplicate key is left to the strict path";
   EXPECT_FALSE(readDecisionsFast(R"({"tasks":[]})")) << "no list";
+}
+
+// {"decisions":[], "poll": <depth - 1 nested arrays>}: `depth` levels in all, the deepest one
+// empty or holding a value.
+std::string nestedTo(std::size_t depth, bool valueInside = false) {
+  return R"({"decisions":[],"poll":)" + std::string(depth - 1, '[') + (valueInside ? "1" : "") +
+         std::string(depth - 1, ']') + "}";
+}
+
+TEST(JsonReader, takesDocumentsWithinTheDepthLimitAndLeavesDeeperOnesToTheStrictDecoders) {
+  for (std::size_t depth : {limits::kMaxJsonDepth - 1, limits::kMaxJsonDepth,
+                            limits::kMaxJsonDepth + 1}) {
+    for (bool valueInside : {false, true}) {
+      // Never taken when the strict decoders refuse it (what check() holds it to).
+      check<Decision>(nestedTo(depth, valueInside), "decisions");
+    }
+  }
+  EXPECT_TRUE(readDecisionsFast(nestedTo(limits::kMaxJsonDepth - 1, true)));
+  EXPECT_TRUE(readDecisionsFast(nestedTo(limits::kMaxJsonDepth)));
+  EXPECT_FALSE(readDecisionsFast(nestedTo(limits::kMaxJsonDepth + 1)));
+  EXPECT_FALSE(strict<Decision>(nestedTo(limits::kMaxJsonDepth + 1), "decisions"));
+  // A deeper document larger than any parsed before on this thread (the parser grows for it)
+  // is still refused.
+  std::string big = nestedTo(limits::kMaxJsonDepth + 1);
+  big.insert(big.find("[]") + 1, std::string(100'000, ' '));
+  EXPECT_FALSE(readDecisionsFast(big));
+  // What Pledge wrote itself may nest deeper.
+  limits::Ignored ignored;
+  EXPECT_TRUE(readDecisionsFast(nestedTo(limits::kMaxJsonDepth + 1)));
+  EXPECT_TRUE(readDecisionsFast(nestedTo(limits::kMaxWrittenJsonDepth)));
+  EXPECT_FALSE(readDecisionsFast(nestedTo(limits::kMaxWrittenJsonDepth + 1)));
 }
 
 }  // namespace
