@@ -46,9 +46,11 @@ Engine::Engine(std::unique_ptr<Store> store, EngineOptions options, Metrics* met
     Effects effects;
     adopt(std::move(live), now, effects);
     absorb(effects);
-    dormantCount_ = store_->countDormant(kEveryDormant);
+    dormantCount_ = store_->countDormant(kEveryDormant, PartitionSet::all());
     // Under a budget the due ones wait for room (without one, loadLive took them).
-    if (options_.memoryBudgetBytes > 0) waitingForMemory_ = store_->countDormant(now);
+    if (options_.memoryBudgetBytes > 0) {
+      waitingForMemory_ = store_->countDormant(now, PartitionSet::all());
+    }
     spdlog::info("loaded {} live processes with {} tasks from the store ({} dormant ones stay "
                  "there, {} of them waiting for memory)",
                  processes, tasks, dormantCount_.load(), waitingForMemory_.load());

@@ -169,8 +169,8 @@ void Engine::reloadWhenDue(std::unique_lock<std::mutex>& lock) {
   try {
     store_->checkWritable();
     live = store_->loadLive(loadHorizon(nowMs()), PartitionSet::all());
-    dormant = store_->countDormant(kEveryDormant);
-    waiting = store_->countDormant(nowMs());
+    dormant = store_->countDormant(kEveryDormant, PartitionSet::all());
+    waiting = store_->countDormant(nowMs(), PartitionSet::all());
   } catch (const std::exception& error) {
     failure = error.what();
   }
@@ -216,9 +216,13 @@ void Engine::adoptPartitions(const std::vector<int>& partitions,
   }
   if (wanted.empty()) return;
   const auto started = std::chrono::steady_clock::now();
-  // (A cluster node counts no dormant processes, so it takes the due ones with the partition,
-  // memory budget or not.)
-  LiveState live = store_->loadLive(nowMs() + options_.wakeAheadMs, PartitionSet::of(wanted));
+  const PartitionSet adopted = PartitionSet::of(wanted);
+  LiveState live = store_->loadLive(loadHorizon(nowMs()), adopted);
+  // What stays dormant in them is counted (adopt() takes off what it loads), so that wake scans
+  // look for it; under a budget, the due ones wait for room.
+  const std::int64_t dormant = store_->countDormant(kEveryDormant, adopted);
+  const std::int64_t waiting =
+      options_.memoryBudgetBytes > 0 ? store_->countDormant(nowMs(), adopted) : 0;
   const std::size_t processes = live.processes.size();
   std::unique_lock lock(mutex_);
   if (stopping_) return;
@@ -226,6 +230,9 @@ void Engine::adoptPartitions(const std::vector<int>& partitions,
     return !ownership_.idle(partition) || (stillHeld && !stillHeld(partition));
   });
   for (int partition : wanted) ownership_.set(partition, true);
+  dormantCount_ += dormant;
+  waitingForMemory_ += waiting;
+  nextWakeScan_ = 0;
   Effects effects;
   adopt(std::move(live), nowMs(), effects);
   absorb(effects);

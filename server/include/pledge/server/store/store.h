@@ -297,8 +297,9 @@ class Store {
                                        const PartitionSet& partitions) = 0;
   // These processes with their tasks (those that exist).
   virtual LiveState loadProcesses(const std::vector<Uuid>& ids) = 0;
-  // How many processes are dormant now, of those due by dueBy (epoch ms; kEveryDormant: all).
-  virtual std::int64_t countDormant(std::int64_t dueBy) = 0;
+  // How many processes of the partitions are dormant now, of those due by dueBy (epoch ms;
+  // kEveryDormant: all).
+  virtual std::int64_t countDormant(std::int64_t dueBy, const PartitionSet& partitions) = 0;
 
   virtual std::optional<ProcessRow> findProcess(const Uuid& id) = 0;
   virtual std::optional<Uuid> findProcessByCustomId(const std::string& customId) = 0;
