@@ -126,6 +126,9 @@ void Engine::materialize(GroupCommit::Batch& batch, WriteBatch& rows) {
   std::vector<Process*> rewritten;
   for (Process* process : touched) {
     std::optional<std::int64_t> until = leaveMemoryUntil(*process, now);
+    // A process that did not leave memory waiting for it stays an ordinary live one (its start
+    // task is queued after this commit: it must never leave memory with it).
+    if (!until) process->waitingForMemory = false;
     if (until == process->wakeAt) continue;
     process->wakeAt = until;
     rewritten.push_back(process);
