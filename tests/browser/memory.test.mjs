@@ -22,7 +22,7 @@ before(async () => {
 
 stopAllAfterTests();
 
-test('the Metrics page shows the estimate against the budget and the processes waiting', async () => {
+test('the Metrics page shows the estimate against the budget and who waits', async () => {
   await signInAs(page, url, tokens.viewer);
   await page.goto(`${url}/#/metrics`);
   await page.getByTestId('memory').waitFor();

@@ -45,7 +45,8 @@ class MemoryBudget : public ::testing::TestWithParam<std::string> {
   }
   std::vector<PolledTask> poll(std::int64_t waitMs) {
     std::promise<std::vector<PolledTask>> polled;
-    const PollRequest request{.worker = "t", .queues = {{"D#1", ""}}, .max = 1000, .waitMs = waitMs};
+    const PollRequest request{
+        .worker = "t", .queues = {{"D#1", ""}}, .max = 1000, .waitMs = waitMs};
     engine_->poll(request, [&](std::vector<PolledTask> got) { polled.set_value(std::move(got)); });
     return polled.get_future().get();
   }

@@ -15,7 +15,8 @@ export function MemoryPanel() {
     return html`<${ErrorBanner} error=${error} what="read the memory budget" />`;
   }
   const { budgetBytes, estimateBytes, processesInMemory, waitingForMemory } = self.memory;
-  const share = budgetBytes > 0 ? Math.min(100, Math.round((100 * estimateBytes) / budgetBytes)) : 0;
+  const share = budgetBytes > 0
+    ? Math.min(100, Math.round((100 * estimateBytes) / budgetBytes)) : 0;
   return html`<div class="memory" data-testid="memory">
     <h2>Memory</h2>
     <p data-testid="memory-budget">${budgetBytes > 0
