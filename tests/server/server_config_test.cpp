@@ -73,7 +73,7 @@ TEST(ServerConfig, unknownKeysAndBadValuesNameTheFileLineAndKey) {
           "node-name, partitions, max-body-bytes, io-threads, log-level, log-format, "
           "default-timeout-ms, "
           "event-retention-ms, script-program, script-timeout-ms, script-memory-mb, "
-          "dormant-after-ms, lease-ms, advertise-url, lease-write-delay-ms, "
+          "dormant-after-ms, memory-budget-mb, lease-ms, advertise-url, lease-write-delay-ms, "
           "max-connections, idle-timeout-ms, header-timeout-ms, body-timeout-ms, "
           "max-waiting-requests, "
           "node-token, tls-cert, tls-key, tls-ca, cors-origins, retention, "

@@ -73,7 +73,9 @@ class FaultyStore final : public Store {
     readCheck();
     return inner_->loadProcesses(ids);
   }
-  std::int64_t countDormant() override { return inner_->countDormant(); }
+  std::int64_t countDormant(std::int64_t dueBy, const PartitionSet& partitions) override {
+    return inner_->countDormant(dueBy, partitions);
+  }
   std::optional<ProcessRow> findProcess(const Uuid& id) override {
     readCheck();
     return inner_->findProcess(id);

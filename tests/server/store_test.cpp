@@ -142,7 +142,10 @@ TEST_P(StoreContract, dormantProcessesStayInTheStoreUntilDue) {
   muchLater.wakeAt = 9'000;
   store.commit(
       WriteBatch{{hot, later, muchLater}, {taskRow(hot), taskRow(later), taskRow(muchLater)}});
-  EXPECT_EQ(store.countDormant(), 2);
+  EXPECT_EQ(store.countDormant(kEveryDormant, PartitionSet::all()), 2);
+  EXPECT_EQ(store.countDormant(5'000, PartitionSet::all()), 1);
+  EXPECT_EQ(store.countDormant(4'999, PartitionSet::all()), 0);
+  EXPECT_EQ(store.countDormant(kEveryDormant, PartitionSet::of({4})), 0);
   EXPECT_EQ(store.loadLive(1'000, PartitionSet::all()).processes.size(), 1u);
   EXPECT_EQ(store.loadLive(5'000, PartitionSet::all()).processes.size(), 2u);
   EXPECT_EQ(store.dormantDue(6'000, 10, PartitionSet::all()),
@@ -158,7 +161,7 @@ TEST_P(StoreContract, dormantProcessesStayInTheStoreUntilDue) {
   later.isNew = false;
   later.wakeAt.reset();
   store.commit(WriteBatch{{later}, {}});
-  EXPECT_EQ(store.countDormant(), 1);
+  EXPECT_EQ(store.countDormant(kEveryDormant, PartitionSet::all()), 1);
 }
 
 TEST_P(StoreContract, listsNewestFirstWithFiltersAndCursor) {

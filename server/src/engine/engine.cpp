@@ -39,17 +39,21 @@ Engine::Engine(std::unique_ptr<Store> store, EngineOptions options, Metrics* met
     // Alone on the store: every partition is ours.
     ownership_.setAll(true);
     const std::int64_t now = nowMs();
-    LiveState live = store_->loadLive(now + options_.wakeAheadMs, PartitionSet::all());
+    LiveState live = store_->loadLive(loadHorizon(now), PartitionSet::all());
     const std::size_t processes = live.processes.size();
     const std::size_t tasks = live.tasks.size();
     std::lock_guard lock(mutex_);
     Effects effects;
     adopt(std::move(live), now, effects);
     absorb(effects);
-    dormantCount_ = store_->countDormant();
+    dormantCount_ = store_->countDormant(kEveryDormant, PartitionSet::all());
+    // Under a budget the due ones wait for room (without one, loadLive took them).
+    if (options_.memoryBudgetBytes > 0) {
+      waitingForMemory_ = store_->countDormant(now, PartitionSet::all());
+    }
     spdlog::info("loaded {} live processes with {} tasks from the store ({} dormant ones stay "
-                 "there)",
-                 processes, tasks, dormantCount_.load());
+                 "there, {} of them waiting for memory)",
+                 processes, tasks, dormantCount_.load(), waitingForMemory_.load());
   }
   commits_.start(GroupCommit::Hooks{
       .materialize = [this](GroupCommit::Batch& batch,

@@ -118,14 +118,17 @@ ProcessRow Engine::rowOf(Process& process) {
 
 void Engine::materialize(GroupCommit::Batch& batch, WriteBatch& rows) {
   const std::int64_t now = nowMs();
-  // Processes whose next event is far away are written as dormant (wake_at set) and leave
-  // memory once this batch is durable; ones that are no longer dormant clear it.
+  // Processes whose next event is far away, or that wait for memory, are written as dormant
+  // (wake_at set) and leave memory once this batch is durable; ones no longer dormant clear it.
   std::unordered_set<Process*> touched(batch.effects.changedProcesses.begin(),
                                        batch.effects.changedProcesses.end());
   for (Task* task : batch.effects.changedTasks) touched.insert(task->process);
   std::vector<Process*> rewritten;
   for (Process* process : touched) {
-    std::optional<std::int64_t> until = dormantUntil(*process, now);
+    std::optional<std::int64_t> until = leaveMemoryUntil(*process, now);
+    // A process that did not leave memory waiting for it stays an ordinary live one (its start
+    // task is queued after this commit: it must never leave memory with it).
+    if (!until) process->waitingForMemory = false;
     if (until == process->wakeAt) continue;
     process->wakeAt = until;
     rewritten.push_back(process);
@@ -161,9 +164,21 @@ void Engine::afterCommit(std::unique_lock<std::mutex>& lock, GroupCommit::Batch&
   Effects effects;
   applyEventAnswers(batch, now, effects);
 
-  // Tasks made ready by this batch are durable now: queue them.
+  // Dormant processes leave memory unless something changed them since; a process waiting for
+  // memory that stays is an ordinary live one from now on.
+  std::unordered_set<Process*> leaving;
+  for (Process* process : batch.dormant) {
+    if (process->lastBatch <= commits_.committedSeq() && process->wakeAt &&
+        leaveMemoryUntil(*process, now) == process->wakeAt) {
+      leaving.insert(process);
+    } else {
+      process->waitingForMemory = false;
+    }
+  }
+
+  // Tasks made ready by this batch are durable now: queue them (not those leaving memory).
   for (Task* task : batch.effects.readied) {
-    if (task->state == TaskState::Ready) queues_.push(*task);
+    if (task->state == TaskState::Ready && !leaving.contains(task->process)) queues_.push(*task);
   }
   serveParkedPolls(now, effects, answers);
 
@@ -178,24 +193,25 @@ void Engine::afterCommit(std::unique_lock<std::mutex>& lock, GroupCommit::Batch&
   endedAwaitingEviction_.insert(endedAwaitingEviction_.end(), batch.effects.ended.begin(),
                                 batch.effects.ended.end());
   std::vector<Process*> keep;
+  bool freed = false;
   for (Process* process : endedAwaitingEviction_) {
     if (process->lastBatch <= commits_.committedSeq()) {
       evict(*process);
+      freed = true;
     } else {
       keep.push_back(process);
     }
   }
   endedAwaitingEviction_ = std::move(keep);
 
-  // Dormant processes leave memory unless something changed them since.
-  for (Process* process : batch.dormant) {
-    if (process->lastBatch > commits_.committedSeq() || !process->wakeAt ||
-        dormantUntil(*process, now) != process->wakeAt) {
-      continue;
-    }
+  for (Process* process : leaving) {
+    // Due already: it waits for memory.
+    if (*process->wakeAt <= now) ++waitingForMemory_;
     evict(*process);
     ++dormantCount_;
+    freed = true;
   }
+  if (freed) roomFreed();
 
   absorb(effects);
   lock.unlock();

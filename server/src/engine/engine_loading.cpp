@@ -40,6 +40,8 @@ void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
       // Woken: the next batch clears wake_at in the store.
       effects.changedProcesses.push_back(&adopted);
       --dormantCount_;
+      // (One woken late, after waiting for room, was not counted when it left memory.)
+      if (*row.wakeAt <= now && waitingForMemory_ > 0) --waitingForMemory_;
     }
   }
   std::vector<std::pair<Task*, Uuid>> forwards;
@@ -79,7 +81,8 @@ void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
     task->readyAt = row.readyAt;
     task->startedAt = row.startedAt;
     task->endedAt = row.endedAt;
-    Task& restored = graph_.restoreTask(*found->second, std::move(task));
+    Task& restored =
+        graph_.restoreTask(*found->second, std::move(task), row.spec.size() + row.value.size());
     if (row.forwardTo) forwards.emplace_back(&restored, *row.forwardTo);
   }
   for (const ProcessRow& row : live.processes) {
@@ -129,13 +132,16 @@ void Engine::wakeDueProcesses(std::unique_lock<std::mutex>& lock) {
   const std::int64_t now = nowMs();
   if (now < nextWakeScan_ || dormantCount_ <= 0) return;
   nextWakeScan_ = now + 1'000;
+  // Under a memory budget: no more than fit (the next eviction scans again, see roomFreed).
+  const int limit = processesThatFit();
+  if (limit == 0) return;
   const PartitionSet partitions = ownership_.served();
   if (!partitions.everything && partitions.list.empty()) return;
   lock.unlock();
   std::vector<Uuid> due;
   LiveState live;
   try {
-    due = store_->dormantDue(now + options_.wakeAheadMs, 10'000, partitions);
+    due = store_->dormantDue(now + options_.wakeAheadMs, limit, partitions);
     if (!due.empty()) live = store_->loadProcesses(due);
   } catch (const Error& error) {
     // The store is unreachable for now; the next scan tries again.
@@ -149,7 +155,7 @@ void Engine::wakeDueProcesses(std::unique_lock<std::mutex>& lock) {
   adopt(std::move(live), nowMs(), effects);
   absorb(effects);
   // More may be due than one scan takes.
-  if (due.size() == 10'000) nextWakeScan_ = 0;
+  if (due.size() == static_cast<std::size_t>(limit)) nextWakeScan_ = 0;
 }
 
 void Engine::reloadWhenDue(std::unique_lock<std::mutex>& lock) {
@@ -159,10 +165,12 @@ void Engine::reloadWhenDue(std::unique_lock<std::mutex>& lock) {
   std::optional<std::string> failure;
   LiveState live;
   std::int64_t dormant = 0;
+  std::int64_t waiting = 0;
   try {
     store_->checkWritable();
-    live = store_->loadLive(nowMs() + options_.wakeAheadMs, PartitionSet::all());
-    dormant = store_->countDormant();
+    live = store_->loadLive(loadHorizon(nowMs()), PartitionSet::all());
+    dormant = store_->countDormant(kEveryDormant, PartitionSet::all());
+    waiting = store_->countDormant(nowMs(), PartitionSet::all());
   } catch (const std::exception& error) {
     failure = error.what();
   }
@@ -179,6 +187,8 @@ void Engine::reloadWhenDue(std::unique_lock<std::mutex>& lock) {
   const std::size_t processes = live.processes.size();
   ownership_.setAll(true);
   dormantCount_ = dormant;
+  waitingForMemory_ = options_.memoryBudgetBytes > 0 ? waiting : 0;
+  nextWakeScan_ = 0;
   Effects effects;
   adopt(std::move(live), nowMs(), effects);
   absorb(effects);
@@ -206,7 +216,13 @@ void Engine::adoptPartitions(const std::vector<int>& partitions,
   }
   if (wanted.empty()) return;
   const auto started = std::chrono::steady_clock::now();
-  LiveState live = store_->loadLive(nowMs() + options_.wakeAheadMs, PartitionSet::of(wanted));
+  const PartitionSet adopted = PartitionSet::of(wanted);
+  LiveState live = store_->loadLive(loadHorizon(nowMs()), adopted);
+  // What stays dormant in them is counted (adopt() takes off what it loads), so that wake scans
+  // look for it; under a budget, the due ones wait for room.
+  const std::int64_t dormant = store_->countDormant(kEveryDormant, adopted);
+  const std::int64_t waiting =
+      options_.memoryBudgetBytes > 0 ? store_->countDormant(nowMs(), adopted) : 0;
   const std::size_t processes = live.processes.size();
   std::unique_lock lock(mutex_);
   if (stopping_) return;
@@ -214,6 +230,9 @@ void Engine::adoptPartitions(const std::vector<int>& partitions,
     return !ownership_.idle(partition) || (stillHeld && !stillHeld(partition));
   });
   for (int partition : wanted) ownership_.set(partition, true);
+  dormantCount_ += dormant;
+  waitingForMemory_ += waiting;
+  nextWakeScan_ = 0;
   Effects effects;
   adopt(std::move(live), nowMs(), effects);
   absorb(effects);

@@ -43,9 +43,11 @@ void Engine::awaitProcess(const Uuid& processId, std::int64_t waitMs,
       }
     };
     auto row = store_->findProcess(processId);
-    if (row && elsewhere && row->info.state == ProcessState::Running && waitMs > 0) {
-      // Another node serves it (or it is moving): answer from the store after a while, so that
-      // a client's wait loop asks again without spinning.
+    const bool waitsForMemory = row && row->wakeAt && *row->wakeAt <= nowMs();
+    if (row && (elsewhere || waitsForMemory) && row->info.state == ProcessState::Running &&
+        waitMs > 0) {
+      // Another node serves it (or it is moving), or it waits in the store for memory: answer
+      // from the store after a while, so that a client's wait loop asks again without spinning.
       lock.lock();
       timers_.atRequest(nowMs() + std::min<std::int64_t>(waitMs, 1'000),
                         [this, answerFromStore, done] {

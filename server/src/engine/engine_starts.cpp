@@ -107,7 +107,9 @@ Result<StartedProcess> Engine::startLocked(const StartRequest& request, std::int
     return Error(ErrorCode::Unavailable,
                  "this node serves no partition yet (it is joining the cluster); retry");
   }
+  const bool waits = startWaitsForMemory();
   Process& process = graph_.startProcess(request, *processId, Uuid::random(), now, effects);
+  process.waitingForMemory = waits;
   if (metrics_ != nullptr) metrics_->processStarted();
   return StartedProcess{process.id, process.startTask->id, false};
 }

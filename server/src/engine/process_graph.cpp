@@ -65,6 +65,7 @@ Task& ProcessGraph::createTask(Process& process, const TaskSpec& spec, const Uui
   task->scheduleToStartMs = spec.options.scheduleToStartMs.value_or(0);
   task->createdAt = now;
   task->pendingSpecJson = toJsonText(spec);
+  charge(process, kTaskMemoryBytes + static_cast<std::int64_t>(task->pendingSpecJson.size()));
   Task& created = *task;
   tasks_.emplace(created.id, &created);
   process.tasks.push_back(std::move(task));
@@ -83,6 +84,7 @@ Process& ProcessGraph::startProcess(const StartRequest& request, Uuid processId,
   process.requestId = request.options.requestId;
   process.tags = request.options.tags;
   process.startedAt = now;
+  charge(process, kProcessMemoryBytes);
   processes_.emplace(processId, std::move(owned));
   if (process.customId) customIds_.emplace(*process.customId, &process);
   if (process.requestId) requestIds_.emplace(*process.requestId, &process);

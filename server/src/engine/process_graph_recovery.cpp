@@ -20,11 +20,13 @@ void ProcessGraph::evict(Process& process) {
   }
   if (process.customId) customIds_.erase(*process.customId);
   if (process.requestId) requestIds_.erase(*process.requestId);
+  memoryBytes_ -= process.memoryBytes;
   processes_.erase(process.id);
 }
 
 Process& ProcessGraph::restoreProcess(std::unique_ptr<Process> process) {
   Process& restored = *process;
+  charge(restored, kProcessMemoryBytes);
   if (restored.customId) customIds_.emplace(*restored.customId, &restored);
   if (restored.requestId) requestIds_.emplace(*restored.requestId, &restored);
   processes_.emplace(restored.id, std::move(process));
@@ -32,9 +34,11 @@ Process& ProcessGraph::restoreProcess(std::unique_ptr<Process> process) {
   return restored;
 }
 
-Task& ProcessGraph::restoreTask(Process& process, std::unique_ptr<Task> task) {
+Task& ProcessGraph::restoreTask(Process& process, std::unique_ptr<Task> task,
+                                std::size_t storedBytes) {
   Task& restored = *task;
   restored.process = &process;
+  charge(process, kTaskMemoryBytes + static_cast<std::int64_t>(storedBytes));
   tasks_.emplace(restored.id, &restored);
   if (isLive(restored.state)) ++process.liveTasks;
   if (restored.state == TaskState::Scheduled) ++process.scheduledTasks;

@@ -123,6 +123,24 @@ struct Metrics::Families {
           .Register(registry);
   prometheus::Gauge& inMemory = live.Add({{"where", "memory"}});
   prometheus::Gauge& dormant = live.Add({{"where", "dormant"}});
+  prometheus::Gauge& waitingForMemory =
+      prometheus::BuildGauge()
+          .Name("pledge_processes_waiting_for_memory")
+          .Help("Memory budget: due processes waiting in the store for room in memory")
+          .Register(registry)
+          .Add({});
+  prometheus::Gauge& liveMemory =
+      prometheus::BuildGauge()
+          .Name("pledge_live_memory_bytes")
+          .Help("Memory budget: the estimate of the memory the processes in memory take")
+          .Register(registry)
+          .Add({});
+  prometheus::Gauge& memoryBudget =
+      prometheus::BuildGauge()
+          .Name("pledge_memory_budget_bytes")
+          .Help("Memory budget: --memory-budget-mb in bytes (0: none)")
+          .Register(registry)
+          .Add({});
 
   prometheus::Family<prometheus::Gauge>& insecureFamily =
       prometheus::BuildGauge()
@@ -271,6 +289,13 @@ void Metrics::limitHeld(const std::string& actor, const std::string& taskList) {
 }
 
 void Metrics::setInsecure(bool insecure) { families_->insecure.Set(insecure ? 1 : 0); }
+
+void Metrics::setMemory(std::int64_t liveMemoryBytes, std::int64_t budgetBytes,
+                        std::int64_t waitingForMemory) {
+  families_->liveMemory.Set(static_cast<double>(liveMemoryBytes));
+  families_->memoryBudget.Set(static_cast<double>(budgetBytes));
+  families_->waitingForMemory.Set(static_cast<double>(waitingForMemory));
+}
 
 std::string Metrics::scrape(const std::vector<QueueDepth>& depths, std::int64_t processesInMemory,
                             std::int64_t dormantProcesses, const std::vector<LimitGauge>& limits) {

@@ -59,6 +59,7 @@ EngineOptions engineOptions(const ServerConfig& config) {
   return EngineOptions{.nodeName = config.nodeName,
                        .defaultTimeoutMs = config.defaultTimeoutMs,
                        .dormantAfterMs = config.dormantAfterMs,
+                       .memoryBudgetBytes = config.memoryBudgetMb << 20,
                        .leaseWriteDelayMs = config.leaseWriteDelayMs,
                        .maxParkedRequests = config.maxWaitingRequests,
                        .maxQueues = config.maxQueues,

@@ -60,6 +60,10 @@ const std::array kSettings = {
             &ServerConfig::scriptMemoryMb},
     Setting{"dormant-after-ms", "processes whose next task is due later leave memory (0: never)",
             &ServerConfig::dormantAfterMs},
+    Setting{"memory-budget-mb",
+            "memory budget of live processes (estimated); beyond it, started and due processes "
+            "wait in the store and load, oldest first, as room frees (0: none)",
+            &ServerConfig::memoryBudgetMb},
     Setting{"lease-ms",
             "partition lease of a cluster node: a dead node's partitions move this long after",
             &ServerConfig::leaseMs},
@@ -176,6 +180,7 @@ void checkConfig(const ServerConfig& config) {
     throw ConfigError(
         fmt::format("max-body-bytes: must be at least 1024, got {}", config.maxBodyBytes));
   }
+  checkRange("memory-budget-mb", config.memoryBudgetMb, 0, 1 << 30);
   if (config.dormantAfterMs < 0) {
     throw ConfigError(
         fmt::format("dormant-after-ms: must not be negative, got {}", config.dormantAfterMs));

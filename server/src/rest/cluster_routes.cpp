@@ -101,11 +101,20 @@ std::vector<RestApi::Route> RestApi::Resources::cluster() {
   return {
       route("GET", "/api/v1/cluster",
             [](RestApi& api, const HttpRequest&, const PathParams&, Responder respond) {
-              respond(jsonResponse(
-                  200, api.cluster_ != nullptr
-                           ? api.cluster_->describe()
-                           : describeLoneNode(api.options_.nodeName, api.options_.address,
-                                              api.engine_.partitions(), api.engine_.startedAt())));
+              Json view = api.cluster_ != nullptr
+                              ? api.cluster_->describe()
+                              : describeLoneNode(api.options_.nodeName, api.options_.address,
+                                                 api.engine_.partitions(), api.engine_.startedAt());
+              // The memory budget is this node's own to tell (docs/operations.md).
+              for (Json& node : view["nodes"]) {
+                if (!node.value("self", false)) continue;
+                node["memory"] = {
+                    {"budgetBytes", api.engine_.options().memoryBudgetBytes},
+                    {"estimateBytes", api.engine_.liveMemoryBytes()},
+                    {"processesInMemory", api.engine_.processesInMemory()},
+                    {"waitingForMemory", api.engine_.processesWaitingForMemory()}};
+              }
+              respond(jsonResponse(200, view));
             }),
   };
 }

@@ -7,6 +7,11 @@ namespace pledge::server::openapi {
 namespace {
 
 Json clusterSchema() {
+  const Json memory = object(
+      {{"budgetBytes", described(integer(), "--memory-budget-mb in bytes; 0: none")},
+       {"estimateBytes", described(integer(), "the estimate of what its live processes take")},
+       {"processesInMemory", integer()},
+       {"waitingForMemory", described(integer(), "due processes waiting in the store for room")}});
   Json node = object({{"name", text()},
                       {"address", text()},
                       {"role", text()},
@@ -14,7 +19,8 @@ Json clusterSchema() {
                       {"alive", boolean()},
                       {"startedAt", described(integer(), "epoch ms")},
                       {"lastHeartbeatMs", integer()},
-                      {"partitions", arrayOf(integer())}});
+                      {"partitions", arrayOf(integer())},
+                      {"memory", described(memory, "the answering node's alone")}});
   return object({{"partitions", integer()},
                  {"store", textOneOf({"embedded", "shared"})},
                  {"leaseMs", integer()},

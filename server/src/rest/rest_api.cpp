@@ -68,6 +68,9 @@ std::vector<RestApi::Route> RestApi::Resources::service() {
                 limits.push_back(LimitGauge{limit.limit.actor, limit.limit.taskList,
                                             limit.nodeMaxRunning, limit.running});
               }
+              api.metrics_.setMemory(api.engine_.liveMemoryBytes(),
+                                     api.engine_.options().memoryBudgetBytes,
+                                     api.engine_.processesWaitingForMemory());
               respond(HttpResponse{200,
                                    "text/plain; version=0.0.4",
                                    api.metrics_.scrape(depths, api.engine_.processesInMemory(),

@@ -78,10 +78,14 @@ LiveState PgStore::loadProcesses(const std::vector<Uuid>& ids) {
   });
 }
 
-std::int64_t PgStore::countDormant() {
+std::int64_t PgStore::countDormant(std::int64_t dueBy, const PartitionSet& partitions) {
   return reader_->run("count dormant processes", true, [&](pqxx::connection& connection) {
     pqxx::read_transaction tx(connection);
-    return tx.exec("SELECT COUNT(*) FROM processes WHERE wake_at IS NOT NULL")[0][0]
+    return tx
+        .exec_params(fmt::format("SELECT COUNT(*) FROM processes WHERE wake_at IS NOT NULL AND "
+                                 "wake_at <= $1{}",
+                                 partitionFilter("", partitions)),
+                     dueBy)[0][0]
         .as<std::int64_t>();
   });
 }

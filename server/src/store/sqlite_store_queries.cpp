@@ -75,9 +75,13 @@ LiveState SqliteStore::loadProcesses(const std::vector<Uuid>& ids) {
   return live;
 }
 
-std::int64_t SqliteStore::countDormant() {
+std::int64_t SqliteStore::countDormant(std::int64_t dueBy, const PartitionSet& partitions) {
   std::lock_guard lock(readMutex_);
-  Statement query(reader_, "SELECT COUNT(*) FROM processes WHERE wake_at IS NOT NULL");
+  Statement query(reader_,
+                  fmt::format("SELECT COUNT(*) FROM processes WHERE wake_at IS NOT NULL AND "
+                              "wake_at <= ?{}",
+                              partitionFilter("", partitions)));
+  query.bind(1, dueBy);
   return query.step() ? query.integer(0) : 0;
 }
 

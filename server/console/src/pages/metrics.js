@@ -1,11 +1,13 @@
 // Metrics: charts over time of processes started, completed and broken per second, tasks per
 // second and queue depths. The page reads GET /metrics every two seconds and keeps the last ten
-// minutes of samples in the browser. Below them, the node's retention (retention_panel.js).
+// minutes of samples in the browser. Below them, the node's memory budget (memory_panel.js) and
+// retention (retention_panel.js).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { metricsText } from '../api.js';
 import { parseMetrics, total } from '../prometheus.js';
 import { ErrorBanner, html } from '../ui.js';
+import { MemoryPanel } from './memory_panel.js';
 import { RetentionPanel } from './retention_panel.js';
 
 const KEEP = 300;  // samples (10 minutes at 2 s)
@@ -82,6 +84,7 @@ export function Metrics() {
       <${Chart} testId="chart-queues" title="Queue depths" data=${[times, column('ready'), column('running'), column('waiting')]}
         series=${[{ label: 'ready', color: '#d97706' }, { label: 'running', color: '#0891b2' }, { label: 'waiting', color: '#6b7280' }]} />
     </div>
+    <${MemoryPanel} />
     <${RetentionPanel} />
   </section>`;
 }

@@ -66,6 +66,11 @@ struct EngineOptions {
   std::int64_t dormantAfterMs = 60'000;
   // Dormant processes are loaded back this long before they are due.
   std::int64_t wakeAheadMs = 5'000;
+  // Memory budget of the live processes (bytes; 0: none), against ProcessGraph::memoryBytes().
+  // A process started while the estimate is over it (or while others wait) is written waiting
+  // for memory (dormant, due at once) and leaves memory once durable; due dormant processes are
+  // loaded oldest first as room frees (docs/operations.md, "Memory budget").
+  std::int64_t memoryBudgetBytes = 0;
   // A task's lease is written once it has held this long (0: with the poll that hands it out).
   // Most tasks are released sooner, so their lease is never written; after a crash, the tasks
   // whose lease was not written are Ready again at once (under the same attempt number, which
@@ -225,6 +230,11 @@ class Engine {
   // Live processes in memory, and dormant ones (in the store only).
   std::int64_t processesInMemory();
   std::int64_t dormantProcesses() const { return dormantCount_; }
+  // Due dormant processes not loaded for lack of room under the memory budget (started over it,
+  // or woken while it was full).
+  std::int64_t processesWaitingForMemory() const { return waitingForMemory_; }
+  // The estimate of the memory the live processes take (ProcessGraph::memoryBytes()).
+  std::int64_t liveMemoryBytes();
   const EngineOptions& options() const { return options_; }
   // The store, for what is written beside the batches (workflow definitions); thread-safe.
   Store& store() { return *store_; }
@@ -245,6 +255,23 @@ class Engine {
   // task of it waits for a time more than dormantAfterMs away (or for such a task).
   std::optional<std::int64_t> dormantUntil(const Process& process, std::int64_t now) const;
   void wakeDueProcesses(std::unique_lock<std::mutex>& lock);
+
+  // ---- memory budget (engine_memory.cpp) -------------------------------------------------
+  // Whether a process starting now waits for memory: the estimate is over the budget, or
+  // others wait (they go first).
+  bool startWaitsForMemory() const;
+  // When a process may leave memory: at once (its start time) if it waits for memory and is
+  // still only its start task, else dormantUntil().
+  std::optional<std::int64_t> leaveMemoryUntil(const Process& process, std::int64_t now) const;
+  // How many due dormant processes a wake scan may load now: all (up to a scan's batch) without
+  // a budget, else what fits in the room left (at least one when nothing is live).
+  int processesThatFit() const;
+  // Processes left memory: when some wait for memory and there is room, the next wake scan
+  // runs at once (under the lock).
+  void roomFreed();
+  // What loadLive loads besides the processes in memory before: dormant ones due by then (none
+  // under a budget: wake scans load them, oldest first, as they fit).
+  std::int64_t loadHorizon(std::int64_t now) const;
   // Reloads every partition after a failed commit once the store takes a write again (timer
   // thread, under the lock, which it releases while it reads the store).
   void reloadWhenDue(std::unique_lock<std::mutex>& lock);
@@ -349,6 +376,7 @@ class Engine {
   std::vector<Process*> endedAwaitingEviction_;
 
   std::atomic<std::int64_t> dormantCount_{0};
+  std::atomic<std::int64_t> waitingForMemory_{0};
   std::int64_t nextWakeScan_ = 0;
   // Set after a failed commit until the partitions are reloaded (see storeProblem()).
   std::optional<std::string> storeProblem_;

@@ -50,6 +50,11 @@ inline constexpr std::int64_t kDefaultTimeoutMs = 60'000;
 // A task without a retry policy is still handed out again after a lost lease (its worker died),
 // up to this many attempts in all; then it fails with kLeaseExpiredError.
 inline constexpr int kAttemptsAfterLostLeases = 5;
+// What the memory estimate (ProcessGraph::memoryBytes) counts for a process and for each of its
+// tasks in memory, beside the bytes of each task's stored spec (and value, when loaded): the
+// structures, maps and strings around them. Measured: docs/operations.md, "Memory budget".
+inline constexpr std::int64_t kProcessMemoryBytes = 1'200;
+inline constexpr std::int64_t kTaskMemoryBytes = 1'000;
 
 
 struct Task;
@@ -150,6 +155,11 @@ struct Process {
   std::optional<std::int64_t> wakeAt;
   // Its deadline (epoch ms; 0: none): the start task spec's processDeadline.
   std::int64_t deadlineAt = 0;
+  // Started over the engine's memory budget: it is written waiting for memory (dormant, due at
+  // once) and leaves memory once that is durable, unless something changed it meanwhile.
+  bool waitingForMemory = false;
+  // What it adds to the graph's memory estimate (ProcessGraph::memoryBytes).
+  std::int64_t memoryBytes = 0;
 };
 
 // What operations ask of the engine. Pointers stay valid until the engine evicts the process,
@@ -284,6 +294,9 @@ class ProcessGraph {
   }
   std::size_t processCount() const { return processes_.size(); }
   std::size_t taskCount() const { return tasks_.size(); }
+  // An estimate of the memory the live processes take: kProcessMemoryBytes a process,
+  // kTaskMemoryBytes a task, plus the bytes of each task's spec (and value, when loaded).
+  std::int64_t memoryBytes() const { return memoryBytes_; }
   template <typename Visit>
   void forEachProcess(Visit&& visit) const {
     for (const auto& [id, process] : processes_) visit(*process);
@@ -293,7 +306,8 @@ class ProcessGraph {
   // Adopts a process and its tasks as read from the store; call settleRestored() after every
   // process of a load was added.
   Process& restoreProcess(std::unique_ptr<Process> process);
-  Task& restoreTask(Process& process, std::unique_ptr<Task> task);
+  // storedBytes: the size of the task's row (spec and value) as read, for the memory estimate.
+  Task& restoreTask(Process& process, std::unique_ptr<Task> task, std::size_t storedBytes = 0);
   // Links waiters and forwarders of restored processes and puts their live tasks where they
   // belong (queue, timers, expired leases fail their attempt).
   void settleRestored(std::int64_t now, Effects& effects);
@@ -330,6 +344,10 @@ class ProcessGraph {
   void breakProcess(Process& process, Task& failed, const TaskError& error, Effects& effects);
   void checkCompletion(Process& process, std::int64_t now, Effects& effects);
   const Task* settledTarget(const Task& task) const;
+  void charge(Process& process, std::int64_t bytes) {
+    process.memoryBytes += bytes;
+    memoryBytes_ += bytes;
+  }
 
   int partitions_;
   std::int64_t defaultTimeoutMs_;
@@ -342,6 +360,7 @@ class ProcessGraph {
   std::unordered_map<QueueKey, QueueCounts, QueueKeyHash> queueCounts_;
   std::uint64_t nextReadySeq_ = 1;
   std::vector<Process*> restored_;
+  std::int64_t memoryBytes_ = 0;
 };
 
 }  // namespace pledge::server

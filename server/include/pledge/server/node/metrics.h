@@ -76,6 +76,11 @@ class Metrics {
   // A poll found ready tasks of a limit held back by it: pledge_limit_held_total.
   void limitHeld(const std::string& actor, const std::string& taskList);
 
+  // The memory budget's gauges as of now: the estimate of the live processes' memory
+  // (pledge_live_memory_bytes), the budget, and the processes waiting for room.
+  void setMemory(std::int64_t liveMemoryBytes, std::int64_t budgetBytes,
+                 std::int64_t waitingForMemory);
+
   // Whether the node runs open beyond loopback (--insecure without tokens): pledge_insecure.
   void setInsecure(bool insecure);
 

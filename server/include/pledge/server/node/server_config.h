@@ -57,6 +57,8 @@ struct ServerConfig {
   int retentionBatch = 500;
   // Processes whose next task is due later than this leave memory until shortly before (0: never).
   std::int64_t dormantAfterMs = 60'000;
+  // Memory budget of live processes in MiB (EngineOptions::memoryBudgetBytes; 0: none).
+  std::int64_t memoryBudgetMb = 0;
   // A task lease is written once it is this old (EngineOptions::leaseWriteDelayMs).
   std::int64_t leaseWriteDelayMs = 1'000;
   // Workflow scripts (docs/workflows.md): the pledge-script helper (empty: the one beside

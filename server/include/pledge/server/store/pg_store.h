@@ -39,7 +39,7 @@ class PgStore final : public Store, public ClusterStore {
   std::vector<Uuid> dormantDue(std::int64_t horizon, int limit,
                                const PartitionSet& partitions) override;
   LiveState loadProcesses(const std::vector<Uuid>& ids) override;
-  std::int64_t countDormant() override;
+  std::int64_t countDormant(std::int64_t dueBy, const PartitionSet& partitions) override;
   std::optional<ProcessRow> findProcess(const Uuid& id) override;
   std::optional<Uuid> findProcessByCustomId(const std::string& customId) override;
   std::vector<std::optional<StartedProcess>> findStarts(const std::vector<StartKey>& keys) override;

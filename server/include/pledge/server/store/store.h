@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,9 @@
 #include "pledge/uuid.h"
 
 namespace pledge::server {
+
+// countDormant's dueBy for every dormant process.
+inline constexpr std::int64_t kEveryDormant = std::numeric_limits<std::int64_t>::max();
 
 class ClusterStore;
 
@@ -293,8 +297,9 @@ class Store {
                                        const PartitionSet& partitions) = 0;
   // These processes with their tasks (those that exist).
   virtual LiveState loadProcesses(const std::vector<Uuid>& ids) = 0;
-  // How many processes are dormant now.
-  virtual std::int64_t countDormant() = 0;
+  // How many processes of the partitions are dormant now, of those due by dueBy (epoch ms;
+  // kEveryDormant: all).
+  virtual std::int64_t countDormant(std::int64_t dueBy, const PartitionSet& partitions) = 0;
 
   virtual std::optional<ProcessRow> findProcess(const Uuid& id) = 0;
   virtual std::optional<Uuid> findProcessByCustomId(const std::string& customId) = 0;
