@@ -95,7 +95,8 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   CLI::App* queuesCommand =
       app.add_subcommand("queues", "ready, running and waiting tasks per queue");
   CLI::App* actorsCommand = app.add_subcommand("actors", "actors, their pollers and blocked flag");
-  CLI::App* clusterCommand = app.add_subcommand("cluster", "nodes and their partitions");
+  CLI::App* clusterCommand = app.add_subcommand(
+      "cluster", "nodes and their partitions, and the answering node's memory against its budget");
   CLI::App* retentionCommand = app.add_subcommand(
       "retention", "retention of ended processes: its settings and what it deleted");
   CLI::App* retentionRunCommand =

@@ -260,6 +260,20 @@ int Commands::cluster() {
                relativeTime(integer(node, "startedAt"), now)});
   }
   out_ << fmt::format("{} partitions\n", field(cluster, "partitions")) << table.render();
+  // The answering node's live memory against its budget (docs/operations.md "Memory budget").
+  for (const Json& node : cluster.value("nodes", Json::array())) {
+    if (!node.contains("memory")) continue;
+    const Json& memory = node["memory"];
+    const double mib = 1 << 20;
+    const std::int64_t budget = integer(memory, "budgetBytes");
+    out_ << fmt::format("{}: {} processes in memory, estimated {:.1f} MiB; {}\n",
+                        field(node, "name"), integer(memory, "processesInMemory"),
+                        static_cast<double>(integer(memory, "estimateBytes")) / mib,
+                        budget > 0 ? fmt::format("budget {:.0f} MiB, {} waiting for memory",
+                                                 static_cast<double>(budget) / mib,
+                                                 integer(memory, "waitingForMemory"))
+                                   : std::string("no memory budget"));
+  }
   return kExitOk;
 }
 
