@@ -56,13 +56,7 @@ TEST_F(MemoryBudgetServer, processesBeyondTheBudgetWaitInTheStoreAndEveryOneComp
   while (steps < kProcesses && Clock::now() < deadline) {
     std::vector<Decision> decisions;
     for (const PolledTask& task : api_.poll("Short#1", 200, 500)) {
-      if (task.method == "step") {
-        decisions.push_back(valueOf(task, "ok"));
-        ++steps;
-      } else {
-        const TaskSpec step = newTask("Short#1", "step", {});
-        decisions.push_back(forwardOf(task, step.taskId, {step}));
-      }
+      decideStartOrStep(task, decisions, steps);
     }
     if (!decisions.empty()) {
       ASSERT_EQ(api_.release(decisions).status, 200);

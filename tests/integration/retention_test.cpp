@@ -41,13 +41,7 @@ class RetentionUnderLoad : public ::testing::Test {
     while (steps < count && Clock::now() < deadline) {
       std::vector<Decision> decisions;
       for (const PolledTask& task : api_.poll("Short#1", 100, 200)) {
-        if (task.method == "step") {
-          decisions.push_back(valueOf(task, "ok"));
-          ++steps;
-        } else {
-          const TaskSpec step = newTask("Short#1", "step", {});
-          decisions.push_back(forwardOf(task, step.taskId, {step}));
-        }
+        decideStartOrStep(task, decisions, steps);
       }
       if (!decisions.empty()) {
         ASSERT_EQ(api_.release(decisions).status, 200);

@@ -80,6 +80,16 @@ Decision forwardOf(const PolledTask& task, const Uuid& promise, std::vector<Task
                   .tasks = std::move(tasks)};
 }
 
+void decideStartOrStep(const PolledTask& task, std::vector<Decision>& decisions, int& steps) {
+  if (task.method == "step") {
+    decisions.push_back(valueOf(task, "ok"));
+    ++steps;
+  } else {
+    const TaskSpec step = newTask(task.actor, "step", {});
+    decisions.push_back(forwardOf(task, step.taskId, {step}));
+  }
+}
+
 Decision errorOf(const PolledTask& task, TaskError error) {
   return Decision{.taskId = task.taskId, .attempt = task.attempt, .error = std::move(error)};
 }

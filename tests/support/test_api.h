@@ -47,6 +47,11 @@ Decision valueOf(const PolledTask& task, Json value, std::vector<TaskSpec> tasks
 Decision forwardOf(const PolledTask& task, const Uuid& promise, std::vector<TaskSpec> tasks = {});
 Decision errorOf(const PolledTask& task, TaskError error);
 
+// The two-step process many server tests run on one actor: a start task forwards to a new
+// "step" task of the same actor, which returns "ok". Adds the decision for each polled task to
+// decisions and counts the steps done.
+void decideStartOrStep(const PolledTask& task, std::vector<Decision>& decisions, int& steps);
+
 // A new task spec with a fresh id.
 TaskSpec newTask(const std::string& actor, const std::string& method, std::vector<ArgSpec> args,
                  TaskType type = TaskType::Worker, CallOptions options = {});
