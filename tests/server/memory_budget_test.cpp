@@ -63,8 +63,10 @@ class MemoryBudget : public ::testing::TestWithParam<std::string> {
     std::map<Uuid, std::int64_t> startedAt(started.begin(), started.end());
     std::set<Uuid> ran;
     std::int64_t mostInMemory = 0;
+    // (Bounded in time too, so that processes left in the store fail the test, not hang it.)
+    const auto giveUpAt = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     for (int round = 0; round < 10 * static_cast<int>(started.size()) &&
-                        ran.size() < started.size();
+                        ran.size() < started.size() && std::chrono::steady_clock::now() < giveUpAt;
          ++round) {
       mostInMemory = std::max(mostInMemory, engine_->processesInMemory());
       for (const PolledTask& task : poll(5'000)) {

@@ -130,7 +130,9 @@ std::optional<std::int64_t> Engine::dormantUntil(const Process& process, std::in
 
 void Engine::wakeDueProcesses(std::unique_lock<std::mutex>& lock) {
   const std::int64_t now = nowMs();
-  if (now < nextWakeScan_ || dormantCount_ <= 0) return;
+  // Under a memory budget the store is asked every second whatever the counts say: processes
+  // waiting for memory must never be left there because a count went wrong.
+  if (now < nextWakeScan_ || (dormantCount_ <= 0 && options_.memoryBudgetBytes <= 0)) return;
   nextWakeScan_ = now + 1'000;
   // Under a memory budget: no more than fit (the next eviction scans again, see roomFreed).
   const int limit = processesThatFit();
