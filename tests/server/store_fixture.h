@@ -12,11 +12,14 @@
 //                            [](const auto& param) { return param.param; });
 #pragma once
 
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "pledge/server/engine/engine.h"
 #include "pledge/server/store/pg_store.h"
@@ -56,6 +59,36 @@ class StorePlace {
 
   // The folder (the SQLite store's, when it is one).
   const std::string& dir() const { return dir_; }
+  bool isSqlite() const { return !database_; }
+
+  // Runs SQL on the store's database, beside any store open on it; the rows, each as
+  // tab-separated text (NULL as "NULL"). For what a test must see or do below the Store API.
+  std::vector<std::string> query(const std::string& sql) const {
+    if (database_) return database_->query(sql);
+    sqlite3* db = nullptr;
+    if (sqlite3_open((dir_ + "/pledge.db").c_str(), &db) != SQLITE_OK) {
+      sqlite3_close(db);
+      throw std::runtime_error("cannot open the test store's pledge.db");
+    }
+    sqlite3_busy_timeout(db, 10'000);
+    std::vector<std::string> rows;
+    char* message = nullptr;
+    auto addRow = [](void* out, int columns, char** values, char**) {
+      std::string line;
+      for (int i = 0; i < columns; ++i) {
+        if (i > 0) line += '\t';
+        line += values[i] != nullptr ? values[i] : "NULL";
+      }
+      static_cast<std::vector<std::string>*>(out)->push_back(std::move(line));
+      return 0;
+    };
+    const int rc = sqlite3_exec(db, sql.c_str(), addRow, &rows, &message);
+    std::string error = message != nullptr ? message : "";
+    sqlite3_free(message);
+    sqlite3_close(db);
+    if (rc != SQLITE_OK) throw std::runtime_error("SQLite: " + error + ": " + sql);
+    return rows;
+  }
 
  private:
   std::string dir_;

@@ -195,6 +195,20 @@ CREATE INDEX process_tags_by_value ON process_tags (key, value, started_at DESC,
     R"sql(
 ALTER TABLE processes ADD COLUMN deadline_at BIGINT;
 )sql",
+    // 11: the journal (docs/journal-store.md): a process's tasks as records, one per commit that
+    // changed them, numbered by one sequence for every node (no cache: a process that moves to
+    // another node keeps its order); task_ids finds a task's process. The tasks table is
+    // converted into it when a node opens the store (pg::convertToJournal), then dropped.
+    R"sql(
+CREATE TABLE journal (
+  process_id UUID NOT NULL,
+  seq BIGINT NOT NULL,
+  record BYTEA NOT NULL,
+  PRIMARY KEY (process_id, seq)
+);
+CREATE SEQUENCE journal_seq CACHE 1;
+CREATE TABLE task_ids (id UUID PRIMARY KEY, process_id UUID NOT NULL);
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.
@@ -206,8 +220,12 @@ namespace pg {
 
 int schemaVersion() { return static_cast<int>(kMigrations.size()); }
 
-void applyMigrations(pqxx::work& tx, const std::string& url) {
+void lockMigrations(pqxx::work& tx) {
   tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLock);
+}
+
+void applyMigrations(pqxx::work& tx, const std::string& url) {
+  lockMigrations(tx);
   tx.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
   pqxx::result version = tx.exec("SELECT version FROM schema_version");
   const int current = version.empty() ? 0 : version[0][0].as<int>();

@@ -14,4 +14,7 @@ int schemaVersion();
 // database holds a newer schema than this build knows.
 void applyMigrations(pqxx::work& tx, const std::string& url);
 
+// Takes the lock migrations run under, until tx ends.
+void lockMigrations(pqxx::work& tx);
+
 }  // namespace pledge::server::pg

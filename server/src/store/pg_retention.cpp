@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "pledge/server/store/pg_store.h"
+#include "store/pg_journal.h"
 #include "store/pg_rows.h"
 #include "store/pg_session.h"
 
@@ -32,13 +33,10 @@ std::vector<EndedProcess> PgStore::endedBefore(std::int64_t cutoff, int limit,
     }
     std::vector<TaskRow> tasks;
     if (!processes.empty()) {
-      for (const auto& row : tx.exec_params(
-               fmt::format("SELECT {} FROM tasks WHERE process_id = ANY($1::uuid[]) "
-                           "ORDER BY process_id, seq",
-                           pg::kTaskColumns),
-               ids.str())) {
-        tasks.push_back(pg::readTask(row));
-      }
+      pg::readTasks(tx.exec_params("SELECT process_id, record FROM journal WHERE process_id = "
+                                   "ANY($1::uuid[]) ORDER BY process_id, seq",
+                                   ids.str()),
+                    tasks, nullptr);
     }
     return rows::pairEnded(std::move(processes), std::move(tasks));
   });
@@ -61,12 +59,19 @@ DeletedRows PgStore::deleteEnded(const std::vector<Uuid>& ids) {
       ++removed.processes;
     }
     if (removed.processes > 0) {
+      // task_ids is keyed by task only: the processes' records name their tasks.
+      std::vector<TaskRow> tasks;
+      pg::readTasks(tx.exec_params("SELECT process_id, record FROM journal WHERE process_id = "
+                                   "ANY($1::uuid[]) ORDER BY process_id, seq",
+                                   gone.str()),
+                    tasks, nullptr);
+      ArrayLiteral taskIds;
+      for (const TaskRow& task : tasks) taskIds.add(task.id);
+      removed.tasks += static_cast<std::int64_t>(
+          tx.exec_params("DELETE FROM task_ids WHERE id = ANY($1::uuid[])", taskIds.str())
+              .affected_rows());
       for (const rows::OwnedRows& table : rows::kRowsOfAProcess) {
-        pqxx::result result =
-            tx.exec_params(rows::deleteOwnedRows(table, "= ANY($1::uuid[])"), gone.str());
-        if (std::string_view(table.table) == "tasks") {
-          removed.tasks += static_cast<std::int64_t>(result.affected_rows());
-        }
+        tx.exec_params(rows::deleteOwnedRows(table, "= ANY($1::uuid[])"), gone.str());
       }
     }
     tx.commit();

@@ -12,7 +12,9 @@
 #include "pledge/error.h"
 #include "pledge/json.h"
 #include "store/pg_migrations.h"
+#include "pledge/server/store/journal.h"
 #include "store/pg_events.h"
+#include "store/pg_journal.h"
 #include "store/pg_rows.h"
 #include "store/pg_session.h"
 #include "store/schema_checks.h"
@@ -22,7 +24,6 @@ namespace pledge::server {
 using pg::ArrayLiteral;
 using pg::intArray;
 using pg::kProcessColumns;
-using pg::kTaskColumns;
 using pg::storedState;
 
 std::string PgStore::redact(const std::string& url) {
@@ -66,6 +67,8 @@ PgStore::PgStore(const std::string& url, int partitions) : url_(url) {
     tx.commit();
   });
   requireStoredPartitions(partitions_, partitions, redact(url));
+  writer_->run("convert the tasks to the journal", false, pg::convertToJournal);
+  snapshots_ = std::make_unique<journal::SnapshotCounter>();
 }
 
 PgStore::~PgStore() = default;
@@ -84,18 +87,9 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
     if (row.isNew) processTags[row.info.processId] = &row.info.tags;
     processes[row.info.processId] = &row;
   }
-  std::map<Uuid, const TaskRow*> tasks;
-  std::unordered_map<Uuid, bool> taskIsNew;
-  // The spec travels with the row that was new.
-  std::unordered_map<Uuid, std::string_view> specs;
-  for (const TaskRow& row : batch.tasks) {
-    taskIsNew[row.id] = taskIsNew[row.id] || row.isNew;
-    if (!row.spec.empty()) specs[row.id] = row.spec;
-    tasks[row.id] = &row;
-  }
   std::set<int> written;
   for (const auto& [id, row] : processes) written.insert(row->partition);
-  for (const auto& [id, row] : tasks) written.insert(row->partition);
+  for (const TaskRow& row : batch.tasks) written.insert(row.partition);
 
   // Columns of the statements, one array each.
   std::array<ArrayLiteral, 17> newProcess;
@@ -158,50 +152,6 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
       c[7].add(std::int64_t{info.paused ? 1 : 0});
     }
   }
-  std::array<ArrayLiteral, 18> newTask;
-  std::array<ArrayLiteral, 13> changedTask;
-  std::size_t newTasks = 0;
-  std::size_t changedTasks = 0;
-  for (const auto& [id, row] : tasks) {
-    if (taskIsNew[id]) {
-      ++newTasks;
-      auto& c = newTask;
-      c[0].add(row->id);
-      c[1].add(row->processId);
-      c[2].add(specs[id]);
-      c[3].add(static_cast<std::int64_t>(row->state));
-      c[4].add(static_cast<std::int64_t>(row->promise));
-      c[5].add(std::int64_t{row->attempt});
-      c[6].add(std::int64_t{row->attemptBase});
-      c[7].add(row->notBefore);
-      c[8].add(row->leaseUntil);
-      c[9].add(row->forwardTo);
-      c[10].addTextOrNull(row->value);
-      c[11].addTextOrNull(row->error);
-      c[12].add(row->createdAt);
-      c[13].add(row->readyAt);
-      c[14].add(row->startedAt);
-      c[15].add(row->endedAt);
-      c[16].add(row->parentId);
-      c[17].add(std::int64_t{row->seq});
-    } else {
-      ++changedTasks;
-      auto& c = changedTask;
-      c[0].add(row->id);
-      c[1].add(static_cast<std::int64_t>(row->state));
-      c[2].add(static_cast<std::int64_t>(row->promise));
-      c[3].add(std::int64_t{row->attempt});
-      c[4].add(std::int64_t{row->attemptBase});
-      c[5].add(row->notBefore);
-      c[6].add(row->leaseUntil);
-      c[7].add(row->forwardTo);
-      c[8].addTextOrNull(row->value);
-      c[9].addTextOrNull(row->error);
-      c[10].add(row->readyAt);
-      c[11].add(row->startedAt);
-      c[12].add(row->endedAt);
-    }
-  }
 
   writer_->run("commit", false, [&](pqxx::connection& connection) {
     pqxx::work tx(connection);
@@ -252,33 +202,7 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
           c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
           c[7].str());
     }
-    if (newTasks > 0) {
-      auto& c = newTask;
-      tx.exec_params(
-          fmt::format("INSERT INTO tasks ({}) SELECT * FROM unnest($1::uuid[], $2::uuid[], "
-                      "$3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::bigint[], "
-                      "$9::bigint[], $10::uuid[], $11::text[], $12::text[], $13::bigint[], "
-                      "$14::bigint[], $15::bigint[], $16::bigint[], $17::uuid[], $18::int[])",
-                      kTaskColumns),
-          c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
-          c[7].str(), c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str(), c[13].str(),
-          c[14].str(), c[15].str(), c[16].str(), c[17].str());
-    }
-    if (changedTasks > 0) {
-      auto& c = changedTask;
-      tx.exec_params(
-          "UPDATE tasks t SET state = u.state, promise = u.promise, attempt = u.attempt, "
-          "attempt_base = u.attempt_base, not_before = u.not_before, lease_until = u.lease_until, "
-          "forward_to = u.forward_to, value = u.value, error = u.error, ready_at = u.ready_at, "
-          "started_at = u.started_at, ended_at = u.ended_at FROM unnest($1::uuid[], $2::int[], "
-          "$3::int[], $4::int[], $5::int[], $6::bigint[], $7::bigint[], $8::uuid[], $9::text[], "
-          "$10::text[], $11::bigint[], $12::bigint[], $13::bigint[]) AS u(id, state, promise, "
-          "attempt, "
-          "attempt_base, not_before, lease_until, forward_to, value, error, ready_at, started_at, "
-          "ended_at) WHERE t.id = u.id",
-          c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
-          c[7].str(), c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str());
-    }
+    pg::writeTasks(tx, batch, *snapshots_);
     answers = pg::applyEventOps(tx, batch.events);
     tx.commit();
   });

@@ -5,6 +5,8 @@
 
 #include "pledge/error.h"
 #include "pledge/server/store/pg_store.h"
+#include "pledge/server/store/journal.h"
+#include "store/pg_journal.h"
 #include "store/pg_rows.h"
 #include "store/pg_session.h"
 
@@ -12,10 +14,8 @@ namespace pledge::server {
 
 using pg::ArrayLiteral;
 using pg::kProcessColumns;
-using pg::kTaskColumns;
 using pg::partitionFilter;
 using pg::readProcess;
-using pg::readTask;
 using pg::storedState;
 using pg::uuidOf;
 
@@ -30,12 +30,11 @@ LiveState PgStore::loadLive(std::int64_t horizon, const PartitionSet& partitions
          tx.exec(fmt::format("SELECT {} FROM processes WHERE {}", kProcessColumns, live("")))) {
       state.processes.push_back(readProcess(row));
     }
-    for (const auto& row :
-         tx.exec(fmt::format("SELECT {} FROM processes p JOIN tasks t ON t.process_id = p.id "
-                             "WHERE {} ORDER BY t.process_id, t.seq",
-                             rows::qualified(kTaskColumns, "t"), live("p.")))) {
-      state.tasks.push_back(readTask(row));
-    }
+    pg::readTasks(tx.exec(fmt::format("SELECT j.process_id, j.record FROM processes p JOIN "
+                                      "journal j ON j.process_id = p.id WHERE {} "
+                                      "ORDER BY j.process_id, j.seq",
+                                      live("p."))),
+                  state.tasks, snapshots_.get());
     return state;
   });
 }
@@ -67,13 +66,10 @@ LiveState PgStore::loadProcesses(const std::vector<Uuid>& ids) {
              list.str())) {
       live.processes.push_back(readProcess(row));
     }
-    for (const auto& row : tx.exec_params(
-             fmt::format(
-                 "SELECT {} FROM tasks WHERE process_id = ANY($1::uuid[]) ORDER BY process_id, seq",
-                 kTaskColumns),
-             list.str())) {
-      live.tasks.push_back(readTask(row));
-    }
+    pg::readTasks(tx.exec_params("SELECT process_id, record FROM journal WHERE process_id = "
+                                 "ANY($1::uuid[]) ORDER BY process_id, seq",
+                                 list.str()),
+                  live.tasks, snapshots_.get());
     return live;
   });
 }
@@ -153,23 +149,28 @@ std::optional<TaskRow> PgStore::findTask(const Uuid& id) {
   return reader_->run(
       "find task", true, [&](pqxx::connection& connection) -> std::optional<TaskRow> {
         pqxx::read_transaction tx(connection);
-        pqxx::result rows = tx.exec_params(
-            fmt::format("SELECT {} FROM tasks WHERE id = $1", kTaskColumns), id.toString());
-        if (rows.empty()) return std::nullopt;
-        return readTask(rows[0]);
+        std::vector<TaskRow> tasks;
+        pg::readTasks(tx.exec_params("SELECT j.process_id, j.record FROM task_ids t JOIN journal "
+                                     "j ON j.process_id = t.process_id WHERE t.id = $1 "
+                                     "ORDER BY j.seq",
+                                     id.toString()),
+                      tasks, nullptr);
+        for (TaskRow& task : tasks) {
+          if (task.id == id) return std::move(task);
+        }
+        return std::nullopt;
       });
 }
 
 std::vector<TaskRow> PgStore::processTasks(const Uuid& processId) {
   return reader_->run("read tasks", true, [&](pqxx::connection& connection) {
     pqxx::read_transaction tx(connection);
-    std::vector<TaskRow> rows;
-    for (const auto& row : tx.exec_params(
-             fmt::format("SELECT {} FROM tasks WHERE process_id = $1 ORDER BY seq", kTaskColumns),
-             processId.toString())) {
-      rows.push_back(readTask(row));
-    }
-    return rows;
+    std::vector<TaskRow> tasks;
+    pg::readTasks(tx.exec_params("SELECT process_id, record FROM journal WHERE process_id = $1 "
+                                 "ORDER BY seq",
+                                 processId.toString()),
+                  tasks, nullptr);
+    return tasks;
   });
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "pledge/uuid.h"
 
@@ -46,6 +47,12 @@ class Statement {
   Statement& bind(int index, const std::string& text) {
     check(sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
                             SQLITE_TRANSIENT));
+    return *this;
+  }
+  // Bound without a copy: bytes must outlive the statement's next step.
+  Statement& bindBlob(int index, std::string_view bytes) {
+    check(sqlite3_bind_blob(statement_, index, bytes.data(), static_cast<int>(bytes.size()),
+                            SQLITE_STATIC));
     return *this;
   }
   Statement& bindOptionalText(int index, const std::string& text) {
@@ -106,6 +113,14 @@ class Statement {
                ? std::string()
                : std::string(reinterpret_cast<const char*>(data),
                              static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
+  }
+  // Valid until the next step or reset.
+  std::string_view blob(int column) const {
+    const void* data = sqlite3_column_blob(statement_, column);
+    return data == nullptr ? std::string_view()
+                           : std::string_view(static_cast<const char*>(data),
+                                              static_cast<std::size_t>(
+                                                  sqlite3_column_bytes(statement_, column)));
   }
   std::optional<Uuid> uuid(int column) const {
     if (sqlite3_column_bytes(statement_, column) != 16) return std::nullopt;

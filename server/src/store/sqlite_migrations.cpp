@@ -177,6 +177,18 @@ CREATE INDEX process_tags_by_value ON process_tags (key, value, started_at DESC,
     R"sql(
 ALTER TABLE processes ADD COLUMN deadline_at INTEGER;
 )sql",
+    // 13: the journal (docs/journal-store.md): a process's tasks as records, one per commit that
+    // changed them; task_ids finds a task's process. The tasks table is converted into it when the
+    // store opens (sqlite::convertToJournal), then dropped.
+    R"sql(
+CREATE TABLE journal (
+  process_id BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  record BLOB NOT NULL,
+  PRIMARY KEY (process_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE task_ids (id BLOB PRIMARY KEY, process_id BLOB NOT NULL) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

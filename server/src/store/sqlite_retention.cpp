@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "pledge/server/store/sqlite_store.h"
+#include "pledge/server/store/journal.h"
 #include "store/sqlite_connection.h"
 #include "store/sqlite_store_statements.h"
 #include "store/stored_rows.h"
@@ -25,13 +26,13 @@ std::vector<EndedProcess> SqliteStore::endedBefore(std::int64_t cutoff, int limi
   select.bind(1, cutoff).bind(2, std::int64_t{limit});
   std::vector<ProcessRow> processes;
   while (select.step()) processes.push_back(rows::readProcess(select));
-  Statement tasks(reader_, fmt::format("SELECT {} FROM tasks WHERE process_id = ? ORDER BY seq",
-                                       rows::kTaskColumns));
+  Statement records(reader_,
+                    "SELECT process_id, record FROM journal WHERE process_id = ? ORDER BY seq");
   std::vector<TaskRow> taskRows;
   for (const ProcessRow& process : processes) {
-    sqlite::ResetOnExit reset(tasks);
-    tasks.bind(1, process.info.processId);
-    while (tasks.step()) taskRows.push_back(rows::readTask(tasks));
+    sqlite::ResetOnExit reset(records);
+    records.bind(1, process.info.processId);
+    readTasks(records, taskRows, /*count=*/false);
   }
   return rows::pairEnded(std::move(processes), std::move(taskRows));
 }
@@ -46,6 +47,7 @@ DeletedRows SqliteStore::deleteEnded(const std::vector<Uuid>& ids) {
   for (const rows::OwnedRows& table : rows::kRowsOfAProcess) {
     owned.push_back(std::make_unique<Statement>(writer_, rows::deleteOwnedRows(table, "= ?1")));
   }
+  Statement taskId(writer_, "DELETE FROM task_ids WHERE id = ?");
   Statements& s = *writeStatements_;
   s.begin.run();
   try {
@@ -53,12 +55,18 @@ DeletedRows SqliteStore::deleteEnded(const std::vector<Uuid>& ids) {
       process.bind(1, id).run();
       if (sqlite3_changes(writer_) == 0) continue;  // gone already, or not ended
       ++deleted.processes;
-      for (std::size_t i = 0; i < owned.size(); ++i) {
-        owned[i]->bind(1, id).run();
-        if (std::string_view(rows::kRowsOfAProcess[i].table) == "tasks") {
-          deleted.tasks += sqlite3_changes(writer_);
-        }
+      // task_ids is keyed by task only: the process's records name its tasks.
+      journal::Replay replay(id);
+      {
+        sqlite::ResetOnExit reset(s.readJournal);
+        s.readJournal.bind(1, id);
+        while (s.readJournal.step()) replay.apply(s.readJournal.blob(0));
       }
+      for (const Uuid& task : replay.taskIds()) {
+        taskId.bind(1, task).run();
+        deleted.tasks += sqlite3_changes(writer_);
+      }
+      for (std::unique_ptr<Statement>& rows : owned) rows->bind(1, id).run();
     }
     s.commit.run();
   } catch (...) {

@@ -8,6 +8,7 @@
 
 #include "pledge/error.h"
 #include "pledge/json.h"
+#include "pledge/server/store/journal.h"
 #include "store/schema_checks.h"
 #include "store/sqlite_connection.h"
 #include "store/sqlite_events.h"
@@ -44,7 +45,10 @@ SqliteStore::SqliteStore(const std::string& dataDir, int partitions, bool durabl
       }
     }
     requireStoredPartitions(partitions_, partitions, path);
+    sqlite::convertToJournal(writer_);
     if (!durable) exec(writer_, "PRAGMA synchronous=OFF");
+    startJournal();
+    snapshots_ = std::make_unique<journal::SnapshotCounter>();
     writeStatements_ = std::make_unique<Statements>(writer_);
     reader_ = openConnection(path);
   } catch (...) {
@@ -131,38 +135,17 @@ EventAnswers SqliteStore::commit(const WriteBatch& batch) {
         update.run();
       }
     }
-    for (const TaskRow& row : batch.tasks) {
-      if (row.isNew) {
-        Statement& insert = s.insertTask;
-        insert.bind(1, row.id).bind(2, row.processId).bind(3, row.spec);
-        insert.bind(4, static_cast<std::int64_t>(row.state))
-            .bind(5, static_cast<std::int64_t>(row.promise));
-        insert.bind(6, std::int64_t{row.attempt}).bind(7, std::int64_t{row.attemptBase});
-        insert.bind(8, row.notBefore).bind(9, row.leaseUntil).bind(10, row.forwardTo);
-        insert.bindOptionalText(11, row.value).bindOptionalText(12, row.error);
-        insert.bind(13, row.createdAt).bind(14, row.readyAt).bind(15, row.startedAt);
-        insert.bind(16, row.endedAt).bind(17, row.parentId).bind(18, std::int64_t{row.seq});
-        insert.run();
-      } else {
-        Statement& update = s.updateTask;
-        update.bind(1, row.id)
-            .bind(2, static_cast<std::int64_t>(row.state))
-            .bind(3, static_cast<std::int64_t>(row.promise));
-        update.bind(4, std::int64_t{row.attempt}).bind(5, std::int64_t{row.attemptBase});
-        update.bind(6, row.notBefore).bind(7, row.leaseUntil).bind(8, row.forwardTo);
-        update.bindOptionalText(9, row.value).bindOptionalText(10, row.error);
-        update.bind(11, row.readyAt).bind(12, row.startedAt).bind(13, row.endedAt);
-        update.run();
-      }
-    }
+    writeTasks(batch);
     answers = sqlite::applyEventOps(writer_, batch.events);
     s.commit.run();
   } catch (...) {
     s.insertProcess.reset();
     s.updateProcess.reset();
     s.insertTag.reset();
-    s.insertTask.reset();
-    s.updateTask.reset();
+    s.appendJournal.reset();
+    s.insertTaskId.reset();
+    s.readJournal.reset();
+    s.deleteJournal.reset();
     s.commit.reset();
     rollbackQuietly();
     throw;

@@ -18,9 +18,7 @@ std::string partitionFilter(std::string_view alias, const PartitionSet& partitio
 }  // namespace sqlite
 
 using rows::kProcessColumns;
-using rows::kTaskColumns;
 using rows::readProcess;
-using rows::readTask;
 using rows::storedState;
 using sqlite::partitionFilter;
 using sqlite::ResetOnExit;
@@ -37,11 +35,11 @@ LiveState SqliteStore::loadLive(std::int64_t horizon, const PartitionSet& partit
   Statement processes(reader_,
                       fmt::format("SELECT {} FROM processes WHERE {}", kProcessColumns, live("")));
   while (processes.step()) state.processes.push_back(readProcess(processes));
-  Statement tasks(reader_,
-                  fmt::format("SELECT {} FROM processes p JOIN tasks t ON t.process_id = p.id "
-                              "WHERE {} ORDER BY t.process_id, t.seq",
-                              rows::qualified(kTaskColumns, "t"), live("p.")));
-  while (tasks.step()) state.tasks.push_back(readTask(tasks));
+  Statement records(reader_,
+                    fmt::format("SELECT j.process_id, j.record FROM processes p JOIN journal j "
+                                "ON j.process_id = p.id WHERE {} ORDER BY j.process_id, j.seq",
+                                live("p.")));
+  readTasks(records, state.tasks, /*count=*/true);
   return state;
 }
 
@@ -62,15 +60,15 @@ LiveState SqliteStore::loadProcesses(const std::vector<Uuid>& ids) {
   std::lock_guard lock(readMutex_);
   LiveState live;
   Statement process(reader_, fmt::format("SELECT {} FROM processes WHERE id = ?", kProcessColumns));
-  Statement tasks(
-      reader_, fmt::format("SELECT {} FROM tasks WHERE process_id = ? ORDER BY seq", kTaskColumns));
+  Statement records(reader_,
+                    "SELECT process_id, record FROM journal WHERE process_id = ? ORDER BY seq");
   for (const Uuid& id : ids) {
     process.bind(1, id);
     if (process.step()) live.processes.push_back(readProcess(process));
     process.reset();
-    tasks.bind(1, id);
-    while (tasks.step()) live.tasks.push_back(readTask(tasks));
-    tasks.reset();
+    ResetOnExit reset(records);
+    records.bind(1, id);
+    readTasks(records, live.tasks, /*count=*/true);
   }
   return live;
 }
@@ -131,24 +129,6 @@ std::vector<std::optional<StartedProcess>> SqliteStore::findStarts(
     }
   }
   return found;
-}
-
-std::optional<TaskRow> SqliteStore::findTask(const Uuid& id) {
-  std::lock_guard lock(readMutex_);
-  Statement query(reader_, fmt::format("SELECT {} FROM tasks WHERE id = ?", kTaskColumns));
-  query.bind(1, id);
-  if (!query.step()) return std::nullopt;
-  return readTask(query);
-}
-
-std::vector<TaskRow> SqliteStore::processTasks(const Uuid& processId) {
-  std::lock_guard lock(readMutex_);
-  Statement query(
-      reader_, fmt::format("SELECT {} FROM tasks WHERE process_id = ? ORDER BY seq", kTaskColumns));
-  query.bind(1, processId);
-  std::vector<TaskRow> rows;
-  while (query.step()) rows.push_back(readTask(query));
-  return rows;
 }
 
 ProcessPage SqliteStore::listProcesses(const ProcessQuery& query) {

@@ -41,13 +41,10 @@ class SqliteStore::Statements {
         insertTag(db,
                   "INSERT INTO process_tags (process_id, key, value, started_at) "
                   "VALUES (?, ?, ?, ?)"),
-        insertTask(
-            db, fmt::format("INSERT INTO tasks ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                            rows::kTaskColumns)),
-        updateTask(db,
-                   "UPDATE tasks SET state = ?2, promise = ?3, attempt = ?4, attempt_base = ?5, "
-                   "not_before = ?6, lease_until = ?7, forward_to = ?8, value = ?9, error = ?10, "
-                   "ready_at = ?11, started_at = ?12, ended_at = ?13 WHERE id = ?1") {}
+        appendJournal(db, "INSERT INTO journal (process_id, seq, record) VALUES (?, ?, ?)"),
+        insertTaskId(db, "INSERT INTO task_ids (id, process_id) VALUES (?, ?)"),
+        readJournal(db, "SELECT record FROM journal WHERE process_id = ? ORDER BY seq"),
+        deleteJournal(db, "DELETE FROM journal WHERE process_id = ?") {}
 
   sqlite::Statement begin;
   sqlite::Statement commit;
@@ -55,8 +52,10 @@ class SqliteStore::Statements {
   sqlite::Statement insertProcess;
   sqlite::Statement updateProcess;
   sqlite::Statement insertTag;
-  sqlite::Statement insertTask;
-  sqlite::Statement updateTask;
+  sqlite::Statement appendJournal;
+  sqlite::Statement insertTaskId;
+  sqlite::Statement readJournal;
+  sqlite::Statement deleteJournal;
 };
 
 }  // namespace pledge::server

@@ -40,17 +40,18 @@ inline int storedState(ProcessState state) { return static_cast<int>(state); }
 // deleteEnded removes with the process, in this order. {match} stands for the database's test of
 // a process id ("= ?1" in SQLite, "= ANY($1::uuid[])" in PostgreSQL). A new table keyed by a
 // process or a task id (process_tags, ...) gets a line here, or retention leaves its rows behind.
-// tasks comes last: the conditions before it find a process's tasks through it.
+// One table is not here: task_ids, keyed by task alone, whose rows deleteEnded finds through the
+// process's journal records (the tasks they name), before it deletes the journal.
 struct OwnedRows {
   const char* table;
   const char* condition;
 };
 inline constexpr std::array<OwnedRows, 5> kRowsOfAProcess = {{
-    {"event_deliveries", "task_id IN (SELECT id FROM tasks WHERE process_id {match})"},
+    {"event_deliveries", "process_id {match}"},
     {"event_waits", "process_id {match}"},
     {"kept_events", "process_id {match}"},
     {"process_tags", "process_id {match}"},
-    {"tasks", "process_id {match}"},
+    {"journal", "process_id {match}"},
 }};
 
 // The condition (on the processes table, alias "" or "p.") that selects ended processes, those

@@ -16,6 +16,10 @@
 
 namespace pledge::server {
 
+namespace journal {
+class SnapshotCounter;
+}
+
 // Internally synchronized (see Store, ClusterStore).
 class PgStore final : public Store, public ClusterStore {
  public:
@@ -89,6 +93,8 @@ class PgStore final : public Store, public ClusterStore {
   std::unique_ptr<Session> writer_;
   std::unique_ptr<Session> reader_;
   std::unique_ptr<Session> leases_;
+  // When each process's journal is due a snapshot (store/journal.h).
+  std::unique_ptr<journal::SnapshotCounter> snapshots_;
   // The owner whose leases fence commits; empty until fenceCommits.
   std::string fenceNode_;
 };

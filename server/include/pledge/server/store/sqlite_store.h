@@ -10,12 +10,20 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "pledge/server/store/store.h"
 
 struct sqlite3;
 
 namespace pledge::server {
+
+namespace journal {
+class SnapshotCounter;
+}
+namespace sqlite {
+class Statement;
+}
 
 // Internally synchronized (see Store).
 class SqliteStore final : public Store {
@@ -73,6 +81,14 @@ class SqliteStore final : public Store {
   struct StartLookups;
   // Ends the writer's transaction if one is still open (under writeMutex_).
   void rollbackQuietly();
+  // The journal (sqlite_journal.cpp). startJournal takes the next epoch of record numbers;
+  // writeTasks writes a commit's task rows (under writeMutex_, in its transaction); readTasks
+  // rebuilds tasks from a query of (process_id, record) in (process, seq) order, telling the
+  // snapshot counter what it read when count; tasksOf reads one process's (under readMutex_).
+  void startJournal();
+  void writeTasks(const WriteBatch& batch);
+  void readTasks(sqlite::Statement& query, std::vector<TaskRow>& out, bool count);
+  std::vector<TaskRow> tasksOf(const Uuid& processId);
 
   sqlite3* writer_ = nullptr;
   sqlite3* reader_ = nullptr;
@@ -81,6 +97,8 @@ class SqliteStore final : public Store {
   std::mutex writeMutex_;
   std::mutex readMutex_;
   int partitions_ = 0;
+  std::unique_ptr<journal::SnapshotCounter> snapshots_;
+  std::int64_t nextJournalSeq_ = 0;
 };
 
 }  // namespace pledge::server

@@ -1,0 +1,143 @@
+// PgStore's journal (docs/journal-store.md): the task part of a commit (one record per process in
+// one INSERT, a snapshot every journal::kSnapshotEvery), the conversion of an older store's tasks
+// table, and reading tasks back from records.
+#include "store/pg_journal.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "pledge/server/store/journal.h"
+#include "store/pg_migrations.h"
+#include "store/pg_rows.h"
+
+namespace pledge::server::pg {
+namespace {
+
+// A bytea as an array element's text: \x and two hex digits a byte.
+std::string byteaText(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(2 + bytes.size() * 2);
+  text += "\\x";
+  for (char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    text += kHex[byte >> 4];
+    text += kHex[byte & 15];
+  }
+  return text;
+}
+
+// Appends records, at most one per process: journal_seq numbers them after every record
+// before, whichever node wrote those (the sequence has no per-session cache).
+void appendRecords(pqxx::work& tx, const ArrayLiteral& processes, const ArrayLiteral& records) {
+  tx.exec_params(
+      "INSERT INTO journal (process_id, seq, record) SELECT u.p, nextval('journal_seq'), u.r "
+      "FROM unnest($1::uuid[], $2::bytea[]) AS u(p, r)",
+      processes.str(), records.str());
+}
+
+void insertTaskIds(pqxx::work& tx, const ArrayLiteral& tasks, const ArrayLiteral& processes) {
+  tx.exec_params(
+      "INSERT INTO task_ids (id, process_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])",
+      tasks.str(), processes.str());
+}
+
+}  // namespace
+
+void writeTasks(pqxx::work& tx, const WriteBatch& batch, journal::SnapshotCounter& snapshots) {
+  ArrayLiteral processes;
+  ArrayLiteral records;
+  ArrayLiteral newTasks;
+  ArrayLiteral newTaskProcesses;
+  std::size_t newCount = 0;
+  std::size_t recordCount = 0;
+  for (const journal::ProcessChanges& changes : journal::byProcess(batch.tasks)) {
+    for (const TaskRow* row : changes.rows) {
+      if (!row->isNew) continue;
+      newTasks.add(row->id);
+      newTaskProcesses.add(row->processId);
+      ++newCount;
+    }
+    std::string record = journal::encode(changes.rows, journal::Kind::Delta);
+    if (snapshots.next(changes.processId)) {
+      std::vector<std::string> stored;
+      for (const auto& row :
+           tx.exec_params("SELECT record FROM journal WHERE process_id = $1 ORDER BY seq",
+                          changes.processId.toString())) {
+        stored.push_back(recordOf(row[0]));
+      }
+      record = journal::snapshot(changes.processId, stored, record);
+      tx.exec_params("DELETE FROM journal WHERE process_id = $1", changes.processId.toString());
+    }
+    processes.add(changes.processId);
+    records.add(byteaText(record));
+    ++recordCount;
+  }
+  if (newCount > 0) insertTaskIds(tx, newTasks, newTaskProcesses);
+  if (recordCount > 0) appendRecords(tx, processes, records);
+  for (const ProcessRow& row : batch.processes) {
+    if (journal::leavesMemory(row)) snapshots.forget(row.info.processId);
+  }
+}
+
+void convertToJournal(pqxx::connection& connection) {
+  std::int64_t done = 0;
+  while (true) {
+    pqxx::work tx(connection);
+    // Nodes starting at once convert by turns, each a batch at a time.
+    lockMigrations(tx);
+    if (tx.exec("SELECT to_regclass('tasks') IS NOT NULL")[0][0].as<bool>() == false) return;
+    ArrayLiteral ids;
+    std::size_t count = 0;
+    for (const auto& row : tx.exec("SELECT DISTINCT process_id FROM tasks LIMIT 1000")) {
+      ids.add(*uuidOf(row[0]));
+      ++count;
+    }
+    if (count == 0) {
+      tx.exec("DROP TABLE tasks");
+      tx.commit();
+      return;
+    }
+    if (done == 0) spdlog::info("converting the tasks table to the journal");
+    std::vector<TaskRow> rows;
+    for (const auto& row : tx.exec_params(
+             fmt::format("SELECT {} FROM tasks WHERE process_id = ANY($1::uuid[]) "
+                         "ORDER BY process_id, seq",
+                         kTaskColumns),
+             ids.str())) {
+      rows.push_back(readTask(row));
+    }
+    ArrayLiteral processes;
+    ArrayLiteral records;
+    ArrayLiteral taskIds;
+    ArrayLiteral taskProcesses;
+    for (const journal::ProcessChanges& process : journal::byProcess(rows)) {
+      processes.add(process.processId);
+      records.add(byteaText(journal::encode(process.rows, journal::Kind::Snapshot)));
+      for (const TaskRow* row : process.rows) {
+        taskIds.add(row->id);
+        taskProcesses.add(row->processId);
+      }
+    }
+    insertTaskIds(tx, taskIds, taskProcesses);
+    appendRecords(tx, processes, records);
+    tx.exec_params("DELETE FROM tasks WHERE process_id = ANY($1::uuid[])", ids.str());
+    tx.commit();
+    done += static_cast<std::int64_t>(count);
+    spdlog::info("converted {} processes to the journal", done);
+  }
+}
+
+std::string recordOf(const pqxx::field& field) {
+  pqxx::binarystring bytes(field);
+  return std::string(bytes.get(), bytes.get() + bytes.size());
+}
+
+void readTasks(const pqxx::result& result, std::vector<TaskRow>& out,
+               journal::SnapshotCounter* counter) {
+  journal::Rebuilder rebuild(out, counter);
+  for (const auto& row : result) rebuild.add(*uuidOf(row[0]), recordOf(row[1]));
+  rebuild.finish();
+}
+
+}  // namespace pledge::server::pg
