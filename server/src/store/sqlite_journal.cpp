@@ -34,7 +34,7 @@ void convertToJournal(sqlite3* db) {
   Statement batch(db, "SELECT DISTINCT process_id FROM tasks LIMIT 1000");
   Statement tasks(db, fmt::format("SELECT {} FROM tasks WHERE process_id = ? ORDER BY seq",
                                   rows::kTaskColumns));
-  Statement append(db, "INSERT INTO journal (process_id, seq, record) VALUES (?, 0, ?)");
+  Statement append(db, "INSERT INTO journal (process_id, record) VALUES (?, ?)");
   Statement taskId(db, "INSERT INTO task_ids (id, process_id) VALUES (?, ?)");
   Statement remove(db, "DELETE FROM tasks WHERE process_id = ?");
   std::int64_t done = 0;
@@ -76,17 +76,10 @@ void convertToJournal(sqlite3* db) {
 }  // namespace sqlite
 
 void SqliteStore::startJournal() {
-  std::int64_t epoch = 0;
-  {
-    Statement read(writer_, "SELECT value FROM meta WHERE key = 'journal_epoch'");
-    if (read.step()) epoch = std::stoll(read.text(0));
-  }
-  ++epoch;
-  Statement write(writer_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('journal_epoch', ?)");
-  write.bind(1, std::to_string(epoch)).run();
-  // Records of one process must sort in the order they were written, across restarts: each
-  // opening of the store takes the next epoch, and its commits count within it.
-  nextJournalSeq_ = epoch << 32;
+  // Records of one process must sort in the order they were written, across restarts: seq is
+  // the rowid, so new records also land at the right edge of the table, and max() is one seek.
+  Statement last(writer_, "SELECT coalesce(max(seq), 0) FROM journal");
+  nextJournalSeq_ = last.step() ? last.integer(0) + 1 : 1;
 }
 
 void SqliteStore::writeTasks(const WriteBatch& batch) {

@@ -179,14 +179,16 @@ ALTER TABLE processes ADD COLUMN deadline_at INTEGER;
 )sql",
     // 13: the journal (docs/journal-store.md): a process's tasks as records, one per commit that
     // changed them; task_ids finds a task's process. The tasks table is converted into it when the
-    // store opens (sqlite::convertToJournal), then dropped.
+    // store opens (sqlite::convertToJournal), then dropped. seq is the rowid: records are
+    // appended at the table's right edge, and only the narrow index takes keys in process order
+    // (keyed by (process_id, seq) itself, the table cost chain runs 10% more server CPU).
     R"sql(
 CREATE TABLE journal (
+  seq INTEGER PRIMARY KEY,
   process_id BLOB NOT NULL,
-  seq INTEGER NOT NULL,
-  record BLOB NOT NULL,
-  PRIMARY KEY (process_id, seq)
-) WITHOUT ROWID;
+  record BLOB NOT NULL
+);
+CREATE INDEX journal_by_process ON journal (process_id, seq);
 CREATE TABLE task_ids (id BLOB PRIMARY KEY, process_id BLOB NOT NULL) WITHOUT ROWID;
 )sql",
 };

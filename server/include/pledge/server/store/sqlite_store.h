@@ -81,7 +81,7 @@ class SqliteStore final : public Store {
   struct StartLookups;
   // Ends the writer's transaction if one is still open (under writeMutex_).
   void rollbackQuietly();
-  // The journal (sqlite_journal.cpp). startJournal takes the next epoch of record numbers;
+  // The journal (sqlite_journal.cpp). startJournal finds the next record number;
   // writeTasks writes a commit's task rows (under writeMutex_, in its transaction); readTasks
   // rebuilds tasks from a query of (process_id, record) in (process, seq) order, telling the
   // snapshot counter what it read when count; tasksOf reads one process's (under readMutex_).
