@@ -140,4 +140,14 @@ void readTasks(const pqxx::result& result, std::vector<TaskRow>& out,
   rebuild.finish();
 }
 
+std::vector<TaskRow> tasksOf(pqxx::transaction_base& tx, const std::string& processIds,
+                             journal::SnapshotCounter* counter) {
+  std::vector<TaskRow> tasks;
+  readTasks(tx.exec_params("SELECT process_id, record FROM journal WHERE process_id = "
+                           "ANY($1::uuid[]) ORDER BY process_id, seq",
+                           processIds),
+            tasks, counter);
+  return tasks;
+}
+
 }  // namespace pledge::server::pg

@@ -32,5 +32,10 @@ std::string recordOf(const pqxx::field& field);
 void readTasks(const pqxx::result& result, std::vector<TaskRow>& out,
                journal::SnapshotCounter* counter);
 
+// The tasks of the processes an uuid[] literal lists (ArrayLiteral::str()), by process, each
+// ordered by seq; tells counter (when given) how many records each process has.
+std::vector<TaskRow> tasksOf(pqxx::transaction_base& tx, const std::string& processIds,
+                             journal::SnapshotCounter* counter);
+
 }  // namespace pg
 }  // namespace pledge::server

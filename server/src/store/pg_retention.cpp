@@ -32,12 +32,7 @@ std::vector<EndedProcess> PgStore::endedBefore(std::int64_t cutoff, int limit,
       ids.add(processes.back().info.processId);
     }
     std::vector<TaskRow> tasks;
-    if (!processes.empty()) {
-      pg::readTasks(tx.exec_params("SELECT process_id, record FROM journal WHERE process_id = "
-                                   "ANY($1::uuid[]) ORDER BY process_id, seq",
-                                   ids.str()),
-                    tasks, nullptr);
-    }
+    if (!processes.empty()) tasks = pg::tasksOf(tx, ids.str(), nullptr);
     return rows::pairEnded(std::move(processes), std::move(tasks));
   });
 }
@@ -60,11 +55,7 @@ DeletedRows PgStore::deleteEnded(const std::vector<Uuid>& ids) {
     }
     if (removed.processes > 0) {
       // task_ids is keyed by task only: the processes' records name their tasks.
-      std::vector<TaskRow> tasks;
-      pg::readTasks(tx.exec_params("SELECT process_id, record FROM journal WHERE process_id = "
-                                   "ANY($1::uuid[]) ORDER BY process_id, seq",
-                                   gone.str()),
-                    tasks, nullptr);
+      const std::vector<TaskRow> tasks = pg::tasksOf(tx, gone.str(), nullptr);
       ArrayLiteral taskIds;
       for (const TaskRow& task : tasks) taskIds.add(task.id);
       removed.tasks += static_cast<std::int64_t>(

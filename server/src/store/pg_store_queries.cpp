@@ -66,10 +66,7 @@ LiveState PgStore::loadProcesses(const std::vector<Uuid>& ids) {
              list.str())) {
       live.processes.push_back(readProcess(row));
     }
-    pg::readTasks(tx.exec_params("SELECT process_id, record FROM journal WHERE process_id = "
-                                 "ANY($1::uuid[]) ORDER BY process_id, seq",
-                                 list.str()),
-                  live.tasks, snapshots_.get());
+    live.tasks = pg::tasksOf(tx, list.str(), snapshots_.get());
     return live;
   });
 }
@@ -165,12 +162,9 @@ std::optional<TaskRow> PgStore::findTask(const Uuid& id) {
 std::vector<TaskRow> PgStore::processTasks(const Uuid& processId) {
   return reader_->run("read tasks", true, [&](pqxx::connection& connection) {
     pqxx::read_transaction tx(connection);
-    std::vector<TaskRow> tasks;
-    pg::readTasks(tx.exec_params("SELECT process_id, record FROM journal WHERE process_id = $1 "
-                                 "ORDER BY seq",
-                                 processId.toString()),
-                  tasks, nullptr);
-    return tasks;
+    ArrayLiteral id;
+    id.add(processId);
+    return pg::tasksOf(tx, id.str(), nullptr);
   });
 }
 
