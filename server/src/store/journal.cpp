@@ -27,12 +27,16 @@ constexpr std::uint8_t kForward = 4;
 constexpr std::uint8_t kValue = 8;
 constexpr std::uint8_t kError = 16;
 
+// Each put appends its bytes in one go, into a record reserved at its size.
 void putVarint(std::string& out, std::uint64_t value) {
+  char bytes[10];
+  std::size_t size = 0;
   while (value >= 0x80) {
-    out += static_cast<char>((value & 0x7f) | 0x80);
+    bytes[size++] = static_cast<char>((value & 0x7f) | 0x80);
     value >>= 7;
   }
-  out += static_cast<char>(value);
+  bytes[size++] = static_cast<char>(value);
+  out.append(bytes, size);
 }
 
 void putSigned(std::string& out, std::int64_t value) {
@@ -40,8 +44,12 @@ void putSigned(std::string& out, std::int64_t value) {
 }
 
 void putId(std::string& out, const Uuid& id) {
-  for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>(id.high() >> shift);
-  for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>(id.low() >> shift);
+  char bytes[16];
+  for (int i = 0; i < 8; ++i) {
+    bytes[i] = static_cast<char>(id.high() >> (56 - 8 * i));
+    bytes[8 + i] = static_cast<char>(id.low() >> (56 - 8 * i));
+  }
+  out.append(bytes, sizeof bytes);
 }
 
 void putString(std::string& out, std::string_view text) {
@@ -123,7 +131,11 @@ std::vector<ProcessChanges> byProcess(const std::vector<TaskRow>& rows) {
 
 std::string encode(const std::vector<const TaskRow*>& rows, Kind kind) {
   std::string out;
-  out.reserve(16 + rows.size() * 96);
+  std::size_t size = 16;
+  for (const TaskRow* row : rows) {
+    size += 128 + row->spec.size() + row->value.size() + row->error.size();
+  }
+  out.reserve(size);
   out += static_cast<char>(kind);
   putVarint(out, rows.size());
   for (const TaskRow* row : rows) {
