@@ -24,8 +24,8 @@ GradientLimit::GradientLimit(GradientLimitOptions options)
                  "smoothing must be in (0, 1], got {}", options_.smoothing);
   PLEDGE_REQUIRE(options_.rttTolerance >= 1, "rttTolerance must be at least 1, got {}",
                  options_.rttTolerance);
-  PLEDGE_REQUIRE(options_.longWindow >= 1 && options_.warmup >= 1,
-                 "longWindow and warmup must be positive");
+  PLEDGE_REQUIRE(options_.window >= 1 && options_.longWindow >= 1 && options_.warmup >= 1,
+                 "window, longWindow and warmup must be positive");
   limit_ = clamp(limit_);
 }
 
@@ -36,24 +36,33 @@ double GradientLimit::clamp(double value) const {
 int GradientLimit::limit() const { return static_cast<int>(std::lround(limit_)); }
 
 int GradientLimit::onSample(std::chrono::nanoseconds rtt, int inflight) {
-  const double shortNs = static_cast<double>(rtt.count());
-  if (shortNs <= 0) return limit();
-  ++samples_;
-  if (samples_ <= options_.warmup) {
+  if (rtt.count() <= 0) return limit();
+  windowSumNs_ += static_cast<double>(rtt.count());
+  windowInflight_ = std::max(windowInflight_, inflight);
+  if (++windowSamples_ < options_.window) return limit();
+  onWindow(windowSumNs_ / windowSamples_, windowInflight_);
+  windowSumNs_ = 0;
+  windowSamples_ = 0;
+  windowInflight_ = 0;
+  return limit();
+}
+
+void GradientLimit::onWindow(double shortNs, int inflight) {
+  ++windows_;
+  if (windows_ <= options_.warmup) {
     // Until the long-term RTT exists there is nothing to compare with: the limit holds.
     warmupSumNs_ += shortNs;
-    if (samples_ == options_.warmup) longRttNs_ = warmupSumNs_ / options_.warmup;
-    return limit();
+    if (windows_ == options_.warmup) longRttNs_ = warmupSumNs_ / options_.warmup;
+    return;
   }
   const double factor = 2.0 / (options_.longWindow + 1);
   longRttNs_ += (shortNs - longRttNs_) * factor;
   if (longRttNs_ / shortNs > kStaleRatio) longRttNs_ *= kStaleDecay;
-  if (inflight < limit_ / 2) return limit();
+  if (inflight < limit_ / 2) return;
   const double gradient = std::clamp(options_.rttTolerance * longRttNs_ / shortNs, 0.5, 1.0);
   const double queueAllowance = std::sqrt(limit_);
   const double estimate = limit_ * gradient + queueAllowance;
   limit_ = clamp(limit_ * (1 - options_.smoothing) + estimate * options_.smoothing);
-  return limit();
 }
 
 }  // namespace pledge

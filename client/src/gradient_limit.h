@@ -9,6 +9,9 @@
 //   GradientLimit limit({.initial = 32, .min = 4, .max = 1024});
 //   int next = limit.onSample(std::chrono::milliseconds(5), 30);   // after each round trip
 //
+// The latest RTT is the average of a window of samples (10 by default), as Gradient2 is fed
+// through Netflix's windowed limit: one slow round trip on a busy machine does not halve it.
+//
 // A value; thread-confined (the runner guards it with its pool's mutex).
 #pragma once
 
@@ -24,9 +27,11 @@ struct GradientLimitOptions {
   double smoothing = 0.2;
   // Round trips may grow this much over the long-term before the limit shrinks.
   double rttTolerance = 1.5;
-  // Samples the long-term RTT averages over (an exponential average of this window).
+  // Samples averaged into one short-term RTT; the limit moves once per window.
+  int window = 10;
+  // Windows the long-term RTT averages over (an exponential average of this many).
   int longWindow = 600;
-  // Samples averaged before the long-term RTT is first set.
+  // Windows averaged before the long-term RTT is first set.
   int warmup = 10;
 };
 
@@ -35,9 +40,9 @@ class GradientLimit {
   explicit GradientLimit(GradientLimitOptions options);
 
   // Takes one round trip's time and the tasks in flight when it ended; returns the limit. A
-  // sample with inflight under half the limit leaves the limit as it is (the work, not the
-  // limit, held it back), but still teaches the RTTs. Throws nothing; a non-positive rtt is
-  // ignored.
+  // window whose most tasks in flight stayed under half the limit leaves the limit as it is (the
+  // work, not the limit, held it back), but still teaches the RTTs. Throws nothing; a
+  // non-positive rtt is ignored.
   int onSample(std::chrono::nanoseconds rtt, int inflight);
   int limit() const;
   // The long-term RTT in nanoseconds (0 until warmed up), for logs and tests.
@@ -45,12 +50,17 @@ class GradientLimit {
 
  private:
   double clamp(double value) const;
+  // One window's average RTT and most tasks in flight.
+  void onWindow(double shortNs, int inflight);
 
   GradientLimitOptions options_;
   double limit_;
   double longRttNs_ = 0;
   double warmupSumNs_ = 0;
-  int samples_ = 0;
+  int windows_ = 0;
+  double windowSumNs_ = 0;
+  int windowSamples_ = 0;
+  int windowInflight_ = 0;
 };
 
 }  // namespace pledge

@@ -12,7 +12,8 @@ namespace {
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
 
-constexpr GradientLimitOptions kOptions{.initial = 32, .min = 4, .max = 512};
+// A window of one sample: each sample moves the limit (WindowsAverage tests the windows).
+constexpr GradientLimitOptions kOptions{.initial = 32, .min = 4, .max = 512, .window = 1};
 
 // Feeds count samples of rtt, each with the pool holding as many tasks as the limit allows;
 // returns the limit after each.
@@ -91,6 +92,21 @@ TEST(GradientLimit, doesNotGrowWhenTheWorkNotTheLimitHoldsItBack) {
   for (int i = 0; i < 100; ++i) EXPECT_EQ(limit.onSample(milliseconds(5), 3), 32);
 }
 
+TEST(GradientLimit, aWindowAveragesItsRoundTripsSoOneSlowRoundTripDoesNotShrinkIt) {
+  GradientLimit limit({.initial = 32, .min = 4, .max = 512, .window = 10});
+  feed(limit, milliseconds(5), 10 * 10);  // the warm-up: 10 windows
+  // Each window has one round trip four times slower: averaged, 6.5 ms is within the tolerance.
+  for (int window = 0; window < 10; ++window) {
+    feed(limit, milliseconds(20), 1);
+    feed(limit, milliseconds(5), 9);
+  }
+  const int grown = limit.limit();
+  EXPECT_GT(grown, 32);
+  // Windows slow throughout do shrink it, once per window: 9 samples of one move nothing.
+  EXPECT_EQ(feed(limit, milliseconds(20), 9).back(), grown);
+  EXPECT_LT(feed(limit, milliseconds(20), 1).back(), grown);
+}
+
 TEST(GradientLimit, ignoresSamplesWithoutATime) {
   GradientLimit limit(kOptions);
   EXPECT_EQ(limit.onSample(microseconds(0), 32), 32);
@@ -102,6 +118,7 @@ TEST(GradientLimit, rejectsBoundsThatCannotHold) {
   EXPECT_THROW(GradientLimit({.initial = 4, .min = 9, .max = 8}), Error);
   EXPECT_THROW(GradientLimit({.smoothing = 0}), Error);
   EXPECT_THROW(GradientLimit({.rttTolerance = 0.9}), Error);
+  EXPECT_THROW(GradientLimit({.window = 0}), Error);
   // An initial limit out of bounds is clamped, not refused.
   EXPECT_EQ(GradientLimit({.initial = 1000, .min = 1, .max = 64}).limit(), 64);
 }
