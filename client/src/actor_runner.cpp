@@ -27,7 +27,7 @@ constexpr std::chrono::seconds kWarningInterval{10};
 class ActorRunner::PoolBatch {
  public:
   explicit PoolBatch(const ActorPoolConfig& pool)
-      : threads_(pool.threads), perPoll_(pool.pollBatch) {
+      : actor_(pool.actor), threads_(pool.threads), perPoll_(pool.pollBatch) {
     if (!pool.adaptive) return;
     limit_.emplace(
         GradientLimitOptions{.initial = std::min(pool.pollBatch, pool.maxPollBatch) * threads_,
@@ -42,7 +42,13 @@ class ActorRunner::PoolBatch {
   void onRoundTrip(Clock::duration rtt) {
     if (!limit_) return;
     std::lock_guard lock(mutex_);
-    perPoll_ = perPollOf(limit_->onSample(rtt, inFlight_.load()));
+    const int before = limit_->limit();
+    const int after = limit_->onSample(rtt, inFlight_.load());
+    if (after != before) {
+      spdlog::debug("{}: in-flight limit {} ({} per poll), round trips {:.2f} ms long-term",
+                    actor_, after, perPollOf(after), limit_->longRttNs() / 1e6);
+    }
+    perPoll_ = perPollOf(after);
   }
   // The in-flight limit of an adaptive pool; nullopt when fixed.
   std::optional<int> limit() const {
@@ -53,6 +59,7 @@ class ActorRunner::PoolBatch {
  private:
   int perPollOf(int inFlightLimit) const { return (inFlightLimit + threads_ - 1) / threads_; }
 
+  const std::string actor_;
   const int threads_;
   std::atomic<int> perPoll_;
   std::atomic<int> inFlight_{0};

@@ -1,7 +1,8 @@
 // ActorRunner: runs actors of a registry against pledge-server: per actor a pool of threads, each
-// long-polling (every node of a cluster at once, through a Poller) for up to pollBatch tasks,
-// running them through the actor's runtime and releasing the decisions in one request, retried
-// until acknowledged (release is idempotent); the release also leases the next batch when one is
+// long-polling (every node of a cluster at once, through a Poller) for up to pollBatch tasks
+// (fixed, or adaptive: following the measured round trips, see ActorPoolConfig), running them
+// through the actor's runtime and releasing the decisions in one request, retried until
+// acknowledged (release is idempotent); the release also leases the next batch when one is
 // ready, so a busy thread makes one request per batch. Tasks held longer than half their lease
 // get heartbeats; a heartbeat answered "cancelled" (or that the lease is lost) requests a stop of
 // the task's stop token, which its method sees through pledge::cancelled() (cancellation.h).
