@@ -9,7 +9,7 @@
 //   GradientLimit limit({.initial = 32, .min = 4, .max = 1024});
 //   int next = limit.onSample(std::chrono::milliseconds(5), 30);   // after each round trip
 //
-// The latest RTT is the average of a window of samples (10 by default), as Gradient2 is fed
+// The latest RTT is the average of a window of samples (5 by default), as Gradient2 is fed
 // through Netflix's windowed limit: one slow round trip on a busy machine does not halve it.
 //
 // A value; thread-confined (the runner guards it with its pool's mutex).
@@ -28,11 +28,11 @@ struct GradientLimitOptions {
   // Round trips may grow this much over the long-term before the limit shrinks.
   double rttTolerance = 1.5;
   // Samples averaged into one short-term RTT; the limit moves once per window.
-  int window = 10;
+  int window = 5;
   // Windows the long-term RTT averages over (an exponential average of this many).
   int longWindow = 600;
   // Windows averaged before the long-term RTT is first set.
-  int warmup = 10;
+  int warmup = 5;
 };
 
 class GradientLimit {
