@@ -43,8 +43,8 @@ int main(int argc, char** argv) {
                  "tasks per poll (1 to 1000), or auto: each pool adapts its tasks in flight to "
                  "the measured round trips (pollBatch: auto)")
       ->check([](const std::string& value) -> std::string {
-        if (value == "auto") return "";
-        return CLI::Range(1, 1000)(value);
+        if (value == "auto" || CLI::Range(1, 1000)(value).empty()) return "";
+        return "expected auto or 1 to 1000, got " + value;
       })
       ->capture_default_str();
   app.add_option("--submitters", options.submitters, "threads submitting processes")
