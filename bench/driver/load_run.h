@@ -51,7 +51,8 @@ struct LoadOptions {
   int workers = 2;
   int deciderThreads = 2;
   int workerThreads = 4;
-  int pollBatch = 32;
+  // Tasks per poll of each pool: 1 to 1000, or "auto" (the runner's adaptive in-flight limit).
+  std::string pollBatch = "32";
   // Threads submitting processes, and processes per start request.
   int submitters = 2;
   int batch = 200;

@@ -39,7 +39,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--worker-threads", options.workerThreads, "worker threads per actor per process")
       ->capture_default_str();
-  app.add_option("--poll-batch", options.pollBatch, "tasks per poll")->capture_default_str();
+  app.add_option("--poll-batch", options.pollBatch,
+                 "tasks per poll (1 to 1000), or auto: each pool adapts its tasks in flight to "
+                 "the measured round trips (pollBatch: auto)")
+      ->check([](const std::string& value) -> std::string {
+        if (value == "auto" || CLI::Range(1, 1000)(value).empty()) return "";
+        return "expected auto or 1 to 1000, got " + value;
+      })
+      ->capture_default_str();
   app.add_option("--submitters", options.submitters, "threads submitting processes")
       ->capture_default_str();
   app.add_option("--batch", options.batch, "processes per start request (1 to 1000)")

@@ -17,7 +17,9 @@ namespace {
 
 constexpr std::array kTopKeys = {"servers", "plugins", "actors", "log",
                                  "poll",    "token",   "tokenFile", "ca"};
-constexpr std::array kActorKeys = {"actor", "threads", "pollBatch", "taskList"};
+constexpr std::array kActorKeys = {"actor", "threads", "pollBatch", "maxPollBatch", "taskList"};
+// pollBatch: auto starts each thread at this batch (the fixed default of pledge-bench before).
+constexpr int kAutoFirstBatch = 32;
 constexpr std::array kLogKeys = {"level", "format"};
 constexpr std::array kPollKeys = {"waitMs"};
 constexpr std::array kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
@@ -160,8 +162,24 @@ BootstrapConfig parseBootstrapConfigText(const std::string& text, const std::str
     if (entry["threads"]) {
       pool.threads = reader.integer(entry["threads"], keyPath + ".threads", 1, 1024);
     }
-    if (entry["pollBatch"]) {
-      pool.pollBatch = reader.integer(entry["pollBatch"], keyPath + ".pollBatch", 1, 1000);
+    if (const YAML::Node batch = entry["pollBatch"]) {
+      const std::string value = reader.text(batch, keyPath + ".pollBatch");
+      if (value == "auto") {
+        pool.adaptive = true;
+        pool.pollBatch = kAutoFirstBatch;
+      } else if (value.empty() || !std::all_of(value.begin(), value.end(), ::isdigit)) {
+        reader.fail(batch, keyPath + ".pollBatch",
+                    fmt::format("expected auto or an integer, got '{}'", value));
+      } else {
+        pool.pollBatch = reader.integer(batch, keyPath + ".pollBatch", 1, 1000);
+      }
+    }
+    if (entry["maxPollBatch"]) {
+      if (!pool.adaptive) {
+        reader.fail(entry["maxPollBatch"], keyPath + ".maxPollBatch",
+                    "only with pollBatch: auto (a fixed pollBatch is the batch)");
+      }
+      pool.maxPollBatch = reader.integer(entry["maxPollBatch"], keyPath + ".maxPollBatch", 1, 1000);
     }
     if (entry["taskList"]) {
       pool.taskList =

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "gradient_limit.h"
 #include "pledge/cancellation.h"
 #include "pledge/task_runtime.h"
 
@@ -19,6 +20,52 @@ constexpr milliseconds kLongestBackoff{5'000};
 constexpr std::chrono::seconds kWarningInterval{10};
 
 }  // namespace
+
+// The batch of one pool's polls. Fixed: pollBatch. Adaptive: ceil(limit / threads) of the pool's
+// GradientLimit, which every release-and-poll round trip of the pool's threads feeds with its time
+// and the tasks the pool held. Internally synchronized.
+class ActorRunner::PoolBatch {
+ public:
+  explicit PoolBatch(const ActorPoolConfig& pool)
+      : actor_(pool.actor), threads_(pool.threads), perPoll_(pool.pollBatch) {
+    if (!pool.adaptive) return;
+    limit_.emplace(
+        GradientLimitOptions{.initial = std::min(pool.pollBatch, pool.maxPollBatch) * threads_,
+                             .min = threads_,
+                             .max = pool.maxPollBatch * threads_});
+    perPoll_ = perPollOf(limit_->limit());
+  }
+
+  int perPoll() const { return perPoll_.load(std::memory_order_relaxed); }
+  // A thread took count tasks in hand (a negative count: it released them).
+  void hold(int count) { inFlight_ += count; }
+  void onRoundTrip(Clock::duration rtt) {
+    if (!limit_) return;
+    std::lock_guard lock(mutex_);
+    const int before = limit_->limit();
+    const int after = limit_->onSample(rtt, inFlight_.load());
+    if (after != before) {
+      spdlog::debug("{}: in-flight limit {} ({} per poll), round trips {:.2f} ms long-term",
+                    actor_, after, perPollOf(after), limit_->longRttNs() / 1e6);
+    }
+    perPoll_ = perPollOf(after);
+  }
+  // The in-flight limit of an adaptive pool; nullopt when fixed.
+  std::optional<int> limit() const {
+    std::lock_guard lock(mutex_);
+    return limit_ ? std::optional<int>(limit_->limit()) : std::nullopt;
+  }
+
+ private:
+  int perPollOf(int inFlightLimit) const { return (inFlightLimit + threads_ - 1) / threads_; }
+
+  const std::string actor_;
+  const int threads_;
+  std::atomic<int> perPoll_;
+  std::atomic<int> inFlight_{0};
+  mutable std::mutex mutex_;
+  std::optional<GradientLimit> limit_;
+};
 
 ActorRunner::ActorRunner(const ActorRegistry& registry, RestClient& client,
                          std::vector<ActorPoolConfig> pools, RunnerOptions options)
@@ -38,6 +85,9 @@ ActorRunner::ActorRunner(const ActorRegistry& registry, RestClient& client,
                    "{}: threads must be 1 to 1024, got {}", pool.actor, pool.threads);
     PLEDGE_REQUIRE(pool.pollBatch >= 1 && pool.pollBatch <= 1000,
                    "{}: pollBatch must be 1 to 1000, got {}", pool.actor, pool.pollBatch);
+    PLEDGE_REQUIRE(pool.maxPollBatch >= 1 && pool.maxPollBatch <= 1000,
+                   "{}: maxPollBatch must be 1 to 1000, got {}", pool.actor, pool.maxPollBatch);
+    batches_.push_back(std::make_unique<PoolBatch>(pool));
   }
 }
 
@@ -45,13 +95,18 @@ ActorRunner::~ActorRunner() { stop(); }
 
 void ActorRunner::start() {
   if (started_.exchange(true)) return;
-  for (const ActorPoolConfig& pool : pools_) {
+  for (std::size_t p = 0; p < pools_.size(); ++p) {
+    const ActorPoolConfig& pool = pools_[p];
+    PoolBatch& batch = *batches_[p];
     const ActorEntry& entry = *registry_.find(pool.actor);
     for (int i = 0; i < pool.threads; ++i) {
-      threads_.emplace_back([this, &entry, &pool] { poolLoop(entry, pool); });
+      threads_.emplace_back([this, &entry, &pool, &batch] { poolLoop(entry, pool, batch); });
     }
     spdlog::info("running {} with {} thread(s), poll batch {}{}", pool.actor, pool.threads,
-                 pool.pollBatch, pool.taskList.empty() ? "" : ", task list " + pool.taskList);
+                 pool.adaptive
+                     ? fmt::format("auto (from {}, at most {})", batch.perPoll(), pool.maxPollBatch)
+                     : std::to_string(pool.pollBatch),
+                 pool.taskList.empty() ? "" : ", task list " + pool.taskList);
   }
   heartbeats_ = std::thread([this] { heartbeatLoop(); });
 }
@@ -65,6 +120,12 @@ void ActorRunner::stop() {
   poolsDone_ = true;
   wake_.notify_all();
   if (heartbeats_.joinable()) heartbeats_.join();
+  for (std::size_t p = 0; p < pools_.size(); ++p) {
+    if (std::optional<int> limit = batches_[p]->limit()) {
+      spdlog::info("{}: in-flight limit {} at the stop ({} per poll)", pools_[p].actor, *limit,
+                   batches_[p]->perPoll());
+    }
+  }
 }
 
 RunnerStats ActorRunner::stats() const {
@@ -87,7 +148,7 @@ void ActorRunner::warnThrottled(const std::string& key, const std::string& messa
   spdlog::warn("{}", message);
 }
 
-void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool) {
+void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool, PoolBatch& batch) {
   std::unique_ptr<TaskRuntime> runtime = makeRuntime(entry);
   const std::vector<QueueSelector> queues = {QueueSelector{pool.actor, pool.taskList}};
   milliseconds backoff = kFirstBackoff;
@@ -96,9 +157,14 @@ void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool)
   std::vector<PolledTask> tasks;
   // Every node of a cluster is polled at once; what it leased while this thread was busy joins the
   // next batch. A stop ends its polls and runs what they leased before the thread ends.
-  Poller poller(client_, queues, pool.pollBatch, options_.pollWait);
+  int pollerMax = batch.perPoll();
+  Poller poller(client_, queues, pollerMax, options_.pollWait);
   bool pollerStopped = false;
   while (true) {
+    if (batch.perPoll() != pollerMax) {
+      pollerMax = batch.perPoll();
+      poller.setMax(pollerMax);
+    }
     if (tasks.empty()) {
       if (stopping_) {
         if (pollerStopped) break;
@@ -123,6 +189,7 @@ void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool)
         held_[task.taskId] = Held{task.attempt, task.timeoutMs, Clock::now()};
       }
     }
+    batch.hold(static_cast<int>(tasks.size()));
     std::vector<Decision> decisions;
     decisions.reserve(tasks.size());
     for (const PolledTask& task : tasks) {
@@ -146,11 +213,12 @@ void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool)
                       decisions.back().error->type(), decisions.back().error->message());
       }
     }
-    std::vector<PolledTask> next = releaseUntilAcknowledged(decisions, pool, queues);
+    std::vector<PolledTask> next = releaseUntilAcknowledged(decisions, pool, queues, batch);
     {
       std::lock_guard lock(mutex_);
       for (const PolledTask& task : tasks) held_.erase(task.taskId);
     }
+    batch.hold(-static_cast<int>(tasks.size()));
     tasks = std::move(next);
     if (!pollerStopped) {
       std::vector<PolledTask> arrived = poller.take();
@@ -162,7 +230,7 @@ void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool)
 
 std::vector<PolledTask> ActorRunner::releaseUntilAcknowledged(
     const std::vector<Decision>& decisions, const ActorPoolConfig& pool,
-    const std::vector<QueueSelector>& queues) {
+    const std::vector<QueueSelector>& queues, PoolBatch& batch) {
   const std::string& actor = pool.actor;
   milliseconds backoff = kFirstBackoff;
   std::optional<Clock::time_point> giveUpAt;
@@ -177,7 +245,9 @@ std::vector<PolledTask> ActorRunner::releaseUntilAcknowledged(
     try {
       ReleaseAnswer answer;
       if (withPoll) {
-        answer = client_.releaseAndPoll(pending, queues, pool.pollBatch);
+        const Clock::time_point sent = Clock::now();
+        answer = client_.releaseAndPoll(pending, queues, batch.perPoll());
+        batch.onRoundTrip(Clock::now() - sent);
       } else {
         answer.results = client_.release(pending);
       }
@@ -220,9 +290,10 @@ std::vector<PolledTask> ActorRunner::releaseUntilAcknowledged(
       }
       if (stopping_ && !giveUpAt) giveUpAt = Clock::now() + options_.releaseGraceOnStop;
       if (giveUpAt && Clock::now() >= *giveUpAt) {
-        spdlog::error("{}: gave up releasing {} decision(s) while stopping; their tasks run again "
-                      "after their leases expire",
-                      actor, pending.size());
+        spdlog::error(
+            "{}: gave up releasing {} decision(s) while stopping; their tasks run again "
+            "after their leases expire",
+            actor, pending.size());
         return next;
       }
       warnThrottled("release " + actor,

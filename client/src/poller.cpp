@@ -11,6 +11,7 @@ namespace pledge {
 struct Poller::State : std::enable_shared_from_this<Poller::State> {
   RestClient& client;
   std::vector<QueueSelector> queues;
+  // Guarded by mutex: setMax() changes it while the node threads poll.
   int max = 1;
   std::chrono::milliseconds wait;
 
@@ -39,13 +40,15 @@ struct Poller::State : std::enable_shared_from_this<Poller::State> {
   void pollLoop(const std::string& url) {
     std::chrono::milliseconds backoff{100};
     while (true) {
+      int room = 0;
       {
         std::unique_lock lock(mutex);
         changed.wait(lock, [&] { return stopping || static_cast<int>(buffer.size()) < max; });
         if (stopping) return;
+        room = max;
       }
       try {
-        std::vector<PolledTask> tasks = client.pollAt(url, queues, max, wait);
+        std::vector<PolledTask> tasks = client.pollAt(url, queues, room, wait);
         backoff = std::chrono::milliseconds(100);
         std::lock_guard lock(mutex);
         errors.erase(url);
@@ -83,7 +86,12 @@ std::vector<PolledTask> Poller::next() {
   if (urls.size() <= 1) {
     std::vector<PolledTask> early = take();
     if (!early.empty()) return early;
-    return state_->client.poll(state_->queues, state_->max, state_->wait);
+    int max = 0;
+    {
+      std::lock_guard lock(state_->mutex);
+      max = state_->max;
+    }
+    return state_->client.poll(state_->queues, max, state_->wait);
   }
   state_->cover(urls);
   std::unique_lock lock(state_->mutex);
@@ -103,6 +111,12 @@ std::vector<PolledTask> Poller::take() {
   std::lock_guard lock(state_->mutex);
   if (state_->buffer.empty()) return {};
   return state_->drain();
+}
+
+void Poller::setMax(int max) {
+  std::lock_guard lock(state_->mutex);
+  state_->max = max;
+  state_->changed.notify_all();  // a larger max makes room: the node threads poll
 }
 
 std::vector<PolledTask> Poller::stop() {

@@ -1,5 +1,6 @@
 // pledge-bootstrap as a real process: a SIGKILLed runner loses nothing (another finishes its
-// work once the leases expire); a SIGTERMed runner finishes and releases what it holds.
+// work once the leases expire); a SIGTERMed runner finishes and releases what it holds; a runner
+// whose pools adapt their poll batches (pollBatch: auto) completes what it is given.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -79,6 +80,28 @@ TEST(Runner, terminatedRunnerFinishesAndReleasesWhatItHolds) {
       EXPECT_EQ(task.at("attempts"), 1) << "a lease of the stopped runner expired: " << task.dump();
     }
   }
+}
+
+TEST(Runner, adaptivePollBatchesCompleteEveryProcess) {
+  ServerProcess server;
+  RestClient client({server.url()});
+  BootstrapProcess runner("tests/integration/actors/actors_auto.yaml", server.url());
+  // Enough round trips for the limits to move (the warm-up of a limit is 10 of them).
+  std::vector<StartedProcess> started = startRuns(client, 200, 1);
+  for (const StartedProcess& run : started) {
+    ProcessInfo done = client.waitResult(run.processId, std::chrono::seconds(60));
+    ASSERT_EQ(done.state, ProcessState::Completed) << runner.log();
+    EXPECT_EQ(done.result, expectedSum());
+  }
+  EXPECT_EQ(runner.stop(SIGTERM), 0) << runner.log();
+  const std::string log = runner.log();
+  EXPECT_NE(log.find("Sleeper#1.0 with 4 thread(s), poll batch auto (from 8, at most 8)"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("Steps#1.0 with 2 thread(s), poll batch auto (from 32, at most 128)"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("Sleeper#1.0: in-flight limit"), std::string::npos) << log;
 }
 
 }  // namespace

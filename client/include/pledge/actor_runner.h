@@ -1,7 +1,8 @@
 // ActorRunner: runs actors of a registry against pledge-server: per actor a pool of threads, each
-// long-polling (every node of a cluster at once, through a Poller) for up to pollBatch tasks,
-// running them through the actor's runtime and releasing the decisions in one request, retried
-// until acknowledged (release is idempotent); the release also leases the next batch when one is
+// long-polling (every node of a cluster at once, through a Poller) for up to pollBatch tasks
+// (fixed, or adaptive: following the measured round trips, see ActorPoolConfig), running them
+// through the actor's runtime and releasing the decisions in one request, retried until
+// acknowledged (release is idempotent); the release also leases the next batch when one is
 // ready, so a busy thread makes one request per batch. Tasks held longer than half their lease
 // get heartbeats; a heartbeat answered "cancelled" (or that the lease is lost) requests a stop of
 // the task's stop token, which its method sees through pledge::cancelled() (cancellation.h).
@@ -39,9 +40,16 @@ namespace pledge {
 struct ActorPoolConfig {
   std::string actor;
   int threads = 1;
-  // Tasks one poll may lease (run one after another by the thread that polled them).
+  // Tasks one poll may lease (run one after another by the thread that polled them). With
+  // adaptive, the batch a thread starts with.
   int pollBatch = 1;
   std::string taskList;
+  // pollBatch: auto. The pool keeps an in-flight limit that follows the measured round trips of
+  // its release-and-poll requests (GradientLimit, after Netflix's Gradient2): it grows while they
+  // stay at their usual time and shrinks when they inflate; each poll leases up to
+  // ceil(limit / threads), from 1 to maxPollBatch.
+  bool adaptive = false;
+  int maxPollBatch = 128;
 };
 
 struct RunnerOptions {
@@ -78,6 +86,9 @@ class ActorRunner {
   RunnerStats stats() const;
 
  private:
+  // A pool's batch: fixed, or adaptive (actor_runner.cpp).
+  class PoolBatch;
+
   struct Held {
     int attempt;
     std::int64_t timeoutMs;
@@ -86,13 +97,14 @@ class ActorRunner {
     std::stop_source stop;
   };
 
-  void poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool);
+  void poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool, PoolBatch& batch);
   void heartbeatLoop();
   // Releases decisions, retrying until acknowledged; the first try also leases the pool's next
   // batch (returned) unless the runner is stopping.
   std::vector<PolledTask> releaseUntilAcknowledged(const std::vector<Decision>& decisions,
                                                    const ActorPoolConfig& pool,
-                                                   const std::vector<QueueSelector>& queues);
+                                                   const std::vector<QueueSelector>& queues,
+                                                   PoolBatch& batch);
   // Sleeps up to duration; returns early when stopping.
   void pause(std::chrono::milliseconds duration);
   void warnThrottled(const std::string& key, const std::string& message);
@@ -100,6 +112,8 @@ class ActorRunner {
   const ActorRegistry& registry_;
   RestClient& client_;
   std::vector<ActorPoolConfig> pools_;
+  // One per pool, in the order of pools_.
+  std::vector<std::unique_ptr<PoolBatch>> batches_;
   RunnerOptions options_;
 
   std::atomic<bool> stopping_{false};

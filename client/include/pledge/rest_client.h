@@ -282,6 +282,9 @@ class Poller {
   std::vector<PolledTask> take();
   // Ends the polls (those in flight are waited for) and returns every task they leased.
   std::vector<PolledTask> stop();
+  // Changes the most tasks one poll leases (and the buffer holds), from the next poll on: an
+  // adaptive pool's batch follows its in-flight limit.
+  void setMax(int max);
 
  private:
   struct State;

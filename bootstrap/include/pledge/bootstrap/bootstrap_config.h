@@ -5,6 +5,7 @@
 //   actors:
 //     - {actor: "NotificationDecider#1.0", threads: 2}
 //     - {actor: "UserProfileService#1.0", threads: 4, pollBatch: 16, taskList: ""}
+//     - {actor: "MailService#1.0", threads: 4, pollBatch: auto, maxPollBatch: 64}
 //   log: {level: info}
 //   poll: {waitMs: 2000}
 //   tokenFile: ./worker.token       # or token: pledge_...; relative to this file

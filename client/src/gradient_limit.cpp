@@ -1,0 +1,68 @@
+#include "gradient_limit.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "pledge/error.h"
+
+namespace pledge {
+namespace {
+
+// When the latest round trip is under half the long-term one, the long-term is stale (the load
+// dropped): it decays this much per sample, or the limit would stay pinned by a past slowness.
+constexpr double kStaleRatio = 2.0;
+constexpr double kStaleDecay = 0.95;
+
+}  // namespace
+
+GradientLimit::GradientLimit(GradientLimitOptions options)
+    : options_(options), limit_(options.initial) {
+  PLEDGE_REQUIRE(options_.min >= 1 && options_.min <= options_.max,
+                 "limit bounds must satisfy 1 <= min <= max, got {} and {}", options_.min,
+                 options_.max);
+  PLEDGE_REQUIRE(options_.smoothing > 0 && options_.smoothing <= 1,
+                 "smoothing must be in (0, 1], got {}", options_.smoothing);
+  PLEDGE_REQUIRE(options_.rttTolerance >= 1, "rttTolerance must be at least 1, got {}",
+                 options_.rttTolerance);
+  PLEDGE_REQUIRE(options_.window >= 1 && options_.longWindow >= 1 && options_.warmup >= 1,
+                 "window, longWindow and warmup must be positive");
+  limit_ = clamp(limit_);
+}
+
+double GradientLimit::clamp(double value) const {
+  return std::clamp(value, static_cast<double>(options_.min), static_cast<double>(options_.max));
+}
+
+int GradientLimit::limit() const { return static_cast<int>(std::lround(limit_)); }
+
+int GradientLimit::onSample(std::chrono::nanoseconds rtt, int inflight) {
+  if (rtt.count() <= 0) return limit();
+  windowSumNs_ += static_cast<double>(rtt.count());
+  windowInflight_ = std::max(windowInflight_, inflight);
+  if (++windowSamples_ < options_.window) return limit();
+  onWindow(windowSumNs_ / windowSamples_, windowInflight_);
+  windowSumNs_ = 0;
+  windowSamples_ = 0;
+  windowInflight_ = 0;
+  return limit();
+}
+
+void GradientLimit::onWindow(double shortNs, int inflight) {
+  ++windows_;
+  if (windows_ <= options_.warmup) {
+    // Until the long-term RTT exists there is nothing to compare with: the limit holds.
+    warmupSumNs_ += shortNs;
+    if (windows_ == options_.warmup) longRttNs_ = warmupSumNs_ / options_.warmup;
+    return;
+  }
+  const double factor = 2.0 / (options_.longWindow + 1);
+  longRttNs_ += (shortNs - longRttNs_) * factor;
+  if (longRttNs_ / shortNs > kStaleRatio) longRttNs_ *= kStaleDecay;
+  if (inflight < limit_ / 2) return;
+  const double gradient = std::clamp(options_.rttTolerance * longRttNs_ / shortNs, 0.5, 1.0);
+  const double queueAllowance = std::sqrt(limit_);
+  const double estimate = limit_ * gradient + queueAllowance;
+  limit_ = clamp(limit_ * (1 - options_.smoothing) + estimate * options_.smoothing);
+}
+
+}  // namespace pledge
