@@ -52,7 +52,7 @@ struct LoadOptions {
   int deciderThreads = 2;
   int workerThreads = 4;
   // Tasks per poll of each pool: 1 to 1000, or "auto" (the runner's adaptive in-flight limit).
-  std::string pollBatch = "32";
+  std::string pollBatch = "auto";
   // Threads submitting processes, and processes per start request.
   int submitters = 2;
   int batch = 200;
