@@ -85,11 +85,10 @@ class MemoryBudgetFixture : public ::testing::TestWithParam<std::string> {
   }
   // An operation of the engine (pause, resume, abort, ...) on a process, answered.
   Result<ProcessInfo> operate(void (Engine::*operation)(const Uuid&,
-                                                         std::function<void(Result<ProcessInfo>)>),
+                                                        std::function<void(Result<ProcessInfo>)>),
                               const Uuid& id) {
     std::promise<Result<ProcessInfo>> answered;
-    (engine_.get()->*operation)(id,
-                                [&](Result<ProcessInfo> info) { answered.set_value(info); });
+    (engine_.get()->*operation)(id, [&](Result<ProcessInfo> info) { answered.set_value(info); });
     return answered.get_future().get();
   }
   // The engine's counts of processes in the store are the store's (every dormant process of

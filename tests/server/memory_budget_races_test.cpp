@@ -46,8 +46,7 @@ TEST_P(MemoryBudgetRaces, anOperationThatReadAWaitingProcessWhileItRanAndEndedDo
   holdTheNextLoadOf(waiting);
 
   // A pause reads the waiting process from the store, and is held there.
-  auto paused = std::async(std::launch::async,
-                           [&] { return operate(&Engine::pause, waiting); });
+  auto paused = std::async(std::launch::async, [&] { return operate(&Engine::pause, waiting); });
   read_.get_future().wait();
   // Meanwhile the first one ends, the waiting one is loaded in its place, runs and ends.
   runStartOf(first);

@@ -22,7 +22,7 @@ int MemoryBook::howManyFit(std::int64_t chargedBytes, std::size_t live, int most
 }
 
 void MemoryBook::recount(const PartitionSet& partitions, std::int64_t dormant, std::int64_t due,
-                           std::int64_t at) {
+                         std::int64_t at) {
   for (std::size_t partition = 0; partition < dueUpTo_.size(); ++partition) {
     if (partitions.contains(static_cast<int>(partition))) dueUpTo_[partition] = at;
   }
