@@ -2,11 +2,14 @@
 // budget"), for each store, when other things happen to them: a read of the store to load one
 // that another path loaded, ran and let go meanwhile does not load it again (it would run twice,
 // and the count of processes in the store would go below what it holds: the wake scans then
-// stopped looking, and the waiting ones waited for ever); a result wait and a pause on one that
-// waits behave as on any process. The store's hooks (FaultyStore) hold a read while the test runs
-// the rest, so each order is the one the test names.
+// stopped looking, and the waiting ones waited for ever); a process changed while the batch that
+// writes it dormant commits is written again and leaves memory then (it stayed in memory while
+// the store held it dormant, uncounted); a result wait and a pause on one that waits behave as
+// on any process. The store's hooks (FaultyStore) hold a read or a commit while the test runs the
+// rest, so each order is the one the test names.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <future>
 #include <thread>
 
@@ -30,8 +33,22 @@ class MemoryBudgetRaces : public MemoryBudgetFixture {
     };
   }
 
+  // The first commit that writes a process dormant waits, before it writes, until go is set;
+  // written says which process.
+  void holdTheFirstDormantWrite() {
+    store_->beforeCommit = [this](const WriteBatch& rows) {
+      for (const ProcessRow& row : rows.processes) {
+        if (row.wakeAt && !held_.exchange(true)) {
+          written_.set_value(row.info.processId);
+          go_.get_future().wait();
+        }
+      }
+    };
+  }
+
   std::atomic<bool> held_{false};
   std::promise<void> read_;
+  std::promise<Uuid> written_;
   std::promise<void> go_;
 };
 
@@ -89,6 +106,32 @@ TEST_P(MemoryBudgetRaces, aWakeScanThatReadAProcessWhileAnOperationLoadedAndEnde
   EXPECT_EQ(engine_->processesInMemory(), 0);
   EXPECT_EQ(engine_->dormantProcesses(), 0);
   expectCountsOfTheStore();
+}
+
+TEST_P(MemoryBudgetRaces, aProcessChangedWhileItWasWrittenDormantLeavesMemoryOnceWrittenAgain) {
+  open(/*budgetBytes=*/0, /*hooked=*/true);
+  holdTheFirstDormantWrite();
+  // A process that starts in a year is written dormant by the batch of its start, held.
+  auto started = std::async(std::launch::async, [&] {
+    const auto inAYear = std::chrono::system_clock::now() + std::chrono::hours(24 * 365);
+    const std::int64_t at =
+        std::chrono::duration_cast<std::chrono::milliseconds>(inAYear.time_since_epoch()).count();
+    return start({.startTime = at}).value();
+  });
+  const Uuid id = written_.get_future().get();
+  // Meanwhile it is paused: it stays in memory after that batch, which wrote it dormant.
+  std::promise<Result<ProcessInfo>> paused;
+  engine_->pause(id, [&](Result<ProcessInfo> info) { paused.set_value(info); });
+  go_.set_value();
+  EXPECT_EQ(started.get().processId, id);
+  ASSERT_TRUE(paused.get_future().get().ok());
+
+  // The batch of the pause wrote it dormant again, and it left memory, counted.
+  EXPECT_EQ(engine_->processesInMemory(), 0);
+  EXPECT_EQ(engine_->dormantProcesses(), 1);
+  EXPECT_EQ(engine_->processesWaitingForMemory(), 0);
+  EXPECT_EQ(engine_->store().countDormant(kEveryDormant, PartitionSet::all()), 1);
+  EXPECT_TRUE(engine_->process(id).value().paused);
 }
 
 TEST_P(MemoryBudgetRaces, aResultWaitOnAProcessWaitingForMemoryIsAnsweredOnceItRuns) {
