@@ -1,16 +1,14 @@
 // The memory budget of live processes (EngineOptions::memoryBudgetBytes, docs/operations.md
 // "Memory budget"), for each store: processes started over it wait in the store and are loaded,
 // oldest first, as room frees; a restart keeps them waiting in order; a repeated start of one
-// that waits answers it.
+// that waits answers it; the engine's counts of them are the store's.
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <future>
 #include <map>
 #include <set>
-#include <thread>
 
-#include "store_fixture.h"
+#include "memory_budget_fixture.h"
 
 namespace pledge::server {
 namespace {
@@ -22,40 +20,9 @@ constexpr std::int64_t kFitting = 10;
 // Starts go live while the estimate is under the budget: one may cross it.
 constexpr std::int64_t kMostInMemory = kFitting + 1;
 
-class MemoryBudget : public ::testing::TestWithParam<std::string> {
+class MemoryBudget : public MemoryBudgetFixture {
  protected:
-  void open() {
-    engine_.reset();
-    engine_ = place_.openEngine(EngineOptions{.memoryBudgetBytes = kFitting * kEachAtLeast});
-  }
-  Result<StartedProcess> start(StartOptions options = {}) {
-    std::promise<Result<StartedProcess>> started;
-    engine_->startProcess(StartRequest{.actor = "D#1", .method = "start", .options = options},
-                          [&](Result<StartedProcess> s) { started.set_value(std::move(s)); });
-    return started.get_future().get();
-  }
-  // Starts count processes one after another; answers them oldest first with their start times.
-  std::vector<std::pair<Uuid, std::int64_t>> startMany(int count) {
-    std::vector<std::pair<Uuid, std::int64_t>> started;
-    for (int i = 0; i < count; ++i) {
-      const Uuid id = start().value().processId;
-      started.emplace_back(id, engine_->process(id).value().startedAt);
-    }
-    return started;
-  }
-  std::vector<PolledTask> poll(std::int64_t waitMs) {
-    std::promise<std::vector<PolledTask>> polled;
-    const PollRequest request{
-        .worker = "t", .queues = {{"D#1", ""}}, .max = 1000, .waitMs = waitMs};
-    engine_->poll(request, [&](std::vector<PolledTask> got) { polled.set_value(std::move(got)); });
-    return polled.get_future().get();
-  }
-  void complete(const PolledTask& task) {
-    std::promise<std::vector<ReleaseResult>> released;
-    engine_->release({Decision{.taskId = task.taskId, .attempt = task.attempt, .result = 1}},
-                     [&](std::vector<ReleaseResult> r) { released.set_value(std::move(r)); });
-    ASSERT_EQ(released.get_future().get().at(0).status, ReleaseStatus::Accepted);
-  }
+  void open() { MemoryBudgetFixture::open(kFitting * kEachAtLeast); }
   // Polls and completes the start tasks of started until every one ran, checking at every step
   // that memory held no more than the budget allows and that no process ran while more older
   // ones than fit in memory beside it had not run yet (they were loaded oldest first).
@@ -84,10 +51,8 @@ class MemoryBudget : public ::testing::TestWithParam<std::string> {
       EXPECT_EQ(engine_->process(id).value().state, ProcessState::Completed);
     }
     EXPECT_EQ(engine_->processesWaitingForMemory(), 0);
+    expectCountsOfTheStore();
   }
-
-  StorePlace place_{GetParam()};
-  std::unique_ptr<Engine> engine_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Stores, MemoryBudget, ::testing::Values("sqlite", "postgresql"),

@@ -32,7 +32,8 @@ Engine::Engine(std::unique_ptr<Store> store, EngineOptions options, Metrics* met
       graph_(store_->partitions(), options_.defaultTimeoutMs),
       ownership_(store_->partitions()),
       queues_(graph_, ownership_),
-      commits_(*store_, mutex_, metrics_) {
+      commits_(*store_, mutex_, metrics_),
+      budget_(options_.memoryBudgetBytes, store_->partitions()) {
   for (std::string& actor : store_->blockedActors()) queues_.setBlocked(actor, true);
   limits_.replace(store_->limits(), nowMs());
   if (store_->cluster() == nullptr) {
@@ -43,17 +44,16 @@ Engine::Engine(std::unique_ptr<Store> store, EngineOptions options, Metrics* met
     const std::size_t processes = live.processes.size();
     const std::size_t tasks = live.tasks.size();
     std::lock_guard lock(mutex_);
+    // Counted before adopt() takes off what it loads (the due ones under no budget): under a
+    // budget the due ones wait for room.
+    budget_.recount(PartitionSet::all(), store_->countDormant(kEveryDormant, PartitionSet::all()),
+                    store_->countDormant(now, PartitionSet::all()), now);
     Effects effects;
     adopt(std::move(live), now, effects);
     absorb(effects);
-    dormantCount_ = store_->countDormant(kEveryDormant, PartitionSet::all());
-    // Under a budget the due ones wait for room (without one, loadLive took them).
-    if (options_.memoryBudgetBytes > 0) {
-      waitingForMemory_ = store_->countDormant(now, PartitionSet::all());
-    }
     spdlog::info("loaded {} live processes with {} tasks from the store ({} dormant ones stay "
                  "there, {} of them waiting for memory)",
-                 processes, tasks, dormantCount_.load(), waitingForMemory_.load());
+                 processes, tasks, budget_.dormant(), budget_.waiting());
   }
   commits_.start(GroupCommit::Hooks{
       .materialize = [this](GroupCommit::Batch& batch,

@@ -165,7 +165,10 @@ void Engine::afterCommit(std::unique_lock<std::mutex>& lock, GroupCommit::Batch&
   applyEventAnswers(batch, now, effects);
 
   // Dormant processes leave memory unless something changed them since; a process waiting for
-  // memory that stays is an ordinary live one from now on.
+  // memory that stays is an ordinary live one from now on. One that stays is dormant in the
+  // store all the same: the next batch writes it again (dormant, to leave then, or not), so
+  // that no process in memory stays dormant in the store, uncounted (wake scans would keep
+  // finding it in place of those that wait).
   std::unordered_set<Process*> leaving;
   for (Process* process : batch.dormant) {
     if (process->lastBatch <= commits_.committedSeq() && process->wakeAt &&
@@ -173,6 +176,10 @@ void Engine::afterCommit(std::unique_lock<std::mutex>& lock, GroupCommit::Batch&
       leaving.insert(process);
     } else {
       process->waitingForMemory = false;
+      if (process->wakeAt) {
+        process->wakeAt.reset();
+        effects.changedProcesses.push_back(process);
+      }
     }
   }
 
@@ -196,6 +203,7 @@ void Engine::afterCommit(std::unique_lock<std::mutex>& lock, GroupCommit::Batch&
   bool freed = false;
   for (Process* process : endedAwaitingEviction_) {
     if (process->lastBatch <= commits_.committedSeq()) {
+      budget_.ended(process->memoryBytes);
       evict(*process);
       freed = true;
     } else {
@@ -205,10 +213,8 @@ void Engine::afterCommit(std::unique_lock<std::mutex>& lock, GroupCommit::Batch&
   endedAwaitingEviction_ = std::move(keep);
 
   for (Process* process : leaving) {
-    // Due already: it waits for memory.
-    if (*process->wakeAt <= now) ++waitingForMemory_;
+    budget_.left(process->partition, *process->wakeAt, process->startedAt);
     evict(*process);
-    ++dormantCount_;
     freed = true;
   }
   if (freed) roomFreed();
@@ -237,6 +243,8 @@ void Engine::afterFailedCommit(std::unique_lock<std::mutex>& lock,
   for (Process* process : everything) evict(*process);
   queues_.clear();
   ownership_.setAll(false);
+  // Partitions are counted again as they are loaded again.
+  budget_.clear();
   storeProblem_ = why;
   if (store_->cluster() == nullptr) {
     reloadBackoffMs_ = options_.reloadFirstMs;

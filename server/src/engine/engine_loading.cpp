@@ -35,13 +35,12 @@ void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
     process->reportedState = row.info.state;
     const Uuid id = process->id;
     Process& adopted = graph_.restoreProcess(std::move(process));
+    graph_.expect(adopted, budget_.expectedBytes());
     processes.emplace(id, &adopted);
     if (row.wakeAt) {
       // Woken: the next batch clears wake_at in the store.
       effects.changedProcesses.push_back(&adopted);
-      --dormantCount_;
-      // (One woken late, after waiting for room, was not counted when it left memory.)
-      if (*row.wakeAt <= now && waitingForMemory_ > 0) --waitingForMemory_;
+      budget_.loaded(row.partition, *row.wakeAt, row.info.startedAt);
     }
   }
   std::vector<std::pair<Task*, Uuid>> forwards;
@@ -101,6 +100,7 @@ void Engine::adopt(LiveState live, std::int64_t now, Effects& effects) {
 }
 
 void Engine::evict(Process& process) {
+  if (loadsInFlight_ > 0) leftDuringLoads_.insert(process.id);
   startKeys_.leaving(process);
   graph_.evict(process);
 }
@@ -128,36 +128,65 @@ std::optional<std::int64_t> Engine::dormantUntil(const Process& process, std::in
   return earliest;
 }
 
+LiveState Engine::readDormant(std::unique_lock<std::mutex>& lock,
+                              const std::function<std::vector<Uuid>()>& ids, bool* stale) {
+  ++loadsInFlight_;
+  lock.unlock();
+  LiveState live;
+  std::exception_ptr failed;
+  try {
+    const std::vector<Uuid> wanted = ids();
+    if (!wanted.empty()) live = store_->loadProcesses(wanted);
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  lock.lock();
+  std::erase_if(live.processes, [&](const ProcessRow& row) {
+    if (leftDuringLoads_.contains(row.info.processId)) {
+      if (stale != nullptr) *stale = true;
+      return true;
+    }
+    return graph_.findProcess(row.info.processId) != nullptr;
+  });
+  if (--loadsInFlight_ == 0) leftDuringLoads_.clear();
+  if (failed) std::rethrow_exception(failed);
+  return live;
+}
+
 void Engine::wakeDueProcesses(std::unique_lock<std::mutex>& lock) {
   const std::int64_t now = nowMs();
-  // Under a memory budget the store is asked every second whatever the counts say: processes
-  // waiting for memory must never be left there because a count went wrong.
-  if (now < nextWakeScan_ || (dormantCount_ <= 0 && options_.memoryBudgetBytes <= 0)) return;
+  // (The count is never lower than what waits in the store: MemoryBook.)
+  if (now < nextWakeScan_ || budget_.dormant() <= 0) return;
   nextWakeScan_ = now + 1'000;
-  // Under a memory budget: no more than fit (the next eviction scans again, see roomFreed).
+  // Under a memory budget: no more than fit (the next room freed scans again, see roomFreed).
   const int limit = processesThatFit();
+  dueLeftForRoom_ = limit == 0;
   if (limit == 0) return;
   const PartitionSet partitions = ownership_.served();
   if (!partitions.everything && partitions.list.empty()) return;
-  lock.unlock();
-  std::vector<Uuid> due;
+  std::size_t due = 0;
   LiveState live;
   try {
-    due = store_->dormantDue(now + options_.wakeAheadMs, limit, partitions);
-    if (!due.empty()) live = store_->loadProcesses(due);
-  } catch (const Error& error) {
+    live = readDormant(lock, [&] {
+      std::vector<Uuid> ids = store_->dormantDue(now + options_.wakeAheadMs, limit, partitions);
+      due = ids.size();
+      return ids;
+    });
+  } catch (const std::exception& error) {
     // The store is unreachable for now; the next scan tries again.
     spdlog::warn("cannot wake dormant processes: {}", error.what());
-    lock.lock();
     return;
   }
-  lock.lock();
+  // More may be due than one scan takes.
+  if (due == static_cast<std::size_t>(limit)) {
+    nextWakeScan_ = 0;
+    dueLeftForRoom_ = true;
+  }
+  std::erase_if(live.processes, [](const ProcessRow& row) { return !row.wakeAt; });
   if (live.processes.empty()) return;
   Effects effects;
   adopt(std::move(live), nowMs(), effects);
   absorb(effects);
-  // More may be due than one scan takes.
-  if (due.size() == static_cast<std::size_t>(limit)) nextWakeScan_ = 0;
 }
 
 void Engine::reloadWhenDue(std::unique_lock<std::mutex>& lock) {
@@ -167,12 +196,13 @@ void Engine::reloadWhenDue(std::unique_lock<std::mutex>& lock) {
   std::optional<std::string> failure;
   LiveState live;
   std::int64_t dormant = 0;
-  std::int64_t waiting = 0;
+  std::int64_t due = 0;
+  const std::int64_t now = nowMs();
   try {
     store_->checkWritable();
-    live = store_->loadLive(loadHorizon(nowMs()), PartitionSet::all());
+    live = store_->loadLive(loadHorizon(now), PartitionSet::all());
     dormant = store_->countDormant(kEveryDormant, PartitionSet::all());
-    waiting = store_->countDormant(nowMs(), PartitionSet::all());
+    due = store_->countDormant(now, PartitionSet::all());
   } catch (const std::exception& error) {
     failure = error.what();
   }
@@ -188,8 +218,8 @@ void Engine::reloadWhenDue(std::unique_lock<std::mutex>& lock) {
   }
   const std::size_t processes = live.processes.size();
   ownership_.setAll(true);
-  dormantCount_ = dormant;
-  waitingForMemory_ = options_.memoryBudgetBytes > 0 ? waiting : 0;
+  budget_.clear();
+  budget_.recount(PartitionSet::all(), dormant, due, now);
   nextWakeScan_ = 0;
   Effects effects;
   adopt(std::move(live), nowMs(), effects);
@@ -219,12 +249,12 @@ void Engine::adoptPartitions(const std::vector<int>& partitions,
   if (wanted.empty()) return;
   const auto started = std::chrono::steady_clock::now();
   const PartitionSet adopted = PartitionSet::of(wanted);
-  LiveState live = store_->loadLive(loadHorizon(nowMs()), adopted);
+  const std::int64_t now = nowMs();
+  LiveState live = store_->loadLive(loadHorizon(now), adopted);
   // What stays dormant in them is counted (adopt() takes off what it loads), so that wake scans
   // look for it; under a budget, the due ones wait for room.
   const std::int64_t dormant = store_->countDormant(kEveryDormant, adopted);
-  const std::int64_t waiting =
-      options_.memoryBudgetBytes > 0 ? store_->countDormant(nowMs(), adopted) : 0;
+  const std::int64_t due = store_->countDormant(now, adopted);
   const std::size_t processes = live.processes.size();
   std::unique_lock lock(mutex_);
   if (stopping_) return;
@@ -232,8 +262,8 @@ void Engine::adoptPartitions(const std::vector<int>& partitions,
     return !ownership_.idle(partition) || (stillHeld && !stillHeld(partition));
   });
   for (int partition : wanted) ownership_.set(partition, true);
-  dormantCount_ += dormant;
-  waitingForMemory_ += waiting;
+  // (Counted for the partitions asked for; one no longer held is counted high, never low.)
+  budget_.recount(adopted, dormant, due, now);
   nextWakeScan_ = 0;
   Effects effects;
   adopt(std::move(live), nowMs(), effects);

@@ -1,6 +1,5 @@
 // The memory budget of live processes (EngineOptions::memoryBudgetBytes): which starts wait for
 // memory in the store, and how many due dormant processes a wake scan may load back.
-#include <algorithm>
 #include <limits>
 
 #include "pledge/server/engine/engine.h"
@@ -20,7 +19,7 @@ std::int64_t Engine::liveMemoryBytes() {
 
 bool Engine::startWaitsForMemory() const {
   return options_.memoryBudgetBytes > 0 &&
-         (graph_.memoryBytes() >= options_.memoryBudgetBytes || waitingForMemory_ > 0);
+         (budget_.waiting() > 0 || !budget_.admits(graph_.chargedBytes(), graph_.processCount()));
 }
 
 std::optional<std::int64_t> Engine::leaveMemoryUntil(const Process& process,
@@ -36,22 +35,12 @@ std::optional<std::int64_t> Engine::leaveMemoryUntil(const Process& process,
 }
 
 int Engine::processesThatFit() const {
-  if (options_.memoryBudgetBytes <= 0) return kWakeScanBatch;
-  const std::int64_t live = static_cast<std::int64_t>(graph_.processCount());
-  const std::int64_t used = graph_.memoryBytes();
-  // A process loaded takes what the live ones take on average (a fresh one at least its start
-  // task): processes grow as they run, so this errs on the side of loading fewer.
-  const std::int64_t each =
-      live > 0 ? std::max(used / live, kProcessMemoryBytes + kTaskMemoryBytes)
-               : kProcessMemoryBytes + kTaskMemoryBytes;
-  std::int64_t fit = std::max<std::int64_t>(options_.memoryBudgetBytes - used, 0) / each;
-  // A budget smaller than one process must not stall everything.
-  if (live == 0) fit = std::max<std::int64_t>(fit, 1);
-  return static_cast<int>(std::min<std::int64_t>(fit, kWakeScanBatch));
+  return budget_.howManyFit(graph_.chargedBytes(), graph_.processCount(), kWakeScanBatch);
 }
 
 void Engine::roomFreed() {
-  if (options_.memoryBudgetBytes <= 0 || waitingForMemory_ <= 0 || processesThatFit() == 0) {
+  if (options_.memoryBudgetBytes <= 0 || (budget_.waiting() <= 0 && !dueLeftForRoom_) ||
+      processesThatFit() == 0) {
     return;
   }
   nextWakeScan_ = 0;

@@ -111,6 +111,9 @@ void Engine::resume(const Uuid& processId, std::function<void(Result<ProcessInfo
 
 namespace {
 
+// Reads of the store an operation makes at most for a process not in memory.
+constexpr int kOperationReads = 3;
+
 Error cannot(Engine::Operation operation, ProcessState state) {
   if (operation == Engine::Operation::Pause || operation == Engine::Operation::Resume) {
     return Error(ErrorCode::Conflict,
@@ -142,37 +145,42 @@ void Engine::operate(Operation operation, const Uuid& processId,
   };
   std::optional<Error> problem = unavailable();
   Process* process = problem ? nullptr : graph_.findProcess(processId);
-  if (!problem && process == nullptr) {
-    // Dormant, ended or unknown: the store tells (read outside the lock).
-    lock.unlock();
+  // Dormant, ended or unknown: the store tells (read outside the lock). A read that raced with
+  // the process coming into memory and leaving it again is read again.
+  bool stale = true;
+  for (int read = 0; read < kOperationReads && !problem && process == nullptr && stale; ++read) {
+    stale = false;
     LiveState stored;
     std::optional<Error> readFailed;
     try {
-      stored = store_->loadProcesses({processId});
+      stored = readDormant(lock, [&] { return std::vector<Uuid>{processId}; }, &stale);
     } catch (const std::exception& error) {
       readFailed = Error(ErrorCode::Unavailable,
                          fmt::format("the store cannot be read now ({}); retry", error.what()));
     }
-    lock.lock();
     problem = unavailable();
     if (!problem) problem = readFailed;
     if (!problem) process = graph_.findProcess(processId);
-    if (!problem && process == nullptr) {
+    if (!problem && process == nullptr && !stale) {
       if (stored.processes.empty()) {
         problem = Error(ErrorCode::NotFound, fmt::format("no process {}", processId.toString()));
-      } else if (stored.processes.front().wakeAt) {
+      }
+      const ProcessState state = problem ? ProcessState::Running : stored.processes[0].info.state;
+      if (!problem && stored.processes.front().wakeAt) {
         Effects woken;
         adopt(std::move(stored), nowMs(), woken);
         absorb(woken);
         process = graph_.findProcess(processId);
       }
       if (!problem && process == nullptr) {
-        const ProcessState state = stored.processes.front().info.state;
         problem = state == ProcessState::Running || state == ProcessState::Broken
                       ? Error(ErrorCode::Unavailable, "the process is moving between nodes; retry")
                       : cannot(operation, state);
       }
     }
+  }
+  if (!problem && process == nullptr) {
+    problem = Error(ErrorCode::Unavailable, "the process is being loaded; retry");
   }
   if (!problem) {
     const bool allowed =

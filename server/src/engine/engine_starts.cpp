@@ -110,6 +110,8 @@ Result<StartedProcess> Engine::startLocked(const StartRequest& request, std::int
   const bool waits = startWaitsForMemory();
   Process& process = graph_.startProcess(request, *processId, Uuid::random(), now, effects);
   process.waitingForMemory = waits;
+  // (One that waits leaves memory as it is; it is expected to grow once loaded again.)
+  if (!waits) graph_.expect(process, budget_.expectedBytes());
   if (metrics_ != nullptr) metrics_->processStarted();
   return StartedProcess{process.id, process.startTask->id, false};
 }

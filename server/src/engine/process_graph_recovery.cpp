@@ -21,6 +21,7 @@ void ProcessGraph::evict(Process& process) {
   if (process.customId) customIds_.erase(*process.customId);
   if (process.requestId) requestIds_.erase(*process.requestId);
   memoryBytes_ -= process.memoryBytes;
+  chargedBytes_ -= charged(process);
   processes_.erase(process.id);
 }
 

@@ -31,6 +31,7 @@
 #include <thread>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -42,6 +43,7 @@
 #include "pledge/server/node/metrics.h"
 #include "pledge/server/engine/engine_types.h"
 #include "pledge/server/engine/group_commit.h"
+#include "pledge/server/engine/memory_book.h"
 #include "pledge/server/engine/process_graph.h"
 #include "pledge/server/engine/partition_ownership.h"
 #include "pledge/server/engine/process_watches.h"
@@ -227,12 +229,11 @@ class Engine {
   void dropPartitions(const std::vector<int>& partitions);
   // Replaces the blocked actors with the store's (another node may have changed them).
   void syncBlocked(const std::vector<std::string>& actors);
-  // Live processes in memory, and dormant ones (in the store only).
+  // Live processes in memory; dormant ones in the store, and those waiting for memory (see
+  // MemoryBook).
   std::int64_t processesInMemory();
-  std::int64_t dormantProcesses() const { return dormantCount_; }
-  // Due dormant processes not loaded for lack of room under the memory budget (started over it,
-  // or woken while it was full).
-  std::int64_t processesWaitingForMemory() const { return waitingForMemory_; }
+  std::int64_t dormantProcesses() const { return budget_.dormant(); }
+  std::int64_t processesWaitingForMemory() const { return budget_.waiting(); }
   // The estimate of the memory the live processes take (ProcessGraph::memoryBytes()).
   std::int64_t liveMemoryBytes();
   const EngineOptions& options() const { return options_; }
@@ -249,6 +250,11 @@ class Engine {
   // ---- loading and dormancy (engine_loading.cpp) -----------------------------------------
   // Puts processes read from the store into the graph (under the lock).
   void adopt(LiveState state, std::int64_t now, Effects& effects);
+  // Reads the processes ids() names, to load them (without the lock), and drops those in
+  // memory and those that came and left memory meanwhile (read as they were before: they could
+  // run twice; *stale is set). Throws what the store throws (with the lock held again).
+  LiveState readDormant(std::unique_lock<std::mutex>& lock,
+                        const std::function<std::vector<Uuid>()>& ids, bool* stale = nullptr);
   // Removes a process from memory (under the lock).
   void evict(Process& process);
   // When a process may leave memory: the time its first scheduled task is due, if every live
@@ -257,23 +263,19 @@ class Engine {
   void wakeDueProcesses(std::unique_lock<std::mutex>& lock);
 
   // ---- memory budget (engine_memory.cpp) -------------------------------------------------
-  // Whether a process starting now waits for memory: the estimate is over the budget, or
-  // others wait (they go first).
+  // Whether a process starting now waits for memory: it does not fit, or others wait.
   bool startWaitsForMemory() const;
   // When a process may leave memory: at once (its start time) if it waits for memory and is
-  // still only its start task, else dormantUntil().
+  // only its start task, else dormantUntil().
   std::optional<std::int64_t> leaveMemoryUntil(const Process& process, std::int64_t now) const;
-  // How many due dormant processes a wake scan may load now: all (up to a scan's batch) without
-  // a budget, else what fits in the room left (at least one when nothing is live).
+  // How many due dormant processes a wake scan may load now (MemoryBook::howManyFit).
   int processesThatFit() const;
-  // Processes left memory: when some wait for memory and there is room, the next wake scan
-  // runs at once (under the lock).
+  // Processes left memory: if some wait for room and there is some, a wake scan runs now.
   void roomFreed();
-  // What loadLive loads besides the processes in memory before: dormant ones due by then (none
-  // under a budget: wake scans load them, oldest first, as they fit).
+  // Until when loadLive loads dormant ones (none under a budget: wake scans do, as they fit).
   std::int64_t loadHorizon(std::int64_t now) const;
-  // Reloads every partition after a failed commit once the store takes a write again (timer
-  // thread, under the lock, which it releases while it reads the store).
+  // Reloads every partition after a failed commit once the store takes writes again (timer
+  // thread, under the lock; released while it reads).
   void reloadWhenDue(std::unique_lock<std::mutex>& lock);
 
   // ---- batches (engine_commit.cpp) -------------------------------------------------------
@@ -375,9 +377,14 @@ class Engine {
   // Ended processes wait here until no open batch refers to them.
   std::vector<Process*> endedAwaitingEviction_;
 
-  std::atomic<std::int64_t> dormantCount_{0};
-  std::atomic<std::int64_t> waitingForMemory_{0};
+  MemoryBook budget_;
   std::int64_t nextWakeScan_ = 0;
+  // A wake scan left due processes in the store for lack of room: the next room freed scans.
+  bool dueLeftForRoom_ = false;
+  // Reads of the store that load processes, running now (outside the lock), and the processes
+  // that left memory meanwhile: what such a read holds of them may be older than the store.
+  int loadsInFlight_ = 0;
+  std::unordered_set<Uuid> leftDuringLoads_;
   // Set after a failed commit until the partitions are reloaded (see storeProblem()).
   std::optional<std::string> storeProblem_;
   std::int64_t nextReloadAt_ = 0;

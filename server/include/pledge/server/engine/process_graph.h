@@ -22,6 +22,7 @@
 // Thread-compatible: the engine serializes all calls.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -158,8 +159,10 @@ struct Process {
   // Started over the engine's memory budget: it is written waiting for memory (dormant, due at
   // once) and leaves memory once that is durable, unless something changed it meanwhile.
   bool waitingForMemory = false;
-  // What it adds to the graph's memory estimate (ProcessGraph::memoryBytes).
+  // What it adds to the graph's memory estimate (ProcessGraph::memoryBytes), and what it was
+  // expected to grow to when it entered memory (ProcessGraph::chargedBytes).
   std::int64_t memoryBytes = 0;
+  std::int64_t expectedBytes = 0;
 };
 
 // What operations ask of the engine. Pointers stay valid until the engine evicts the process,
@@ -297,6 +300,13 @@ class ProcessGraph {
   // An estimate of the memory the live processes take: kProcessMemoryBytes a process,
   // kTaskMemoryBytes a task, plus the bytes of each task's spec (and value, when loaded).
   std::int64_t memoryBytes() const { return memoryBytes_; }
+  // What the memory budget charges the live processes: each the larger of what it takes and
+  // what it is expected to grow to (set by expect()).
+  std::int64_t chargedBytes() const { return chargedBytes_; }
+  void expect(Process& process, std::int64_t bytes) {
+    chargedBytes_ += std::max(process.memoryBytes, bytes) - charged(process);
+    process.expectedBytes = bytes;
+  }
   template <typename Visit>
   void forEachProcess(Visit&& visit) const {
     for (const auto& [id, process] : processes_) visit(*process);
@@ -345,8 +355,13 @@ class ProcessGraph {
   void checkCompletion(Process& process, std::int64_t now, Effects& effects);
   const Task* settledTarget(const Task& task) const;
   void charge(Process& process, std::int64_t bytes) {
+    const std::int64_t before = charged(process);
     process.memoryBytes += bytes;
     memoryBytes_ += bytes;
+    chargedBytes_ += charged(process) - before;
+  }
+  static std::int64_t charged(const Process& process) {
+    return std::max(process.memoryBytes, process.expectedBytes);
   }
 
   int partitions_;
@@ -361,6 +376,7 @@ class ProcessGraph {
   std::uint64_t nextReadySeq_ = 1;
   std::vector<Process*> restored_;
   std::int64_t memoryBytes_ = 0;
+  std::int64_t chargedBytes_ = 0;
 };
 
 }  // namespace pledge::server
