@@ -1,6 +1,6 @@
-// ReadyQueues on a real ProcessGraph: tasks come out by priority then age, entries of tasks that
-// moved on are skipped, and what a queue remembers of ready order stays bounded by the tasks it
-// holds, whether or not anything reads the queue's statistics.
+// ReadyQueues on a real ProcessGraph: tasks come out oldest first, a task that moves on or leaves
+// memory leaves its queue at once (the queues link the tasks themselves), and one queued late
+// goes back to its place in ready order.
 #include "pledge/server/engine/ready_queues.h"
 
 #include <gtest/gtest.h>
@@ -42,28 +42,57 @@ TEST_F(ReadyQueuesTest, handsOutOldestFirstAndSkipsTasksThatMovedOn) {
   EXPECT_EQ(queues_.popReady(queue()), nullptr);
 }
 
-TEST_F(ReadyQueuesTest, readyOrderStaysBoundedWhenNothingReadsTheStatistics) {
-  // 20,000 tasks queued and handed out one by one, as a busy queue with no scrape of /metrics or
-  // /queues sees them: the ready-order list must not keep an entry for each of them.
+TEST_F(ReadyQueuesTest, tasksThatMoveOnLeaveTheQueueAtOnce) {
+  // Handed out by another path (or cancelled): nothing of them stays in the queue, whether or
+  // not anything reads its statistics.
+  std::vector<Task*> tasks;
+  for (int i = 0; i < 5'000; ++i) tasks.push_back(&startQueued());
+  for (Task* task : tasks) graph_.lease(*task, now_, effects_);
+  for (const auto& [priority, list] : queue().byPriority) EXPECT_FALSE(list.linked());
+  EXPECT_EQ(queues_.popReady(queue()), nullptr);
+  EXPECT_TRUE(queue().byPriority.empty());
+}
+
+TEST_F(ReadyQueuesTest, theOldestReadyTaskIsTheHeadOfItsList) {
   for (int i = 0; i < 20'000; ++i) {
     Task& task = startQueued();
     Task* taken = queues_.popReady(queue());
     ASSERT_EQ(taken, &task);
     graph_.lease(*taken, now_, effects_);
   }
-  EXPECT_LE(queue().fifo.size(), 2'048U);
-  // Still right about the oldest ready task afterwards.
   startQueued();
   now_ += 250;
+  startQueued();
   std::vector<QueueStats> stats = queues_.stats(now_);
   ASSERT_EQ(stats.size(), 1U);
   EXPECT_EQ(stats[0].oldestReadyMs, 250);
+  EXPECT_EQ(stats[0].ready, 2);
 }
 
-TEST_F(ReadyQueuesTest, readyOrderKeepsEveryTaskStillWaiting) {
-  // Nobody polls: every entry is of a task still ready, and none may be dropped.
-  for (int i = 0; i < 5'000; ++i) startQueued();
-  EXPECT_EQ(queue().fifo.size(), 5'000U);
+TEST_F(ReadyQueuesTest, aTaskThatLeavesMemoryLeavesItsQueue) {
+  // A dormant process, or one whose partition another node took over, is evicted with its
+  // tasks queued: the queue must not hand out (or touch) the freed task.
+  Task& first = startQueued();
+  Task& second = startQueued();
+  graph_.evict(*first.process);
+  EXPECT_EQ(queues_.popReady(queue()), &second);
+  EXPECT_EQ(queues_.popReady(queue()), nullptr);
+}
+
+TEST_F(ReadyQueuesTest, aTaskQueuedLateGoesBackToItsPlaceInReadyOrder) {
+  // As tasks held back while their process was paused are queued again on resume.
+  Task& first = startQueued();
+  Task& second = startQueued();
+  Task& third = startQueued();
+  EXPECT_EQ(queues_.popReady(queue()), &first);
+  queues_.push(first);
+  queues_.push(first);  // queued already: stays where it is
+  EXPECT_EQ(queues_.popReady(queue()), &first);
+  EXPECT_EQ(queues_.popReady(queue()), &second);
+  queues_.push(second);
+  EXPECT_EQ(queues_.popReady(queue()), &second);
+  EXPECT_EQ(queues_.popReady(queue()), &third);
+  EXPECT_EQ(queues_.popReady(queue()), nullptr);
 }
 
 }  // namespace

@@ -351,17 +351,13 @@ void Engine::leaseTask(Task& task, std::int64_t now, Effects& effects) {
     return;
   }
   const std::int64_t due = now + options_.leaseWriteDelayMs;
-  timers_.atLeaseWrite(due, task.id, task.attempt);
+  timers_.atLeaseWrite(due, task);
 }
 
 void Engine::writeDueLeases(std::int64_t now, Effects& effects) {
-  while (std::optional<std::pair<Uuid, int>> due = timers_.popDueLeaseWrite(now)) {
-    Task* task = graph_.findTask(due->first);
-    if (task == nullptr || task->state != TaskState::Leased || task->attempt != due->second ||
-        !serving(task->process->partition)) {
-      continue;  // released, expired or moved on: nothing to write
-    }
-    effects.changedTasks.push_back(task);
+  // (A task released, expired or evicted meanwhile left the list: Task::leaseLink.)
+  while (Task* task = timers_.popDueLeaseWrite(now)) {
+    if (serving(task->process->partition)) effects.changedTasks.push_back(task);
   }
 }
 

@@ -123,6 +123,8 @@ void ProcessGraph::countState(const Task& task, TaskState state, int delta) {
 }
 
 void ProcessGraph::setState(Task& task, TaskState state) {
+  if (task.state == TaskState::Ready) task.readyLink.unlink();
+  if (task.state == TaskState::Leased) task.leaseLink.unlink();
   countState(task, task.state, -1);
   if (task.state == TaskState::Scheduled) --task.process->scheduledTasks;
   task.state = state;

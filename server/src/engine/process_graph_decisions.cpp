@@ -110,14 +110,27 @@ std::optional<Rejection> ProcessGraph::checkNewTasks(const Process& process, con
   if (creator.type == TaskType::Worker) {
     return Rejection{ErrorCode::BadRequest, "a worker task creates no tasks; only deciders do"};
   }
-  std::unordered_map<Uuid, std::size_t> fresh;
-  for (std::size_t i = 0; i < specs.size(); ++i) {
-    const Uuid& id = specs[i].taskId;
-    if (tasks_.contains(id) || !fresh.emplace(id, i).second) {
-      return Rejection{ErrorCode::BadRequest,
-                       fmt::format("tasks[{}]: task id {} is already used", i, id.toString())};
-    }
+  // The new ids, sorted (a vector: decisions are mostly small, and a hash map's nodes cost more).
+  std::vector<std::pair<Uuid, std::size_t>> fresh;
+  fresh.reserve(specs.size());
+  std::size_t used = specs.size();  // the first id taken already, or twice
+  for (std::size_t i = 0; i < specs.size() && used == specs.size(); ++i) {
+    if (tasks_.contains(specs[i].taskId)) used = i;
+    fresh.emplace_back(specs[i].taskId, i);
   }
+  std::sort(fresh.begin(), fresh.end());
+  for (std::size_t k = 1; k < fresh.size(); ++k) {
+    if (fresh[k].first == fresh[k - 1].first) used = std::min(used, fresh[k].second);
+  }
+  if (used < specs.size()) {
+    return Rejection{ErrorCode::BadRequest, fmt::format("tasks[{}]: task id {} is already used",
+                                                        used, specs[used].taskId.toString())};
+  }
+  const auto freshIndex = [&fresh](const Uuid& id) -> std::optional<std::size_t> {
+    auto it = std::lower_bound(fresh.begin(), fresh.end(), std::pair{id, std::size_t{0}});
+    if (it == fresh.end() || it->first != id) return std::nullopt;
+    return it->second;
+  };
   for (std::size_t i = 0; i < specs.size(); ++i) {
     if (auto problem = checkSystemTask(specs[i])) {
       return Rejection{ErrorCode::BadRequest, fmt::format("tasks[{}]: {}", i, *problem)};
@@ -137,14 +150,13 @@ std::optional<Rejection> ProcessGraph::checkNewTasks(const Process& process, con
     for (std::size_t a = 0; a < specs[i].args.size() && !problem; ++a) {
       forEachPromise(specs[i].args[a], [&](const ArgSpec& ref) {
         if (problem) return;
-        auto local = fresh.find(ref.promise);
-        if (local != fresh.end()) {
-          if (local->second == i) {
+        if (std::optional<std::size_t> local = freshIndex(ref.promise)) {
+          if (*local == i) {
             problem = Rejection{
                 ErrorCode::BadRequest,
                 fmt::format("tasks[{}].args[{}]: a task cannot take its own promise", i, a)};
           } else if (!ref.flags.noWait) {
-            awaits[i].push_back(local->second);
+            awaits[i].push_back(*local);
           }
           return;
         }

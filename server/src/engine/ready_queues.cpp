@@ -10,12 +10,6 @@ namespace {
 // Pollers an actor remembers: those seen within this long, at most kMaxPollersPerActor.
 constexpr std::int64_t kPollerMemoryMs = 60'000;
 constexpr std::size_t kMaxPollersPerActor = 1'000;
-// A queue's ready-order list drops the entries of tasks that moved on once it holds this many
-// more than twice its heap: each drop looks at every entry, after the list has at least doubled,
-// so it costs at most about one look-up per push, and the list stays within a constant factor of
-// the tasks queued (else it would grow with every task ever made ready unless something read
-// the queue's statistics).
-constexpr std::size_t kFifoSlack = 1'024;
 
 }  // namespace
 
@@ -34,43 +28,38 @@ ReadyQueues::Queue& ReadyQueues::find(const std::string& actor, const std::strin
   return queueFor(graph_.intern(actor), graph_.intern(taskList));
 }
 
-void ReadyQueues::push(const Task& task) {
-  Queue& queue = queueFor(task.actor, task.taskList);
-  queue.heap.push(Queue::Entry{task.priority, task.readySeq, task.id});
-  queue.fifo.emplace_back(task.readySeq, task.id);
-  if (queue.fifo.size() > 2 * queue.heap.size() + kFifoSlack) dropMovedOn(queue);
-}
-
-bool ReadyQueues::stillReady(const std::pair<std::uint64_t, Uuid>& entry) const {
-  const Task* task = graph_.findTask(entry.second);
-  return task != nullptr && task->state == TaskState::Ready && task->readySeq == entry.first;
-}
-
-void ReadyQueues::dropMovedOn(Queue& queue) {
-  std::erase_if(queue.fifo, [this](const auto& entry) { return !stillReady(entry); });
+void ReadyQueues::push(Task& task) {
+  if (task.readyLink.linked()) return;
+  TaskLink& head = queueFor(task.actor, task.taskList).byPriority[task.priority];
+  // At the tail, but for a task that became ready before the last ones queued (one held back
+  // while its process was paused): it goes back to its place.
+  TaskLink* before = &head;
+  while (before->prev() != &head && before->prev()->task()->readySeq > task.readySeq) {
+    before = before->prev();
+  }
+  before->insertBefore(task.readyLink);
 }
 
 Task* ReadyQueues::popReady(Queue& queue) {
-  while (!queue.heap.empty()) {
-    Queue::Entry entry = queue.heap.top();
-    queue.heap.pop();
-    Task* task = graph_.findTask(entry.taskId);
-    if (task != nullptr && task->state == TaskState::Ready && task->readySeq == entry.seq &&
-        ownership_.serving(task->process->partition)) {
+  for (auto list = queue.byPriority.begin(); list != queue.byPriority.end();) {
+    while (Task* task = list->second.next()->task()) {
+      task->readyLink.unlink();
+      if (!ownership_.serving(task->process->partition)) continue;
       if (task->process->paused) {  // held back until the process is resumed
         task->process->held.push_back(task);
         continue;
       }
       return task;
     }
+    list = queue.byPriority.erase(list);
   }
   return nullptr;
 }
 
 void ReadyQueues::clear() {
   for (auto& [key, queue] : queues_) {
-    queue->heap = {};
-    queue->fifo.clear();
+    for (auto& [priority, list] : queue->byPriority) list.clear();
+    queue->byPriority.clear();
   }
 }
 
@@ -157,14 +146,14 @@ std::vector<QueueStats> ReadyQueues::stats(std::int64_t now) {
   }
   for (auto& [key, queue] : queues_) {
     QueueStats& entry = stats[{*key.actor, *key.taskList}];
-    while (!queue->fifo.empty()) {
-      if (stillReady(queue->fifo.front())) {
-        const Task* task = graph_.findTask(queue->fifo.front().second);
-        entry.oldestReadyMs = std::max<std::int64_t>(0, now - task->readyAt);
-        break;
-      }
-      queue->fifo.pop_front();
+    // The oldest of each priority heads its list (and lists left empty go).
+    std::optional<std::int64_t> oldest;
+    std::erase_if(queue->byPriority, [](const auto& list) { return !list.second.linked(); });
+    for (const auto& [priority, list] : queue->byPriority) {
+      const Task* task = list.next()->task();
+      oldest = std::min(oldest.value_or(task->readyAt), task->readyAt);
     }
+    if (oldest) entry.oldestReadyMs = std::max<std::int64_t>(0, now - *oldest);
   }
   std::vector<QueueStats> result;
   for (auto& [key, entry] : stats) {

@@ -28,9 +28,10 @@ void Timers::atRequest(std::int64_t deadline, std::function<void()> expire) {
   arm(deadline);
 }
 
-void Timers::atLeaseWrite(std::int64_t due, const Uuid& taskId, int attempt) {
-  if (leaseWrites_.empty()) arm(due + kLeaseWriteSlackMs);
-  leaseWrites_.emplace_back(due, taskId, attempt);
+void Timers::atLeaseWrite(std::int64_t due, Task& task) {
+  if (!leaseWrites_.linked()) arm(due + kLeaseWriteSlackMs);
+  task.leaseWriteDue = due;
+  leaseWrites_.insertBefore(task.leaseLink);
 }
 
 std::int64_t Timers::next(std::int64_t fallback) const {
@@ -38,8 +39,8 @@ std::int64_t Timers::next(std::int64_t fallback) const {
   if (!tasks_.empty()) next = std::min(next, tasks_.top().first);
   if (!processes_.empty()) next = std::min(next, processes_.top().first);
   if (!requests_.empty()) next = std::min(next, requests_.begin()->first);
-  if (!leaseWrites_.empty()) {
-    next = std::min(next, std::get<0>(leaseWrites_.front()) + kLeaseWriteSlackMs);
+  if (const Task* lease = leaseWrites_.next()->task()) {
+    next = std::min(next, lease->leaseWriteDue + kLeaseWriteSlackMs);
   }
   return next;
 }
@@ -68,11 +69,11 @@ std::optional<Uuid> Timers::popDueProcess(std::int64_t now) {
   return id;
 }
 
-std::optional<std::pair<Uuid, int>> Timers::popDueLeaseWrite(std::int64_t now) {
-  if (leaseWrites_.empty() || std::get<0>(leaseWrites_.front()) > now) return std::nullopt;
-  const auto [due, id, attempt] = leaseWrites_.front();
-  leaseWrites_.pop_front();
-  return std::pair{id, attempt};
+Task* Timers::popDueLeaseWrite(std::int64_t now) {
+  Task* task = leaseWrites_.next()->task();
+  if (task == nullptr || task->leaseWriteDue > now) return nullptr;
+  task->leaseLink.unlink();
+  return task;
 }
 
 void Timers::expireRequests(std::int64_t now) {

@@ -37,6 +37,7 @@
 #include "pledge/polled_task.h"
 #include "pledge/process_info.h"
 #include "pledge/retry_policy.h"
+#include "pledge/server/engine/task_link.h"
 #include "pledge/server/store/task_state.h"
 #include "pledge/start_request.h"
 #include "pledge/task_error.h"
@@ -115,6 +116,12 @@ struct Task {
   std::int64_t endedAt = 0;
   // Order of entering Ready, for FIFO among equal priorities.
   std::uint64_t readySeq = 0;
+  // Its place in a ready queue (while Ready and durable) and among the leases not yet written
+  // (while Leased): setState takes it out of either when it moves on.
+  TaskLink readyLink{this};
+  TaskLink leaseLink{this};
+  // When its lease is to be written, if still held (while in the leases' list).
+  std::int64_t leaseWriteDue = 0;
   // Kept by the engine: steady-clock microseconds when the task last became ready.
   std::int64_t readyStampUs = 0;
   // The attempt whose release was applied (a repeated release of it is a duplicate).

@@ -1,20 +1,18 @@
 // ReadyQueues: the tasks that may be handed out, by queue (actor and task list), highest
 // priority first, then oldest; the polls parked until one is; the blocked actors (whose tasks
-// stay queued); and what the engine remembers of each actor's pollers. A queue holds task ids
-// with the ready sequence they were queued under: the graph holds the tasks, and an entry whose
-// task moved on since is skipped when it comes up. Tasks enter only once the batch that made
-// them ready is durable (nothing is handed out that the store does not hold).
+// stay queued); and what the engine remembers of each actor's pollers. A queue links the tasks
+// themselves (Task::readyLink): a task that moves on or leaves memory leaves its queue at once,
+// so nothing is looked up by id. Tasks enter only once the batch that made them ready is durable
+// (nothing is handed out that the store does not hold).
 //
 // Called under the engine's lock.
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
-#include <queue>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -23,6 +21,7 @@
 #include "pledge/polled_task.h"
 #include "pledge/server/engine/engine_types.h"
 #include "pledge/server/engine/process_graph.h"
+#include "pledge/server/engine/task_link.h"
 
 namespace pledge::server {
 
@@ -31,23 +30,12 @@ class PartitionOwnership;
 class ReadyQueues {
  public:
   struct Queue {
-    struct Entry {
-      int priority;
-      std::uint64_t seq;
-      Uuid taskId;
-      // Max-heap order: higher priority first, then lower (earlier) ready sequence.
-      bool operator<(const Entry& other) const {
-        if (priority != other.priority) return priority < other.priority;
-        return seq > other.seq;
-      }
-    };
-
     const std::string* actor = nullptr;
     const std::string* taskList = nullptr;
-    std::priority_queue<Entry> heap;
-    // Ready order, oldest first, for the age of the oldest ready task. Stale entries are dropped
-    // when they reach the front, and all of them whenever the list outgrows the heap.
-    std::deque<std::pair<std::uint64_t, Uuid>> fifo;
+    // Its tasks by priority, highest first; each list in ready order (Task::readySeq), oldest
+    // first. A task leaves when it is handed out, moves on (ProcessGraph::setState) or leaves
+    // memory, so every task listed is Ready; a list left empty is dropped when popReady meets it.
+    std::map<int, TaskLink, std::greater<>> byPriority;
   };
 
   struct ParkedPoll {
@@ -68,10 +56,10 @@ class ReadyQueues {
   Queue& queueFor(const std::string* actor, const std::string* taskList);
   // The queue of the names (interned on the way).
   Queue& find(const std::string& actor, const std::string& taskList);
-  // Queues a task made Ready by a durable batch.
-  void push(const Task& task);
-  // The next task of the queue that is still Ready under the sequence it was queued with, in a
-  // partition served now; nullptr when none is.
+  // Queues a task made Ready by a durable batch (in place if it is queued already).
+  void push(Task& task);
+  // The next task of the queue in a partition served now (those of others leave the queue, and
+  // those of paused processes wait in Process::held); nullptr when none is.
   Task* popReady(Queue& queue);
   std::size_t size() const { return queues_.size(); }
   // Queues of the server's own actors (isServerActor) among them.
@@ -104,11 +92,6 @@ class ReadyQueues {
   std::vector<ActorStats> actorStats(const std::vector<QueueStats>& queues, std::int64_t now) const;
 
  private:
-  // Whether a ready-order entry's task is still Ready under the sequence it was queued with.
-  bool stillReady(const std::pair<std::uint64_t, Uuid>& entry) const;
-  // Drops the ready-order entries of tasks that moved on.
-  void dropMovedOn(Queue& queue);
-
   struct ActorRecord {
     std::optional<std::int64_t> lastPollAt;
     std::map<std::string, std::int64_t> pollers;

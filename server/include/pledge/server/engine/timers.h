@@ -1,24 +1,25 @@
 // Timers: what the engine's timer thread waits for. Task deadlines (a start time, a retry's
-// delay, a lease's expiry, a schedule-to-start: (epoch ms, task id), process deadlines, checked against the task when due, so a
-// deadline that no longer applies costs nothing), the deadlines of parked requests (each
-// expiry runs under the engine's lock and leaves its answer for after it), and the leases
-// handed out but not yet written.
+// delay, a lease's expiry, a schedule-to-start: epoch ms and task id) and process deadlines,
+// each checked against the task or process when due, so a deadline that no longer applies costs
+// nothing; the deadlines of parked requests (each expiry runs under the engine's lock and leaves
+// its answer for after it); and the leases handed out but not yet written (a list of the tasks
+// themselves, which a task leaves when it moves on).
 //
 // Called under the engine's lock; wait() releases it while it waits.
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <queue>
-#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "pledge/server/engine/process_graph.h"
+#include "pledge/server/engine/task_link.h"
 #include "pledge/uuid.h"
 
 namespace pledge::server {
@@ -32,8 +33,9 @@ class Timers {
   // answers through answerLater().
   void atRequest(std::int64_t deadline, std::function<void()> expire);
   void answerLater(std::function<void()> answer) { answers_.push_back(std::move(answer)); }
-  // A lease handed out at now that is written once it is still held at due.
-  void atLeaseWrite(std::int64_t due, const Uuid& taskId, int attempt);
+  // A lease just handed out, written if the task is still Leased at due (it leaves the list
+  // when it moves on: ProcessGraph::setState).
+  void atLeaseWrite(std::int64_t due, Task& task);
 
   // The earliest thing due, or fallback if that is earlier.
   std::int64_t next(std::int64_t fallback) const;
@@ -48,8 +50,8 @@ class Timers {
   std::optional<Uuid> popDueTask(std::int64_t now);
   // The next process deadline due by now.
   std::optional<Uuid> popDueProcess(std::int64_t now);
-  // The next lease write due by now: (task id, attempt).
-  std::optional<std::pair<Uuid, int>> popDueLeaseWrite(std::int64_t now);
+  // The next task whose lease write is due by now; nullptr when none is.
+  Task* popDueLeaseWrite(std::int64_t now);
   // Runs the expiries of the request deadlines due by now (every one, for expireAll).
   void expireRequests(std::int64_t now);
   void expireAll();
@@ -65,8 +67,8 @@ class Timers {
       processes_;
   std::multimap<std::int64_t, std::function<void()>> requests_;
   std::vector<std::function<void()>> answers_;
-  // Leases handed out and not yet written, oldest first: (when to write it, task id, attempt).
-  std::deque<std::tuple<std::int64_t, Uuid, int>> leaseWrites_;
+  // Tasks whose lease is not written yet, oldest first (Task::leaseLink, Task::leaseWriteDue).
+  TaskLink leaseWrites_;
   std::condition_variable wake_;
   // What the timer thread waits for now (0: it is awake).
   std::int64_t armedFor_ = 0;
