@@ -21,9 +21,10 @@ constexpr std::chrono::seconds kWarningInterval{10};
 
 }  // namespace
 
-// The batch of one pool's polls. Fixed: pollBatch. Adaptive: ceil(limit / threads) of the pool's
+// The batch of one pool's polls. Fixed: pollBatch. Adaptive: pollShare() of the pool's
 // GradientLimit, which every release-and-poll round trip of the pool's threads feeds with its time
-// and the tasks the pool held. Internally synchronized.
+// and the tasks the pool held, and of the measured time a task takes to run. Internally
+// synchronized.
 class ActorRunner::PoolBatch {
  public:
   explicit PoolBatch(const ActorPoolConfig& pool)
@@ -33,7 +34,7 @@ class ActorRunner::PoolBatch {
         GradientLimitOptions{.initial = std::min(pool.pollBatch, pool.maxPollBatch) * threads_,
                              .min = threads_,
                              .max = pool.maxPollBatch * threads_});
-    perPoll_ = perPollOf(limit_->limit());
+    perPoll_ = pollShare(limit_->limit(), threads_, 0);
   }
 
   int perPoll() const { return perPoll_.load(std::memory_order_relaxed); }
@@ -45,10 +46,20 @@ class ActorRunner::PoolBatch {
     const int before = limit_->limit();
     const int after = limit_->onSample(rtt, inFlight_.load());
     if (after != before) {
+      const int share = pollShare(after, threads_, runNs_);
       spdlog::debug("{}: in-flight limit {} ({} per poll), round trips {:.2f} ms long-term",
-                    actor_, after, perPollOf(after), limit_->longRttNs() / 1e6);
+                    actor_, after, share, limit_->longRttNs() / 1e6);
     }
-    perPoll_ = perPollOf(after);
+    perPoll_ = pollShare(after, threads_, runNs_);
+  }
+  // A thread ran count tasks in `took`: the average a task takes (an exponential average over
+  // about 10 batches) bounds the batch (pollShare).
+  void onRan(int count, Clock::duration took) {
+    if (!limit_ || count <= 0) return;
+    std::lock_guard lock(mutex_);
+    const double perTask = std::chrono::duration<double, std::nano>(took).count() / count;
+    runNs_ = runNs_ == 0 ? perTask : runNs_ + (perTask - runNs_) * kRunSmoothing;
+    perPoll_ = pollShare(limit_->limit(), threads_, runNs_);
   }
   // The in-flight limit of an adaptive pool; nullopt when fixed.
   std::optional<int> limit() const {
@@ -57,7 +68,7 @@ class ActorRunner::PoolBatch {
   }
 
  private:
-  int perPollOf(int inFlightLimit) const { return (inFlightLimit + threads_ - 1) / threads_; }
+  static constexpr double kRunSmoothing = 0.2;
 
   const std::string actor_;
   const int threads_;
@@ -65,6 +76,7 @@ class ActorRunner::PoolBatch {
   std::atomic<int> inFlight_{0};
   mutable std::mutex mutex_;
   std::optional<GradientLimit> limit_;
+  double runNs_ = 0;  // a task's average run time (0: none ran yet)
 };
 
 ActorRunner::ActorRunner(const ActorRegistry& registry, RestClient& client,
@@ -190,6 +202,7 @@ void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool,
       }
     }
     batch.hold(static_cast<int>(tasks.size()));
+    const Clock::time_point ranFrom = Clock::now();
     std::vector<Decision> decisions;
     decisions.reserve(tasks.size());
     for (const PolledTask& task : tasks) {
@@ -213,6 +226,7 @@ void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool,
                       decisions.back().error->type(), decisions.back().error->message());
       }
     }
+    batch.onRan(static_cast<int>(tasks.size()), Clock::now() - ranFrom);
     std::vector<PolledTask> next = releaseUntilAcknowledged(decisions, pool, queues, batch);
     {
       std::lock_guard lock(mutex_);

@@ -60,9 +60,23 @@ void GradientLimit::onWindow(double shortNs, int inflight) {
   if (longRttNs_ / shortNs > kStaleRatio) longRttNs_ *= kStaleDecay;
   if (inflight < limit_ / 2) return;
   const double gradient = std::clamp(options_.rttTolerance * longRttNs_ / shortNs, 0.5, 1.0);
+  if (slowStart_) {
+    if (gradient >= 1.0) {
+      limit_ = clamp(limit_ * 2);
+      return;
+    }
+    slowStart_ = false;  // past the tolerance: the gradient takes over from here
+  }
   const double queueAllowance = std::sqrt(limit_);
   const double estimate = limit_ * gradient + queueAllowance;
   limit_ = clamp(limit_ * (1 - options_.smoothing) + estimate * options_.smoothing);
+}
+
+int pollShare(int limit, int threads, double runNs) {
+  const int share = (limit + threads - 1) / threads;
+  if (runNs <= 0) return std::max(1, share);
+  const double runnable = static_cast<double>(kPollRunTime.count()) * 1e6 / runNs;
+  return std::max(1, static_cast<int>(std::min<double>(share, runnable)));
 }
 
 }  // namespace pledge

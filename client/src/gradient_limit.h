@@ -2,7 +2,9 @@
 // Gradient2. It compares a long-term (slowly smoothed) round-trip time with the latest one: while
 // the latest stays near the long-term, nothing queues and the limit grows by a queue allowance
 // (sqrt(limit)); when round trips inflate, the ratio long/short (the gradient, in [0.5, 1]) shrinks
-// the limit. ActorRunner uses one per actor pool for the tasks it keeps in flight (pollBatch:
+// the limit. It starts as TCP does (slow start): once the long-term RTT is known, the limit
+// doubles each window until a window's round trips inflate past the tolerance, so a runner
+// reaches its working limit in a few dozen round trips rather than in thousands. ActorRunner uses one per actor pool for the tasks it keeps in flight (pollBatch:
 // auto): throughput is about tasks in flight / round-trip time, so a slow store wants more in
 // flight and a fast one no more than it takes.
 //
@@ -61,6 +63,18 @@ class GradientLimit {
   double windowSumNs_ = 0;
   int windowSamples_ = 0;
   int windowInflight_ = 0;
+  // Doubling until the first window past the tolerance.
+  bool slowStart_ = true;
 };
+
+// How long the tasks one poll leases may take to run, one after another, on the thread that
+// polled them (pollShare).
+inline constexpr std::chrono::milliseconds kPollRunTime{100};
+
+// The tasks one poll of a pool of `threads` asks for under an in-flight limit: ceil(limit /
+// threads), but no more than the thread runs in kPollRunTime at runNs a task (the measured
+// average; 0 while unknown), and at least 1. Tasks that take long are then leased a few at a
+// time, so they do not wait in one thread's batch while other runners are idle.
+int pollShare(int limit, int threads, double runNs);
 
 }  // namespace pledge

@@ -38,6 +38,30 @@ TEST(GradientLimit, growsWhileRoundTripsStayAtTheirFloor) {
   EXPECT_EQ(limits.back(), kOptions.max);
 }
 
+TEST(GradientLimit, doublesEachWindowUntilRoundTripsFirstInflate) {
+  GradientLimit limit(kOptions);
+  feed(limit, milliseconds(5), kOptions.warmup);
+  EXPECT_EQ(feed(limit, milliseconds(5), 3), (std::vector<int>{64, 128, 256}));
+  // Past the tolerance (1.5 x 5 ms): slow start ends and the gradient shrinks the limit...
+  const int inflated = limit.onSample(milliseconds(12), limit.limit());
+  EXPECT_LT(inflated, 256);
+  // ...and from then on it grows by its square root, not twice over.
+  const int next = limit.onSample(milliseconds(5), limit.limit());
+  EXPECT_GT(next, inflated);
+  EXPECT_LT(next, inflated + 10);
+}
+
+TEST(GradientLimit, aPollTakesWhatItsThreadRunsInAboutATenthOfASecond) {
+  // Its share of the limit while the time a task takes is unknown or short...
+  EXPECT_EQ(pollShare(400, 4, 0), 100);
+  EXPECT_EQ(pollShare(401, 4, 0), 101);
+  EXPECT_EQ(pollShare(400, 4, 5'000), 100);  // 5 us a task: 20,000 would fit
+  // ...what runs in kPollRunTime when tasks take longer, and never less than one.
+  EXPECT_EQ(pollShare(400, 4, 4e6), 25);  // 4 ms a task
+  EXPECT_EQ(pollShare(400, 4, 150e6), 1);
+  EXPECT_EQ(pollShare(1, 4, 0), 1);
+}
+
 TEST(GradientLimit, shrinksWhenRoundTripsInflate) {
   GradientLimit limit(kOptions);
   feed(limit, milliseconds(5), 200);

@@ -1,10 +1,14 @@
 // pledge-bootstrap as a real process: a SIGKILLed runner loses nothing (another finishes its
 // work once the leases expire); a SIGTERMed runner finishes and releases what it holds; a runner
-// whose pools adapt their poll batches (pollBatch: auto) completes what it is given.
+// whose pools adapt their poll batches (pollBatch: auto) completes what it is given, and leases
+// tasks that take long one at a time.
 #include <gtest/gtest.h>
 
 #include <signal.h>
 
+#include <filesystem>
+#include <fstream>
+#include <regex>
 #include <thread>
 
 #include "bootstrap_process.h"
@@ -98,10 +102,41 @@ TEST(Runner, adaptivePollBatchesCompleteEveryProcess) {
   EXPECT_NE(log.find("Sleeper#1.0 with 4 thread(s), poll batch auto (from 8, at most 8)"),
             std::string::npos)
       << log;
-  EXPECT_NE(log.find("Steps#1.0 with 2 thread(s), poll batch auto (from 32, at most 128)"),
+  EXPECT_NE(log.find("Steps#1.0 with 2 thread(s), poll batch auto (from 32, at most 1000)"),
             std::string::npos)
       << log;
   EXPECT_NE(log.find("Sleeper#1.0: in-flight limit"), std::string::npos) << log;
+}
+
+TEST(Runner, anAdaptivePoolLeasesSlowTasksOneAtATime) {
+  // Sleeper tasks of 150 ms: a poll may lease what its thread runs in about 100 ms, so one, even
+  // though the round trips would let the limit grow to maxPollBatch (1,000) a poll.
+  ServerProcess server;
+  RestClient client({server.url()});
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("pledge-slow-" + Uuid::random().toString());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "actors.yaml")
+      << "servers: [\"" << server.url() << "\"]\n"
+      << "plugins: [\"" << buildBinary("tests/integration/actors/libsteps_actors.so") << "\"]\n"
+      << "actors:\n"
+      << "  - {actor: \"Steps#1.0\", threads: 1, pollBatch: auto}\n"
+      << "  - {actor: \"Sleeper#1.0\", threads: 4, pollBatch: auto}\n"
+      << "log: {level: info}\npoll: {waitMs: 500}\n";
+  BootstrapProcess runner((dir / "actors.yaml").string(), server.url());
+  std::vector<StartedProcess> started = startRuns(client, 25, 150);
+  for (const StartedProcess& run : started) {
+    ProcessInfo done = client.waitResult(run.processId, std::chrono::seconds(60));
+    ASSERT_EQ(done.state, ProcessState::Completed) << runner.log();
+    EXPECT_EQ(done.result, expectedSum());
+  }
+  EXPECT_EQ(runner.stop(SIGTERM), 0) << runner.log();
+  const std::string log = runner.log();
+  std::smatch match;
+  const std::regex line(R"(Sleeper#1\.0: in-flight limit (\d+) at the stop \((\d+) per poll\))");
+  ASSERT_TRUE(std::regex_search(log, match, line)) << log;
+  EXPECT_EQ(match[2].str(), "1") << log;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -45,11 +45,12 @@ struct ActorPoolConfig {
   int pollBatch = 1;
   std::string taskList;
   // pollBatch: auto. The pool keeps an in-flight limit that follows the measured round trips of
-  // its release-and-poll requests (GradientLimit, after Netflix's Gradient2): it grows while they
-  // stay at their usual time and shrinks when they inflate; each poll leases up to
-  // ceil(limit / threads), from 1 to maxPollBatch.
+  // its release-and-poll requests (GradientLimit, after Netflix's Gradient2): it doubles at first,
+  // then grows while they stay at their usual time and shrinks when they inflate; each poll
+  // leases up to ceil(limit / threads), from 1 to maxPollBatch, and no more than the thread runs
+  // in about 100 ms at the measured time a task takes (kPollRunTime).
   bool adaptive = false;
-  int maxPollBatch = 128;
+  int maxPollBatch = 1'000;
 };
 
 struct RunnerOptions {
