@@ -120,9 +120,15 @@ void Engine::materialize(GroupCommit::Batch& batch, WriteBatch& rows) {
   const std::int64_t now = nowMs();
   // Processes whose next event is far away, or that wait for memory, are written as dormant
   // (wake_at set) and leave memory once this batch is durable; ones no longer dormant clear it.
-  std::unordered_set<Process*> touched(batch.effects.changedProcesses.begin(),
-                                       batch.effects.changedProcesses.end());
-  for (Task* task : batch.effects.changedTasks) touched.insert(task->process);
+  // (Each process and task once: stamped with the batch, which is cheaper than a hash set.)
+  std::vector<Process*> touched;
+  const auto touch = [&](Process* process) {
+    if (process->touchedIn == batch.seq) return;
+    process->touchedIn = batch.seq;
+    touched.push_back(process);
+  };
+  for (Process* process : batch.effects.changedProcesses) touch(process);
+  for (Task* task : batch.effects.changedTasks) touch(task->process);
   std::vector<Process*> rewritten;
   for (Process* process : touched) {
     std::optional<std::int64_t> until = leaveMemoryUntil(*process, now);
@@ -134,16 +140,17 @@ void Engine::materialize(GroupCommit::Batch& batch, WriteBatch& rows) {
     rewritten.push_back(process);
     if (until) batch.dormant.push_back(process);
   }
-  std::unordered_set<const Process*> seenProcesses;
   for (const auto* group : {&batch.effects.changedProcesses, &rewritten}) {
     for (Process* process : *group) {
-      if (seenProcesses.insert(process).second) rows.processes.push_back(rowOf(*process));
+      if (process->writtenIn == batch.seq) continue;
+      process->writtenIn = batch.seq;
+      rows.processes.push_back(rowOf(*process));
     }
   }
-  std::unordered_set<const Task*> seenTasks;
   rows.tasks.reserve(batch.effects.changedTasks.size());
   for (Task* task : batch.effects.changedTasks) {
-    if (!seenTasks.insert(task).second) continue;
+    if (task->writtenIn == batch.seq) continue;
+    task->writtenIn = batch.seq;
     rows.tasks.push_back(rowOf(*task, /*takeSpec=*/true));
     // An event task that ended has no more use for its wait or delivery rows.
     if (task->type == TaskType::Event && !isLive(task->state)) {

@@ -122,6 +122,8 @@ struct Task {
   TaskLink leaseLink{this};
   // When its lease is to be written, if still held (while in the leases' list).
   std::int64_t leaseWriteDue = 0;
+  // Kept by the engine: the last batch that wrote its row (a batch writes it once).
+  std::uint64_t writtenIn = 0;
   // Kept by the engine: steady-clock microseconds when the task last became ready.
   std::int64_t readyStampUs = 0;
   // The attempt whose release was applied (a repeated release of it is a duplicate).
@@ -158,6 +160,9 @@ struct Process {
   // process (it is evicted only once that batch is committed); the state metrics last counted.
   bool rowWritten = false;
   std::uint64_t lastBatch = 0;
+  // The last batch that looked at it, and that wrote its row (each does so once).
+  std::uint64_t touchedIn = 0;
+  std::uint64_t writtenIn = 0;
   ProcessState reportedState = ProcessState::Running;
   // Set when the engine decided the process may leave memory until then (dormant).
   std::optional<std::int64_t> wakeAt;
