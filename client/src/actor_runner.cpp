@@ -227,7 +227,8 @@ void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool,
       }
     }
     batch.onRan(static_cast<int>(tasks.size()), Clock::now() - ranFrom);
-    std::vector<PolledTask> next = releaseUntilAcknowledged(decisions, pool, queues, batch);
+    std::vector<PolledTask> next =
+        releaseUntilAcknowledged(std::move(decisions), pool, queues, batch);
     {
       std::lock_guard lock(mutex_);
       for (const PolledTask& task : tasks) held_.erase(task.taskId);
@@ -243,7 +244,7 @@ void ActorRunner::poolLoop(const ActorEntry& entry, const ActorPoolConfig& pool,
 }
 
 std::vector<PolledTask> ActorRunner::releaseUntilAcknowledged(
-    const std::vector<Decision>& decisions, const ActorPoolConfig& pool,
+    std::vector<Decision> decisions, const ActorPoolConfig& pool,
     const std::vector<QueueSelector>& queues, PoolBatch& batch) {
   const std::string& actor = pool.actor;
   milliseconds backoff = kFirstBackoff;
@@ -253,7 +254,7 @@ std::vector<PolledTask> ActorRunner::releaseUntilAcknowledged(
   bool withPoll = !stopping_;
   // Decisions still to release: all at first, then those a node could not take at the time
   // (Unavailable: their partition moving, the store failing) while the others were taken.
-  std::vector<Decision> pending = decisions;
+  std::vector<Decision> pending = std::move(decisions);
   std::vector<PolledTask> next;
   while (true) {
     try {

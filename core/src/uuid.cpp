@@ -27,6 +27,15 @@ constexpr std::array<std::int8_t, 256> kHexValue = [] {
 }();
 
 constexpr char kHexDigits[] = "0123456789abcdef";
+// Each byte's two hex digits.
+constexpr std::array<char, 512> kHexPairs = [] {
+  std::array<char, 512> table{};
+  for (std::size_t byte = 0; byte < 256; ++byte) {
+    table[2 * byte] = kHexDigits[byte >> 4];
+    table[2 * byte + 1] = kHexDigits[byte & 0xF];
+  }
+  return table;
+}();
 
 // Where the 32 hex digits of the canonical form are (the dashes are at 8, 13, 18 and 23).
 constexpr std::array<std::uint8_t, 32> kDigitPositions = {
@@ -75,13 +84,18 @@ std::optional<Uuid> Uuid::parse(std::string_view text) {
 }
 
 void Uuid::appendTo(std::string& out) const {
-  const std::size_t at = out.size();
-  out.resize(at + 36, '-');
-  char* text = out.data() + at;
+  // A byte at a time (two digits from kHexPairs), the groups 8-4-4-4-12 digits long.
+  char text[36];
+  char* next = text;
   const std::uint64_t halves[2] = {high_, low_};
-  for (std::size_t i = 0; i < 32; ++i) {
-    text[kDigitPositions[i]] = kHexDigits[(halves[i / 16] >> (60 - 4 * (i % 16))) & 0xF];
+  for (int byte = 0; byte < 16; ++byte) {
+    if (byte == 4 || byte == 6 || byte == 8 || byte == 10) *next++ = '-';
+    const std::size_t value = (halves[byte / 8] >> (56 - 8 * (byte % 8))) & 0xFF;
+    next[0] = kHexPairs[2 * value];
+    next[1] = kHexPairs[2 * value + 1];
+    next += 2;
   }
+  out.append(text, sizeof text);
 }
 
 std::string Uuid::toString() const {

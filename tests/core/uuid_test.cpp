@@ -40,6 +40,20 @@ TEST(Uuid, textFormRoundTrips) {
             "1b4e28ba-2fa1-41d2-883f-0016d3cca427");
 }
 
+TEST(Uuid, appendToAddsTheTextFormAfterWhatIsThere) {
+  for (int i = 0; i < 1'000; ++i) {
+    const Uuid id(static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ULL,
+                  ~static_cast<std::uint64_t>(i));
+    std::string out = "id=";
+    id.appendTo(out);
+    ASSERT_EQ(out.size(), 3U + 36U);
+    EXPECT_EQ(Uuid::parse(std::string_view(out).substr(3)), id) << out;
+  }
+  std::string out = "[";
+  Uuid::parse("0123abcd-4567-89ef-fedc-ba9876543210")->appendTo(out);
+  EXPECT_EQ(out, "[0123abcd-4567-89ef-fedc-ba9876543210");
+}
+
 TEST(Uuid, parseRejectsAnythingButTheCanonicalForm) {
   EXPECT_FALSE(Uuid::parse(""));
   EXPECT_FALSE(Uuid::parse("1b4e28ba2fa141d2883f0016d3cca427"));

@@ -102,7 +102,7 @@ class ActorRunner {
   void heartbeatLoop();
   // Releases decisions, retrying until acknowledged; the first try also leases the pool's next
   // batch (returned) unless the runner is stopping.
-  std::vector<PolledTask> releaseUntilAcknowledged(const std::vector<Decision>& decisions,
+  std::vector<PolledTask> releaseUntilAcknowledged(std::vector<Decision> decisions,
                                                    const ActorPoolConfig& pool,
                                                    const std::vector<QueueSelector>& queues,
                                                    PoolBatch& batch);
