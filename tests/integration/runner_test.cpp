@@ -86,18 +86,24 @@ TEST(Runner, terminatedRunnerFinishesAndReleasesWhatItHolds) {
   }
 }
 
-TEST(Runner, adaptivePollBatchesCompleteEveryProcess) {
-  ServerProcess server;
-  RestClient client({server.url()});
-  BootstrapProcess runner("tests/integration/actors/actors_auto.yaml", server.url());
-  // Enough round trips for the limits to move (the warm-up of a limit is 10 of them).
-  std::vector<StartedProcess> started = startRuns(client, 200, 1);
+// Waits for every run to complete with its sum, then stops the runner gracefully.
+void completeThenStop(RestClient& client, const std::vector<StartedProcess>& started,
+                      BootstrapProcess& runner) {
   for (const StartedProcess& run : started) {
     ProcessInfo done = client.waitResult(run.processId, std::chrono::seconds(60));
     ASSERT_EQ(done.state, ProcessState::Completed) << runner.log();
     EXPECT_EQ(done.result, expectedSum());
   }
   EXPECT_EQ(runner.stop(SIGTERM), 0) << runner.log();
+}
+
+TEST(Runner, adaptivePollBatchesCompleteEveryProcess) {
+  ServerProcess server;
+  RestClient client({server.url()});
+  BootstrapProcess runner("tests/integration/actors/actors_auto.yaml", server.url());
+  // Enough round trips for the limits to move (the warm-up of a limit is 10 of them).
+  std::vector<StartedProcess> started = startRuns(client, 200, 1);
+  ASSERT_NO_FATAL_FAILURE(completeThenStop(client, started, runner));
   const std::string log = runner.log();
   EXPECT_NE(log.find("Sleeper#1.0 with 4 thread(s), poll batch auto (from 8, at most 8)"),
             std::string::npos)
@@ -125,12 +131,7 @@ TEST(Runner, anAdaptivePoolLeasesSlowTasksOneAtATime) {
       << "log: {level: info}\npoll: {waitMs: 500}\n";
   BootstrapProcess runner((dir / "actors.yaml").string(), server.url());
   std::vector<StartedProcess> started = startRuns(client, 25, 150);
-  for (const StartedProcess& run : started) {
-    ProcessInfo done = client.waitResult(run.processId, std::chrono::seconds(60));
-    ASSERT_EQ(done.state, ProcessState::Completed) << runner.log();
-    EXPECT_EQ(done.result, expectedSum());
-  }
-  EXPECT_EQ(runner.stop(SIGTERM), 0) << runner.log();
+  ASSERT_NO_FATAL_FAILURE(completeThenStop(client, started, runner));
   const std::string log = runner.log();
   std::smatch match;
   const std::regex line(R"(Sleeper#1\.0: in-flight limit (\d+) at the stop \((\d+) per poll\))");
