@@ -79,6 +79,22 @@ TEST_F(ReadyQueuesTest, aTaskThatLeavesMemoryLeavesItsQueue) {
   EXPECT_EQ(queues_.popReady(queue()), nullptr);
 }
 
+TEST_F(ReadyQueuesTest, manyTasksHeldBackGoBackInOrderBeforeALongQueue) {
+  // 2,000 tasks held back, then 20,000 queued behind them; the held ones queued again newest
+  // first (as the engine does) come out first, oldest first, and the rest after, in order.
+  std::vector<Task*> held;
+  for (int i = 0; i < 2'000; ++i) {
+    Task& task = startQueued();
+    ASSERT_EQ(queues_.popReady(queue()), &task);  // out of the queue and still Ready, as held
+    held.push_back(&task);
+  }
+  std::vector<Task*> later;
+  for (int i = 0; i < 20'000; ++i) later.push_back(&startQueued());
+  for (auto task = held.rbegin(); task != held.rend(); ++task) queues_.push(**task);
+  for (Task* task : held) ASSERT_EQ(queues_.popReady(queue()), task);
+  for (Task* task : later) ASSERT_EQ(queues_.popReady(queue()), task);
+}
+
 TEST_F(ReadyQueuesTest, aTaskQueuedLateGoesBackToItsPlaceInReadyOrder) {
   // As tasks held back while their process was paused are queued again on resume.
   Task& first = startQueued();

@@ -210,8 +210,9 @@ void Engine::operate(Operation operation, const Uuid& processId,
     process->paused = operation == Operation::Pause;
     effects.changedProcesses.push_back(process);
     if (!process->paused) {  // what was held back is handed out again once this is durable
-      for (Task* task : process->held) {
-        if (task->state == TaskState::Ready) effects.readied.push_back(task);
+      // Newest first: each then finds its place at once among the oldest (ReadyQueues::push).
+      for (auto held = process->held.rbegin(); held != process->held.rend(); ++held) {
+        if ((*held)->state == TaskState::Ready) effects.readied.push_back(*held);
       }
       process->held.clear();
       // Schedule-to-start does not count the pause.

@@ -31,12 +31,16 @@ ReadyQueues::Queue& ReadyQueues::find(const std::string& actor, const std::strin
 void ReadyQueues::push(Task& task) {
   if (task.readyLink.linked()) return;
   TaskLink& head = queueFor(task.actor, task.taskList).byPriority[task.priority];
-  // At the tail, but for a task that became ready before the last ones queued (one held back
-  // while its process was paused): it goes back to its place.
-  TaskLink* before = &head;
-  while (before->prev() != &head && before->prev()->task()->readySeq > task.readySeq) {
-    before = before->prev();
+  const Task* newest = head.prev()->task();
+  if (newest == nullptr || newest->readySeq < task.readySeq) {
+    head.insertBefore(task.readyLink);  // the usual case: the newest ready task, at the tail
+    return;
   }
+  // One that became ready before (held back while its process was paused) goes back to its
+  // place, looked for from the oldest: the engine queues held tasks again newest first, so each
+  // finds its place among the first few.
+  TaskLink* before = head.next();
+  while (before != &head && before->task()->readySeq < task.readySeq) before = before->next();
   before->insertBefore(task.readyLink);
 }
 
