@@ -3,7 +3,9 @@
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid.hpp>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 
@@ -56,15 +58,24 @@ Uuid Uuid::randomV4() {
 }
 
 Uuid Uuid::random() {
-  // Layout (RFC 9562): unix_ts_ms(48) ver(4)=7 rand_a(12) | var(2)=0b10 rand_b(62). The random
-  // bits come from a version-4 UUID, whose variant bits are already 0b10.
-  const Uuid bits = randomV4();
+  // Layout (RFC 9562): unix_ts_ms(48) ver(4)=7 rand_a(12) | var(2)=0b10 rand_b(62). rand_a is a
+  // counter within the millisecond (RFC 9562 6.2, method 1), shared by the whole program, so
+  // the ids one program makes increase strictly in the order it made them: processes started in
+  // the same millisecond still sort (and wait for memory) in start order. More than 4,096 ids
+  // in one millisecond borrow from the next. rand_b comes from a version-4 UUID, whose variant
+  // bits are already 0b10.
+  static std::atomic<std::uint64_t> last{0};  // (ms << 12) | counter, of the last id made
   const auto ms =
       static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
                                      .count());
-  const std::uint64_t high = (ms << 16) | 0x7000 | (bits.high() & 0x0FFF);
-  return Uuid(high, bits.low());
+  std::uint64_t previous = last.load(std::memory_order_relaxed);
+  std::uint64_t stamp = 0;
+  do {
+    stamp = std::max(previous + 1, ms << 12);
+  } while (!last.compare_exchange_weak(previous, stamp, std::memory_order_relaxed));
+  const std::uint64_t high = ((stamp >> 12) << 16) | 0x7000 | (stamp & 0x0FFF);
+  return Uuid(high, randomV4().low());
 }
 
 std::optional<Uuid> Uuid::parse(std::string_view text) {

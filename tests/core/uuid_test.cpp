@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <set>
+#include <thread>
+#include <vector>
 
 namespace pledge {
 namespace {
@@ -25,6 +28,24 @@ TEST(Uuid, newIdsAreVersion7DistinctAndOrderedByTime) {
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
   EXPECT_NEAR(static_cast<double>(previous.high() >> 16), static_cast<double>(now), 5000);
+}
+
+TEST(Uuid, idsMadeInTheSameMillisecondStillIncreaseInTheOrderTheyWereMade) {
+  // From several threads at once: each id is greater than every id made before it finished.
+  std::vector<std::thread> threads;
+  std::atomic<bool> ordered{true};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      Uuid previous = Uuid::random();
+      for (int i = 0; i < 20'000; ++i) {
+        const Uuid next = Uuid::random();
+        if (!(previous < next) || (next.high() & 0xF000) != 0x7000) ordered = false;
+        previous = next;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_TRUE(ordered);
 }
 
 TEST(Uuid, version4IdsAreRandom) {

@@ -1,9 +1,10 @@
 // Uuid: the 128-bit identifier of processes and tasks (text form 8-4-4-4-12).
 //
-// New ids are UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. Ids
-// made close in time sort close together, so the store's B-trees take new rows at their right
-// edge instead of at random pages (measured: several times fewer pages written per task than
-// with version 4). Any UUID is accepted where an id is read.
+// New ids are UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, a 12-bit counter within
+// the millisecond, then 62 random bits, so the ids one program makes increase strictly in the
+// order it made them. Ids made close in time sort close together, so the store's B-trees take
+// new rows at their right edge instead of at random pages (measured: several times fewer pages
+// written per task than with version 4). Any UUID is accepted where an id is read.
 //
 // Task ids are made by clients, so a decider can refer to a task the server has not seen yet:
 //
@@ -28,8 +29,9 @@ class Uuid {
   constexpr Uuid() = default;
   constexpr Uuid(std::uint64_t high, std::uint64_t low) : high_(high), low_(low) {}
 
-  // A new version-7 UUID: the current time in milliseconds and random bits from a per-thread
-  // generator seeded from the OS. Thread-safe.
+  // A new version-7 UUID: the current time in milliseconds, the counter within it (greater than
+  // that of every id this program made before) and random bits from a per-thread generator
+  // seeded from the OS. Thread-safe.
   static Uuid random();
   // A version-4 UUID: random bits only.
   static Uuid randomV4();

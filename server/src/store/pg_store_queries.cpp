@@ -46,7 +46,7 @@ std::vector<Uuid> PgStore::dormantDue(std::int64_t horizon, int limit,
     std::vector<Uuid> ids;
     for (const auto& row :
          tx.exec_params(fmt::format("SELECT id FROM processes WHERE wake_at IS NOT NULL AND "
-                                    "wake_at <= $1{} ORDER BY wake_at LIMIT $2",
+                                    "wake_at <= $1{} ORDER BY wake_at, id LIMIT $2",
                                     partitionFilter("", partitions)),
                         horizon, limit)) {
       ids.push_back(*uuidOf(row[0]));

@@ -48,7 +48,7 @@ std::vector<Uuid> SqliteStore::dormantDue(std::int64_t horizon, int limit,
   std::lock_guard lock(readMutex_);
   Statement query(
       reader_, fmt::format("SELECT id FROM processes WHERE wake_at IS NOT NULL AND wake_at <= ?{} "
-                           "ORDER BY wake_at LIMIT ?",
+                           "ORDER BY wake_at, id LIMIT ?",
                            partitionFilter("", partitions)));
   query.bind(1, horizon).bind(2, std::int64_t{limit});
   std::vector<Uuid> ids;
