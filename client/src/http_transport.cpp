@@ -8,6 +8,7 @@
 #include <boost/beast/http.hpp>
 #include <cpprest/http_client.h>
 
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
@@ -30,6 +31,10 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kIdleReuseLimit{30};
 // Largest answer read (a long process list of the console's API is a few MiB).
 constexpr std::uint64_t kMaxAnswerBytes = 512ull << 20;
+// Most read at once. Beast reads into what its buffer holds beyond what is in it (at least 512
+// bytes), so a buffer left at its first size reads a poll's answer of hundreds of KB a few KB
+// per system call; sized to the announced length it reads what has arrived in one call.
+constexpr std::size_t kMaxReadAtOnce = 1u << 20;
 
 struct ParsedUrl {
   bool https = false;
@@ -164,7 +169,8 @@ class BeastTransport final : public Transport {
   bool exchange(Connection& connection, std::string_view method, std::string_view path,
                 const std::optional<std::string>& body, bool reused, HttpAnswer& answer) {
     if (!connection.open) connect(connection);
-    http::request<http::string_body> request;
+    // The body is sent from where it is: a span, not a copy (the caller keeps it for a retry).
+    http::request<http::span_body<const char>> request;
     request.method_string(beast::string_view(method.data(), method.size()));
     request.target(url_.prefix.empty() ? std::string(path) : url_.prefix + std::string(path));
     request.version(11);
@@ -173,7 +179,7 @@ class BeastTransport final : public Transport {
     if (!authorization_.empty()) request.set(http::field::authorization, authorization_);
     if (body) {
       request.set(http::field::content_type, "application/json");
-      request.body() = *body;
+      request.body() = {body->data(), body->size()};
     }
     request.prepare_payload();
 
@@ -185,8 +191,18 @@ class BeastTransport final : public Transport {
     http::async_write(connection.stream, request, [&](beast::error_code ec, std::size_t) {
       writeError = ec;
       if (ec) return;
-      http::async_read(connection.stream, connection.buffer, parser,
-                       [&](beast::error_code error, std::size_t) { readError = error; });
+      http::async_read_header(
+          connection.stream, connection.buffer, parser, [&](beast::error_code error, std::size_t) {
+            readError = error;
+            if (error || parser.is_done()) return;
+            const std::uint64_t length = parser.content_length().value_or(kMaxReadAtOnce);
+            connection.buffer.reserve(connection.buffer.size() +
+                                      std::min<std::uint64_t>(length, kMaxReadAtOnce));
+            http::async_read(connection.stream, connection.buffer, parser,
+                             [&](beast::error_code bodyError, std::size_t) {
+                               readError = bodyError;
+                             });
+          });
     });
     drive(connection);
     if (writeError || readError) {

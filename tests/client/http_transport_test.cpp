@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -74,11 +75,12 @@ class TestServer {
   void serve(tcp::socket& socket) {
     beast::flat_buffer buffer;
     for (int served = 0; closeAfter_ == 0 || served < closeAfter_; ++served) {
-      http::request<http::string_body> request;
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(std::numeric_limits<std::uint64_t>::max());
       beast::error_code ec;
-      http::read(socket, buffer, request, ec);
+      http::read(socket, buffer, parser, ec);
       if (ec) return;
-      http::response<http::string_body> response = respond_(request);
+      http::response<http::string_body> response = respond_(parser.get());
       response.version(11);
       response.keep_alive(true);
       response.prepare_payload();
@@ -140,6 +142,25 @@ TEST(HttpTransport, concurrentSendersUseConnectionsOfTheirOwn) {
   for (std::thread& sender : senders) sender.join();
   EXPECT_EQ(right, 200);
   EXPECT_LE(server.connections(), 4);
+}
+
+// Bodies of several MB each way (more than the transport reads at once), then small ones on the
+// same connection: every byte arrives, in order.
+TEST(HttpTransport, bodiesLargerThanOneReadArriveWholeBothWays) {
+  TestServer server(echo);
+  auto transport = makeTransport(server.url(), std::chrono::seconds(20));
+  for (const std::size_t size : {std::size_t{3} << 20, std::size_t{700'000}, std::size_t{5}}) {
+    std::string body(size, ' ');
+    for (std::size_t i = 0; i < size; ++i) {
+      body[i] = static_cast<char>('a' + (i * 7 + i / 997) % 26);
+    }
+    HttpAnswer answer = transport->send("POST", "/big", body);
+    EXPECT_EQ(answer.status, 201);
+    const std::string expected = "POST /big application/json " + body;
+    EXPECT_TRUE(answer.body == expected)
+        << "size " << size << ": " << answer.body.size() << " bytes came back";
+  }
+  EXPECT_EQ(server.connections(), 1);
 }
 
 TEST(HttpTransport, aConnectionTheServerClosedIsReplacedWithoutAnError) {

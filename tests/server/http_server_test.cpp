@@ -78,6 +78,33 @@ TEST(HttpServer, refusesBodiesOverTheLimitWith413) {
   EXPECT_EQ(client.post("/x", "small").status, 200);
 }
 
+// A body several times what the server reads at once, then smaller ones on the same connection
+// (its buffer shrinks between them): the handler sees every byte, in order.
+TEST(HttpServer, readsLargeBodiesWholeAndSmallOnesAfterThem) {
+  RunningServer server(
+      [](HttpRequest&& request, Responder respond) {
+        std::uint64_t sum = 0;
+        for (std::size_t i = 0; i < request.body.size(); ++i) {
+          sum += static_cast<unsigned char>(request.body[i]) * (i % 251 + 1);
+        }
+        const std::string answer = std::to_string(request.body.size()) + " " + std::to_string(sum);
+        respond(HttpResponse{200, "text/plain", answer, {}});
+      },
+      /*maxBody=*/8u << 20);
+  testing::HttpClient client("127.0.0.1", server.port());
+  for (const std::size_t size : {std::size_t{5} << 20, std::size_t{300'000}, std::size_t{2}}) {
+    std::string body(size, ' ');
+    std::uint64_t sum = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+      body[i] = static_cast<char>('a' + (i * 13 + i / 4093) % 26);
+      sum += static_cast<unsigned char>(body[i]) * (i % 251 + 1);
+    }
+    testing::HttpResult result = client.post("/x", body);
+    ASSERT_EQ(result.status, 200);
+    EXPECT_EQ(result.body, std::to_string(size) + " " + std::to_string(sum));
+  }
+}
+
 TEST(HttpServer, aTakenPortIsAClearError) {
   RunningServer first([](HttpRequest&&, Responder respond) { respond(HttpResponse{}); });
   try {
