@@ -67,7 +67,7 @@ Task& ProcessGraph::createTask(Process& process, const TaskSpec& spec, const Uui
   task->pendingSpecJson = toJsonText(spec);
   charge(process, kTaskMemoryBytes + static_cast<std::int64_t>(task->pendingSpecJson.size()));
   Task& created = *task;
-  tasks_.emplace(created.id, &created);
+  tasks_.insert(created.id, &created);
   process.tasks.push_back(std::move(task));
   ++process.liveTasks;
   countState(created, created.state, +1);
@@ -377,8 +377,7 @@ void ProcessGraph::checkCompletion(Process& process, std::int64_t now, Effects& 
 }
 
 Task* ProcessGraph::findTask(const Uuid& id) const {
-  auto it = tasks_.find(id);
-  return it == tasks_.end() ? nullptr : it->second;
+  return tasks_.find(id);
 }
 
 Process* ProcessGraph::findProcess(const Uuid& id) const {

@@ -40,7 +40,7 @@ Task& ProcessGraph::restoreTask(Process& process, std::unique_ptr<Task> task,
   Task& restored = *task;
   restored.process = &process;
   charge(process, kTaskMemoryBytes + static_cast<std::int64_t>(storedBytes));
-  tasks_.emplace(restored.id, &restored);
+  tasks_.insert(restored.id, &restored);
   if (isLive(restored.state)) ++process.liveTasks;
   if (restored.state == TaskState::Scheduled) ++process.scheduledTasks;
   countState(restored, restored.state, +1);

@@ -266,20 +266,30 @@ std::string snapshot(const Uuid& processId, const std::vector<std::string>& reco
 
 bool SnapshotCounter::next(const Uuid& processId) {
   std::lock_guard lock(mutex_);
-  if (records_.size() >= kMaxTracked) records_.clear();
-  int& records = records_[processId];
-  if (records >= kSnapshotEvery) {
-    records = 1;
+  int* records = records_.get(processId);
+  if (records == nullptr) {
+    if (records_.size() >= kMaxTracked) records_.clear();
+    records_.insert(processId, 1);
+    return false;
+  }
+  if (*records >= kSnapshotEvery) {
+    *records = 1;
     return true;
   }
-  ++records;
+  ++*records;
   return false;
 }
 
 void SnapshotCounter::set(const Uuid& processId, int records) {
   std::lock_guard lock(mutex_);
-  if (records_.size() >= kMaxTracked) records_.clear();
-  records_[processId] = records;
+  if (records <= 0) {
+    records_.erase(processId);
+  } else if (int* stored = records_.get(processId)) {
+    *stored = records;
+  } else {
+    if (records_.size() >= kMaxTracked) records_.clear();
+    records_.insert(processId, records);
+  }
 }
 
 void SnapshotCounter::forget(const Uuid& processId) {

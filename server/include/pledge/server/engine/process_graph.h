@@ -38,6 +38,7 @@
 #include "pledge/process_info.h"
 #include "pledge/retry_policy.h"
 #include "pledge/server/engine/task_link.h"
+#include "pledge/server/id_table.h"
 #include "pledge/server/store/task_state.h"
 #include "pledge/start_request.h"
 #include "pledge/task_error.h"
@@ -379,7 +380,7 @@ class ProcessGraph {
   int partitions_;
   std::int64_t defaultTimeoutMs_;
   std::unordered_map<Uuid, std::unique_ptr<Process>> processes_;
-  std::unordered_map<Uuid, Task*> tasks_;
+  IdTable<Task*> tasks_;
   std::unordered_map<std::string, Process*> customIds_;
   std::unordered_map<std::string, Process*> requestIds_;
   std::unordered_set<std::string> strings_;

@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "pledge/server/id_table.h"
 #include "pledge/server/store/store.h"
 #include "pledge/uuid.h"
 
@@ -107,7 +108,7 @@ class SnapshotCounter {
   // Beyond this many processes the counts start over (a bound on memory, not on correctness).
   static constexpr std::size_t kMaxTracked = 1 << 21;
   std::mutex mutex_;
-  std::unordered_map<Uuid, int> records_;
+  IdTable<int> records_;  // a process never seen (or forgotten) is absent: counts are >= 1
 };
 
 // Whether a process row of a commit takes its process out of memory (ended or dormant), so its
