@@ -118,9 +118,8 @@ void Engine::timerLoop() {
     }
     Effects effects;
     writeDueLeases(now, effects);
-    while (std::optional<Uuid> id = timers_.popDueTask(now)) {
-      Task* task = graph_.findTask(*id);
-      if (task == nullptr || !serving(task->process->partition)) continue;
+    while (Task* task = timers_.popDueTask(now)) {
+      if (!serving(task->process->partition)) continue;
       if (task->state == TaskState::Listening && task->leaseUntil != 0 &&
           task->leaseUntil <= now) {
         // The store says whether an event came first (the next batch's commit).

@@ -38,11 +38,12 @@ void Engine::absorb(Effects& effects) {
                                effects.readied.end());
   batch.effects.ended.insert(batch.effects.ended.end(), effects.ended.begin(), effects.ended.end());
   for (Task* task : effects.timed) {
+    if (!isLive(task->state)) continue;  // ended meanwhile: no deadline applies
     // (A Ready task's leaseUntil is its schedule-to-start.)
     const bool leaseLike = task->state == TaskState::Leased ||
                            task->state == TaskState::Listening || task->state == TaskState::Ready;
     std::int64_t deadline = leaseLike ? task->leaseUntil : task->notBefore;
-    timers_.atTask(deadline, task->id);
+    timers_.atTask(deadline, *task);
   }
   for (Task* task : effects.listening) batch.events.claims.push_back(claimOf(*task));
   for (Process* process : effects.deadlines) timers_.atProcess(process->deadlineAt, process->id);

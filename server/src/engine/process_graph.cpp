@@ -128,6 +128,7 @@ void ProcessGraph::setState(Task& task, TaskState state) {
   countState(task, task.state, -1);
   if (task.state == TaskState::Scheduled) --task.process->scheduledTasks;
   task.state = state;
+  if (!isLive(state)) task.timer.cancel();  // no deadline applies to it any more
   if (state == TaskState::Scheduled) ++task.process->scheduledTasks;
   countState(task, state, +1);
 }

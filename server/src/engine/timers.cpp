@@ -13,8 +13,8 @@ constexpr std::int64_t kLeaseWriteSlackMs = 100;
 
 }  // namespace
 
-void Timers::atTask(std::int64_t deadline, const Uuid& taskId) {
-  tasks_.emplace(deadline, taskId);
+void Timers::atTask(std::int64_t deadline, Task& task) {
+  tasks_.schedule(task, task.timer, deadline);
   arm(deadline);
 }
 
@@ -36,7 +36,7 @@ void Timers::atLeaseWrite(std::int64_t due, Task& task) {
 
 std::int64_t Timers::next(std::int64_t fallback) const {
   std::int64_t next = fallback;
-  if (!tasks_.empty()) next = std::min(next, tasks_.top().first);
+  if (std::optional<std::int64_t> task = tasks_.next()) next = std::min(next, *task);
   if (!processes_.empty()) next = std::min(next, processes_.top().first);
   if (!requests_.empty()) next = std::min(next, requests_.begin()->first);
   if (const Task* lease = leaseWrites_.next()->task()) {
@@ -53,13 +53,6 @@ void Timers::wait(std::unique_lock<std::mutex>& lock, std::int64_t now, std::int
 
 void Timers::arm(std::int64_t deadline) {
   if (deadline < armedFor_) wake_.notify_one();
-}
-
-std::optional<Uuid> Timers::popDueTask(std::int64_t now) {
-  if (tasks_.empty() || tasks_.top().first > now) return std::nullopt;
-  Uuid id = tasks_.top().second;
-  tasks_.pop();
-  return id;
 }
 
 std::optional<Uuid> Timers::popDueProcess(std::int64_t now) {

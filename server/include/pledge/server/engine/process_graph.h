@@ -38,6 +38,7 @@
 #include "pledge/process_info.h"
 #include "pledge/retry_policy.h"
 #include "pledge/server/engine/task_link.h"
+#include "pledge/server/engine/task_timers.h"
 #include "pledge/server/id_table.h"
 #include "pledge/server/store/task_state.h"
 #include "pledge/start_request.h"
@@ -121,6 +122,8 @@ struct Task {
   // (while Leased): setState takes it out of either when it moves on.
   TaskLink readyLink{this};
   TaskLink leaseLink{this};
+  // Its place among the deadlines (Timers::atTask), left when it ends (setState) or is freed.
+  TimerHook timer;
   // When its lease is to be written, if still held (while in the leases' list).
   std::int64_t leaseWriteDue = 0;
   // Kept by the engine: the last batch that wrote its row (a batch writes it once).

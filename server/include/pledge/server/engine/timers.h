@@ -1,7 +1,8 @@
 // Timers: what the engine's timer thread waits for. Task deadlines (a start time, a retry's
-// delay, a lease's expiry, a schedule-to-start: epoch ms and task id) and process deadlines,
-// each checked against the task or process when due, so a deadline that no longer applies costs
-// nothing; the deadlines of parked requests (each expiry runs under the engine's lock and leaves
+// delay, a lease's expiry, a schedule-to-start, an event wait: TaskTimers, which a task leaves
+// when it ends or leaves memory) and process deadlines (epoch ms and process id), each checked
+// against the task or process when due, so a deadline that no longer applies costs nothing; the
+// deadlines of parked requests (each expiry runs under the engine's lock and leaves
 // its answer for after it); and the leases handed out but not yet written (a list of the tasks
 // themselves, which a task leaves when it moves on).
 //
@@ -20,13 +21,16 @@
 
 #include "pledge/server/engine/process_graph.h"
 #include "pledge/server/engine/task_link.h"
+#include "pledge/server/engine/task_timers.h"
 #include "pledge/uuid.h"
 
 namespace pledge::server {
 
 class Timers {
  public:
-  void atTask(std::int64_t deadline, const Uuid& taskId);
+  // A task's deadline, checked against the task when due. A task waits for one deadline at a
+  // time: a later call moves it.
+  void atTask(std::int64_t deadline, Task& task);
   // A process's deadline; checked against the process when due.
   void atProcess(std::int64_t deadline, const Uuid& processId);
   // expire runs under the engine's lock when the deadline comes (or the engine stops); it
@@ -46,8 +50,8 @@ class Timers {
   void wakeAll() { wake_.notify_all(); }
   void wakeOne() { wake_.notify_one(); }
 
-  // The next task deadline due by now; nullopt when none is.
-  std::optional<Uuid> popDueTask(std::int64_t now);
+  // The next task whose deadline is due by now, taken out; nullptr when none is.
+  Task* popDueTask(std::int64_t now) { return tasks_.popDue(now); }
   // The next process deadline due by now.
   std::optional<Uuid> popDueProcess(std::int64_t now);
   // The next task whose lease write is due by now; nullptr when none is.
@@ -59,9 +63,7 @@ class Timers {
   std::vector<std::function<void()>> takeAnswers();
 
  private:
-  std::priority_queue<std::pair<std::int64_t, Uuid>, std::vector<std::pair<std::int64_t, Uuid>>,
-                      std::greater<>>
-      tasks_;
+  TaskTimers tasks_;
   std::priority_queue<std::pair<std::int64_t, Uuid>, std::vector<std::pair<std::int64_t, Uuid>>,
                       std::greater<>>
       processes_;
