@@ -348,21 +348,27 @@ ReleaseAnswer RestClient::releaseAndPoll(const std::vector<Decision>& decisions,
 ReleaseAnswer RestClient::releaseWith(const std::vector<Decision>& decisions,
                                       const PollRequest* poll) {
   // Straight to each process's owner when the cluster's routes are known (saves the hop of a
-  // forward): one request per owner.
+  // forward): one request per owner, and per kMaxDecisionsPerRelease decisions (a runner's
+  // batch joins what its release leased to what its long polls brought, more than a request
+  // may carry). The results come back in the order of `decisions`, which callers rely on.
   learnNodesWhenDue();
-  std::vector<std::pair<std::optional<std::size_t>, std::vector<const Decision*>>> groups;
-  for (const Decision& decision : decisions) {
-    const std::optional<std::size_t> owner = ownerOf(decision);
-    auto group =
-        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == owner; });
+  std::vector<std::pair<std::optional<std::size_t>, std::vector<std::size_t>>> groups;
+  for (std::size_t i = 0; i < decisions.size(); ++i) {
+    const std::optional<std::size_t> owner = ownerOf(decisions[i]);
+    auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
+      return g.first == owner && g.second.size() < limits::kMaxDecisionsPerRelease;
+    });
     if (group == groups.end()) group = groups.insert(groups.end(), {owner, {}});
-    group->second.push_back(&decision);
+    group->second.push_back(i);
   }
-  std::vector<ReleaseResult> results;
+  std::vector<ReleaseResult> results(decisions.size());
   std::optional<std::vector<PolledTask>> tasks;
-  for (const auto& [owner, members] : groups) {
+  std::vector<const Decision*> members;
+  for (const auto& [owner, indices] : groups) {
+    members.clear();
+    for (std::size_t i : indices) members.push_back(&decisions[i]);
     std::string body;
-    appendReleaseRequest(body, members, &members == &groups.front().second ? poll : nullptr);
+    appendReleaseRequest(body, members, &indices == &groups.front().second ? poll : nullptr);
     auto [status, text] = exchange("POST", "/api/v1/tasks/release", body, owner);
     limits::Ignored written;  // by a server
     // A release whose every decision was rejected answers 4xx with the results; an answer
@@ -373,8 +379,15 @@ ReleaseAnswer RestClient::releaseWith(const std::vector<Decision>& decisions,
     } catch (const Error&) {
       throw errorFromResponse(status, text);
     }
-    results.insert(results.end(), std::make_move_iterator(answer.results.begin()),
-                   std::make_move_iterator(answer.results.end()));
+    if (answer.results.empty() && status >= 400) throw errorFromResponse(status, text);
+    if (answer.results.size() != indices.size()) {
+      throw Error(ErrorCode::Internal,
+                  fmt::format("the server answered {} results to a release of {} decisions",
+                              answer.results.size(), indices.size()));
+    }
+    for (std::size_t k = 0; k < indices.size(); ++k) {
+      results[indices[k]] = std::move(answer.results[k]);
+    }
     if (answer.tasks) tasks = std::move(answer.tasks);
   }
   return ReleaseAnswer::of(std::move(results), std::move(tasks));

@@ -7,11 +7,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -313,6 +315,57 @@ TEST_F(Cluster, nodesSharePartitionsAndForwardRequestsToTheOwner) {
   EXPECT_EQ(forwardedReleases(), forwardedBefore) << "the routed client's releases were forwarded";
   EXPECT_EQ(seen.size(), 29u);
   waitCompleted(29, seconds(20));
+}
+
+// A routed client's release of more decisions than one request may carry, for processes of
+// both nodes (a runner's batch can be that large): it goes out in several requests, one owner
+// each, and every result answers its own decision, in the order given.
+TEST_F(Cluster, aReleaseLargerThanOneRequestReachesEveryOwnerAndAnswersInOrder) {
+  addNode("a");
+  addNode("b");
+  waitBalanced({"a", "b"});
+  RestClient routed(urls());
+  const StartRequest start{.actor = "Nobody#1.0", .method = "start", .args = Json::array({1})};
+  for (int batch = 0; batch < 4; ++batch) {
+    for (const auto& started : routed.startMany(std::vector<StartRequest>(600, start))) {
+      ASSERT_TRUE(started.ok());
+    }
+  }
+  std::vector<PolledTask> tasks;
+  for (int round = 0; round < 50 && tasks.size() < 2'400; ++round) {
+    for (const std::string& url : urls()) {
+      std::vector<PolledTask> polled =
+          RestClient({url}).poll({{"Nobody#1.0", ""}}, 1'000, milliseconds(0));
+      tasks.insert(tasks.end(), polled.begin(), polled.end());
+    }
+  }
+  ASSERT_EQ(tasks.size(), 2'400u);
+  // The owners' tasks mixed (each owner has more than one request may carry).
+  std::shuffle(tasks.begin(), tasks.end(), std::mt19937(5));
+  std::vector<Decision> decisions;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    Decision decision;
+    decision.taskId = tasks[i].taskId;
+    decision.processId = tasks[i].processId;
+    // Every 97th names an attempt that never ran: refused, the others taken.
+    decision.attempt = tasks[i].attempt + (i % 97 == 0 ? 5 : 0);
+    decision.result = "ok";
+    decisions.push_back(decision);
+  }
+  const std::vector<ReleaseOutcome> outcomes = routed.release(decisions);
+  ASSERT_EQ(outcomes.size(), decisions.size());
+  int refused = 0;
+  for (std::size_t i = 0; i < decisions.size(); ++i) {
+    ASSERT_EQ(outcomes[i].taskId, decisions[i].taskId) << "result " << i;
+    if (i % 97 == 0) {
+      EXPECT_EQ(outcomes[i].status, ReleaseStatus::Rejected) << "result " << i;
+      ++refused;
+    } else {
+      EXPECT_EQ(outcomes[i].status, ReleaseStatus::Accepted)
+          << "result " << i << ": " << (outcomes[i].error ? outcomes[i].error->message() : "");
+    }
+  }
+  waitCompleted(2'400 - refused, seconds(30));
 }
 
 // Nodes with tokens: every node lists the same tokens and forwards with its node token; a
