@@ -32,7 +32,7 @@ TEST(TaskTimers, tasksComeOutInDeadlineOrderOnceEachAtTheirLatestDeadline) {
     for (std::size_t i = 0; i < tasks.size(); ++i) {
       if (round > 0 && random() % 2 == 0) continue;
       latest[i] = 1'000 + random() % 100'000;
-      timers.schedule(*tasks[i], tasks[i]->timer, latest[i]);
+      timers.schedule(*tasks[i], latest[i]);
     }
   }
   std::set<int> cancelled;
@@ -64,7 +64,7 @@ TEST(TaskTimers, aTaskFreedWhileItWaitsLeavesTheHeap) {
   TaskTimers timers;
   auto tasks = makeTasks(100);
   for (std::size_t i = 0; i < tasks.size(); ++i) {
-    timers.schedule(*tasks[i], tasks[i]->timer, static_cast<std::int64_t>(i));
+    timers.schedule(*tasks[i], static_cast<std::int64_t>(i));
   }
   for (std::size_t i = 0; i < tasks.size(); i += 2) tasks[i].reset();
   EXPECT_EQ(timers.size(), 50u);
@@ -81,7 +81,7 @@ TEST(TaskTimers, aHeapFreedBeforeItsTasksLetsThemGo) {
   auto tasks = makeTasks(10);
   {
     TaskTimers timers;
-    for (auto& task : tasks) timers.schedule(*task, task->timer, 5);
+    for (auto& task : tasks) timers.schedule(*task, 5);
   }
   for (auto& task : tasks) EXPECT_FALSE(task->timer.scheduled());
   tasks.clear();  // (ASan: nothing touches the freed heap)

@@ -1,15 +1,16 @@
 #include "pledge/server/engine/task_timers.h"
 
-#include <utility>
+#include "pledge/server/engine/process_graph.h"
 
 namespace pledge::server {
 
 TaskTimers::~TaskTimers() {
   // The tasks may outlive the heap (the engine frees its graph after its timers).
-  for (const Entry& entry : heap_) entry.hook->owner_ = nullptr;
+  for (const Entry& entry : heap_) entry.task->timer.owner_ = nullptr;
 }
 
-void TaskTimers::schedule(Task& task, TimerHook& hook, std::int64_t deadline) {
+void TaskTimers::schedule(Task& task, std::int64_t deadline) {
+  TimerHook& hook = task.timer;
   if (hook.owner_ == this) {
     Entry& entry = heap_[hook.index_];
     const bool earlier = deadline < entry.deadline;
@@ -23,7 +24,7 @@ void TaskTimers::schedule(Task& task, TimerHook& hook, std::int64_t deadline) {
   }
   hook.cancel();  // (in another heap: never, but keep the invariant)
   hook.owner_ = this;
-  heap_.push_back(Entry{deadline, &task, &hook});
+  heap_.push_back(Entry{deadline, &task});
   hook.index_ = heap_.size() - 1;
   siftUp(hook.index_);
 }
@@ -35,8 +36,13 @@ Task* TaskTimers::popDue(std::int64_t now) {
   return task;
 }
 
+void TaskTimers::place(std::size_t index, const Entry& entry) {
+  heap_[index] = entry;
+  entry.task->timer.index_ = index;
+}
+
 void TaskTimers::remove(std::size_t index) {
-  heap_[index].hook->owner_ = nullptr;
+  heap_[index].task->timer.owner_ = nullptr;
   const Entry last = heap_.back();
   heap_.pop_back();
   if (index == heap_.size()) return;

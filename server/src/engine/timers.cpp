@@ -14,7 +14,7 @@ constexpr std::int64_t kLeaseWriteSlackMs = 100;
 }  // namespace
 
 void Timers::atTask(std::int64_t deadline, Task& task) {
-  tasks_.schedule(task, task.timer, deadline);
+  tasks_.schedule(task, deadline);
   arm(deadline);
 }
 

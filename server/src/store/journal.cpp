@@ -268,8 +268,7 @@ bool SnapshotCounter::next(const Uuid& processId) {
   std::lock_guard lock(mutex_);
   int* records = records_.get(processId);
   if (records == nullptr) {
-    if (records_.size() >= kMaxTracked) records_.clear();
-    records_.insert(processId, 1);
+    track(processId, 1);
     return false;
   }
   if (*records >= kSnapshotEvery) {
@@ -287,9 +286,13 @@ void SnapshotCounter::set(const Uuid& processId, int records) {
   } else if (int* stored = records_.get(processId)) {
     *stored = records;
   } else {
-    if (records_.size() >= kMaxTracked) records_.clear();
-    records_.insert(processId, records);
+    track(processId, records);
   }
+}
+
+void SnapshotCounter::track(const Uuid& processId, int records) {
+  if (records_.size() >= kMaxTracked) records_.clear();
+  records_.insert(processId, records);
 }
 
 void SnapshotCounter::forget(const Uuid& processId) {

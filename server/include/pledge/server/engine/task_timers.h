@@ -49,8 +49,8 @@ class TaskTimers {
   TaskTimers& operator=(const TaskTimers&) = delete;
   ~TaskTimers();
 
-  // task (whose hook is hook) is due at deadline: added, or moved from its earlier deadline.
-  void schedule(Task& task, TimerHook& hook, std::int64_t deadline);
+  // task is due at deadline: added, or moved from its earlier deadline.
+  void schedule(Task& task, std::int64_t deadline);
   // The earliest task due by now, taken out; nullptr when none is.
   Task* popDue(std::int64_t now);
   std::optional<std::int64_t> next() const {
@@ -64,14 +64,11 @@ class TaskTimers {
   struct Entry {
     std::int64_t deadline;
     Task* task;
-    TimerHook* hook;
   };
 
   void remove(std::size_t index);
-  void place(std::size_t index, const Entry& entry) {
-    heap_[index] = entry;
-    entry.hook->index_ = index;
-  }
+  // Puts entry at index and tells its task's hook (task_timers.cpp, where Task is complete).
+  void place(std::size_t index, const Entry& entry);
   void siftUp(std::size_t index);
   void siftDown(std::size_t index);
 

@@ -107,6 +107,8 @@ class SnapshotCounter {
  private:
   // Beyond this many processes the counts start over (a bound on memory, not on correctness).
   static constexpr std::size_t kMaxTracked = 1 << 21;
+  // Adds an untracked process (under mutex_).
+  void track(const Uuid& processId, int records);
   std::mutex mutex_;
   IdTable<int> records_;  // a process never seen (or forgotten) is absent: counts are >= 1
 };
