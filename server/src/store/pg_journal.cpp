@@ -7,56 +7,40 @@
 #include <spdlog/spdlog.h>
 
 #include "pledge/server/store/journal.h"
+#include "store/pg_binary_array.h"
 #include "store/pg_migrations.h"
 #include "store/pg_rows.h"
 
 namespace pledge::server::pg {
 namespace {
 
-// A bytea as an array element's text: \x and two hex digits a byte.
-std::string byteaText(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string text;
-  text.reserve(2 + bytes.size() * 2);
-  text += "\\x";
-  for (char c : bytes) {
-    const auto byte = static_cast<unsigned char>(c);
-    text += kHex[byte >> 4];
-    text += kHex[byte & 15];
-  }
-  return text;
-}
-
 // Appends records, at most one per process: journal_seq numbers them after every record
 // before, whichever node wrote those (the sequence has no per-session cache).
-void appendRecords(pqxx::work& tx, const ArrayLiteral& processes, const ArrayLiteral& records) {
+void appendRecords(pqxx::work& tx, BinaryArray& processes, BinaryArray& records) {
   tx.exec_params(
       "INSERT INTO journal (process_id, seq, record) SELECT u.p, nextval('journal_seq'), u.r "
       "FROM unnest($1::uuid[], $2::bytea[]) AS u(p, r)",
-      processes.str(), records.str());
+      processes.param(), records.param());
 }
 
-void insertTaskIds(pqxx::work& tx, const ArrayLiteral& tasks, const ArrayLiteral& processes) {
+void insertTaskIds(pqxx::work& tx, BinaryArray& tasks, BinaryArray& processes) {
   tx.exec_params(
       "INSERT INTO task_ids (id, process_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])",
-      tasks.str(), processes.str());
+      tasks.param(), processes.param());
 }
 
 }  // namespace
 
 void writeTasks(pqxx::work& tx, const WriteBatch& batch, journal::SnapshotCounter& snapshots) {
-  ArrayLiteral processes;
-  ArrayLiteral records;
-  ArrayLiteral newTasks;
-  ArrayLiteral newTaskProcesses;
-  std::size_t newCount = 0;
-  std::size_t recordCount = 0;
+  BinaryArray processes(BinaryArray::Type::Uuid);
+  BinaryArray records(BinaryArray::Type::Bytea);
+  BinaryArray newTasks(BinaryArray::Type::Uuid);
+  BinaryArray newTaskProcesses(BinaryArray::Type::Uuid);
   for (const journal::ProcessChanges& changes : journal::byProcess(batch.tasks)) {
     for (const TaskRow* row : changes.rows) {
       if (!row->isNew) continue;
       newTasks.add(row->id);
       newTaskProcesses.add(row->processId);
-      ++newCount;
     }
     std::string record = journal::encode(changes.rows, journal::Kind::Delta);
     if (snapshots.next(changes.processId)) {
@@ -70,11 +54,10 @@ void writeTasks(pqxx::work& tx, const WriteBatch& batch, journal::SnapshotCounte
       tx.exec_params("DELETE FROM journal WHERE process_id = $1", changes.processId.toString());
     }
     processes.add(changes.processId);
-    records.add(byteaText(record));
-    ++recordCount;
+    records.add(record);
   }
-  if (newCount > 0) insertTaskIds(tx, newTasks, newTaskProcesses);
-  if (recordCount > 0) appendRecords(tx, processes, records);
+  if (newTasks.size() > 0) insertTaskIds(tx, newTasks, newTaskProcesses);
+  if (records.size() > 0) appendRecords(tx, processes, records);
   for (const ProcessRow& row : batch.processes) {
     if (journal::leavesMemory(row)) snapshots.forget(row.info.processId);
   }
@@ -107,13 +90,13 @@ void convertToJournal(pqxx::connection& connection) {
              ids.str())) {
       rows.push_back(readTask(row));
     }
-    ArrayLiteral processes;
-    ArrayLiteral records;
-    ArrayLiteral taskIds;
-    ArrayLiteral taskProcesses;
+    BinaryArray processes(BinaryArray::Type::Uuid);
+    BinaryArray records(BinaryArray::Type::Bytea);
+    BinaryArray taskIds(BinaryArray::Type::Uuid);
+    BinaryArray taskProcesses(BinaryArray::Type::Uuid);
     for (const journal::ProcessChanges& process : journal::byProcess(rows)) {
       processes.add(process.processId);
-      records.add(byteaText(journal::encode(process.rows, journal::Kind::Snapshot)));
+      records.add(journal::encode(process.rows, journal::Kind::Snapshot));
       for (const TaskRow* row : process.rows) {
         taskIds.add(row->id);
         taskProcesses.add(row->processId);

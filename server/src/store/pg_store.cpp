@@ -13,6 +13,7 @@
 #include "pledge/json.h"
 #include "store/pg_migrations.h"
 #include "pledge/server/store/journal.h"
+#include "store/pg_binary_array.h"
 #include "store/pg_events.h"
 #include "store/pg_journal.h"
 #include "store/pg_rows.h"
@@ -21,7 +22,6 @@
 
 namespace pledge::server {
 
-using pg::ArrayLiteral;
 using pg::intArray;
 using pg::kProcessColumns;
 using pg::storedState;
@@ -92,11 +92,22 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
   for (const TaskRow& row : batch.tasks) written.insert(row.partition);
 
   // Columns of the statements, one array each.
-  std::array<ArrayLiteral, 17> newProcess;
+  using Type = pg::BinaryArray::Type;
+  std::array<pg::BinaryArray, 17> newProcess{
+      pg::BinaryArray(Type::Uuid), pg::BinaryArray(Type::Int4),  pg::BinaryArray(Type::Uuid),
+      pg::BinaryArray(Type::Text), pg::BinaryArray(Type::Text),  pg::BinaryArray(Type::Text),
+      pg::BinaryArray(Type::Int4), pg::BinaryArray(Type::Int8),  pg::BinaryArray(Type::Int8),
+      pg::BinaryArray(Type::Text), pg::BinaryArray(Type::Text),  pg::BinaryArray(Type::Uuid),
+      pg::BinaryArray(Type::Int8), pg::BinaryArray(Type::Text),  pg::BinaryArray(Type::Int4),
+      pg::BinaryArray(Type::Text), pg::BinaryArray(Type::Int8)};
   // process_tags rows of the new processes: process_id, key, value, started_at.
-  std::array<ArrayLiteral, 4> newTag;
+  std::array<pg::BinaryArray, 4> newTag{pg::BinaryArray(Type::Uuid), pg::BinaryArray(Type::Text),
+                                        pg::BinaryArray(Type::Text), pg::BinaryArray(Type::Int8)};
+  std::array<pg::BinaryArray, 8> changedProcess{
+      pg::BinaryArray(Type::Uuid), pg::BinaryArray(Type::Int4), pg::BinaryArray(Type::Int8),
+      pg::BinaryArray(Type::Text), pg::BinaryArray(Type::Text), pg::BinaryArray(Type::Uuid),
+      pg::BinaryArray(Type::Int8), pg::BinaryArray(Type::Int4)};
   std::size_t newTags = 0;
-  std::array<ArrayLiteral, 8> changedProcess;
   std::size_t newProcesses = 0;
   std::size_t changedProcesses = 0;
   for (const auto& [id, row] : processes) {
@@ -180,16 +191,16 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
               "$9::bigint[], $10::text[], $11::text[], $12::uuid[], $13::bigint[], $14::text[], "
               "$15::int[], $16::text[], $17::bigint[])",
               kProcessColumns),
-          c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
-          c[7].str(), c[8].str(), c[9].str(), c[10].str(), c[11].str(), c[12].str(), c[13].str(),
-          c[14].str(), c[15].str(), c[16].str());
+          c[0].param(), c[1].param(), c[2].param(), c[3].param(), c[4].param(), c[5].param(), c[6].param(),
+          c[7].param(), c[8].param(), c[9].param(), c[10].param(), c[11].param(), c[12].param(), c[13].param(),
+          c[14].param(), c[15].param(), c[16].param());
     }
     if (newTags > 0) {
       auto& c = newTag;
       tx.exec_params(
           "INSERT INTO process_tags (process_id, key, value, started_at) SELECT * FROM "
           "unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[])",
-          c[0].str(), c[1].str(), c[2].str(), c[3].str());
+          c[0].param(), c[1].param(), c[2].param(), c[3].param());
     }
     if (changedProcesses > 0) {
       auto& c = changedProcess;
@@ -199,8 +210,8 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
           "FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::uuid[], "
           "$7::bigint[], $8::int[]) AS u(id, state, ended_at, result, error, failed_task, wake_at, "
           "paused) WHERE p.id = u.id",
-          c[0].str(), c[1].str(), c[2].str(), c[3].str(), c[4].str(), c[5].str(), c[6].str(),
-          c[7].str());
+          c[0].param(), c[1].param(), c[2].param(), c[3].param(), c[4].param(), c[5].param(), c[6].param(),
+          c[7].param());
     }
     pg::writeTasks(tx, batch, *snapshots_);
     answers = pg::applyEventOps(tx, batch.events);
