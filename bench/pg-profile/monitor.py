@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-# Samples, every 0.1 s until SIGTERM, the CPU time of the pledge-server(s) of a worktree (per
+# Samples, every 0.1 s until SIGTERM, the CPU time of the pledge-server(s) of a build (per
 # thread), of PostgreSQL's processes (backends of one database, auxiliary processes, and the
 # postmaster's reaped children), and the server's /metrics; prints a JSON summary of the timed
 # window (first process started .. N processes completed) and of the whole run.
 #
-# monitor.py --tree /work/wt-x --n 10000 [--pgdata DIR --db NAME]
+# monitor.py --tree /work/wt-x/build/release --n 10000 [--pgdata DIR --db NAME]
 import argparse, json, os, re, signal, sys, time, urllib.request
 
 p = argparse.ArgumentParser()

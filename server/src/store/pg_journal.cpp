@@ -10,6 +10,7 @@
 #include "store/pg_binary_array.h"
 #include "store/pg_migrations.h"
 #include "store/pg_rows.h"
+#include "store/pg_session.h"
 
 namespace pledge::server::pg {
 namespace {
@@ -17,14 +18,16 @@ namespace {
 // Appends records, at most one per process: journal_seq numbers them after every record
 // before, whichever node wrote those (the sequence has no per-session cache).
 void appendRecords(pqxx::work& tx, BinaryArray& processes, BinaryArray& records) {
-  tx.exec_params(
+  execPrepared(
+      tx, "append_records",
       "INSERT INTO journal (process_id, seq, record) SELECT u.p, nextval('journal_seq'), u.r "
       "FROM unnest($1::uuid[], $2::bytea[]) AS u(p, r)",
       processes.param(), records.param());
 }
 
 void insertTaskIds(pqxx::work& tx, BinaryArray& tasks, BinaryArray& processes) {
-  tx.exec_params(
+  execPrepared(
+      tx, "insert_task_ids",
       "INSERT INTO task_ids (id, process_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])",
       tasks.param(), processes.param());
 }

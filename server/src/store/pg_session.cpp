@@ -17,4 +17,10 @@ bool needsNewConnection(const pqxx::sql_error& error) {
   throw Error(ErrorCode::Unavailable, fmt::format("PostgreSQL: {}: {}", what, error.what()));
 }
 
+void usePerExecutionPlans(pqxx::connection& connection) {
+  if (connection.get_variable("plan_cache_mode") != "force_custom_plan") {
+    connection.set_variable("plan_cache_mode", "force_custom_plan");
+  }
+}
+
 }  // namespace pledge::server::pg

@@ -165,11 +165,13 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
   }
 
   writer_->run("commit", false, [&](pqxx::connection& connection) {
+    pg::usePerExecutionPlans(connection);
     pqxx::work tx(connection);
     if (!fenceNode_.empty()) {
       // FOR KEY SHARE: the owner's renewals go on, a takeover (FOR UPDATE) waits for this commit.
       std::vector<int> wanted(written.begin(), written.end());
-      pqxx::result held = tx.exec_params(
+      pqxx::result held = pg::execPrepared(
+          tx, "commit_leases",
           "SELECT partition FROM partition_leases WHERE partition = ANY($1::int[]) AND owner = $2 "
           "AND expires_at > now() FOR KEY SHARE",
           intArray(wanted), fenceNode_);
@@ -184,7 +186,8 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
     }
     if (newProcesses > 0) {
       auto& c = newProcess;
-      tx.exec_params(
+      pg::execPrepared(
+          tx, "commit_new_processes",
           fmt::format(
               "INSERT INTO processes ({}) SELECT * FROM unnest($1::uuid[], $2::int[], "
               "$3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], "
@@ -197,14 +200,16 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
     }
     if (newTags > 0) {
       auto& c = newTag;
-      tx.exec_params(
+      pg::execPrepared(
+          tx, "commit_new_tags",
           "INSERT INTO process_tags (process_id, key, value, started_at) SELECT * FROM "
           "unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[])",
           c[0].param(), c[1].param(), c[2].param(), c[3].param());
     }
     if (changedProcesses > 0) {
       auto& c = changedProcess;
-      tx.exec_params(
+      pg::execPrepared(
+          tx, "commit_changed_processes",
           "UPDATE processes p SET state = u.state, ended_at = u.ended_at, result = u.result, "
           "error = u.error, failed_task = u.failed_task, wake_at = u.wake_at, paused = u.paused "
           "FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::uuid[], "
