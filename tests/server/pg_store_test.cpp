@@ -118,6 +118,8 @@ TEST_F(PgStoreTest, fencedCommitsNeedTheLeaseOfEveryPartitionTheyWrite) {
     EXPECT_NE(error.message().find("partition(s) 5"), std::string::npos) << error.message();
   }
   EXPECT_EQ(store_.countProcesses().running, 2) << "the refused batch wrote nothing";
+  store_.commit(WriteBatch{{processIn(1)}, {}});
+  EXPECT_EQ(store_.countProcesses().running, 3) << "the next batch is written";
 
   // Expired: refused too, even though nobody took the partition yet.
   store_.renewLeases("a#1", 1);
@@ -170,6 +172,50 @@ TEST_F(PgStoreTest, aCommitInFlightHoldsOffATakeover) {
   }
   EXPECT_EQ(taken.size(), 8u);
   EXPECT_EQ(other.countProcesses().running, 100) << "the new owner sees the whole batch";
+}
+
+TEST_F(PgStoreTest, aCommitAfterTheConnectionBrokeConnectsAgain) {
+  store_.commit(WriteBatch{{processIn(0)}, {}});
+  database_.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+      "AND pid <> pg_backend_pid()");
+  int written = 1;
+  // The first commit may find the connection broken (nothing of it written, Unavailable); the
+  // one after it connects again.
+  try {
+    store_.commit(WriteBatch{{processIn(1)}, {}});
+    ++written;
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Unavailable) << error.message();
+  }
+  store_.commit(WriteBatch{{processIn(2)}, {}});
+  ++written;
+  EXPECT_EQ(store_.countProcesses().running, written);
+}
+
+TEST_F(PgStoreTest, aFailedStatementFailsTheWholeCommitAndTheNextOneIsWritten) {
+  TaskRow task;
+  task.id = Uuid::random();
+  task.isNew = true;
+  task.spec = R"({"taskId":"start"})";
+  task.state = TaskState::Leased;
+  ProcessRow first = processIn(0);
+  task.processId = first.info.processId;
+  store_.commit(WriteBatch{{first}, {task}});
+  // A new process, then the same new task again: the process's insert runs, the task's id
+  // fails on task_ids' primary key after it, and the whole batch is rolled back.
+  ProcessRow other = processIn(1);
+  try {
+    store_.commit(WriteBatch{{other}, {task}});
+    FAIL() << "inserted a task twice";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Unavailable);
+    EXPECT_NE(error.message().find("duplicate key"), std::string::npos) << error.message();
+  }
+  EXPECT_FALSE(store_.findProcess(other.info.processId)) << "rolled back with the batch";
+  EXPECT_EQ(store_.processTasks(first.info.processId).size(), 1u);
+  store_.commit(WriteBatch{{other}, {}});
+  EXPECT_TRUE(store_.findProcess(other.info.processId)) << "the next batch is written";
 }
 
 // The test write a node makes before it serves again after a failed commit (an upsert).

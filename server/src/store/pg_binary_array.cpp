@@ -87,15 +87,27 @@ void BinaryArray::addTextOrNull(std::string_view text) {
   }
 }
 
-pqxx::binarystring BinaryArray::param() {
+std::string BinaryArray::take() {
   // An empty array has no dimension: ndim 0 and nothing after the element type.
   setBigEndian(bytes_, 0, count_ == 0 ? 0 : 1);
   setBigEndian(bytes_, 4, hasNull_ ? 1 : 0);
   setBigEndian(bytes_, 8, static_cast<std::uint32_t>(type_));
-  if (count_ == 0) return pqxx::binarystring(bytes_.data(), 12);
-  setBigEndian(bytes_, 12, static_cast<std::uint32_t>(count_));
-  setBigEndian(bytes_, 16, 1);
-  return pqxx::binarystring(bytes_.data(), bytes_.size());
+  if (count_ == 0) {
+    bytes_.resize(12);
+  } else {
+    setBigEndian(bytes_, 12, static_cast<std::uint32_t>(count_));
+    setBigEndian(bytes_, 16, 1);
+  }
+  std::string bytes = std::move(bytes_);
+  bytes_.assign(kHeader, '\0');
+  count_ = 0;
+  hasNull_ = false;
+  return bytes;
+}
+
+pqxx::binarystring BinaryArray::param() {
+  const std::string bytes = take();
+  return pqxx::binarystring(bytes.data(), bytes.size());
 }
 
 }  // namespace pledge::server::pg

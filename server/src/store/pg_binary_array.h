@@ -37,7 +37,9 @@ class BinaryArray {
 
   std::size_t size() const { return count_; }
 
-  // The parameter: pass it to exec_params, which sends it in the binary format.
+  // The array in the binary format; the builder is empty after.
+  std::string take();
+  // The same as a libpqxx parameter, which exec_params sends in the binary format.
   pqxx::binarystring param();
 
  private:

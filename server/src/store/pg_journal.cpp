@@ -6,61 +6,71 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <map>
+
 #include "pledge/server/store/journal.h"
 #include "store/pg_binary_array.h"
+#include "store/pg_commit.h"
 #include "store/pg_migrations.h"
 #include "store/pg_rows.h"
-#include "store/pg_session.h"
 
 namespace pledge::server::pg {
 namespace {
 
 // Appends records, at most one per process: journal_seq numbers them after every record
 // before, whichever node wrote those (the sequence has no per-session cache).
-void appendRecords(pqxx::work& tx, BinaryArray& processes, BinaryArray& records) {
-  execPrepared(
-      tx, "append_records",
-      "INSERT INTO journal (process_id, seq, record) SELECT u.p, nextval('journal_seq'), u.r "
-      "FROM unnest($1::uuid[], $2::bytea[]) AS u(p, r)",
-      processes.param(), records.param());
+Statement appendRecords(BinaryArray& processes, BinaryArray& records) {
+  return {"append_records",
+          "INSERT INTO journal (process_id, seq, record) SELECT u.p, nextval('journal_seq'), u.r "
+          "FROM unnest($1::uuid[], $2::bytea[]) AS u(p, r)",
+          {processes.take(), records.take()}};
 }
 
-void insertTaskIds(pqxx::work& tx, BinaryArray& tasks, BinaryArray& processes) {
-  execPrepared(
-      tx, "insert_task_ids",
-      "INSERT INTO task_ids (id, process_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])",
-      tasks.param(), processes.param());
+Statement insertTaskIds(BinaryArray& tasks, BinaryArray& processes) {
+  return {"insert_task_ids",
+          "INSERT INTO task_ids (id, process_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])",
+          {tasks.take(), processes.take()}};
 }
 
 }  // namespace
 
-void writeTasks(pqxx::work& tx, const WriteBatch& batch, journal::SnapshotCounter& snapshots) {
+void writeTasks(CommitSink& sink, const WriteBatch& batch, journal::SnapshotCounter& snapshots) {
   BinaryArray processes(BinaryArray::Type::Uuid);
   BinaryArray records(BinaryArray::Type::Bytea);
   BinaryArray newTasks(BinaryArray::Type::Uuid);
   BinaryArray newTaskProcesses(BinaryArray::Type::Uuid);
-  for (const journal::ProcessChanges& changes : journal::byProcess(batch.tasks)) {
+  const std::vector<journal::ProcessChanges> changed = journal::byProcess(batch.tasks);
+  // Processes due a snapshot: their records are read, deleted and replaced by one.
+  std::map<Uuid, std::vector<std::string>> due;
+  for (const journal::ProcessChanges& changes : changed) {
+    if (snapshots.next(changes.processId)) due[changes.processId];
+  }
+  if (!due.empty()) {
+    std::vector<Uuid> ids;
+    BinaryArray deleted(BinaryArray::Type::Uuid);
+    for (const auto& entry : due) {
+      ids.push_back(entry.first);
+      deleted.add(entry.first);
+    }
+    for (auto& [id, record] : sink.records(ids)) due[id].push_back(std::move(record));
+    sink.add({"delete_records", "DELETE FROM journal WHERE process_id = ANY($1::uuid[])",
+              {deleted.take()}});
+  }
+  for (const journal::ProcessChanges& changes : changed) {
     for (const TaskRow* row : changes.rows) {
       if (!row->isNew) continue;
       newTasks.add(row->id);
       newTaskProcesses.add(row->processId);
     }
     std::string record = journal::encode(changes.rows, journal::Kind::Delta);
-    if (snapshots.next(changes.processId)) {
-      std::vector<std::string> stored;
-      for (const auto& row :
-           tx.exec_params("SELECT record FROM journal WHERE process_id = $1 ORDER BY seq",
-                          changes.processId.toString())) {
-        stored.push_back(recordOf(row[0]));
-      }
-      record = journal::snapshot(changes.processId, stored, record);
-      tx.exec_params("DELETE FROM journal WHERE process_id = $1", changes.processId.toString());
+    if (auto stored = due.find(changes.processId); stored != due.end()) {
+      record = journal::snapshot(changes.processId, stored->second, record);
     }
     processes.add(changes.processId);
     records.add(record);
   }
-  if (newTasks.size() > 0) insertTaskIds(tx, newTasks, newTaskProcesses);
-  if (records.size() > 0) appendRecords(tx, processes, records);
+  if (newTasks.size() > 0) sink.add(insertTaskIds(newTasks, newTaskProcesses));
+  if (records.size() > 0) sink.add(appendRecords(processes, records));
   for (const ProcessRow& row : batch.processes) {
     if (journal::leavesMemory(row)) snapshots.forget(row.info.processId);
   }
@@ -105,8 +115,9 @@ void convertToJournal(pqxx::connection& connection) {
         taskProcesses.add(row->processId);
       }
     }
-    insertTaskIds(tx, taskIds, taskProcesses);
-    appendRecords(tx, processes, records);
+    TransactionSink sink(tx);
+    sink.add(insertTaskIds(taskIds, taskProcesses));
+    sink.add(appendRecords(processes, records));
     tx.exec_params("DELETE FROM tasks WHERE process_id = ANY($1::uuid[])", ids.str());
     tx.commit();
     done += static_cast<std::int64_t>(count);

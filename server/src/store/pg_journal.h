@@ -15,9 +15,11 @@ class SnapshotCounter;
 
 namespace pg {
 
+class CommitSink;
+
 // The commit's task rows: one record per process (a snapshot when snapshots says one is due),
-// one task_ids row per new task; in tx, the commit's transaction.
-void writeTasks(pqxx::work& tx, const WriteBatch& batch, journal::SnapshotCounter& snapshots);
+// one task_ids row per new task; sent to sink, the commit's transaction.
+void writeTasks(CommitSink& sink, const WriteBatch& batch, journal::SnapshotCounter& snapshots);
 
 // Moves the rows of an older store's tasks table into journal snapshots and task_ids, 1,000
 // processes per transaction under the migration lock, then drops the table. Resumes where a

@@ -223,6 +223,28 @@ BEGIN
 END
 $$;
 )sql",
+    // 13: the lease check of a commit as one statement that fails the transaction (SQLSTATE
+    // PLD01, pg::kLeaseLost) unless the node holds every lease it writes under, so that a commit
+    // can go out at once (pg_pipeline.h). FOR KEY SHARE: renewals go on, a takeover (FOR UPDATE)
+    // waits for the commit.
+    R"sql(
+CREATE OR REPLACE FUNCTION pledge_hold_leases(wanted INTEGER[], node TEXT) RETURNS VOID
+LANGUAGE plpgsql AS $$
+DECLARE
+  held INTEGER[];
+BEGIN
+  SELECT coalesce(array_agg(l.partition), '{}') INTO held FROM (
+    SELECT partition FROM partition_leases
+    WHERE partition = ANY(wanted) AND owner = node AND expires_at > now() FOR KEY SHARE) l;
+  IF cardinality(held) < cardinality(wanted) THEN
+    RAISE EXCEPTION USING ERRCODE = 'PLD01', MESSAGE = format(
+      '%s no longer holds the lease of partition(s) %s; nothing of this batch was written',
+      node, array_to_string(ARRAY(SELECT unnest(wanted) EXCEPT SELECT unnest(held) ORDER BY 1),
+                            ', '));
+  END IF;
+END
+$$;
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.

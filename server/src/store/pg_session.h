@@ -24,19 +24,9 @@ bool needsNewConnection(const pqxx::sql_error& error);
 // Throws error as pledge::Error(Unavailable), saying what failed.
 [[noreturn]] void rethrow(const std::string& what, const std::exception& error);
 
-// Runs sql as the prepared statement name (prepared on this connection at its first use), with
-// params; for the commit's statements, which run hundreds of times a second: PostgreSQL then
-// parses them once per connection. Plans stay per execution on a connection that set
-// plan_cache_mode (usePerExecutionPlans): a generic plan of `... FROM unnest($1)` made while a
+// Sets plan_cache_mode = force_custom_plan on connection, once (libpqxx remembers it): the
+// commit's statements are prepared, and a generic plan of `... FROM unnest($1)` made while a
 // table was small scans the whole table once it is large.
-template <typename... Params>
-pqxx::result execPrepared(pqxx::transaction_base& tx, const char* name, const std::string& sql,
-                          const Params&... params) {
-  tx.conn().prepare(name, sql);  // a no-op once defined (the same definition)
-  return tx.exec_prepared(name, params...);
-}
-
-// Sets plan_cache_mode = force_custom_plan on connection, once (libpqxx remembers it).
 void usePerExecutionPlans(pqxx::connection& connection);
 
 }  // namespace pg

@@ -19,6 +19,9 @@ namespace pledge::server {
 namespace journal {
 class SnapshotCounter;
 }
+namespace pg {
+class PipelineConnection;
+}
 
 // Internally synchronized (see Store, ClusterStore).
 class PgStore final : public Store, public ClusterStore {
@@ -91,6 +94,8 @@ class PgStore final : public Store, public ClusterStore {
   std::string url_;
   int partitions_ = 0;
   std::unique_ptr<Session> writer_;
+  // The commit's connection, used under writer_'s lock (store/pg_pipeline.h).
+  std::unique_ptr<pg::PipelineConnection> pipeline_;
   std::unique_ptr<Session> reader_;
   std::unique_ptr<Session> leases_;
   // When each process's journal is due a snapshot (store/journal.h).
