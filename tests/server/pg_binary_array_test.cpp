@@ -17,6 +17,12 @@ namespace {
 using pledge::testing::TestDatabase;
 using Type = BinaryArray::Type;
 
+// The array as a parameter that libpqxx sends in the binary format.
+pqxx::binarystring param(BinaryArray& array) {
+  const std::string bytes = array.take();
+  return pqxx::binarystring(bytes.data(), bytes.size());
+}
+
 TEST(PgStoreBinaryArray, everyElementTypeArrivesAsGiven) {
   TestDatabase database;
   pqxx::connection connection(database.url());
@@ -53,7 +59,7 @@ TEST(PgStoreBinaryArray, everyElementTypeArrivesAsGiven) {
       "SELECT u::text, i4, i8, t, t IS NULL, encode(b, 'hex'), b IS NULL FROM "
       "unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::bytea[]) "
       "WITH ORDINALITY AS x(u, i4, i8, t, b, n) ORDER BY n",
-      uuids.param(), int4s.param(), int8s.param(), texts.param(), byteas.param());
+      param(uuids), param(int4s), param(int8s), param(texts), param(byteas));
   ASSERT_EQ(rows.size(), 3u);
 
   EXPECT_EQ(rows[0][0].as<std::string>(), id.toString());
@@ -83,7 +89,7 @@ TEST(PgStoreBinaryArray, anEmptyArrayHasNoElements) {
   BinaryArray empty(Type::Uuid);
   pqxx::work tx(connection);
   pqxx::result rows =
-      tx.exec_params("SELECT cardinality($1::uuid[]), array_ndims($1::uuid[])", empty.param());
+      tx.exec_params("SELECT cardinality($1::uuid[]), array_ndims($1::uuid[])", param(empty));
   EXPECT_EQ(rows[0][0].as<int>(), 0);
   EXPECT_TRUE(rows[0][1].is_null());
 }
@@ -94,7 +100,7 @@ TEST(PgStoreBinaryArray, aCastToAnotherElementTypeIsRefused) {
   BinaryArray ints(Type::Int8);
   ints.add(std::int64_t{7});
   pqxx::work tx(connection);
-  EXPECT_THROW(tx.exec_params("SELECT $1::int[]", ints.param()), pqxx::sql_error);
+  EXPECT_THROW(tx.exec_params("SELECT $1::int[]", param(ints)), pqxx::sql_error);
 }
 
 }  // namespace

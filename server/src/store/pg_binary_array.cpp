@@ -105,9 +105,4 @@ std::string BinaryArray::take() {
   return bytes;
 }
 
-pqxx::binarystring BinaryArray::param() {
-  const std::string bytes = take();
-  return pqxx::binarystring(bytes.data(), bytes.size());
-}
-
 }  // namespace pledge::server::pg

@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <pqxx/pqxx>
 #include <string>
 #include <string_view>
 
@@ -37,10 +36,8 @@ class BinaryArray {
 
   std::size_t size() const { return count_; }
 
-  // The array in the binary format; the builder is empty after.
+  // The array in the binary format (a pg::Statement's parameter); the builder is empty after.
   std::string take();
-  // The same as a libpqxx parameter, which exec_params sends in the binary format.
-  pqxx::binarystring param();
 
  private:
   void putLength(std::int32_t length);

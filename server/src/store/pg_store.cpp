@@ -174,14 +174,13 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
   const auto build = [&](pg::CommitSink& sink) {
     if (!fenceNode_.empty()) sink.add(pg::holdLeases(written, fenceNode_));
     if (newProcesses > 0) {
-      sink.add({"commit_new_processes",
-                fmt::format("INSERT INTO processes ({}) SELECT * FROM unnest($1::uuid[], "
-                            "$2::int[], $3::uuid[], $4::text[], $5::text[], $6::text[], "
-                            "$7::int[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], "
-                            "$12::uuid[], $13::bigint[], $14::text[], $15::int[], $16::text[], "
-                            "$17::bigint[])",
-                            kProcessColumns),
-                columns(newProcess)});
+      static const std::string insert = fmt::format(
+          "INSERT INTO processes ({}) SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], "
+          "$4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], $9::bigint[], "
+          "$10::text[], $11::text[], $12::uuid[], $13::bigint[], $14::text[], $15::int[], "
+          "$16::text[], $17::bigint[])",
+          kProcessColumns);
+      sink.add({"commit_new_processes", insert, columns(newProcess)});
     }
     if (newTags > 0) {
       sink.add({"commit_new_tags",
