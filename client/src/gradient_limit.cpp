@@ -6,14 +6,6 @@
 #include "pledge/error.h"
 
 namespace pledge {
-namespace {
-
-// When the latest round trip is under half the long-term one, the long-term is stale (the load
-// dropped): it decays this much per sample, or the limit would stay pinned by a past slowness.
-constexpr double kStaleRatio = 2.0;
-constexpr double kStaleDecay = 0.95;
-
-}  // namespace
 
 GradientLimit::GradientLimit(GradientLimitOptions options)
     : options_(options), limit_(options.initial) {
@@ -57,7 +49,6 @@ void GradientLimit::onWindow(double shortNs, int inflight) {
   }
   const double factor = 2.0 / (options_.longWindow + 1);
   longRttNs_ += (shortNs - longRttNs_) * factor;
-  if (longRttNs_ / shortNs > kStaleRatio) longRttNs_ *= kStaleDecay;
   if (inflight < limit_ / 2) return;
   const double gradient = std::clamp(options_.rttTolerance * longRttNs_ / shortNs, 0.5, 1.0);
   if (slowStart_) {

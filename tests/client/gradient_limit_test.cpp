@@ -102,11 +102,25 @@ TEST(GradientLimit, recoversWhenRoundTripsAreFastAgain) {
   feed(limit, milliseconds(50), 100);  // the store stalled
   const int stalled = limit.limit();
   ASSERT_LT(stalled, 64);
-  // The long-term RTT learnt the stall; fast round trips again make it stale, it decays, and the
-  // limit grows back to its ceiling.
+  // The long-term RTT learnt the stall; round trips within it let the limit grow back to its
+  // ceiling.
   std::vector<int> limits = feed(limit, milliseconds(5), 400);
   EXPECT_GT(limits[50], stalled);
   EXPECT_EQ(limits.back(), kOptions.max);
+}
+
+TEST(GradientLimit, roundTripsThatDipAndComeBackDoNotShrinkIt) {
+  GradientLimit limit(kOptions);
+  feed(limit, milliseconds(10), 60);
+  const int before = limit.limit();
+  // The server is idle for a while (no other runner's work queues ahead of ours), then busy as
+  // before. The long-term RTT follows the dip at the pace of its average only: a long-term that
+  // fell to the dip would take the usual round trips for inflation and shrink the limit, and a
+  // server whose round trips swing this way (commits, loads) would ratchet it down step by step.
+  feed(limit, milliseconds(3), 60);
+  std::vector<int> limits = feed(limit, milliseconds(10), 60);
+  for (std::size_t i = 1; i < limits.size(); ++i) EXPECT_GE(limits[i], limits[i - 1]);
+  EXPECT_GE(limits.front(), before);
 }
 
 TEST(GradientLimit, doesNotGrowWhenTheWorkNotTheLimitHoldsItBack) {
