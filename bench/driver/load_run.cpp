@@ -313,7 +313,7 @@ LoadResult LoadRun::execute() {
       yaml << fmt::format("  - {{actor: \"{}\", threads: {}, pollBatch: {}}}\n", actor,
                           options_.workerThreads, options_.pollBatch);
     }
-    yaml << "log: {level: warn}\npoll: {waitMs: 1000}\n";
+    yaml << "log: {level: " << options_.runnerLogLevel << "}\npoll: {waitMs: 1000}\n";
   }
   std::vector<pid_t> workers;
   for (int w = 0; w < options_.workers; ++w) {
@@ -528,7 +528,11 @@ LoadResult LoadRun::execute() {
   stopAll();
   stopServers();
   std::error_code ignored;
-  fs::remove_all(work, ignored);
+  if (options_.runnerLogLevel == "warn") {
+    fs::remove_all(work, ignored);
+  } else {
+    fmt::print(stderr, "the run's logs are kept in {}\n", work.string());
+  }
   return result;
 }
 

@@ -64,6 +64,9 @@ struct LoadOptions {
   bool progress = true;
   // Passed to a server this run starts.
   std::string serverArgs;
+  // The runners' log level; any but warn keeps the run's folder (its servers' and runners' logs)
+  // and prints where it is.
+  std::string runnerLogLevel = "warn";
 };
 
 struct LoadResult {

@@ -57,6 +57,11 @@ int main(int argc, char** argv) {
   app.add_option("--timeout-s", options.timeoutSeconds, "give up after")->capture_default_str();
   app.add_option("--token", options.token, "API token for --server (default $PLEDGE_TOKEN)");
   app.add_option("--server-args", options.serverArgs, "extra arguments for the server it starts");
+  app.add_option("--runner-log-level", options.runnerLogLevel,
+                 "the runners' log level (debug: each change of an in-flight limit); any but warn "
+                 "keeps the run's folder with the servers' and runners' logs")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
   app.add_option("--json", jsonFile, "append one JSON line per run (the peers' format)");
   app.add_option("--repeat", repeat, "runs")->capture_default_str();
   app.add_flag("!--no-progress", options.progress, "no progress bar");
