@@ -22,9 +22,9 @@ constexpr std::chrono::seconds kWarningInterval{10};
 }  // namespace
 
 // The batch of one pool's polls. Fixed: pollBatch. Adaptive: pollShare() of the pool's
-// GradientLimit, which every release-and-poll round trip of the pool's threads feeds with its time
-// and the tasks the pool held, and of the measured time a task takes to run. Internally
-// synchronized.
+// GradientLimit, which every release-and-poll round trip of the pool's threads feeds with its
+// time, the tasks the pool held and whether the poll came back full, and of the measured time a
+// task takes to run. Internally synchronized.
 class ActorRunner::PoolBatch {
  public:
   explicit PoolBatch(const ActorPoolConfig& pool)
@@ -40,11 +40,11 @@ class ActorRunner::PoolBatch {
   int perPoll() const { return perPoll_.load(std::memory_order_relaxed); }
   // A thread took count tasks in hand (a negative count: it released them).
   void hold(int count) { inFlight_ += count; }
-  void onRoundTrip(Clock::duration rtt) {
+  void onRoundTrip(Clock::duration rtt, bool full) {
     if (!limit_) return;
     std::lock_guard lock(mutex_);
     const int before = limit_->limit();
-    const int after = limit_->onSample(rtt, inFlight_.load());
+    const int after = limit_->onSample(rtt, inFlight_.load(), full);
     if (after != before) {
       const int share = pollShare(after, threads_, runNs_);
       spdlog::debug("{}: in-flight limit {} ({} per poll), round trips {:.2f} ms long-term",
@@ -261,8 +261,10 @@ std::vector<PolledTask> ActorRunner::releaseUntilAcknowledged(
       ReleaseAnswer answer;
       if (withPoll) {
         const Clock::time_point sent = Clock::now();
-        answer = client_.releaseAndPoll(pending, queues, batch.perPoll());
-        batch.onRoundTrip(Clock::now() - sent);
+        const int asked = batch.perPoll();
+        answer = client_.releaseAndPoll(pending, queues, asked);
+        batch.onRoundTrip(Clock::now() - sent,
+                          answer.tasks && static_cast<int>(answer.tasks->size()) >= asked);
       } else {
         answer.results = client_.release(pending);
       }

@@ -27,19 +27,21 @@ double GradientLimit::clamp(double value) const {
 
 int GradientLimit::limit() const { return static_cast<int>(std::lround(limit_)); }
 
-int GradientLimit::onSample(std::chrono::nanoseconds rtt, int inflight) {
+int GradientLimit::onSample(std::chrono::nanoseconds rtt, int inflight, bool full) {
   if (rtt.count() <= 0) return limit();
   windowSumNs_ += static_cast<double>(rtt.count());
+  windowFull_ = windowFull_ && full;
   windowInflight_ = std::max(windowInflight_, inflight);
   if (++windowSamples_ < options_.window) return limit();
-  onWindow(windowSumNs_ / windowSamples_, windowInflight_);
+  onWindow(windowSumNs_ / windowSamples_, windowInflight_, windowFull_);
+  windowFull_ = true;
   windowSumNs_ = 0;
   windowSamples_ = 0;
   windowInflight_ = 0;
   return limit();
 }
 
-void GradientLimit::onWindow(double shortNs, int inflight) {
+void GradientLimit::onWindow(double shortNs, int inflight, bool full) {
   ++windows_;
   if (windows_ <= options_.warmup) {
     // Until the long-term RTT exists there is nothing to compare with: the limit holds.
@@ -50,7 +52,10 @@ void GradientLimit::onWindow(double shortNs, int inflight) {
   const double factor = 2.0 / (options_.longWindow + 1);
   longRttNs_ += (shortNs - longRttNs_) * factor;
   if (inflight < limit_ / 2) return;
-  const double gradient = std::clamp(options_.rttTolerance * longRttNs_ / shortNs, 0.5, 1.0);
+  // Polls that all came back full left ready tasks at the server: the queue the round trips
+  // show is the server's, which larger polls drain at less cost a task, not one of our making.
+  const double gradient =
+      full ? 1.0 : std::clamp(options_.rttTolerance * longRttNs_ / shortNs, 0.5, 1.0);
   if (slowStart_) {
     if (gradient >= 1.0) {
       limit_ = clamp(limit_ * 2);

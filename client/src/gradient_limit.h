@@ -4,9 +4,15 @@
 // (sqrt(limit)); when round trips inflate, the ratio long/short (the gradient, in [0.5, 1]) shrinks
 // the limit. It starts as TCP does (slow start): once the long-term RTT is known, the limit
 // doubles each window until a window's round trips inflate past the tolerance, so a runner
-// reaches its working limit in a few dozen round trips rather than in thousands. ActorRunner uses one per actor pool for the tasks it keeps in flight (pollBatch:
-// auto): throughput is about tasks in flight / round-trip time, so a slow store wants more in
-// flight and a fast one no more than it takes.
+// reaches its working limit in a few dozen round trips rather than in thousands. ActorRunner
+// uses one per actor pool for the tasks it keeps in flight (pollBatch: auto): throughput is about
+// tasks in flight / round-trip time, so a slow store wants more in flight and a fast one no more
+// than it takes.
+//
+// Inflated round trips shrink the limit only when the pool caused the queue. A window whose polls
+// all came back full (each leased as many tasks as it asked) left ready tasks waiting at the
+// server: that queue is the server's, and larger polls drain it at less cost a task (the server
+// pays per request), so the limit grows as if round trips held.
 //
 //   GradientLimit limit({.initial = 32, .min = 4, .max = 1024});
 //   int next = limit.onSample(std::chrono::milliseconds(5), 30);   // after each round trip
@@ -41,11 +47,11 @@ class GradientLimit {
  public:
   explicit GradientLimit(GradientLimitOptions options);
 
-  // Takes one round trip's time and the tasks in flight when it ended; returns the limit. A
-  // window whose most tasks in flight stayed under half the limit leaves the limit as it is (the
-  // work, not the limit, held it back), but still teaches the RTTs. Throws nothing; a
-  // non-positive rtt is ignored.
-  int onSample(std::chrono::nanoseconds rtt, int inflight);
+  // Takes one round trip's time, the tasks in flight when it ended and whether its poll came back
+  // full; returns the limit. A window whose most tasks in flight stayed under half the limit
+  // leaves the limit as it is (the work, not the limit, held it back), but still teaches the
+  // RTTs. Throws nothing; a non-positive rtt is ignored.
+  int onSample(std::chrono::nanoseconds rtt, int inflight, bool full = false);
   int limit() const;
   // The long-term RTT in nanoseconds (0 until warmed up), for logs and tests.
   double longRttNs() const { return longRttNs_; }
@@ -53,7 +59,7 @@ class GradientLimit {
  private:
   double clamp(double value) const;
   // One window's average RTT and most tasks in flight.
-  void onWindow(double shortNs, int inflight);
+  void onWindow(double shortNs, int inflight, bool full);
 
   GradientLimitOptions options_;
   double limit_;
@@ -63,6 +69,7 @@ class GradientLimit {
   double windowSumNs_ = 0;
   int windowSamples_ = 0;
   int windowInflight_ = 0;
+  bool windowFull_ = true;
   // Doubling until the first window past the tolerance.
   bool slowStart_ = true;
 };

@@ -15,11 +15,11 @@ using std::chrono::milliseconds;
 // A window of one sample: each sample moves the limit (WindowsAverage tests the windows).
 constexpr GradientLimitOptions kOptions{.initial = 32, .min = 4, .max = 512, .window = 1};
 
-// Feeds count samples of rtt, each with the pool holding as many tasks as the limit allows;
-// returns the limit after each.
-std::vector<int> feed(GradientLimit& limit, microseconds rtt, int count) {
+// Feeds count samples of rtt, each with the pool holding as many tasks as the limit allows (and
+// each poll full or not); returns the limit after each.
+std::vector<int> feed(GradientLimit& limit, microseconds rtt, int count, bool full = false) {
   std::vector<int> limits;
-  for (int i = 0; i < count; ++i) limits.push_back(limit.onSample(rtt, limit.limit()));
+  for (int i = 0; i < count; ++i) limits.push_back(limit.onSample(rtt, limit.limit(), full));
   return limits;
 }
 
@@ -121,6 +121,31 @@ TEST(GradientLimit, roundTripsThatDipAndComeBackDoNotShrinkIt) {
   std::vector<int> limits = feed(limit, milliseconds(10), 60);
   for (std::size_t i = 1; i < limits.size(); ++i) EXPECT_GE(limits[i], limits[i - 1]);
   EXPECT_GE(limits.front(), before);
+}
+
+TEST(GradientLimit, fullPollsGrowItThoughRoundTripsInflate) {
+  GradientLimit limit(kOptions);
+  feed(limit, milliseconds(5), 200);
+  feed(limit, milliseconds(15), 20);  // inflated, polls not full: it shrinks (as above)
+  const int shrunk = limit.limit();
+  ASSERT_LT(shrunk, kOptions.max / 2);
+  // As slow, but every poll leased all it asked for: ready tasks wait at the server, and the
+  // limit grows back to its ceiling.
+  std::vector<int> limits = feed(limit, milliseconds(15), 200, /*full=*/true);
+  for (std::size_t i = 1; i < limits.size(); ++i) EXPECT_GE(limits[i], limits[i - 1]);
+  EXPECT_EQ(limits.back(), kOptions.max);
+}
+
+TEST(GradientLimit, oneShortPollInAWindowLetsInflationCount) {
+  GradientLimit limit({.initial = 32, .min = 4, .max = 512, .window = 2});
+  for (int i = 0; i < 2 * 400; ++i) limit.onSample(milliseconds(5), limit.limit(), true);
+  ASSERT_EQ(limit.limit(), 512);
+  // Each window: one full poll and one that came back short, both three times slower.
+  for (int window = 0; window < 20; ++window) {
+    limit.onSample(milliseconds(15), limit.limit(), true);
+    limit.onSample(milliseconds(15), limit.limit(), false);
+  }
+  EXPECT_LT(limit.limit(), 512 / 2);
 }
 
 TEST(GradientLimit, doesNotGrowWhenTheWorkNotTheLimitHoldsItBack) {
