@@ -245,6 +245,27 @@ BEGIN
 END
 $$;
 )sql",
+    // 14: customId unique through a partial index: most processes have none, and the UNIQUE
+    // constraint's index took an entry for each of them at the insert and again at every update
+    // that changes an indexed column (a process's end: state is indexed, so it is never HOT).
+    // Lookups by custom_id = ... imply IS NOT NULL and use it. Building it reads the table once.
+    R"sql(
+CREATE UNIQUE INDEX IF NOT EXISTS processes_by_custom_id ON processes (custom_id)
+  WHERE custom_id IS NOT NULL;
+DO $$
+DECLARE
+  name TEXT;
+BEGIN
+  SELECT c.conname INTO name FROM pg_constraint c
+    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey)
+    WHERE c.conrelid = 'processes'::regclass AND c.contype = 'u' AND a.attname = 'custom_id'
+      AND cardinality(c.conkey) = 1;
+  IF name IS NOT NULL THEN
+    EXECUTE format('ALTER TABLE processes DROP CONSTRAINT %I', name);
+  END IF;
+END
+$$;
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.
