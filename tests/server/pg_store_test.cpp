@@ -2,10 +2,12 @@
 // tests' private PostgreSQL (ctest fixture "postgres"); the Store contract is in store_test.cpp.
 #include "pledge/server/store/pg_store.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <thread>
 
+#include "store/pg_rows.h"
 #include "test_database.h"
 
 namespace pledge::server {
@@ -224,6 +226,45 @@ TEST_F(PgStoreTest, theWriteCheckWritesOneRowAgainAndAgain) {
   store_.checkWritable();
   EXPECT_EQ(database_.query("SELECT count(*) FROM meta WHERE key = 'write_check'"),
             (std::vector<std::string>{"1"}));
+}
+
+// A batched start asks for 200 keys at once. Before PostgreSQL has analyzed the table (a store
+// that just filled up), "request_id = ANY(200 keys)" was planned as a read of the whole table:
+// a cost per start that grew with the store.
+TEST_F(PgStoreTest, startLookupsProbeTheIndexBeforeTheTableWasAnalyzed) {
+  for (int batch = 0; batch < 5; ++batch) {
+    WriteBatch rows;
+    for (int i = 0; i < 1'000; ++i) {
+      rows.processes.push_back(processIn(i % 8));
+      rows.processes.back().requestId = fmt::format("request-{}", batch * 1'000 + i);
+    }
+    store_.commit(rows);
+  }
+  ASSERT_EQ(database_.query("SELECT count(*) FROM pg_stat_user_tables WHERE relname = "
+                            "'processes' AND last_analyze IS NULL AND last_autoanalyze IS NULL"),
+            (std::vector<std::string>{"1"}))
+      << "the table must not have been analyzed yet for this test to mean anything";
+
+  std::vector<StartKey> keys;
+  std::string literal;
+  for (int i = 0; i < 300; ++i) {
+    // Every other key started a process.
+    const std::string key = fmt::format("request-{}", i % 2 == 0 ? i * 10 : 100'000 + i);
+    keys.push_back(StartKey{std::nullopt, key});
+    literal += (literal.empty() ? "" : ",") + key;
+  }
+  std::string sql = pg::startsBy("request_id");
+  sql.replace(sql.find("$1"), 2, "'{" + literal + "}'");
+  std::string plan;
+  for (const std::string& line : database_.query("EXPLAIN " + sql)) plan += line + "\n";
+  EXPECT_EQ(plan.find("Seq Scan on processes"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Index Scan"), std::string::npos) << plan;
+
+  const std::vector<std::optional<StartedProcess>> found = store_.findStarts(keys);
+  ASSERT_EQ(found.size(), keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    EXPECT_EQ(found[i].has_value(), i % 2 == 0) << *keys[i].requestId;
+  }
 }
 
 TEST(PgStore, unreachableDatabaseIsAClearError) {

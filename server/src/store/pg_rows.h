@@ -39,6 +39,10 @@ class Fields {
   const pqxx::row& row_;
 };
 
+// The processes started under any of the keys in $1 (text[]) of column (custom_id or
+// request_id): (key, id, start_task), one index probe a key (pg_rows.cpp says why).
+std::string startsBy(std::string_view column);
+
 // A row of SELECT kProcessColumns / kTaskColumns.
 inline ProcessRow readProcess(const pqxx::row& row) { return rows::readProcess(Fields(row)); }
 inline TaskRow readTask(const pqxx::row& row) { return rows::readTask(Fields(row)); }
@@ -91,6 +95,7 @@ class ArrayLiteral {
     text_ += "NULL";
   }
   std::string str() const { return "{" + text_ + "}"; }
+  bool empty() const { return text_.empty(); }
 
  private:
   void separate() {

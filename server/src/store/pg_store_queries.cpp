@@ -119,18 +119,15 @@ std::vector<std::optional<StartedProcess>> PgStore::findStarts(const std::vector
     pqxx::read_transaction tx(connection);
     std::unordered_map<std::string, StartedProcess> byCustomId;
     std::unordered_map<std::string, StartedProcess> byRequestId;
-    for (const auto& row :
-         tx.exec_params("SELECT custom_id, id, start_task FROM processes WHERE custom_id = "
-                        "ANY($1::text[])",
-                        customIds.str())) {
-      byCustomId.emplace(row[0].c_str(), StartedProcess{*uuidOf(row[1]), *uuidOf(row[2]), true});
-    }
-    for (const auto& row :
-         tx.exec_params("SELECT request_id, id, start_task FROM processes WHERE request_id = "
-                        "ANY($1::text[])",
-                        requestIds.str())) {
-      byRequestId.emplace(row[0].c_str(), StartedProcess{*uuidOf(row[1]), *uuidOf(row[2]), true});
-    }
+    const auto find = [&](const char* column, const ArrayLiteral& wanted,
+                          std::unordered_map<std::string, StartedProcess>& into) {
+      if (wanted.empty()) return;
+      for (const auto& row : tx.exec_params(pg::startsBy(column), wanted.str())) {
+        into.emplace(row[0].c_str(), StartedProcess{*uuidOf(row[1]), *uuidOf(row[2]), true});
+      }
+    };
+    find("custom_id", customIds, byCustomId);
+    find("request_id", requestIds, byRequestId);
     std::vector<std::optional<StartedProcess>> found;
     for (const StartKey& key : keys) {
       const auto& index = key.customId ? byCustomId : byRequestId;
