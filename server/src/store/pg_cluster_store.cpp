@@ -112,7 +112,7 @@ void PgStore::leave(const std::string& node, const std::string& owner) {
 
 std::vector<LeaseRecord> PgStore::leases() {
   return leases_->run("read leases", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     std::vector<LeaseRecord> leases;
     for (const auto& row : tx.exec("SELECT partition, owner, epoch, (extract(epoch FROM expires_at "
                                    "- now()) * 1000)::bigint "
@@ -130,7 +130,7 @@ std::vector<LeaseRecord> PgStore::leases() {
 
 std::vector<Tenure> PgStore::tenures() {
   return reader_->run("read lease history", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     std::vector<Tenure> tenures;
     for (const auto& row : tx.exec(
              "SELECT partition, epoch, owner, (extract(epoch FROM acquired_at) * 1000000)::bigint, "

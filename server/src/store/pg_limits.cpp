@@ -34,7 +34,7 @@ bool PgStore::deleteLimit(const std::string& actor, const std::string& taskList)
 
 std::vector<TaskLimit> PgStore::limits() {
   return reader_->run("read limits", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     std::vector<TaskLimit> limits;
     for (const auto& row : tx.exec("SELECT actor, task_list, max_running, per_second, burst "
                                    "FROM limits ORDER BY actor, task_list")) {

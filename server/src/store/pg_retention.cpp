@@ -19,7 +19,7 @@ using pg::partitionFilter;
 std::vector<EndedProcess> PgStore::endedBefore(std::int64_t cutoff, int limit,
                                                const PartitionSet& partitions) {
   return reader_->run("find ended processes", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     std::vector<ProcessRow> processes;
     ArrayLiteral ids;
     for (const auto& row : tx.exec_params(
@@ -72,7 +72,7 @@ DeletedRows PgStore::deleteEnded(const std::vector<Uuid>& ids) {
 
 std::optional<std::int64_t> PgStore::oldestEnded(const PartitionSet& partitions) {
   return reader_->run("find the oldest ended process", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     pqxx::result oldest = tx.exec(fmt::format(
         "SELECT ended_at FROM processes WHERE {}{} ORDER BY ended_at LIMIT 1",
         rows::endedCondition(""), partitionFilter("", partitions)));

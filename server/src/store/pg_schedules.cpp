@@ -65,14 +65,14 @@ bool PgStore::updateSchedule(const ScheduleRow& row) {
 
 std::optional<ScheduleRow> PgStore::findSchedule(const std::string& id) {
   return reader_->run("read schedule", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     return findIn(tx, id);
   });
 }
 
 std::vector<ScheduleRow> PgStore::listSchedules() {
   return reader_->run("list schedules", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     std::vector<ScheduleRow> schedules;
     for (const auto& row :
          tx.exec(fmt::format("SELECT {} FROM schedules ORDER BY id", rows::kScheduleColumns))) {

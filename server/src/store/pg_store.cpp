@@ -224,7 +224,7 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
 std::vector<EventDeliveryRow> PgStore::pendingDeliveries(const PartitionSet& partitions,
                                                          int limit) {
   return reader_->run("find pending deliveries", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     return pg::pendingDeliveries(tx, partitions, limit);
   });
 }
@@ -232,7 +232,7 @@ std::vector<EventDeliveryRow> PgStore::pendingDeliveries(const PartitionSet& par
 std::vector<KeptEvent> PgStore::keptEvents(const std::optional<std::string>& name,
                                            std::int64_t now, int limit) {
   return reader_->run("list kept events", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     return pg::keptEvents(tx, name, now, limit);
   });
 }

@@ -24,7 +24,7 @@ LiveState PgStore::loadLive(std::int64_t horizon, const PartitionSet& partitions
     return rows::liveCondition(alias, horizon, partitionFilter(alias, partitions));
   };
   return reader_->run("load live processes", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     LiveState state;
     for (const auto& row :
          tx.exec(fmt::format("SELECT {} FROM processes WHERE {}", kProcessColumns, live("")))) {
@@ -42,7 +42,7 @@ LiveState PgStore::loadLive(std::int64_t horizon, const PartitionSet& partitions
 std::vector<Uuid> PgStore::dormantDue(std::int64_t horizon, int limit,
                                       const PartitionSet& partitions) {
   return reader_->run("find dormant processes", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     std::vector<Uuid> ids;
     for (const auto& row :
          tx.exec_params(fmt::format("SELECT id FROM processes WHERE wake_at IS NOT NULL AND "
@@ -59,7 +59,7 @@ LiveState PgStore::loadProcesses(const std::vector<Uuid>& ids) {
   ArrayLiteral list;
   for (const Uuid& id : ids) list.add(id);
   return reader_->run("load processes", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     LiveState live;
     for (const auto& row : tx.exec_params(
              fmt::format("SELECT {} FROM processes WHERE id = ANY($1::uuid[])", kProcessColumns),
@@ -73,7 +73,7 @@ LiveState PgStore::loadProcesses(const std::vector<Uuid>& ids) {
 
 std::int64_t PgStore::countDormant(std::int64_t dueBy, const PartitionSet& partitions) {
   return reader_->run("count dormant processes", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     return tx
         .exec_params(fmt::format("SELECT COUNT(*) FROM processes WHERE wake_at IS NOT NULL AND "
                                  "wake_at <= $1{}",
@@ -86,7 +86,7 @@ std::int64_t PgStore::countDormant(std::int64_t dueBy, const PartitionSet& parti
 std::optional<ProcessRow> PgStore::findProcess(const Uuid& id) {
   return reader_->run(
       "find process", true, [&](pqxx::connection& connection) -> std::optional<ProcessRow> {
-        pqxx::read_transaction tx(connection);
+        pqxx::nontransaction tx(connection);
         pqxx::result rows = tx.exec_params(
             fmt::format("SELECT {} FROM processes WHERE id = $1", kProcessColumns), id.toString());
         if (rows.empty()) return std::nullopt;
@@ -97,7 +97,7 @@ std::optional<ProcessRow> PgStore::findProcess(const Uuid& id) {
 std::optional<Uuid> PgStore::findProcessByCustomId(const std::string& customId) {
   return reader_->run(
       "find process by customId", true, [&](pqxx::connection& connection) -> std::optional<Uuid> {
-        pqxx::read_transaction tx(connection);
+        pqxx::nontransaction tx(connection);
         pqxx::result rows =
             tx.exec_params("SELECT id FROM processes WHERE custom_id = $1", customId);
         if (rows.empty()) return std::nullopt;
@@ -116,7 +116,7 @@ std::vector<std::optional<StartedProcess>> PgStore::findStarts(const std::vector
     }
   }
   return reader_->run("find started processes", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     std::unordered_map<std::string, StartedProcess> byCustomId;
     std::unordered_map<std::string, StartedProcess> byRequestId;
     const auto find = [&](const char* column, const ArrayLiteral& wanted,
@@ -142,7 +142,7 @@ std::vector<std::optional<StartedProcess>> PgStore::findStarts(const std::vector
 std::optional<TaskRow> PgStore::findTask(const Uuid& id) {
   return reader_->run(
       "find task", true, [&](pqxx::connection& connection) -> std::optional<TaskRow> {
-        pqxx::read_transaction tx(connection);
+        pqxx::nontransaction tx(connection);
         std::vector<TaskRow> tasks;
         pg::readTasks(tx.exec_params("SELECT j.process_id, j.record FROM task_ids t JOIN journal "
                                      "j ON j.process_id = t.process_id WHERE t.id = $1 "
@@ -158,7 +158,7 @@ std::optional<TaskRow> PgStore::findTask(const Uuid& id) {
 
 std::vector<TaskRow> PgStore::processTasks(const Uuid& processId) {
   return reader_->run("read tasks", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     ArrayLiteral id;
     id.add(processId);
     return pg::tasksOf(tx, id.str(), nullptr);
@@ -214,7 +214,7 @@ ProcessPage PgStore::listProcesses(const ProcessQuery& query) {
     afterId = after->second.toString();
   }
   return reader_->run("list processes", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     ProcessPage page;
     // A statement must use every parameter it is given: the tag ones only go with tags.
     const pqxx::result found =
@@ -232,7 +232,7 @@ ProcessPage PgStore::listProcesses(const ProcessQuery& query) {
 
 ProcessCounts PgStore::countProcesses() {
   return reader_->run("count processes", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     ProcessCounts counts;
     for (const auto& row : tx.exec("SELECT state, COUNT(*) FROM processes GROUP BY state")) {
       rows::addCount(counts, row[0].as<std::int64_t>(), row[1].as<std::int64_t>());
@@ -243,7 +243,7 @@ ProcessCounts PgStore::countProcesses() {
 
 std::vector<std::string> PgStore::blockedActors() {
   return reader_->run("read blocked actors", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     std::vector<std::string> actors;
     for (const auto& row : tx.exec("SELECT actor FROM actors WHERE blocked ORDER BY actor")) {
       actors.emplace_back(row[0].c_str());

@@ -38,7 +38,7 @@ std::optional<WorkflowRow> PgStore::findWorkflow(const std::string& name,
                                                  std::optional<int> version) {
   return reader_->run("read workflow", true,
                       [&](pqxx::connection& connection) -> std::optional<WorkflowRow> {
-                        pqxx::read_transaction tx(connection);
+                        pqxx::nontransaction tx(connection);
                         pqxx::result rows = tx.exec_params(
                             std::string("SELECT ") + kColumns +
                                 " FROM workflows WHERE name = $1 AND ($2 < 0 OR version = $2) "
@@ -51,7 +51,7 @@ std::optional<WorkflowRow> PgStore::findWorkflow(const std::string& name,
 
 std::vector<WorkflowRow> PgStore::listWorkflows() {
   return reader_->run("list workflows", true, [&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
+    pqxx::nontransaction tx(connection);
     std::vector<WorkflowRow> rows;
     for (const auto& row :
          tx.exec(std::string("SELECT ") + kColumns + " FROM workflows ORDER BY name, version")) {
