@@ -48,6 +48,17 @@ class FaultyStore final : public Store {
     }
     return answers;
   }
+  // Pipelined commits go through to a store that pipelines them (PostgreSQL), with the hook;
+  // while a fault is set, commits take commit().
+  bool canPipeline(const WriteBatch& batch) override {
+    return !failCommits && commitThenFail == 0 && inner_->canPipeline(batch);
+  }
+  void sendCommit(const WriteBatch& batch) override {
+    if (beforeCommit) beforeCommit(batch);
+    inner_->sendCommit(batch);
+  }
+  std::optional<EventAnswers> awaitCommit() override { return inner_->awaitCommit(); }
+  void interruptAwait() override { inner_->interruptAwait(); }
   std::vector<EventDeliveryRow> pendingDeliveries(const PartitionSet& partitions,
                                                   int limit) override {
     readCheck();

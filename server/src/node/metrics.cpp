@@ -96,7 +96,7 @@ struct Metrics::Families {
   prometheus::Counter& rowCount = rows.Add({});
   prometheus::Family<prometheus::Histogram>& commitSeconds = prometheus::BuildHistogram()
       .Name("pledge_store_commit_seconds")
-      .Help("Duration of one group commit")
+      .Help("Duration of one group commit, from the batch taken to its commit returned")
       .Register(registry);
   prometheus::Histogram& commitLatency = commitSeconds.Add(
       {}, prometheus::Histogram::BucketBoundaries{0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05,

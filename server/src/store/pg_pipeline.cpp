@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
-#include <deque>
-#include <optional>
+#include <cerrno>
 #include <vector>
 
 #include "pledge/error.h"
@@ -17,7 +19,7 @@ namespace {
 }
 
 std::string messageOf(PGconn* connection) {
-  std::string message = PQerrorMessage(connection);
+  std::string message = connection == nullptr ? "" : PQerrorMessage(connection);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
     message.pop_back();
   }
@@ -33,170 +35,231 @@ Uuid uuidFromBytes(const char* bytes) {
   return Uuid(high, low);
 }
 
+constexpr std::chrono::milliseconds kSyncEvery{500};
+
 }  // namespace
 
-// Sends each statement as it is added; reads the results when records() needs rows (a flush
-// request: the transaction stays open) and at finish() (the Sync that commits).
+// Sends each statement of one commit as it is added; records() reads every result up to its
+// rows (a flush request: the transaction stays open).
 class PipelineConnection::Sink final : public CommitSink {
  public:
-  Sink(PGconn* connection, std::set<std::string>& prepared)
-      : connection_(connection), prepared_(prepared) {}
+  Sink(PipelineConnection& connection, std::uint64_t commit)
+      : connection_(connection), commit_(commit) {}
 
-  void add(Statement statement) override { send(statement, false); }
+  void add(Statement statement) override { connection_.sendCommand(commit_, statement, false); }
 
   std::vector<std::pair<Uuid, std::string>> records(const std::vector<Uuid>& processes) override {
-    send(readRecords(processes), true);
-    if (PQsendFlushRequest(connection_) != 1 || PQflush(connection_) != 0) broken();
-    readPending();
-    throwIfFailed();
-    std::vector<std::pair<Uuid, std::string>> rows = std::move(rows_);
-    rows_.clear();
+    PipelineConnection& c = connection_;
+    c.sendCommand(commit_, readRecords(processes), true);
+    if (PQsendFlushRequest(c.connection_) != 1 || PQflush(c.connection_) != 0) c.broken("");
+    c.readUntil([&] { return c.commands_.empty(); }, false);
+    std::vector<std::pair<Uuid, std::string>> rows = std::move(c.rows_);
+    c.rows_.clear();
     return rows;
   }
 
-  // Commits: the Sync ends the implicit transaction.
-  void finish() {
-    if (PQpipelineSync(connection_) != 1) broken();
-    readPending();
-    PGresult* sync = PQgetResult(connection_);
-    const ExecStatusType status = sync == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(sync);
-    PQclear(sync);
-    throwIfFailed();
-    if (status != PGRES_PIPELINE_SYNC) broken();
-  }
-
  private:
-  // One command sent and not yet read: a statement, or the preparation of one (prepares set).
-  struct Pending {
-    std::string prepares;
-    bool wantRows = false;
-  };
-
-  void send(const Statement& statement, bool binaryResults) {
-    if (!prepared_.contains(statement.name) && !preparing_.contains(statement.name)) {
-      if (PQsendPrepare(connection_, statement.name, statement.sql.c_str(),
-                        static_cast<int>(statement.params.size()), nullptr) != 1) {
-        broken();
-      }
-      preparing_.insert(statement.name);
-      pending_.push_back({statement.name, false});
-    }
-    std::vector<const char*> values;
-    std::vector<int> lengths;
-    std::vector<int> formats(statement.params.size(), 1);
-    for (const std::string& param : statement.params) {
-      values.push_back(param.data());
-      lengths.push_back(static_cast<int>(param.size()));
-    }
-    if (PQsendQueryPrepared(connection_, statement.name, static_cast<int>(values.size()),
-                            values.data(), lengths.data(), formats.data(),
-                            binaryResults ? 1 : 0) != 1) {
-      broken();
-    }
-    pending_.push_back({"", binaryResults});
-  }
-
-  // Reads the result of every command sent: each is one result, then a null one.
-  void readPending() {
-    while (!pending_.empty()) {
-      const Pending pending = std::move(pending_.front());
-      pending_.pop_front();
-      PGresult* result = PQgetResult(connection_);
-      if (result == nullptr) broken();
-      switch (PQresultStatus(result)) {
-        case PGRES_COMMAND_OK:
-        case PGRES_TUPLES_OK:
-          if (!pending.prepares.empty()) prepared_.insert(pending.prepares);
-          if (pending.wantRows) take(result);
-          break;
-        case PGRES_PIPELINE_ABORTED: break;  // after the error below
-        default:
-          if (!error_) {
-            const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-            sqlstate_ = state == nullptr ? "" : state;
-            const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
-            error_ = primary != nullptr ? std::string(primary) : messageOf(connection_);
-          }
-      }
-      PQclear(result);
-      PGresult* end = PQgetResult(connection_);
-      if (end != nullptr) {
-        PQclear(end);
-        broken();
-      }
-    }
-  }
-
-  // The rows of records(): (process_id, record), both binary.
-  void take(PGresult* result) {
-    for (int row = 0; row < PQntuples(result); ++row) {
-      if (PQgetlength(result, row, 0) != 16) fail(ErrorCode::Internal, "a process id not 16 bytes");
-      rows_.emplace_back(uuidFromBytes(PQgetvalue(result, row, 0)),
-                         std::string(PQgetvalue(result, row, 1),
-                                     static_cast<std::size_t>(PQgetlength(result, row, 1))));
-    }
-  }
-
-  void throwIfFailed() {
-    if (!error_) return;
-    if (sqlstate_ == kLeaseLost) throw Error(ErrorCode::Conflict, *error_);
-    fail(ErrorCode::Unavailable, *error_);
-  }
-
-  [[noreturn]] void broken() {
-    fail(ErrorCode::Unavailable, "connection lost: " + messageOf(connection_));
-  }
-
-  PGconn* connection_;
-  std::set<std::string>& prepared_;
-  std::set<std::string> preparing_;
-  std::deque<Pending> pending_;
-  std::vector<std::pair<Uuid, std::string>> rows_;
-  std::optional<std::string> error_;
-  std::string sqlstate_;
+  PipelineConnection& connection_;
+  std::uint64_t commit_;
 };
 
-PipelineConnection::~PipelineConnection() { disconnect(); }
+PipelineConnection::PipelineConnection(std::string url)
+    : url_(std::move(url)), interrupt_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+  if (interrupt_ < 0) fail(ErrorCode::Internal, "eventfd failed");
+}
+
+PipelineConnection::~PipelineConnection() {
+  disconnect();
+  ::close(interrupt_);
+}
 
 void PipelineConnection::connect() {
   connection_ = PQconnectdb(url_.c_str());
-  if (PQstatus(connection_) != CONNECTION_OK) {
-    const std::string why = messageOf(connection_);
-    disconnect();
-    fail(ErrorCode::Unavailable, "connection lost: " + why);
-  }
+  if (PQstatus(connection_) != CONNECTION_OK) broken("");
   // Plans per execution: a generic plan of a statement made while a table was small can scan
   // the whole table once it is large (docs/journal-store.md).
   PGresult* set = PQexec(connection_, "SET plan_cache_mode = force_custom_plan");
   const bool ok = PQresultStatus(set) == PGRES_COMMAND_OK;
   PQclear(set);
-  if (!ok || PQenterPipelineMode(connection_) != 1) {
-    const std::string why = messageOf(connection_);
-    disconnect();
-    fail(ErrorCode::Unavailable, why);
-  }
+  if (!ok || PQenterPipelineMode(connection_) != 1) broken("");
+  lastSync_ = std::chrono::steady_clock::now();
 }
 
 void PipelineConnection::disconnect() {
   if (connection_ != nullptr) PQfinish(connection_);
   connection_ = nullptr;
   prepared_.clear();
+  commands_.clear();
+  commits_.clear();
+  resultRead_ = false;
+  rows_.clear();
+  error_.reset();
+  sqlstate_.clear();
+  sinceSync_ = 0;
+}
+
+void PipelineConnection::sendCommand(std::uint64_t commit, const Statement& statement,
+                                     bool binaryResults) {
+  if (!prepared_.contains(statement.name)) {
+    if (PQsendPrepare(connection_, statement.name, statement.sql.c_str(),
+                      static_cast<int>(statement.params.size()), nullptr) != 1) {
+      broken("");
+    }
+    prepared_.insert(statement.name);  // forgotten with the connection if this fails
+    commands_.push_back({.commit = commit});
+  }
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats(statement.params.size(), 1);
+  for (const std::string& param : statement.params) {
+    values.push_back(param.data());
+    lengths.push_back(static_cast<int>(param.size()));
+  }
+  if (PQsendQueryPrepared(connection_, statement.name, static_cast<int>(values.size()),
+                          values.data(), lengths.data(), formats.data(),
+                          binaryResults ? 1 : 0) != 1) {
+    broken("");
+  }
+  commands_.push_back({.commit = commit, .wantRows = binaryResults});
+}
+
+void PipelineConnection::sendText(std::uint64_t commit, const char* sql, bool ends) {
+  if (PQsendQueryParams(connection_, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
+    broken("");
+  }
+  commands_.push_back({.commit = commit, .ends = ends});
+}
+
+void PipelineConnection::send(const std::function<void(CommitSink&)>& build, bool sync) {
+  if (connection_ == nullptr || PQstatus(connection_) != CONNECTION_OK) {
+    const bool lost = !commits_.empty();
+    disconnect();
+    if (lost) broken("the connection broke with commits in flight");
+    connect();
+  }
+  const std::uint64_t commit = nextCommit_++;
+  try {
+    if (sync && sinceSync_ > 0) {
+      // Nothing is in flight: a Sync lets PostgreSQL report its statistics (autovacuum
+      // needs them), which it does only between Syncs.
+      if (PQpipelineSync(connection_) != 1) broken("");
+      commands_.push_back({.commit = commit, .sync = true});
+      sinceSync_ = 0;
+      lastSync_ = std::chrono::steady_clock::now();
+    }
+    sendText(commit, "BEGIN", false);
+    Sink sink(*this, commit);
+    build(sink);
+    sendText(commit, "COMMIT", true);
+    if (PQsendFlushRequest(connection_) != 1 || PQflush(connection_) != 0) broken("");
+  } catch (...) {
+    disconnect();
+    throw;
+  }
+  ++sinceSync_;
+  commits_.push_back(commit);
+}
+
+bool PipelineConnection::await(bool interruptible) {
+  if (commits_.empty()) return false;
+  const std::uint64_t oldest = commits_.front();
+  if (!readUntil([&] { return readThrough_ >= oldest; }, interruptible)) return false;
+  commits_.pop_front();
+  return true;
+}
+
+bool PipelineConnection::syncDue() const {
+  return sinceSync_ > 0 && std::chrono::steady_clock::now() - lastSync_ > kSyncEvery;
+}
+
+void PipelineConnection::interrupt() {
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const auto written = ::write(interrupt_, &one, sizeof one);
 }
 
 void PipelineConnection::commit(const std::function<void(CommitSink&)>& build) {
-  if (connection_ == nullptr || PQstatus(connection_) != CONNECTION_OK) {
-    disconnect();
-    connect();
-  }
+  while (!commits_.empty()) await(false);
+  send(build, true);
+  await(false);
+}
+
+bool PipelineConnection::readUntil(const std::function<bool()>& done, bool interruptible) {
   try {
-    Sink sink(connection_, prepared_);
-    build(sink);
-    sink.finish();
+    while (!readAvailable(done)) {
+      pollfd fds[2] = {{PQsocket(connection_), POLLIN, 0}, {interrupt_, POLLIN, 0}};
+      if (::poll(fds, interruptible ? 2 : 1, -1) < 0 && errno != EINTR) broken("poll failed");
+      if (interruptible && (fds[1].revents & POLLIN) != 0) {
+        std::uint64_t count = 0;
+        [[maybe_unused]] const auto read = ::read(interrupt_, &count, sizeof count);
+        return false;
+      }
+    }
   } catch (...) {
     // Whatever was sent is rolled back with the connection; the next commit connects again.
     disconnect();
     throw;
   }
+  return true;
+}
+
+bool PipelineConnection::readAvailable(const std::function<bool()>& done) {
+  if (PQconsumeInput(connection_) != 1) broken("");
+  while (!done()) {
+    if (commands_.empty()) broken("a result came that no command asked for");
+    if (PQisBusy(connection_) != 0) return false;
+    PGresult* result = PQgetResult(connection_);
+    const Command command = commands_.front();
+    if (resultRead_ || command.sync) {
+      // After each command's result comes a null one; a Sync has only its result.
+      const bool ok = command.sync ? PQresultStatus(result) == PGRES_PIPELINE_SYNC
+                                   : result == nullptr;
+      PQclear(result);
+      if (!ok) broken("the results are out of step");
+      commands_.pop_front();
+      resultRead_ = false;
+      continue;
+    }
+    if (result == nullptr) broken("a result is missing");
+    handle(command, result);
+    PQclear(result);
+    resultRead_ = true;
+    if (error_) {
+      if (sqlstate_ == kLeaseLost) throw Error(ErrorCode::Conflict, *error_);
+      fail(ErrorCode::Unavailable, *error_);
+    }
+  }
+  return true;
+}
+
+void PipelineConnection::handle(const Command& command, PGresult* result) {
+  switch (PQresultStatus(result)) {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+      if (command.ends) readThrough_ = command.commit;
+      if (!command.wantRows) return;
+      // The rows of records(): (process_id, record), both binary.
+      for (int row = 0; row < PQntuples(result); ++row) {
+        if (PQgetlength(result, row, 0) != 16) {
+          fail(ErrorCode::Internal, "a process id not 16 bytes");
+        }
+        rows_.emplace_back(uuidFromBytes(PQgetvalue(result, row, 0)),
+                           std::string(PQgetvalue(result, row, 1),
+                                       static_cast<std::size_t>(PQgetlength(result, row, 1))));
+      }
+      return;
+    case PGRES_PIPELINE_ABORTED: error_ = "skipped after an earlier failure"; return;
+    default: {
+      const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+      sqlstate_ = state == nullptr ? "" : state;
+      const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+      error_ = primary != nullptr ? std::string(primary) : messageOf(connection_);
+    }
+  }
+}
+
+void PipelineConnection::broken(const std::string& why) {
+  fail(ErrorCode::Unavailable,
+       "connection lost: " + (why.empty() ? messageOf(connection_) : why));
 }
 
 }  // namespace pledge::server::pg

@@ -74,7 +74,29 @@ PgStore::PgStore(const std::string& url, int partitions) : url_(url) {
 
 PgStore::~PgStore() = default;
 
-EventAnswers PgStore::commit(const WriteBatch& batch) {
+EventAnswers PgStore::commit(const WriteBatch& batch) { return write(batch, false); }
+
+bool PgStore::canPipeline(const WriteBatch& batch) {
+  // Event operations read what they change, a statement at a time (see write()).
+  return !batch.empty() && batch.events.empty() && !pipeline_->syncDue();
+}
+
+void PgStore::sendCommit(const WriteBatch& batch) { write(batch, true); }
+
+std::optional<EventAnswers> PgStore::awaitCommit() {
+  try {
+    if (!pipeline_->await(true)) return std::nullopt;
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& error) {
+    pg::rethrow("commit", error);
+  }
+  return EventAnswers{};
+}
+
+void PgStore::interruptAwait() { pipeline_->interrupt(); }
+
+EventAnswers PgStore::write(const WriteBatch& batch, bool pipelined) {
   if (batch.empty()) return {};
   EventAnswers answers;
   // Later rows of the same id win.
@@ -204,6 +226,16 @@ EventAnswers PgStore::commit(const WriteBatch& batch) {
     pg::writeTasks(sink, batch, *snapshots_);
   };
 
+  if (pipelined) {
+    try {
+      pipeline_->send(build, false);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& error) {
+      pg::rethrow("commit", error);
+    }
+    return answers;
+  }
   writer_->run("commit", false, [&](pqxx::connection& connection) {
     // A batch without event operations goes out at once (pg_pipeline.h); the event operations
     // read what they change, a statement at a time.

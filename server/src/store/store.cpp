@@ -14,6 +14,16 @@
 
 namespace pledge::server {
 
+bool Store::canPipeline(const WriteBatch&) { return false; }
+
+void Store::sendCommit(const WriteBatch&) {
+  throw Error(ErrorCode::Internal, "this store does not pipeline its commits");
+}
+
+std::optional<EventAnswers> Store::awaitCommit() {
+  throw Error(ErrorCode::Internal, "this store does not pipeline its commits");
+}
+
 bool PartitionSet::contains(int partition) const {
   return everything || std::find(list.begin(), list.end(), partition) != list.end();
 }

@@ -36,6 +36,10 @@ class PgStore final : public Store, public ClusterStore {
 
   int partitions() const override { return partitions_; }
   EventAnswers commit(const WriteBatch& batch) override;
+  bool canPipeline(const WriteBatch& batch) override;
+  void sendCommit(const WriteBatch& batch) override;
+  std::optional<EventAnswers> awaitCommit() override;
+  void interruptAwait() override;
   std::vector<EventDeliveryRow> pendingDeliveries(const PartitionSet& partitions,
                                                   int limit) override;
   std::vector<KeptEvent> keptEvents(const std::optional<std::string>& name, std::int64_t now,
@@ -91,10 +95,14 @@ class PgStore final : public Store, public ClusterStore {
  private:
   class Session;
 
+  // commit(), or sendCommit() when pipelined (which answers nothing).
+  EventAnswers write(const WriteBatch& batch, bool pipelined);
+
   std::string url_;
   int partitions_ = 0;
   std::unique_ptr<Session> writer_;
-  // The commit's connection, used under writer_'s lock (store/pg_pipeline.h).
+  // The commit's connection (store/pg_pipeline.h), used by the engine's writer thread only
+  // (commits come from there).
   std::unique_ptr<pg::PipelineConnection> pipeline_;
   std::unique_ptr<Session> reader_;
   std::unique_ptr<Session> leases_;

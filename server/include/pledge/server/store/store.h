@@ -276,6 +276,18 @@ class Store {
   // nothing (or, when the connection broke during the commit, without knowing: the engine then
   // reloads from the store, and starts carry a requestId so that a retry finds what did commit).
   virtual EventAnswers commit(const WriteBatch& batch) = 0;
+  // Pipelined commits, for a store that waits on a server (PostgreSQL): the next commit goes
+  // out while the server still runs the one before. canPipeline(batch): whether batch may go
+  // out so; if not, it takes commit(), with nothing in flight. sendCommit() sends batch after
+  // those in flight and returns at once; awaitCommit() waits for the oldest in flight and
+  // returns what commit() would have, or nullopt when interruptAwait() (any thread) came
+  // first. A commit is written only if each one sent before it was: when one fails,
+  // sendCommit() or awaitCommit() throws as commit() does, and every commit in flight failed
+  // with it (nothing of them written or, when the connection broke, not knowing what).
+  virtual bool canPipeline(const WriteBatch& batch);
+  virtual void sendCommit(const WriteBatch& batch);
+  virtual std::optional<EventAnswers> awaitCommit();
+  virtual void interruptAwait() {}
   // Deliveries waiting to be applied to tasks of the partitions (their owner missed them: it
   // was down, or another node made them), at most limit.
   virtual std::vector<EventDeliveryRow> pendingDeliveries(const PartitionSet& partitions,
