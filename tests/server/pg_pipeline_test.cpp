@@ -7,30 +7,12 @@
 #include <thread>
 
 #include "pledge/server/store/pg_store.h"
-#include "test_database.h"
+#include "pg_store_fixture.h"
 
 namespace pledge::server {
 namespace {
 
-using pledge::testing::TestDatabase;
-
-ProcessRow processIn(int partition) {
-  ProcessRow row;
-  row.info.processId = Uuid::random();
-  row.info.taskId = Uuid::random();
-  row.info.actor = "D#1";
-  row.info.method = "start";
-  row.info.startedAt = 1;
-  row.partition = partition;
-  row.isNew = true;
-  return row;
-}
-
-class PgStorePipelineTest : public ::testing::Test {
- protected:
-  TestDatabase database_;
-  PgStore store_{database_.url(), 8};
-};
+class PgStorePipelineTest : public PgStoreFixture {};
 
 TEST_F(PgStorePipelineTest, commitsSentTogetherAreWrittenInOrder) {
   ProcessRow started = processIn(0);

@@ -8,30 +8,12 @@
 #include <thread>
 
 #include "store/pg_rows.h"
-#include "test_database.h"
+#include "pg_store_fixture.h"
 
 namespace pledge::server {
 namespace {
 
-using pledge::testing::TestDatabase;
-
-ProcessRow processIn(int partition) {
-  ProcessRow row;
-  row.info.processId = Uuid::random();
-  row.info.taskId = Uuid::random();
-  row.info.actor = "D#1";
-  row.info.method = "start";
-  row.info.startedAt = 1;
-  row.partition = partition;
-  row.isNew = true;
-  return row;
-}
-
-class PgStoreTest : public ::testing::Test {
- protected:
-  TestDatabase database_;
-  PgStore store_{database_.url(), 8};
-};
+class PgStoreTest : public PgStoreFixture {};
 
 TEST_F(PgStoreTest, nodesRegisterAndAgeOut) {
   std::vector<NodeRecord> nodes = store_.heartbeat("a", "http://a", 10, 5'000);
