@@ -45,7 +45,6 @@ class PipelineConnection {
   bool await(bool interruptible);
   // Makes a waiting (or the next) interruptible await() return false. Any thread.
   void interrupt();
-  std::size_t inFlight() const { return commits_.size(); }
   // Whether the next commit should wait for those in flight and end PostgreSQL's pipeline
   // first (commit()): half a second after the last Sync, so that its statistics stay fresh.
   bool syncDue() const;
@@ -58,7 +57,6 @@ class PipelineConnection {
   // A command sent whose result is not read yet.
   struct Command {
     std::uint64_t commit = 0;
-    std::string prepares;  // the statement this command prepares, if it is a preparation
     bool wantRows = false;
     bool ends = false;  // the COMMIT
     bool sync = false;  // a Sync
