@@ -3,7 +3,8 @@
 #   summarize.py OUT/a1,OUT/a2,OUT/a3 OUT/b1,OUT/b2,OUT/b3
 # tps: tasks/s; *_us: CPU per task; backend: PostgreSQL backends of the run's database; commit_ms:
 # mean group commit; in_commit: share of the timed window the writer spent in commits;
-# stmt_ms_per_commit: execution time of the commit's statements (pg_stat_statements).
+# stmt_ms_per_commit: execution time of the commit's statements (pg_stat_statements): its
+# writes and the lease check.
 import json, re, statistics, sys
 
 
@@ -27,7 +28,7 @@ def run(path):
         row['wal_mb'] = round(int(open(f'{path}/wal_bytes').read()) / 1e6, 1)
         row['fsync_ms'] = round(float(wal[6]) / int(wal[4]), 2)
         lines = [line.split('\t') for line in open(f'{path}/statements')]
-        writes = r'(UPDATE|INSERT INTO) (tasks|processes)|SELECT partition FROM partition_leases'
+        writes = r'(UPDATE|INSERT INTO|DELETE FROM) |SELECT pledge_(hold_leases|fence_commit)'
         row['stmt_ms_per_commit'] = round(
             sum(float(x[1]) for x in lines if re.match(writes, x[5])) / mon['commits'], 2)
     except (FileNotFoundError, IndexError, ZeroDivisionError):

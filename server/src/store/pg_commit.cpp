@@ -8,7 +8,7 @@ namespace pledge::server::pg {
 Statement holdLeases(const std::set<int>& partitions, const std::string& owner) {
   BinaryArray wanted(BinaryArray::Type::Int4);
   for (int partition : partitions) wanted.add(std::int64_t{partition});
-  return {"hold_leases", "SELECT pledge_hold_leases($1::int[], $2::text)",
+  return {"hold_leases", "SELECT pledge_fence_commit($1::int[], $2::text)",
           {wanted.take(), owner}};
 }
 

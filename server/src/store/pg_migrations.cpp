@@ -266,6 +266,39 @@ BEGIN
 END
 $$;
 )sql",
+    // 15: a process's end as a HOT update (docs/journal-store.md, "The ninth round: HOT ends on
+    // PostgreSQL"). No index of processes names state or ended_at any more: the processes that
+    // are not completed (running, broken, aborted), by state and newest first, are in
+    // process_states, and the ended ones by when they ended in process_ends; the commit keeps
+    // both (pg_process_lists.h). fillfactor 50 leaves each page room for its rows' ends; it
+    // applies to pages written after. The lease check is renamed so that a node of a version
+    // before, which would write processes without their list rows, fails its commits instead
+    // (docs/operations.md, "Upgrades").
+    R"sql(
+CREATE TABLE IF NOT EXISTS process_states (
+  state INTEGER NOT NULL,
+  started_at BIGINT NOT NULL,
+  id UUID NOT NULL,
+  partition INTEGER NOT NULL,
+  PRIMARY KEY (state, started_at, id)
+);
+CREATE TABLE IF NOT EXISTS process_ends (
+  ended_at BIGINT NOT NULL,
+  id UUID NOT NULL,
+  partition INTEGER NOT NULL,
+  PRIMARY KEY (ended_at, id)
+);
+INSERT INTO process_states SELECT state, started_at, id, partition FROM processes
+  WHERE state <> 1 ON CONFLICT DO NOTHING;
+INSERT INTO process_ends SELECT coalesce(ended_at, started_at), id, partition FROM processes
+  WHERE state IN (1, 3) ON CONFLICT DO NOTHING;
+DROP INDEX IF EXISTS processes_by_state;
+DROP INDEX IF EXISTS processes_live;
+DROP INDEX IF EXISTS processes_ended;
+ALTER TABLE processes SET (fillfactor = 50);
+DROP FUNCTION IF EXISTS pledge_fence_commit(INTEGER[], TEXT);
+ALTER FUNCTION pledge_hold_leases(INTEGER[], TEXT) RENAME TO pledge_fence_commit;
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.

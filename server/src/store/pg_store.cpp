@@ -17,6 +17,7 @@
 #include "store/pg_commit.h"
 #include "store/pg_events.h"
 #include "store/pg_journal.h"
+#include "store/pg_process_lists.h"
 #include "store/pg_rows.h"
 #include "store/pg_session.h"
 #include "store/schema_checks.h"
@@ -130,6 +131,7 @@ EventAnswers PgStore::write(const WriteBatch& batch, bool pipelined) {
       pg::BinaryArray(Type::Uuid), pg::BinaryArray(Type::Int4), pg::BinaryArray(Type::Int8),
       pg::BinaryArray(Type::Text), pg::BinaryArray(Type::Text), pg::BinaryArray(Type::Uuid),
       pg::BinaryArray(Type::Int8), pg::BinaryArray(Type::Int4)};
+  pg::ProcessLists lists;
   std::size_t newTags = 0;
   std::size_t newProcesses = 0;
   std::size_t changedProcesses = 0;
@@ -137,6 +139,7 @@ EventAnswers PgStore::write(const WriteBatch& batch, bool pipelined) {
     const ProcessInfo& info = row->info;
     const std::string result = info.ended() ? info.result.dump() : std::string();
     const std::string error = info.error ? Json(*info.error).dump() : std::string();
+    lists.add(info, row->partition, processIsNew[id]);
     if (processIsNew[id]) {
       ++newProcesses;
       auto& c = newProcess;
@@ -223,6 +226,7 @@ EventAnswers PgStore::write(const WriteBatch& batch, bool pipelined) {
                 "ANY($1::uuid[])",
                 columns(changedProcess)});
     }
+    lists.write(sink);
     pg::writeTasks(sink, batch, *snapshots_);
   };
 

@@ -7,6 +7,7 @@
 #include "pledge/server/store/pg_store.h"
 #include "pledge/server/store/journal.h"
 #include "store/pg_journal.h"
+#include "store/pg_process_lists.h"
 #include "store/pg_rows.h"
 #include "store/pg_session.h"
 
@@ -20,20 +21,18 @@ using pg::storedState;
 using pg::uuidOf;
 
 LiveState PgStore::loadLive(std::int64_t horizon, const PartitionSet& partitions) {
-  auto live = [&](std::string_view alias) {
-    return rows::liveCondition(alias, horizon, partitionFilter(alias, partitions));
-  };
+  const std::string live = pg::liveProcesses(horizon, partitionFilter("s.", partitions));
   return reader_->run("load live processes", true, [&](pqxx::connection& connection) {
     pqxx::nontransaction tx(connection);
     LiveState state;
-    for (const auto& row :
-         tx.exec(fmt::format("SELECT {} FROM processes WHERE {}", kProcessColumns, live("")))) {
+    for (const auto& row : tx.exec(fmt::format("SELECT {} FROM {}",
+                                               rows::qualified(kProcessColumns, "p"), live))) {
       state.processes.push_back(readProcess(row));
     }
-    pg::readTasks(tx.exec(fmt::format("SELECT j.process_id, j.record FROM processes p JOIN "
-                                      "journal j ON j.process_id = p.id WHERE {} "
+    pg::readTasks(tx.exec(fmt::format("SELECT j.process_id, j.record FROM journal j WHERE "
+                                      "j.process_id IN (SELECT p.id FROM {}) "
                                       "ORDER BY j.process_id, j.seq",
-                                      live("p."))),
+                                      live)),
                   state.tasks, snapshots_.get());
     return state;
   });
@@ -194,6 +193,13 @@ ProcessPage PgStore::listProcesses(const ProcessQuery& query) {
       otherKeys.add(tags[i].key);
       otherValues.add(tags[i].value);
     }
+  } else if (query.state && *query.state != ProcessState::Completed) {
+    // The processes not completed are listed by state (pg_process_lists.h): a walk of the
+    // completed ones, nearly all of a store, would skip the few of the state it looks for.
+    from = "process_states s JOIN processes p ON p.id = s.id WHERE s.state = $1 AND";
+    startedAt = "s.started_at";
+    id = "s.id";
+    order = "s.started_at DESC, s.id DESC";
   } else {
     from += " WHERE";
   }
@@ -234,7 +240,7 @@ ProcessCounts PgStore::countProcesses() {
   return reader_->run("count processes", true, [&](pqxx::connection& connection) {
     pqxx::nontransaction tx(connection);
     ProcessCounts counts;
-    for (const auto& row : tx.exec("SELECT state, COUNT(*) FROM processes GROUP BY state")) {
+    for (const auto& row : tx.exec(pg::kCountByState)) {
       rows::addCount(counts, row[0].as<std::int64_t>(), row[1].as<std::int64_t>());
     }
     return counts;

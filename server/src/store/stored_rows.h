@@ -55,8 +55,8 @@ inline constexpr std::array<OwnedRows, 5> kRowsOfAProcess = {{
 }};
 
 // The condition (on the processes table, alias "" or "p.") that selects ended processes, those
-// retention may delete: completed and aborted, never running or broken ones. The partial index
-// processes_ended (migrations) has the same condition.
+// retention may delete: completed and aborted, never running or broken ones. SQLite's partial
+// index processes_ended has the same condition; PostgreSQL lists these in process_ends.
 std::string endedCondition(std::string_view alias);
 
 // "DELETE FROM <table> WHERE <condition>" of one entry of kRowsOfAProcess, {match} replaced.
