@@ -8,7 +8,12 @@ namespace pledge::server::pg {
 Statement holdLeases(const std::set<int>& partitions, const std::string& owner) {
   BinaryArray wanted(BinaryArray::Type::Int4);
   for (int partition : partitions) wanted.add(std::int64_t{partition});
-  return {"hold_leases", "SELECT pledge_fence_commit($1::int[], $2::text)",
+  // The rows of the leases held are locked FOR KEY SHARE: renewals go on, a takeover (FOR
+  // UPDATE) waits for this transaction. PL/pgSQL runs only when one is missing (migration 16).
+  return {"hold_leases",
+          "SELECT CASE WHEN count(*) < cardinality($1::int[]) THEN pledge_lease_lost($1::int[], "
+          "$2::text) END FROM (SELECT 1 FROM partition_leases WHERE partition = ANY($1::int[]) "
+          "AND owner = $2::text AND expires_at > now() FOR KEY SHARE) l",
           {wanted.take(), owner}};
 }
 

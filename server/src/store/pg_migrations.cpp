@@ -299,6 +299,25 @@ ALTER TABLE processes SET (fillfactor = 50);
 DROP FUNCTION IF EXISTS pledge_fence_commit(INTEGER[], TEXT);
 ALTER FUNCTION pledge_hold_leases(INTEGER[], TEXT) RENAME TO pledge_fence_commit;
 )sql",
+    // 16: the lease check as one SQL statement (pg::holdLeases) that calls PL/pgSQL only to fail:
+    // the call of pledge_fence_commit took 0.06 to 0.14 ms of every commit. This function says
+    // which leases are missing and fails the transaction (SQLSTATE PLD01, pg::kLeaseLost).
+    // pledge_fence_commit stays for the nodes of schema 15 still running.
+    R"sql(
+CREATE OR REPLACE FUNCTION pledge_lease_lost(wanted INTEGER[], node TEXT) RETURNS BOOLEAN
+LANGUAGE plpgsql AS $$
+DECLARE
+  missing TEXT;
+BEGIN
+  SELECT string_agg(w::text, ', ' ORDER BY w) INTO missing FROM unnest(wanted) w
+    WHERE NOT EXISTS (SELECT 1 FROM partition_leases l WHERE l.partition = w AND
+                      l.owner = node AND l.expires_at > now());
+  RAISE EXCEPTION USING ERRCODE = 'PLD01', MESSAGE = format(
+    '%s no longer holds the lease of partition(s) %s; nothing of this batch was written',
+    node, coalesce(missing, array_to_string(wanted, ', ')));
+END
+$$;
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.

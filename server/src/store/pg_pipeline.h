@@ -3,7 +3,7 @@
 // an explicit transaction (BEGIN, its statements, COMMIT) followed by a flush request, and no
 // Sync comes between them: after an error PostgreSQL skips everything that follows on the
 // connection, so a commit is written only if each one sent before it was. The lease check
-// fences a commit by failing its transaction (pledge_fence_commit). Any failure closes the
+// fences a commit by failing its transaction (pg::holdLeases). Any failure closes the
 // connection (PostgreSQL rolls back what it held) and fails every commit in flight; the next
 // commit connects again. Private to store/.
 #pragma once
