@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pledge/uuid.h"
 
@@ -48,5 +49,14 @@ class BinaryArray {
   std::size_t count_ = 0;
   bool hasNull_ = false;
 };
+
+// Each array of columns taken (BinaryArray::take), in order: the parameters of a statement that
+// writes a whole batch, a column an array.
+template <class Arrays>
+std::vector<std::string> takeAll(Arrays& columns) {
+  std::vector<std::string> params;
+  for (BinaryArray& column : columns) params.push_back(column.take());
+  return params;
+}
 
 }  // namespace pledge::server::pg

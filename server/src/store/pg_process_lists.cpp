@@ -9,12 +9,6 @@ namespace {
 
 using Type = BinaryArray::Type;
 
-std::vector<std::string> take(auto& arrays) {
-  std::vector<std::string> params;
-  for (BinaryArray& array : arrays) params.push_back(array.take());
-  return params;
-}
-
 void addState(std::array<BinaryArray, 4>& columns, const ProcessInfo& info, int partition) {
   columns[0].add(std::int64_t{rows::storedState(info.state)});
   columns[1].add(info.startedAt);
@@ -35,17 +29,14 @@ ProcessLists::ProcessLists()
 void ProcessLists::add(const ProcessInfo& info, int partition, bool isNew) {
   const bool completed = info.state == ProcessState::Completed;
   if (!isNew) {
-    ++changedCount_;
     changed_[0].add(info.processId);
     changed_[1].add(info.startedAt);
     changed_[2].add(std::int64_t{rows::storedState(info.state)});
   }
   if (!completed) {
     addState(isNew ? newStates_ : changedStates_, info, partition);
-    ++(isNew ? newStateCount_ : changedStateCount_);
   }
   if (info.ended()) {
-    ++endCount_;
     ends_[0].add(info.endedAt.value_or(info.startedAt));
     ends_[1].add(info.processId);
     ends_[2].add(std::int64_t{partition});
@@ -56,26 +47,26 @@ void ProcessLists::write(CommitSink& sink) {
   // A process has one row in process_states, of its state (none once completed): a changed
   // process loses the row of any other state and gets one of its own unless it is there. Ends
   // are written once; a row written again finds its end there.
-  if (changedCount_ > 0) {
-    sink.add({"commit_process_states_left", kLeaveOtherStates, take(changed_)});
+  if (changed_[0].size() > 0) {
+    sink.add({"commit_process_states_left", kLeaveOtherStates, takeAll(changed_)});
   }
-  if (newStateCount_ > 0) {
+  if (newStates_[0].size() > 0) {
     sink.add({"commit_process_states_new",
               "INSERT INTO process_states (state, started_at, id, partition) SELECT * FROM "
               "unnest($1::int[], $2::bigint[], $3::uuid[], $4::int[])",
-              take(newStates_)});
+              takeAll(newStates_)});
   }
-  if (changedStateCount_ > 0) {
+  if (changedStates_[0].size() > 0) {
     sink.add({"commit_process_states_changed",
               "INSERT INTO process_states (state, started_at, id, partition) SELECT * FROM "
               "unnest($1::int[], $2::bigint[], $3::uuid[], $4::int[]) ON CONFLICT DO NOTHING",
-              take(changedStates_)});
+              takeAll(changedStates_)});
   }
-  if (endCount_ > 0) {
+  if (ends_[0].size() > 0) {
     sink.add({"commit_process_ends",
               "INSERT INTO process_ends (ended_at, id, partition) SELECT * FROM "
               "unnest($1::bigint[], $2::uuid[], $3::int[]) ON CONFLICT DO NOTHING",
-              take(ends_)});
+              takeAll(ends_)});
   }
 }
 

@@ -11,7 +11,6 @@
 #pragma once
 
 #include <array>
-#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -36,10 +35,6 @@ class ProcessLists {
   std::array<BinaryArray, 4> newStates_;      // state, started_at, id, partition
   std::array<BinaryArray, 4> changedStates_;  // the same, kept when there already
   std::array<BinaryArray, 3> ends_;           // ended_at, id, partition
-  std::size_t changedCount_ = 0;
-  std::size_t newStateCount_ = 0;
-  std::size_t changedStateCount_ = 0;
-  std::size_t endCount_ = 0;
 };
 
 // The statement by which a commit's changed processes ($1 ids, $2 start times, $3 states) leave

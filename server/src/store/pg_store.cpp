@@ -190,12 +190,7 @@ EventAnswers PgStore::write(const WriteBatch& batch, bool pipelined) {
     }
   }
 
-  // Every column as one array: a statement a table, whatever the batch's size.
-  const auto columns = [](auto& arrays) {
-    std::vector<std::string> params;
-    for (auto& array : arrays) params.push_back(array.take());
-    return params;
-  };
+  // Every column as one array (pg::takeAll): a statement a table, whatever the batch's size.
   const auto build = [&](pg::CommitSink& sink) {
     if (!fenceNode_.empty()) sink.add(pg::holdLeases(written, fenceNode_));
     if (newProcesses > 0) {
@@ -205,13 +200,13 @@ EventAnswers PgStore::write(const WriteBatch& batch, bool pipelined) {
           "$10::text[], $11::text[], $12::uuid[], $13::bigint[], $14::text[], $15::int[], "
           "$16::text[], $17::bigint[])",
           kProcessColumns);
-      sink.add({"commit_new_processes", insert, columns(newProcess)});
+      sink.add({"commit_new_processes", insert, pg::takeAll(newProcess)});
     }
     if (newTags > 0) {
       sink.add({"commit_new_tags",
                 "INSERT INTO process_tags (process_id, key, value, started_at) SELECT * FROM "
                 "unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[])",
-                columns(newTag)});
+                pg::takeAll(newTag)});
     }
     if (changedProcesses > 0) {
       // "p.id = ANY" makes PostgreSQL find the rows by the primary key: with the join alone it
@@ -224,7 +219,7 @@ EventAnswers PgStore::write(const WriteBatch& batch, bool pipelined) {
                 "$5::text[], $6::uuid[], $7::bigint[], $8::int[]) AS u(id, state, ended_at, "
                 "result, error, failed_task, wake_at, paused) WHERE p.id = u.id AND p.id = "
                 "ANY($1::uuid[])",
-                columns(changedProcess)});
+                pg::takeAll(changedProcess)});
     }
     lists.write(sink);
     pg::writeTasks(sink, batch, *snapshots_);
