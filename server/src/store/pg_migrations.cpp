@@ -317,6 +317,23 @@ BEGIN
     node, coalesce(missing, array_to_string(wanted, ', ')));
 END
 $$;
+)sql",    // 17: the indexes by start time in ascending order, read backwards for newest first: a new
+    // process then goes to the right edge of processes_by_start, where PostgreSQL inserts without
+    // a descent from the root and splits pages 90/10 (in descending order it went to the left
+    // edge and split them in halves: twice the pages). The text keys compare bytewise (COLLATE
+    // "C"): with the database's locale each comparison in their indexes called strcoll. Only
+    // equality reads them, which no collation changes. docs/journal-store.md, "The tenth round".
+    R"sql(
+DROP INDEX IF EXISTS processes_by_start;
+DROP INDEX IF EXISTS processes_by_actor;
+DROP INDEX IF EXISTS process_tags_by_value;
+ALTER TABLE processes ALTER COLUMN actor TYPE TEXT COLLATE "C",
+  ALTER COLUMN custom_id TYPE TEXT COLLATE "C", ALTER COLUMN request_id TYPE TEXT COLLATE "C";
+ALTER TABLE process_tags ALTER COLUMN key TYPE TEXT COLLATE "C",
+  ALTER COLUMN value TYPE TEXT COLLATE "C";
+CREATE INDEX processes_by_start ON processes (started_at, id);
+CREATE INDEX processes_by_actor ON processes (actor, started_at, id);
+CREATE INDEX process_tags_by_value ON process_tags (key, value, started_at, process_id);
 )sql",
 };
 
