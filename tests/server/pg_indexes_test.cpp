@@ -66,14 +66,15 @@ TEST_F(PgIndexes, theIndexesByStartTimeAscendAndServeNewestFirstBackwards) {
 }
 
 TEST_F(PgIndexes, textKeysCompareBytewise) {
-  EXPECT_EQ(database_.query("SELECT a.attrelid::regclass || '.' || a.attname || ' ' || "
-                            "c.collname FROM pg_attribute a JOIN pg_collation c ON c.oid = "
-                            "a.attcollation WHERE (a.attrelid = 'processes'::regclass AND "
-                            "a.attname IN ('actor', 'custom_id', 'request_id')) OR (a.attrelid = "
-                            "'process_tags'::regclass AND a.attname IN ('key', 'value')) ORDER BY 1"),
-            (std::vector<std::string>{"process_tags.key C", "process_tags.value C",
-                                      "processes.actor C", "processes.custom_id C",
-                                      "processes.request_id C"}));
+  EXPECT_EQ(
+      database_.query("SELECT a.attrelid::regclass || '.' || a.attname || ' ' || "
+                      "c.collname FROM pg_attribute a JOIN pg_collation c ON c.oid = "
+                      "a.attcollation WHERE (a.attrelid = 'processes'::regclass AND "
+                      "a.attname IN ('actor', 'custom_id', 'request_id')) OR (a.attrelid = "
+                      "'process_tags'::regclass AND a.attname IN ('key', 'value')) "
+                      "ORDER BY 1"),
+      (std::vector<std::string>{"process_tags.key C", "process_tags.value C", "processes.actor C",
+                                "processes.custom_id C", "processes.request_id C"}));
   // Equality is what reads them, and it is the same: a composed é is not a decomposed one.
   ProcessRow composed = processIn(0);
   composed.info.customId = "caf\u00e9";

@@ -317,7 +317,8 @@ BEGIN
     node, coalesce(missing, array_to_string(wanted, ', ')));
 END
 $$;
-)sql",    // 17: the indexes by start time in ascending order, read backwards for newest first: a new
+)sql",
+    // 17: the indexes by start time in ascending order, read backwards for newest first: a new
     // process then goes to the right edge of processes_by_start, where PostgreSQL inserts without
     // a descent from the root and splits pages 90/10 (in descending order it went to the left
     // edge and split them in halves: twice the pages). The text keys compare bytewise (COLLATE
