@@ -11,14 +11,7 @@
 namespace pledge::server {
 namespace {
 
-class PgIndexes : public PgStoreFixture {
- protected:
-  std::string plan(const std::string& sql) {
-    std::string text;
-    for (const std::string& line : database_.query("EXPLAIN " + sql)) text += line + "\n";
-    return text;
-  }
-};
+class PgIndexes : public PgStoreFixture {};
 
 TEST_F(PgIndexes, theIndexesByStartTimeAscendAndServeNewestFirstBackwards) {
   // indoption 0 for each column: ascending, nulls last.

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "pledge/server/store/pg_store.h"
 #include "test_database.h"
 
@@ -24,6 +26,13 @@ inline ProcessRow processIn(int partition) {
 
 class PgStoreFixture : public ::testing::Test {
  protected:
+  // PostgreSQL's plan of sql (EXPLAIN), a line each.
+  std::string plan(const std::string& sql) const {
+    std::string text;
+    for (const std::string& line : database_.query("EXPLAIN " + sql)) text += line + "\n";
+    return text;
+  }
+
   pledge::testing::TestDatabase database_;
   PgStore store_{database_.url(), 8};
 };
