@@ -110,9 +110,9 @@ TEST_P(JournalStore, aStoreOfTheTasksTableIsConvertedWhenItOpens) {
   } else {
     place_.query(
         "DROP TABLE journal; DROP TABLE task_ids; DROP SEQUENCE journal_seq; "
-        "DROP TABLE process_states; DROP TABLE process_ends; ALTER TABLE processes RESET "
-        "(fillfactor); CREATE INDEX processes_by_state ON processes (state, started_at DESC, id "
-        "DESC); CREATE INDEX processes_live ON processes (partition) WHERE state IN (0, 2); "
+        "DROP TABLE process_states; DROP TABLE process_ends; DROP TABLE process_horizons; "
+        "ALTER TABLE processes RESET (fillfactor); CREATE INDEX processes_by_state ON processes "
+        "(state, started_at DESC, id DESC); CREATE INDEX processes_live ON processes (partition) WHERE state IN (0, 2); "
         "CREATE INDEX processes_ended ON processes (ended_at) WHERE state IN (1, 3); "
         "UPDATE schema_version SET version = 10; "
         "CREATE TABLE tasks (id UUID PRIMARY KEY, process_id UUID NOT NULL, parent_id UUID, seq "

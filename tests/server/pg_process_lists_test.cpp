@@ -13,22 +13,6 @@ namespace {
 
 class PgProcessLists : public PgStoreFixture {
  protected:
-  // Rows of the lists that disagree with processes: none when the lists are true.
-  std::vector<std::string> disagreements() const {
-    return database_.query(
-        "SELECT 'no state row: ' || p.id FROM processes p WHERE p.state <> 1 AND NOT EXISTS "
-        "(SELECT 1 FROM process_states s WHERE s.id = p.id AND s.state = p.state AND "
-        "s.started_at = p.started_at AND s.partition = p.partition) "
-        "UNION ALL SELECT 'stray state row: ' || s.id FROM process_states s LEFT JOIN processes "
-        "p ON p.id = s.id WHERE p.id IS NULL OR p.state <> s.state "
-        "UNION ALL SELECT 'no end row: ' || p.id FROM processes p WHERE p.state IN (1, 3) AND "
-        "NOT EXISTS (SELECT 1 FROM process_ends e WHERE e.id = p.id AND e.ended_at = p.ended_at "
-        "AND e.partition = p.partition) "
-        "UNION ALL SELECT 'stray end row: ' || e.id FROM process_ends e LEFT JOIN processes p ON "
-        "p.id = e.id WHERE p.id IS NULL OR p.state NOT IN (1, 3) "
-        "UNION ALL SELECT 'twice: ' || id FROM process_states GROUP BY id HAVING count(*) > 1");
-  }
-
   std::vector<Uuid> listed(ProcessState state) {
     std::vector<Uuid> ids;
     for (const ProcessInfo& info : store_.listProcesses({.state = state}).items) {

@@ -25,6 +25,12 @@ void setBigEndian(std::string& out, std::size_t at, std::uint32_t value) {
 
 }  // namespace
 
+std::string binaryInt8(std::int64_t value) {
+  std::string bytes;
+  putBigEndian(bytes, static_cast<std::uint64_t>(value));
+  return bytes;
+}
+
 BinaryArray::BinaryArray(Type type) : type_(type), bytes_(kHeader, '\0') {}
 
 void BinaryArray::putLength(std::int32_t length) {

@@ -50,6 +50,9 @@ class BinaryArray {
   bool hasNull_ = false;
 };
 
+// A bigint parameter (not an array) in the binary format.
+std::string binaryInt8(std::int64_t value);
+
 // Each array of columns taken (BinaryArray::take), in order: the parameters of a statement that
 // writes a whole batch, a column an array.
 template <class Arrays>

@@ -336,6 +336,14 @@ CREATE INDEX processes_by_start ON processes (started_at, id);
 CREATE INDEX processes_by_actor ON processes (actor, started_at, id);
 CREATE INDEX process_tags_by_value ON process_tags (key, value, started_at, process_id);
 )sql",
+    // 18: a running process is listed in process_states only once it has run past its
+    // partition's horizon (pg_process_lists.h); most end before and are never listed. Every
+    // process stored before has its row: the horizons start at the database's clock.
+    R"sql(
+CREATE TABLE process_horizons (partition INTEGER PRIMARY KEY, listed_before BIGINT NOT NULL);
+INSERT INTO process_horizons (partition, listed_before) SELECT partition, (extract(epoch FROM
+  clock_timestamp()) * 1000)::bigint FROM partition_leases;
+)sql",
 };
 
 // Any key: the migrations of concurrently starting nodes run one after another.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <chrono>
 #include <map>
 #include <pqxx/pqxx>
 #include <set>
@@ -53,6 +54,7 @@ PgStore::PgStore(const std::string& url, int partitions) : url_(url) {
   pipeline_ = std::make_unique<pg::PipelineConnection>(url);
   reader_ = std::make_unique<Session>(url);
   leases_ = std::make_unique<Session>(url);
+  horizons_ = std::make_unique<pg::Horizons>();
   writer_->run("migrate", false, [&](pqxx::connection& connection) {
     pqxx::work tx(connection);
     pg::applyMigrations(tx, url);
@@ -63,9 +65,11 @@ PgStore::PgStore(const std::string& url, int partitions) : url_(url) {
                      std::to_string(partitions));
       tx.exec_params("INSERT INTO partition_leases (partition) SELECT generate_series(0, $1 - 1)",
                      partitions);
+      tx.exec(pg::kFirstHorizons);
     } else {
       partitions_ = std::stoi(stored[0][0].c_str());
     }
+    pg::learnHorizons(tx, *horizons_, PartitionSet::all());
     tx.commit();
   });
   requireStoredPartitions(partitions_, partitions, redact(url));
@@ -131,7 +135,10 @@ EventAnswers PgStore::write(const WriteBatch& batch, bool pipelined) {
       pg::BinaryArray(Type::Uuid), pg::BinaryArray(Type::Int4), pg::BinaryArray(Type::Int8),
       pg::BinaryArray(Type::Text), pg::BinaryArray(Type::Text), pg::BinaryArray(Type::Uuid),
       pg::BinaryArray(Type::Int8), pg::BinaryArray(Type::Int4)};
-  pg::ProcessLists lists;
+  pg::ProcessLists lists(*horizons_, written,
+                         std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count());
   std::size_t newTags = 0;
   std::size_t newProcesses = 0;
   std::size_t changedProcesses = 0;
@@ -260,8 +267,8 @@ std::vector<EventDeliveryRow> PgStore::pendingDeliveries(const PartitionSet& par
   });
 }
 
-std::vector<KeptEvent> PgStore::keptEvents(const std::optional<std::string>& name,
-                                           std::int64_t now, int limit) {
+std::vector<KeptEvent> PgStore::keptEvents(const std::optional<std::string>& name, std::int64_t now,
+                                           int limit) {
   return reader_->run("list kept events", true, [&](pqxx::connection& connection) {
     pqxx::nontransaction tx(connection);
     return pg::keptEvents(tx, name, now, limit);

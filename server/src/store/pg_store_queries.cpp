@@ -21,12 +21,16 @@ using pg::storedState;
 using pg::uuidOf;
 
 LiveState PgStore::loadLive(std::int64_t horizon, const PartitionSet& partitions) {
-  const std::string live = pg::liveProcesses(horizon, partitionFilter("s.", partitions));
   return reader_->run("load live processes", true, [&](pqxx::connection& connection) {
     pqxx::nontransaction tx(connection);
+    // Before the processes: a partition's horizon moves only by the commits of its owner, which
+    // this node is (or is about to be).
+    pg::learnHorizons(tx, *horizons_, partitions);
+    const std::string live =
+        pg::liveProcesses(horizon, partitions, pg::lowestHorizon(tx, partitions));
     LiveState state;
-    for (const auto& row : tx.exec(fmt::format("SELECT {} FROM {}",
-                                               rows::qualified(kProcessColumns, "p"), live))) {
+    for (const auto& row :
+         tx.exec(fmt::format("SELECT {} FROM {}", rows::qualified(kProcessColumns, "p"), live))) {
       state.processes.push_back(readProcess(row));
     }
     pg::readTasks(tx.exec(fmt::format("SELECT j.process_id, j.record FROM journal j WHERE "
@@ -178,6 +182,7 @@ ProcessPage PgStore::listProcesses(const ProcessQuery& query) {
   ArrayLiteral otherValues;
   std::optional<std::string> firstKey;
   std::optional<std::string> firstValue;
+  bool inState = false;
   if (!tags.empty()) {
     from =
         "process_tags t0 JOIN processes p ON p.id = t0.process_id WHERE t0.key = $9 AND "
@@ -195,8 +200,9 @@ ProcessPage PgStore::listProcesses(const ProcessQuery& query) {
     }
   } else if (query.state && *query.state != ProcessState::Completed) {
     // The processes not completed are listed by state (pg_process_lists.h): a walk of the
-    // completed ones, nearly all of a store, would skip the few of the state it looks for.
-    from = "process_states s JOIN processes p ON p.id = s.id WHERE s.state = $1 AND";
+    // completed ones, nearly all of a store, would skip the few of the state it looks for. The
+    // running ones not listed yet are found from the lowest horizon, read before the walk.
+    inState = true;
     startedAt = "s.started_at";
     id = "s.id";
     order = "s.started_at DESC, s.id DESC";
@@ -204,13 +210,18 @@ ProcessPage PgStore::listProcesses(const ProcessQuery& query) {
     from += " WHERE";
   }
   // Absent filters are NULL parameters that match everything.
-  const std::string sql = fmt::format(
-      "SELECT {0} FROM {1} ($1::int IS NULL OR p.state = $1) AND ($2::text IS NULL OR "
-      "p.actor = $2) AND ($3::text IS NULL OR p.custom_id = $3) AND ($4::bigint IS NULL OR "
-      "{2} >= $4) AND ($5::bigint IS NULL OR {2} < $5) AND ($6::bigint IS NULL OR ({2}, {3}) < "
-      "($6, $7::uuid)) {4} ORDER BY {5} LIMIT $8",
-      rows::qualified(kProcessColumns, "p"), from, startedAt, id,
-      !query.paused ? "" : *query.paused ? "AND p.paused = 1" : "AND p.paused = 0", order);
+  const auto statement = [&](const std::string& source) {
+    return fmt::format(
+        "SELECT {0} FROM {1} ($1::int IS NULL OR p.state = $1) AND ($2::text IS NULL OR "
+        "p.actor = $2) AND ($3::text IS NULL OR p.custom_id = $3) AND ($4::bigint IS NULL OR "
+        "{2} >= $4) AND ($5::bigint IS NULL OR {2} < $5) AND ($6::bigint IS NULL OR ({2}, {3}) < "
+        "($6, $7::uuid)) {4} ORDER BY {5} LIMIT $8",
+        rows::qualified(kProcessColumns, "p"), source, startedAt, id,
+        !query.paused   ? ""
+        : *query.paused ? "AND p.paused = 1"
+                        : "AND p.paused = 0",
+        order);
+  };
   std::optional<int> state;
   if (query.state) state = storedState(*query.state);
   std::optional<std::int64_t> afterStarted;
@@ -222,6 +233,10 @@ ProcessPage PgStore::listProcesses(const ProcessQuery& query) {
   return reader_->run("list processes", true, [&](pqxx::connection& connection) {
     pqxx::nontransaction tx(connection);
     ProcessPage page;
+    const std::string sql =
+        statement(!inState ? from
+                           : pg::processesInState(pg::lowestHorizon(tx, PartitionSet::all())) +
+                                 " JOIN processes p ON p.id = s.id WHERE s.state = $1 AND");
     // A statement must use every parameter it is given: the tag ones only go with tags.
     const pqxx::result found =
         tags.empty() ? tx.exec_params(sql, state, query.actor, query.customId, query.startedAfter,
@@ -240,7 +255,7 @@ ProcessCounts PgStore::countProcesses() {
   return reader_->run("count processes", true, [&](pqxx::connection& connection) {
     pqxx::nontransaction tx(connection);
     ProcessCounts counts;
-    for (const auto& row : tx.exec(pg::kCountByState)) {
+    for (const auto& row : tx.exec(pg::countByState(pg::lowestHorizon(tx, PartitionSet::all())))) {
       rows::addCount(counts, row[0].as<std::int64_t>(), row[1].as<std::int64_t>());
     }
     return counts;

@@ -21,6 +21,7 @@ class SnapshotCounter;
 }
 namespace pg {
 class PipelineConnection;
+class Horizons;
 }
 
 // Internally synchronized (see Store, ClusterStore).
@@ -108,6 +109,8 @@ class PgStore final : public Store, public ClusterStore {
   std::unique_ptr<Session> leases_;
   // When each process's journal is due a snapshot (store/journal.h).
   std::unique_ptr<journal::SnapshotCounter> snapshots_;
+  // The horizons of listing running processes (store/pg_process_lists.h).
+  std::unique_ptr<pg::Horizons> horizons_;
   // The owner whose leases fence commits; empty until fenceCommits.
   std::string fenceNode_;
 };
