@@ -96,6 +96,8 @@ TEST_F(PgHorizons, aProcessThatEndsBeforeItsHorizonIsNeverListed) {
 
   commit(store_, {changed(a, ProcessState::Completed), changed(old, ProcessState::Completed)});
   EXPECT_EQ(stateRows(), std::vector<std::string>{});
+  // Its end went in by a plain insert (it had not ended before); written again, it keeps it.
+  commit(store_, {changed(a, ProcessState::Completed)});
   const ProcessCounts counts = store_.countProcesses();
   EXPECT_EQ(counts.running, 0);
   EXPECT_EQ(counts.completed, 2);

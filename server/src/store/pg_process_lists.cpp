@@ -74,6 +74,7 @@ ProcessLists::ProcessLists(Horizons& horizons, const std::set<int>& written, std
                      BinaryArray(Type::Int4)},
       unlisted_{BinaryArray(Type::Int8), BinaryArray(Type::Uuid), BinaryArray(Type::Int4)},
       ends_{BinaryArray(Type::Int8), BinaryArray(Type::Uuid), BinaryArray(Type::Int4)},
+      firstEnds_{BinaryArray(Type::Int8), BinaryArray(Type::Uuid), BinaryArray(Type::Int4)},
       horizons_(horizons),
       // Before the processes are added: they go unlisted or not by the moved horizons.
       move_(horizons.move(written, now)) {}
@@ -97,16 +98,19 @@ void ProcessLists::add(const ProcessInfo& info, int partition, bool isNew) {
     addState(isNew ? newStates_ : changedStates_, info, partition);
   }
   if (info.ended()) {
-    ends_[0].add(info.endedAt.value_or(info.startedAt));
-    ends_[1].add(info.processId);
-    ends_[2].add(std::int64_t{partition});
+    // A new process, or one that was running unlisted, ends for the first time.
+    auto& ends = isNew || noRow ? firstEnds_ : ends_;
+    ends[0].add(info.endedAt.value_or(info.startedAt));
+    ends[1].add(info.processId);
+    ends[2].add(std::int64_t{partition});
   }
 }
 
 void ProcessLists::write(CommitSink& sink) {
   // A process has one row in process_states, of its state (none once completed): a changed
   // process loses the row of any other state and gets one of its own unless it is there. Ends
-  // are written once; a row written again finds its end there.
+  // are written once; a row written again finds its end there (ON CONFLICT), unless it cannot
+  // have ended before (new, or running unlisted until this commit: a plain insert, cheaper).
   if (changed_[0].size() > 0) {
     sink.add({"commit_process_states_left", kLeaveOtherStates, takeAll(changed_)});
   }
@@ -138,6 +142,12 @@ void ProcessLists::write(CommitSink& sink) {
               "INSERT INTO process_ends (ended_at, id, partition) SELECT * FROM "
               "unnest($1::bigint[], $2::uuid[], $3::int[]) ON CONFLICT DO NOTHING",
               takeAll(ends_)});
+  }
+  if (firstEnds_[0].size() > 0) {
+    sink.add({"commit_process_first_ends",
+              "INSERT INTO process_ends (ended_at, id, partition) SELECT * FROM "
+              "unnest($1::bigint[], $2::uuid[], $3::int[])",
+              takeAll(firstEnds_)});
   }
   if (move_) {
     // The running processes the horizons pass get their rows (from what is stored, this

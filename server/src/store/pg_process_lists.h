@@ -96,6 +96,7 @@ class ProcessLists {
   std::array<BinaryArray, 4> changedStates_;  // the same, kept when there already
   std::array<BinaryArray, 3> unlisted_;       // started_at, id, partition: running, no row
   std::array<BinaryArray, 3> ends_;           // ended_at, id, partition
+  std::array<BinaryArray, 3> firstEnds_;      // the same, of processes not ended before
   Horizons& horizons_;
   std::optional<Horizons::Move> move_;
 };
