@@ -1,19 +1,18 @@
 #include "http_transport.h"
 
+#include <cpprest/http_client.h>
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <cpprest/http_client.h>
-
-#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "pledge/error.h"
 
@@ -165,6 +164,39 @@ class BeastTransport final : public Transport {
     connection.open = true;
   }
 
+  // A chunked body, fed to the parser here rather than by http::async_read: Beast 1.74 asserts,
+  // in a build with assertions, when it resumes the last chunk from fewer than 5 bytes
+  // (boostorg/beast#2861, fixed in Boost 1.86), which a proxy passing the answer on in small
+  // pieces could cause. The last chunk is at least 5 bytes ("0\r\n\r\n") and Beast takes none
+  // of it until it is whole, so fewer than 5 bytes left over never end a body: they wait for
+  // more. (pledge-server reads chunked requests the same way.)
+  static void readChunkedBody(Connection& connection,
+                              http::response_parser<http::string_body>& parser,
+                              beast::error_code& readError) {
+    constexpr std::size_t kLastChunkBytes = 5;
+    while (connection.buffer.size() >= kLastChunkBytes) {
+      beast::error_code ec;
+      const std::size_t used = parser.put(connection.buffer.data(), ec);
+      connection.buffer.consume(used);
+      if (parser.is_done()) return;
+      if (ec == http::error::need_more || (!ec && used == 0)) break;
+      if (ec) {
+        readError = ec;
+        return;
+      }
+    }
+    connection.stream.async_read_some(
+        connection.buffer.prepare(kMaxReadAtOnce),
+        [&connection, &parser, &readError](beast::error_code ec, std::size_t n) {
+          if (ec) {
+            readError = ec == asio::error::eof ? http::error::partial_message : ec;
+            return;
+          }
+          connection.buffer.commit(n);
+          readChunkedBody(connection, parser, readError);
+        });
+  }
+
   // One request and its answer; whether the connection may carry another one.
   bool exchange(Connection& connection, std::string_view method, std::string_view path,
                 const std::optional<std::string>& body, bool reused, HttpAnswer& answer) {
@@ -195,13 +227,13 @@ class BeastTransport final : public Transport {
           connection.stream, connection.buffer, parser, [&](beast::error_code error, std::size_t) {
             readError = error;
             if (error || parser.is_done()) return;
+            if (parser.chunked()) return readChunkedBody(connection, parser, readError);
             const std::uint64_t length = parser.content_length().value_or(kMaxReadAtOnce);
             connection.buffer.reserve(connection.buffer.size() +
                                       std::min<std::uint64_t>(length, kMaxReadAtOnce));
-            http::async_read(connection.stream, connection.buffer, parser,
-                             [&](beast::error_code bodyError, std::size_t) {
-                               readError = bodyError;
-                             });
+            http::async_read(
+                connection.stream, connection.buffer, parser,
+                [&](beast::error_code bodyError, std::size_t) { readError = bodyError; });
           });
     });
     drive(connection);
@@ -264,8 +296,8 @@ class CppRestTransport final : public Transport {
     } catch (const std::exception& error) {
       // (A certificate that is not trusted, or a name that does not match it, ends up here.)
       const std::string what = error.what();
-      const bool tls = what.find("SSL") != std::string::npos ||
-                       what.find("certificate") != std::string::npos;
+      const bool tls =
+          what.find("SSL") != std::string::npos || what.find("certificate") != std::string::npos;
       throw Error(ErrorCode::Unavailable,
                   fmt::format("{} {}{}: {}{}", method, url_, path, what,
                               tls ? " (is the server's certificate signed by a CA this client "
