@@ -59,10 +59,10 @@ std::optional<Horizons::Move> Horizons::move(const std::set<int>& partitions, st
     move.partitions.push_back(partition);
   }
   if (move.partitions.empty()) return std::nullopt;
-  const std::set<int> moved(move.partitions.begin(), move.partitions.end());
-  std::erase_if(unlisted_, [&](const auto& entry) {
-    return entry.second.startedAt < move.to && moved.contains(entry.second.partition);
-  });
+  // Those of other partitions too: a process forgotten goes the way of a listed one, which is
+  // right whether it has a row or not, and the processes of a partition this node no longer
+  // writes do not stay.
+  std::erase_if(unlisted_, [&](const auto& entry) { return entry.second.startedAt < move.to; });
   return move;
 }
 

@@ -66,7 +66,7 @@ class Horizons {
   };
   // The horizons of partitions (a commit's, which it holds) that lag kListAfterMs +
   // kMoveEveryMs behind now or more, moved to kListAfterMs behind now; the processes they pass
-  // are forgotten (the commit lists them).
+  // are forgotten (the commit lists them), and those started as long ago in other partitions.
   std::optional<Move> move(const std::set<int>& partitions, std::int64_t now);
 
  private:
