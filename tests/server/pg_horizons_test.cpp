@@ -9,15 +9,12 @@
 
 #include "pg_store_fixture.h"
 #include "store/pg_process_lists.h"
+#include "store/stored_rows.h"
 
 namespace pledge::server {
 namespace {
 
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using rows::nowMs;
 
 // A new running process of partition, started at (now by default).
 ProcessRow startedAt(int partition, std::int64_t at = nowMs()) {

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <chrono>
 #include <map>
 #include <pqxx/pqxx>
 #include <set>
@@ -135,10 +134,7 @@ EventAnswers PgStore::write(const WriteBatch& batch, bool pipelined) {
       pg::BinaryArray(Type::Uuid), pg::BinaryArray(Type::Int4), pg::BinaryArray(Type::Int8),
       pg::BinaryArray(Type::Text), pg::BinaryArray(Type::Text), pg::BinaryArray(Type::Uuid),
       pg::BinaryArray(Type::Int8), pg::BinaryArray(Type::Int4)};
-  pg::ProcessLists lists(*horizons_, written,
-                         std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count());
+  pg::ProcessLists lists(*horizons_, written, rows::nowMs());
   std::size_t newTags = 0;
   std::size_t newProcesses = 0;
   std::size_t changedProcesses = 0;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-#include <chrono>
 #include <filesystem>
 
 #include "pledge/error.h"
@@ -193,9 +192,7 @@ void SqliteStore::checkWritable() {
   try {
     Statement write(writer_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('write_check', ?)");
     write
-        .bind(1, std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now().time_since_epoch())
-                                    .count()))
+        .bind(1, std::to_string(rows::nowMs()))
         .run();
     s.commit.run();
   } catch (...) {

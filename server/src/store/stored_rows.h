@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <concepts>
 #include <cstdint>
 #include <optional>
@@ -34,6 +35,13 @@ std::string storedTags(const Tags& tags);
 
 // Process states as stored; the numbers must never change.
 inline int storedState(ProcessState state) { return static_cast<int>(state); }
+
+// The wall clock in epoch ms, as the stored times are.
+inline std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // ---- retention: THE list of what belongs to a process -----------------------------------------
 // Every table with rows keyed by a process or one of its tasks, as (table, condition): the rows
